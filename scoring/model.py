@@ -1,0 +1,188 @@
+"""The prediction model as data: load, validate and describe a versioned model file.
+
+This package is the scoring core. Like Flask's ``sansio`` layer it does no I/O beyond
+reading the model file at start-up and knows nothing of HTTP, FHIR or the environment.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+#: The model file format this code understands. A file stamped with another version is
+#: refused rather than read with a best guess: a misread coefficient is a wrong risk.
+SCHEMA_VERSION = 1
+
+DEFAULT_MODEL = "li2021.json"
+
+#: A finding's value as the model file spells it: a boolean, a Goutallier grade, a code.
+Value = bool | int | str
+
+
+class ModelError(ValueError):
+    """The model file is unreadable or inconsistent; the message says where."""
+
+
+@dataclass(frozen=True)
+class Level:
+    """One category of a predictor: the values it groups and its coefficient."""
+
+    label: str
+    values: tuple[Value, ...]
+    coefficient: float
+    is_reference: bool
+
+    def includes(self, value: Value) -> bool:
+        # Compare types too: in Python True == 1, but a Goutallier grade is never a boolean.
+        return any(type(value) is type(v) and value == v for v in self.values)
+
+
+@dataclass(frozen=True)
+class Predictor:
+    name: str
+    label: str
+    levels: tuple[Level, ...]
+
+    @property
+    def reference(self) -> Level:
+        return next(level for level in self.levels if level.is_reference)
+
+    @property
+    def domain(self) -> tuple[Value, ...]:
+        return tuple(v for level in self.levels for v in level.values)
+
+    @property
+    def lowest_coefficient(self) -> float:
+        return min(level.coefficient for level in self.levels)
+
+    @property
+    def highest_coefficient(self) -> float:
+        return max(level.coefficient for level in self.levels)
+
+    @property
+    def effect_range(self) -> float:
+        return self.highest_coefficient - self.lowest_coefficient
+
+
+@dataclass(frozen=True)
+class Model:
+    """A fitted logistic model: coefficients apart, the whole file kept for provenance."""
+
+    id: str
+    version: str
+    title: str
+    intercept: float
+    predictors: tuple[Predictor, ...]
+    cohort_size: int
+    cohort_events: int
+    document: Mapping[str, Any]
+
+    @property
+    def input_names(self) -> frozenset[str]:
+        return frozenset(p.name for p in self.predictors)
+
+    @property
+    def cohort_event_rate(self) -> float:
+        return self.cohort_events / self.cohort_size
+
+    @property
+    def model_card(self) -> Mapping[str, Any]:
+        return self.document["model_card"]
+
+    @property
+    def performance(self) -> Mapping[str, Any]:
+        return self.document["performance"]
+
+    @property
+    def outcome(self) -> Mapping[str, Any]:
+        return self.document["outcome"]
+
+
+def _schema() -> dict[str, Any]:
+    return json.loads(resources.files(__package__).joinpath("model.schema.json").read_text())
+
+
+def load_model(path: str | Path | None = None) -> Model:
+    """Read, validate and build the model; ``None`` loads the packaged Li 2021 model."""
+    if path is None:
+        text = resources.files(__package__).joinpath(DEFAULT_MODEL).read_text()
+        origin = DEFAULT_MODEL
+    else:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ModelError(f"cannot read model file {path}: {exc.strerror}") from exc
+        origin = str(path)
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"{origin}: not JSON: {exc}") from exc
+    return model_from_document(document, origin)
+
+
+def model_from_document(document: Any, origin: str = "model") -> Model:
+    _check_schema_version(document, origin)
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(_schema()).iter_errors(document)
+    )
+    if error is not None:
+        where = "/".join(str(part) for part in error.absolute_path) or "(top level)"
+        raise ModelError(f"{origin}: {where}: {error.message}")
+    predictors = tuple(_predictor(p, origin) for p in document["predictors"])
+    _check_unique_names(predictors, origin)
+    cohort = document["derivation_cohort"]
+    if cohort["events"] >= cohort["size"]:
+        raise ModelError(f"{origin}: derivation_cohort: events must be fewer than size")
+    return Model(
+        id=document["id"],
+        version=document["version"],
+        title=document["title"],
+        intercept=document["intercept"]["coefficient"],
+        predictors=predictors,
+        cohort_size=cohort["size"],
+        cohort_events=cohort["events"],
+        document=document,
+    )
+
+
+def _check_schema_version(document: Any, origin: str) -> None:
+    found = document.get("schema_version") if isinstance(document, dict) else None
+    if found != SCHEMA_VERSION:
+        raise ModelError(
+            f"{origin}: schema_version is {found!r}; this release reads only {SCHEMA_VERSION}"
+        )
+
+
+def _predictor(spec: Mapping[str, Any], origin: str) -> Predictor:
+    levels = tuple(
+        Level(
+            label=level["label"],
+            values=tuple(level["values"]),
+            coefficient=level.get("coefficient", 0.0),
+            is_reference=level.get("reference", False),
+        )
+        for level in spec["levels"]
+    )
+    where = f"{origin}: predictor {spec['name']!r}"
+    if sum(level.is_reference for level in levels) != 1:
+        raise ModelError(f"{where}: exactly one level must be the reference")
+    seen: list[Value] = []
+    for level in levels:
+        for value in level.values:
+            if any(type(value) is type(v) and value == v for v in seen):
+                raise ModelError(f"{where}: value {value!r} belongs to more than one level")
+            seen.append(value)
+    return Predictor(name=spec["name"], label=spec["label"], levels=levels)
+
+
+def _check_unique_names(predictors: tuple[Predictor, ...], origin: str) -> None:
+    names = [p.name for p in predictors]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ModelError(f"{origin}: predictor names repeated: {', '.join(duplicates)}")
