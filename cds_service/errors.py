@@ -1,0 +1,90 @@
+"""Every error the service answers with, and the one place that turns them into HTTP.
+
+A client always gets a FHIR OperationOutcome that says what to fix. A 500 means a bug.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fhir.resources.R4B.operationoutcome import OperationOutcome
+from flask import Flask, Response, jsonify
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class CdsError(Exception):
+    """An error with an HTTP status and an OperationOutcome issue code."""
+
+    status = 400
+    issue_code = "invalid"
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+class InvalidRequest(CdsError):
+    """The hook request is malformed or breaks the CDS Hooks specification (400)."""
+
+
+class ServiceNotFound(CdsError):
+    status = 404
+    issue_code = "not-found"
+
+
+class Unauthorized(CdsError):
+    """The CDS client could not be authenticated (401). The reason goes to the log only."""
+
+    status = 401
+    issue_code = "login"
+
+
+class Forbidden(CdsError):
+    status = 403
+    issue_code = "forbidden"
+
+
+class DataUnavailable(CdsError):
+    """The FHIR data the service needs could not be had, by prefetch or query (412)."""
+
+    status = 412
+    issue_code = "not-found"
+
+
+def operation_outcome(status: int, issue_code: str, *messages: str) -> Response:
+    outcome = OperationOutcome(
+        issue=[{"severity": "error", "code": issue_code, "diagnostics": m} for m in messages]
+    )
+    response = jsonify(outcome.model_dump(mode="json", exclude_none=True))
+    response.status_code = status
+    response.content_type = "application/fhir+json"
+    return response
+
+
+def _cds_error(error: CdsError) -> Response:
+    if isinstance(error, Unauthorized):
+        log.warning("client authentication failed: %s", error)
+        return operation_outcome(error.status, error.issue_code, "authentication required")
+    log.info("request refused with %d: %s", error.status, error)
+    return operation_outcome(error.status, error.issue_code, *error.messages)
+
+
+_HTTP_ISSUE_CODES = {404: "not-found", 405: "not-supported", 413: "too-costly", 415: "invalid"}
+
+
+def _http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    return operation_outcome(status, _HTTP_ISSUE_CODES.get(status, "invalid"), error.description)
+
+
+def _unexpected(error: Exception) -> Response:
+    log.exception("internal error (a bug): %s", type(error).__name__)
+    return operation_outcome(500, "exception", "internal error; the request was not processed")
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CdsError, _cds_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,120 @@
+"""FHIR R4 resources the service proposes: the RiskAssessment for the estimate and the
+ServiceRequests for pain reassessment. Each is built and validated with fhir.resources."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fhir.resources.R4B.riskassessment import RiskAssessment
+from fhir.resources.R4B.servicerequest import ServiceRequest
+
+from fhir_mappings import Assessment
+from scoring import Model, RiskEstimate, RiskTier
+
+MODEL_SYSTEM = "http://pvp-cds.org/fhir/CodeSystem/prediction-model"
+RISK_PROBABILITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/risk-probability"
+LOINC = "http://loinc.org"
+VAS_PAIN_SEVERITY = {
+    "system": LOINC,
+    "code": "38214-3",
+    "display": "Pain severity [Score] Visual analog score",
+}
+
+#: The study measured VAS at these points after the procedure (Methods, "Grouping method").
+STUDY_FOLLOW_UP = (
+    ("24 hours", timedelta(hours=24)),
+    ("3 days", timedelta(days=3)),
+    ("one month", timedelta(days=30)),
+)
+
+
+def _dump(resource: Any) -> dict[str, Any]:
+    return resource.model_dump(mode="json", exclude_none=True)
+
+
+def risk_assessment(
+    estimate: RiskEstimate,
+    assessment: Assessment,
+    model: Model,
+    patient_id: str,
+    encounter_id: str | None,
+    now: datetime,
+) -> dict[str, Any]:
+    prediction: dict[str, Any] = {"outcome": {"text": model.outcome["definition"]}}
+    probability = estimate.probability
+    if probability.is_point:
+        prediction["probabilityDecimal"] = round(probability.low, 4)
+    else:
+        prediction["probabilityRange"] = {
+            "low": {"value": round(probability.low, 4)},
+            "high": {"value": round(probability.high, 4)},
+        }
+    prediction["qualitativeRisk"] = _qualitative_risk(estimate.tier)
+    resource: dict[str, Any] = {
+        "status": "final" if probability.is_point else "preliminary",
+        "subject": {"reference": f"Patient/{patient_id}"},
+        "occurrenceDateTime": now.isoformat(timespec="seconds"),
+        "method": {
+            "coding": [{"system": MODEL_SYSTEM, "code": model.id, "version": model.version}],
+            "text": f"{model.title}, version {model.version}",
+        },
+        "prediction": [prediction],
+    }
+    if encounter_id:
+        resource["encounter"] = {"reference": f"Encounter/{encounter_id}"}
+    basis = _basis(assessment)
+    if basis:
+        resource["basis"] = basis
+    if estimate.unknown:
+        missing = ", ".join(f.label for f in estimate.factors if f.is_unknown)
+        resource["note"] = [{"text": f"Range over the unknown findings: {missing}"}]
+    return _dump(RiskAssessment.model_validate(resource))
+
+
+def _qualitative_risk(tier: RiskTier) -> dict[str, Any]:
+    if tier is RiskTier.INDETERMINATE:
+        return {"text": "indeterminate: findings missing"}
+    return {"coding": [{"system": RISK_PROBABILITY_SYSTEM, "code": tier.value}]}
+
+
+def _basis(assessment: Assessment) -> list[dict[str, str]]:
+    references = [f.source.reference for f in assessment.findings.values() if f.source]
+    if assessment.procedure is not None:
+        references.append(assessment.procedure.reference)
+    return [{"reference": reference} for reference in references]
+
+
+def pain_reassessment_requests(
+    assessment: Assessment, patient_id: str, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Proposed VAS reassessments at the study's follow-up points still ahead of ``now``."""
+    performed = _performed_at(assessment)
+    if performed is None:
+        return []
+    now = now or datetime.now(UTC)
+    requests = []
+    for label, offset in STUDY_FOLLOW_UP:
+        when = performed + offset
+        if when <= now:
+            continue
+        request = ServiceRequest.model_validate(
+            {
+                "status": "draft",
+                "intent": "proposal",
+                "code": {"coding": [VAS_PAIN_SEVERITY], "text": "Back pain reassessment (VAS)"},
+                "subject": {"reference": f"Patient/{patient_id}"},
+                "occurrenceDateTime": when.isoformat(timespec="seconds"),
+                "note": [{"text": f"Reassess back pain (VAS) {label} after vertebroplasty"}],
+            }
+        )
+        requests.append(_dump(request))
+    return requests
+
+
+def _performed_at(assessment: Assessment) -> datetime | None:
+    procedure = assessment.procedure
+    if procedure is None or not procedure.performed:
+        return None
+    performed = datetime.fromisoformat(procedure.performed)
+    return performed if performed.tzinfo else performed.replace(tzinfo=UTC)

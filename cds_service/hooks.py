@@ -1,0 +1,165 @@
+"""The CDS Hooks HTTP surface: discovery, service calls, feedback, health."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, request
+from flask_cors import CORS
+
+import fhir_mappings
+from fhir_mappings import Applicability
+from scoring import InputError, predict
+
+from . import cards, fhir_resources, logs, schemas
+from .errors import InvalidRequest
+from .prefetch import gather
+from .runtime import Runtime, current_runtime
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("cds_hooks", __name__)
+
+
+@bp.get("/cds-services")
+def discovery() -> dict[str, Any]:
+    return {"services": [s.discovery() for s in current_runtime().services.values()]}
+
+
+@bp.post("/cds-services/<service_id>")
+def call_service(service_id: str) -> dict[str, Any]:
+    runtime = current_runtime()
+    service = runtime.service(service_id)
+    hook_request = _valid_body(schemas.HOOK_REQUEST)
+    if hook_request["hook"] != service.hook:
+        raise InvalidRequest(
+            f"service '{service.id}' answers the '{service.hook}' hook; "
+            f"this request is for '{hook_request['hook']}'"
+        )
+    context = hook_request["context"]
+    logs.note_request(
+        current_app.config["LOG_PSEUDONYM_KEY"],
+        hook_instance=hook_request["hookInstance"],
+        service_id=service.id,
+        patient_id=context["patientId"],
+    )
+    payloads = gather(service.prefetch, hook_request, runtime.fhir, runtime.executor)
+    try:
+        assessment = fhir_mappings.assess(
+            _resources(payloads), context["patientId"], runtime.mapping
+        )
+    except fhir_mappings.InvalidResourceError as exc:
+        raise InvalidRequest(str(exc)) from None
+    response = advise(runtime, assessment, context)
+    log.info(
+        "answered: applicability=%s cards=%d", assessment.applicability, len(response["cards"])
+    )
+    return response
+
+
+@bp.post("/cds-services/<service_id>/feedback")
+def feedback(service_id: str) -> dict[str, Any]:
+    runtime = current_runtime()
+    service = runtime.service(service_id)
+    body = _valid_body(schemas.FEEDBACK_REQUEST)
+    added = sum(runtime.feedback.add(service.id, item) for item in body["feedback"])
+    log.info("feedback: %d received, %d new", len(body["feedback"]), added)
+    return {}
+
+
+@bp.get("/health")
+def health() -> dict[str, Any]:
+    model = current_runtime().model
+    return {"status": "ok", "model": {"id": model.id, "version": model.version}}
+
+
+def advise(runtime: Runtime, assessment: fhir_mappings.Assessment, context: Mapping[str, Any]):
+    """Findings to the CDS response: quiet without a PVP, an explanation when the model does
+    not apply, otherwise the risk card and the RiskAssessment."""
+    if assessment.applicability is Applicability.NO_PROCEDURE:
+        return {"cards": []}
+    card_context = cards.CardContext(runtime.model, runtime.tiers)
+    if assessment.applicability is not Applicability.APPLIES:
+        return {"cards": [cards.not_applicable_card(assessment, card_context)]}
+    try:
+        estimate = predict(runtime.model, assessment.values(), runtime.tiers)
+    except InputError as exc:
+        raise InvalidRequest(f"a finding has a value the model cannot take: {exc}") from exc
+    patient_id = context["patientId"]
+    suggestion = cards.reassessment_suggestion(assessment, patient_id)
+    card = cards.risk_card(estimate, assessment, card_context, [suggestion] if suggestion else [])
+    risk_assessment = fhir_resources.risk_assessment(
+        estimate,
+        assessment,
+        runtime.model,
+        patient_id,
+        context.get("encounterId"),
+        datetime.now(UTC),
+    )
+    return {
+        "cards": [card],
+        "systemActions": [
+            {
+                "type": "create",
+                "description": "Record the residual back pain risk as a RiskAssessment",
+                "resource": risk_assessment,
+            }
+        ],
+    }
+
+
+def _resources(payloads: Mapping[str, list[dict[str, Any]]]) -> list[Any]:
+    resources: list[Any] = []
+    for key, values in payloads.items():
+        for value in values:
+            try:
+                resources.extend(fhir_mappings.resources_from(value))
+            except fhir_mappings.InvalidResourceError as exc:
+                raise InvalidRequest(f"prefetch '{key}': {exc}") from exc
+    return resources
+
+
+def _valid_body(schema: str) -> Any:
+    if not request.is_json:
+        raise InvalidRequest("send the body as JSON with Content-Type: application/json")
+    try:
+        body = json.loads(request.get_data(cache=False))
+    except (ValueError, RecursionError) as exc:
+        raise InvalidRequest(f"the body is not valid JSON: {_json_error(exc)}") from None
+    _check_depth(body, current_app.config["MAX_JSON_DEPTH"])
+    problems = schemas.problems(schema, body)
+    if problems:
+        raise InvalidRequest(*problems)
+    return body
+
+
+def _json_error(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, ValueError) else "nested too deeply"
+
+
+def _check_depth(value: Any, limit: int) -> None:
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            raise InvalidRequest(f"the JSON body is nested more than {limit} levels deep")
+        children = (
+            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        )
+        stack.extend((child, depth + 1) for child in children)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    CORS(
+        app,
+        resources={r"/cds-services*": {"origins": app.config["CORS_ORIGINS"]}},
+        methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "Accept"],
+        expose_headers=["Origin", "Accept", "Content-Location", "Location", "X-Requested-With"],
+        max_age=86400,
+    )

@@ -1,0 +1,96 @@
+"""What the app loads once at start-up and every request shares."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from flask import current_app
+from requests.adapters import HTTPAdapter
+
+import fhir_mappings
+from scoring import Model, RiskTiers, load_model
+
+from .errors import ServiceNotFound
+from .feedback import FeedbackStore, InMemoryFeedbackStore
+from .fhir_client import FhirClient, Timeouts
+from .services import CdsService, build_services
+
+
+class StartupError(RuntimeError):
+    """The configuration cannot give a safe service; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class Runtime:
+    model: Model
+    tiers: RiskTiers
+    mapping: fhir_mappings.MappingConfig
+    services: Mapping[str, CdsService]
+    fhir: FhirClient
+    executor: ThreadPoolExecutor
+    feedback: FeedbackStore
+
+    def service(self, service_id: str) -> CdsService:
+        try:
+            return self.services[service_id]
+        except KeyError:
+            known = ", ".join(sorted(self.services))
+            raise ServiceNotFound(
+                f"no CDS service '{service_id}'; this server has {known}"
+            ) from None
+
+
+def current_runtime() -> Runtime:
+    return current_app.extensions["pvp_cds"]
+
+
+def build_runtime(config: Mapping[str, Any]) -> Runtime:
+    model = load_model(config["MODEL_FILE"])
+    mapping = fhir_mappings.load_mapping_config(config["MAPPING_FILE"])
+    _check_inputs_match(model)
+    return Runtime(
+        model=model,
+        tiers=_tiers(model, config["HIGH_RISK_THRESHOLD"]),
+        mapping=mapping,
+        services=build_services(fhir_mappings.search_codes(mapping)),
+        fhir=FhirClient(
+            _pooled_session(config["FHIR_WORKERS"]),
+            timeouts=Timeouts(config["FHIR_CONNECT_TIMEOUT"], config["FHIR_READ_TIMEOUT"]),
+            max_pages=config["FHIR_MAX_PAGES"],
+        ),
+        executor=ThreadPoolExecutor(config["FHIR_WORKERS"], thread_name_prefix="fhir"),
+        feedback=InMemoryFeedbackStore(),
+    )
+
+
+def _check_inputs_match(model: Model) -> None:
+    """The model's inputs must be exactly what the mapping layer produces."""
+    missing = sorted(model.input_names - fhir_mappings.FINDING_NAMES)
+    unexpected = sorted(fhir_mappings.FINDING_NAMES - model.input_names)
+    if missing or unexpected:
+        raise StartupError(
+            f"model {model.id} does not fit the FHIR mappings: inputs no mapping produces: "
+            f"{missing or 'none'}; findings the model does not take: {unexpected or 'none'}"
+        )
+
+
+def _tiers(model: Model, threshold: Any) -> RiskTiers:
+    if threshold is None:
+        return RiskTiers.for_model(model)
+    try:
+        return RiskTiers(high_from=float(threshold))
+    except (TypeError, ValueError) as exc:
+        raise StartupError(f"PVP_CDS_HIGH_RISK_THRESHOLD: {exc}") from exc
+
+
+def _pooled_session(pool_size: int) -> requests.Session:
+    session = requests.Session()
+    # No retries: a failed read is answered with 412 within the EHR's time budget.
+    adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session

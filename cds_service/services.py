@@ -1,0 +1,74 @@
+"""The registry of CDS services: one entry per service id, from which discovery is generated
+and calls are routed. Nothing about a service is written twice."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+PATIENT = "{{context.patientId}}"
+
+
+@dataclass(frozen=True)
+class CdsService:
+    """A service as CDS Hooks 2.0 discovery describes it (§ Discovery, "CDS Service")."""
+
+    id: str
+    hook: str
+    title: str
+    description: str
+    prefetch: Mapping[str, str]
+
+    def discovery(self) -> dict[str, Any]:
+        return {
+            "hook": self.hook,
+            "title": self.title,
+            "description": self.description,
+            "id": self.id,
+            "prefetch": dict(self.prefetch),
+        }
+
+
+def prefetch_templates(search_codes: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """Templates in the spec's recommended query subset: an instance read of the Patient and
+    type-level searches by patient and token (system|code, comma-separated for OR)."""
+    templates = {"patient": f"Patient/{PATIENT}"}
+    for key, resource_type in (
+        ("procedures", "Procedure"),
+        ("observations", "Observation"),
+        ("conditions", "Condition"),
+    ):
+        codes = search_codes.get(resource_type)
+        if codes:
+            templates[key] = f"{resource_type}?patient={PATIENT}&code={','.join(codes)}"
+    return templates
+
+
+DESCRIPTION = (
+    "After a percutaneous vertebroplasty for an osteoporotic vertebral compression fracture, "
+    "estimates the risk of residual back pain (VAS >= 4) at one month from four imaging "
+    "findings (Li et al. 2021 nomogram), with the inputs used, what is missing, and "
+    "monitoring advice. Silent when no vertebroplasty is on record."
+)
+
+
+def build_services(search_codes: Mapping[str, tuple[str, ...]]) -> dict[str, CdsService]:
+    prefetch = prefetch_templates(search_codes)
+    services = (
+        CdsService(
+            id="pvp-residual-back-pain",
+            hook="patient-view",
+            title="Residual back pain risk after vertebroplasty",
+            description=DESCRIPTION,
+            prefetch=prefetch,
+        ),
+        CdsService(
+            id="pvp-residual-back-pain-discharge",
+            hook="encounter-discharge",
+            title="Residual back pain risk after vertebroplasty, at discharge",
+            description=DESCRIPTION,
+            prefetch=prefetch,
+        ),
+    )
+    return {service.id: service for service in services}

@@ -1,0 +1,33 @@
+"""FHIR R4 resources in, the index procedure and the model's findings with provenance out.
+
+Knows FHIR and codes; knows nothing of cards or HTTP. Load the code contract once at start-up
+with :func:`load_mapping_config`, parse each payload with :func:`resources_from`, then call
+:func:`assess` per patient (pure and fast: no I/O).
+"""
+
+from .assessment import Assessment, Finding, FindingStatus, assess
+from .codes import FINDING_NAMES, FindingName, ProcedureKind, VertebralLevel
+from .config import MappingConfig, MappingConfigError, load_mapping_config, search_codes
+from .parsing import InvalidResourceError, resources_from
+from .procedures import Applicability, IndexProcedure
+from .readings import Source
+
+__all__ = [
+    "FINDING_NAMES",
+    "Applicability",
+    "Assessment",
+    "Finding",
+    "FindingName",
+    "FindingStatus",
+    "IndexProcedure",
+    "InvalidResourceError",
+    "MappingConfig",
+    "MappingConfigError",
+    "ProcedureKind",
+    "Source",
+    "VertebralLevel",
+    "assess",
+    "load_mapping_config",
+    "resources_from",
+    "search_codes",
+]

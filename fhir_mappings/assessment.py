@@ -1,0 +1,403 @@
+"""One patient's resources in, the index procedure and the four findings with provenance out.
+
+Pure: no I/O, no clock. Every finding is either found (with the Observation it came from) or
+unknown with a reason a clinician can act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+from fhir.resources.R4B.condition import Condition
+from fhir.resources.R4B.observation import Observation
+from fhir.resources.R4B.patient import Patient
+from fhir.resources.R4B.procedure import Procedure
+from fhir.resources.R4B.reference import Reference
+from fhir.resources.R4B.resource import Resource
+
+from .codes import CONDITION_VERIFICATION, Code, FindingName
+from .config import MappingConfig
+from .parsing import InvalidResourceError
+from .procedures import (
+    COMPLETED,
+    Applicability,
+    IndexProcedure,
+    ProcedureRecord,
+    assess_procedures,
+    procedure_record,
+)
+from .readings import (
+    PRELIMINARY,
+    NoValue,
+    Reading,
+    Source,
+    UnreadableValue,
+    Value,
+    codes_in,
+    counts,
+    finding_code,
+    reading_from,
+    source_of,
+)
+from .timing import Moment, Placement, after_procedure, before_procedure
+
+#: Condition.verificationStatus values that mean "this diagnosis does not hold".
+NOT_A_DIAGNOSIS = frozenset(
+    {Code(CONDITION_VERIFICATION, "refuted"), Code(CONDITION_VERIFICATION, "entered-in-error")}
+)
+#: Resource types whose subject must be the patient and that must have an id to be cited.
+CLINICAL_TYPES = (Observation, Procedure, Condition)
+
+
+class FindingStatus(StrEnum):
+    FOUND = "found"
+    #: No counted reading of the finding on record.
+    MISSING = "missing"
+    #: The reading in the window says the value is unknown (dataAbsentReason or "Unknown").
+    DATA_ABSENT = "data-absent"
+    #: Readings of the most recent day disagree.
+    CONFLICTING = "conflicting"
+    #: Readings exist, but none inside the finding's time window around the procedure.
+    STALE = "stale"
+    #: Readings exist, but none with a date precise to the day.
+    UNDATED = "undated"
+    #: No dated index procedure to place readings against.
+    NOT_ASSESSED = "not-assessed"
+
+
+@dataclass(frozen=True)
+class Finding:
+    name: str
+    #: The value for the scoring core; None unless ``status`` is ``found``.
+    value: Value | None
+    status: FindingStatus
+    #: The Observation used (``found``), or the one the status is about (``data-absent``,
+    #: ``stale``: the most recent reading outside the window, ``undated``).
+    source: Source | None
+    #: Why the value is unknown and what would complete it, in one or two sentences.
+    reason: str | None
+    #: The disagreeing readings when ``conflicting``.
+    conflicts: tuple[Source, ...] = ()
+    #: Older readings in the window that the most recent one replaced.
+    superseded: int = 0
+
+
+@dataclass(frozen=True)
+class Assessment:
+    procedure: IndexProcedure | None
+    applicability: Applicability
+    #: Why the model does not apply, in one sentence; None when it applies.
+    applicability_reason: str | None
+    findings: Mapping[str, Finding]
+    caveats: tuple[str, ...]
+    #: Resources not in the code contract (unknown codes, unreadable values, other types).
+    ignored_resources: int = 0
+
+    def values(self) -> dict[str, Value | None]:
+        """Exactly the scoring core's input: every finding name, None where unknown."""
+        return {name: finding.value for name, finding in self.findings.items()}
+
+
+@dataclass(frozen=True)
+class _Label:
+    name: str
+    read_on: str
+
+
+LABELS = {
+    FindingName.INTRAVERTEBRAL_VACUUM_CLEFT: _Label(
+        "intravertebral vacuum cleft", "the pre-operative CT or MRI"
+    ),
+    FindingName.POSTERIOR_FASCIA_OEDEMA: _Label("posterior fascia oedema", "the pre-operative MRI"),
+    FindingName.GOUTALLIER_GRADE: _Label(
+        "Goutallier grade", "the pre-operative axial T1-weighted MRI (paraspinal muscles at L4/5)"
+    ),
+    FindingName.CEMENT_DISTRIBUTION: _Label("cement distribution", "the post-operative radiograph"),
+}
+
+
+@dataclass
+class _Evidence:
+    """What the resources say about one finding."""
+
+    readings: list[Reading] = field(default_factory=list)
+    #: Readings not counted because of their status.
+    not_counted: list[Source] = field(default_factory=list)
+    #: Readings refused because their value is outside the contract, with why.
+    unreadable: list[tuple[Source, str]] = field(default_factory=list)
+
+
+def assess(resources: Iterable[Resource], patient_id: str, config: MappingConfig) -> Assessment:
+    """Read one patient's resources. Raises InvalidResourceError for a resource about another
+    patient, or an Observation, Procedure or Condition without an id."""
+    evidence: dict[FindingName, _Evidence] = {name: _Evidence() for name in FindingName}
+    records: list[ProcedureRecord] = []
+    fracture_on_record = False
+    ignored = 0
+    for resource in _unique(resources):
+        _check_patient(resource, patient_id)
+        if isinstance(resource, Observation):
+            ignored += _collect_observation(resource, config, evidence)
+        elif isinstance(resource, Procedure):
+            record = procedure_record(resource, config)
+            if record is None:
+                ignored += 1
+            elif resource.status == COMPLETED:
+                records.append(record)
+        elif isinstance(resource, Condition):
+            if not codes_in(resource.code) & config.fracture_codes:
+                ignored += 1
+            elif not codes_in(resource.verificationStatus) & NOT_A_DIAGNOSIS:
+                fracture_on_record = True
+        elif not isinstance(resource, Patient):
+            ignored += 1
+    procedures = assess_procedures(records)
+    findings = {
+        name: _finding(name, evidence[name], procedures.moment, procedures.applicability, config)
+        for name in FindingName
+    }
+    return Assessment(
+        procedure=procedures.procedure,
+        applicability=procedures.applicability,
+        applicability_reason=procedures.reason,
+        findings=MappingProxyType({name.value: finding for name, finding in findings.items()}),
+        caveats=_caveats(procedures.procedure, procedures.caveats, fracture_on_record, findings),
+        ignored_resources=ignored,
+    )
+
+
+def _collect_observation(
+    observation: Observation, config: MappingConfig, evidence: dict[FindingName, _Evidence]
+) -> int:
+    """File the Observation under its finding; returns 1 if it was ignored, else 0."""
+    match = finding_code(observation, config)
+    if match is None:
+        return 1
+    finding, code = match
+    if not counts(observation.status, config):
+        evidence[finding].not_counted.append(source_of(observation, code, None))
+        return 0
+    try:
+        evidence[finding].readings.append(reading_from(observation, finding, code, config))
+    except UnreadableValue as exc:
+        evidence[finding].unreadable.append((source_of(observation, code, None), str(exc)))
+        return 1
+    return 0
+
+
+def _finding(
+    name: FindingName,
+    evidence: _Evidence,
+    procedure: Moment | None,
+    applicability: Applicability,
+    config: MappingConfig,
+) -> Finding:
+    label = LABELS[name]
+    if procedure is None:
+        why = (
+            "The procedure has no date, so imaging cannot be placed before or after it."
+            if applicability is Applicability.PROCEDURE_UNDATED
+            else "No vertebroplasty on record to place the imaging against."
+        )
+        return Finding(name.value, None, FindingStatus.NOT_ASSESSED, None, why)
+    inside: list[Reading] = []
+    outside: list[tuple[Reading, Placement]] = []
+    undated: list[Reading] = []
+    for reading in evidence.readings:
+        if reading.moment is None:
+            undated.append(reading)
+            continue
+        placement = _placement(name, reading.moment, procedure, config)
+        if placement is Placement.INSIDE:
+            inside.append(reading)
+        else:
+            outside.append((reading, placement))
+    valued = [reading for reading in inside if not isinstance(reading.value, NoValue)]
+    if valued:
+        return _most_recent(name, valued)
+    if inside:
+        latest = max(inside, key=_when)
+        return Finding(
+            name.value,
+            None,
+            FindingStatus.DATA_ABSENT,
+            latest.source,
+            f"The {label.name} reading of {latest.source.effective} ({latest.source.reference}) "
+            f"has {latest.value.reason}; record it from {label.read_on}.",
+        )
+    stale = [(r, p) for r, p in outside if not isinstance(r.value, NoValue)]
+    if stale:
+        latest, placement = max(stale, key=lambda item: _when(item[0]))
+        return Finding(
+            name.value,
+            None,
+            FindingStatus.STALE,
+            latest.source,
+            f"The latest {label.name} reading ({latest.source.effective}, "
+            f"{latest.source.reference}) {_out_of_window(name, placement, config)}; record it "
+            f"from {label.read_on}.",
+        )
+    if undated:
+        return Finding(
+            name.value,
+            None,
+            FindingStatus.UNDATED,
+            undated[0].source,
+            f"The {label.name} reading in {undated[0].source.reference} has no date precise to "
+            "the day, so it cannot be placed relative to the procedure.",
+        )
+    return Finding(name.value, None, FindingStatus.MISSING, None, _missing(name, evidence, config))
+
+
+def _most_recent(name: FindingName, valued: list[Reading]) -> Finding:
+    latest_day = max(reading.moment.day for reading in valued)
+    same_day = sorted(
+        (reading for reading in valued if reading.moment.day == latest_day), key=_when
+    )
+    superseded = len(valued) - len(same_day)
+    if len({_typed(reading.value) for reading in same_day}) > 1:
+        described = "; ".join(
+            f"{reading.source.reference}: {_describe(reading.value)}" for reading in same_day
+        )
+        return Finding(
+            name.value,
+            None,
+            FindingStatus.CONFLICTING,
+            None,
+            f"Readings of {LABELS[name].name} on {latest_day.isoformat()} disagree ({described}); "
+            "the reports need to be reconciled.",
+            conflicts=tuple(reading.source for reading in same_day),
+            superseded=superseded,
+        )
+    used = same_day[-1]
+    return Finding(
+        name.value, used.value, FindingStatus.FOUND, used.source, None, superseded=superseded
+    )
+
+
+def _placement(
+    name: FindingName, reading: Moment, procedure: Moment, config: MappingConfig
+) -> Placement:
+    if name is FindingName.CEMENT_DISTRIBUTION:
+        return after_procedure(reading, procedure, config.post_procedure_window_days)
+    return before_procedure(reading, procedure, config.pre_procedure_lookback_days)
+
+
+def _out_of_window(name: FindingName, placement: Placement, config: MappingConfig) -> str:
+    if name is FindingName.CEMENT_DISTRIBUTION:
+        if placement is Placement.TOO_EARLY:
+            return "is from before the procedure, and cement is read on post-operative imaging"
+        return f"is more than {config.post_procedure_window_days} days after the procedure"
+    if placement is Placement.TOO_EARLY:
+        return f"is more than {config.pre_procedure_lookback_days} days before the procedure"
+    return "is from after the procedure, and the model uses the pre-operative reading"
+
+
+def _missing(name: FindingName, evidence: _Evidence, config: MappingConfig) -> str:
+    label = LABELS[name]
+    if name is FindingName.CEMENT_DISTRIBUTION:
+        window = f"in the {config.post_procedure_window_days} days after the procedure"
+    else:
+        window = f"in the {config.pre_procedure_lookback_days} days before the procedure"
+    sentences = [f"No {label.name} reading on record {window}; record it from {label.read_on}."]
+    preliminary = [s.reference for s in evidence.not_counted if s.status == PRELIMINARY]
+    if preliminary:
+        sentences.append(
+            f"A preliminary report ({', '.join(preliminary)}) counts once it is final."
+        )
+    if any(s.status == "registered" for s in evidence.not_counted):
+        sentences.append("An examination is registered but has no result yet.")
+    for source, why in evidence.unreadable:
+        sentences.append(f"{source.reference} could not be read: {why}.")
+    return " ".join(sentences)
+
+
+def _caveats(
+    procedure: IndexProcedure | None,
+    procedure_caveats: tuple[str, ...],
+    fracture_on_record: bool,
+    findings: dict[FindingName, Finding],
+) -> tuple[str, ...]:
+    if procedure is None:
+        return ()
+    caveats = list(procedure_caveats)
+    if not fracture_on_record:
+        caveats.append(
+            "No osteoporotic vertebral fracture diagnosis is on record; the model was derived "
+            "in osteoporotic compression fractures only."
+        )
+    for name, finding in findings.items():
+        if finding.status is FindingStatus.FOUND and finding.source.status == PRELIMINARY:
+            caveats.append(
+                f"The {LABELS[name].name} comes from a preliminary report "
+                f"({finding.source.reference})."
+            )
+    return tuple(caveats)
+
+
+def _unique(resources: Iterable[Resource]) -> list[Resource]:
+    """One resource per type/id; the later copy wins, as the later fetch is the newer one."""
+    by_reference: dict[tuple[str, str], Resource] = {}
+    unnamed: list[Resource] = []
+    for resource in resources:
+        if resource.id is None:
+            if isinstance(resource, CLINICAL_TYPES):
+                raise InvalidResourceError(
+                    f"{resource.get_resource_type()} without id: it could not be cited as the "
+                    "source of a finding"
+                )
+            unnamed.append(resource)
+        else:
+            key = (resource.get_resource_type(), resource.id)
+            by_reference.pop(key, None)
+            by_reference[key] = resource
+    return [*by_reference.values(), *unnamed]
+
+
+def _check_patient(resource: Resource, patient_id: str) -> None:
+    name = f"{resource.get_resource_type()}/{resource.id}"
+    if isinstance(resource, Patient):
+        if resource.id != patient_id:
+            raise InvalidResourceError(
+                f"{name}: id: not the patient in context Patient/{patient_id}"
+            )
+        return
+    for field_name in ("subject", "patient"):
+        reference = getattr(resource, field_name, None)
+        if isinstance(reference, Reference):
+            if not _refers_to(reference, patient_id):
+                raise InvalidResourceError(
+                    f"{name}: {field_name}: refers to {reference.reference or '(no reference)'}, "
+                    f"not the patient in context Patient/{patient_id}"
+                )
+            return
+    if isinstance(resource, CLINICAL_TYPES):
+        raise InvalidResourceError(
+            f"{name}: subject: missing, so it cannot be shown to be about Patient/{patient_id}"
+        )
+
+
+def _refers_to(reference: Reference, patient_id: str) -> bool:
+    """Whether a reference names the patient: ``Patient/{id}``, or an absolute URL ending so;
+    a version suffix (``/_history/n``) is allowed."""
+    target = (reference.reference or "").split("/_history/")[0]
+    wanted = f"Patient/{patient_id}"
+    return target == wanted or ("://" in target and target.endswith(f"/{wanted}"))
+
+
+def _when(reading: Reading) -> tuple:
+    return reading.moment.sort_key if reading.moment else ()
+
+
+def _typed(value: Value | NoValue) -> tuple[type, object]:
+    # True == 1 in Python; a finding's values are of one type, but compare types anyway.
+    return (type(value), value)
+
+
+def _describe(value: Value | NoValue) -> str:
+    if isinstance(value, bool):
+        return "present" if value else "absent"
+    return str(value)

@@ -1,0 +1,99 @@
+"""FHIR JSON in, validated ``fhir.resources`` R4B models out.
+
+This is the only way resources enter the mapping layer: besides the R4B model validation it
+refuses JSON that pydantic would coerce into a different value (``"yes"`` read as ``true``,
+``"2"`` read as ``2``), because a coerced finding is a guessed finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fhir.resources.R4B import get_fhir_model_class
+from fhir.resources.R4B.resource import Resource
+from pydantic import ValidationError
+
+#: Bundle types whose entries are resources found for a query, not operations to perform.
+READABLE_BUNDLE_TYPES = frozenset({"searchset", "collection"})
+
+#: FHIR primitive fields whose JSON type must be exactly right (JSON booleans and integers).
+BOOLEAN_FIELDS = frozenset({"valueBoolean"})
+INTEGER_FIELDS = frozenset({"valueInteger", "valueUnsignedInt", "valuePositiveInt"})
+
+
+class InvalidResourceError(ValueError):
+    """A resource that is not valid FHIR R4, or is about another patient. The message names
+    the resource (type/id, or its place in the Bundle) and the field."""
+
+
+def resources_from(value: Mapping[str, Any]) -> list[Resource]:
+    """The resources in a searchset or collection Bundle, or the single resource given."""
+    if not isinstance(value, Mapping):
+        raise InvalidResourceError(f"expected a FHIR resource (JSON object), got {_kind(value)}")
+    if value.get("resourceType") != "Bundle":
+        return [parse_resource(value, "resource")]
+    # The Bundle itself is validated without its entries: each entry is validated on its own
+    # so that an error names the entry.
+    bundle = parse_resource({k: v for k, v in value.items() if k != "entry"}, "Bundle")
+    if bundle.type not in READABLE_BUNDLE_TYPES:
+        raise InvalidResourceError(
+            f"Bundle/{bundle.id or '(no id)'}: type: {bundle.type!r} is not a searchset or "
+            "collection"
+        )
+    entries = value.get("entry", [])
+    if not isinstance(entries, list):
+        raise InvalidResourceError("Bundle: entry: expected a list")
+    resources = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, Mapping):
+            raise InvalidResourceError(f"Bundle entry[{index}]: expected an object")
+        if "resource" in entry:
+            resources.append(parse_resource(entry["resource"], f"Bundle entry[{index}]"))
+    return resources
+
+
+def parse_resource(data: Any, where: str) -> Resource:
+    """One resource validated with its R4B model; ``where`` says where it came from."""
+    if not isinstance(data, Mapping):
+        raise InvalidResourceError(f"{where}: expected a resource (JSON object), got {_kind(data)}")
+    resource_type = data.get("resourceType")
+    name = f"{where} ({resource_type or '(no resourceType)'}/{data.get('id', '(no id)')})"
+    try:
+        model = get_fhir_model_class(resource_type) if isinstance(resource_type, str) else None
+    except ValueError:
+        model = None
+    if model is None or not issubclass(model, Resource):
+        raise InvalidResourceError(f"{name}: resourceType: not an R4 resource type")
+    _check_json_types(data, name, "")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = _field_path(error["loc"]) or "(resource)"
+        raise InvalidResourceError(f"{name}: {field}: {error['msg']}") from exc
+
+
+def _check_json_types(data: Any, name: str, path: str) -> None:
+    if isinstance(data, Mapping):
+        for key, item in data.items():
+            here = f"{path}.{key}" if path else key
+            if key in BOOLEAN_FIELDS and not isinstance(item, bool):
+                raise InvalidResourceError(f"{name}: {here}: must be JSON true or false")
+            if key in INTEGER_FIELDS and (isinstance(item, bool) or not isinstance(item, int)):
+                raise InvalidResourceError(f"{name}: {here}: must be a JSON integer")
+            _check_json_types(item, name, here)
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            _check_json_types(item, name, f"{path}[{index}]")
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def _kind(value: Any) -> str:
+    return type(value).__name__

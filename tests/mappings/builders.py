@@ -1,0 +1,145 @@
+"""Small hand-written FHIR R4 JSON builders for the mapping tests.
+
+Systems and codes are spelled out literally (not imported from the package) so that a test
+fails if the package's contract drifts from the published one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PATIENT_ID = "pat-1"
+FINDINGS = "http://pvp-cds.org/fhir/CodeSystem/pvp-findings"
+LEVELS = "http://pvp-cds.org/fhir/CodeSystem/vertebral-level"
+SNOMED = "http://snomed.info/sct"
+LOINC = "http://loinc.org"
+RADLEX = "http://radlex.org"
+CPT = "http://www.ama-assn.org/go/cpt"
+ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
+V2_0136 = "http://terminology.hl7.org/CodeSystem/v2-0136"
+DATA_ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+
+IVC = "intravertebral-vacuum-cleft"
+OEDEMA = "posterior-fascia-oedema"
+GOUTALLIER = "goutallier-grade"
+CEMENT = "cement-distribution"
+
+#: The index procedure of most tests; pre-operative imaging is dated before it, cement after.
+PROCEDURE_DAY = "2024-03-10"
+PRE_OP_DAY = "2024-03-01"
+POST_OP_DAY = "2024-03-11"
+
+Json = dict[str, Any]
+
+
+def coding(system: str, code: str, display: str | None = None) -> Json:
+    value = {"system": system, "code": code}
+    if display is not None:
+        value["display"] = display
+    return value
+
+
+def concept(system: str, code: str, text: str | None = None) -> Json:
+    value: Json = {"coding": [coding(system, code)]}
+    if text is not None:
+        value["text"] = text
+    return value
+
+
+def observation(
+    id: str,
+    code: str | Json,
+    *,
+    status: str = "final",
+    effective: str | None = PRE_OP_DAY,
+    patient: str = PATIENT_ID,
+    **value: Any,
+) -> Json:
+    """An Observation; ``code`` is a pvp-findings code or a full CodeableConcept; ``value``
+    holds value[x], dataAbsentReason, component, effectivePeriod, issued... as FHIR JSON."""
+    resource: Json = {
+        "resourceType": "Observation",
+        "id": id,
+        "status": status,
+        "code": concept(FINDINGS, code) if isinstance(code, str) else code,
+        "subject": {"reference": f"Patient/{patient}"},
+    }
+    if effective is not None:
+        resource["effectiveDateTime"] = effective
+    resource.update(value)
+    return resource
+
+
+def present(id: str, code: str = IVC, **kwargs: Any) -> Json:
+    return observation(id, code, valueBoolean=True, **kwargs)
+
+
+def absent(id: str, code: str = IVC, **kwargs: Any) -> Json:
+    return observation(id, code, valueBoolean=False, **kwargs)
+
+
+def goutallier(id: str, grade: int, **kwargs: Any) -> Json:
+    return observation(id, GOUTALLIER, valueInteger=grade, **kwargs)
+
+
+def cement(id: str, pattern: str, *, effective: str = POST_OP_DAY, **kwargs: Any) -> Json:
+    return observation(
+        id, CEMENT, effective=effective, valueCodeableConcept=concept(FINDINGS, pattern), **kwargs
+    )
+
+
+def data_absent(id: str, code: str, reason: str = "unknown", **kwargs: Any) -> Json:
+    return observation(id, code, dataAbsentReason=concept(DATA_ABSENT, reason), **kwargs)
+
+
+def procedure(
+    id: str,
+    cpt: str | None = "22511",
+    *,
+    performed: str | None = PROCEDURE_DAY,
+    status: str = "completed",
+    levels: list[str] | None = None,
+    code: Json | None = None,
+    body_site: list[Json] | None = None,
+    patient: str = PATIENT_ID,
+) -> Json:
+    resource: Json = {
+        "resourceType": "Procedure",
+        "id": id,
+        "status": status,
+        "code": code if code is not None else concept(CPT, cpt),
+        "subject": {"reference": f"Patient/{patient}"},
+    }
+    if performed is not None:
+        resource["performedDateTime"] = performed
+    sites = body_site if body_site is not None else [concept(LEVELS, level) for level in levels or []]
+    if sites:
+        resource["bodySite"] = sites
+    return resource
+
+
+def fracture(id: str = "fx-1", code: str = "M80.08XA", **extra: Any) -> Json:
+    return {
+        "resourceType": "Condition",
+        "id": id,
+        "code": concept(ICD10CM, code),
+        "subject": {"reference": f"Patient/{PATIENT_ID}"},
+        **extra,
+    }
+
+
+def patient(id: str = PATIENT_ID) -> Json:
+    return {"resourceType": "Patient", "id": id}
+
+
+def bundle(*resources: Json, type: str = "searchset") -> Json:
+    return {
+        "resourceType": "Bundle",
+        "type": type,
+        "entry": [{"resource": resource} for resource in resources],
+    }
+
+
+def index_pvp(*others: Json) -> list[Json]:
+    """A single-level L1 vertebroplasty with its fracture diagnosis, plus ``others``."""
+    return [procedure("pvp-1", levels=["L1"]), fracture(), *others]

@@ -1,0 +1,74 @@
+"""Resources about another patient are never used: they are an error that names them."""
+
+from __future__ import annotations
+
+import pytest
+
+from fhir_mappings import InvalidResourceError, assess, resources_from
+
+from .builders import IVC, PATIENT_ID, bundle, fracture, observation, patient, present, procedure
+
+
+def test_observation_about_another_patient_is_refused(assess_json):
+    with pytest.raises(InvalidResourceError, match=r"Observation/o2: subject: refers to Patient/other"):
+        assess_json(present("o1"), present("o2", patient="other"))
+
+
+def test_procedure_about_another_patient_is_refused(assess_json):
+    with pytest.raises(InvalidResourceError, match=r"Procedure/pvp-9: subject"):
+        assess_json(procedure("pvp-9", patient="other"))
+
+
+def test_condition_about_another_patient_is_refused(assess_json):
+    other = {**fracture(), "subject": {"reference": "Patient/other"}}
+
+    with pytest.raises(InvalidResourceError, match=r"Condition/fx-1: subject"):
+        assess_json(other)
+
+
+def test_patient_resource_of_another_patient_is_refused(assess_json):
+    with pytest.raises(InvalidResourceError, match=r"Patient/other: id"):
+        assess_json(patient("other"))
+
+
+def test_observation_without_subject_is_refused(assess_json):
+    orphan = present("o1")
+    del orphan["subject"]
+
+    with pytest.raises(InvalidResourceError, match=r"Observation/o1: subject: missing"):
+        assess_json(orphan)
+
+
+def test_subject_naming_a_group_is_refused(assess_json):
+    with pytest.raises(InvalidResourceError, match=r"Observation/o1: subject"):
+        assess_json({**present("o1"), "subject": {"reference": f"Group/{PATIENT_ID}"}})
+
+
+def test_patient_id_must_match_exactly(assess_json):
+    # "Patient/pat-10" is not "Patient/pat-1", whatever a prefix match would say.
+    with pytest.raises(InvalidResourceError):
+        assess_json(present("o1", patient=f"{PATIENT_ID}0"))
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        f"Patient/{PATIENT_ID}",
+        f"https://fhir.example.org/r4/Patient/{PATIENT_ID}",
+        f"Patient/{PATIENT_ID}/_history/3",
+    ],
+)
+def test_relative_absolute_and_versioned_references_to_the_patient_are_accepted(
+    assess_json, reference
+):
+    result = assess_json(procedure("pvp-1", levels=["L1"]), {**present("o1"), "subject": {"reference": reference}})
+
+    assert result.findings["intravertebral_vacuum_cleft"].value is True
+
+
+def test_resource_without_id_is_refused(config):
+    anonymous = observation("o1", IVC, valueBoolean=True)
+    del anonymous["id"]
+
+    with pytest.raises(InvalidResourceError, match="Observation without id"):
+        assess(resources_from(bundle(anonymous)), PATIENT_ID, config)

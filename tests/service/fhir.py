@@ -1,0 +1,139 @@
+"""Small FHIR R4 resources for hook requests, written out as an EHR would send them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fhir_mappings import codes
+
+PATIENT_ID = "pvp-test-1"
+PROCEDURE_DATE = "2026-03-10"
+
+
+def coding(code: codes.Code) -> dict[str, str]:
+    return {"system": code.system, "code": code.code, "display": code.display}
+
+
+def patient(patient_id: str = PATIENT_ID) -> dict[str, Any]:
+    return {"resourceType": "Patient", "id": patient_id, "gender": "female"}
+
+
+def vertebroplasty(
+    id: str = "pvp-1",
+    performed: str = PROCEDURE_DATE,
+    level: str = "L1",
+    code: codes.Code = codes.CPT_VERTEBROPLASTY_LUMBOSACRAL,
+    status: str = "completed",
+    patient_id: str = PATIENT_ID,
+) -> dict[str, Any]:
+    return {
+        "resourceType": "Procedure",
+        "id": id,
+        "status": status,
+        "code": {"coding": [coding(code)]},
+        "subject": {"reference": f"Patient/{patient_id}"},
+        "performedDateTime": performed,
+        "bodySite": [{"coding": [{"system": codes.VERTEBRAL_LEVEL, "code": level}]}],
+    }
+
+
+def observation(
+    id: str,
+    code: codes.Code,
+    value: dict[str, Any],
+    effective: str,
+    status: str = "final",
+    patient_id: str = PATIENT_ID,
+) -> dict[str, Any]:
+    return {
+        "resourceType": "Observation",
+        "id": id,
+        "status": status,
+        "code": {"coding": [coding(code)]},
+        "subject": {"reference": f"Patient/{patient_id}"},
+        "effectiveDateTime": effective,
+        **value,
+    }
+
+
+def findings(
+    ivc: bool = False,
+    oedema: bool = False,
+    grade: int = 1,
+    cement: codes.Code | None = codes.SPONGY,
+    patient_id: str = PATIENT_ID,
+) -> list[dict[str, Any]]:
+    """Pre-operative MRI findings a week before the procedure, the cement read the day after."""
+    observations = [
+        observation("ivc-1", codes.IVC, {"valueBoolean": ivc}, "2026-03-03", patient_id=patient_id),
+        observation(
+            "oedema-1",
+            codes.POSTERIOR_FASCIA_OEDEMA,
+            {"valueBoolean": oedema},
+            "2026-03-03",
+            patient_id=patient_id,
+        ),
+        observation(
+            "goutallier-1",
+            codes.GOUTALLIER_GRADE,
+            {"valueInteger": grade},
+            "2026-03-03",
+            patient_id=patient_id,
+        ),
+    ]
+    if cement is not None:
+        observations.append(
+            observation(
+                "cement-1",
+                codes.CEMENT_DISTRIBUTION,
+                {"valueCodeableConcept": {"coding": [coding(cement)]}},
+                "2026-03-11",
+                patient_id=patient_id,
+            )
+        )
+    return observations
+
+
+def searchset(*resources: dict[str, Any], next_url: str | None = None) -> dict[str, Any]:
+    bundle: dict[str, Any] = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "entry": [{"resource": r} for r in resources],
+    }
+    if next_url:
+        bundle["link"] = [{"relation": "next", "url": next_url}]
+    return bundle
+
+
+def prefetch(
+    procedures: list[dict[str, Any]] | None = None,
+    observations: list[dict[str, Any]] | None = None,
+    patient_id: str = PATIENT_ID,
+) -> dict[str, Any]:
+    procedures = [vertebroplasty()] if procedures is None else procedures
+    observations = findings() if observations is None else observations
+    return {
+        "patient": patient(patient_id),
+        "procedures": searchset(*procedures) if procedures else None,
+        "observations": searchset(*observations) if observations else None,
+        "conditions": None,
+    }
+
+
+def hook_request(
+    hook: str = "patient-view",
+    prefetch_data: dict[str, Any] | None = None,
+    patient_id: str = PATIENT_ID,
+    **extra: Any,
+) -> dict[str, Any]:
+    context = {"userId": "Practitioner/dr-1", "patientId": patient_id}
+    if hook == "encounter-discharge":
+        context["encounterId"] = "enc-1"
+    body = {
+        "hook": hook,
+        "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+        "context": context,
+        "prefetch": prefetch(patient_id=patient_id) if prefetch_data is None else prefetch_data,
+    }
+    body.update(extra)
+    return body

@@ -1,0 +1,60 @@
+"""The app factory: configuration layers and refusing to start on an unsafe configuration."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cds_service import create_app
+from cds_service.runtime import StartupError
+from scoring import ModelError, load_model
+
+
+def test_factory_defaults_use_the_cohort_event_rate_as_the_high_risk_threshold():
+    app = create_app()
+    assert app.extensions["pvp_cds"].tiers.high_from == pytest.approx(37 / 268)
+
+
+def test_environment_variable_sets_the_high_risk_threshold(monkeypatch):
+    monkeypatch.setenv("PVP_CDS_HIGH_RISK_THRESHOLD", "0.2")
+    assert create_app().extensions["pvp_cds"].tiers.high_from == 0.2
+
+
+def test_test_config_overrides_the_environment(monkeypatch):
+    monkeypatch.setenv("PVP_CDS_HIGH_RISK_THRESHOLD", "0.2")
+    assert create_app({"HIGH_RISK_THRESHOLD": 0.3}).extensions["pvp_cds"].tiers.high_from == 0.3
+
+
+@pytest.mark.parametrize("threshold", ["1.5", "high", "0"])
+def test_bad_high_risk_threshold_refuses_to_start(monkeypatch, threshold):
+    monkeypatch.setenv("PVP_CDS_HIGH_RISK_THRESHOLD", threshold)
+    with pytest.raises(StartupError, match="HIGH_RISK_THRESHOLD"):
+        create_app()
+
+
+def test_model_file_from_the_environment_is_loaded(monkeypatch, tmp_path):
+    document = dict(load_model().document)
+    document["version"] = "1.1.0"
+    path = tmp_path / "recalibrated.json"
+    path.write_text(json.dumps(document))
+    monkeypatch.setenv("PVP_CDS_MODEL_FILE", str(path))
+    assert create_app().extensions["pvp_cds"].model.version == "1.1.0"
+
+
+def test_broken_model_file_refuses_to_start(monkeypatch, tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text("{}")
+    monkeypatch.setenv("PVP_CDS_MODEL_FILE", str(path))
+    with pytest.raises(ModelError):
+        create_app()
+
+
+def test_model_whose_inputs_the_mappings_do_not_produce_refuses_to_start(monkeypatch, tmp_path):
+    document = json.loads(json.dumps(load_model().document))
+    document["predictors"][0]["name"] = "bone_density"
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps(document))
+    monkeypatch.setenv("PVP_CDS_MODEL_FILE", str(path))
+    with pytest.raises(StartupError, match=r"bone_density.*intravertebral_vacuum_cleft"):
+        create_app()
