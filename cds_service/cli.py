@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import sys
 from collections.abc import Sequence
 
+from flask import Flask
 from gunicorn.app.base import BaseApplication
+
+from fhir_mappings import MappingConfigError
+from scoring import ModelError
+
+from . import create_app
+from .auth import AUTHENTICATION_OFF
+from .client_auth import TrustedClientsError
+from .errors import StartupError
+
+CONFIGURATION_ERRORS = (StartupError, ModelError, MappingConfigError, TrustedClientsError)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 
 
 class _Gunicorn(BaseApplication):
-    """gunicorn serving the app factory, configured from the command line only."""
+    """gunicorn serving an app built (and so checked) before the server starts."""
 
-    def __init__(self, options: dict[str, object]) -> None:
+    def __init__(self, app: Flask, options: dict[str, object]) -> None:
+        self._app = app
         self._options = options
         super().__init__()
 
@@ -22,25 +36,46 @@ class _Gunicorn(BaseApplication):
         for key, value in self._options.items():
             self.cfg.set(key, value)
 
-    def load(self):
-        from . import create_app
+    def load(self) -> Flask:
+        return self._app
 
-        return create_app()
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def serve(args: argparse.Namespace) -> int:
+    try:
+        app = create_app()
+    except CONFIGURATION_ERRORS as exc:
+        print(f"pvp-cds: cannot start: {exc}", file=sys.stderr)
+        return 2
+    if app.config["AUTHENTICATION"] == AUTHENTICATION_OFF and not is_loopback(args.host):
+        if not args.insecure_bind:
+            print(
+                f"refusing to serve on {args.host} with authentication off: anyone who can reach "
+                "it could send patient data. Bind 127.0.0.1, turn authentication on, or pass "
+                "--insecure-bind.",
+                file=sys.stderr,
+            )
+            return 2
     _Gunicorn(
+        app,
         {
             "bind": f"{args.host}:{args.port}",
-            "workers": args.workers,
+            # One process: the JWT replay cache and the key caches live in memory.
+            "workers": 1,
             "worker_class": "gthread",
             "threads": args.threads,
-            # Every worker loads model and mappings once, before serving.
-            "preload_app": True,
             "accesslog": "-",
-            # The query string can carry nothing sensitive here, but keep the line short.
+            # The path only: no query string, no headers.
             "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
-        }
+        },
     ).run()
     return 0
 
@@ -51,8 +86,12 @@ def parser() -> argparse.ArgumentParser:
     run = commands.add_parser("serve", help="run the CDS Hooks service")
     run.add_argument("--host", default=DEFAULT_HOST)
     run.add_argument("--port", type=int, default=DEFAULT_PORT)
-    run.add_argument("--workers", type=int, default=2)
     run.add_argument("--threads", type=int, default=8)
+    run.add_argument(
+        "--insecure-bind",
+        action="store_true",
+        help="allow a non-loopback address with authentication off",
+    )
     run.set_defaults(handler=serve)
     return root
 

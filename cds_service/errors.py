@@ -14,6 +14,10 @@ from werkzeug.exceptions import HTTPException
 log = logging.getLogger(__name__)
 
 
+class StartupError(RuntimeError):
+    """The configuration cannot give a safe service; the message says what to fix."""
+
+
 class CdsError(Exception):
     """An error with an HTTP status and an OperationOutcome issue code."""
 
@@ -39,11 +43,6 @@ class Unauthorized(CdsError):
 
     status = 401
     issue_code = "login"
-
-
-class Forbidden(CdsError):
-    status = 403
-    issue_code = "forbidden"
 
 
 class DataUnavailable(CdsError):

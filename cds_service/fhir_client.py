@@ -44,13 +44,23 @@ class Timeouts:
 
 
 class FhirClient:
-    def __init__(self, session: requests.Session, *, timeouts: Timeouts, max_pages: int) -> None:
+    def __init__(
+        self,
+        session: requests.Session,
+        *,
+        timeouts: Timeouts,
+        max_pages: int,
+        page_size: int | None = None,
+    ) -> None:
         self._session = session
         self._timeouts = timeouts
         self._max_pages = max_pages
+        self._page_size = page_size
 
     def read(self, server: FhirServer, relative: str) -> list[dict[str, Any]]:
         """GET a read or search URL; a searchset comes back as all its pages' Bundles."""
+        if self._page_size is not None and "?" in relative:
+            relative += f"&_count={self._page_size}"
         return self.remaining_pages(server, self._get(server, server.url(relative)))
 
     def remaining_pages(

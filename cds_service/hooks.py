@@ -15,7 +15,7 @@ import fhir_mappings
 from fhir_mappings import Applicability
 from scoring import InputError, predict
 
-from . import cards, fhir_resources, logs, schemas
+from . import auth, cards, fhir_resources, logs, schemas
 from .errors import InvalidRequest
 from .prefetch import gather
 from .runtime import Runtime, current_runtime
@@ -23,6 +23,9 @@ from .runtime import Runtime, current_runtime
 log = logging.getLogger(__name__)
 
 bp = Blueprint("cds_hooks", __name__)
+bp.before_request(lambda: auth.gate().authenticate())
+#: Endpoints for operators (load balancers, monitoring): no client authentication.
+ops = Blueprint("ops", __name__)
 
 
 @bp.get("/cds-services")
@@ -47,7 +50,13 @@ def call_service(service_id: str) -> dict[str, Any]:
         service_id=service.id,
         patient_id=context["patientId"],
     )
-    payloads = gather(service.prefetch, hook_request, runtime.fhir, runtime.executor)
+    payloads = gather(
+        service.prefetch,
+        hook_request,
+        runtime.fhir,
+        runtime.executor,
+        auth.gate().check_fhir_server,
+    )
     try:
         assessment = fhir_mappings.assess(
             _resources(payloads), context["patientId"], runtime.mapping
@@ -71,7 +80,7 @@ def feedback(service_id: str) -> dict[str, Any]:
     return {}
 
 
-@bp.get("/health")
+@ops.get("/health")
 def health() -> dict[str, Any]:
     model = current_runtime().model
     return {"status": "ok", "model": {"id": model.id, "version": model.version}}
@@ -155,6 +164,7 @@ def _check_depth(value: Any, limit: int) -> None:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(ops)
     CORS(
         app,
         resources={r"/cds-services*": {"origins": app.config["CORS_ORIGINS"]}},

@@ -10,7 +10,7 @@ For each of the service's prefetch keys, the request's ``prefetch`` object says 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from typing import Any
 from urllib.parse import quote
@@ -46,8 +46,12 @@ def gather(
     hook_request: Mapping[str, Any],
     client: FhirClient,
     executor: Executor,
+    check_server: Callable[[str], None],
 ) -> dict[str, list[Json]]:
-    """Every prefetch key's FHIR payloads (resources or Bundle pages); ``[]`` if known empty."""
+    """Every prefetch key's FHIR payloads (resources or Bundle pages); ``[]`` if known empty.
+
+    ``check_server`` vets the request's fhirServer before the first request to it; a server
+    that is never needed is never checked nor called."""
     prefetched = hook_request.get("prefetch") or {}
     server = fhir_server_of(hook_request)
     gathered: dict[str, list[Json]] = {}
@@ -59,25 +63,31 @@ def gather(
         elif value is None or value.get("resourceType") == "OperationOutcome":
             queries[key] = fill_template(template, hook_request["context"])
         elif next_link(value) is not None:
-            gathered[key] = _remaining_prefetch_pages(key, value, server, client)
+            gathered[key] = _remaining_prefetch_pages(key, value, server, client, check_server)
         else:
             gathered[key] = [value]
     if queries:
         if server is None:
             raise DataUnavailable(*(_unfulfilled(key, prefetched) for key in queries))
+        check_server(server.base_url)
         futures = {key: executor.submit(client.read, server, q) for key, q in queries.items()}
         gathered.update({key: future.result() for key, future in futures.items()})
     return gathered
 
 
 def _remaining_prefetch_pages(
-    key: str, first_page: Json, server: FhirServer | None, client: FhirClient
+    key: str,
+    first_page: Json,
+    server: FhirServer | None,
+    client: FhirClient,
+    check_server: Callable[[str], None],
 ) -> list[Json]:
     if server is None:
         raise DataUnavailable(
             f"prefetch '{key}' is a partial Bundle (it has a next link) and the request has no "
             "fhirServer to read the other pages from"
         )
+    check_server(server.base_url)
     return client.remaining_pages(server, first_page)
 
 

@@ -14,14 +14,10 @@ from requests.adapters import HTTPAdapter
 import fhir_mappings
 from scoring import Model, RiskTiers, load_model
 
-from .errors import ServiceNotFound
+from .errors import ServiceNotFound, StartupError
 from .feedback import FeedbackStore, InMemoryFeedbackStore
 from .fhir_client import FhirClient, Timeouts
 from .services import CdsService, build_services
-
-
-class StartupError(RuntimeError):
-    """The configuration cannot give a safe service; the message says what to fix."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +57,7 @@ def build_runtime(config: Mapping[str, Any]) -> Runtime:
             _pooled_session(config["FHIR_WORKERS"]),
             timeouts=Timeouts(config["FHIR_CONNECT_TIMEOUT"], config["FHIR_READ_TIMEOUT"]),
             max_pages=config["FHIR_MAX_PAGES"],
+            page_size=config["FHIR_PAGE_SIZE"],
         ),
         executor=ThreadPoolExecutor(config["FHIR_WORKERS"], thread_name_prefix="fhir"),
         feedback=InMemoryFeedbackStore(),

@@ -226,7 +226,7 @@ def _finding(
             FindingStatus.DATA_ABSENT,
             latest.source,
             f"The {label.name} reading of {latest.source.effective} ({latest.source.reference}) "
-            f"has {latest.value.reason}; record it from {label.read_on}.",
+            f"gives no value ({latest.value.reason}); record it from {label.read_on}.",
         )
     stale = [(r, p) for r, p in outside if not isinstance(r.value, NoValue)]
     if stale:
@@ -351,9 +351,7 @@ def _unique(resources: Iterable[Resource]) -> list[Resource]:
                 )
             unnamed.append(resource)
         else:
-            key = (resource.get_resource_type(), resource.id)
-            by_reference.pop(key, None)
-            by_reference[key] = resource
+            by_reference[(resource.get_resource_type(), resource.id)] = resource
     return [*by_reference.values(), *unnamed]
 
 
@@ -389,7 +387,7 @@ def _refers_to(reference: Reference, patient_id: str) -> bool:
 
 
 def _when(reading: Reading) -> tuple:
-    return reading.moment.sort_key if reading.moment else ()
+    return reading.moment.sort_key
 
 
 def _typed(value: Value | NoValue) -> tuple[type, object]:

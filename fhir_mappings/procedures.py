@@ -129,7 +129,7 @@ def assess_procedures(records: Iterable[ProcedureRecord]) -> ProcedureAssessment
     session = [record for record in dated if record.moment.day == latest_day]
     primary = max(session, key=_primacy)
     procedure = _index(primary, session)
-    applicability, reason = _applicability(procedure, session)
+    applicability, reason = _applicability(procedure, session, f"on {latest_day.isoformat()}")
     caveats = [
         f"Another augmentation record ({record.reference}) has no date precise to the day and "
         "was not considered."
@@ -144,9 +144,8 @@ def assess_procedures(records: Iterable[ProcedureRecord]) -> ProcedureAssessment
 
 
 def _applicability(
-    procedure: IndexProcedure, session: list[ProcedureRecord]
+    procedure: IndexProcedure, session: list[ProcedureRecord], when: str
 ) -> tuple[Applicability, str | None]:
-    when = f"on {procedure.performed}"
     kinds = {kind for record in session for kind in record.kinds}
     if ProcedureKind.OTHER_AUGMENTATION in kinds:
         return Applicability.NOT_VERTEBROPLASTY, (

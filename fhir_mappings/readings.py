@@ -13,7 +13,14 @@ from typing import TypeVar
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.observation import Observation, ObservationComponent
 
-from .codes import PRESENCE_FINDINGS, CementDistribution, Code, FindingName, Unknown
+from .codes import (
+    GOUTALLIER_GRADES,
+    PRESENCE_FINDINGS,
+    CementDistribution,
+    Code,
+    FindingName,
+    Unknown,
+)
 from .config import MappingConfig
 from .timing import Moment, moment_of
 
@@ -112,7 +119,7 @@ def _value(
     # dataAbsentReason wins over any value beside it: FHIR forbids both, and "unknown" is the
     # only safe reading of a contradiction.
     if observation.dataAbsentReason is not None:
-        return NoValue(f"no value given ({_concept_text(observation.dataAbsentReason)})")
+        return NoValue(_concept_text(observation.dataAbsentReason))
     if finding in PRESENCE_FINDINGS:
         return _presence(observation, config)
     if finding is FindingName.GOUTALLIER_GRADE:
@@ -141,9 +148,11 @@ def _goutallier(observation: Observation, config: MappingConfig) -> int | NoValu
         for component in observation.component or []
         if codes_in(component.code) & config.goutallier_side_codes
     ]
+    has_value = observation.valueInteger is not None or observation.valueCodeableConcept is not None
     if sides:
-        return _worse_side(sides, config)
-    if observation.valueInteger is None and observation.valueCodeableConcept is None:
+        # A grade for both sides together, if given beside them, is one more grade to weigh.
+        return _worst([*sides, observation] if has_value else sides, config)
+    if not has_value:
         raise UnreadableValue(
             f"expected valueInteger, valueCodeableConcept or left/right components, "
             f"{_found(observation)}"
@@ -151,14 +160,16 @@ def _goutallier(observation: Observation, config: MappingConfig) -> int | NoValu
     return _grade(observation, config)
 
 
-def _worse_side(sides: list[ObservationComponent], config: MappingConfig) -> int | NoValue:
-    """The worse of the graded sides. A side that could not be graded might be the worse one,
-    so the result is unknown unless a known side already has the worst grade, 4."""
+def _worst(
+    graded: list[ObservationComponent | Observation], config: MappingConfig
+) -> int | NoValue:
+    """The worst grade. A side that could not be graded might be the worse one, so the result
+    is unknown unless a known grade is already the worst possible, 4."""
     grades = [
-        NoValue(f"a side has no value ({_concept_text(side.dataAbsentReason)})")
-        if side.dataAbsentReason is not None
-        else _grade(side, config)
-        for side in sides
+        NoValue(f"a side was not graded: {_concept_text(element.dataAbsentReason)}")
+        if element.dataAbsentReason is not None
+        else _grade(element, config)
+        for element in graded
     ]
     known = [grade for grade in grades if isinstance(grade, int)]
     if known and max(known) == 4:
@@ -169,7 +180,7 @@ def _worse_side(sides: list[ObservationComponent], config: MappingConfig) -> int
 
 def _grade(element: Observation | ObservationComponent, config: MappingConfig) -> int | NoValue:
     if element.valueInteger is not None:
-        if element.valueInteger not in range(0, 5):
+        if element.valueInteger not in GOUTALLIER_GRADES:
             raise UnreadableValue(f"Goutallier grade {element.valueInteger} is not 0-4")
         return element.valueInteger
     if element.valueCodeableConcept is not None:

@@ -112,7 +112,9 @@ def procedure(
     }
     if performed is not None:
         resource["performedDateTime"] = performed
-    sites = body_site if body_site is not None else [concept(LEVELS, level) for level in levels or []]
+    sites = (
+        body_site if body_site is not None else [concept(LEVELS, level) for level in levels or []]
+    )
     if sites:
         resource["bodySite"] = sites
     return resource

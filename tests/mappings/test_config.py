@@ -74,15 +74,19 @@ def test_site_finding_code_with_site_answer_is_read(assess_json, site):
 
 
 def test_default_codes_still_work_beside_site_codes(assess_json, site):
-    result = assess_json(*index_pvp(observation("o1", "posterior-fascia-oedema", valueBoolean=False)),
-                         with_config=site)
+    result = assess_json(
+        *index_pvp(observation("o1", "posterior-fascia-oedema", valueBoolean=False)),
+        with_config=site,
+    )
 
     assert result.findings["posterior_fascia_oedema"].value is False
 
 
 def test_site_answer_overrides_the_default_meaning(assess_json, config, site):
     generic = concept(SNOMED, "260411009")
-    resources = index_pvp(observation("o1", "intravertebral-vacuum-cleft", valueCodeableConcept=generic))
+    resources = index_pvp(
+        observation("o1", "intravertebral-vacuum-cleft", valueCodeableConcept=generic)
+    )
 
     assert assess_json(*resources).findings["intravertebral_vacuum_cleft"].value is True
     overridden = assess_json(*resources, with_config=site).findings["intravertebral_vacuum_cleft"]
@@ -93,7 +97,9 @@ def test_site_cement_synonyms_are_read_when_mapped(assess_json, site):
     result = assess_json(
         *index_pvp(
             observation(
-                "o1", concept(LOCAL, "CEMENT"), effective="2024-03-11",
+                "o1",
+                concept(LOCAL, "CEMENT"),
+                effective="2024-03-11",
                 valueCodeableConcept=concept(ANSWERS, "solid"),
             )
         ),
@@ -111,7 +117,10 @@ def test_site_goutallier_sides_and_grades_are_read(assess_json, site):
                 concept(LOCAL, "MUSCLE-FAT"),
                 component=[
                     {"code": concept(LOCAL, "MUSCLE-FAT-L"), "valueInteger": 1},
-                    {"code": concept(LOCAL, "MUSCLE-FAT-R"), "valueCodeableConcept": concept(ANSWERS, "GII")},
+                    {
+                        "code": concept(LOCAL, "MUSCLE-FAT-R"),
+                        "valueCodeableConcept": concept(ANSWERS, "GII"),
+                    },
                 ],
             )
         ),
@@ -149,7 +158,9 @@ def test_site_additional_level_code_means_multi_level(assess_json, site):
 
 def test_site_level_and_fracture_codes_are_read(assess_json, site):
     result = assess_json(
-        procedure("p1", body_site=[concept("http://hospital.example.org/fhir/CodeSystem/spine", "V-L1")]),
+        procedure(
+            "p1", body_site=[concept("http://hospital.example.org/fhir/CodeSystem/spine", "V-L1")]
+        ),
         {**fracture(), "code": concept("http://hl7.org/fhir/sid/icd-10", "M80.08")},
         with_config=site,
     )
@@ -160,7 +171,9 @@ def test_site_level_and_fracture_codes_are_read(assess_json, site):
 def test_site_rules_change_the_window(assess_json, site):
     # 14 days after the procedure on 2024-03-10 ends on 2024-03-24.
     late = observation(
-        "o1", "cement-distribution", effective="2024-03-25",
+        "o1",
+        "cement-distribution",
+        effective="2024-03-25",
         valueCodeableConcept=concept("http://pvp-cds.org/fhir/CodeSystem/pvp-findings", "blocky"),
     )
 
@@ -186,7 +199,9 @@ def test_config_is_immutable(site):
 
 
 def test_site_schema_is_a_valid_draft_2020_12_schema():
-    schema = json.loads((Path(__file__).parents[2] / "fhir_mappings" / "site-mapping.schema.json").read_text())
+    schema = json.loads(
+        (Path(__file__).parents[2] / "fhir_mappings" / "site-mapping.schema.json").read_text()
+    )
 
     jsonschema.Draft202012Validator.check_schema(schema)
 
@@ -209,7 +224,8 @@ SYSTEM = "http://hospital.example.org/codes"
             r"/findings/intravertebral_vacuum_cleft/0: 'system' is a required property",
         ),
         (
-            "findings:\n  intravertebral_vacuum_cleft:\n    - {system: hospital-codes, code: IVC}\n",
+            "findings:\n  intravertebral_vacuum_cleft:\n"
+            "    - {system: hospital-codes, code: IVC}\n",
             r"/findings/intravertebral_vacuum_cleft/0/system: 'hospital-codes' does not match",
         ),
         (
@@ -240,9 +256,18 @@ SYSTEM = "http://hospital.example.org/codes"
             f"answers:\n  presence:\n    - {{system: {SYSTEM}, code: P}}\n",
             r"/answers/presence/0: 'value' is a required property",
         ),
-        ("rules:\n  pre_procedure_lookback_days: -1\n", r"/rules/pre_procedure_lookback_days: -1 is less"),
-        ("rules:\n  post_procedure_window_days: '30'\n", r"/rules/post_procedure_window_days: '30' is not of type"),
-        ("rules:\n  allow_preliminary: 1\n", r"/rules/allow_preliminary: 1 is not of type 'boolean'"),
+        (
+            "rules:\n  pre_procedure_lookback_days: -1\n",
+            r"/rules/pre_procedure_lookback_days: -1 is less",
+        ),
+        (
+            "rules:\n  post_procedure_window_days: '30'\n",
+            r"/rules/post_procedure_window_days: '30' is not of type",
+        ),
+        (
+            "rules:\n  allow_preliminary: 1\n",
+            r"/rules/allow_preliminary: 1 is not of type 'boolean'",
+        ),
         (
             f"findings:\n  intravertebral_vacuum_cleft:\n    - {{system: {SYSTEM}, code: X}}\n"
             f"  posterior_fascia_oedema:\n    - {{system: {SYSTEM}, code: X}}\n",
@@ -252,7 +277,8 @@ SYSTEM = "http://hospital.example.org/codes"
         (
             f"procedures:\n  vertebroplasty:\n    - {{system: {SYSTEM}, code: P}}\n"
             f"  other_augmentation:\n    - {{system: {SYSTEM}, code: P}}\n",
-            r"/procedures/other_augmentation/0: .* is already listed at /procedures/vertebroplasty/0",
+            r"/procedures/other_augmentation/0: .* is already listed at "
+            r"/procedures/vertebroplasty/0",
         ),
     ],
 )
@@ -260,14 +286,18 @@ def test_bad_site_file_names_the_file_and_the_entry(tmp_path, text, message):
     path = tmp_path / "site.yaml"
     path.write_text(text)
 
-    with pytest.raises(MappingConfigError, match=re.escape(f"site mapping file {path}: ") + message):
+    with pytest.raises(
+        MappingConfigError, match=re.escape(f"site mapping file {path}: ") + message
+    ):
         load_mapping_config(path)
 
 
 def test_missing_site_file_is_named(tmp_path):
     path = tmp_path / "absent.yaml"
 
-    with pytest.raises(MappingConfigError, match=re.escape(f"cannot read site mapping file {path}")):
+    with pytest.raises(
+        MappingConfigError, match=re.escape(f"cannot read site mapping file {path}")
+    ):
         load_mapping_config(path)
 
 

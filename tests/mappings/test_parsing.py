@@ -58,7 +58,10 @@ def test_bundles_that_are_not_query_results_are_refused(bundle_type):
             r"Observation/o1\): component\[0\]\.valueInteger",
         ),
         ({**present("o1"), "valueFoo": 1}, r"Observation/o1\): valueFoo"),
-        ({"resourceType": "Procedure", "id": "p1", "status": "completed"}, r"Procedure/p1\): subject"),
+        (
+            {"resourceType": "Procedure", "id": "p1", "status": "completed"},
+            r"Procedure/p1\): subject",
+        ),
         ({"resourceType": "Nonsense", "id": "n1"}, r"Nonsense/n1\): resourceType"),
         ({"resourceType": "Coding", "id": "c1"}, r"Coding/c1\): resourceType"),
         ({"id": "x"}, r"\(no resourceType\)/x\): resourceType"),

@@ -10,7 +10,9 @@ from .builders import IVC, PATIENT_ID, bundle, fracture, observation, patient, p
 
 
 def test_observation_about_another_patient_is_refused(assess_json):
-    with pytest.raises(InvalidResourceError, match=r"Observation/o2: subject: refers to Patient/other"):
+    with pytest.raises(
+        InvalidResourceError, match=r"Observation/o2: subject: refers to Patient/other"
+    ):
         assess_json(present("o1"), present("o2", patient="other"))
 
 
@@ -39,15 +41,19 @@ def test_observation_without_subject_is_refused(assess_json):
         assess_json(orphan)
 
 
-def test_subject_naming_a_group_is_refused(assess_json):
-    with pytest.raises(InvalidResourceError, match=r"Observation/o1: subject"):
-        assess_json({**present("o1"), "subject": {"reference": f"Group/{PATIENT_ID}"}})
-
-
-def test_patient_id_must_match_exactly(assess_json):
-    # "Patient/pat-10" is not "Patient/pat-1", whatever a prefix match would say.
-    with pytest.raises(InvalidResourceError):
-        assess_json(present("o1", patient=f"{PATIENT_ID}0"))
+@pytest.mark.parametrize(
+    "reference",
+    [
+        f"Group/{PATIENT_ID}",
+        f"Patient/{PATIENT_ID}0",  # a prefix match would take pat-10 for pat-1
+        f"OtherPatient/{PATIENT_ID}",
+        f"Patient/x/Patient/{PATIENT_ID}",
+        "#contained-patient",
+    ],
+)
+def test_subject_naming_anything_else_is_refused(assess_json, reference):
+    with pytest.raises(InvalidResourceError, match=r"Observation/o1: subject: refers to"):
+        assess_json({**present("o1"), "subject": {"reference": reference}})
 
 
 @pytest.mark.parametrize(
@@ -61,7 +67,9 @@ def test_patient_id_must_match_exactly(assess_json):
 def test_relative_absolute_and_versioned_references_to_the_patient_are_accepted(
     assess_json, reference
 ):
-    result = assess_json(procedure("pvp-1", levels=["L1"]), {**present("o1"), "subject": {"reference": reference}})
+    result = assess_json(
+        procedure("pvp-1", levels=["L1"]), {**present("o1"), "subject": {"reference": reference}}
+    )
 
     assert result.findings["intravertebral_vacuum_cleft"].value is True
 

@@ -86,9 +86,7 @@ def test_two_levels_in_body_site_mean_multi_level(assess_json):
 
 
 def test_two_vertebroplasties_on_one_day_at_different_levels_are_multi_level(assess_json):
-    result = assess_json(
-        procedure("a", levels=["T12"]), procedure("b", levels=["L1"]), fracture()
-    )
+    result = assess_json(procedure("a", levels=["T12"]), procedure("b", levels=["L1"]), fracture())
 
     assert result.applicability is Applicability.MULTI_LEVEL
 
@@ -153,7 +151,8 @@ def test_level_is_read_from_snomed_codes_and_exact_text(assess_json, body_site, 
 
 
 @pytest.mark.parametrize(
-    "body_site", [{"text": "first lumbar vertebra"}, {"text": "L1-L2"}, concept(SNOMED, "421060004")]
+    "body_site",
+    [{"text": "first lumbar vertebra"}, {"text": "L1-L2"}, concept(SNOMED, "421060004")],
 )
 def test_unmapped_body_site_is_not_guessed_as_a_level(assess_json, body_site):
     result = assess_json(procedure("pvp-1", body_site=[body_site]), fracture())

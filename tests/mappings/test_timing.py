@@ -165,7 +165,11 @@ def test_most_recent_reading_counts(assess_json):
     )
 
     finding = result.findings["goutallier_grade"]
-    assert (finding.value, finding.source.reference, finding.superseded) == (3, "Observation/new", 2)
+    assert (finding.value, finding.source.reference, finding.superseded) == (
+        3,
+        "Observation/new",
+        2,
+    )
 
 
 def test_in_window_reading_counts_over_a_more_recent_one_outside_it(assess_json):
@@ -325,7 +329,9 @@ def test_cement_code_with_a_goutallier_answer_is_not_read_as_cement(assess_json)
     result = assess_json(
         *index_pvp(
             observation(
-                "o1", CEMENT, effective="2024-03-11",
+                "o1",
+                CEMENT,
+                effective="2024-03-11",
                 valueCodeableConcept=concept(FINDINGS, "goutallier-2"),
             )
         )

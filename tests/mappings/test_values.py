@@ -122,7 +122,9 @@ def test_data_absent_reason_text_appears_in_the_reason(assess_json):
     result = assess_json(
         *index_pvp(
             observation(
-                "o1", OEDEMA, dataAbsentReason=concept(DATA_ABSENT, "not-performed", "Not performed")
+                "o1",
+                OEDEMA,
+                dataAbsentReason=concept(DATA_ABSENT, "not-performed", "Not performed"),
             )
         )
     )
@@ -170,6 +172,39 @@ def test_goutallier_left_and_right_components_give_the_worse_side(assess_json, l
     assert result.findings["goutallier_grade"].value == worse
 
 
+def test_goutallier_grade_beside_side_components_is_weighed_with_them(assess_json):
+    result = assess_json(
+        *index_pvp(
+            observation(
+                "o1",
+                GOUTALLIER,
+                valueInteger=4,
+                component=[
+                    side("goutallier-grade-left", valueInteger=2),
+                    side("goutallier-grade-right", valueInteger=3),
+                ],
+            )
+        )
+    )
+
+    assert result.findings["goutallier_grade"].value == 4
+
+
+def test_components_that_are_not_sides_are_not_grades(assess_json):
+    result = assess_json(
+        *index_pvp(
+            observation(
+                "o1",
+                GOUTALLIER,
+                valueInteger=1,
+                component=[{"code": concept(FINDINGS, "cement-distribution"), "valueInteger": 4}],
+            )
+        )
+    )
+
+    assert result.findings["goutallier_grade"].value == 1
+
+
 def test_goutallier_side_may_be_a_coded_grade(assess_json):
     result = assess_json(
         *index_pvp(
@@ -178,7 +213,10 @@ def test_goutallier_side_may_be_a_coded_grade(assess_json):
                 GOUTALLIER,
                 component=[
                     side("goutallier-grade-left", valueInteger=1),
-                    side("goutallier-grade-right", valueCodeableConcept=concept(FINDINGS, "goutallier-2")),
+                    side(
+                        "goutallier-grade-right",
+                        valueCodeableConcept=concept(FINDINGS, "goutallier-2"),
+                    ),
                 ],
             )
         )
@@ -196,7 +234,9 @@ def test_ungraded_side_makes_the_grade_unknown(assess_json):
                 GOUTALLIER,
                 component=[
                     side("goutallier-grade-left", valueInteger=3),
-                    side("goutallier-grade-right", dataAbsentReason=concept(DATA_ABSENT, "unknown")),
+                    side(
+                        "goutallier-grade-right", dataAbsentReason=concept(DATA_ABSENT, "unknown")
+                    ),
                 ],
             )
         )
@@ -214,7 +254,9 @@ def test_ungraded_side_does_not_matter_when_the_other_side_is_grade_4(assess_jso
                 GOUTALLIER,
                 component=[
                     side("goutallier-grade-left", valueInteger=4),
-                    side("goutallier-grade-right", dataAbsentReason=concept(DATA_ABSENT, "unknown")),
+                    side(
+                        "goutallier-grade-right", dataAbsentReason=concept(DATA_ABSENT, "unknown")
+                    ),
                 ],
             )
         )
@@ -266,7 +308,9 @@ def test_values_outside_the_contract_are_ignored_and_counted(assess_json, code, 
 
 
 def test_answer_with_disagreeing_codings_is_ignored(assess_json):
-    answer = {"coding": [{"system": SNOMED, "code": "52101004"}, {"system": LOINC, "code": "LA32-8"}]}
+    answer = {
+        "coding": [{"system": SNOMED, "code": "52101004"}, {"system": LOINC, "code": "LA32-8"}]
+    }
     result = assess_json(*index_pvp(observation("o1", IVC, valueCodeableConcept=answer)))
 
     assert result.findings["intravertebral_vacuum_cleft"].value is None
@@ -274,7 +318,9 @@ def test_answer_with_disagreeing_codings_is_ignored(assess_json):
 
 
 def test_answer_with_agreeing_codings_is_read(assess_json):
-    answer = {"coding": [{"system": SNOMED, "code": "52101004"}, {"system": LOINC, "code": "LA33-6"}]}
+    answer = {
+        "coding": [{"system": SNOMED, "code": "52101004"}, {"system": LOINC, "code": "LA33-6"}]
+    }
     result = assess_json(*index_pvp(observation("o1", IVC, valueCodeableConcept=answer)))
 
     assert result.findings["intravertebral_vacuum_cleft"].value is True
@@ -290,9 +336,7 @@ def test_unreadable_value_is_named_in_the_missing_reason(assess_json):
 
 
 def test_observation_with_an_unknown_code_is_ignored_and_counted(assess_json):
-    result = assess_json(
-        *index_pvp(observation("o1", concept(LOINC, "8867-4"), valueBoolean=True))
-    )
+    result = assess_json(*index_pvp(observation("o1", concept(LOINC, "8867-4"), valueBoolean=True)))
 
     assert result.ignored_resources == 1
     assert all(f.status is FindingStatus.MISSING for f in result.findings.values())
@@ -311,4 +355,6 @@ def test_code_text_is_the_source_display(assess_json):
     code = concept(FINDINGS, IVC, text="Vacuum cleft in T12 body")
     result = assess_json(*index_pvp(observation("o1", code, valueBoolean=True)))
 
-    assert result.findings["intravertebral_vacuum_cleft"].source.display == "Vacuum cleft in T12 body"
+    assert (
+        result.findings["intravertebral_vacuum_cleft"].source.display == "Vacuum cleft in T12 body"
+    )

@@ -44,6 +44,7 @@ SUGGESTING: dict[str, Any] = {
 }
 ACTION = (*SUGGESTION, "actions", 0)
 DELETE = (*SUGGESTION, "actions", 2)
+TWO_RECOMMENDED = replaced(SUGGESTING, ("cards", 0, "suggestions", 1, "isRecommended"), True)
 
 
 @pytest.mark.parametrize(
@@ -93,7 +94,7 @@ def test_at_most_one_selection_admits_one_recommended_beside_explicitly_unrecomm
 @pytest.mark.parametrize(
     ("document", "json_path"),
     [
-        (removed(SUGGESTING, (*CARD, "selectionBehavior")), "$.cards[0]"),
+        (removed(TWO_RECOMMENDED, (*CARD, "selectionBehavior")), "$.cards[0]"),
         (
             removed(removed(SUGGESTING, (*ACTION, "type")), (*ACTION, "resource")),
             "$.cards[0].suggestions[0].actions[0]",
@@ -111,8 +112,6 @@ def test_missing_discriminator_is_the_only_complaint(
         ("required", json_path)
     ]
 
-
-TWO_RECOMMENDED = replaced(SUGGESTING, ("cards", 0, "suggestions", 1, "isRecommended"), True)
 
 RULES = [
     Rule("cards-required", {}, "required", "$", "'cards'"),

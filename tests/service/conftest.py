@@ -33,7 +33,7 @@ class SchemaCheckingClient(FlaskClient):
 
 @pytest.fixture
 def app():
-    app = create_app({"TESTING": True})
+    app = create_app({"TESTING": True, "AUTHENTICATION": "off"})
     app.test_client_class = SchemaCheckingClient
     return app
 

@@ -122,7 +122,7 @@ def test_unknown_service_is_404_listing_the_services(client):
 
 
 def test_body_above_the_size_limit_is_413():
-    app = create_app({"TESTING": True, "MAX_CONTENT_LENGTH": 1000})
+    app = create_app({"TESTING": True, "AUTHENTICATION": "off", "MAX_CONTENT_LENGTH": 1000})
     app.test_client_class = SchemaCheckingClient
     body = fhir.hook_request()
     response = app.test_client().post(URL, json=body)

@@ -7,8 +7,13 @@ import json
 import pytest
 
 from cds_service import create_app
-from cds_service.runtime import StartupError
+from cds_service.errors import StartupError
 from scoring import ModelError, load_model
+
+
+@pytest.fixture(autouse=True)
+def _authentication_off(monkeypatch):
+    monkeypatch.setenv("PVP_CDS_AUTHENTICATION", "off")
 
 
 def test_factory_defaults_use_the_cohort_event_rate_as_the_high_risk_threshold():

@@ -32,8 +32,17 @@ def fhir_server():
 
 
 @pytest.fixture
-def app():
-    app = create_app({"TESTING": True, "FHIR_READ_TIMEOUT": 0.5, "FHIR_MAX_PAGES": 3})
+def app(fhir_server):
+    app = create_app(
+        {
+            "TESTING": True,
+            "AUTHENTICATION": "off",
+            "FHIR_SERVERS": [fhir_server.base_url],
+            "ALLOW_HTTP_FHIR": True,
+            "FHIR_READ_TIMEOUT": 0.5,
+            "FHIR_MAX_PAGES": 3,
+        }
+    )
     app.test_client_class = SchemaCheckingClient
     return app
 

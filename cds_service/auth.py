@@ -1,0 +1,98 @@
+"""Who may call the service and which FHIR servers it may be sent to (CDS Hooks 2.0 §
+"Trusting CDS Clients"). Authentication is on unless the configuration turns it off."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask, current_app, g, request
+
+from .client_auth import (
+    AuthenticationError,
+    ClientAuthenticator,
+    FhirServerNotAllowed,
+    check_fhir_server,
+    load_trusted_clients,
+)
+from .errors import DataUnavailable, StartupError, Unauthorized
+
+log = logging.getLogger(__name__)
+
+AUTHENTICATION_REQUIRED = "required"
+AUTHENTICATION_OFF = "off"
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The authenticator (None when authentication is off) and the FHIR server rules."""
+
+    authenticator: ClientAuthenticator | None
+    public_base_url: str | None
+    fhir_servers: frozenset[str]
+    allow_http_fhir: bool
+
+    def authenticate(self) -> None:
+        if self.authenticator is None or request.method == "OPTIONS":
+            return
+        audience = self.public_base_url.rstrip("/") + request.path
+        try:
+            g.cds_client = self.authenticator.authenticate(
+                request.headers.get("Authorization"), audience
+            )
+        except AuthenticationError as exc:
+            raise Unauthorized(exc.reason) from None
+
+    def check_fhir_server(self, url: str) -> None:
+        """Refuse, before any request leaves, a fhirServer this caller may not send us to."""
+        client = g.get("cds_client")
+        allowed = self.fhir_servers | (client.fhir_servers if client is not None else frozenset())
+        try:
+            check_fhir_server(url, allowed, allow_http=self.allow_http_fhir)
+        except FhirServerNotAllowed as exc:
+            log.warning("fhirServer refused: %s", exc.reason)
+            raise DataUnavailable(
+                f"fhirServer is not one this service may query ({exc.reason}); prefetch the data "
+                "or ask the operator to allow the server"
+            ) from None
+
+
+def gate() -> Gate:
+    return current_app.extensions["pvp_cds_gate"]
+
+
+def build_gate(config: Mapping[str, Any]) -> Gate:
+    mode = config["AUTHENTICATION"]
+    allow_http = bool(config["ALLOW_HTTP_FHIR"])
+    fhir_servers = frozenset(config["FHIR_SERVERS"] or ())
+    if mode == AUTHENTICATION_OFF:
+        log.warning("authentication of CDS clients is OFF: for local development only")
+        return Gate(None, None, fhir_servers, allow_http)
+    if mode != AUTHENTICATION_REQUIRED:
+        raise StartupError(
+            f"PVP_CDS_AUTHENTICATION must be '{AUTHENTICATION_REQUIRED}' or "
+            f"'{AUTHENTICATION_OFF}', not {mode!r}"
+        )
+    missing = [name for name in ("TRUSTED_CLIENTS_FILE", "PUBLIC_BASE_URL") if not config[name]]
+    if missing:
+        names = " and ".join(f"PVP_CDS_{name}" for name in missing)
+        raise StartupError(
+            f"authentication is required: set {names}, or PVP_CDS_AUTHENTICATION=off for local "
+            "development"
+        )
+    clients = load_trusted_clients(config["TRUSTED_CLIENTS_FILE"], allow_http=allow_http)
+    authenticator = ClientAuthenticator(
+        clients,
+        algorithms=config["JWT_ALGORITHMS"],
+        leeway=timedelta(seconds=config["JWT_LEEWAY_SECONDS"]),
+        jwks_ttl=timedelta(seconds=config["JWKS_TTL_SECONDS"]),
+        timeout=config["FHIR_READ_TIMEOUT"],
+    )
+    return Gate(authenticator, config["PUBLIC_BASE_URL"], fhir_servers, allow_http)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["pvp_cds_gate"] = build_gate(app.config)

@@ -1,0 +1,27 @@
+"""The pvp-cds command."""
+
+from __future__ import annotations
+
+import pytest
+
+from cds_service.cli import is_loopback, main
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10", "::", "cds.example.org"])
+def test_serve_refuses_a_non_loopback_address_with_authentication_off(monkeypatch, capsys, host):
+    monkeypatch.setenv("PVP_CDS_AUTHENTICATION", "off")
+    assert main(["serve", "--host", host]) == 2
+    assert "refusing to serve" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [("127.0.0.1", True), ("::1", True), ("localhost", True), ("10.0.0.1", False)],
+)
+def test_loopback_addresses_are_recognised(host, expected):
+    assert is_loopback(host) is expected
+
+
+def test_serve_without_authentication_configuration_exits_saying_what_to_set(capsys):
+    assert main(["serve"]) == 2
+    assert "set PVP_CDS_TRUSTED_CLIENTS_FILE" in capsys.readouterr().err
