@@ -65,7 +65,9 @@ def operation_outcome(status: int, issue_code: str, *messages: str) -> Response:
 def _cds_error(error: CdsError) -> Response:
     if isinstance(error, Unauthorized):
         log.warning("client authentication failed: %s", error)
-        return operation_outcome(error.status, error.issue_code, "authentication required")
+        response = operation_outcome(error.status, error.issue_code, "authentication required")
+        response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+        return response
     log.info("request refused with %d: %s", error.status, error)
     return operation_outcome(error.status, error.issue_code, *error.messages)
 
@@ -75,7 +77,14 @@ _HTTP_ISSUE_CODES = {404: "not-found", 405: "not-supported", 413: "too-costly", 
 
 def _http_error(error: HTTPException) -> Response:
     status = error.code or 500
-    return operation_outcome(status, _HTTP_ISSUE_CODES.get(status, "invalid"), error.description)
+    response = operation_outcome(
+        status, _HTTP_ISSUE_CODES.get(status, "invalid"), error.description
+    )
+    # Keep what werkzeug says about the error, such as Allow on a 405.
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def _unexpected(error: Exception) -> Response:

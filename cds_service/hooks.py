@@ -163,6 +163,9 @@ def _check_depth(value: Any, limit: int) -> None:
 
 
 def init_app(app: Flask) -> None:
+    # Compile the request schemas now, not on the first request.
+    schemas.validator(schemas.HOOK_REQUEST)
+    schemas.validator(schemas.FEEDBACK_REQUEST)
     app.register_blueprint(bp)
     app.register_blueprint(ops)
     CORS(

@@ -19,7 +19,7 @@ SCHEMA_NAMES = (
     "feedback-request",
 )
 
-# The spec's key for a path step: a member name or an array index.
+# One step of a path into a JSON document: a member name or an array index.
 Step = str | int
 
 

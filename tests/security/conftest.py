@@ -1,10 +1,8 @@
-"""Fixtures for the security tests: keys, a recording JWKS server, an authenticator factory,
-and a guard that fails any test whose log output contains a JWT."""
+"""Fixtures for the security tests: keys, a recording JWKS server, an authenticator factory.
+The guard against tokens in the logs is the suite-wide one in tests/conftest.py."""
 
 from __future__ import annotations
 
-import logging
-import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -15,25 +13,6 @@ import requests
 from cds_service.client_auth import ClientAuthenticator, TrustedClient, TrustedClients
 
 from .jwt_kit import FHIR_SERVER, ISSUER, ClientKey, RecordingServer, jwks
-
-#: Any compact JWS: base64url of '{"' is "eyJ", so header and payload both start with it.
-JWT_PATTERN = re.compile(r"eyJ[\w-]*\.eyJ[\w-]*\.[\w-]*")
-
-
-@pytest.fixture(autouse=True)
-def no_token_in_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    caplog.set_level(logging.DEBUG)
-    yield
-    # caplog.text holds only the current phase (teardown); read the earlier phases' records,
-    # tracebacks included.
-    formatter = logging.Formatter()
-    text = "\n".join(
-        formatter.format(record)
-        for phase in ("setup", "call")
-        for record in caplog.get_records(phase)
-    )
-    leaked = JWT_PATTERN.findall(text)
-    assert not leaked, f"a JWT reached the log: {leaked[0][:20]}..."
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,14 @@ def coding(code: codes.Code) -> dict[str, str]:
 
 
 def patient(patient_id: str = PATIENT_ID) -> dict[str, Any]:
-    return {"resourceType": "Patient", "id": patient_id, "gender": "female"}
+    return {
+        "resourceType": "Patient",
+        "id": patient_id,
+        "identifier": [{"system": "urn:oid:2.16.840.1.113883.19.5", "value": "MRN-4471-2209"}],
+        "name": [{"family": "Testpatient", "given": ["Eleanor"]}],
+        "gender": "female",
+        "birthDate": "1948-05-17",
+    }
 
 
 def vertebroplasty(

@@ -79,6 +79,7 @@ def test_discovery_without_a_token_is_401_with_no_detail(client, caplog):
         response = client.get("/cds-services")
     assert response.status_code == 401
     assert response.get_json()["issue"][0]["diagnostics"] == "authentication required"
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert "no Bearer token" in caplog.text or "Authorization" in caplog.text
 
 

@@ -59,6 +59,17 @@ def test_prefetch_templates_use_only_context_patient_id_tokens(client):
             assert tokens == {"context.patientId"}
 
 
+def test_prefetch_searches_use_only_the_specs_recommended_parameters(client):
+    # CDS Hooks 2.0 § Prefetch query restrictions: references and tokens by equality only.
+    for service in services(client).values():
+        for template in service["prefetch"].values():
+            url = urlsplit(template)
+            if not url.query:
+                assert url.path == "Patient/{{context.patientId}}"
+                continue
+            assert set(parse_qs(url.query)) <= {"patient", "code"}
+
+
 def test_cors_preflight_allows_authorization_content_type_and_accept(client):
     response = client.options(
         "/cds-services/pvp-residual-back-pain",

@@ -156,6 +156,7 @@ def test_get_on_a_service_is_405_with_an_operation_outcome(client):
     response = client.get(URL)
     assert response.status_code == 405
     assert response.get_json()["resourceType"] == "OperationOutcome"
+    assert "POST" in response.headers["Allow"]
 
 
 def test_unknown_path_is_404_with_an_operation_outcome(client):

@@ -1,0 +1,80 @@
+"""Where a hook call's time goes. Prints numbers; asserts nothing.
+
+    python benchmarks/bench_service.py [--requests N]
+
+Measures, in this process: the scoring core alone, FHIR parsing and mapping of a typical
+prefetch, a whole hook call through the Flask app (in-process), and start-up. Targets: a hook
+call with prefetch well under the ~500 ms the CDS Hooks spec suggests a client waits; start-up
+(model, mappings, schemas) paid once, not per request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from cds_service import create_app  # noqa: E402
+from fhir_mappings import assess, load_mapping_config, resources_from  # noqa: E402
+from scoring import RiskTiers, load_model, predict  # noqa: E402
+
+EXAMPLE = ROOT / "examples" / "patient-view-high-risk.json"
+
+
+def timed(label: str, action: Callable[[], object], repeat: int) -> None:
+    action()  # warm up: first-call imports and caches are start-up cost, not per request
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - started)
+    samples.sort()
+    p50 = statistics.median(samples)
+    p95 = samples[int(0.95 * (len(samples) - 1))]
+    print(f"{label:<44} p50 {p50 * 1e3:8.3f} ms   p95 {p95 * 1e3:8.3f} ms   (n={repeat})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=500)
+    n = parser.parse_args().requests
+    request = json.loads(EXAMPLE.read_text())
+
+    started = time.perf_counter()
+    app = create_app({"AUTHENTICATION": "off"})
+    print(f"{'start-up (create_app)':<44} {(time.perf_counter() - started) * 1e3:8.1f} ms")
+
+    model = load_model()
+    tiers = RiskTiers.for_model(model)
+    findings = {
+        "intravertebral_vacuum_cleft": True,
+        "posterior_fascia_oedema": None,
+        "goutallier_grade": 3,
+        "cement_distribution": "blocky",
+    }
+    timed("scoring core: predict (one unknown)", lambda: predict(model, findings, tiers), n * 20)
+
+    mapping = load_mapping_config()
+    prefetch = request["prefetch"]
+
+    def map_prefetch() -> object:
+        resources = [r for value in prefetch.values() if value for r in resources_from(value)]
+        return assess(resources, request["context"]["patientId"], mapping)
+
+    timed("fhir_mappings: parse + assess prefetch", map_prefetch, n)
+
+    client = app.test_client()
+    url = "/cds-services/pvp-residual-back-pain"
+    timed("hook call with prefetch (Flask, in-process)", lambda: client.post(url, json=request), n)
+    timed("discovery (Flask, in-process)", lambda: client.get("/cds-services"), n)
+
+
+if __name__ == "__main__":
+    main()
