@@ -68,7 +68,8 @@ def _cds_error(error: CdsError) -> Response:
         response = operation_outcome(error.status, error.issue_code, "authentication required")
         response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
         return response
-    log.info("request refused with %d: %s", error.status, error)
+    # Status and kind only: the messages may quote what the client sent, patient data included.
+    log.info("request refused with %d (%s)", error.status, type(error).__name__)
     return operation_outcome(error.status, error.issue_code, *error.messages)
 
 

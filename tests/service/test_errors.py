@@ -142,6 +142,16 @@ def test_invalid_fhir_in_prefetch_is_400_naming_the_resource_and_field(client):
     assert "Observation" in text and "code" in text
 
 
+def test_rejected_value_is_quoted_to_the_client_but_not_logged(client):
+    # A name sent where an id belongs. The suite-wide log guard fails this test if the name
+    # reaches any log line.
+    body = fhir.hook_request()
+    body["context"]["patientId"] = "Eleanor Testpatient"
+    response = client.post(URL, json=body)
+    assert response.status_code == 400
+    assert "Eleanor Testpatient" in diagnostics(response)
+
+
 def test_resource_about_another_patient_is_400(client):
     body = fhir.hook_request()
     body["prefetch"]["observations"]["entry"][0]["resource"]["subject"] = {
