@@ -206,9 +206,15 @@ def _procedure_lines(assessment: Assessment) -> list[str]:
 
 
 def _caveats(assessment: Assessment) -> list[str]:
-    if not assessment.caveats:
+    caveats = list(assessment.caveats)
+    if assessment.ignored_resources:
+        caveats.append(
+            f"Not used: {assessment.ignored_resources} resource(s) outside the code contract "
+            "(unknown codes or values)."
+        )
+    if not caveats:
         return []
-    return ["**Caveats:**\n" + "\n".join(f"- {caveat}" for caveat in assessment.caveats)]
+    return ["**Caveats:**\n" + "\n".join(f"- {caveat}" for caveat in caveats)]
 
 
 MONITORING = {

@@ -11,6 +11,8 @@ PROCEDURE_DATE = "2026-03-10"
 
 
 def coding(code: codes.Code) -> dict[str, str]:
+    if not code.display:
+        return {"system": code.system, "code": code.code}
     return {"system": code.system, "code": code.code, "display": code.display}
 
 

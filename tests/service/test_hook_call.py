@@ -202,3 +202,16 @@ def test_null_prefetch_means_known_empty_and_triggers_no_fhir_query(client):
     body = call(client, prefetch_data={**fhir.prefetch(), "observations": None})
     (card,) = body["cards"]
     assert "4 findings missing" in card["summary"]
+
+
+def test_resources_with_unknown_codes_are_counted_on_the_card_not_guessed(client):
+    unknown = fhir.observation(
+        "local-1",
+        codes.Code("http://hospital.example.org/codes", "VAC-CLEFT"),
+        {"valueBoolean": True},
+        "2026-03-03",
+    )
+    card, _ = risk_card(client, [*fhir.findings(cement=None), unknown])
+    assert "Not used: 1 resource(s) outside the code contract" in card["detail"]
+    # The unknown code is not read as a vacuum cleft: IVC stays absent from the known reading.
+    assert "| Intravertebral vacuum cleft | absent |" in card["detail"]
