@@ -92,8 +92,8 @@ def risk_card(
 
 def not_applicable_card(assessment: Assessment, context: CardContext) -> dict[str, Any]:
     lines = [
-        "The Li et al. 2021 nomogram was derived on single-level vertebroplasty with a dated "
-        f"procedure; {assessment.applicability_reason} No risk is estimated.",
+        "The Li et al. 2021 nomogram was derived on single-level vertebroplasty. "
+        f"{assessment.applicability_reason} No risk is estimated.",
         *_procedure_lines(assessment),
         *_caveats(assessment),
     ]

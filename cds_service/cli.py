@@ -5,15 +5,18 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from fhir_mappings import MappingConfigError
 from scoring import ModelError
+from synthetic import generate_cohort, write_bundles
+from synthetic.cohort import DEFAULT_SEED, MAX_SEED
 
-from . import create_app
+from . import create_app, demo
 from .auth import AUTHENTICATION_OFF
 from .client_auth import TrustedClientsError
 from .errors import StartupError
@@ -22,6 +25,7 @@ CONFIGURATION_ERRORS = (StartupError, ModelError, MappingConfigError, TrustedCli
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
+DEFAULT_SYNTHETIC_PATIENTS = 100
 
 
 class _Gunicorn(BaseApplication):
@@ -80,6 +84,65 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def synth(args: argparse.Namespace) -> int:
+    cohort = generate_cohort(args.patients, args.seed)
+    written = write_bundles(
+        args.out,
+        cohort,
+        seed=args.seed,
+        batch_size=args.batch_size,
+        base_url=args.fhir_base_url,
+    )
+    for bundle in written:
+        print(f"{bundle.path}: {bundle.patients} patients, {bundle.resources} resources")
+    if cohort:
+        events = sum(bool(patient.residual_back_pain) for patient in cohort)
+        print(
+            f"Generated {len(cohort)} patients (seed {args.seed}): {events} with residual back "
+            f"pain at one month ({events / len(cohort):.1%})"
+        )
+    print(
+        "Load each file into a FHIR R4 server by transaction: curl -X POST "
+        "-H 'Content-Type: application/fhir+json' --data @FILE FHIR_BASE_URL "
+        "(and -H 'Authorization: Bearer TOKEN' if the server wants one)"
+    )
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    try:
+        return demo.run(
+            sys.stdout,
+            port=args.port,
+            keep_running=args.keep_running,
+            patients=args.patients,
+            seed=args.seed,
+        )
+    except CONFIGURATION_ERRORS as exc:
+        print(f"pvp-cds: cannot start the service: {exc}", file=sys.stderr)
+        return 2
+
+
+def _at_least(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be {minimum} or more, got {value}")
+        return value
+
+    return parse
+
+
+def _seed(text: str) -> int:
+    value = _at_least(0)(text)
+    if value > MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_SEED}, got {value}")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="pvp-cds", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -93,6 +156,54 @@ def parser() -> argparse.ArgumentParser:
         help="allow a non-loopback address with authentication off",
     )
     run.set_defaults(handler=serve)
+
+    generate = commands.add_parser(
+        "synth",
+        help="write synthetic PVP patients as FHIR R4 transaction Bundles",
+        description="Write the named edge-case patients and a seeded cohort shaped like Li et "
+        "al. 2021's as FHIR R4 transaction Bundles (PUT, stable ids) into a folder.",
+    )
+    generate.add_argument(
+        "--patients",
+        type=_at_least(0),
+        default=DEFAULT_SYNTHETIC_PATIENTS,
+        help="generated patients, besides the named ones",
+    )
+    generate.add_argument(
+        "--seed", type=_seed, default=DEFAULT_SEED, help="the same seed, the same files"
+    )
+    generate.add_argument("--out", type=Path, required=True, help="folder to write into")
+    generate.add_argument(
+        "--batch-size", type=_at_least(1), default=100, help="patients per Bundle file"
+    )
+    generate.add_argument(
+        "--fhir-base-url",
+        help="base URL of the server the files are for: entries get fullUrl BASE/Type/id",
+    )
+    generate.set_defaults(handler=synth)
+
+    show = commands.add_parser(
+        "demo",
+        help="start a FHIR server with synthetic patients and the service, and show the cards",
+        description="Start a throwaway FHIR server, load synthetic patients, start the service "
+        "on 127.0.0.1 (client authentication off) and print the cards of the named patients.",
+    )
+    show.add_argument(
+        "--keep-running", action="store_true", help="keep both servers up until Ctrl-C"
+    )
+    show.add_argument(
+        "--port", type=_at_least(0), default=DEFAULT_PORT, help="the service's port (0: any free)"
+    )
+    show.add_argument(
+        "--patients",
+        type=_at_least(0),
+        default=demo.DEFAULT_PATIENTS,
+        help="generated patients to load besides the named ones",
+    )
+    show.add_argument(
+        "--seed", type=_seed, default=DEFAULT_SEED, help="seed of the generated patients"
+    )
+    show.set_defaults(handler=run_demo)
     return root
 
 

@@ -10,16 +10,11 @@ from fhir.resources.R4B.riskassessment import RiskAssessment
 from fhir.resources.R4B.servicerequest import ServiceRequest
 
 from fhir_mappings import Assessment
+from fhir_mappings.codes import LOINC_VAS_PAIN
 from scoring import Model, RiskEstimate, RiskTier
 
 MODEL_SYSTEM = "http://pvp-cds.org/fhir/CodeSystem/prediction-model"
 RISK_PROBABILITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/risk-probability"
-LOINC = "http://loinc.org"
-VAS_PAIN_SEVERITY = {
-    "system": LOINC,
-    "code": "38214-3",
-    "display": "Pain severity [Score] Visual analog score",
-}
 
 #: The study measured VAS at these points after the procedure (Methods, "Grouping method").
 STUDY_FOLLOW_UP = (
@@ -102,7 +97,10 @@ def pain_reassessment_requests(
             {
                 "status": "draft",
                 "intent": "proposal",
-                "code": {"coding": [VAS_PAIN_SEVERITY], "text": "Back pain reassessment (VAS)"},
+                "code": {
+                    "coding": [LOINC_VAS_PAIN.coding()],
+                    "text": "Back pain reassessment (VAS)",
+                },
                 "subject": {"reference": f"Patient/{patient_id}"},
                 "occurrenceDateTime": when.isoformat(timespec="seconds"),
                 "note": [{"text": f"Reassess back pain (VAS) {label} after vertebroplasty"}],

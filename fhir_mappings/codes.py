@@ -37,6 +37,13 @@ class Code:
         """The FHIR search token form, ``system|code``."""
         return f"{self.system}|{self.code}"
 
+    def coding(self) -> dict[str, str]:
+        """As a FHIR Coding (JSON), without an empty display."""
+        coding = {"system": self.system, "code": self.code}
+        if self.display:
+            coding["display"] = self.display
+        return coding
+
 
 class FindingName(StrEnum):
     """The scoring model's inputs, spelled as the model file spells them."""
@@ -219,6 +226,11 @@ CEMENT_ANSWERS: dict[Code, CementDistribution | Unknown] = {
     SPONGY: CementDistribution.SPONGY,
     **UNKNOWN_ANSWERS,
 }
+
+# --- Observation.code: the outcome the model predicts ---------------------------------------
+
+#: Back pain on a visual analogue scale, as the study measured it (residual pain: VAS >= 4).
+LOINC_VAS_PAIN = Code(LOINC, "38214-3", "Pain severity [Score] Visual analog score")
 
 # --- Procedure.code: the index procedure ---------------------------------------------------
 

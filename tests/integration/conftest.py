@@ -19,14 +19,6 @@ EXTERNAL_BASE_URL_VARIABLE = "PVP_CDS_TEST_FHIR_BASE_URL"
 EXTERNAL_TOKEN_VARIABLE = "PVP_CDS_TEST_FHIR_TOKEN"
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers",
-        "integration: talks to a real FHIR R4 server "
-        f"(started on 127.0.0.1 unless {EXTERNAL_BASE_URL_VARIABLE} names one)",
-    )
-
-
 @pytest.fixture(scope="session")
 def external_fhir_server() -> FhirEndpoint | None:
     """The server named by the environment, or None when the tests start their own."""

@@ -10,12 +10,6 @@ PATIENT_ID = "pvp-test-1"
 PROCEDURE_DATE = "2026-03-10"
 
 
-def coding(code: codes.Code) -> dict[str, str]:
-    if not code.display:
-        return {"system": code.system, "code": code.code}
-    return {"system": code.system, "code": code.code, "display": code.display}
-
-
 def patient(patient_id: str = PATIENT_ID) -> dict[str, Any]:
     return {
         "resourceType": "Patient",
@@ -39,7 +33,7 @@ def vertebroplasty(
         "resourceType": "Procedure",
         "id": id,
         "status": status,
-        "code": {"coding": [coding(code)]},
+        "code": {"coding": [code.coding()]},
         "subject": {"reference": f"Patient/{patient_id}"},
         "performedDateTime": performed,
         "bodySite": [{"coding": [{"system": codes.VERTEBRAL_LEVEL, "code": level}]}],
@@ -58,7 +52,7 @@ def observation(
         "resourceType": "Observation",
         "id": id,
         "status": status,
-        "code": {"coding": [coding(code)]},
+        "code": {"coding": [code.coding()]},
         "subject": {"reference": f"Patient/{patient_id}"},
         "effectiveDateTime": effective,
         **value,
@@ -95,7 +89,7 @@ def findings(
             observation(
                 "cement-1",
                 codes.CEMENT_DISTRIBUTION,
-                {"valueCodeableConcept": {"coding": [coding(cement)]}},
+                {"valueCodeableConcept": {"coding": [cement.coding()]}},
                 "2026-03-11",
                 patient_id=patient_id,
             )

@@ -1,0 +1,195 @@
+"""Named patients, fixed whatever the seed, for the README, the demo and the tests.
+
+Each stands for one case the service must get right. Their ids never change; their risks are
+worked out by hand in tests/integration/test_end_to_end.py. Procedure on 2025-06-10, MRI four
+days before, cement radiograph 24 hours after.
+
+| Patient id | Record | Service answer |
+| --- | --- | --- |
+| pvp-high-risk | PVP at L1; cleft, oedema, Goutallier 4, blocky | high, 87.8% |
+| pvp-low-risk | PVP at T12; Goutallier 1, spongy | low, 1.5% |
+| pvp-missing-cement | PVP at L2; Goutallier 2; no cement read | 8.3%-16.8%, indeterminate |
+| pvp-entered-in-error | PVP at T8; cleft read in error, re-read absent; Goutallier 2 | low, 8.3% |
+| pvp-superseded-preliminary | PVP at L4; preliminary Goutallier 3, final 2; blocky | high, 16.8% |
+| pvp-kyphoplasty | kyphoplasty (CPT 22514) at L1 | model does not apply |
+| pvp-two-level | PVP of T12 and L1 (CPT 22510 + 22512) | model does not apply |
+| pvp-no-procedure | fracture and MRI, no procedure | no card |
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from fhir_mappings import codes
+from fhir_mappings.codes import FindingName, VertebralLevel
+
+from .records import (
+    Augmentation,
+    ImagingRead,
+    SyntheticPatient,
+    imaging_reads,
+    pain_scores,
+    vertebroplasty,
+)
+
+PROCEDURE = datetime(2025, 6, 10, 10, 0, tzinfo=UTC)
+MRI = datetime(2025, 6, 6, 15, 0, tzinfo=UTC)
+RADIOGRAPH = datetime(2025, 6, 11, 10, 0, tzinfo=UTC)
+RELIEF = (3, 2, 1)
+RESIDUAL_PAIN = (6, 6, 5)
+
+
+class NamedPatient(StrEnum):
+    """The ids of the named patients."""
+
+    HIGH_RISK = "pvp-high-risk"
+    LOW_RISK = "pvp-low-risk"
+    MISSING_CEMENT = "pvp-missing-cement"
+    ENTERED_IN_ERROR = "pvp-entered-in-error"
+    SUPERSEDED_PRELIMINARY = "pvp-superseded-preliminary"
+    KYPHOPLASTY = "pvp-kyphoplasty"
+    TWO_LEVEL = "pvp-two-level"
+    NO_PROCEDURE = "pvp-no-procedure"
+
+
+def _patient(
+    name: NamedPatient,
+    description: str,
+    *,
+    procedures: tuple[Augmentation, ...],
+    reads: tuple[ImagingRead, ...],
+    vas: tuple[int, int, int] | None,
+    fracture_levels: tuple[VertebralLevel, ...],
+    gender: str = "female",
+    birth_date: date = date(1946, 3, 14),
+) -> SyntheticPatient:
+    return SyntheticPatient(
+        id=name.value,
+        description=description,
+        gender=gender,
+        birth_date=birth_date,
+        fracture_levels=fracture_levels,
+        diagnosed=MRI,
+        procedures=procedures,
+        reads=reads,
+        pain_scores=pain_scores(PROCEDURE, vas) if vas else (),
+    )
+
+
+def _reads(ivc: bool, oedema: bool, goutallier: int, cement: str | None) -> tuple[ImagingRead, ...]:
+    return imaging_reads(
+        ivc=ivc, oedema=oedema, goutallier=goutallier, cement=cement, mri=MRI, radiograph=RADIOGRAPH
+    )
+
+
+L = VertebralLevel
+
+NAMED_PATIENTS: tuple[SyntheticPatient, ...] = (
+    _patient(
+        NamedPatient.HIGH_RISK,
+        "vertebroplasty at L1; vacuum cleft, fascia oedema, Goutallier 4, blocky cement",
+        procedures=(vertebroplasty(L.L1, PROCEDURE),),
+        reads=_reads(True, True, 4, "blocky"),
+        vas=RESIDUAL_PAIN,
+        fracture_levels=(L.L1,),
+        birth_date=date(1938, 11, 2),
+    ),
+    _patient(
+        NamedPatient.LOW_RISK,
+        "vertebroplasty at T12; no cleft, no oedema, Goutallier 1, spongy cement",
+        procedures=(vertebroplasty(L.T12, PROCEDURE),),
+        reads=_reads(False, False, 1, "spongy"),
+        vas=RELIEF,
+        fracture_levels=(L.T12,),
+        gender="male",
+        birth_date=date(1955, 7, 21),
+    ),
+    _patient(
+        NamedPatient.MISSING_CEMENT,
+        "vertebroplasty at L2; no cleft, no oedema, Goutallier 2; no cement read on record",
+        procedures=(vertebroplasty(L.L2, PROCEDURE),),
+        reads=_reads(False, False, 2, None),
+        vas=RELIEF,
+        fracture_levels=(L.L2,),
+    ),
+    _patient(
+        NamedPatient.ENTERED_IN_ERROR,
+        "vertebroplasty at T8; a 'cleft present' read entered in error and re-read as absent; "
+        "no oedema, Goutallier 2, spongy cement",
+        procedures=(vertebroplasty(L.T8, PROCEDURE),),
+        reads=(
+            ImagingRead(
+                "ivc-entered-in-error",
+                FindingName.INTRAVERTEBRAL_VACUUM_CLEFT,
+                True,
+                MRI,
+                status="entered-in-error",
+            ),
+            *_reads(False, False, 2, "spongy"),
+        ),
+        vas=RELIEF,
+        fracture_levels=(L.T8,),
+    ),
+    _patient(
+        NamedPatient.SUPERSEDED_PRELIMINARY,
+        "vertebroplasty at L4; a preliminary report's Goutallier 3 superseded by the final "
+        "report's 2; no cleft, no oedema, blocky cement",
+        procedures=(vertebroplasty(L.L4, PROCEDURE),),
+        reads=(
+            ImagingRead(
+                "goutallier-preliminary",
+                FindingName.GOUTALLIER_GRADE,
+                3,
+                MRI,
+                status="preliminary",
+            ),
+            *_reads(False, False, 2, "blocky"),
+        ),
+        vas=RESIDUAL_PAIN,
+        fracture_levels=(L.L4,),
+    ),
+    _patient(
+        NamedPatient.KYPHOPLASTY,
+        "kyphoplasty (not vertebroplasty) at L1; vacuum cleft, Goutallier 2, blocky cement",
+        procedures=(Augmentation("procedure", codes.CPT_AUGMENTATION_LUMBAR, (L.L1,), PROCEDURE),),
+        reads=_reads(True, False, 2, "blocky"),
+        vas=RELIEF,
+        fracture_levels=(L.L1,),
+    ),
+    _patient(
+        NamedPatient.TWO_LEVEL,
+        "vertebroplasty of T12 and L1 in one session; fascia oedema, Goutallier 3, spongy cement",
+        procedures=(
+            vertebroplasty(L.T12, PROCEDURE),
+            Augmentation(
+                "procedure-additional-level",
+                codes.CPT_VERTEBROPLASTY_ADDITIONAL,
+                (L.L1,),
+                PROCEDURE,
+            ),
+        ),
+        reads=_reads(False, True, 3, "spongy"),
+        vas=RELIEF,
+        fracture_levels=(L.T12, L.L1),
+    ),
+    _patient(
+        NamedPatient.NO_PROCEDURE,
+        "osteoporotic fracture of L3 with a pre-operative MRI, no procedure on record",
+        procedures=(),
+        reads=_reads(False, True, 2, None),
+        vas=None,
+        fracture_levels=(L.L3,),
+        gender="male",
+        birth_date=date(1949, 1, 30),
+    ),
+)
+
+
+def named_patient(name: NamedPatient | str) -> SyntheticPatient:
+    """The named patient with this id; raises KeyError naming the known ids."""
+    for patient in NAMED_PATIENTS:
+        if patient.id == name:
+            return patient
+    known = ", ".join(patient.id for patient in NAMED_PATIENTS)
+    raise KeyError(f"no named patient {name!r}; the named patients are {known}")

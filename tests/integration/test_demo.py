@@ -1,0 +1,143 @@
+"""``pvp-cds demo``: FHIR server, synthetic patients, service and cards, in one command."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+import shlex
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+import requests
+
+from cds_service import demo
+from cds_service.cli import main
+from synthetic import named_patient
+
+pytestmark = pytest.mark.integration
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+#: Each named patient's tier line, from its definition in synthetic/named.py and the hand
+#: calculations in test_end_to_end.py (high from 13.8%).
+EXPECTED_TIERS = {
+    "pvp-high-risk": "tier: high (risk 87.8%)",
+    "pvp-low-risk": "tier: low (risk 1.5%)",
+    "pvp-missing-cement": "tier: indeterminate (risk 8.3%-16.8%)",
+    "pvp-entered-in-error": "tier: low (risk 8.3%)",
+    "pvp-superseded-preliminary": "tier: high (risk 16.8%)",
+    "pvp-kyphoplasty": "tier: none (the model does not apply)",
+    "pvp-two-level": "tier: none (the model does not apply)",
+    "pvp-no-procedure": "tier: none (no card: the service stays quiet without a vertebroplasty)",
+}
+
+
+def blocks(printed: str) -> dict[str, list[str]]:
+    """Each patient's lines, keyed by the patient id of its "== id: description" header."""
+    found = {}
+    for block in printed.split("\n== ")[1:]:
+        lines = block.splitlines()
+        found[lines[0].split(":")[0]] = lines
+    return found
+
+
+def address(printed: str, label: str) -> str:
+    return re.search(rf"{label}:\s+(http://\S+)", printed).group(1)
+
+
+def refused(url: str) -> bool:
+    try:
+        requests.get(url, timeout=2)
+    except requests.ConnectionError:
+        return True
+    return False
+
+
+@pytest.fixture(scope="module")
+def printed() -> str:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["demo", "--port", "0", "--patients", "5"]) == 0
+    return out.getvalue()
+
+
+def test_demo_prints_the_tier_of_each_named_patient(printed):
+    tiers = {patient_id: lines[1] for patient_id, lines in blocks(printed).items()}
+    assert tiers == EXPECTED_TIERS
+
+
+def test_demo_shows_each_finding_with_its_value_and_source(printed):
+    lines = blocks(printed)["pvp-high-risk"]
+    assert (
+        "  - Intravertebral vacuum cleft: present, 51 points (Observation/pvp-high-risk-ivc, "
+        "Intravertebral vacuum cleft, 2025-06-06T15:00:00+00:00, final)"
+    ) in lines
+    assert "[warning] High risk of residual back pain one month after PVP: 88%" in lines
+
+
+def test_demo_says_what_is_missing(printed):
+    text = "\n".join(blocks(printed)["pvp-missing-cement"])
+    assert "- Bone cement distribution: No cement distribution reading on record" in text
+
+
+def test_demo_reports_what_it_loaded(printed):
+    assert "Loaded 13 synthetic patients (8 named, 5 generated with seed 2021)" in printed
+    assert "none rejected" in printed
+
+
+def test_demo_stops_both_servers_when_done(printed):
+    assert refused(address(printed, "FHIR server") + "/metadata")
+    assert refused(address(printed, "CDS service"))
+
+
+def test_demo_keeps_running_until_ctrl_c_and_its_curl_works():
+    environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    command = "from cds_service.cli import main; raise SystemExit(main())"
+    process = subprocess.Popen(
+        [sys.executable, "-u", "-c", command, "demo", "--keep-running", "--port", "0"],
+        cwd=REPO_ROOT,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    # A hung demo is killed (it is our own child) rather than hanging the suite.
+    watchdog = threading.Timer(60, process.kill)
+    watchdog.start()
+    try:
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if line.lstrip().startswith("curl "):
+                break
+        printed = "".join(lines)
+        assert "Ctrl-C stops both" in printed
+        curl = shlex.split(lines[-1])
+        url, body = curl[curl.index("-X") + 2], json.loads(curl[curl.index("-d") + 1])
+        answer = requests.post(url, json=body, timeout=30).json()
+        assert "High risk" in answer["cards"][0]["summary"]
+
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0
+        assert "Stopping." in process.stdout.read()
+        assert refused(address(printed, "FHIR server") + "/metadata")
+    finally:
+        watchdog.cancel()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+
+
+def test_an_error_answer_is_printed_with_its_status_and_diagnostics():
+    answer = {"resourceType": "OperationOutcome", "issue": [{"diagnostics": "no server"}]}
+    lines = demo.describe(named_patient("pvp-high-risk"), 412, answer)
+    assert lines[1] == "tier: none (HTTP 412: no server)"

@@ -1,0 +1,327 @@
+"""The no-prefetch path end to end: synthetic patients loaded into a real FHIR R4 server by
+transaction, hooks posted to the service, which reads that server with the bearer token.
+
+Server-agnostic: every entry is a PUT with a fixed id, so loading is idempotent on any server
+PVP_CDS_TEST_FHIR_BASE_URL names, and the expectations are the patients' definitions.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+import pytest
+import requests
+from flask.testing import FlaskClient
+
+from cds_service import create_app
+from cds_service.cli import main
+from cds_service.fhir_test_server import FhirEndpoint, FhirTestServer, load_transaction
+from fhir_mappings import codes
+from synthetic import NAMED_PATIENTS, fhir_resources, generate_cohort, named_patient, transaction
+from tests.scoring.paper import reconciled_probability
+from tests.service.conftest import SchemaCheckingClient
+
+pytestmark = pytest.mark.integration
+
+SERVICE = "/cds-services/pvp-residual-back-pain"
+DISCHARGE_SERVICE = "/cds-services/pvp-residual-back-pain-discharge"
+SEED = 2021
+GENERATED = 12
+#: The RiskAssessment gives probabilities to 4 decimals.
+PRECISION = 1e-4
+
+# Risks worked out by hand from the model file (scoring/li2021.json): constant -3.361 (no
+# cleft, no oedema, Goutallier 0-1, blocky cement); cleft +1.332; oedema +1.377; Goutallier 2
+# +1.758, 3-4 +2.622; spongy cement -0.800. Probability = 1 / (1 + e^-logit).
+#
+# pvp-high-risk: cleft, oedema, Goutallier 4, blocky
+#   logit = -3.361 + 1.332 + 1.377 + 2.622 = 1.970; 1 / (1 + e^-1.970) = 1 / 1.13946 = 0.8776
+HIGH_RISK = 0.8776
+# pvp-low-risk: Goutallier 1, spongy
+#   logit = -3.361 - 0.800 = -4.161; 1 / (1 + e^4.161) = 1 / 65.136 = 0.0154
+LOW_RISK = 0.0154
+# Goutallier 2, spongy (pvp-entered-in-error; the low end of pvp-missing-cement)
+#   logit = -3.361 + 1.758 - 0.800 = -2.403; 1 / (1 + e^2.403) = 1 / 12.056 = 0.0829
+GRADE_2_SPONGY = 0.0829
+# Goutallier 2, blocky (pvp-superseded-preliminary; the high end of pvp-missing-cement)
+#   logit = -3.361 + 1.758 = -1.603; 1 / (1 + e^1.603) = 1 / 5.968 = 0.1676
+GRADE_2_BLOCKY = 0.1676
+# The high-risk threshold: the derivation cohort's event rate, 37 / 268 = 0.138.
+
+
+@pytest.fixture(scope="module")
+def loaded(fhir_server: FhirEndpoint) -> list[Any]:
+    """The named patients and a generated cohort, on the server; returns the generated ones.
+    One Bundle with fullUrls and one without: servers must take both."""
+    cohort = generate_cohort(GENERATED, SEED)
+    for bundle in (transaction(NAMED_PATIENTS, fhir_server.base_url), transaction(cohort)):
+        load_transaction(fhir_server, bundle)
+    return cohort
+
+
+def make_client(fhir_server: FhirEndpoint, **config: Any) -> FlaskClient:
+    app = create_app(
+        {
+            "TESTING": True,
+            "AUTHENTICATION": "off",
+            "FHIR_SERVERS": [fhir_server.base_url],
+            "ALLOW_HTTP_FHIR": True,
+            **config,
+        }
+    )
+    app.test_client_class = SchemaCheckingClient
+    return app.test_client()
+
+
+@pytest.fixture
+def client(fhir_server: FhirEndpoint, loaded) -> FlaskClient:
+    return make_client(fhir_server)
+
+
+def hook(
+    patient_id: str,
+    fhir_server: FhirEndpoint,
+    *,
+    token: str | None = None,
+    hook_name: str = "patient-view",
+    prefetch: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A hook request as an EHR sends it; no prefetch unless given. The token defaults to the
+    one the FHIR server accepts."""
+    context = {"userId": "Practitioner/e2e", "patientId": patient_id}
+    if hook_name == "encounter-discharge":
+        context["encounterId"] = "e2e-discharge"
+    request: dict[str, Any] = {
+        "hook": hook_name,
+        "hookInstance": str(uuid.uuid4()),
+        "fhirServer": fhir_server.base_url,
+        "context": context,
+    }
+    token = token or fhir_server.token
+    if token:
+        request["fhirAuthorization"] = {
+            "access_token": token,
+            "token_type": "Bearer",
+            "expires_in": 300,
+            "scope": "user/Patient.read user/Observation.read user/Procedure.read",
+            "subject": "pvp-cds",
+        }
+    if prefetch is not None:
+        request["prefetch"] = prefetch
+    return request
+
+
+def risk_assessment(answer: dict[str, Any]) -> dict[str, Any]:
+    (action,) = answer["systemActions"]
+    return action["resource"]
+
+
+def prediction(answer: dict[str, Any]) -> dict[str, Any]:
+    return risk_assessment(answer)["prediction"][0]
+
+
+def tier(answer: dict[str, Any]) -> str:
+    qualitative = prediction(answer)["qualitativeRisk"]
+    return qualitative["coding"][0]["code"] if "coding" in qualitative else qualitative["text"]
+
+
+def diagnostics(response) -> str:
+    return "; ".join(issue["diagnostics"] for issue in response.get_json()["issue"])
+
+
+def test_the_synthetic_bundles_load_without_a_rejected_entry(fhir_server):
+    bundle = transaction([*NAMED_PATIENTS, *generate_cohort(GENERATED, SEED)])
+    result = load_transaction(fhir_server, bundle)
+    statuses = [entry["response"]["status"] for entry in result["entry"]]
+    assert len(statuses) == len(bundle["entry"])
+    assert all(status.startswith(("200", "201")) for status in statuses)
+
+
+def test_synth_output_loads_without_a_rejected_entry(fhir_server, tmp_path):
+    command = ["synth", "--patients", "30", "--seed", "99", "--out", str(tmp_path)]
+    assert main([*command, "--fhir-base-url", fhir_server.base_url]) == 0
+    files = sorted(tmp_path.glob("*.json"))
+    assert len(files) == 2
+    for path in files:
+        # Raises, naming them, unless every entry was accepted.
+        load_transaction(fhir_server, json.loads(path.read_text()))
+
+
+@pytest.mark.parametrize(
+    "patient_id, probability, expected_tier, indicator",
+    [
+        ("pvp-high-risk", HIGH_RISK, "high", "warning"),
+        ("pvp-low-risk", LOW_RISK, "low", "info"),
+        # The read entered in error would otherwise conflict with the final one.
+        ("pvp-entered-in-error", GRADE_2_SPONGY, "low", "info"),
+        # The preliminary grade 3 would give 17.7% or, conflicting, a range.
+        ("pvp-superseded-preliminary", GRADE_2_BLOCKY, "high", "warning"),
+    ],
+)
+def test_risk_read_without_prefetch_is_the_hand_calculated_one(
+    client, fhir_server, patient_id, probability, expected_tier, indicator
+):
+    response = client.post(SERVICE, json=hook(patient_id, fhir_server))
+    assert response.status_code == 200
+    answer = response.get_json()
+    assert prediction(answer)["probabilityDecimal"] == pytest.approx(probability, abs=PRECISION)
+    assert tier(answer) == expected_tier
+    assert answer["cards"][0]["indicator"] == indicator
+
+
+def test_missing_cement_gives_the_range_over_blocky_and_spongy(client, fhir_server):
+    answer = client.post(SERVICE, json=hook("pvp-missing-cement", fhir_server)).get_json()
+    span = prediction(answer)["probabilityRange"]
+    assert span["low"]["value"] == pytest.approx(GRADE_2_SPONGY, abs=PRECISION)
+    assert span["high"]["value"] == pytest.approx(GRADE_2_BLOCKY, abs=PRECISION)
+    # 8.29% to 16.76% spans the 13.8% threshold.
+    assert tier(answer).startswith("indeterminate")
+
+
+@pytest.mark.parametrize(
+    "patient_id, why",
+    [("pvp-kyphoplasty", "kyphoplasty"), ("pvp-two-level", "more than one level")],
+)
+def test_model_that_does_not_apply_gives_one_card_and_no_risk(client, fhir_server, patient_id, why):
+    answer = client.post(SERVICE, json=hook(patient_id, fhir_server)).get_json()
+    (card,) = answer["cards"]
+    assert "does not apply" in card["summary"] and why in card["summary"]
+    assert "systemActions" not in answer
+
+
+def test_no_procedure_gives_no_card(client, fhir_server):
+    response = client.post(SERVICE, json=hook("pvp-no-procedure", fhir_server))
+    assert response.status_code == 200
+    assert response.get_json()["cards"] == []
+
+
+def test_generated_patients_get_the_risk_of_their_drawn_findings(client, fhir_server, loaded):
+    for patient in loaded:
+        findings = patient.findings
+        expected = reconciled_probability(
+            findings["intravertebral_vacuum_cleft"],
+            findings["posterior_fascia_oedema"],
+            findings["goutallier_grade"],
+            findings["cement_distribution"],
+        )
+        answer = client.post(SERVICE, json=hook(patient.id, fhir_server)).get_json()
+        probability = prediction(answer)["probabilityDecimal"]
+        assert probability == pytest.approx(expected, abs=PRECISION), patient.id
+
+
+def test_discharge_hook_reads_the_server_too(client, fhir_server):
+    request = hook("pvp-high-risk", fhir_server, hook_name="encounter-discharge")
+    answer = client.post(DISCHARGE_SERVICE, json=request).get_json()
+    assert prediction(answer)["probabilityDecimal"] == pytest.approx(HIGH_RISK, abs=PRECISION)
+    assert risk_assessment(answer)["encounter"] == {"reference": "Encounter/e2e-discharge"}
+
+
+def test_partial_prefetch_is_used_and_the_rest_read_from_the_server(client, fhir_server):
+    # The EHR prefetches the patient and the Observations, with a cement read that is not on
+    # the server; Procedure and Condition are left to the server. Only both together give the
+    # point risk of Goutallier 2 with spongy cement.
+    patient = named_patient("pvp-missing-cement")
+    records = fhir_resources(patient)
+    cement = {
+        "resourceType": "Observation",
+        "id": "pvp-missing-cement-cement-in-ehr",
+        "status": "final",
+        "code": {
+            "coding": [{"system": codes.PVP_FINDINGS, "code": codes.CEMENT_DISTRIBUTION.code}]
+        },
+        "subject": {"reference": f"Patient/{patient.id}"},
+        "effectiveDateTime": "2025-06-11T10:00:00+00:00",
+        "valueCodeableConcept": {"coding": [{"system": codes.PVP_FINDINGS, "code": "spongy"}]},
+    }
+    observations = [r for r in records if r["resourceType"] == "Observation"] + [cement]
+    prefetch = {
+        "patient": next(r for r in records if r["resourceType"] == "Patient"),
+        "observations": {
+            "resourceType": "Bundle",
+            "type": "searchset",
+            "entry": [{"resource": observation} for observation in observations],
+        },
+    }
+    request = hook(patient.id, fhir_server, prefetch=prefetch)
+    answer = client.post(SERVICE, json=request).get_json()
+    assert prediction(answer)["probabilityDecimal"] == pytest.approx(GRADE_2_SPONGY, abs=PRECISION)
+
+
+@pytest.fixture
+def server_with_a_token(fhir_server: FhirEndpoint) -> FhirEndpoint:
+    if fhir_server.token is None:
+        pytest.skip("the FHIR server under test asks for no token, so none can be refused")
+    return fhir_server
+
+
+# An expired token is answered like a wrong one, 401, by a FHIR server; the test server's static
+# tokens cannot expire, so the 401 is provoked with a wrong token and with none.
+@pytest.mark.parametrize("token", ["not-the-servers-token", None], ids=["wrong", "none"])
+def test_token_the_fhir_server_refuses_is_412_not_500(client, server_with_a_token, token):
+    request = hook("pvp-high-risk", server_with_a_token)
+    if token is None:
+        del request["fhirAuthorization"]
+    else:
+        request["fhirAuthorization"]["access_token"] = token
+    # The server's own answer first: it refuses the token.
+    refused = requests.get(
+        f"{server_with_a_token.base_url}/Patient/pvp-high-risk",
+        headers={
+            "Accept": "application/fhir+json",
+            **({"Authorization": f"Bearer {token}"} if token else {}),
+        },
+        timeout=10,
+    )
+    assert refused.status_code == 401
+    response = client.post(SERVICE, json=request)
+    assert response.status_code == 412
+    assert "refused the access token (401)" in diagnostics(response)
+
+
+def test_the_access_token_never_reaches_the_log(client, fhir_server, caplog):
+    caplog.set_level(logging.DEBUG)
+    client.post(SERVICE, json=hook("pvp-high-risk", fhir_server))
+    client.post(SERVICE, json=hook("pvp-high-risk", fhir_server, token="a-refused-token"))
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert logged  # the requests were logged...
+    assert "a-refused-token" not in logged
+    if fhir_server.token:
+        assert fhir_server.token not in logged  # ...without the tokens
+
+
+def test_stopped_fhir_server_is_412(loaded):
+    with FhirTestServer() as other:
+        stopped = other.endpoint
+    client = make_client(stopped)
+    response = client.post(SERVICE, json=hook("pvp-high-risk", stopped))
+    assert response.status_code == 412
+    assert "could not be reached" in diagnostics(response)
+
+
+def test_the_server_pages_a_small_count(fhir_server, loaded):
+    # The service's paging tests below rest on this: the server honours a small _count.
+    page = requests.get(
+        f"{fhir_server.base_url}/Observation",
+        params={"patient": "pvp-superseded-preliminary", "_count": 1},
+        headers=fhir_server.headers(),
+        timeout=10,
+    ).json()
+    assert len(page["entry"]) == 1
+    assert any(link["relation"] == "next" for link in page["link"])
+
+
+def test_risk_is_the_same_when_every_search_takes_many_pages(fhir_server, loaded):
+    client = make_client(fhir_server, FHIR_PAGE_SIZE=1, FHIR_MAX_PAGES=10)
+    answer = client.post(SERVICE, json=hook("pvp-superseded-preliminary", fhir_server)).get_json()
+    assert prediction(answer)["probabilityDecimal"] == pytest.approx(GRADE_2_BLOCKY, abs=PRECISION)
+
+
+def test_pages_beyond_the_bound_are_412(fhir_server, loaded):
+    # One Observation per page and at most two pages: the third page proves the service pages.
+    client = make_client(fhir_server, FHIR_PAGE_SIZE=1, FHIR_MAX_PAGES=2)
+    response = client.post(SERVICE, json=hook("pvp-superseded-preliminary", fhir_server))
+    assert response.status_code == 412
+    assert "more than 2 pages" in diagnostics(response)
