@@ -19,6 +19,7 @@ NEVER_LOGGED = (
     "Eleanor",
     "1948-05-17",
     "MRN-4471-2209",
+    "Synthetic patient",  # the synthetic patients' names
 )
 
 

@@ -63,3 +63,17 @@ def test_model_whose_inputs_the_mappings_do_not_produce_refuses_to_start(monkeyp
     monkeypatch.setenv("PVP_CDS_MODEL_FILE", str(path))
     with pytest.raises(StartupError, match=r"bone_density.*intravertebral_vacuum_cleft"):
         create_app()
+
+
+def test_bad_site_mapping_file_refuses_to_start_naming_the_entry(monkeypatch, tmp_path):
+    from fhir_mappings import MappingConfigError
+
+    path = tmp_path / "site.yaml"
+    path.write_text(
+        "findings:\n"
+        "  intravertebral_vacuum_cleft:\n"
+        '    - {system: "http://h.example.org", code: 12}\n'
+    )
+    monkeypatch.setenv("PVP_CDS_MAPPING_FILE", str(path))
+    with pytest.raises(MappingConfigError, match="intravertebral_vacuum_cleft"):
+        create_app()
