@@ -1,11 +1,13 @@
 """Where a hook call's time goes. Prints numbers; asserts nothing.
 
-    python benchmarks/bench_service.py [--requests N]
+    python benchmarks/bench_service.py [--requests N] [--fhir]
 
 Measures, in this process: the scoring core alone, FHIR parsing and mapping of a typical
-prefetch, a whole hook call through the Flask app (in-process), and start-up. Targets: a hook
-call with prefetch well under the ~500 ms the CDS Hooks spec suggests a client waits; start-up
-(model, mappings, schemas) paid once, not per request.
+prefetch, a whole hook call through the Flask app (in-process), and start-up. With ``--fhir``,
+also a hook call with no prefetch against the real FHIR test server on 127.0.0.1 (four queries),
+with the queries in parallel and one at a time. Targets: a hook call well under the ~500 ms the
+CDS Hooks spec suggests a client waits; start-up (model, mappings, schemas) paid once, not per
+request.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cds_service import create_app  # noqa: E402
+from cds_service import create_app, demo  # noqa: E402
+from cds_service.fhir_test_server import FhirTestServer, load_transaction  # noqa: E402
 from fhir_mappings import assess, load_mapping_config, resources_from  # noqa: E402
 from scoring import RiskTiers, load_model, predict  # noqa: E402
+from synthetic import NAMED_PATIENTS, transaction  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "patient-view-high-risk.json"
 
@@ -44,7 +48,9 @@ def timed(label: str, action: Callable[[], object], repeat: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=500)
-    n = parser.parse_args().requests
+    parser.add_argument("--fhir", action="store_true", help="also time the no-prefetch path")
+    args = parser.parse_args()
+    n = args.requests
     request = json.loads(EXAMPLE.read_text())
 
     started = time.perf_counter()
@@ -74,6 +80,25 @@ def main() -> None:
     url = "/cds-services/pvp-residual-back-pain"
     timed("hook call with prefetch (Flask, in-process)", lambda: client.post(url, json=request), n)
     timed("discovery (Flask, in-process)", lambda: client.get("/cds-services"), n)
+    if args.fhir:
+        bench_no_prefetch(url, max(n // 10, 20))
+
+
+def bench_no_prefetch(url: str, n: int) -> None:
+    with FhirTestServer() as fhir:
+        load_transaction(fhir.endpoint, transaction(NAMED_PATIENTS))
+        request = demo.hook_request("pvp-high-risk", fhir.endpoint)
+        for workers in (8, 1):
+            client = create_app(
+                {
+                    "AUTHENTICATION": "off",
+                    "FHIR_SERVERS": [fhir.base_url],
+                    "ALLOW_HTTP_FHIR": True,
+                    "FHIR_WORKERS": workers,
+                }
+            ).test_client()
+            label = f"hook call, no prefetch, {workers} FHIR worker(s)"
+            timed(label, lambda client=client: client.post(url, json=request), n)
 
 
 if __name__ == "__main__":
