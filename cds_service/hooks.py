@@ -86,7 +86,9 @@ def health() -> dict[str, Any]:
     return {"status": "ok", "model": {"id": model.id, "version": model.version}}
 
 
-def advise(runtime: Runtime, assessment: fhir_mappings.Assessment, context: Mapping[str, Any]):
+def advise(
+    runtime: Runtime, assessment: fhir_mappings.Assessment, context: Mapping[str, Any]
+) -> dict[str, Any]:
     """Findings to the CDS response: quiet without a PVP, an explanation when the model does
     not apply, otherwise the risk card and the RiskAssessment."""
     if assessment.applicability is Applicability.NO_PROCEDURE:
