@@ -4,7 +4,8 @@ The server is sekmet-fhir. It runs from its own virtual environment, built on fi
 pinned ``deploy/fhir-server/requirements.txt``, so that its FastAPI/pydantic stack never meets the
 service's. This module drives it through a subprocess and HTTP only: it never imports sekmet.
 Each start gets a free port, a fresh SQLite database in a temporary folder and its own bearer
-token; stop ends the process by its PID and deletes the folder.
+token; stop ends the process by its PID and deletes the folder. Given SMART clients, the server
+also issues access tokens that expire (SMART Backend Services, see :class:`SmartClient`).
 
 Command line (the service's Python)::
 
@@ -29,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType, TracebackType
@@ -50,6 +51,23 @@ LOG_TAIL_CHARS = 4000
 
 class FhirServerError(RuntimeError):
     """The test FHIR server could not be built, started or loaded; the message says why."""
+
+
+@dataclass(frozen=True)
+class SmartClient:
+    """A SMART Backend Services client the server registers.
+
+    The client gets an access token from the server's token endpoint (found in
+    ``{base_url}/.well-known/smart-configuration``) with the ``client_credentials`` grant and a
+    JWT assertion (``iss`` = ``sub`` = ``client_id``, ``aud`` = the token endpoint, ``exp`` at
+    most 5 minutes ahead, a fresh ``jti``) signed with the private half of a key in ``jwks``.
+    """
+
+    client_id: str
+    #: A JWK Set of the client's public keys: ``{"keys": [...]}``.
+    jwks: Mapping[str, object]
+    #: The scopes it may be granted, SMART v1 or v2, e.g. ``system/*.read``.
+    scopes: str = "system/*.read"
 
 
 @dataclass(frozen=True)
@@ -103,7 +121,27 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _sekmet_settings(port: int, token: str, data_dir: Path) -> dict[str, object]:
+def _server_auth(
+    token: str, smart_clients: Sequence[SmartClient], token_lifetime: int
+) -> dict[str, object]:
+    if not smart_clients:
+        return {"types": ["bearer"], "tokens": [token]}
+    # sekmet checks a bearer token against the static ones first, then as one of its own JWTs,
+    # so the static token keeps working beside the SMART ones.
+    return {
+        "types": ["bearer", "smart"],
+        "tokens": [token],
+        "smart_clients": [
+            {"client_id": client.client_id, "jwks": dict(client.jwks), "scopes": client.scopes}
+            for client in smart_clients
+        ],
+        "token_lifetime": token_lifetime,
+    }
+
+
+def _sekmet_settings(
+    port: int, data_dir: Path, server_auth: dict[str, object]
+) -> dict[str, object]:
     return {
         # sekmet writes this base into every link and Location it returns (paging `next` too),
         # so it must be the address it really listens on.
@@ -113,7 +151,7 @@ def _sekmet_settings(port: int, token: str, data_dir: Path) -> dict[str, object]
         "data_dir": str(data_dir),
         "db_path": str(data_dir / "fhir.db"),
         "own_private_key_path": str(data_dir / "keys" / "sekmet_private.pem"),
-        "server_auth": {"types": ["bearer"], "tokens": [token]},
+        "server_auth": server_auth,
         # Its hospital simulator would answer some writes with resources of its own.
         "simulator": {"enabled": False},
         # Its traffic log would copy every request and response into the database.
@@ -136,6 +174,10 @@ def _log_tail(log: Path) -> str:
 class FhirTestServer:
     """sekmet-fhir as a child process on 127.0.0.1, with a fresh database and one bearer token.
 
+    With ``smart_clients`` its token endpoint also issues access tokens (JWTs) to those clients,
+    valid for ``token_lifetime`` seconds counted from the whole second of issue; then it answers
+    401 (OperationOutcome code ``expired``). The static bearer token never expires.
+
     Use as a context manager, or call start() and stop(); both are idempotent.
     """
 
@@ -148,9 +190,13 @@ class FhirTestServer:
         requirements: Path = DEFAULT_REQUIREMENTS,
         startup_timeout: float = 30.0,
         stop_timeout: float = 10.0,
+        smart_clients: Sequence[SmartClient] = (),
+        token_lifetime: int = 3600,
     ) -> None:
         self.port = port or _free_port()
         self.token = token or secrets.token_urlsafe(24)
+        self._smart_clients = tuple(smart_clients)
+        self._token_lifetime = token_lifetime
         self._venv_dir = venv_dir
         self._requirements = requirements
         self._startup_timeout = startup_timeout
@@ -181,7 +227,8 @@ class FhirTestServer:
         self._data_dir = Path(tempfile.mkdtemp(prefix="pvp-cds-fhir-"))
         # YAML is a superset of JSON: sekmet's YAML loader reads this file as it is.
         settings = self._data_dir / "sekmet-settings.json"
-        settings.write_text(json.dumps(_sekmet_settings(self.port, self.token, self._data_dir)))
+        server_auth = _server_auth(self.token, self._smart_clients, self._token_lifetime)
+        settings.write_text(json.dumps(_sekmet_settings(self.port, self._data_dir, server_auth)))
         log = self._data_dir / "server.log"
         with open(log, "wb") as log_file:
             # Run in the temp dir, so that anything it writes to a relative path lands there too.

@@ -257,8 +257,7 @@ def server_with_a_token(fhir_server: FhirEndpoint) -> FhirEndpoint:
     return fhir_server
 
 
-# An expired token is answered like a wrong one, 401, by a FHIR server; the test server's static
-# tokens cannot expire, so the 401 is provoked with a wrong token and with none.
+# A wrong token and none; an expired one is in test_expired_token.py.
 @pytest.mark.parametrize("token", ["not-the-servers-token", None], ids=["wrong", "none"])
 def test_token_the_fhir_server_refuses_is_412_not_500(client, server_with_a_token, token):
     request = hook("pvp-high-risk", server_with_a_token)
