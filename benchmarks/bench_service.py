@@ -1,24 +1,31 @@
 """Where a hook call's time goes. Prints numbers; asserts nothing.
 
-    python benchmarks/bench_service.py [--requests N] [--fhir]
+    python benchmarks/bench_service.py [--requests N] [--fhir] [--http]
 
 Measures, in this process: the scoring core alone, FHIR parsing and mapping of a typical
 prefetch, a whole hook call through the Flask app (in-process), and start-up. With ``--fhir``,
 also a hook call with no prefetch against the real FHIR test server on 127.0.0.1 (four queries),
-with the queries in parallel and one at a time. Targets: a hook call well under the ~500 ms the
-CDS Hooks spec suggests a client waits; start-up (model, mappings, schemas) paid once, not per
-request.
+with the queries in parallel and one at a time. With ``--http``, throughput and latency of
+``pvp-cds serve`` (gunicorn, one process, 8 threads) under 8 concurrent clients.
+
+Targets: a hook call well under the ~500 ms the CDS Hooks spec suggests a client waits;
+start-up (model, mappings, schemas) paid once, not per request.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -49,6 +56,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--fhir", action="store_true", help="also time the no-prefetch path")
+    parser.add_argument("--http", action="store_true", help="also load pvp-cds serve over HTTP")
     args = parser.parse_args()
     n = args.requests
     request = json.loads(EXAMPLE.read_text())
@@ -82,6 +90,8 @@ def main() -> None:
     timed("discovery (Flask, in-process)", lambda: client.get("/cds-services"), n)
     if args.fhir:
         bench_no_prefetch(url, max(n // 10, 20))
+    if args.http:
+        bench_http(request, n * 4)
 
 
 def bench_no_prefetch(url: str, n: int) -> None:
@@ -99,6 +109,49 @@ def bench_no_prefetch(url: str, n: int) -> None:
             ).test_client()
             label = f"hook call, no prefetch, {workers} FHIR worker(s)"
             timed(label, lambda client=client: client.post(url, json=request), n)
+
+
+def bench_http(request: dict, total: int, clients: int = 8, port: int = 8765) -> None:
+    environment = {**os.environ, "PVP_CDS_AUTHENTICATION": "off"}
+    command = [sys.executable, "-m", "cds_service", "serve", "--port", str(port)]
+    server = subprocess.Popen(
+        command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}/cds-services/pvp-residual-back-pain"
+    try:
+        _wait_until_up(f"http://127.0.0.1:{port}/health")
+        sessions = [requests.Session() for _ in range(clients)]
+
+        def one(index: int) -> float:
+            started = time.perf_counter()
+            response = sessions[index % clients].post(url, json=request, timeout=10)
+            response.raise_for_status()
+            return time.perf_counter() - started
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(clients) as pool:
+            latencies = sorted(pool.map(one, range(total)))
+        elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    p50 = statistics.median(latencies)
+    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    print(
+        f"{'HTTP, pvp-cds serve, 8 concurrent clients':<44} p50 {p50 * 1e3:8.3f} ms   "
+        f"p95 {p95 * 1e3:8.3f} ms   {total / elapsed:7.0f} req/s (n={total})"
+    )
+
+
+def _wait_until_up(url: str) -> None:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=1).ok:
+                return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
 
 
 if __name__ == "__main__":

@@ -25,3 +25,20 @@ def test_loopback_addresses_are_recognised(host, expected):
 def test_serve_without_authentication_configuration_exits_saying_what_to_set(capsys):
     assert main(["serve"]) == 2
     assert "set PVP_CDS_TRUSTED_CLIENTS_FILE" in capsys.readouterr().err
+
+
+def test_python_dash_m_cds_service_is_the_pvp_cds_command():
+    import os
+    import subprocess
+    import sys
+
+    environment = {**os.environ, "PVP_CDS_AUTHENTICATION": "off"}
+    result = subprocess.run(
+        [sys.executable, "-m", "cds_service", "serve", "--host", "0.0.0.0"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "refusing to serve on 0.0.0.0" in result.stderr
