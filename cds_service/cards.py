@@ -12,8 +12,6 @@ from scoring import FactorResult, Interval, Model, RiskEstimate, RiskTier, RiskT
 
 from . import fhir_resources
 
-SUMMARY_LIMIT = 140  # CDS Hooks 2.0 § Card: "summary ... SHALL be less than 140 characters"
-
 OVERRIDE_REASONS_SYSTEM = "http://pvp-cds.org/fhir/CodeSystem/override-reason"
 OVERRIDE_REASONS = (
     ("finding-incorrect", "An imaging finding used is recorded incorrectly"),

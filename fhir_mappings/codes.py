@@ -20,7 +20,6 @@ CPT = "http://www.ama-assn.org/go/cpt"
 ICD_10_CM = "http://hl7.org/fhir/sid/icd-10-cm"
 HL7_V2_YES_NO = "http://terminology.hl7.org/CodeSystem/v2-0136"
 HL7_NULL_FLAVOR = "http://terminology.hl7.org/CodeSystem/v3-NullFlavor"
-DATA_ABSENT_REASON = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 
 
