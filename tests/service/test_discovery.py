@@ -100,3 +100,14 @@ def test_health_names_the_model_and_its_version(client):
         "status": "ok",
         "model": {"id": "li2021-pvp-residual-back-pain", "version": "1.0.0"},
     }
+
+
+def test_cors_headers_on_error_answers_so_the_sandbox_can_read_them(client):
+    response = client.post(
+        "/cds-services/pvp-residual-back-pain",
+        data="{",
+        content_type="application/json",
+        headers={"Origin": "https://sandbox.cds-hooks.org"},
+    )
+    assert response.status_code == 400
+    assert response.headers["Access-Control-Allow-Origin"] in ("*", "https://sandbox.cds-hooks.org")
