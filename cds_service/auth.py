@@ -66,8 +66,8 @@ def gate() -> Gate:
 
 def build_gate(config: Mapping[str, Any]) -> Gate:
     mode = config["AUTHENTICATION"]
-    allow_http = bool(config["ALLOW_HTTP_FHIR"])
-    fhir_servers = frozenset(config["FHIR_SERVERS"] or ())
+    allow_http = config["ALLOW_HTTP_FHIR"]
+    fhir_servers = frozenset(config["FHIR_SERVERS"])
     if mode == AUTHENTICATION_OFF:
         log.warning("authentication of CDS clients is OFF: for local development only")
         return Gate(None, None, fhir_servers, allow_http)

@@ -31,7 +31,7 @@ def test_test_config_overrides_the_environment(monkeypatch):
     assert create_app({"HIGH_RISK_THRESHOLD": 0.3}).extensions["pvp_cds"].tiers.high_from == 0.3
 
 
-@pytest.mark.parametrize("threshold", ["1.5", "high", "0"])
+@pytest.mark.parametrize("threshold", ["1.5", "high", "0", "true"])
 def test_bad_high_risk_threshold_refuses_to_start(monkeypatch, threshold):
     monkeypatch.setenv("PVP_CDS_HIGH_RISK_THRESHOLD", threshold)
     with pytest.raises(StartupError, match="HIGH_RISK_THRESHOLD"):
@@ -77,3 +77,37 @@ def test_bad_site_mapping_file_refuses_to_start_naming_the_entry(monkeypatch, tm
     monkeypatch.setenv("PVP_CDS_MAPPING_FILE", str(path))
     with pytest.raises(MappingConfigError, match="intravertebral_vacuum_cleft"):
         create_app()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        # Not JSON, so it would arrive as the string "False" and read as true.
+        ("PVP_CDS_ALLOW_HTTP_FHIR", "False", "PVP_CDS_ALLOW_HTTP_FHIR: expected true or false"),
+        ("PVP_CDS_ALLOW_HTTP_FHIR", "1", "PVP_CDS_ALLOW_HTTP_FHIR: expected true or false"),
+        ("PVP_CDS_FHIR_READ_TIMEOUT", "ten", "PVP_CDS_FHIR_READ_TIMEOUT: expected a number"),
+        ("PVP_CDS_FHIR_READ_TIMEOUT", "0", "PVP_CDS_FHIR_READ_TIMEOUT: must be more than 0"),
+        ("PVP_CDS_FHIR_MAX_PAGES", "2.5", "PVP_CDS_FHIR_MAX_PAGES: expected an integer"),
+        (
+            "PVP_CDS_FHIR_SERVERS",
+            "https://fhir.example.org/r4",
+            "PVP_CDS_FHIR_SERVERS: expected a JSON list of strings",
+        ),
+        ("PVP_CDS_JWT_ALGORITHMS", '["ES384", 384]', "PVP_CDS_JWT_ALGORITHMS: expected a JSON"),
+        ("PVP_CDS_LOG_PSEUDONYM_KEY", "12345", "PVP_CDS_LOG_PSEUDONYM_KEY: expected a string"),
+    ],
+)
+def test_setting_of_the_wrong_kind_refuses_to_start_naming_it(
+    monkeypatch, variable, value, message
+):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(StartupError, match=message):
+        create_app()
+
+
+def test_settings_given_as_json_are_taken(monkeypatch):
+    monkeypatch.setenv("PVP_CDS_ALLOW_HTTP_FHIR", "true")
+    monkeypatch.setenv("PVP_CDS_FHIR_SERVERS", '["http://127.0.0.1:8090/fhir"]')
+    gate = create_app().extensions["pvp_cds_gate"]
+    assert gate.allow_http_fhir is True
+    assert gate.fhir_servers == {"http://127.0.0.1:8090/fhir"}

@@ -1,0 +1,99 @@
+"""The service's settings: defaults, and the check that refuses a value of the wrong kind.
+
+``Config.from_prefixed_env`` parses a value as JSON where it can and keeps the text where it
+cannot, so ``PVP_CDS_ALLOW_HTTP_FHIR=False`` (not JSON) arrives as the non-empty, truthy string
+"False". Every setting is therefore checked once at start-up, never coerced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import StartupError
+
+
+@dataclass(frozen=True)
+class Setting:
+    default: Any
+    #: The JSON kinds accepted: bool, int, float (an int is a float too), str, list (of str).
+    kinds: tuple[type, ...]
+    optional: bool = False
+    positive: bool = False
+
+
+SETTINGS: dict[str, Setting] = {
+    # The model file; None is the packaged Li 2021 model.
+    "MODEL_FILE": Setting(None, (str,), optional=True),
+    # A site code-mapping file (JSON or YAML) on top of the default code contract.
+    "MAPPING_FILE": Setting(None, (str,), optional=True),
+    # Where "high" starts; None is the model's derivation-cohort event rate (13.8%).
+    "HIGH_RISK_THRESHOLD": Setting(None, (float,), optional=True),
+    "FHIR_CONNECT_TIMEOUT": Setting(3.05, (float,), positive=True),
+    "FHIR_READ_TIMEOUT": Setting(10.0, (float,), positive=True),
+    "FHIR_MAX_PAGES": Setting(20, (int,), positive=True),
+    # _count asked of the FHIR server per search page; None leaves it to the server.
+    "FHIR_PAGE_SIZE": Setting(None, (int,), optional=True, positive=True),
+    "FHIR_WORKERS": Setting(8, (int,), positive=True),
+    # Flask's own request-size cap: larger bodies get 413.
+    "MAX_CONTENT_LENGTH": Setting(5 * 1024 * 1024, (int,), positive=True),
+    "MAX_JSON_DEPTH": Setting(64, (int,), positive=True),
+    "CORS_ORIGINS": Setting("*", (str, list)),
+    # CDS client authentication (JWT): "required" or, for local development only, "off".
+    "AUTHENTICATION": Setting("required", (str,)),
+    "TRUSTED_CLIENTS_FILE": Setting(None, (str,), optional=True),
+    # This service's public base URL as clients call it: the JWT audience is this + the path.
+    "PUBLIC_BASE_URL": Setting(None, (str,), optional=True),
+    "JWT_ALGORITHMS": Setting(["ES384", "RS384"], (list,)),
+    "JWT_LEEWAY_SECONDS": Setting(5, (int,)),
+    "JWKS_TTL_SECONDS": Setting(3600, (int,), positive=True),
+    # FHIR servers any caller may send (base URLs); trusted clients add their own.
+    "FHIR_SERVERS": Setting([], (list,)),
+    # Plain-http FHIR servers and key URLs: local development only.
+    "ALLOW_HTTP_FHIR": Setting(False, (bool,)),
+    # Key for pseudonymising patient ids in logs; None draws a random one per process.
+    "LOG_PSEUDONYM_KEY": Setting(None, (str,), optional=True),
+}
+
+DEFAULTS: dict[str, Any] = {name: setting.default for name, setting in SETTINGS.items()}
+
+_KIND_NAMES = {
+    bool: "true or false",
+    int: "an integer",
+    float: "a number",
+    str: "a string",
+    list: "a JSON list of strings",
+}
+
+
+def check(config: Mapping[str, Any]) -> None:
+    """Raise StartupError naming every setting whose value is of the wrong kind."""
+    problems = [
+        f"PVP_CDS_{name}: {problem}"
+        for name, setting in SETTINGS.items()
+        if (problem := _problem(config[name], setting))
+    ]
+    if problems:
+        raise StartupError("; ".join(problems))
+
+
+def _problem(value: Any, setting: Setting) -> str | None:
+    if value is None and setting.optional:
+        return None
+    if not any(_is_kind(value, kind) for kind in setting.kinds):
+        expected = " or ".join(_KIND_NAMES[kind] for kind in setting.kinds)
+        return f"expected {expected}, got {value!r}"
+    if setting.positive and value <= 0:
+        return f"must be more than 0, got {value!r}"
+    return None
+
+
+def _is_kind(value: Any, kind: type) -> bool:
+    if isinstance(value, bool):
+        return kind is bool
+    if kind is float:
+        return isinstance(value, int | float)
+    if kind is list:
+        return isinstance(value, list) and all(isinstance(item, str) for item in value)
+    return isinstance(value, kind)
