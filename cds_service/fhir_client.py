@@ -109,8 +109,11 @@ def next_link(resource: dict[str, Any]) -> str | None:
     if resource.get("resourceType") != "Bundle" or not isinstance(resource.get("link"), list):
         return None
     for link in resource["link"]:
-        if isinstance(link, dict) and link.get("relation") == "next" and link.get("url"):
-            return link["url"]
+        # A url that is not a string is invalid FHIR: not followed, and refused when the
+        # Bundle is parsed.
+        if isinstance(link, dict) and link.get("relation") == "next":
+            url = link.get("url")
+            return url if isinstance(url, str) and url else None
     return None
 
 

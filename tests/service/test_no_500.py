@@ -12,6 +12,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cds_service import create_app
+
 from . import fhir
 
 URL = "/cds-services/pvp-residual-back-pain"
@@ -66,6 +68,28 @@ FUZZ = settings(
 @given(body=broken(fhir.hook_request()))
 def test_broken_hook_request_is_never_a_500(client, body):
     response = client.post(URL, json=body)
+    assert response.status_code in (200, 400, 412), response.get_json()
+
+
+CLOSED_FHIR_SERVER = "http://127.0.0.1:9/fhir"  # discard port: nothing listens
+
+
+def request_with_a_partial_prefetch() -> dict[str, Any]:
+    body = fhir.hook_request(fhirServer=CLOSED_FHIR_SERVER)
+    body["prefetch"]["observations"]["link"] = [
+        {"relation": "next", "url": f"{CLOSED_FHIR_SERVER}/Observation?page=2"}
+    ]
+    return body
+
+
+@FUZZ
+@given(body=broken(request_with_a_partial_prefetch()))
+def test_broken_request_naming_a_fhir_server_is_never_a_500(body):
+    # The FHIR paths (follow next links, query unfulfilled keys) run too; reads fail with 412.
+    app = create_app(
+        {"AUTHENTICATION": "off", "FHIR_SERVERS": [CLOSED_FHIR_SERVER], "ALLOW_HTTP_FHIR": True}
+    )
+    response = app.test_client().post(URL, json=body)
     assert response.status_code in (200, 400, 412), response.get_json()
 
 

@@ -186,3 +186,13 @@ def test_partial_prefetch_bundle_pages_are_read_from_the_fhir_server(client, fhi
     response = client.post(URL, json=body)
     assert "64%" in response.get_json()["cards"][0]["summary"]
     assert [r.path for r in fhir_server.requests] == ["Observation-page-2"]
+
+
+def test_next_link_that_is_not_a_url_is_400_not_followed(client, fhir_server):
+    body = request_without_prefetch(fhir_server.base_url)
+    body["prefetch"] = {**fhir.prefetch(), "observations": fhir.searchset()}
+    body["prefetch"]["observations"]["link"] = [{"relation": "next", "url": 5}]
+    response = client.post(URL, json=body)
+    assert response.status_code == 400
+    assert "link" in response.get_json()["issue"][0]["diagnostics"]
+    assert fhir_server.requests == []
