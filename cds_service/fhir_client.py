@@ -32,7 +32,11 @@ class FhirServer:
 
     def owns(self, url: str) -> bool:
         """True when ``url`` lies under this server's base (scheme, host, port and path)."""
-        base, other = urlsplit(self.base_url.rstrip("/") + "/"), urlsplit(url)
+        base = urlsplit(self.base_url.rstrip("/") + "/")
+        try:
+            other = urlsplit(url)
+        except ValueError:  # e.g. an unclosed IPv6 bracket: not a URL of ours
+            return False
         same_origin = (base.scheme, base.netloc) == (other.scheme, other.netloc)
         return same_origin and other.path.startswith(base.path)
 

@@ -125,11 +125,11 @@ def test_more_pages_than_the_bound_is_412(client, fhir_server):
     assert "more than 3 pages" in response.get_json()["issue"][0]["diagnostics"]
 
 
-def test_next_link_to_another_server_is_not_followed(client, fhir_server):
-    fhir_server.answers["Observation"] = (
-        200,
-        fhir.searchset(next_url="http://127.0.0.2:9/fhir/Observation?page=2"),
-    )
+@pytest.mark.parametrize(
+    "next_url", ["http://127.0.0.2:9/fhir/Observation?page=2", "http://[::1/fhir/Observation"]
+)
+def test_next_link_to_another_server_is_not_followed(client, fhir_server, next_url):
+    fhir_server.answers["Observation"] = (200, fhir.searchset(next_url=next_url))
     response = client.post(URL, json=request_without_prefetch(fhir_server.base_url))
     assert response.status_code == 412
     assert len([r for r in fhir_server.requests if r.path.startswith("Observation")]) == 1
