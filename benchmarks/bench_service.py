@@ -30,11 +30,12 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cds_service import create_app, demo  # noqa: E402
-from cds_service.fhir_test_server import FhirTestServer, load_transaction  # noqa: E402
+from cds_service import create_app  # noqa: E402
+from devtools import demo  # noqa: E402
+from devtools.fhir_test_server import FhirTestServer, load_transaction  # noqa: E402
+from devtools.synthetic import NAMED_PATIENTS, transaction  # noqa: E402
 from fhir_mappings import assess, load_mapping_config, resources_from  # noqa: E402
 from scoring import RiskTiers, load_model, predict  # noqa: E402
-from synthetic import NAMED_PATIENTS, transaction  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "patient-view-high-risk.json"
 

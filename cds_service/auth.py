@@ -19,6 +19,7 @@ from .client_auth import (
     load_trusted_clients,
 )
 from .errors import DataUnavailable, StartupError, Unauthorized
+from .outbound import pooled_session
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,8 @@ def build_gate(config: Mapping[str, Any]) -> Gate:
         algorithms=config["JWT_ALGORITHMS"],
         leeway=timedelta(seconds=config["JWT_LEEWAY_SECONDS"]),
         jwks_ttl=timedelta(seconds=config["JWKS_TTL_SECONDS"]),
-        timeout=config["FHIR_READ_TIMEOUT"],
+        session=pooled_session(len(clients.clients)),
+        timeout=config["JWKS_TIMEOUT"],
     )
     return Gate(authenticator, config["PUBLIC_BASE_URL"], fhir_servers, allow_http)
 

@@ -251,8 +251,10 @@ def _provenance(model: Model) -> str:
     )
 
 
-def reassessment_suggestion(assessment: Assessment, patient_id: str) -> dict[str, Any] | None:
-    requests = fhir_resources.pain_reassessment_requests(assessment, patient_id)
+def reassessment_suggestion(
+    assessment: Assessment, model: Model, patient_id: str
+) -> dict[str, Any] | None:
+    requests = fhir_resources.pain_reassessment_requests(assessment, model, patient_id)
     if not requests:
         return None
     return {

@@ -3,7 +3,7 @@ ServiceRequests for pain reassessment. Each is built and validated with fhir.res
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from fhir.resources.R4B.riskassessment import RiskAssessment
@@ -15,13 +15,6 @@ from scoring import Model, RiskEstimate, RiskTier
 
 MODEL_SYSTEM = "http://pvp-cds.org/fhir/CodeSystem/prediction-model"
 RISK_PROBABILITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/risk-probability"
-
-#: The study measured VAS at these points after the procedure (Methods, "Grouping method").
-STUDY_FOLLOW_UP = (
-    ("24 hours", timedelta(hours=24)),
-    ("3 days", timedelta(days=3)),
-    ("one month", timedelta(days=30)),
-)
 
 
 def _dump(resource: Any) -> dict[str, Any]:
@@ -81,7 +74,7 @@ def _basis(assessment: Assessment) -> list[dict[str, str]]:
 
 
 def pain_reassessment_requests(
-    assessment: Assessment, patient_id: str, now: datetime | None = None
+    assessment: Assessment, model: Model, patient_id: str, now: datetime | None = None
 ) -> list[dict[str, Any]]:
     """Proposed VAS reassessments at the study's follow-up points still ahead of ``now``."""
     performed = _performed_at(assessment)
@@ -89,8 +82,8 @@ def pain_reassessment_requests(
         return []
     now = now or datetime.now(UTC)
     requests = []
-    for label, offset in STUDY_FOLLOW_UP:
-        when = performed + offset
+    for follow_up in model.follow_up:
+        label, when = follow_up.label, performed + follow_up.after_procedure
         if when <= now:
             continue
         request = ServiceRequest.model_validate(

@@ -101,7 +101,7 @@ def advise(
     except InputError as exc:
         raise InvalidRequest(f"a finding has a value the model cannot take: {exc}") from exc
     patient_id = context["patientId"]
-    suggestion = cards.reassessment_suggestion(assessment, patient_id)
+    suggestion = cards.reassessment_suggestion(assessment, runtime.model, patient_id)
     card = cards.risk_card(estimate, assessment, card_context, [suggestion] if suggestion else [])
     risk_assessment = fhir_resources.risk_assessment(
         estimate,

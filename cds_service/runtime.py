@@ -7,9 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-import requests
 from flask import current_app
-from requests.adapters import HTTPAdapter
 
 import fhir_mappings
 from scoring import Model, RiskTiers, load_model
@@ -17,6 +15,7 @@ from scoring import Model, RiskTiers, load_model
 from .errors import ServiceNotFound, StartupError
 from .feedback import FeedbackStore, InMemoryFeedbackStore
 from .fhir_client import FhirClient, Timeouts
+from .outbound import pooled_session
 from .services import CdsService, build_services
 
 
@@ -54,7 +53,7 @@ def build_runtime(config: Mapping[str, Any]) -> Runtime:
         mapping=mapping,
         services=build_services(fhir_mappings.search_codes(mapping)),
         fhir=FhirClient(
-            _pooled_session(config["FHIR_WORKERS"]),
+            pooled_session(config["FHIR_WORKERS"]),
             timeouts=Timeouts(config["FHIR_CONNECT_TIMEOUT"], config["FHIR_READ_TIMEOUT"]),
             max_pages=config["FHIR_MAX_PAGES"],
             page_size=config["FHIR_PAGE_SIZE"],
@@ -82,12 +81,3 @@ def _tiers(model: Model, threshold: float | None) -> RiskTiers:
         return RiskTiers(high_from=threshold)
     except ValueError as exc:
         raise StartupError(f"PVP_CDS_HIGH_RISK_THRESHOLD: {exc}") from exc
-
-
-def _pooled_session(pool_size: int) -> requests.Session:
-    session = requests.Session()
-    # No retries: a failed read is answered with 412 within the EHR's time budget.
-    adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    return session

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .client_auth import DEFAULT_ALGORITHMS
 from .errors import StartupError
 
 
@@ -45,9 +46,11 @@ SETTINGS: dict[str, Setting] = {
     "TRUSTED_CLIENTS_FILE": Setting(None, (str,), optional=True),
     # This service's public base URL as clients call it: the JWT audience is this + the path.
     "PUBLIC_BASE_URL": Setting(None, (str,), optional=True),
-    "JWT_ALGORITHMS": Setting(["ES384", "RS384"], (list,)),
+    "JWT_ALGORITHMS": Setting(list(DEFAULT_ALGORITHMS), (list,)),
     "JWT_LEEWAY_SECONDS": Setting(5, (int,)),
     "JWKS_TTL_SECONDS": Setting(3600, (int,), positive=True),
+    # Seconds to fetch a client's JWK Set; the key cache keeps the last good set meanwhile.
+    "JWKS_TIMEOUT": Setting(5.0, (float,), positive=True),
     # FHIR servers any caller may send (base URLs); trusted clients add their own.
     "FHIR_SERVERS": Setting([], (list,)),
     # Plain-http FHIR servers and key URLs: local development only.

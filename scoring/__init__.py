@@ -1,6 +1,15 @@
 """The scoring core: findings in, risk out. Pure: no HTTP, no FHIR, no environment."""
 
-from .model import Level, Model, ModelError, Predictor, Value, load_model, model_from_document
+from .model import (
+    Level,
+    Model,
+    ModelError,
+    OutcomeAssessment,
+    Predictor,
+    Value,
+    load_model,
+    model_from_document,
+)
 from .predict import (
     FactorResult,
     InputError,
@@ -13,6 +22,7 @@ from .predict import (
 )
 
 __all__ = [
+    "OutcomeAssessment",
     "FactorResult",
     "InputError",
     "Interval",

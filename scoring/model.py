@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,14 @@ class Predictor:
 
 
 @dataclass(frozen=True)
+class OutcomeAssessment:
+    """One point after the procedure at which the derivation study measured the outcome."""
+
+    label: str
+    after_procedure: timedelta
+
+
+@dataclass(frozen=True)
 class Model:
     """A fitted logistic model: coefficients apart, the whole file kept for provenance."""
 
@@ -102,6 +111,14 @@ class Model:
     @property
     def outcome(self) -> Mapping[str, Any]:
         return self.document["outcome"]
+
+    @property
+    def follow_up(self) -> tuple[OutcomeAssessment, ...]:
+        """The study's outcome assessments in order; the last is the predicted outcome's."""
+        return tuple(
+            OutcomeAssessment(item["label"], timedelta(hours=item["hours_after_procedure"]))
+            for item in self.outcome["assessments"]
+        )
 
 
 def _schema() -> dict[str, Any]:

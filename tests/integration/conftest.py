@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from cds_service.fhir_test_server import FhirEndpoint, FhirTestServer, load_transaction
+from devtools.fhir_test_server import FhirEndpoint, FhirTestServer, load_transaction
 
 EXTERNAL_BASE_URL_VARIABLE = "PVP_CDS_TEST_FHIR_BASE_URL"
 EXTERNAL_TOKEN_VARIABLE = "PVP_CDS_TEST_FHIR_TOKEN"

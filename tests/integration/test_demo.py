@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from cds_service import demo
-from cds_service.cli import main
-from synthetic import named_patient
+from devtools import demo
+from devtools.synthetic import named_patient
+from pvp_cds.cli import main
 
 pytestmark = pytest.mark.integration
 
@@ -99,7 +99,7 @@ def test_demo_stops_both_servers_when_done(printed):
 
 def test_demo_keeps_running_until_ctrl_c_and_its_curl_works():
     environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    command = "from cds_service.cli import main; raise SystemExit(main())"
+    command = "from pvp_cds.cli import main; raise SystemExit(main())"
     process = subprocess.Popen(
         [sys.executable, "-u", "-c", command, "demo", "--keep-running", "--port", "0"],
         cwd=REPO_ROOT,

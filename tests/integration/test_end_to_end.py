@@ -17,10 +17,16 @@ import requests
 from flask.testing import FlaskClient
 
 from cds_service import create_app
-from cds_service.cli import main
-from cds_service.fhir_test_server import FhirEndpoint, FhirTestServer, load_transaction
+from devtools.fhir_test_server import FhirEndpoint, FhirTestServer, load_transaction
+from devtools.synthetic import (
+    NAMED_PATIENTS,
+    fhir_resources,
+    generate_cohort,
+    named_patient,
+    transaction,
+)
 from fhir_mappings import codes
-from synthetic import NAMED_PATIENTS, fhir_resources, generate_cohort, named_patient, transaction
+from pvp_cds.cli import main
 from tests.scoring.paper import reconciled_probability
 from tests.service.conftest import SchemaCheckingClient
 

@@ -23,15 +23,15 @@ from jwt.algorithms import RSAAlgorithm
 from werkzeug.test import TestResponse
 
 from cds_service import create_app
-from cds_service.demo import hook_request
-from cds_service.fhir_test_server import (
+from devtools.demo import hook_request
+from devtools.fhir_test_server import (
     FHIR_JSON,
     FhirEndpoint,
     FhirTestServer,
     SmartClient,
     load_transaction,
 )
-from synthetic import NAMED_PATIENTS, transaction
+from devtools.synthetic import NAMED_PATIENTS, transaction
 from tests.service.conftest import SchemaCheckingClient
 
 pytestmark = pytest.mark.integration

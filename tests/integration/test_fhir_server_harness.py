@@ -16,7 +16,7 @@ import pytest
 import requests
 import responses
 
-from cds_service.fhir_test_server import (
+from devtools.fhir_test_server import (
     FhirEndpoint,
     FhirServerError,
     FhirTestServer,

@@ -23,7 +23,7 @@ CLIENT = AuthenticatedClient(
     ],
 )
 def test_a_listed_server_is_allowed_however_it_is_spelt(url):
-    CLIENT.check_fhir_server(url, allow_http=False)
+    check_fhir_server(url, CLIENT.fhir_servers, allow_http=False)
 
 
 @pytest.mark.parametrize(
@@ -42,14 +42,14 @@ def test_a_listed_server_is_allowed_however_it_is_spelt(url):
 )
 def test_a_server_not_listed_is_refused(url):
     with pytest.raises(FhirServerNotAllowed) as refused:
-        CLIENT.check_fhir_server(url, allow_http=False)
+        check_fhir_server(url, CLIENT.fhir_servers, allow_http=False)
     assert refused.value.url == url
 
 
 @pytest.mark.parametrize("url", ["fhir.example.org/r4", "ftp://fhir.example.org/r4", "", "r4"])
 def test_a_value_that_is_not_an_http_url_is_refused(url):
     with pytest.raises(FhirServerNotAllowed, match="not an absolute http"):
-        CLIENT.check_fhir_server(url, allow_http=True)
+        check_fhir_server(url, CLIENT.fhir_servers, allow_http=True)
 
 
 def test_plain_http_is_refused_even_when_listed():

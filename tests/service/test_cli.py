@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cds_service.cli import is_loopback, main
+from pvp_cds.cli import is_loopback, main
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10", "::", "cds.example.org"])
@@ -27,14 +27,14 @@ def test_serve_without_authentication_configuration_exits_saying_what_to_set(cap
     assert "set PVP_CDS_TRUSTED_CLIENTS_FILE" in capsys.readouterr().err
 
 
-def test_python_dash_m_cds_service_is_the_pvp_cds_command():
+def test_python_dash_m_pvp_cds_is_the_pvp_cds_command():
     import os
     import subprocess
     import sys
 
     environment = {**os.environ, "PVP_CDS_AUTHENTICATION": "off"}
     result = subprocess.run(
-        [sys.executable, "-m", "cds_service", "serve", "--host", "0.0.0.0"],
+        [sys.executable, "-m", "pvp_cds", "serve", "--host", "0.0.0.0"],
         env=environment,
         capture_output=True,
         text=True,

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from cds_service.cli import main
+from pvp_cds.cli import main
 
 
 def synth(out, *options: str) -> int:

@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 import pytest
 
+from devtools.synthetic import generate_cohort, transaction
+from devtools.synthetic.records import SyntheticPatient
 from scoring import load_model, model_from_document
-from synthetic import generate_cohort, transaction
-from synthetic.records import SyntheticPatient
 from tests.scoring.paper import reconciled_probability
 
 SEED = 2021

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 import fhir_mappings
+from devtools.synthetic import NAMED_PATIENTS, NamedPatient, fhir_resources, named_patient
 from fhir_mappings import Applicability, FindingStatus
-from synthetic import NAMED_PATIENTS, NamedPatient, fhir_resources, named_patient
 
 
 def assess(patient_id: str) -> fhir_mappings.Assessment:

@@ -11,8 +11,8 @@ from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 
 import fhir_mappings
+from devtools.synthetic import NAMED_PATIENTS, fhir_resources, generate_cohort, transaction
 from fhir_mappings import Applicability, codes
-from synthetic import NAMED_PATIENTS, fhir_resources, generate_cohort, transaction
 
 FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
 VAS_LOINC = ("http://loinc.org", "38214-3")

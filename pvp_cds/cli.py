@@ -1,4 +1,8 @@
-"""The ``pvp-cds`` command."""
+"""The ``pvp-cds`` command.
+
+``serve`` runs what the service package holds and nothing else: the development tools
+(``synth``, ``demo``) are imported only when their command runs.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +15,12 @@ from pathlib import Path
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from cds_service import create_app
+from cds_service.auth import AUTHENTICATION_OFF
+from cds_service.client_auth import TrustedClientsError
+from cds_service.errors import StartupError
 from fhir_mappings import MappingConfigError
 from scoring import ModelError
-from synthetic import generate_cohort, write_bundles
-from synthetic.cohort import DEFAULT_SEED, MAX_SEED
-
-from . import create_app, demo
-from .auth import AUTHENTICATION_OFF
-from .client_auth import TrustedClientsError
-from .errors import StartupError
 
 CONFIGURATION_ERRORS = (StartupError, ModelError, MappingConfigError, TrustedClientsError)
 
@@ -85,6 +86,11 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def synth(args: argparse.Namespace) -> int:
+    from devtools.synthetic import generate_cohort, write_bundles
+    from devtools.synthetic.cohort import DEFAULT_SEED
+
+    if args.seed is None:
+        args.seed = DEFAULT_SEED
     cohort = generate_cohort(args.patients, args.seed)
     written = write_bundles(
         args.out,
@@ -110,13 +116,16 @@ def synth(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from devtools import demo
+
     try:
+        # Options left out take the demo's own defaults.
+        chosen = {name: getattr(args, name) for name in ("patients", "seed")}
         return demo.run(
             sys.stdout,
             port=args.port,
             keep_running=args.keep_running,
-            patients=args.patients,
-            seed=args.seed,
+            **{name: value for name, value in chosen.items() if value is not None},
         )
     except CONFIGURATION_ERRORS as exc:
         print(f"pvp-cds: cannot start the service: {exc}", file=sys.stderr)
@@ -137,6 +146,8 @@ def _at_least(minimum: int) -> Callable[[str], int]:
 
 
 def _seed(text: str) -> int:
+    from devtools.synthetic.cohort import MAX_SEED
+
     value = _at_least(0)(text)
     if value > MAX_SEED:
         raise argparse.ArgumentTypeError(f"must be at most {MAX_SEED}, got {value}")
@@ -170,7 +181,7 @@ def parser() -> argparse.ArgumentParser:
         help="generated patients, besides the named ones",
     )
     generate.add_argument(
-        "--seed", type=_seed, default=DEFAULT_SEED, help="the same seed, the same files"
+        "--seed", type=_seed, help="the same seed, the same files (default: a fixed seed)"
     )
     generate.add_argument("--out", type=Path, required=True, help="folder to write into")
     generate.add_argument(
@@ -197,11 +208,10 @@ def parser() -> argparse.ArgumentParser:
     show.add_argument(
         "--patients",
         type=_at_least(0),
-        default=demo.DEFAULT_PATIENTS,
         help="generated patients to load besides the named ones",
     )
     show.add_argument(
-        "--seed", type=_seed, default=DEFAULT_SEED, help="seed of the generated patients"
+        "--seed", type=_seed, help="seed of the generated patients (default: a fixed seed)"
     )
     show.set_defaults(handler=run_demo)
     return root

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from cds_service.fhir_resources import STUDY_FOLLOW_UP
 from fhir_mappings import codes
 from fhir_mappings.codes import Code, FindingName, VertebralLevel
+from scoring import load_model
 
 #: A finding's value as the model takes it: presence, Goutallier grade, cement pattern.
 Value = bool | int | str
@@ -40,10 +40,13 @@ CEMENT_CODES: dict[str, Code] = {
     if isinstance(meaning, codes.CementDistribution)
 }
 
+_MODEL = load_model()
+#: When the study measured back pain after the procedure (the model file's outcome block).
+STUDY_FOLLOW_UP = _MODEL.follow_up
 #: The label of the last study follow-up: its VAS decides the outcome.
-ONE_MONTH = STUDY_FOLLOW_UP[-1][0]
+ONE_MONTH = STUDY_FOLLOW_UP[-1].label
 #: The model's outcome: VAS >= 4 one month after the procedure.
-RESIDUAL_PAIN_FROM_VAS = 4
+RESIDUAL_PAIN_FROM_VAS = _MODEL.outcome["event_threshold"]
 
 
 def _contract_code(table: Iterable[Code], code: str) -> Code:
@@ -157,8 +160,8 @@ def imaging_reads(
 def pain_scores(performed: datetime, scores: tuple[int, int, int]) -> tuple[PainScore, ...]:
     """VAS at 24 hours, 3 days and one month after the procedure, as the study measured."""
     return tuple(
-        PainScore(label, vas, performed + offset)
-        for (label, offset), vas in zip(STUDY_FOLLOW_UP, scores, strict=True)
+        PainScore(follow_up.label, vas, performed + follow_up.after_procedure)
+        for follow_up, vas in zip(STUDY_FOLLOW_UP, scores, strict=True)
     )
 
 

@@ -22,7 +22,7 @@ MAX_REPORTED_ERRORS = 10
 
 @cache
 def validator(name: str) -> Draft202012Validator:
-    text = resources.files(__package__).joinpath("schemas", f"{name}.schema.json").read_text()
+    text = resources.files(__package__).joinpath(f"{name}.schema.json").read_text()
     schema = json.loads(text)
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)

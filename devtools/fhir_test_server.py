@@ -9,8 +9,8 @@ also issues access tokens that expire (SMART Backend Services, see :class:`Smart
 
 Command line (the service's Python)::
 
-    python -m cds_service.fhir_test_server [--port 8090] [--token T] [--pid-file F]
-    python -m cds_service.fhir_test_server --build-only
+    python -m devtools.fhir_test_server [--port 8090] [--token T] [--pid-file F]
+    python -m devtools.fhir_test_server --build-only
 
 The first form prints one JSON line (base_url, token, pid) and serves until Ctrl-C or
 ``kill $(cat F)``; the second only builds the server's virtual environment.
@@ -345,7 +345,7 @@ def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m cds_service.fhir_test_server",
+        prog="python -m devtools.fhir_test_server",
         description="Serve a throwaway FHIR R4 server (sekmet-fhir) on 127.0.0.1 until stopped.",
     )
     parser.add_argument("--port", type=int, help="port to listen on (default: a free one)")

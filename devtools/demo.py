@@ -27,10 +27,10 @@ import requests
 from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from synthetic import NAMED_PATIENTS, SyntheticPatient, generate_cohort, transaction
-from synthetic.cohort import DEFAULT_SEED
+from cds_service import create_app
+from devtools.synthetic import NAMED_PATIENTS, SyntheticPatient, generate_cohort, transaction
+from devtools.synthetic.cohort import DEFAULT_SEED
 
-from . import create_app
 from .fhir_test_server import FhirEndpoint, FhirServerError, FhirTestServer, load_transaction
 
 HOST = "127.0.0.1"

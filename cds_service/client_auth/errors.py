@@ -1,0 +1,39 @@
+"""What client authentication raises, and how an untrusted value is quoted in a message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class TrustedClientsError(ValueError):
+    """The trusted-client file cannot be used; the message names the file and the entry."""
+
+
+class AuthenticationError(Exception):
+    """A CDS client's token is refused.
+
+    ``reason`` is for the service's log only: the client gets a bare 401, so that a prober learns
+    nothing about which check failed.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class FhirServerNotAllowed(Exception):
+    """A hook names a FHIR server the authenticated client may not send us to.
+
+    The service must neither call it nor send the hook's access token anywhere.
+    """
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"fhirServer {quote(url)}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+def quote(value: Any) -> str:
+    """A value from an untrusted token, made safe for a log line: escaped and bounded."""
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:77]}..."

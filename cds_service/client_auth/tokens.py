@@ -1,0 +1,227 @@
+"""The JWT check: a CDS client's bearer token verified against the trusted clients."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+import jwt
+import requests
+
+from .errors import AuthenticationError, quote
+from .jwks import KeySet, fetch_jwks
+from .replay import ReplayCache
+from .trusted_clients import TrustedClient, TrustedClients
+
+#: The algorithms CDS Hooks 2.0 recommends for client JWTs.
+DEFAULT_ALGORITHMS = ("ES384", "RS384")
+
+#: The only algorithms that may be configured. CDS Hooks forbids ``none`` and every symmetric
+#: (HMAC) algorithm: a secret shared with the service cannot identify the client.
+ASYMMETRIC_ALGORITHMS = frozenset(
+    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+)
+
+_REQUIRED_CLAIMS = ["iss", "aud", "exp", "iat", "jti"]
+
+
+@dataclass(frozen=True)
+class AuthenticatedClient:
+    """The client a verified token came from, and the FHIR servers it may send us to."""
+
+    issuer: str
+    tenant: str | None
+    fhir_servers: frozenset[str]
+
+
+class ClientAuthenticator:
+    """Verifies CDS client JWTs. Build once at start-up and share between requests: it holds the
+    JWK Set caches and the jti replay cache, both thread-safe.
+
+    The checks, in order (the first failure raises :class:`AuthenticationError`):
+
+    1. a ``Bearer`` token is present;
+    2. header: ``alg`` allowed (never ``none`` or HMAC), ``typ`` JWT, ``kid`` present;
+    3. ``iss`` is a trusted client;
+    4. ``jku``, if present, is on that client's allow-list (an unlisted one is never fetched);
+    5. ``kid`` is in the client's JWK Set (refetched once, rate-limited, if unknown), and that
+       key fits ``alg``;
+    6. signature; ``exp``, ``iat`` and ``nbf`` with ``leeway``; ``aud`` is ``audience``; all of
+       ``iss``, ``aud``, ``exp``, ``iat``, ``jti`` present;
+    7. ``tenant`` on the client's tenant list, if it has one;
+    8. ``jti`` not seen before within the token's lifetime.
+
+    Other claims (Epic sends ``sub``) are accepted and ignored.
+    """
+
+    def __init__(
+        self,
+        clients: TrustedClients,
+        *,
+        algorithms: Iterable[str] = DEFAULT_ALGORITHMS,
+        leeway: timedelta = timedelta(seconds=5),
+        jwks_ttl: timedelta = timedelta(hours=1),
+        jwks_min_refresh_interval: timedelta = timedelta(seconds=10),
+        session: requests.Session | None = None,
+        timeout: float = 5.0,
+    ) -> None:
+        self._algorithms = frozenset(algorithms)
+        refused = sorted(self._algorithms - ASYMMETRIC_ALGORITHMS)
+        if refused or not self._algorithms:
+            raise ValueError(
+                f"algorithms must be a non-empty subset of {sorted(ASYMMETRIC_ALGORITHMS)};"
+                f" refused: {refused}"
+            )
+        self._clients = clients
+        self._leeway = leeway
+        self._replays = ReplayCache()
+        session = session if session is not None else requests.Session()
+        # One cache per source: clients that share a JWKS URL share its cache.
+        self._key_sets: dict[str, KeySet] = {}
+        for client in clients.clients:
+            for source, load in _key_sources(client, session, timeout):
+                self._key_sets.setdefault(
+                    source,
+                    KeySet(
+                        source,
+                        load,
+                        ttl=jwks_ttl.total_seconds(),
+                        min_interval=jwks_min_refresh_interval.total_seconds(),
+                    ),
+                )
+
+    def authenticate(self, authorization: str | None, audience: str) -> AuthenticatedClient:
+        """Verify the ``Authorization`` header's JWT for a call to ``audience``.
+
+        ``audience`` is this endpoint's public URL (configured base URL + request path), which
+        the token's ``aud`` must equal.
+        """
+        token = _bearer_token(authorization)
+        header = _checked_header(token, self._algorithms)
+        client = self._trusted_client(token)
+        key = self._signing_key(client, header)
+        claims = self._verified_claims(token, key, client, audience)
+        tenant = _checked_tenant(claims, client)
+        self._check_first_use(claims, client)
+        return AuthenticatedClient(
+            issuer=client.issuer,
+            tenant=tenant,
+            fhir_servers=client.fhir_servers | self._clients.fhir_servers,
+        )
+
+    def _trusted_client(self, token: str) -> TrustedClient:
+        # Unverified: the issuer only tells us whose keys to verify the signature with.
+        try:
+            claims = jwt.decode(token, options={"verify_signature": False})
+        except jwt.PyJWTError as exc:
+            raise AuthenticationError(f"malformed token payload: {exc}") from exc
+        issuer = claims.get("iss")
+        client = self._clients.get(issuer) if isinstance(issuer, str) else None
+        if client is None:
+            raise AuthenticationError(f"iss {quote(issuer)} is not a trusted client")
+        return client
+
+    def _signing_key(self, client: TrustedClient, header: dict[str, Any]) -> jwt.PyJWK:
+        key_set = self._key_set(client, header.get("jku"))
+        kid, alg = header["kid"], header["alg"]
+        jwk = key_set.find(kid)
+        if jwk is None:
+            raise AuthenticationError(f"kid {quote(kid)} not in the JWK Set at {key_set.source}")
+        if jwk.get("alg", alg) != alg or jwk.get("use", "sig") != "sig":
+            raise AuthenticationError(
+                f"key {quote(kid)} is for alg {jwk.get('alg')!r} use {jwk.get('use')!r},"
+                f" token is {alg}"
+            )
+        try:
+            # Bind the key to the header's (already allowed) alg: a JWK without "alg" would
+            # otherwise get PyJWT's default, RS256 for any RSA key.
+            return jwt.PyJWK(jwk, algorithm=alg)
+        except jwt.PyJWTError as exc:
+            raise AuthenticationError(f"key {quote(kid)} unusable for {alg}: {exc}") from exc
+
+    def _key_set(self, client: TrustedClient, jku: Any) -> KeySet:
+        if jku is None:
+            source = client.configured_key_source
+            if source is None:
+                raise AuthenticationError(
+                    f"no jku and no JWK Set configured for issuer {client.issuer!r}"
+                )
+        elif isinstance(jku, str) and jku in client.allowed_jku:
+            source = jku
+        else:
+            raise AuthenticationError(f"jku {quote(jku)} not allowed for {client.issuer!r}")
+        return self._key_sets[source]
+
+    def _verified_claims(
+        self, token: str, key: jwt.PyJWK, client: TrustedClient, audience: str
+    ) -> dict[str, Any]:
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[key.algorithm_name],
+                audience=audience,
+                issuer=client.issuer,
+                leeway=self._leeway,
+                options={"require": _REQUIRED_CLAIMS, "enforce_minimum_key_length": True},
+            )
+        except jwt.PyJWTError as exc:
+            raise AuthenticationError(f"{type(exc).__name__}: {exc}") from exc
+        if not claims["jti"]:
+            raise AuthenticationError("jti is empty")
+        return claims
+
+    def _check_first_use(self, claims: dict[str, Any], client: TrustedClient) -> None:
+        # Keep the jti as long as the token could still be accepted: exp plus the leeway.
+        expires_at = float(claims["exp"]) + self._leeway.total_seconds()
+        if not self._replays.first_use((client.issuer, claims["jti"]), expires_at, now=time.time()):
+            raise AuthenticationError(f"jti {quote(claims['jti'])} replayed")
+
+
+def _bearer_token(authorization: str | None) -> str:
+    if not authorization:
+        raise AuthenticationError("no Authorization header")
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationError("Authorization header is not a Bearer token")
+    return token.strip()
+
+
+def _checked_header(token: str, algorithms: frozenset[str]) -> dict[str, Any]:
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError as exc:
+        raise AuthenticationError(f"malformed token header: {exc}") from exc
+    alg = header.get("alg")
+    if not isinstance(alg, str) or alg not in algorithms:
+        raise AuthenticationError(f"alg {quote(alg)} not allowed")
+    typ = header.get("typ")
+    if not isinstance(typ, str) or typ.upper() != "JWT":
+        raise AuthenticationError(f"typ {quote(typ)} is not JWT")
+    if not header.get("kid"):
+        raise AuthenticationError("kid missing from the token header")
+    return header
+
+
+def _checked_tenant(claims: dict[str, Any], client: TrustedClient) -> str | None:
+    tenant = claims.get("tenant")
+    if tenant is not None and not isinstance(tenant, str):
+        raise AuthenticationError("tenant is not a string")
+    if client.tenants and tenant not in client.tenants:
+        raise AuthenticationError(f"tenant {quote(tenant)} not allowed for {client.issuer!r}")
+    return tenant
+
+
+def _key_sources(
+    client: TrustedClient, session: requests.Session, timeout: float
+) -> Iterator[tuple[str, Callable[[], bytes]]]:
+    if client.jwks_url is not None:
+        yield client.jwks_url, partial(fetch_jwks, session, client.jwks_url, timeout)
+    if client.jwks_file is not None:
+        yield str(client.jwks_file), client.jwks_file.read_bytes
+    for jku in client.allowed_jku:
+        yield jku, partial(fetch_jwks, session, jku, timeout)
