@@ -58,8 +58,10 @@ def call_service(service_id: str) -> dict[str, Any]:
         auth.gate().check_fhir_server,
     )
     try:
-        assessment = fhir_mappings.assess(
-            _resources(payloads), context["patientId"], runtime.mapping
+        assessment = fhir_mappings.assess_payloads(
+            {f"prefetch '{key}'": values for key, values in payloads.items()},
+            context["patientId"],
+            runtime.mapping,
         )
     except fhir_mappings.InvalidResourceError as exc:
         raise InvalidRequest(str(exc)) from None
@@ -121,17 +123,6 @@ def advise(
             }
         ],
     }
-
-
-def _resources(payloads: Mapping[str, list[dict[str, Any]]]) -> list[Any]:
-    resources: list[Any] = []
-    for key, values in payloads.items():
-        for value in values:
-            try:
-                resources.extend(fhir_mappings.resources_from(value))
-            except fhir_mappings.InvalidResourceError as exc:
-                raise InvalidRequest(f"prefetch '{key}': {exc}") from exc
-    return resources
 
 
 def _valid_body(schema: str) -> Any:

@@ -1,8 +1,10 @@
 """FHIR R4 resources in, the index procedure and the model's findings with provenance out.
 
 Knows FHIR and codes; knows nothing of cards or HTTP. Load the code contract once at start-up
-with :func:`load_mapping_config`, parse each payload with :func:`resources_from`, then call
-:func:`assess` per patient (pure and fast: no I/O).
+with :func:`load_mapping_config`, then call :func:`assess_payloads` per patient with the FHIR
+JSON payloads: it selects the resources the code contract names on the raw JSON, parses only
+those, and assesses them (pure: no I/O). :func:`resources_from` and :func:`assess` are the
+two steps for resources parsed whole.
 """
 
 from .assessment import Assessment, Finding, FindingStatus, assess
@@ -11,6 +13,7 @@ from .config import MappingConfig, MappingConfigError, load_mapping_config, sear
 from .parsing import InvalidResourceError, resources_from
 from .procedures import Applicability, IndexProcedure
 from .readings import Source
+from .selection import assess_payloads
 
 __all__ = [
     "FINDING_NAMES",
@@ -27,6 +30,7 @@ __all__ = [
     "Source",
     "VertebralLevel",
     "assess",
+    "assess_payloads",
     "load_mapping_config",
     "resources_from",
     "search_codes",

@@ -130,13 +130,16 @@ class _Evidence:
     unreadable: list[tuple[Source, str]] = field(default_factory=list)
 
 
-def assess(resources: Iterable[Resource], patient_id: str, config: MappingConfig) -> Assessment:
+def assess(
+    resources: Iterable[Resource], patient_id: str, config: MappingConfig, *, set_aside: int = 0
+) -> Assessment:
     """Read one patient's resources. Raises InvalidResourceError for a resource about another
-    patient, or an Observation, Procedure or Condition without an id."""
+    patient, or an Observation, Procedure or Condition without an id. ``set_aside`` counts
+    resources already left out, unparsed, by the selection (:mod:`fhir_mappings.selection`)."""
     evidence: dict[FindingName, _Evidence] = {name: _Evidence() for name in FindingName}
     records: list[ProcedureRecord] = []
     fracture_on_record = False
-    ignored = 0
+    ignored = set_aside
     for resource in _unique(resources):
         _check_patient(resource, patient_id)
         if isinstance(resource, Observation):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -63,6 +64,24 @@ class MappingConfig:
     #: Where the contract came from, for start-up logs: the site file, or None for defaults.
     site_file: str | None = None
 
+    def code_tables(self) -> dict[str, frozenset[Code]]:
+        """Per resource type, the codes of its ``code`` element that make a resource one the
+        assessment reads. FHIR searches, prefetch templates and the selection of received
+        resources all follow this one table: a new kind of input is added here."""
+        return {
+            "Observation": frozenset(self.finding_codes),
+            "Procedure": frozenset(self.procedure_codes),
+            "Condition": self.fracture_codes,
+        }
+
+    @cached_property
+    def used_codes(self) -> dict[str, frozenset[tuple[str, str]]]:
+        """:meth:`code_tables` as (system, code) pairs, to look codings up in raw JSON."""
+        return {
+            resource_type: frozenset((code.system, code.code) for code in table)
+            for resource_type, table in self.code_tables().items()
+        }
+
 
 def default_config() -> MappingConfig:
     return MappingConfig(
@@ -93,14 +112,9 @@ def load_mapping_config(site_file: str | Path | None = None) -> MappingConfig:
 def search_codes(config: MappingConfig) -> dict[str, tuple[str, ...]]:
     """``system|code`` search tokens per resource type, for FHIR searches and prefetch."""
     return {
-        "Observation": _tokens(config.finding_codes),
-        "Procedure": _tokens(config.procedure_codes),
-        "Condition": _tokens(config.fracture_codes),
+        resource_type: tuple(sorted(code.token for code in table))
+        for resource_type, table in config.code_tables().items()
     }
-
-
-def _tokens(table: Mapping[Code, Any] | frozenset[Code]) -> tuple[str, ...]:
-    return tuple(sorted(code.token for code in table))
 
 
 def _read(path: Path) -> Any:

@@ -1,0 +1,191 @@
+"""Which resources the assessment reads, decided on the raw JSON before any model is built.
+
+Almost every chart an EHR opens has no vertebroplasty, and turning every resource of a
+payload into a validated model costs far more than the answer, ``{"cards": []}``. So the
+payloads are first read as plain JSON, looking only at ``resourceType`` and the codings of
+``code``, against the code contract's tables (:func:`~fhir_mappings.config.used_codes`):
+
+- a resource whose type and code the contract lists is **used**: it is validated with its
+  fhir.resources model, exactly as :func:`~fhir_mappings.parsing.resources_from` would, and
+  invalid FHIR there is refused (:class:`InvalidResourceError`);
+- a resource of a used type whose ``code`` cannot be read as a CodeableConcept is used too,
+  so that the FHIR parser says what is wrong with it (an Observation without ``code``);
+- the Patient is used whatever its content, to check it is the patient in context;
+- any other resource is **set aside**: never turned into a model, never validated, and
+  counted among the resources not used. Invalid FHIR in a resource the assessment does not
+  read is not refused: it changes nothing in the answer, and refusing it would make every
+  chart with one odd, unrelated resource fail.
+
+With no used Procedure nothing is parsed at all: the assessment is "no procedure". What is
+always checked, because the selection itself depends on it: each payload is a resource or a
+searchset/collection Bundle, entries are objects, and every resource has a ``resourceType``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from fhir.resources.R4B.resource import Resource
+
+from .assessment import Assessment, assess
+from .config import MappingConfig
+from .parsing import READABLE_BUNDLE_TYPES, InvalidResourceError, parse_resource
+
+#: Resources used whatever their code: the Patient, checked against the patient in context.
+WHOLE_TYPES = frozenset({"Patient"})
+#: The resource type without which the model has nothing to say: the index procedure.
+INDEX_TYPE = "Procedure"
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """A resource still as JSON, with where it came from for error messages."""
+
+    data: Mapping[str, Any]
+    origin: str
+    where: str
+
+
+@dataclass
+class Selection:
+    """The used resources and Bundles of a request, still as JSON, and how many were set aside."""
+
+    used: list[_Raw] = field(default_factory=list)
+    #: Bundles without their entries: validated once anything is parsed.
+    bundles: list[_Raw] = field(default_factory=list)
+    ignored: int = 0
+
+    @property
+    def has_index_procedure(self) -> bool:
+        return any(raw.data["resourceType"] == INDEX_TYPE for raw in self.used)
+
+    def resources(self) -> list[Resource]:
+        """Validate the Bundles and the used resources with their fhir.resources models."""
+        for raw in self.bundles:
+            _labelled(raw, _check_bundle_shell)
+        return [_labelled(raw, lambda r: parse_resource(r.data, r.where)) for raw in self.used]
+
+
+def assess_payloads(
+    payloads: Mapping[str, Iterable[Any]], patient_id: str, config: MappingConfig
+) -> Assessment:
+    """Assess one patient from FHIR JSON payloads (resources or Bundles) keyed by a label
+    that error messages start with, e.g. ``prefetch 'observations'``."""
+    selection = select(payloads, config)
+    if not selection.has_index_procedure:
+        return assess((), patient_id, config)
+    return assess(selection.resources(), patient_id, config, set_aside=selection.ignored)
+
+
+def select(payloads: Mapping[str, Iterable[Any]], config: MappingConfig) -> Selection:
+    """Sort the payloads' resources into used and set aside, reading JSON only."""
+    by_reference: dict[tuple[str, str], _Raw] = {}
+    unnamed: list[_Raw] = []
+    selection = Selection()
+    for origin, values in payloads.items():
+        for value in values:
+            for raw in _labelled_many(origin, value, selection):
+                key = (raw.data["resourceType"], raw.data.get("id"))
+                if isinstance(key[1], str):
+                    by_reference[key] = raw  # the later copy wins, as in assess
+                else:
+                    unnamed.append(raw)
+    used_codes = config.used_codes
+    for raw in [*by_reference.values(), *unnamed]:
+        if _is_used(raw.data, used_codes):
+            selection.used.append(raw)
+        else:
+            selection.ignored += 1
+    return selection
+
+
+def _labelled_many(origin: str, value: Any, selection: Selection) -> list[_Raw]:
+    try:
+        return list(_resources_in(origin, value, selection))
+    except InvalidResourceError as exc:
+        raise InvalidResourceError(f"{origin}: {exc}") from None
+
+
+def _resources_in(origin: str, value: Any, selection: Selection) -> Iterable[_Raw]:
+    resource_type = _resource_type(value, "resource")
+    if resource_type != "Bundle":
+        yield _Raw(value, origin, "resource")
+        return
+    bundle_type = value.get("type")
+    if not isinstance(bundle_type, str) or bundle_type not in READABLE_BUNDLE_TYPES:
+        raise InvalidResourceError(
+            f"Bundle/{value.get('id') or '(no id)'}: type: {bundle_type!r} is not a "
+            "searchset or collection"
+        )
+    selection.bundles.append(_Raw(value, origin, "Bundle"))
+    entries = value.get("entry", [])
+    if not isinstance(entries, list):
+        raise InvalidResourceError("Bundle: entry: expected a list")
+    for index, entry in enumerate(entries):
+        where = f"Bundle entry[{index}]"
+        if not isinstance(entry, Mapping):
+            raise InvalidResourceError(f"{where}: expected an object")
+        if "resource" in entry and not _is_outcome(entry):
+            _resource_type(entry["resource"], where)
+            yield _Raw(entry["resource"], origin, where)
+
+
+def _is_outcome(entry: Mapping[str, Any]) -> bool:
+    """An "outcome" entry is the server's note about the search, not a result."""
+    search = entry.get("search")
+    return isinstance(search, Mapping) and search.get("mode") == "outcome"
+
+
+def _resource_type(data: Any, where: str) -> str:
+    if not isinstance(data, Mapping):
+        raise InvalidResourceError(
+            f"{where}: expected a resource (JSON object), got {type(data).__name__}"
+        )
+    resource_type = data.get("resourceType")
+    if not isinstance(resource_type, str):
+        raise InvalidResourceError(f"{where}: resourceType: missing or not a string")
+    return resource_type
+
+
+def _is_used(data: Mapping[str, Any], used_codes: Mapping[str, frozenset[tuple[str, str]]]) -> bool:
+    resource_type = data["resourceType"]
+    if resource_type in WHOLE_TYPES:
+        return True
+    codes = used_codes.get(resource_type)
+    if codes is None:
+        return False
+    match = _code_in(data.get("code"), codes)
+    # Unreadable: let the FHIR parser refuse it, or find it valid and without a contract code.
+    return match is None or match
+
+
+def _code_in(concept: Any, codes: frozenset[tuple[str, str]]) -> bool | None:
+    """Whether a CodeableConcept (JSON) has a coding in ``codes``; None if it is not one."""
+    if not isinstance(concept, Mapping):
+        return None
+    codings = concept.get("coding", [])
+    if not isinstance(codings, list):
+        return None
+    found = False
+    for coding in codings:
+        if not isinstance(coding, Mapping):
+            return None
+        system, code = coding.get("system"), coding.get("code")
+        if not isinstance(system, str | None) or not isinstance(code, str | None):
+            return None
+        found = found or (system, code) in codes
+    return found
+
+
+def _check_bundle_shell(raw: _Raw) -> None:
+    # Validated without its entries: those are validated on their own, if used.
+    parse_resource({k: v for k, v in raw.data.items() if k != "entry"}, raw.where)
+
+
+def _labelled(raw: _Raw, parse: Any) -> Any:
+    try:
+        return parse(raw)
+    except InvalidResourceError as exc:
+        raise InvalidResourceError(f"{raw.origin}: {exc}") from None
