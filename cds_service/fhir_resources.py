@@ -1,13 +1,14 @@
 """FHIR R4 resources the service proposes: the RiskAssessment for the estimate and the
-ServiceRequests for pain reassessment. Each is built and validated with fhir.resources."""
+ServiceRequests for pain reassessment.
+
+Built as plain JSON data, once per call, and never run through a model on the way out: their
+FHIR validity is proven by the tests, whose client validates every RiskAssessment and
+ServiceRequest in every response with fhir.resources (tests/service/conftest.py)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
-
-from fhir.resources.R4B.riskassessment import RiskAssessment
-from fhir.resources.R4B.servicerequest import ServiceRequest
 
 from fhir_mappings import Assessment
 from fhir_mappings.codes import LOINC_VAS_PAIN
@@ -17,8 +18,10 @@ MODEL_SYSTEM = "http://pvp-cds.org/fhir/CodeSystem/prediction-model"
 RISK_PROBABILITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/risk-probability"
 
 
-def _dump(resource: Any) -> dict[str, Any]:
-    return resource.model_dump(mode="json", exclude_none=True)
+def fhir_datetime(moment: datetime) -> str:
+    """A FHIR dateTime to the second, with UTC written ``Z`` as FHIR servers write it."""
+    text = moment.isoformat(timespec="seconds")
+    return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
 
 
 def risk_assessment(
@@ -40,9 +43,10 @@ def risk_assessment(
         }
     prediction["qualitativeRisk"] = _qualitative_risk(estimate.tier)
     resource: dict[str, Any] = {
+        "resourceType": "RiskAssessment",
         "status": "final" if probability.is_point else "preliminary",
         "subject": {"reference": f"Patient/{patient_id}"},
-        "occurrenceDateTime": now.isoformat(timespec="seconds"),
+        "occurrenceDateTime": fhir_datetime(now),
         "method": {
             "coding": [{"system": MODEL_SYSTEM, "code": model.id, "version": model.version}],
             "text": f"{model.title}, version {model.version}",
@@ -57,7 +61,7 @@ def risk_assessment(
     if estimate.unknown:
         missing = ", ".join(f.label for f in estimate.factors if f.is_unknown)
         resource["note"] = [{"text": f"Range over the unknown findings: {missing}"}]
-    return _dump(RiskAssessment.model_validate(resource))
+    return resource
 
 
 def _qualitative_risk(tier: RiskTier) -> dict[str, Any]:
@@ -86,8 +90,9 @@ def pain_reassessment_requests(
         label, when = follow_up.label, performed + follow_up.after_procedure
         if when <= now:
             continue
-        request = ServiceRequest.model_validate(
+        requests.append(
             {
+                "resourceType": "ServiceRequest",
                 "status": "draft",
                 "intent": "proposal",
                 "code": {
@@ -95,11 +100,10 @@ def pain_reassessment_requests(
                     "text": "Back pain reassessment (VAS)",
                 },
                 "subject": {"reference": f"Patient/{patient_id}"},
-                "occurrenceDateTime": when.isoformat(timespec="seconds"),
+                "occurrenceDateTime": fhir_datetime(when),
                 "note": [{"text": f"Reassess back pain (VAS) {label} after vertebroplasty"}],
             }
         )
-        requests.append(_dump(request))
     return requests
 
 

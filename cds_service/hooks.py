@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -15,7 +14,7 @@ import fhir_mappings
 from fhir_mappings import Applicability
 from scoring import InputError, predict
 
-from . import auth, cards, fhir_resources, logs, schemas
+from . import auth, cards, fhir_resources, logs, request_body, schemas
 from .errors import InvalidRequest
 from .prefetch import gather
 from .runtime import Runtime, current_runtime
@@ -128,37 +127,13 @@ def advise(
 def _valid_body(schema: str) -> Any:
     if not request.is_json:
         raise InvalidRequest("send the body as JSON with Content-Type: application/json")
-    try:
-        body = json.loads(request.get_data(cache=False))
-    except (ValueError, RecursionError) as exc:
-        raise InvalidRequest(f"the body is not valid JSON: {_json_error(exc)}") from None
-    _check_depth(body, current_app.config["MAX_JSON_DEPTH"])
-    problems = schemas.problems(schema, body)
-    if problems:
-        raise InvalidRequest(*problems)
-    return body
-
-
-def _json_error(exc: Exception) -> str:
-    return str(exc) if isinstance(exc, ValueError) else "nested too deeply"
-
-
-def _check_depth(value: Any, limit: int) -> None:
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            raise InvalidRequest(f"the JSON body is nested more than {limit} levels deep")
-        children = (
-            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
-        )
-        stack.extend((child, depth + 1) for child in children)
+    return request_body.parse(
+        request.get_data(cache=False), schema, current_app.config["MAX_JSON_DEPTH"]
+    )
 
 
 def init_app(app: Flask) -> None:
-    # Compile the request schemas now, not on the first request.
-    schemas.validator(schemas.HOOK_REQUEST)
-    schemas.validator(schemas.FEEDBACK_REQUEST)
+    schemas.compile_all(schemas.HOOK_REQUEST, schemas.FEEDBACK_REQUEST)
     app.register_blueprint(bp)
     app.register_blueprint(ops)
     CORS(

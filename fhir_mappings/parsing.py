@@ -20,6 +20,9 @@ READABLE_BUNDLE_TYPES = frozenset({"searchset", "collection"})
 #: FHIR primitive fields whose JSON type must be exactly right (JSON booleans and integers).
 BOOLEAN_FIELDS = frozenset({"valueBoolean"})
 INTEGER_FIELDS = frozenset({"valueInteger", "valueUnsignedInt", "valuePositiveInt"})
+#: Nesting levels allowed in one resource. Real R4 resources nest about a dozen; the cap keeps
+#: a hostile one from exhausting recursion in the checks below and in model validation.
+MAX_RESOURCE_DEPTH = 64
 
 
 class InvalidResourceError(ValueError):
@@ -75,7 +78,11 @@ def parse_resource(data: Any, where: str) -> Resource:
         raise InvalidResourceError(f"{name}: {field}: {error['msg']}") from exc
 
 
-def _check_json_types(data: Any, name: str, path: str) -> None:
+def _check_json_types(data: Any, name: str, path: str, depth: int = 1) -> None:
+    if depth > MAX_RESOURCE_DEPTH and isinstance(data, Mapping | list):
+        raise InvalidResourceError(
+            f"{name}: {path}: nested more than {MAX_RESOURCE_DEPTH} levels deep"
+        )
     if isinstance(data, Mapping):
         for key, item in data.items():
             here = f"{path}.{key}" if path else key
@@ -83,10 +90,10 @@ def _check_json_types(data: Any, name: str, path: str) -> None:
                 raise InvalidResourceError(f"{name}: {here}: must be JSON true or false")
             if key in INTEGER_FIELDS and (isinstance(item, bool) or not isinstance(item, int)):
                 raise InvalidResourceError(f"{name}: {here}: must be a JSON integer")
-            _check_json_types(item, name, here)
+            _check_json_types(item, name, here, depth + 1)
     elif isinstance(data, list):
         for index, item in enumerate(data):
-            _check_json_types(item, name, f"{path}[{index}]")
+            _check_json_types(item, name, f"{path}[{index}]", depth + 1)
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
