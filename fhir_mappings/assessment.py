@@ -382,9 +382,13 @@ def _check_patient(resource: Resource, patient_id: str) -> None:
 
 
 def _refers_to(reference: Reference, patient_id: str) -> bool:
+    return refers_to_patient(reference.reference, patient_id)
+
+
+def refers_to_patient(reference: str | None, patient_id: str) -> bool:
     """Whether a reference names the patient: ``Patient/{id}``, or an absolute URL ending so;
     a version suffix (``/_history/n``) is allowed."""
-    target = (reference.reference or "").split("/_history/")[0]
+    target = (reference or "").split("/_history/")[0]
     wanted = f"Patient/{patient_id}"
     return target == wanted or ("://" in target and target.endswith(f"/{wanted}"))
 

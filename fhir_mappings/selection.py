@@ -17,8 +17,10 @@ payloads are first read as plain JSON, looking only at ``resourceType`` and the 
   chart with one odd, unrelated resource fail.
 
 With no used Procedure nothing is parsed at all: the assessment is "no procedure". What is
-always checked, because the selection itself depends on it: each payload is a resource or a
-searchset/collection Bundle, entries are objects, and every resource has a ``resourceType``.
+always checked, for every resource, set aside or not: each payload is a resource or a
+searchset/collection Bundle, entries are objects, every resource has a ``resourceType``, and
+no resource is about another patient (its ``subject`` or ``patient`` reference, the Patient's
+``id``). A payload that mixes patients is a mix-up at the sender, refused whatever it holds.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from typing import Any
 
 from fhir.resources.R4B.resource import Resource
 
-from .assessment import Assessment, assess
+from .assessment import Assessment, assess, refers_to_patient
 from .config import MappingConfig
 from .parsing import READABLE_BUNDLE_TYPES, InvalidResourceError, parse_resource
 
@@ -37,6 +39,8 @@ from .parsing import READABLE_BUNDLE_TYPES, InvalidResourceError, parse_resource
 WHOLE_TYPES = frozenset({"Patient"})
 #: The resource type without which the model has nothing to say: the index procedure.
 INDEX_TYPE = "Procedure"
+#: Types that must name their patient (they may be cited as the source of a finding).
+CLINICAL_TYPES = frozenset({"Observation", "Procedure", "Condition"})
 
 
 @dataclass(frozen=True)
@@ -73,13 +77,15 @@ def assess_payloads(
 ) -> Assessment:
     """Assess one patient from FHIR JSON payloads (resources or Bundles) keyed by a label
     that error messages start with, e.g. ``prefetch 'observations'``."""
-    selection = select(payloads, config)
+    selection = select(payloads, patient_id, config)
     if not selection.has_index_procedure:
         return assess((), patient_id, config)
     return assess(selection.resources(), patient_id, config, set_aside=selection.ignored)
 
 
-def select(payloads: Mapping[str, Iterable[Any]], config: MappingConfig) -> Selection:
+def select(
+    payloads: Mapping[str, Iterable[Any]], patient_id: str, config: MappingConfig
+) -> Selection:
     """Sort the payloads' resources into used and set aside, reading JSON only."""
     by_reference: dict[tuple[str, str], _Raw] = {}
     unnamed: list[_Raw] = []
@@ -87,6 +93,7 @@ def select(payloads: Mapping[str, Iterable[Any]], config: MappingConfig) -> Sele
     for origin, values in payloads.items():
         for value in values:
             for raw in _labelled_many(origin, value, selection):
+                _check_patient(raw.data, patient_id)
                 key = (raw.data["resourceType"], raw.data.get("id"))
                 if isinstance(key[1], str):
                     by_reference[key] = raw  # the later copy wins, as in assess
@@ -147,6 +154,32 @@ def _resource_type(data: Any, where: str) -> str:
     if not isinstance(resource_type, str):
         raise InvalidResourceError(f"{where}: resourceType: missing or not a string")
     return resource_type
+
+
+def _check_patient(data: Mapping[str, Any], patient_id: str) -> None:
+    """The raw-JSON form of the check ``assess`` makes on models, for every resource."""
+    resource_type = data["resourceType"]
+    name = f"{resource_type}/{data.get('id')}"
+    if resource_type == "Patient":
+        if data.get("id") != patient_id:
+            raise InvalidResourceError(
+                f"{name}: id: not the patient in context Patient/{patient_id}"
+            )
+        return
+    for field_name in ("subject", "patient"):
+        reference = data.get(field_name)
+        if isinstance(reference, Mapping):
+            target = reference.get("reference")
+            if not refers_to_patient(target if isinstance(target, str) else None, patient_id):
+                raise InvalidResourceError(
+                    f"{name}: {field_name}: refers to {target or '(no reference)'}, "
+                    f"not the patient in context Patient/{patient_id}"
+                )
+            return
+    if resource_type in CLINICAL_TYPES and not any(f in data for f in ("subject", "patient")):
+        raise InvalidResourceError(
+            f"{name}: subject: missing, so it cannot be shown to be about Patient/{patient_id}"
+        )
 
 
 def _is_used(data: Mapping[str, Any], used_codes: Mapping[str, frozenset[tuple[str, str]]]) -> bool:

@@ -5,7 +5,14 @@ from typing import Any
 
 import pytest
 
-from fhir_mappings import Assessment, MappingConfig, assess, load_mapping_config, resources_from
+from fhir_mappings import (
+    Assessment,
+    MappingConfig,
+    assess,
+    assess_payloads,
+    load_mapping_config,
+    resources_from,
+)
 
 from .builders import PATIENT_ID, bundle
 
@@ -15,11 +22,16 @@ def config() -> MappingConfig:
     return load_mapping_config()
 
 
-@pytest.fixture
-def assess_json(config: MappingConfig) -> Callable[..., Assessment]:
-    """Parse FHIR JSON resources as one searchset Bundle and assess them for the test patient."""
+@pytest.fixture(params=["parsed-whole", "selected"])
+def assess_json(request: pytest.FixtureRequest, config: MappingConfig) -> Callable[..., Assessment]:
+    """Assess FHIR JSON resources, sent as one searchset Bundle, for the test patient: every
+    resource parsed and assessed, and the service's way (selected on the raw JSON, only the
+    used ones parsed). Every mapping test runs both ways: the selection changes nothing."""
 
     def run(*resources: dict[str, Any], with_config: MappingConfig | None = None) -> Assessment:
-        return assess(resources_from(bundle(*resources)), PATIENT_ID, with_config or config)
+        mapping = with_config or config
+        if request.param == "selected":
+            return assess_payloads({"payload": [bundle(*resources)]}, PATIENT_ID, mapping)
+        return assess(resources_from(bundle(*resources)), PATIENT_ID, mapping)
 
     return run
