@@ -11,7 +11,14 @@ from .conftest import assert_valid_fhir, proposed_resources
 
 def test_a_risk_assessment_off_the_r4_model_is_caught():
     with pytest.raises(ValidationError):
-        assert_valid_fhir({"resourceType": "RiskAssessment", "status": "maybe", "subject": {}})
+        assert_valid_fhir(
+            {
+                "resourceType": "RiskAssessment",
+                "status": "final",
+                "subject": {"reference": "Patient/p1"},
+                "prediction": [{"probabilityDecimal": "high"}],
+            }
+        )
 
 
 def test_a_resource_the_model_would_write_differently_is_caught():
