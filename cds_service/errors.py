@@ -52,6 +52,13 @@ class DataUnavailable(CdsError):
     issue_code = "not-found"
 
 
+class DataLate(DataUnavailable):
+    """The FHIR data did not arrive within the hook call's time budget (412): the EHR would
+    have stopped waiting for the answer. The messages name the data that was late."""
+
+    issue_code = "timeout"
+
+
 def operation_outcome(status: int, issue_code: str, *messages: str) -> Response:
     outcome = OperationOutcome(
         issue=[{"severity": "error", "code": issue_code, "diagnostics": m} for m in messages]

@@ -1,7 +1,8 @@
 """Reading FHIR data from the EHR's server when prefetch did not bring it.
 
 One pooled ``requests.Session`` per app, a timeout on every call, ``next`` links followed up to a
-bound and only on the same server. The access token travels in one header and nowhere else.
+bound and only on the same server, and every read inside the hook call's time budget
+(:mod:`cds_service.deadline`). The access token travels in one header and nowhere else.
 """
 
 from __future__ import annotations
@@ -11,13 +12,17 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import orjson
 import requests
 
-from .errors import DataUnavailable
+from .deadline import Deadline
+from .errors import DataLate, DataUnavailable
 
 log = logging.getLogger(__name__)
 
 FHIR_JSON = "application/fhir+json"
+#: Bytes read from a response body at a time, checking the hook call's deadline in between.
+BODY_PIECE = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -61,14 +66,15 @@ class FhirClient:
         self._max_pages = max_pages
         self._page_size = page_size
 
-    def read(self, server: FhirServer, relative: str) -> list[dict[str, Any]]:
+    def read(self, server: FhirServer, relative: str, deadline: Deadline) -> list[dict[str, Any]]:
         """GET a read or search URL; a searchset comes back as all its pages' Bundles."""
         if self._page_size is not None and "?" in relative:
             relative += f"&_count={self._page_size}"
-        return self.remaining_pages(server, self._get(server, server.url(relative)))
+        first_page = self._get(server, server.url(relative), deadline)
+        return self.remaining_pages(server, first_page, deadline)
 
     def remaining_pages(
-        self, server: FhirServer, first_page: dict[str, Any]
+        self, server: FhirServer, first_page: dict[str, Any], deadline: Deadline
     ) -> list[dict[str, Any]]:
         """``first_page`` and every page its ``next`` links lead to, up to the bound."""
         pages = [first_page]
@@ -79,34 +85,52 @@ class FhirClient:
                 raise DataUnavailable(
                     f"a search has more than {self._max_pages} pages; prefetch it or narrow it"
                 )
-            pages.append(self._get(server, next_url))
+            pages.append(self._get(server, next_url, deadline))
         return pages
 
-    def _get(self, server: FhirServer, url: str) -> dict[str, Any]:
+    def _get(self, server: FhirServer, url: str, deadline: Deadline) -> dict[str, Any]:
         # handling=strict: a server that does not know a search parameter must refuse the
         # search rather than silently widen it to more resources than asked for.
         headers = {"Accept": FHIR_JSON, "Prefer": "handling=strict"}
         if server.access_token:
             headers["Authorization"] = f"Bearer {server.access_token}"
         what = _resource_type_of(url)
+        late = DataLate(f"{what} did not arrive within the {deadline.budget:g} s budget")
+        if deadline.passed:
+            raise late
+        left = deadline.remaining()
+        timeout = (min(self._timeouts.connect, left), min(self._timeouts.read, left))
         try:
-            response = self._session.get(
-                url, headers=headers, timeout=(self._timeouts.connect, self._timeouts.read)
-            )
+            response = self._session.get(url, headers=headers, timeout=timeout, stream=True)
+            with response:
+                _raise_for_status(response, what)
+                content = _read_body(response, deadline, late)
         except requests.Timeout as exc:
+            if deadline.passed:
+                raise late from exc
             raise DataUnavailable(f"the FHIR server did not answer in time ({what})") from exc
         except requests.RequestException as exc:
             raise DataUnavailable(
                 f"the FHIR server could not be reached ({what}: {type(exc).__name__})"
             ) from exc
-        _raise_for_status(response, what)
         try:
-            body = response.json()
-        except ValueError as exc:
+            body = orjson.loads(content)
+        except orjson.JSONDecodeError as exc:
             raise DataUnavailable(f"the FHIR server sent no JSON for {what}") from exc
         if not isinstance(body, dict) or "resourceType" not in body:
             raise DataUnavailable(f"the FHIR server sent no FHIR resource for {what}")
         return body
+
+
+def _read_body(response: requests.Response, deadline: Deadline, late: DataLate) -> bytes:
+    """The body, piece by piece: each piece is one socket read (``read1``), so a server that
+    trickles its answer is stopped at the deadline, not at a read timeout per byte."""
+    pieces = []
+    while piece := response.raw.read1(BODY_PIECE, decode_content=True):
+        pieces.append(piece)
+        if deadline.passed:
+            raise late
+    return b"".join(pieces)
 
 
 def next_link(resource: dict[str, Any]) -> str | None:

@@ -15,6 +15,7 @@ from fhir_mappings import Applicability
 from scoring import InputError, predict
 
 from . import auth, cards, fhir_resources, logs, request_body, schemas
+from .deadline import Deadline
 from .errors import InvalidRequest
 from .prefetch import gather
 from .runtime import Runtime, current_runtime
@@ -34,6 +35,7 @@ def discovery() -> dict[str, Any]:
 
 @bp.post("/cds-services/<service_id>")
 def call_service(service_id: str) -> dict[str, Any]:
+    deadline = Deadline.after(current_app.config["HOOK_DEADLINE_SECONDS"])
     runtime = current_runtime()
     service = runtime.service(service_id)
     hook_request = _valid_body(schemas.HOOK_REQUEST)
@@ -55,6 +57,7 @@ def call_service(service_id: str) -> dict[str, Any]:
         runtime.fhir,
         runtime.executor,
         auth.gate().check_fhir_server,
+        deadline,
     )
     try:
         assessment = fhir_mappings.assess_payloads(

@@ -9,14 +9,18 @@ For each of the service's prefetch keys, the request's ``prefetch`` object says 
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Mapping
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future, wait
 from typing import Any
 from urllib.parse import quote
 
-from .errors import DataUnavailable, InvalidRequest
+from .deadline import Deadline
+from .errors import DataLate, DataUnavailable, InvalidRequest
 from .fhir_client import FhirClient, FhirServer, next_link
+
+log = logging.getLogger(__name__)
 
 TOKEN = re.compile(r"\{\{\s*context\.(\w+)\s*\}\}")
 
@@ -47,11 +51,13 @@ def gather(
     client: FhirClient,
     executor: Executor,
     check_server: Callable[[str], None],
+    deadline: Deadline,
 ) -> dict[str, list[Json]]:
     """Every prefetch key's FHIR payloads (resources or Bundle pages); ``[]`` if known empty.
 
     ``check_server`` vets the request's fhirServer before the first request to it; a server
-    that is never needed is never checked nor called."""
+    that is never needed is never checked nor called. Every read ends by ``deadline``; past
+    it the reads still running are abandoned and the answer is DataLate (412)."""
     prefetched = hook_request.get("prefetch") or {}
     server = fhir_server_of(hook_request)
     gathered: dict[str, list[Json]] = {}
@@ -63,16 +69,51 @@ def gather(
         elif value is None or value.get("resourceType") == "OperationOutcome":
             queries[key] = fill_template(template, hook_request["context"])
         elif next_link(value) is not None:
-            gathered[key] = _remaining_prefetch_pages(key, value, server, client, check_server)
+            gathered[key] = _remaining_prefetch_pages(
+                key, value, server, client, check_server, deadline
+            )
         else:
             gathered[key] = [value]
     if queries:
         if server is None:
             raise DataUnavailable(*(_unfulfilled(key, prefetched) for key in queries))
         check_server(server.base_url)
-        futures = {key: executor.submit(client.read, server, q) for key, q in queries.items()}
-        gathered.update({key: future.result() for key, future in futures.items()})
+        futures = {
+            key: executor.submit(client.read, server, query, deadline)
+            for key, query in queries.items()
+        }
+        gathered.update(_results_in_time(futures, deadline))
     return gathered
+
+
+def _results_in_time(futures: dict[str, Future], deadline: Deadline) -> dict[str, list[Json]]:
+    """Each query's pages, or the first failure; DataLate naming every query that was late."""
+    wait(futures.values(), timeout=deadline.remaining())
+    late = []
+    for key, future in futures.items():
+        if not future.done():
+            # Abandoned: one still queued never starts, one running stops at the deadline.
+            future.cancel()
+            late.append(key)
+        elif isinstance(future.exception(), DataLate):
+            late.append(key)
+    if late:
+        _log_late(len(late), len(futures), deadline)
+        raise DataLate(*(_late(key, deadline) for key in late))
+    return {key: future.result() for key, future in futures.items()}
+
+
+def _log_late(late: int, queries: int, deadline: Deadline) -> None:
+    log.warning(
+        "hook deadline: %d of %d FHIR queries late after %g s", late, queries, deadline.budget
+    )
+
+
+def _late(key: str, deadline: Deadline) -> str:
+    return (
+        f"prefetch '{key}' did not arrive from the FHIR server within the {deadline.budget:g} s "
+        "budget of this hook call"
+    )
 
 
 def _remaining_prefetch_pages(
@@ -81,6 +122,7 @@ def _remaining_prefetch_pages(
     server: FhirServer | None,
     client: FhirClient,
     check_server: Callable[[str], None],
+    deadline: Deadline,
 ) -> list[Json]:
     if server is None:
         raise DataUnavailable(
@@ -88,7 +130,11 @@ def _remaining_prefetch_pages(
             "fhirServer to read the other pages from"
         )
     check_server(server.base_url)
-    return client.remaining_pages(server, first_page)
+    try:
+        return client.remaining_pages(server, first_page, deadline)
+    except DataLate:
+        _log_late(1, 1, deadline)
+        raise DataLate(_late(key, deadline)) from None
 
 
 def _unfulfilled(key: str, prefetched: Mapping[str, Any]) -> str:
