@@ -21,6 +21,7 @@ always checked, for every resource, set aside or not: each payload is a resource
 searchset/collection Bundle, entries are objects, every resource has a ``resourceType``, and
 no resource is about another patient (its ``subject`` or ``patient`` reference, the Patient's
 ``id``). A payload that mixes patients is a mix-up at the sender, refused whatever it holds.
+The JSON is read as json/orjson parse it: objects are dicts.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from typing import Any
 from fhir.resources.R4B.resource import Resource
 
 from .assessment import Assessment, assess, refers_to_patient
-from .config import MappingConfig
+from .config import MappingConfig, default_config
 from .parsing import READABLE_BUNDLE_TYPES, InvalidResourceError, parse_resource
 
 #: Resources used whatever their code: the Patient, checked against the patient in context.
@@ -41,6 +42,10 @@ WHOLE_TYPES = frozenset({"Patient"})
 INDEX_TYPE = "Procedure"
 #: Types that must name their patient (they may be cited as the source of a finding).
 CLINICAL_TYPES = frozenset({"Observation", "Procedure", "Condition"})
+
+#: The assessment of every chart without a vertebroplasty. With no procedure nothing is read,
+#: so it is the same for every patient and every code contract: built once.
+NO_INDEX_PROCEDURE = assess((), "", default_config())
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,7 @@ def assess_payloads(
     that error messages start with, e.g. ``prefetch 'observations'``."""
     selection = select(payloads, patient_id, config)
     if not selection.has_index_procedure:
-        return assess((), patient_id, config)
+        return NO_INDEX_PROCEDURE
     return assess(selection.resources(), patient_id, config, set_aside=selection.ignored)
 
 
@@ -132,7 +137,7 @@ def _resources_in(origin: str, value: Any, selection: Selection) -> Iterable[_Ra
         raise InvalidResourceError("Bundle: entry: expected a list")
     for index, entry in enumerate(entries):
         where = f"Bundle entry[{index}]"
-        if not isinstance(entry, Mapping):
+        if not isinstance(entry, dict):
             raise InvalidResourceError(f"{where}: expected an object")
         if "resource" in entry and not _is_outcome(entry):
             _resource_type(entry["resource"], where)
@@ -142,11 +147,11 @@ def _resources_in(origin: str, value: Any, selection: Selection) -> Iterable[_Ra
 def _is_outcome(entry: Mapping[str, Any]) -> bool:
     """An "outcome" entry is the server's note about the search, not a result."""
     search = entry.get("search")
-    return isinstance(search, Mapping) and search.get("mode") == "outcome"
+    return isinstance(search, dict) and search.get("mode") == "outcome"
 
 
 def _resource_type(data: Any, where: str) -> str:
-    if not isinstance(data, Mapping):
+    if not isinstance(data, dict):
         raise InvalidResourceError(
             f"{where}: expected a resource (JSON object), got {type(data).__name__}"
         )
@@ -168,7 +173,7 @@ def _check_patient(data: Mapping[str, Any], patient_id: str) -> None:
         return
     for field_name in ("subject", "patient"):
         reference = data.get(field_name)
-        if isinstance(reference, Mapping):
+        if isinstance(reference, dict):
             target = reference.get("reference")
             if not refers_to_patient(target if isinstance(target, str) else None, patient_id):
                 raise InvalidResourceError(
@@ -196,14 +201,14 @@ def _is_used(data: Mapping[str, Any], used_codes: Mapping[str, frozenset[tuple[s
 
 def _code_in(concept: Any, codes: frozenset[tuple[str, str]]) -> bool | None:
     """Whether a CodeableConcept (JSON) has a coding in ``codes``; None if it is not one."""
-    if not isinstance(concept, Mapping):
+    if not isinstance(concept, dict):
         return None
     codings = concept.get("coding", [])
     if not isinstance(codings, list):
         return None
     found = False
     for coding in codings:
-        if not isinstance(coding, Mapping):
+        if not isinstance(coding, dict):
             return None
         system, code = coding.get("system"), coding.get("code")
         if not isinstance(system, str | None) or not isinstance(code, str | None):

@@ -1,0 +1,248 @@
+"""The service against the floor, under the same server line and load. Prints numbers;
+asserts nothing.
+
+    python benchmarks/bench_hot_path.py [--seconds 5] [--connections 16] [--rounds 2]
+                                         [--no-fhir]
+
+Starts ``gunicorn -w 2 -k gthread --threads 4 --preload`` on 127.0.0.1 for the floor app
+(``benchmarks/floor_app.py``: bare Flask parsing the hook body as JSON) and for the service,
+one after the other, and drives each with wrk (Debian package ``wrk``) on:
+
+- quiet: a patient-view with prefetch and no vertebroplasty (what almost every chart is);
+- scoring: the high-risk example (a vertebroplasty and four findings: card + RiskAssessment);
+- no-prefetch (unless ``--no-fhir``): the hook reads the real FHIR test server (four queries
+  in parallel), one connection at a time, against each of those queries alone.
+
+Each round runs the floor and then the service back to back, so a machine shared with other
+work slows both alike; the ratios are the figures to read. Targets: quiet >= 0.85x the floor,
+scoring >= 0.6x, p99 <= 15 ms at 16 connections, no-prefetch <= 1.2x its slowest query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from devtools import demo  # noqa: E402
+from devtools.fhir_test_server import FhirTestServer, load_transaction  # noqa: E402
+from devtools.synthetic import NAMED_PATIENTS, transaction  # noqa: E402
+
+SERVICE_PATH = "/cds-services/pvp-residual-back-pain"
+GUNICORN = ["-w", "2", "-k", "gthread", "--threads", "4", "--preload", "--log-level", "warning"]
+#: Seconds of load before each measured run, discarded: first calls pay for imports and caches.
+WARM_UP = 1
+SCORING = json.loads((ROOT / "examples" / "patient-view-high-risk.json").read_text())
+
+
+def quiet_request() -> dict:
+    body = json.loads(json.dumps(SCORING))
+    body["prefetch"]["procedures"] = None
+    return body
+
+
+@dataclass(frozen=True)
+class Load:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+    def line(self, label: str) -> str:
+        return (
+            f"{label:<34} {self.requests_per_second:9.0f} req/s   p50 {self.p50_ms:7.2f} ms   "
+            f"p99 {self.p99_ms:7.2f} ms" + (f"   ERRORS {self.errors}" if self.errors else "")
+        )
+
+
+def wrk(
+    url: str, *, body: dict | None, headers: dict[str, str], seconds: int, connections: int
+) -> Load:
+    """One wrk run; a POST of ``body`` as JSON, or a GET when ``body`` is None."""
+    if seconds > WARM_UP:
+        wrk(url, body=body, headers=headers, seconds=WARM_UP, connections=connections)
+    lines = [f'wrk.headers["{name}"] = "{value}"' for name, value in headers.items()]
+    if body is not None:
+        lines += ['wrk.method = "POST"', 'wrk.headers["Content-Type"] = "application/json"']
+        lines.append(f"wrk.body = [==[{json.dumps(body)}]==]")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write("\n".join(lines) + "\n")
+    try:
+        threads = min(2, connections)
+        output = subprocess.run(
+            [
+                "wrk",
+                f"-t{threads}",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--latency",
+                "-s",
+                script.name,
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    return Load(
+        float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        _percentile(output, "50%"),
+        _percentile(output, "99%"),
+        _errors(output),
+    )
+
+
+def _percentile(output: str, which: str) -> float:
+    value, unit = re.search(rf"^\s+{which}\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
+    return float(value) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
+
+
+def _errors(output: str) -> int:
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    count = int(non_2xx.group(1)) if non_2xx else 0
+    if socket_errors:
+        count += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
+    return count
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(app: str, environment: dict[str, str]) -> Iterator[str]:
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{port}", app]
+    server = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, **environment},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+
+
+def _wait_until_up(base: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            requests.post(base + SERVICE_PATH, json={}, timeout=5)
+            return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise RuntimeError(f"{base} did not come up")
+
+
+SERVICE_ENV = {"PVP_CDS_AUTHENTICATION": "off"}
+
+
+def bench_prefetch_paths(seconds: int, connections: int, rounds: int) -> None:
+    paths = {"quiet": quiet_request(), "scoring": SCORING}
+    for round_number in range(1, rounds + 1):
+        print(f"-- round {round_number}: {connections} connections, {seconds} s per run")
+        for name, body in paths.items():
+            with gunicorn("benchmarks.floor_app:app", {}) as base:
+                floor = wrk(
+                    base + SERVICE_PATH,
+                    body=body,
+                    headers={},
+                    seconds=seconds,
+                    connections=connections,
+                )
+            with gunicorn("cds_service:create_app()", SERVICE_ENV) as base:
+                service = wrk(
+                    base + SERVICE_PATH,
+                    body=body,
+                    headers={},
+                    seconds=seconds,
+                    connections=connections,
+                )
+            print(floor.line(f"{name}: floor (bare Flask + JSON)"))
+            print(service.line(f"{name}: pvp-cds"))
+            ratio = service.requests_per_second / floor.requests_per_second
+            print(f"{name}: ratio to the floor {ratio:.2f}x")
+
+
+def bench_no_prefetch(seconds: int) -> None:
+    print("-- no prefetch: the real FHIR test server, one connection")
+    with FhirTestServer() as fhir:
+        load_transaction(fhir.endpoint, transaction(NAMED_PATIENTS))
+        body = demo.hook_request("pvp-high-risk", fhir.endpoint)
+        headers = {"Authorization": f"Bearer {fhir.endpoint.token}"} if fhir.endpoint.token else {}
+        environment = {
+            **SERVICE_ENV,
+            "PVP_CDS_FHIR_SERVERS": json.dumps([fhir.base_url]),
+            "PVP_CDS_ALLOW_HTTP_FHIR": "true",
+        }
+        slowest = 0.0
+        for query in _queries(body):
+            load = wrk(
+                f"{fhir.base_url}/{query}",
+                body=None,
+                headers=headers,
+                seconds=seconds,
+                connections=1,
+            )
+            print(load.line(f"FHIR GET {query.split('?')[0]}"))
+            slowest = max(slowest, load.p50_ms)
+        with gunicorn("cds_service:create_app()", environment) as base:
+            hook = wrk(base + SERVICE_PATH, body=body, headers={}, seconds=seconds, connections=1)
+        print(hook.line("hook call, no prefetch"))
+        print(f"no-prefetch: p50 {hook.p50_ms / slowest:.2f}x its slowest single query")
+
+
+def _queries(body: dict) -> list[str]:
+    """The service's prefetch queries for this request, as it would send them."""
+    from cds_service.prefetch import fill_template
+    from cds_service.services import build_services
+    from fhir_mappings import load_mapping_config, search_codes
+
+    service = build_services(search_codes(load_mapping_config()))["pvp-residual-back-pain"]
+    return [fill_template(t, body["context"]) for t in service.prefetch.values()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--no-fhir", action="store_true", help="skip the no-prefetch path")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (Debian: apt-get install wrk)")
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    bench_prefetch_paths(args.seconds, args.connections, args.rounds)
+    if not args.no_fhir:
+        bench_no_prefetch(args.seconds)
+
+
+if __name__ == "__main__":
+    main()
