@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
 
-from devtools.synthetic import NAMED_PATIENTS
+from devtools.synthetic import NAMED_PATIENTS, named_patient
 
 pytestmark = pytest.mark.integration
 
@@ -188,3 +191,51 @@ def test_a_hook_without_fhir_authorization_reads_the_open_server_and_gets_a_card
     assert allows_origin(response)
     # 87.8%, worked out by hand in test_end_to_end.py; the summary rounds it.
     assert "88%" in response.json()["cards"][0]["summary"]
+
+
+@pytest.fixture(scope="module")
+def page_origin() -> Iterator[str]:
+    """Serves tests/integration/browser from 127.0.0.2: another origin than both servers."""
+    handler = partial(_QuietFiles, directory=str(Path(__file__).parent / "browser"))
+    server = ThreadingHTTPServer(("127.0.0.2", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    yield f"http://127.0.0.2:{server.server_address[1]}"
+    server.shutdown()
+    thread.join()
+    server.server_close()
+
+
+class _QuietFiles(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """Silent."""
+
+
+def browser() -> str:
+    for name in ("chromium", "chromium-browser"):
+        if path := shutil.which(name):
+            return path
+    pytest.skip("chromium is not installed: the in-browser CORS check did not run")
+
+
+def test_a_browser_on_another_origin_makes_the_sandboxs_calls(demo, page_origin):
+    # Headless Chromium enforces CORS as any browser does: a missing Access-Control-Allow-Origin
+    # or a refused preflight (discovery and the hook send Authorization) fails the fetch.
+    page = f"{page_origin}/sandbox-calls.html?" + urlencode(
+        {
+            "fhirServiceUrl": demo["fhir"],
+            "patientId": "pvp-high-risk",
+            "serviceDiscoveryURL": f"{demo['service']}/cds-services",
+        }
+    )
+    command = [browser(), "--headless", "--no-sandbox", "--disable-gpu"]
+    command += ["--virtual-time-budget=20000", "--dump-dom", page]
+    dom = subprocess.run(command, capture_output=True, text=True, timeout=90, check=True).stdout
+    calls = re.search(r'<pre id="calls">(.*?)</pre>', dom, re.DOTALL).group(1).splitlines()
+    assert calls == [
+        "metadata 200 CapabilityStatement",
+        f"patient 200 {named_patient('pvp-high-risk').identity.given}",
+        "discovery 200 pvp-residual-back-pain,pvp-residual-back-pain-discharge",
+        # 87.8%, worked out by hand in test_end_to_end.py; the summary rounds it.
+        "hook 200 High risk of residual back pain one month after PVP: 88%",
+    ]
