@@ -13,7 +13,7 @@ from flask_cors import CORS
 
 import fhir_mappings
 from fhir_mappings import Applicability
-from scoring import InputError, predict
+from scoring import predict
 
 from . import auth, cards, fhir_resources, logs, schemas
 from .errors import InvalidRequest
@@ -96,10 +96,8 @@ def advise(
     card_context = cards.CardContext(runtime.model, runtime.tiers)
     if assessment.applicability is not Applicability.APPLIES:
         return {"cards": [cards.not_applicable_card(assessment, card_context)]}
-    try:
-        estimate = predict(runtime.model, assessment.values(), runtime.tiers)
-    except InputError as exc:
-        raise InvalidRequest(f"a finding has a value the model cannot take: {exc}") from exc
+    # The mappings give only values the model takes (checked at start-up).
+    estimate = predict(runtime.model, assessment.values(), runtime.tiers)
     patient_id = context["patientId"]
     suggestion = cards.reassessment_suggestion(assessment, runtime.model, patient_id)
     card = cards.risk_card(estimate, assessment, card_context, [suggestion] if suggestion else [])

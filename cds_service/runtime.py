@@ -64,13 +64,25 @@ def build_runtime(config: Mapping[str, Any]) -> Runtime:
 
 
 def _check_inputs_match(model: Model) -> None:
-    """The model's inputs must be exactly what the mapping layer produces."""
+    """The model's inputs must be exactly what the mapping layer produces, and every value the
+    mapping layer can give a finding must fall in one of the model's levels."""
     missing = sorted(model.input_names - fhir_mappings.FINDING_NAMES)
     unexpected = sorted(fhir_mappings.FINDING_NAMES - model.input_names)
     if missing or unexpected:
         raise StartupError(
             f"model {model.id} does not fit the FHIR mappings: inputs no mapping produces: "
             f"{missing or 'none'}; findings the model does not take: {unexpected or 'none'}"
+        )
+    untaken = [
+        f"{predictor.name} {value!r}"
+        for predictor in model.predictors
+        for value in fhir_mappings.FINDING_DOMAINS[predictor.name]
+        if not any(level.includes(value) for level in predictor.levels)
+    ]
+    if untaken:
+        raise StartupError(
+            f"model {model.id} does not fit the FHIR mappings: values the mappings give that no "
+            f"level of the model takes: {', '.join(untaken)}"
         )
 
 

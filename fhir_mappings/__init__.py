@@ -6,13 +6,14 @@ with :func:`load_mapping_config`, parse each payload with :func:`resources_from`
 """
 
 from .assessment import Assessment, Finding, FindingStatus, assess
-from .codes import FINDING_NAMES, FindingName, ProcedureKind, VertebralLevel
+from .codes import FINDING_DOMAINS, FINDING_NAMES, FindingName, ProcedureKind, VertebralLevel
 from .config import MappingConfig, MappingConfigError, load_mapping_config, search_codes
 from .parsing import InvalidResourceError, resources_from
 from .procedures import Applicability, IndexProcedure
 from .readings import Source
 
 __all__ = [
+    "FINDING_DOMAINS",
     "FINDING_NAMES",
     "Applicability",
     "Assessment",

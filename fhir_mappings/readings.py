@@ -13,6 +13,8 @@ from typing import TypeVar
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.observation import Observation, ObservationComponent
 
+from scoring import Value
+
 from .codes import (
     GOUTALLIER_GRADES,
     PRESENCE_FINDINGS,
@@ -30,9 +32,6 @@ FINAL_STATUSES = frozenset({"final", "amended", "corrected"})
 PRELIMINARY = "preliminary"
 
 T = TypeVar("T")
-
-#: A finding's value as the scoring core takes it.
-Value = bool | int | str
 
 
 @dataclass(frozen=True)
