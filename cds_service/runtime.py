@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,8 @@ from .feedback import FeedbackStore, InMemoryFeedbackStore
 from .fhir_client import FhirClient, Timeouts
 from .outbound import pooled_session
 from .services import CdsService, build_services
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,12 @@ def build_runtime(config: Mapping[str, Any]) -> Runtime:
     model = load_model(config["MODEL_FILE"])
     mapping = fhir_mappings.load_mapping_config(config["MAPPING_FILE"])
     _check_inputs_match(model)
+    log.info(
+        "model %s v%s; code contract: defaults%s",
+        model.id,
+        model.version,
+        f" + site file {mapping.site_file}" if mapping.site_file else "",
+    )
     return Runtime(
         model=model,
         tiers=_tiers(model, config["HIGH_RISK_THRESHOLD"]),
