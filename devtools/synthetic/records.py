@@ -13,12 +13,9 @@ from typing import Any
 
 from fhir_mappings import codes
 from fhir_mappings.codes import Code, FindingName, VertebralLevel
-from scoring import load_model
+from scoring import Value, load_model
 
 from .identity import IDENTIFIER_TYPE, MRN_SYSTEM, Identity, identity_of
-
-#: A finding's value as the model takes it: presence, Goutallier grade, cement pattern.
-Value = bool | int | str
 
 #: Marks every resource as test data, so a shared sandbox can tell it from real records.
 TEST_DATA_TAG = {
