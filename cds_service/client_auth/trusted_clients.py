@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import jsonschema
@@ -31,11 +32,13 @@ class TrustedClient:
     jwks_file: Path | None = None
     allowed_jku: frozenset[str] = frozenset()
     #: Allowed jku URLs whose JWK Set is a local file: never fetched (air-gapped sites).
-    jku_files: Mapping[str, Path] = field(default_factory=dict)
+    jku_files: Mapping[str, Path] = field(default_factory=dict, hash=False)
     tenants: frozenset[str] = frozenset()
     fhir_servers: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
+        # Frozen all the way down: the pins cannot change under a running authenticator.
+        object.__setattr__(self, "jku_files", MappingProxyType(dict(self.jku_files)))
         unlisted = sorted(set(self.jku_files) - self.allowed_jku)
         if unlisted:
             raise TrustedClientsError(f"jku files pinned for jku not allowed: {unlisted}")

@@ -257,3 +257,8 @@ def test_the_example_sandbox_entry_validates_once_uncommented(tmp_path):
             tmp_path.resolve() / "cds-hooks-sandbox.jwks.json"
         )
     }
+
+
+def test_a_file_cannot_be_pinned_for_a_jku_that_is_not_allowed():
+    with pytest.raises(TrustedClientsError, match="jku files pinned for jku not allowed"):
+        TrustedClient(issuer="https://ehr.example.org/", jku_files={PINNED_JKU: Path("k.json")})
