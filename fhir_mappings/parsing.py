@@ -69,7 +69,7 @@ def parse_resource(data: Any, where: str) -> Resource:
         model = None
     if model is None or not issubclass(model, Resource):
         raise InvalidResourceError(f"{name}: resourceType: not an R4 resource type")
-    _check_json_types(data, name, "")
+    _check_json_types(data, name)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -78,7 +78,36 @@ def parse_resource(data: Any, where: str) -> Resource:
         raise InvalidResourceError(f"{name}: {field}: {error['msg']}") from exc
 
 
-def _check_json_types(data: Any, name: str, path: str, depth: int = 1) -> None:
+def _check_json_types(data: Any, name: str) -> None:
+    """Refuse coercible values and deep nesting: a quick pass, and a second one that names
+    the field only when the first found something to refuse."""
+    if not _json_types_ok(data):
+        _refuse_json_types(data, name, "")
+
+
+def _json_types_ok(data: Any) -> bool:
+    """True when :func:`_refuse_json_types` would find nothing (without building paths)."""
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_RESOURCE_DEPTH:
+            return False
+        if isinstance(node, dict):
+            for key, item in node.items():
+                if key in BOOLEAN_FIELDS and not isinstance(item, bool):
+                    return False
+                if key in INTEGER_FIELDS and (isinstance(item, bool) or not isinstance(item, int)):
+                    return False
+                if isinstance(item, dict | list):
+                    stack.append((item, depth + 1))
+        elif isinstance(node, list):
+            stack.extend((item, depth + 1) for item in node if isinstance(item, dict | list))
+        else:
+            return False  # another kind of Mapping: let the full walk judge it
+    return True
+
+
+def _refuse_json_types(data: Any, name: str, path: str, depth: int = 1) -> None:
     if depth > MAX_RESOURCE_DEPTH and isinstance(data, Mapping | list):
         raise InvalidResourceError(
             f"{name}: {path}: nested more than {MAX_RESOURCE_DEPTH} levels deep"
@@ -90,10 +119,10 @@ def _check_json_types(data: Any, name: str, path: str, depth: int = 1) -> None:
                 raise InvalidResourceError(f"{name}: {here}: must be JSON true or false")
             if key in INTEGER_FIELDS and (isinstance(item, bool) or not isinstance(item, int)):
                 raise InvalidResourceError(f"{name}: {here}: must be a JSON integer")
-            _check_json_types(item, name, here, depth + 1)
+            _refuse_json_types(item, name, here, depth + 1)
     elif isinstance(data, list):
         for index, item in enumerate(data):
-            _check_json_types(item, name, f"{path}[{index}]", depth + 1)
+            _refuse_json_types(item, name, f"{path}[{index}]", depth + 1)
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:

@@ -3,25 +3,27 @@
 Almost every chart an EHR opens has no vertebroplasty, and turning every resource of a
 payload into a validated model costs far more than the answer, ``{"cards": []}``. So the
 payloads are first read as plain JSON, looking only at ``resourceType`` and the codings of
-``code``, against the code contract's tables (:func:`~fhir_mappings.config.used_codes`):
+``code``, against the code contract's tables (:meth:`MappingConfig.code_tables`):
 
 - a resource whose type and code the contract lists is **used**: it is validated with its
   fhir.resources model, exactly as :func:`~fhir_mappings.parsing.resources_from` would, and
   invalid FHIR there is refused (:class:`InvalidResourceError`);
 - a resource of a used type whose ``code`` cannot be read as a CodeableConcept is used too,
   so that the FHIR parser says what is wrong with it (an Observation without ``code``);
-- the Patient is used whatever its content, to check it is the patient in context;
 - any other resource is **set aside**: never turned into a model, never validated, and
   counted among the resources not used. Invalid FHIR in a resource the assessment does not
   read is not refused: it changes nothing in the answer, and refusing it would make every
-  chart with one odd, unrelated resource fail.
+  chart with one odd, unrelated resource fail. The Patient is set aside too (not counted):
+  only its ``id`` matters, and that is checked below.
 
 With no used Procedure nothing is parsed at all: the assessment is "no procedure". What is
-always checked, for every resource, set aside or not: each payload is a resource or a
-searchset/collection Bundle, entries are objects, every resource has a ``resourceType``, and
-no resource is about another patient (its ``subject`` or ``patient`` reference, the Patient's
-``id``). A payload that mixes patients is a mix-up at the sender, refused whatever it holds.
-The JSON is read as json/orjson parse it: objects are dicts.
+always checked, on the JSON, for every resource and Bundle: each payload is a resource or a
+searchset/collection Bundle; a Bundle's ``entry`` is a list of objects and its ``link`` a list
+of objects with a string ``relation`` and ``url`` (what the service reads of a Bundle: the
+rest of it is not validated); every resource has a string ``resourceType``; and no resource
+is about another patient (its ``subject`` or ``patient`` reference, the Patient's ``id``): a
+payload that mixes patients is a mix-up at the sender, refused whatever it holds. The JSON is
+read as json/orjson parse it: objects are dicts.
 """
 
 from __future__ import annotations
@@ -36,8 +38,8 @@ from .assessment import Assessment, assess, refers_to_patient
 from .config import MappingConfig, default_config
 from .parsing import READABLE_BUNDLE_TYPES, InvalidResourceError, parse_resource
 
-#: Resources used whatever their code: the Patient, checked against the patient in context.
-WHOLE_TYPES = frozenset({"Patient"})
+#: Resources read for their id only, checked here against the patient in context.
+IDENTITY_TYPES = frozenset({"Patient"})
 #: The resource type without which the model has nothing to say: the index procedure.
 INDEX_TYPE = "Procedure"
 #: Types that must name their patient (they may be cited as the source of a finding).
@@ -59,11 +61,9 @@ class _Raw:
 
 @dataclass
 class Selection:
-    """The used resources and Bundles of a request, still as JSON, and how many were set aside."""
+    """The used resources of a request, still as JSON, and how many were set aside."""
 
     used: list[_Raw] = field(default_factory=list)
-    #: Bundles without their entries: validated once anything is parsed.
-    bundles: list[_Raw] = field(default_factory=list)
     ignored: int = 0
 
     @property
@@ -71,10 +71,8 @@ class Selection:
         return any(raw.data["resourceType"] == INDEX_TYPE for raw in self.used)
 
     def resources(self) -> list[Resource]:
-        """Validate the Bundles and the used resources with their fhir.resources models."""
-        for raw in self.bundles:
-            _labelled(raw, _check_bundle_shell)
-        return [_labelled(raw, lambda r: parse_resource(r.data, r.where)) for raw in self.used]
+        """Validate the used resources with their fhir.resources models."""
+        return [_parsed(raw) for raw in self.used]
 
 
 def assess_payloads(
@@ -97,7 +95,7 @@ def select(
     selection = Selection()
     for origin, values in payloads.items():
         for value in values:
-            for raw in _labelled_many(origin, value, selection):
+            for raw in _labelled_many(origin, value):
                 _check_patient(raw.data, patient_id)
                 key = (raw.data["resourceType"], raw.data.get("id"))
                 if isinstance(key[1], str):
@@ -106,6 +104,8 @@ def select(
                     unnamed.append(raw)
     used_codes = config.used_codes
     for raw in [*by_reference.values(), *unnamed]:
+        if raw.data["resourceType"] in IDENTITY_TYPES:
+            continue
         if _is_used(raw.data, used_codes):
             selection.used.append(raw)
         else:
@@ -113,14 +113,14 @@ def select(
     return selection
 
 
-def _labelled_many(origin: str, value: Any, selection: Selection) -> list[_Raw]:
+def _labelled_many(origin: str, value: Any) -> list[_Raw]:
     try:
-        return list(_resources_in(origin, value, selection))
+        return list(_resources_in(origin, value))
     except InvalidResourceError as exc:
         raise InvalidResourceError(f"{origin}: {exc}") from None
 
 
-def _resources_in(origin: str, value: Any, selection: Selection) -> Iterable[_Raw]:
+def _resources_in(origin: str, value: Any) -> Iterable[_Raw]:
     resource_type = _resource_type(value, "resource")
     if resource_type != "Bundle":
         yield _Raw(value, origin, "resource")
@@ -131,7 +131,7 @@ def _resources_in(origin: str, value: Any, selection: Selection) -> Iterable[_Ra
             f"Bundle/{value.get('id') or '(no id)'}: type: {bundle_type!r} is not a "
             "searchset or collection"
         )
-    selection.bundles.append(_Raw(value, origin, "Bundle"))
+    _check_links(value.get("link", []))
     entries = value.get("entry", [])
     if not isinstance(entries, list):
         raise InvalidResourceError("Bundle: entry: expected a list")
@@ -187,11 +187,24 @@ def _check_patient(data: Mapping[str, Any], patient_id: str) -> None:
         )
 
 
+def _check_links(links: Any) -> None:
+    """Bundle.link as the service reads it (the ``next`` link): Bundle.link.relation and .url
+    are both required strings."""
+    if not isinstance(links, list):
+        raise InvalidResourceError("Bundle: link: expected a list")
+    for index, link in enumerate(links):
+        if not (
+            isinstance(link, dict)
+            and isinstance(link.get("relation"), str)
+            and isinstance(link.get("url"), str)
+        ):
+            raise InvalidResourceError(
+                f"Bundle: link[{index}]: expected an object with a string relation and url"
+            )
+
+
 def _is_used(data: Mapping[str, Any], used_codes: Mapping[str, frozenset[tuple[str, str]]]) -> bool:
-    resource_type = data["resourceType"]
-    if resource_type in WHOLE_TYPES:
-        return True
-    codes = used_codes.get(resource_type)
+    codes = used_codes.get(data["resourceType"])
     if codes is None:
         return False
     match = _code_in(data.get("code"), codes)
@@ -217,13 +230,8 @@ def _code_in(concept: Any, codes: frozenset[tuple[str, str]]) -> bool | None:
     return found
 
 
-def _check_bundle_shell(raw: _Raw) -> None:
-    # Validated without its entries: those are validated on their own, if used.
-    parse_resource({k: v for k, v in raw.data.items() if k != "entry"}, raw.where)
-
-
-def _labelled(raw: _Raw, parse: Any) -> Any:
+def _parsed(raw: _Raw) -> Resource:
     try:
-        return parse(raw)
+        return parse_resource(raw.data, raw.where)
     except InvalidResourceError as exc:
         raise InvalidResourceError(f"{raw.origin}: {exc}") from None
