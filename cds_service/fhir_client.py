@@ -104,9 +104,13 @@ class FhirClient:
         timeout = (min(self._timeouts.connect, left), min(self._timeouts.read, left))
         try:
             response = self._session.get(url, headers=headers, timeout=timeout, stream=True)
-            with response:
+            try:
                 _raise_for_status(response, what)
                 content = _read_body(response, deadline, late)
+            except BaseException:
+                response.close()  # the body was not read to its end: the connection goes
+                raise
+            response.raw.release_conn()  # read to its end: back to the pool, kept alive
         except requests.Timeout as exc:
             if deadline.passed:
                 raise late from exc

@@ -40,8 +40,8 @@ SETTINGS: dict[str, Setting] = {
     "FHIR_PAGE_SIZE": Setting(None, (int,), optional=True, positive=True),
     "FHIR_WORKERS": Setting(8, (int,), positive=True),
     # Seconds a hook call may spend on FHIR reads in all (every query and page); then 412.
-    # Well under what EHRs wait for a card (docs/performance.md says which and why).
-    "HOOK_DEADLINE_SECONDS": Setting(2.0, (float,), positive=True),
+    # CDS Hooks 2.0 asks services to answer "on the order of 500 ms"; see docs/performance.md.
+    "HOOK_DEADLINE_SECONDS": Setting(1.5, (float,), positive=True),
     # Flask's own request-size cap: larger bodies get 413.
     "MAX_CONTENT_LENGTH": Setting(5 * 1024 * 1024, (int,), positive=True),
     "MAX_JSON_DEPTH": Setting(64, (int,), positive=True),
