@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from fhir.resources.R4B.resource import Resource
 
@@ -50,9 +50,9 @@ CLINICAL_TYPES = frozenset({"Observation", "Procedure", "Condition"})
 NO_INDEX_PROCEDURE = assess((), "", default_config())
 
 
-@dataclass(frozen=True)
-class _Raw:
-    """A resource still as JSON, with where it came from for error messages."""
+class _Raw(NamedTuple):
+    """A resource still as JSON, with where it came from for error messages. (A named tuple:
+    one is made per resource of every call, and a tuple is the cheapest to make.)"""
 
     data: Mapping[str, Any]
     origin: str
