@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import auth, errors, hooks, logs, settings
+from . import auth, errors, hooks, logs, pages, settings
 from .runtime import build_runtime
 
 
@@ -28,4 +28,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     app.extensions["pvp_cds"] = build_runtime(app.config)
     hooks.init_app(app)
+    pages.init_app(app)
     return app

@@ -70,6 +70,7 @@ def risk_card(
     assessment: Assessment,
     context: CardContext,
     suggestions: list[dict[str, Any]],
+    links: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     card: dict[str, Any] = {
         "uuid": str(uuid.uuid4()),
@@ -85,6 +86,8 @@ def risk_card(
     if suggestions:
         card["suggestions"] = suggestions
         card["selectionBehavior"] = "any"
+    if links:
+        card["links"] = links
     return card
 
 

@@ -15,7 +15,7 @@ import fhir_mappings
 from fhir_mappings import Applicability
 from scoring import InputError, predict
 
-from . import auth, cards, fhir_resources, logs, schemas
+from . import auth, cards, fhir_resources, logs, pages, schemas
 from .errors import InvalidRequest
 from .prefetch import gather
 from .runtime import Runtime, current_runtime
@@ -102,7 +102,10 @@ def advise(
         raise InvalidRequest(f"a finding has a value the model cannot take: {exc}") from exc
     patient_id = context["patientId"]
     suggestion = cards.reassessment_suggestion(assessment, runtime.model, patient_id)
-    card = cards.risk_card(estimate, assessment, card_context, [suggestion] if suggestion else [])
+    links = pages.card_links(assessment.values())
+    card = cards.risk_card(
+        estimate, assessment, card_context, [suggestion] if suggestion else [], links
+    )
     risk_assessment = fhir_resources.risk_assessment(
         estimate,
         assessment,
