@@ -7,6 +7,8 @@ import json
 from urllib.parse import urlencode
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cds_service import create_app
 from cds_service.pages import CONTENT_SECURITY_POLICY
@@ -199,3 +201,24 @@ def test_recalibrated_model_file_redraws_the_page(tmp_path):
         },
     )
     assert page.risk_text == "8.6%"
+
+
+query_parts = st.lists(
+    st.tuples(
+        st.sampled_from([p.name for p in MODEL.predictors]) | st.text(max_size=12),
+        st.sampled_from(["true", "false", "0", "4", "blocky", "unknown", ""]) | st.text(max_size=8),
+    ),
+    max_size=6,
+)
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(parts=query_parts)
+def test_any_query_string_gets_the_page_or_a_400_never_a_500(client, parts):
+    response = client.get(f"/nomogram?{urlencode(parts)}")
+    assert response.status_code in (200, 400)
+    assert response.content_type.startswith("text/html")

@@ -120,6 +120,8 @@ def test_card_link_opens_the_nomogram_and_what_if_moves_the_risk(
         "present"
     )
     assert page.locator('[data-axis="cement_distribution"] .chosen').text_content() == "blocky"
+    # Nothing wider than the sidebar: no sideways scrolling.
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIDEBAR["width"]
     page.screenshot(path=screenshot_dir / "nomogram-sidebar.png", full_page=True)
 
     # By keyboard: focus the cement control and step to the next option (blocky -> spongy).
