@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
 from urllib.parse import urlencode
 
 from flask import current_app, request
 
 from scoring import Model, Value
+
+from .. import wording
+from ..cds_hooks import Link
 
 #: A finding the record does not give.
 UNKNOWN = "unknown"
@@ -63,19 +65,11 @@ def public_base_url() -> str:
     return (current_app.config["PUBLIC_BASE_URL"] or request.url_root).rstrip("/")
 
 
-def card_links(findings: Mapping[str, Value | None]) -> list[dict[str, Any]]:
-    """CDS Hooks 2.0 Link objects (label, url, type ``absolute``) to the nomogram with the
+def card_links(findings: Mapping[str, Value | None]) -> tuple[Link, ...]:
+    """CDS Hooks 2.0 Links (type ``absolute``: a plain page) to the nomogram with the
     patient's findings marked, and to the model card."""
     base = public_base_url()
-    return [
-        {
-            "label": "See this estimate on the nomogram (what if a finding were different?)",
-            "url": f"{base}/nomogram?{nomogram_query(findings)}",
-            "type": "absolute",
-        },
-        {
-            "label": "Model card: source, cohort, performance and limits",
-            "url": f"{base}/model-card",
-            "type": "absolute",
-        },
-    ]
+    return (
+        Link(wording.NOMOGRAM_LINK_LABEL, f"{base}/nomogram?{nomogram_query(findings)}"),
+        Link(wording.MODEL_CARD_LINK_LABEL, f"{base}/model-card"),
+    )
