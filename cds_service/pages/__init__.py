@@ -9,14 +9,16 @@ hospital network with no way out.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, Flask, Response, render_template, request
 
-from scoring import nomogram, predict
+from scoring import Model, Value, nomogram, predict
 
 from ..runtime import current_runtime
-from .drawing import LEFT, interval_text, layout, percent, whole
+from ..wording import risk_text
+from .drawing import LEFT, interval_text, layout, whole
 from .links import UNKNOWN, allowed_values, card_links, findings_from_query, query_token
 
 __all__ = ["card_links", "init_app"]
@@ -64,7 +66,7 @@ def nomogram_page() -> tuple[str, int] | str:
         drawing_left=LEFT,
         estimate=estimate,
         choices=_choices(model, findings),
-        percent=percent,
+        risk_text=risk_text,
         interval_text=interval_text,
         whole=whole,
     )
@@ -119,7 +121,7 @@ def _extra(block: dict[str, Any], known: set[str]) -> list[tuple[str, Any]]:
     ]
 
 
-def _choices(model, findings) -> list[dict[str, Any]]:
+def _choices(model: Model, findings: Mapping[str, Value | None]) -> list[dict[str, Any]]:
     """Each finding's options for the what-if form, the patient's selected."""
     choices = []
     for predictor in model.predictors:

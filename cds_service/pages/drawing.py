@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from scoring import Axis, Interval, Nomogram, RiskEstimate
 
+from ..wording import risk_text
+
 ROW_HEIGHT = 62
 #: The axes' ends, in percent of the width: room for labels anchored at either end.
 LEFT, RIGHT = 3.0, 97.0
@@ -52,11 +54,6 @@ class Drawing:
     #: patient's total (two for a range), and where they start and end.
     guides: tuple[float, ...]
     guide_span: tuple[int, int]
-
-
-def percent(p: float) -> str:
-    """A risk as the page writes it: one decimal below 10%, whole percent above."""
-    return f"{p * 100:.1f}%" if p < 0.1 else f"{p * 100:.0f}%"
 
 
 Format = Callable[[float], str]
@@ -132,7 +129,8 @@ def layout(drawn: Nomogram, estimate: RiskEstimate) -> Drawing:
         (
             "risk",
             drawn.probability_axis,
-            interval_text(estimate.probability, percent),
+            # The risk as the card writes it.
+            risk_text(estimate.probability),
             lambda p: f"{p * 100:g}%",
             (0.0, end),
         ),
