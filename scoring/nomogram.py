@@ -74,6 +74,14 @@ class Nomogram:
     linear_predictor_axis: Axis
     probability_axis: Axis
 
+    def position_of_risk(self, probability: float) -> float:
+        """Where on the total-points scale the model reaches ``probability``."""
+        return self.scale.total_points(_logit(probability))
+
+    def reaches(self, probability: float) -> bool:
+        """Whether some patient's risk can be ``probability``."""
+        return 0.0 <= self.position_of_risk(probability) <= self.max_total_points
+
 
 def nomogram(model: Model) -> Nomogram:
     scale = PointsScale.for_model(model)
@@ -109,7 +117,7 @@ def nomogram(model: Model) -> Nomogram:
         probability_axis=Axis(
             "Risk",
             tuple(
-                Tick(p, scale.total_points(math.log(p / (1.0 - p))))
+                Tick(p, scale.total_points(_logit(p)))
                 for p in PROBABILITY_TICKS
                 if logistic(low_lp) <= p <= logistic(high_lp)
             ),
@@ -128,6 +136,10 @@ def nice_step(span: float) -> float:
             return multiple * power
     # span / power < 10 * MAX_INTERVALS by the choice of power, so ten times it always fits.
     return 10.0 * power
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1.0 - p))
 
 
 def _linear_ticks(low: float, high: float) -> tuple[Tick, ...]:

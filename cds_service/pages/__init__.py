@@ -62,7 +62,7 @@ def nomogram_page() -> tuple[str, int] | str:
     return render_template(
         "nomogram.html",
         model=model,
-        drawing=layout(nomogram(model), estimate),
+        drawing=layout(nomogram(model), estimate, runtime.tiers),
         drawing_left=LEFT,
         estimate=estimate,
         choices=_choices(model, findings),

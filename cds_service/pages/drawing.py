@@ -8,11 +8,11 @@ text at its normal size; each axis is one row of fixed height.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from scoring import Axis, Interval, Nomogram, RiskEstimate
+from scoring import Axis, Interval, Nomogram, RiskEstimate, RiskTier, RiskTiers
 
-from ..wording import risk_text
+from ..wording import percent, risk_text
 
 ROW_HEIGHT = 62
 #: The axes' ends, in percent of the width: room for labels anchored at either end.
@@ -44,6 +44,8 @@ class AxisRow:
     ticks: tuple[TickMark, ...]
     marker: float | None = None
     band: tuple[float, float] | None = None
+    #: Where the card's upper tier starts, on the risk axis.
+    threshold: float | None = None
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def whole(x: float) -> str:
     return f"{x:.0f}"
 
 
-def layout(drawn: Nomogram, estimate: RiskEstimate) -> Drawing:
+def layout(drawn: Nomogram, estimate: RiskEstimate, tiers: RiskTiers) -> Drawing:
     def on_points(points: float) -> float:
         return LEFT + (RIGHT - LEFT) * points / 100.0
 
@@ -138,11 +140,25 @@ def layout(drawn: Nomogram, estimate: RiskEstimate) -> Drawing:
         rows.append(
             _axis_row(key, axis, status, len(rows) * ROW_HEIGHT, on_total, fmt, line, **patient)
         )
+    rows[-1] = _with_threshold(rows[-1], drawn, tiers, on_total)
     height = len(rows) * ROW_HEIGHT + 8
     guides = (
         (on_total(total.low),) if total.is_point else (on_total(total.low), on_total(total.high))
     )
     return Drawing(tuple(rows), height, guides, (guides_from + 30, height - 24))
+
+
+def _with_threshold(
+    risk_row: AxisRow, drawn: Nomogram, tiers: RiskTiers, on_total: Callable[[float], float]
+) -> AxisRow:
+    """Mark where the card's upper tier starts, when a patient can reach it."""
+    if not drawn.reaches(tiers.high_from):
+        return risk_row
+    return replace(
+        risk_row,
+        status=f"{risk_row.status} ({RiskTier.HIGH.value} from {percent(tiers.high_from)})",
+        threshold=on_total(drawn.position_of_risk(tiers.high_from)),
+    )
 
 
 def _axis_row(

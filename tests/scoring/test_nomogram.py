@@ -131,3 +131,10 @@ def test_recalibrated_model_redraws_its_probability_axis(model):
 
 def _every_combination(model):
     return itertools.product(*([(p.name, v) for v in p.domain] for p in model.predictors))
+
+
+def test_position_of_risk_and_which_risks_a_patient_can_reach(drawn):
+    # 50% is logit 0: (0 + 4.161) x 38.139 = 158.7 points; reachable risks run 1.5%-87.8%.
+    assert drawn.position_of_risk(0.5) == pytest.approx(4.161 * POINTS_PER_UNIT)
+    assert drawn.reaches(0.5) and drawn.reaches(0.02) and drawn.reaches(0.87)
+    assert not drawn.reaches(0.01) and not drawn.reaches(0.9)

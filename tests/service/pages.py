@@ -12,6 +12,8 @@ class AxisMarks:
     has_marker: bool = False
     has_band: bool = False
     status: str = ""
+    #: Where the threshold mark stands, in percent of the width ("36.39%" -> 36.39).
+    threshold: float | None = None
 
 
 @dataclass
@@ -48,6 +50,8 @@ class _Reader(HTMLParser):
             self._axis.has_marker = True
         elif self._axis is not None and tag == "rect" and "band" in classes:
             self._axis.has_band = True
+        elif self._axis is not None and tag == "line" and "threshold" in classes:
+            self._axis.threshold = float(attrs["x1"].removesuffix("%"))
         if tag == "script":
             if "src" in attrs:
                 self.page.loads.append(attrs["src"])

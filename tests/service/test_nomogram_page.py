@@ -222,3 +222,34 @@ def test_any_query_string_gets_the_page_or_a_400_never_a_500(client, parts):
     response = client.get(f"/nomogram?{urlencode(parts)}")
     assert response.status_code in (200, 400)
     assert response.content_type.startswith("text/html")
+
+
+def threshold_x(total_points):
+    """Axes run from 3% to 97% of the width; the total-points axis ends at 250."""
+    return 3 + 94 * total_points / 250
+
+
+def test_risk_axis_marks_where_the_high_tier_starts(client):
+    # Default threshold 37/268: logit ln(37/231) = -1.8315, (-1.8315 + 4.161) x 38.139 = 88.85
+    # points.
+    page = get_page(client, {})
+    assert page.axes["risk"].threshold == pytest.approx(threshold_x(88.85), abs=0.01)
+    assert page.axes["risk"].status.endswith("(high from 14%)")
+
+
+def test_site_threshold_moves_the_mark():
+    # 50%: logit 0, 4.161 x 38.139 = 158.7 points.
+    client = create_app(
+        {"TESTING": True, "AUTHENTICATION": "off", "HIGH_RISK_THRESHOLD": 0.5}
+    ).test_client()
+    page = get_page(client, {})
+    assert page.axes["risk"].threshold == pytest.approx(threshold_x(158.7), abs=0.01)
+    assert page.axes["risk"].status.endswith("(high from 50%)")
+
+
+def test_threshold_no_patient_can_reach_is_not_drawn():
+    # The highest risk is 87.8%: a 95% threshold has nowhere to stand.
+    client = create_app(
+        {"TESTING": True, "AUTHENTICATION": "off", "HIGH_RISK_THRESHOLD": 0.95}
+    ).test_client()
+    assert get_page(client, {}).axes["risk"].threshold is None

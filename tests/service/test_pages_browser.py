@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -161,3 +162,13 @@ def test_model_card_page_renders_without_script_or_policy_errors(browser, servic
     page.goto(f"{service_url}/model-card")
     assert "10.1155/2021/3624614" in page.locator("#main").inner_text()
     assert not problems, problems
+
+
+def test_missing_browser_fails_on_ci_and_is_skipped_elsewhere(monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="NOT RUN: missing the chromium package"):
+        _browser_or_skip()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="NOT RUN: missing the chromium package"):
+        _browser_or_skip()
