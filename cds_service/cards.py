@@ -158,6 +158,8 @@ def _source_text(finding: Finding) -> str:
         return f"{finding.status.value}: see below"
     source = finding.source
     parts = [source.reference, source.effective or "no date", source.status]
+    if source.quote is not None:
+        parts.insert(0, f"from report text: \u201c{source.quote}\u201d")
     if source.display:
         parts.insert(1, source.display)
     if finding.value is None:

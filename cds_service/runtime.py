@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app
@@ -28,6 +29,8 @@ class Runtime:
     fhir: FhirClient
     executor: ThreadPoolExecutor
     feedback: FeedbackStore
+    #: Reads findings from radiology report text; None when the site turned it off.
+    report_reader: fhir_mappings.ReportTextReader | None = None
 
     def service(self, service_id: str) -> CdsService:
         try:
@@ -60,7 +63,20 @@ def build_runtime(config: Mapping[str, Any]) -> Runtime:
         ),
         executor=ThreadPoolExecutor(config["FHIR_WORKERS"], thread_name_prefix="fhir"),
         feedback=InMemoryFeedbackStore(),
+        report_reader=_report_reader(config["REPORT_RULES_FILE"])
+        if config["REPORT_TEXT"]
+        else None,
     )
+
+
+@lru_cache(maxsize=4)
+def _report_reader(rules_file: str | None) -> fhir_mappings.ReportTextReader:
+    """The report text pipeline for these rules. Building it takes about a second, and it does
+    not change once built, so apps of one process with the same rules file share it."""
+    try:
+        return fhir_mappings.ReportTextReader(fhir_mappings.load_text_rules(rules_file))
+    except fhir_mappings.ReportRulesError as exc:
+        raise StartupError(f"PVP_CDS_REPORT_RULES_FILE: {exc}") from exc
 
 
 def _check_inputs_match(model: Model) -> None:

@@ -1,8 +1,9 @@
 """FHIR R4 resources in, the index procedure and the model's findings with provenance out.
 
 Knows FHIR and codes; knows nothing of cards or HTTP. Load the code contract once at start-up
-with :func:`load_mapping_config`, parse each payload with :func:`resources_from`, then call
-:func:`assess` per patient (pure and fast: no I/O).
+with :func:`load_mapping_config` (and, to read radiology report text, build a
+:class:`ReportTextReader` from :func:`load_text_rules`), parse each payload with
+:func:`resources_from`, then call :func:`assess` per patient (pure: no I/O).
 """
 
 from .assessment import Assessment, Finding, FindingStatus, assess
@@ -10,7 +11,8 @@ from .codes import FINDING_NAMES, FindingName, ProcedureKind, VertebralLevel
 from .config import MappingConfig, MappingConfigError, load_mapping_config, search_codes
 from .parsing import InvalidResourceError, resources_from
 from .procedures import Applicability, IndexProcedure
-from .readings import Source
+from .readings import Source, SourceKind
+from .report_text import ReportRulesError, ReportTextReader, TextRules, load_text_rules
 
 __all__ = [
     "FINDING_NAMES",
@@ -24,10 +26,15 @@ __all__ = [
     "MappingConfig",
     "MappingConfigError",
     "ProcedureKind",
+    "ReportRulesError",
+    "ReportTextReader",
     "Source",
+    "SourceKind",
+    "TextRules",
     "VertebralLevel",
     "assess",
     "load_mapping_config",
+    "load_text_rules",
     "resources_from",
     "search_codes",
 ]

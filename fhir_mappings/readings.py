@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TypeVar
 
 from fhir.resources.R4B.codeableconcept import CodeableConcept
@@ -35,15 +36,26 @@ T = TypeVar("T")
 Value = bool | int | str
 
 
+class SourceKind(StrEnum):
+    #: A coded Observation.
+    OBSERVATION = "observation"
+    #: A sentence of a radiology DiagnosticReport's text.
+    REPORT_TEXT = "report-text"
+
+
 @dataclass(frozen=True)
 class Source:
-    """The Observation a finding was read from, as a clinician would look it up."""
+    """The Observation (or radiology report) a finding was read from, as a clinician would
+    look it up."""
 
     reference: str
     effective: str | None
     status: str
     code: str
     display: str | None
+    kind: SourceKind = SourceKind.OBSERVATION
+    #: The report's own words, for a value read from report text.
+    quote: str | None = None
 
 
 @dataclass(frozen=True)
