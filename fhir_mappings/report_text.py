@@ -442,10 +442,10 @@ def _grade_patterns(forms: Mapping[str, int]) -> tuple[re.Pattern[str], ...]:
     ranged = rf"(?<![\w.-])(?P<grade>{form})(?!\w)(?:\s*(?:-|–|to|or|/)\s*(?P<high>{form})(?!\w))?"
     flags = re.I
     return (
-        # "Goutallier grade 3", "grade II (Goutallier)", "Goutallier classification: three"
+        # "Goutallier grade 3", "grade II (Goutallier)", "Goutallier grade (0-4): three"
         re.compile(
             rf"(?:goutallier|goutalier|grade|stage)(?:\s+(?:grade|stage|classification|class))?"
-            rf"\s*(?:[:=]|of|is)?\s*{ranged}",
+            rf"(?:\s*\([^)]*\))?\s*(?:[:=]|of|is)?\s*{ranged}",
             flags,
         ),
         # "left: grade 2", "right side 3"
