@@ -211,7 +211,7 @@ class ReportTextReader:
 
     def _sentences(self, text: str) -> Iterator[_Sentence]:
         reading = True
-        for raw in text.splitlines():
+        for raw in _unwrapped(text.splitlines()):
             line = raw.strip().strip("*#").strip()
             if not line:
                 continue
@@ -413,6 +413,22 @@ def _per_finding(statements: list[Statement]) -> dict[FindingName, Statement]:
         else:
             result[finding] = mine[0]
     return result
+
+
+def _unwrapped(lines: list[str]) -> Iterator[str]:
+    """Lines with a sentence wrapped onto the next line joined again: a line continues when
+    it ends without punctuation and the next one starts in lower case."""
+    current = ""
+    for line in lines:
+        stripped = line.strip()
+        if current and stripped[:1].islower() and current.rstrip()[-1:] not in ".:;!?]":
+            current = f"{current.rstrip()} {stripped}"
+            continue
+        if current:
+            yield current
+        current = line
+    if current:
+        yield current
 
 
 def _split_sentences(line: str) -> list[str]:

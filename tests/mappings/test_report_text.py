@@ -310,3 +310,11 @@ def test_site_rules_of_another_schema_version_are_refused(tmp_path):
     site.write_text(json.dumps({"schema_version": 2, "rules_version": "1.0.0"}))
     with pytest.raises(ReportRulesError, match="/schema_version"):
         load_text_rules(site)
+
+
+def test_a_sentence_wrapped_onto_the_next_line_is_read_and_quoted_whole(reader):
+    text = "Blocky cement distribution in the anterior two thirds of the\nvertebral body."
+    (statement,) = reader.read([text], L1).values()
+    assert statement.quote == (
+        "Blocky cement distribution in the anterior two thirds of the vertebral body."
+    )
