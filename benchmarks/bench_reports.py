@@ -96,9 +96,8 @@ def report_pairs(reader, config) -> list[tuple[FindingName, str, str, str | None
 
 def print_quality(title: str, pairs: list[tuple[FindingName, str, str, str | None]]) -> None:
     print(f"\n{title}")
-    print(
-        f"  {'finding':<30} {'value':<8} {'labelled':>8} {'read':>5} {'precision':>10} {'recall':>7}"
-    )
+    row = "  {:<30} {:<8} {:>8} {:>5} {:>10} {:>7}"
+    print(row.format("finding", "value", "labelled", "read", "precision", "recall"))
     for name in FindingName:
         mine = [(expected, got) for finding, expected, got, _ in pairs if finding is name]
         values = sorted({e for e, _ in mine} | {g for _, g in mine} - {UNKNOWN})
@@ -110,21 +109,18 @@ def print_quality(title: str, pairs: list[tuple[FindingName, str, str, str | Non
             right = sum(e == g == value for e, g in mine)
             precision = f"{right / read:.3f}" if read else "n/a"
             recall = f"{right / labelled:.3f}" if labelled else "n/a"
-            print(
-                f"  {name.value:<30} {value:<8} {labelled:>8} {read:>5} {precision:>10} {recall:>7}"
-            )
+            print(row.format(name.value, value, labelled, read, precision, recall))
     stated = [(e, g) for _, e, g, _ in pairs if e != UNKNOWN]
     recall = sum(e == g for e, g in stated) / len(stated)
     traps = [(name, e, g) for name, e, g, trap in pairs if trap]
     false_present = sum(g == "present" and e != "present" for _, e, g in traps)
     false_value = sum(g != UNKNOWN and g != e for _, e, g in traps)
     wrong = Counter((e, g) for _, e, g, _ in pairs if e != g)
+    right = sum(e == g for e, g in stated)
+    print(f"  recall of stated findings: {recall:.1%} ({right}/{len(stated)})")
     print(
-        f"  recall of stated findings: {recall:.1%} ({sum(e == g for e, g in stated)}/{len(stated)})"
-    )
-    trap_items = len({i for i in range(len(traps))}) // len(FindingName)
-    print(
-        f"  trap items: {trap_items}; false 'present' on them: {false_present}; any false value: {false_value}"
+        f"  trap items: {len(traps) // len(FindingName)}; false 'present' on them: "
+        f"{false_present}; any false value: {false_value}"
     )
     print(f"  disagreements (labelled -> read): {dict(wrong) or 'none'}")
 
