@@ -4,6 +4,8 @@ spellings, and the labelled set."""
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
@@ -318,3 +320,13 @@ def test_a_sentence_wrapped_onto_the_next_line_is_read_and_quoted_whole(reader):
     assert statement.quote == (
         "Blocky cement distribution in the anterior two thirds of the vertebral body."
     )
+
+
+def test_docs_example_site_rules_file_is_valid(tmp_path):
+    doc = (Path(__file__).parents[2] / "docs" / "code-contract.md").read_text(encoding="utf-8")
+    section = doc.split("## 7. Radiology report text")[1]
+    example = re.search(r"```json\n(.*?)```", section, re.DOTALL).group(1)
+    path = tmp_path / "rules.json"
+    path.write_text(example, encoding="utf-8")
+    reader = ReportTextReader(load_text_rules(path))
+    assert values(reader, "Kein Pseudarthrosis cleft at L1.") == {IVC: False}
