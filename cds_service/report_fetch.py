@@ -20,7 +20,7 @@ from fhir.resources.R4B.diagnosticreport import DiagnosticReport
 from fhir.resources.R4B.resource import Resource
 
 import fhir_mappings
-from fhir_mappings import Applicability, Assessment, FindingStatus
+from fhir_mappings import Applicability, Assessment, Caveat, CaveatKind, FindingStatus
 from fhir_mappings.codes import RADIOLOGY_REPORT_CATEGORIES, FindingName
 
 from .errors import CdsError, InvalidRequest
@@ -38,15 +38,16 @@ PRE_OPERATIVE = frozenset(
 
 @dataclass(frozen=True)
 class ReportFetch:
-    """The radiology reports to read, and why none could be had (for the card's caveats)."""
+    """The radiology reports to read, and whether the search for them failed (a caveat)."""
 
     resources: tuple[Resource, ...] = ()
-    problem: str | None = None
+    failed: bool = False
 
     def noted_on(self, assessment: Assessment) -> Assessment:
-        if self.problem is None:
+        if not self.failed:
             return assessment
-        return replace(assessment, caveats=(*assessment.caveats, self.problem))
+        caveat = Caveat(CaveatKind.REPORT_TEXT_NOT_READ)
+        return replace(assessment, caveats=(*assessment.caveats, caveat))
 
 
 def radiology_reports(
@@ -79,8 +80,9 @@ def radiology_reports(
         pages = runtime.fhir.read(server, query)
         found = [r for page in pages for r in fhir_mappings.resources_from(page)]
     except (CdsError, fhir_mappings.InvalidResourceError) as exc:
+        # The kind only: the message may quote what the server sent.
         log.warning("radiology reports not read: %s", type(exc).__name__)
-        return ReportFetch(problem=f"Radiology report text could not be read ({exc}).")
+        return ReportFetch(failed=True)
     return ReportFetch(tuple(r for r in found if isinstance(r, DiagnosticReport)))
 
 

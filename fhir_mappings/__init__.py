@@ -7,14 +7,36 @@ with :func:`load_mapping_config` (and, to read radiology report text, build a
 """
 
 from .assessment import Assessment, Finding, FindingStatus, assess
-from .codes import FINDING_NAMES, FindingName, ProcedureKind, VertebralLevel
+from .codes import (
+    DERIVATION_LEVELS,
+    FINDING_DOMAINS,
+    FINDING_NAMES,
+    GOUTALLIER_GRADES,
+    FindingName,
+    ProcedureKind,
+    VertebralLevel,
+)
 from .config import MappingConfig, MappingConfigError, load_mapping_config, search_codes
 from .parsing import InvalidResourceError, resources_from
-from .procedures import Applicability, IndexProcedure
-from .readings import Source, SourceKind
+from .procedures import Applicability, IndexProcedure, levels_outside_derivation
+from .provenance import Source, SourceKind
+from .reasons import Caveat, CaveatKind, Conflict, NoValue, NoValueKind, Problem, Unreadable
 from .report_text import ReportRulesError, ReportTextReader, TextRules, load_text_rules
+from .timing import Placement
 
 __all__ = [
+    "DERIVATION_LEVELS",
+    "FINDING_DOMAINS",
+    "GOUTALLIER_GRADES",
+    "Caveat",
+    "CaveatKind",
+    "Conflict",
+    "NoValue",
+    "NoValueKind",
+    "Placement",
+    "Problem",
+    "Unreadable",
+    "levels_outside_derivation",
     "FINDING_NAMES",
     "Applicability",
     "Assessment",

@@ -29,6 +29,7 @@ import jsonschema
 import yaml
 
 from .codes import CementDistribution, FindingName, VertebralLevel
+from .reasons import NoValueKind
 
 RULES_FILE = "report-text-rules.json"
 RULES_SCHEMA = "report-text-rules.schema.json"
@@ -110,7 +111,7 @@ class Statement:
     #: The report's own words, shortened to :data:`QUOTE_LIMIT`.
     quote: str
     #: Why there is no value, when ``value`` is None.
-    why: str | None = None
+    why: NoValueKind | None = None
 
 
 @dataclass(frozen=True)
@@ -286,7 +287,7 @@ class ReportTextReader:
             elif finding is FindingName.GOUTALLIER_GRADE:
                 statement = self._goutallier(sentence, ent)
             elif ent._.uncertainty:
-                statement = Statement(finding, None, sentence.quote, "stated with uncertainty")
+                statement = Statement(finding, None, sentence.quote, NoValueKind.REPORT_UNCERTAIN)
             else:
                 statement = Statement(finding, not ent._.negation, sentence.quote)
             if statement is not None:
@@ -300,7 +301,7 @@ class ReportTextReader:
             return None
         finding = FindingName.CEMENT_DISTRIBUTION
         if ent._.uncertainty:
-            return Statement(finding, None, sentence.quote, "stated with uncertainty")
+            return Statement(finding, None, sentence.quote, NoValueKind.REPORT_UNCERTAIN)
         pattern = CementDistribution.BLOCKY if ent.label_ == BLOCKY else CementDistribution.SPONGY
         return Statement(finding, pattern.value, sentence.quote)
 
@@ -314,12 +315,12 @@ class ReportTextReader:
         for pattern in self._grades:
             for match in pattern.finditer(region):
                 if match.groupdict().get("high"):
-                    return Statement(finding, None, sentence.quote, "the grade is given as a range")
+                    return Statement(finding, None, sentence.quote, NoValueKind.REPORT_GRADE_RANGE)
                 grades.append(self._grade_of[match["grade"].lower()])
         if not grades:
             return None
         if ent._.uncertainty:
-            return Statement(finding, None, sentence.quote, "stated with uncertainty")
+            return Statement(finding, None, sentence.quote, NoValueKind.REPORT_UNCERTAIN)
         # Both sides graded: the worse side counts, as for coded left/right grades.
         return Statement(finding, max(grades), sentence.quote)
 
@@ -409,7 +410,9 @@ def _per_finding(statements: list[Statement]) -> dict[FindingName, Statement]:
         values = {s.value for s in mine}
         if len(values) > 1:
             quotes = " / ".join(dict.fromkeys(s.quote for s in mine))
-            result[finding] = Statement(finding, None, quotes, "the report's sentences disagree")
+            result[finding] = Statement(
+                finding, None, quotes, NoValueKind.REPORT_SENTENCES_DISAGREE
+            )
         else:
             result[finding] = mine[0]
     return result

@@ -18,7 +18,9 @@ from fhir.resources.R4B.diagnosticreport import DiagnosticReport
 
 from .codes import RADIOLOGY_REPORT_CATEGORIES, FindingName, VertebralLevel
 from .config import MappingConfig
-from .readings import NoValue, Reading, Source, SourceKind, codes_in, counts
+from .provenance import Source, SourceKind
+from .readings import Reading, codes_in, counts
+from .reasons import NoValue, Problem, Unreadable
 from .report_text import ReportTextReader, Statement, TextRules
 from .timing import Moment, moment_of
 
@@ -35,7 +37,7 @@ class TextEvidence:
 
     readings: list[Reading] = field(default_factory=list)
     not_counted: list[Source] = field(default_factory=list)
-    unreadable: list[tuple[Source, str]] = field(default_factory=list)
+    unreadable: list[Unreadable] = field(default_factory=list)
 
 
 def is_radiology(report: DiagnosticReport) -> bool:
@@ -59,7 +61,7 @@ def text_evidence(
         shown = _shown_findings(report, reader.rules)
         if not texts:
             for name in shown:
-                evidence[name].unreadable.extend((source, problem) for problem in problems)
+                evidence[name].unreadable.extend(problem.about(source) for problem in problems)
             continue
         statements = reader.read(texts, treated_levels)
         for name, statement in statements.items():
@@ -72,38 +74,45 @@ def text_evidence(
     return evidence
 
 
-def report_texts(report: DiagnosticReport) -> tuple[list[str], list[str]]:
+def report_texts(report: DiagnosticReport) -> tuple[list[str], list[UnreadableText]]:
     """The report's readable texts, and why any other part could not be read."""
     texts = [report.conclusion] if report.conclusion and report.conclusion.strip() else []
-    problems: list[str] = []
+    problems: list[UnreadableText] = []
     for attachment in report.presentedForm or []:
         try:
             texts.append(_attachment_text(attachment))
         except UnreadableText as exc:
-            problems.append(str(exc))
+            problems.append(exc)
     if not texts and not problems:
-        problems.append("it has neither a conclusion nor a presentedForm")
+        problems.append(UnreadableText(Problem.NO_REPORT_TEXT))
     return texts, problems
 
 
 class UnreadableText(ValueError):
-    """An attachment whose text cannot be had; the message says why."""
+    """A report part whose text cannot be had: ``problem`` says why."""
+
+    def __init__(self, problem: Problem, found: str | None = None) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+        self.found = found
+
+    def about(self, source: Source) -> Unreadable:
+        return Unreadable(source, self.problem, tuple(sorted(READABLE_TYPES)), self.found)
 
 
 def _attachment_text(attachment: Attachment) -> str:
     media_type, _, parameters = (attachment.contentType or "").partition(";")
     media_type = media_type.strip().lower()
     if media_type not in READABLE_TYPES:
-        raise UnreadableText(
-            f"a presentedForm of type {media_type or '(none given)'} is not text/plain or text/html"
-        )
+        raise UnreadableText(Problem.ATTACHMENT_NOT_TEXT, media_type or None)
     if attachment.data is None:
-        raise UnreadableText("a presentedForm has its text only at a URL, which is not fetched")
+        raise UnreadableText(Problem.ATTACHMENT_ONLY_AT_URL)
     charset = re.search(r"charset\s*=\s*\"?([\w.:-]+)", parameters, re.I)
+    encoding = charset[1] if charset else "utf-8"
     try:
-        text = attachment.data.decode(charset[1] if charset else "utf-8")
+        text = attachment.data.decode(encoding)
     except (LookupError, UnicodeDecodeError) as exc:
-        raise UnreadableText(f"a {media_type} presentedForm is not valid text: {exc}") from exc
+        raise UnreadableText(Problem.ATTACHMENT_NOT_DECODABLE, encoding) from exc
     return _html_text(text) if media_type == "text/html" else text
 
 
@@ -168,9 +177,7 @@ def _shown_findings(report: DiagnosticReport, rules: TextRules) -> frozenset[Fin
 def _reading(report: DiagnosticReport, statement: Statement) -> Reading:
     moment = _moment(report)
     value = (
-        statement.value
-        if statement.value is not None
-        else NoValue(f"{statement.why}: \u201c{statement.quote}\u201d")
+        statement.value if statement.value is not None else NoValue(statement.why, statement.quote)
     )
     return Reading(statement.finding, _source(report, statement), moment, value)
 

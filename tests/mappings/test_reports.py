@@ -7,6 +7,9 @@ import pytest
 
 from fhir_mappings import (
     FindingStatus,
+    NoValue,
+    NoValueKind,
+    Problem,
     ReportTextReader,
     SourceKind,
     assess,
@@ -118,7 +121,7 @@ def test_two_reports_of_one_day_that_disagree_make_a_conflict(run):
         report("ct-1", conclusion="No vacuum cleft.", modality="CT lumbar spine"),
     ).findings["intravertebral_vacuum_cleft"]
     assert finding.status is FindingStatus.CONFLICTING
-    assert {s.reference for s in finding.conflicts} == {
+    assert {c.source.reference for c in finding.conflicts} == {
         "DiagnosticReport/mr-1",
         "DiagnosticReport/ct-1",
     }
@@ -137,7 +140,9 @@ def test_uncertain_text_makes_the_finding_data_absent_with_the_sentence(run):
         "intravertebral_vacuum_cleft"
     ]
     assert finding.status is FindingStatus.DATA_ABSENT
-    assert "Cannot exclude a vacuum cleft." in finding.reason
+    assert finding.no_value == NoValue(
+        NoValueKind.REPORT_UNCERTAIN, "Cannot exclude a vacuum cleft."
+    )
 
 
 def test_post_operative_report_is_not_read_for_a_pre_operative_finding(run):
@@ -206,14 +211,18 @@ def test_pdf_presented_form_is_reported_as_unreadable(run):
     pdf = {"contentType": "application/pdf", "data": "JVBERi0xLjQ="}
     finding = run(report("mr-1", forms=[pdf])).findings["goutallier_grade"]
     assert finding.status is FindingStatus.MISSING
-    assert "DiagnosticReport/mr-1 could not be read" in finding.reason
-    assert "application/pdf is not text/plain or text/html" in finding.reason
+    (unreadable,) = finding.unreadable
+    assert (unreadable.source.reference, unreadable.problem, unreadable.found) == (
+        "DiagnosticReport/mr-1",
+        Problem.ATTACHMENT_NOT_TEXT,
+        "application/pdf",
+    )
 
 
 def test_presented_form_only_at_a_url_is_reported_as_unreadable(run):
     linked = {"contentType": "text/plain", "url": "https://ehr.example.org/reports/1.txt"}
     finding = run(report("mr-1", forms=[linked])).findings["goutallier_grade"]
-    assert "only at a URL" in finding.reason
+    assert [u.problem for u in finding.unreadable] == [Problem.ATTACHMENT_ONLY_AT_URL]
 
 
 def test_preliminary_report_does_not_count_and_is_named(run):
@@ -221,7 +230,9 @@ def test_preliminary_report_does_not_count_and_is_named(run):
         "goutallier_grade"
     ]
     assert finding.status is FindingStatus.MISSING
-    assert "preliminary report (DiagnosticReport/mr-1)" in finding.reason
+    assert [(s.reference, s.status) for s in finding.not_counted] == [
+        ("DiagnosticReport/mr-1", "preliminary")
+    ]
 
 
 def test_finding_at_another_level_than_the_treated_one_is_not_read(run):

@@ -90,8 +90,8 @@ def test_card_quotes_each_sentence_a_finding_was_read_from(client, sentence):
 
 def test_card_gives_the_report_and_its_date(client):
     detail = call(client, report_only_prefetch())["cards"][0]["detail"]
-    assert f"DiagnosticReport/mri-1, {MRI_DAY}" in detail
-    assert f"DiagnosticReport/xr-1, {RADIOGRAPH_DAY}" in detail
+    assert f"DiagnosticReport/mri-1, MRI lumbar spine, {MRI_DAY}, final" in detail
+    assert f"DiagnosticReport/xr-1, XR lumbar spine 2 views, {RADIOGRAPH_DAY}, final" in detail
 
 
 def test_risk_assessment_basis_references_the_reports(client):
@@ -209,3 +209,23 @@ def test_a_failed_report_search_still_answers_and_says_so(fetching_client, fhir_
     answer = call(fetching_client, fhir.prefetch(observations=[]), fhirServer=fhir_server.base_url)
     assert "Radiology report text could not be read" in answer["cards"][0]["detail"]
     assert "4 findings missing" in answer["cards"][0]["summary"]
+
+
+def test_card_says_why_a_written_finding_is_unknown_quoting_the_sentence(client):
+    prefetch = fhir.prefetch(observations=[])
+    uncertain = report("mri-2", MRI_DAY, "MRI lumbar spine", "Cannot exclude a vacuum cleft.")
+    prefetch["radiologyReports"] = fhir.searchset(uncertain)
+    detail = call(client, prefetch)["cards"][0]["detail"]
+    assert "the report is not certain: \u201cCannot exclude a vacuum cleft.\u201d" in detail
+
+
+def test_card_names_a_report_whose_text_cannot_be_read(client):
+    prefetch = fhir.prefetch(observations=[])
+    pdf = report("mri-3", MRI_DAY, "MRI lumbar spine", "")
+    pdf["presentedForm"] = [{"contentType": "application/pdf", "data": "JVBERi0xLjQ="}]
+    prefetch["radiologyReports"] = fhir.searchset(pdf)
+    detail = call(client, prefetch)["cards"][0]["detail"]
+    assert (
+        "DiagnosticReport/mri-3 could not be read: a presentedForm of type application/pdf is "
+        "not text/html or text/plain"
+    ) in detail
