@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from fhir.resources.R4B.resource import Resource
 from flask import Blueprint, Flask, current_app, request
 from flask_cors import CORS
 
@@ -14,7 +15,7 @@ import fhir_mappings
 from fhir_mappings import Applicability
 from scoring import predict
 
-from . import auth, cards, fhir_resources, logs, request_body, schemas, wording
+from . import auth, cards, fhir_resources, logs, pages, report_fetch, request_body, schemas, wording
 from .cds_hooks import Action, ActionType, CdsResponse
 from .deadline import Deadline
 from .errors import InvalidRequest
@@ -60,15 +61,14 @@ def call_service(service_id: str) -> dict[str, Any]:
         auth.gate().check_fhir_server,
         deadline,
     )
-    try:
-        assessment = fhir_mappings.assess_payloads(
-            {f"prefetch '{key}'": values for key, values in payloads.items()},
-            context["patientId"],
-            runtime.mapping,
-        )
-    except fhir_mappings.InvalidResourceError as exc:
-        raise InvalidRequest(str(exc)) from None
-    response = advise(runtime, assessment, context)
+    labelled = {f"prefetch '{key}'": values for key, values in payloads.items()}
+    assessment = _assess(runtime, labelled, context["patientId"])
+    reports = report_fetch.radiology_reports(
+        assessment, hook_request, service.prefetch, runtime, auth.gate().check_fhir_server, deadline
+    )
+    if reports.resources:
+        assessment = _assess(runtime, labelled, context["patientId"], reports.resources)
+    response = advise(runtime, reports.noted_on(assessment), context)
     log.info("answered: applicability=%s cards=%d", assessment.applicability, len(response.cards))
     return response.to_json()
 
@@ -111,12 +111,27 @@ def advise(
         context.get("encounterId"),
         datetime.now(UTC),
     )
+    links = pages.card_links(assessment.values())
     return CdsResponse(
-        cards=(cards.risk_card(estimate, assessment, card_context, suggestion),),
+        cards=(cards.risk_card(estimate, assessment, card_context, suggestion, links),),
         system_actions=(
             Action(ActionType.CREATE, wording.RECORD_RISK_ASSESSMENT, risk_assessment),
         ),
     )
+
+
+def _assess(
+    runtime: Runtime,
+    payloads: Mapping[str, list[dict[str, Any]]],
+    patient_id: str,
+    reports: Sequence[Resource] = (),
+) -> fhir_mappings.Assessment:
+    try:
+        return fhir_mappings.assess_payloads(
+            payloads, patient_id, runtime.mapping, runtime.report_reader, parsed=reports
+        )
+    except fhir_mappings.InvalidResourceError as exc:
+        raise InvalidRequest(str(exc)) from None
 
 
 def _valid_body(schema: str) -> Any:

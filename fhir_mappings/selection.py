@@ -37,6 +37,7 @@ from fhir.resources.R4B.resource import Resource
 from .assessment import Assessment, assess, refers_to_patient
 from .config import MappingConfig, default_config
 from .parsing import READABLE_BUNDLE_TYPES, InvalidResourceError, parse_resource
+from .report_text import ReportTextReader
 
 #: Resources read for their id only, checked here against the patient in context.
 IDENTITY_TYPES = frozenset({"Patient"})
@@ -76,14 +77,21 @@ class Selection:
 
 
 def assess_payloads(
-    payloads: Mapping[str, Iterable[Any]], patient_id: str, config: MappingConfig
+    payloads: Mapping[str, Iterable[Any]],
+    patient_id: str,
+    config: MappingConfig,
+    report_reader: ReportTextReader | None = None,
+    *,
+    parsed: Iterable[Resource] = (),
 ) -> Assessment:
     """Assess one patient from FHIR JSON payloads (resources or Bundles) keyed by a label
-    that error messages start with, e.g. ``prefetch 'observations'``."""
+    that error messages start with, e.g. ``prefetch 'observations'``; ``parsed`` adds
+    resources already parsed (the radiology reports the service fetched for report text)."""
     selection = select(payloads, patient_id, config)
     if not selection.has_index_procedure:
         return NO_INDEX_PROCEDURE
-    return assess(selection.resources(), patient_id, config, set_aside=selection.ignored)
+    resources = [*selection.resources(), *parsed]
+    return assess(resources, patient_id, config, report_reader, set_aside=selection.ignored)
 
 
 def select(
