@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import auth, errors, hooks, logs, settings
+from . import auth, errors, hooks, logs, metrics, settings
 from .runtime import build_runtime
 
 
@@ -24,6 +24,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     settings.check(app.config)
     logs.init_app(app)
+    metrics.init_app(app)
     errors.init_app(app)
     auth.init_app(app)
     app.extensions["pvp_cds"] = build_runtime(app.config)

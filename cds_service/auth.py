@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, current_app, g, request
 
+from . import metrics
 from .client_auth import (
     AuthenticationError,
     ClientAuthenticator,
@@ -45,6 +46,7 @@ class Gate:
                 request.headers.get("Authorization"), audience
             )
         except AuthenticationError as exc:
+            metrics.authentication_refused(exc.reason)
             raise Unauthorized(exc.reason) from None
 
     def check_fhir_server(self, url: str) -> None:

@@ -15,7 +15,7 @@ import fhir_mappings
 from fhir_mappings import Applicability
 from scoring import InputError, predict
 
-from . import auth, cards, fhir_resources, logs, schemas
+from . import auth, cards, fhir_resources, logs, metrics, schemas
 from .errors import InvalidRequest
 from .prefetch import gather
 from .runtime import Runtime, current_runtime
@@ -64,6 +64,7 @@ def call_service(service_id: str) -> dict[str, Any]:
     except fhir_mappings.InvalidResourceError as exc:
         raise InvalidRequest(str(exc)) from None
     response = advise(runtime, assessment, context)
+    metrics.note_applicability(assessment.applicability)
     log.info(
         "answered: applicability=%s cards=%d", assessment.applicability, len(response["cards"])
     )
@@ -75,6 +76,7 @@ def feedback(service_id: str) -> dict[str, Any]:
     runtime = current_runtime()
     service = runtime.service(service_id)
     body = _valid_body(schemas.FEEDBACK_REQUEST)
+    metrics.feedback_received(body["feedback"])
     added = sum(runtime.feedback.add(service.id, item) for item in body["feedback"])
     log.info("feedback: %d received, %d new", len(body["feedback"]), added)
     return {}
@@ -84,6 +86,22 @@ def feedback(service_id: str) -> dict[str, Any]:
 def health() -> dict[str, Any]:
     model = current_runtime().model
     return {"status": "ok", "model": {"id": model.id, "version": model.version}}
+
+
+@ops.get("/health/live")
+def live() -> dict[str, Any]:
+    """The process answers: restarting it would not help anything else."""
+    return {"status": "ok"}
+
+
+@ops.get("/health/ready")
+def ready() -> tuple[dict[str, Any], int]:
+    """Send this instance hook calls only while its model is loaded."""
+    runtime = current_app.extensions.get("pvp_cds")
+    if runtime is None:
+        return {"status": "unavailable", "model": None}, 503
+    model = runtime.model
+    return {"status": "ok", "model": {"id": model.id, "version": model.version}}, 200
 
 
 def advise(
@@ -100,6 +118,7 @@ def advise(
         estimate = predict(runtime.model, assessment.values(), runtime.tiers)
     except InputError as exc:
         raise InvalidRequest(f"a finding has a value the model cannot take: {exc}") from exc
+    metrics.note_tier(estimate.tier)
     patient_id = context["patientId"]
     suggestion = cards.reassessment_suggestion(assessment, runtime.model, patient_id)
     card = cards.risk_card(estimate, assessment, card_context, [suggestion] if suggestion else [])
