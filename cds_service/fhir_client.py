@@ -94,7 +94,6 @@ class FhirClient:
             response = metrics.fhir_get(
                 self._session,
                 url,
-                what,
                 headers=headers,
                 timeout=(self._timeouts.connect, self._timeouts.read),
             )

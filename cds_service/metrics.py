@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import requests
 from flask import Flask, Response, g, request
@@ -150,11 +151,9 @@ def feedback_received(items: Iterable[Mapping[str, Any]]) -> None:
         instruments().feedback.labels(label).inc()
 
 
-def fhir_get(
-    session: requests.Session, url: str, resource_type: str, **kwargs: Any
-) -> requests.Response:
-    """``session.get(url, **kwargs)``, timed and counted under ``resource_type``."""
-    label = resource_type if resource_type in FHIR_RESOURCE_TYPES else "other"
+def fhir_get(session: requests.Session, url: str, **kwargs: Any) -> requests.Response:
+    """``session.get(url, **kwargs)``, timed and counted under the resource type it reads."""
+    label = fhir_resource_type(url)
     status = "unreachable"
     started = time.perf_counter()
     try:
@@ -182,6 +181,13 @@ def storage_error(operation: str) -> None:
 def storage_backlog(pending: int) -> None:
     """How many records wait on local disk for the database, as of now."""
     instruments().storage_backlog.set(pending)
+
+
+def fhir_resource_type(url: str) -> str:
+    """The last path segment that is one of the resource types we ask for: a read's id (which
+    may look like a type, ``Patient/Zeta9``) or a server's paging path never becomes a label."""
+    segments = urlsplit(url).path.split("/")
+    return next((s for s in reversed(segments) if s in FHIR_RESOURCE_TYPES), "other")
 
 
 def refusal_class(reason: str) -> str:
