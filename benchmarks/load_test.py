@@ -59,14 +59,15 @@ def main() -> None:
         port, metrics_port = free_port(), free_port()
         service = start_service(work, port, metrics_port, args.workers)
         try:
-            before = scrape(metrics_port)
+            before, cpu_before = scrape(metrics_port), cpu_seconds(service.pid)
             run_locust(work, port, args)
-            after = scrape(metrics_port)
+            after, cpu_after = scrape(metrics_port), cpu_seconds(service.pid)
         finally:
             service.terminate()
             service.wait(timeout=60)
         report_locust(work / "locust_stats.csv", args)
-        report_metrics(before, after)
+        calls = report_metrics(before, after)
+        report_cpu(cpu_after - cpu_before, calls)
 
 
 def write_requests(work: Path, fhir: FhirTestServer) -> None:
@@ -164,7 +165,26 @@ def report_locust(stats: Path, args: argparse.Namespace) -> None:
             )
 
 
-def report_metrics(before: dict, after: dict) -> None:
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by ``pid`` and its child processes (the workers)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    ticks = 0
+    for process in (pid, *map(int, children)):
+        fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def report_cpu(seconds: float, calls: float) -> None:
+    """The sizing figure: service CPU per call, whatever else the machine was doing."""
+    per_call = seconds / calls
+    print(
+        f"service CPU: {seconds:.1f} s for {calls:.0f} calls = {per_call * 1e3:.1f} ms per call, "
+        f"so about {1 / per_call:.0f} calls/s per fully used core"
+    )
+
+
+def report_metrics(before: dict, after: dict) -> float:
     print("the service's metrics for the same run:")
     grown = {key: after[key] - before.get(key, 0.0) for key in after}
     for (name, labels), count in sorted(grown.items()):
@@ -176,6 +196,7 @@ def report_metrics(before: dict, after: dict) -> None:
     for (name, labels), count in sorted(grown.items()):
         if name == "pvp_cds_fhir_queries_total" and count:
             print(f"  FHIR queries {dict(labels)}: {count:.0f}")
+    calls = sum(count for (name, _), count in grown.items() if name == "pvp_cds_hook_calls_total")
     route = ("route", "/cds-services/<service_id>")
     buckets = sorted(
         (float(dict(labels)["le"]), count)
@@ -186,6 +207,7 @@ def report_metrics(before: dict, after: dict) -> None:
     for quantile in (0.5, 0.95, 0.99):
         bound = next((le for le, count in buckets if count >= quantile * total), None)
         print(f"  service-side p{quantile * 100:g}: <= {bound * 1e3:g} ms (histogram bucket)")
+    return calls
 
 
 def scrape(metrics_port: int) -> dict:

@@ -62,6 +62,12 @@ _REFUSAL_CLASSES = (
 )
 
 
+#: Every value the ``outcome`` label of the hook calls takes, and the ``reason`` label of the
+#: authentication refusals: what alert rules may match on.
+HOOK_OUTCOMES = ("card", "quiet", NOT_APPLICABLE, "4xx", "412", "5xx")
+REFUSAL_REASONS = (*(name for name, _ in _REFUSAL_CLASSES), "other")
+
+
 @dataclass(frozen=True)
 class Instruments:
     hook_calls: Counter
