@@ -9,7 +9,8 @@ Under ``pvp-cds serve`` every gunicorn worker writes its counts to files in
 ``PROMETHEUS_MULTIPROC_DIR`` (prometheus_client's multiprocess mode) and the exposition sums
 them. prometheus_client picks that mode once, when it is first imported, from that environment
 variable: it is therefore imported here only when the first metric is made, after ``serve`` has
-set the directory (see ``serving.prepare_metrics_directory``).
+set the directory (see ``serving.prepare_metrics_directory``), which it does after building
+the app and before gunicorn forks the workers.
 """
 
 from __future__ import annotations
@@ -255,6 +256,7 @@ def _hook_labels(status: int) -> tuple[str, str, str]:
 
 
 def init_app(app: Flask) -> None:
-    instruments()
+    # The metrics themselves are made on first use, not here: ``serve`` builds the app before
+    # it sets the multiprocess directory.
     app.before_request(_start_timer)
     app.after_request(_record)

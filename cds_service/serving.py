@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 import tempfile
 from collections.abc import Mapping
 from datetime import timedelta
@@ -38,9 +39,13 @@ KEEPALIVE_SECONDS = 65
 def prepare_metrics_directory() -> Path:
     """Give this run an empty multiprocess metrics directory, before prometheus_client loads.
 
+    prometheus_client picks its mode once, on import: imported already, it would keep each
+    worker's counts in that worker's memory, and the metrics endpoint would see none of them.
     ``PROMETHEUS_MULTIPROC_DIR`` when set (the container sets it to a writable volume),
     otherwise a new temporary directory. Files left by an earlier run would add its counts to
     this one's, so they are removed."""
+    if "prometheus_client" in sys.modules:
+        raise RuntimeError("prometheus_client was imported before its multiprocess mode was set")
     configured = os.environ.get(metrics.MULTIPROCESS_DIRECTORY)
     directory = Path(configured) if configured else Path(tempfile.mkdtemp(prefix="pvp-cds-"))
     directory.mkdir(parents=True, exist_ok=True)

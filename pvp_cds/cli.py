@@ -55,7 +55,6 @@ def is_loopback(host: str) -> bool:
 
 
 def serve(args: argparse.Namespace) -> int:
-    serving.prepare_metrics_directory()
     try:
         app = create_app()
     except CONFIGURATION_ERRORS as exc:
@@ -71,6 +70,7 @@ def serve(args: argparse.Namespace) -> int:
             )
             return 2
     bind = f"[{args.host}]:{args.port}" if ":" in args.host else f"{args.host}:{args.port}"
+    serving.prepare_metrics_directory()
     _Gunicorn(app, serving.options(app.config, bind=bind, threads=args.threads)).run()
     return 0
 
