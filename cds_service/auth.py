@@ -19,7 +19,7 @@ from .client_auth import (
     check_fhir_server,
     load_trusted_clients,
 )
-from .errors import DataUnavailable, StartupError, Unauthorized
+from .errors import DataUnavailable, StartupError
 from .outbound import pooled_session
 
 log = logging.getLogger(__name__)
@@ -41,13 +41,14 @@ class Gate:
         if self.authenticator is None or request.method == "OPTIONS":
             return
         audience = self.public_base_url.rstrip("/") + request.path
+        # An AuthenticationError is an Unauthorized: answered 401, its reason logged only.
         try:
             g.cds_client = self.authenticator.authenticate(
                 request.headers.get("Authorization"), audience
             )
         except AuthenticationError as exc:
             metrics.authentication_refused(exc.reason)
-            raise Unauthorized(exc.reason) from None
+            raise
 
     def check_fhir_server(self, url: str) -> None:
         """Refuse, before any request leaves, a fhirServer this caller may not send us to."""

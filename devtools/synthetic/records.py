@@ -13,10 +13,7 @@ from typing import Any
 
 from fhir_mappings import codes
 from fhir_mappings.codes import Code, FindingName, VertebralLevel
-from scoring import load_model
-
-#: A finding's value as the model takes it: presence, Goutallier grade, cement pattern.
-Value = bool | int | str
+from scoring import Value, load_model
 
 #: Marks every resource as test data, so a shared sandbox can tell it from real records.
 TEST_DATA_TAG = {
