@@ -236,7 +236,8 @@ def _record(response: Response) -> Response:
     route = request.url_rule.rule if request.url_rule is not None else "unmatched"
     measured = instruments()
     measured.request_seconds.labels(route, request.method).observe(time.perf_counter() - started)
-    if request.endpoint == "cds_hooks.call_service":
+    # A CORS preflight (OPTIONS) to the same URL is not a hook call.
+    if request.endpoint == "cds_hooks.call_service" and request.method == "POST":
         measured.hook_calls.labels(*_hook_labels(response.status_code)).inc()
     return response
 
@@ -247,7 +248,7 @@ def _hook_labels(status: int) -> tuple[str, str, str]:
     service_id = (request.view_args or {}).get("service_id")
     service = service_id if service_id in current_runtime().services else "unknown"
     if status == 200:
-        outcome = g.get("metrics_outcome", "card")
+        outcome = g.metrics_outcome
     elif status == 412:
         outcome = "412"
     else:

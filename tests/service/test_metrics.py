@@ -71,6 +71,19 @@ def test_a_call_to_an_unknown_service_is_counted_without_its_id(client):
     assert hook_calls(changes(before, read(), HOOK_CALLS)) == {("unknown", "4xx", "none"): 1}
 
 
+def test_a_cors_preflight_is_not_a_hook_call(client):
+    before = read()
+    preflight = client.options(
+        URL,
+        headers={
+            "Origin": "https://sandbox.cds-hooks.org",
+            "Access-Control-Request-Method": "POST",
+        },
+    )
+    assert preflight.status_code == 200
+    assert changes(before, read(), HOOK_CALLS) == {}
+
+
 def test_request_latency_is_observed_per_route_not_per_path(client):
     before = read()
     client.post(URL, json=fhir.hook_request())
@@ -173,6 +186,7 @@ def test_authentication_refusals_are_counted_by_class_of_reason(authenticated_cl
     client, key = authenticated_client
     audience = "https://cds.example.org" + URL
     stranger = ClientKey.ec_p384("stranger")
+    impostor = ClientKey.ec_p384(key.kid)  # the trusted key's kid, another key
     valid = sign(key, claims(aud=audience))
     attempts = {
         "missing-token": {},
@@ -182,6 +196,7 @@ def test_authentication_refusals_are_counted_by_class_of_reason(authenticated_cl
             "Authorization": f"Bearer {sign(key, claims(aud=audience, iss='https://x.org/'))}"
         },
         "unknown-key": {"Authorization": f"Bearer {sign(stranger, claims(aud=audience))}"},
+        "bad-signature": {"Authorization": f"Bearer {sign(impostor, claims(aud=audience))}"},
         "malformed": {"Authorization": "Bearer not-a-jwt"},
         "replayed": {"Authorization": f"Bearer {valid}"},
     }
