@@ -30,7 +30,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PROMETHEUS_MULTIPROC_DIR=/tmp/pvp-cds-metrics \
     PVP_CDS_METRICS_PORT=9464
-RUN useradd --system --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin pvp-cds
+RUN groupadd --system --gid 10001 pvp-cds \
+    && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin pvp-cds
 COPY --from=build /wheels /wheels
 RUN python -m pip install --no-cache-dir --no-index --find-links=/wheels pvp-cds \
     && rm -rf /wheels \

@@ -34,6 +34,8 @@ WORKER_TIMEOUT_SECONDS = 30
 #: Longer than the idle timeout of common proxies and load balancers (60 s), so that they,
 #: not we, close an idle connection and never send a request on one we just closed.
 KEEPALIVE_SECONDS = 65
+#: cgroup v2: the CPU quota and period of this process's group ("max" for no quota).
+CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
 
 
 def prepare_metrics_directory() -> Path:
@@ -55,11 +57,12 @@ def prepare_metrics_directory() -> Path:
     return directory
 
 
-def available_cores() -> int:
-    """Cores this process may use: the cgroup CPU quota if any, else its CPU affinity."""
+def available_cores(cpu_max: Path = CGROUP_CPU_MAX) -> int:
+    """Cores this process may use: the cgroup CPU quota if any (rounded up), else its CPU
+    affinity. ``os.cpu_count()`` would count the host's cores, not the container's."""
     cores = len(os.sched_getaffinity(0))
     try:
-        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()
+        quota, period = cpu_max.read_text().split()
     except (OSError, ValueError):
         return cores
     if quota == "max":
