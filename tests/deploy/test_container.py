@@ -199,3 +199,24 @@ def test_the_image_builds_and_answers_a_hook_with_a_card():
     finally:
         subprocess.run(["docker", "rm", "--force", container], capture_output=True, check=False)
         subprocess.run(["docker", "rmi", "--force", tag], capture_output=True, check=False)
+
+
+def test_the_image_user_is_the_one_kubernetes_runs_as(final_stage):
+    from .kustomize import pod_spec, render
+
+    user, group = arguments_of(final_stage, "USER")[-1].split(":")
+    for manifest in render(ROOT / "deploy" / "kubernetes" / "base"):
+        pod = pod_spec(manifest)
+        if pod is not None:
+            context = pod["securityContext"]
+            assert (context["runAsUser"], context["runAsGroup"]) == (int(user), int(group))
+
+
+def test_the_image_sets_only_service_python_and_metrics_variables(final_stage):
+    names = [
+        pair.split("=")[0]
+        for arguments in arguments_of(final_stage, "ENV")
+        for pair in arguments.split()
+    ]
+    allowed = ("PVP_CDS_", "PYTHON", "PROMETHEUS_MULTIPROC_DIR")
+    assert names and all(name.startswith(allowed) for name in names), names
