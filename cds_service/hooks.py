@@ -87,22 +87,6 @@ def health() -> dict[str, Any]:
     return {"status": "ok", "model": {"id": model.id, "version": model.version}}
 
 
-@ops.get("/health/live")
-def live() -> dict[str, Any]:
-    """The process answers: restarting it would not help anything else."""
-    return {"status": "ok"}
-
-
-@ops.get("/health/ready")
-def ready() -> tuple[dict[str, Any], int]:
-    """Send this instance hook calls only while its model is loaded."""
-    runtime = current_app.extensions.get("pvp_cds")
-    if runtime is None:
-        return {"status": "unavailable", "model": None}, 503
-    model = runtime.model
-    return {"status": "ok", "model": {"id": model.id, "version": model.version}}, 200
-
-
 def advise(
     runtime: Runtime, assessment: fhir_mappings.Assessment, context: Mapping[str, Any]
 ) -> CdsResponse:

@@ -6,7 +6,7 @@ from scoring import load_model
 
 
 def test_live_answers_while_the_process_runs(client):
-    assert client.get("/health/live").get_json() == {"status": "ok"}
+    assert client.get("/health/live").status_code == 200
 
 
 def test_ready_names_the_loaded_model(client):
