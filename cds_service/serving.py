@@ -108,7 +108,7 @@ class JsonLogger(glogging.Logger):
                 handler.setFormatter(formatter)
 
     def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
-        if not self.access_log_enabled:
+        if not self.cfg.accesslog:
             return
         status = str(resp.status).split(None, 1)[0]
         method, path = environ.get("REQUEST_METHOD", "-"), environ.get("PATH_INFO", "-")
