@@ -177,3 +177,11 @@ def test_kubectl_kustomize_renders_what_the_tests_validated(name):
     key = lambda m: (m["kind"], m["metadata"]["name"])  # noqa: E731
     theirs = sorted((d for d in yaml.safe_load_all(rendered) if d), key=key)
     assert theirs == sorted(render(RENDERINGS[name]), key=key)
+
+
+def test_the_scrape_annotations_name_the_metrics_port(manifests):
+    template = the(manifests, "Deployment")["spec"]["template"]
+    annotations = template["metadata"]["annotations"]
+    (container,) = template["spec"]["containers"]
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    assert annotations["prometheus.io/port"] == str(ports["metrics"])
