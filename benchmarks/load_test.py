@@ -56,7 +56,7 @@ def main() -> None:
         load_transaction(fhir.endpoint, transaction(NAMED_PATIENTS))
         write_requests(work, fhir)
         write_trusted_client(work, fhir.base_url)
-        port, metrics_port = free_port(), free_port()
+        port, metrics_port = free_ports(2)
         service = start_service(work, port, metrics_port, args.workers)
         try:
             before, cpu_before = scrape(metrics_port), cpu_seconds(service.pid)
@@ -219,10 +219,16 @@ def scrape(metrics_port: int) -> dict:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def free_ports(count: int) -> list[int]:
+    """Ports free on 127.0.0.1, all different (each probe stays bound until all are chosen)."""
+    probes = [socket.socket() for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
 
 
 if __name__ == "__main__":

@@ -17,10 +17,20 @@ import requests
 START_TIMEOUT_SECONDS = 60
 
 
+def free_ports(count: int) -> list[int]:
+    """Ports free on 127.0.0.1, all different (each probe stays bound until all are chosen)."""
+    probes = [socket.socket() for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return free_ports(1)[0]
 
 
 @dataclass
@@ -39,7 +49,7 @@ class Served:
 
 def start(tmp_path: Path, **settings: str) -> Served:
     """Start ``pvp-cds serve`` with ``PVP_CDS_<name>`` settings; return once it is ready."""
-    port, metrics_port = free_port(), free_port()
+    port, metrics_port = free_ports(2)
     environment = {
         **os.environ,
         "PVP_CDS_AUTHENTICATION": "off",
