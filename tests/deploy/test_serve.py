@@ -65,9 +65,14 @@ def test_the_metrics_of_an_earlier_run_are_not_counted(tmp_path):
 
 def test_access_log_lines_are_json_of_the_application_log_shape(server):
     requests.get(server.url + "/health/live?patient=Zeta9", timeout=5)
-    lines = [json.loads(line) for line in server.stdout.read_text().splitlines() if line]
-    access = [line for line in lines if line["logger"] == "gunicorn.access"]
-    live = next(line for line in access if line["path"] == "/health/live")
+
+    def access_lines() -> list[dict]:
+        lines = [json.loads(line) for line in server.stdout.read_text().splitlines() if line]
+        return [line for line in lines if line["logger"] == "gunicorn.access"]
+
+    # gunicorn writes the access line after it has sent the answer.
+    _wait_for(lambda: any(line["path"] == "/health/live" for line in access_lines()))
+    live = next(line for line in access_lines() if line["path"] == "/health/live")
     assert {"time", "level", "logger", "message"} <= live.keys()
     assert (live["method"], live["status"]) == ("GET", 200)
     assert "Zeta9" not in json.dumps(live)
