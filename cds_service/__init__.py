@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import auth, error_handlers, health, hooks, logs, metrics, settings
+from . import auth, error_handlers, health, hooks, logs, metrics, pages, settings
 from .runtime import build_runtime
 
 
@@ -33,4 +33,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     weakref.finalize(app, runtime.executor.shutdown, wait=False)
     hooks.init_app(app)
     health.init_app(app)
+    pages.init_app(app)
     return app

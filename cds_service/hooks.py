@@ -15,7 +15,7 @@ import fhir_mappings
 from fhir_mappings import Applicability
 from scoring import predict
 
-from . import auth, cards, fhir_resources, logs, metrics, schemas, wording
+from . import auth, cards, fhir_resources, logs, metrics, pages, schemas, wording
 from .cds_hooks import Action, ActionType, CdsResponse
 from .errors import InvalidRequest
 from .prefetch import gather
@@ -110,8 +110,9 @@ def advise(
         context.get("encounterId"),
         datetime.now(UTC),
     )
+    links = pages.card_links(assessment.values())
     return CdsResponse(
-        cards=(cards.risk_card(estimate, assessment, card_context, suggestion),),
+        cards=(cards.risk_card(estimate, assessment, card_context, suggestion, links),),
         system_actions=(
             Action(ActionType.CREATE, wording.RECORD_RISK_ASSESSMENT, risk_assessment),
         ),

@@ -453,3 +453,8 @@ def range_note(estimate: RiskEstimate) -> str:
 
 def reassessment_note(follow_up_label: str) -> str:
     return f"Reassess back pain (VAS) {follow_up_label} after vertebroplasty"
+
+
+#: The risk card's links to the pages the service serves.
+NOMOGRAM_LINK_LABEL = "See this estimate on the nomogram (what if a finding were different?)"
+MODEL_CARD_LINK_LABEL = "Model card: source, cohort, performance and limits"
