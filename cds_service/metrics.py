@@ -38,9 +38,12 @@ MULTIPROCESS_DIRECTORY = "PROMETHEUS_MULTIPROC_DIR"
 #: Seconds. Fine below the half second a CDS client is expected to wait, coarse above it.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
-#: The resource types the prefetch templates ask for; any other (a next link's path on a
-#: server of the client's choosing) is counted as "other", never named.
-FHIR_RESOURCE_TYPES = frozenset({"Patient", "Procedure", "Observation", "Condition"})
+#: The resource types the service asks for (the prefetch templates, the radiology reports);
+#: any other (a next link's path on a server of the client's choosing) is counted as "other",
+#: never named.
+FHIR_RESOURCE_TYPES = frozenset(
+    {"Patient", "Procedure", "Observation", "Condition", "DiagnosticReport"}
+)
 
 #: An answer with a 200: what the service said.
 _OUTCOMES = {
