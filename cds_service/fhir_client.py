@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 import orjson
 import requests
 
+from . import metrics
 from .deadline import Deadline
 from .errors import DataLate, DataUnavailable
 
@@ -103,7 +104,10 @@ class FhirClient:
         left = deadline.remaining()
         timeout = (min(self._timeouts.connect, left), min(self._timeouts.read, left))
         try:
-            response = self._session.get(url, headers=headers, timeout=timeout, stream=True)
+            # Timed by metrics to the headers; the body is read below, piece by piece.
+            response = metrics.fhir_get(
+                self._session, url, headers=headers, timeout=timeout, stream=True
+            )
             try:
                 _raise_for_status(response, what)
                 content = _read_body(response, deadline, late)

@@ -15,7 +15,18 @@ import fhir_mappings
 from fhir_mappings import Applicability
 from scoring import predict
 
-from . import auth, cards, fhir_resources, logs, pages, report_fetch, request_body, schemas, wording
+from . import (
+    auth,
+    cards,
+    fhir_resources,
+    logs,
+    metrics,
+    pages,
+    report_fetch,
+    request_body,
+    schemas,
+    wording,
+)
 from .cds_hooks import Action, ActionType, CdsResponse
 from .deadline import Deadline
 from .errors import InvalidRequest
@@ -69,6 +80,7 @@ def call_service(service_id: str) -> dict[str, Any]:
     if reports.resources:
         assessment = _assess(runtime, labelled, context["patientId"], reports.resources)
     response = advise(runtime, reports.noted_on(assessment), context)
+    metrics.note_applicability(assessment.applicability)
     log.info("answered: applicability=%s cards=%d", assessment.applicability, len(response.cards))
     return response.to_json()
 
@@ -78,6 +90,7 @@ def feedback(service_id: str) -> dict[str, Any]:
     runtime = current_runtime()
     service = runtime.service(service_id)
     body = _valid_body(schemas.FEEDBACK_REQUEST)
+    metrics.feedback_received(body["feedback"])
     added = sum(runtime.feedback.add(service.id, item) for item in body["feedback"])
     log.info("feedback: %d received, %d new", len(body["feedback"]), added)
     return {}
@@ -101,6 +114,7 @@ def advise(
         return CdsResponse(cards=(cards.not_applicable_card(assessment, card_context),))
     # The mappings give only values the model takes (checked at start-up).
     estimate = predict(runtime.model, assessment.values(), runtime.tiers)
+    metrics.note_tier(estimate.tier)
     patient_id = context["patientId"]
     suggestion = cards.reassessment_suggestion(assessment, runtime.model, patient_id)
     risk_assessment = fhir_resources.risk_assessment(
