@@ -97,6 +97,8 @@ def test_sigterm_during_a_slow_call_lets_the_call_finish(tmp_path, slow_fhir):
         WORKERS="1",
         FHIR_SERVERS=json.dumps([slow_fhir.base_url]),
         ALLOW_HTTP_FHIR="true",
+        # A call slower than the default budget, but inside this one: it must finish.
+        HOOK_DEADLINE_SECONDS="30",
     )
     body = fhir.hook_request(fhirServer=slow_fhir.base_url)
     del body["prefetch"]
