@@ -4,7 +4,8 @@ asserts nothing.
     python benchmarks/bench_hot_path.py [--seconds 5] [--connections 16] [--rounds 2]
                                          [--no-fhir]
 
-Starts ``gunicorn -w 2 -k gthread --threads 4 --preload`` on 127.0.0.1 for the floor app
+Starts ``gunicorn -w 2 -k gthread --threads 4 --preload`` (with the service's pre_fork hook,
+``benchmarks/gunicorn_conf.py``) on 127.0.0.1 for the floor app
 (``benchmarks/floor_app.py``: bare Flask parsing the hook body as JSON) and for the service,
 one after the other, and drives each with wrk (Debian package ``wrk``) on:
 
@@ -47,7 +48,10 @@ from devtools.fhir_test_server import FhirTestServer, load_transaction  # noqa: 
 from devtools.synthetic import NAMED_PATIENTS, transaction  # noqa: E402
 
 SERVICE_PATH = "/cds-services/pvp-residual-back-pain"
-GUNICORN = ["-w", "2", "-k", "gthread", "--threads", "4", "--preload", "--log-level", "warning"]
+GUNICORN = [
+    *("-w", "2", "-k", "gthread", "--threads", "4", "--preload", "--log-level", "warning"),
+    *("-c", str(Path(__file__).with_name("gunicorn_conf.py"))),
+]
 #: Seconds of load before each measured run, discarded: first calls pay for imports and caches.
 WARM_UP = 1
 SCORING = json.loads((ROOT / "examples" / "patient-view-high-risk.json").read_text())

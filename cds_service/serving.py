@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import sys
@@ -89,12 +90,21 @@ def options(config: Mapping[str, Any], *, bind: str, threads: int) -> dict[str, 
         # container's root filesystem is read-only.
         "control_socket_disable": True,
         "child_exit": _forget_worker_metrics,
+        "pre_fork": freeze_startup_heap,
     }
     if config["METRICS_PORT"] is not None:
         host = bind.rsplit(":", 1)[0].strip("[]")
         port = config["METRICS_PORT"]
         chosen["when_ready"] = lambda server: _serve_metrics(server, host, port)
     return chosen
+
+
+def freeze_startup_heap(server: Any = None, worker: Any = None) -> None:
+    """gunicorn's pre_fork hook: move everything built at start-up (the model, the mappings,
+    the report-text pipeline's language model) out of the garbage collector's sight, so that
+    each worker's full collections do not walk that large, permanent heap on the request
+    path, nor touch its pages (which the workers then keep sharing with the master)."""
+    gc.freeze()
 
 
 class JsonLogger(glogging.Logger):

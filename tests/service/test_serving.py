@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 import pytest
@@ -51,3 +52,13 @@ def test_a_worker_count_that_is_not_a_positive_integer_stops_the_start(monkeypat
     monkeypatch.setenv("PVP_CDS_WORKERS", "0")
     with pytest.raises(StartupError, match="PVP_CDS_WORKERS"):
         create_app({"TESTING": True, "AUTHENTICATION": "off"})
+
+
+def test_the_start_up_heap_is_frozen_before_the_workers_fork():
+    app = create_app({"TESTING": True, "AUTHENTICATION": "off"})
+    pre_fork = serving.options(app.config, bind="127.0.0.1:8080", threads=4)["pre_fork"]
+    try:
+        pre_fork(None, None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
