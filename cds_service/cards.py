@@ -114,6 +114,7 @@ def risk_detail(estimate: RiskEstimate, assessment: Assessment, context: CardCon
         *_caveats(assessment),
         _monitoring(estimate),
         _provenance(context.model),
+        *_recalibration(context.model),
     ]
     return "\n\n".join(sections)
 
@@ -249,6 +250,18 @@ def _provenance(model: Model) -> str:
         f"{performance.get('c_index_bootstrap', 'n/a')} after bootstrap.\n\n"
         f"**Limits:** {'; '.join(card['limitations'])}."
     )
+
+
+def _recalibration(model: Model) -> list[str]:
+    block = model.recalibration
+    if block is None:
+        return []
+    original = block["original"]
+    return [
+        f"**Recalibrated** at {block['site']} on {block['n']} patients ({block['events']} "
+        f"events, {block['period']}): {block['method']} recalibration of {original['id']} "
+        f"v{original['version']}, {block['created']}."
+    ]
 
 
 def reassessment_suggestion(
