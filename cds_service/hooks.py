@@ -13,9 +13,10 @@ from flask_cors import CORS
 
 import fhir_mappings
 from fhir_mappings import Applicability
-from scoring import InputError, predict
+from scoring import predict
 
-from . import auth, cards, fhir_resources, logs, schemas
+from . import auth, cards, fhir_resources, logs, schemas, wording
+from .cds_hooks import Action, ActionType, CdsResponse
 from .errors import InvalidRequest
 from .prefetch import gather
 from .runtime import Runtime, current_runtime
@@ -64,10 +65,8 @@ def call_service(service_id: str) -> dict[str, Any]:
     except fhir_mappings.InvalidResourceError as exc:
         raise InvalidRequest(str(exc)) from None
     response = advise(runtime, assessment, context)
-    log.info(
-        "answered: applicability=%s cards=%d", assessment.applicability, len(response["cards"])
-    )
-    return response
+    log.info("answered: applicability=%s cards=%d", assessment.applicability, len(response.cards))
+    return response.to_json()
 
 
 @bp.post("/cds-services/<service_id>/feedback")
@@ -88,21 +87,18 @@ def health() -> dict[str, Any]:
 
 def advise(
     runtime: Runtime, assessment: fhir_mappings.Assessment, context: Mapping[str, Any]
-) -> dict[str, Any]:
+) -> CdsResponse:
     """Findings to the CDS response: quiet without a PVP, an explanation when the model does
     not apply, otherwise the risk card and the RiskAssessment."""
     if assessment.applicability is Applicability.NO_PROCEDURE:
-        return {"cards": []}
+        return CdsResponse()
     card_context = cards.CardContext(runtime.model, runtime.tiers)
     if assessment.applicability is not Applicability.APPLIES:
-        return {"cards": [cards.not_applicable_card(assessment, card_context)]}
-    try:
-        estimate = predict(runtime.model, assessment.values(), runtime.tiers)
-    except InputError as exc:
-        raise InvalidRequest(f"a finding has a value the model cannot take: {exc}") from exc
+        return CdsResponse(cards=(cards.not_applicable_card(assessment, card_context),))
+    # The mappings give only values the model takes (checked at start-up).
+    estimate = predict(runtime.model, assessment.values(), runtime.tiers)
     patient_id = context["patientId"]
     suggestion = cards.reassessment_suggestion(assessment, runtime.model, patient_id)
-    card = cards.risk_card(estimate, assessment, card_context, [suggestion] if suggestion else [])
     risk_assessment = fhir_resources.risk_assessment(
         estimate,
         assessment,
@@ -111,16 +107,12 @@ def advise(
         context.get("encounterId"),
         datetime.now(UTC),
     )
-    return {
-        "cards": [card],
-        "systemActions": [
-            {
-                "type": "create",
-                "description": "Record the residual back pain risk as a RiskAssessment",
-                "resource": risk_assessment,
-            }
-        ],
-    }
+    return CdsResponse(
+        cards=(cards.risk_card(estimate, assessment, card_context, suggestion),),
+        system_actions=(
+            Action(ActionType.CREATE, wording.RECORD_RISK_ASSESSMENT, risk_assessment),
+        ),
+    )
 
 
 def _resources(payloads: Mapping[str, list[dict[str, Any]]]) -> list[Any]:

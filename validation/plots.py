@@ -85,7 +85,7 @@ def calibration_png(
         bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#cccccc"},
     )
     curve_axes.set_xlim(0, upper)
-    curve_axes.set_ylim(0, 1)
+    curve_axes.set_ylim(-0.01, 1.01)
     curve_axes.set_ylabel("Observed proportion with residual back pain")
     curve_axes.yaxis.set_major_formatter(PercentFormatter(1.0))
     curve_axes.legend(loc="lower right", fontsize=8.5, frameon=False)

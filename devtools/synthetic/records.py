@@ -13,10 +13,9 @@ from typing import Any
 
 from fhir_mappings import codes
 from fhir_mappings.codes import Code, FindingName, VertebralLevel
-from scoring import load_model
+from scoring import Value, load_model
 
-#: A finding's value as the model takes it: presence, Goutallier grade, cement pattern.
-Value = bool | int | str
+from .identity import IDENTIFIER_TYPE, MRN_SYSTEM, Identity, identity_of
 
 #: Marks every resource as test data, so a shared sandbox can tell it from real records.
 TEST_DATA_TAG = {
@@ -106,6 +105,11 @@ class SyntheticPatient:
     procedures: tuple[Augmentation, ...]
     reads: tuple[ImagingRead, ...]
     pain_scores: tuple[PainScore, ...]
+
+    @property
+    def identity(self) -> Identity:
+        """Name, record number and address, drawn from the id."""
+        return identity_of(self.id, self.gender)
 
     @property
     def findings(self) -> dict[str, Value | None]:
@@ -203,14 +207,46 @@ def _level(level: VertebralLevel) -> dict[str, Any]:
 
 
 def _patient(patient: SyntheticPatient) -> dict[str, Any]:
+    identity = patient.identity
     return {
         "resourceType": "Patient",
         "id": patient.id,
         "meta": {"tag": [TEST_DATA_TAG]},
+        "identifier": [
+            {
+                "use": "usual",
+                "type": {
+                    "coding": [
+                        {
+                            "system": IDENTIFIER_TYPE,
+                            "code": "MR",
+                            "display": "Medical record number",
+                        }
+                    ]
+                },
+                "system": MRN_SYSTEM,
+                "value": identity.medical_record_number,
+            }
+        ],
         "active": True,
-        "name": [{"text": f"Synthetic patient {patient.id}", "family": "Synthetic"}],
+        "name": [
+            {
+                "use": "official",
+                "text": identity.full_name,
+                "family": identity.family,
+                "given": [identity.given],
+            }
+        ],
         "gender": patient.gender,
         "birthDate": patient.birth_date.isoformat(),
+        "address": [
+            {
+                "use": "home",
+                "line": [identity.address.line],
+                "city": identity.address.city,
+                "postalCode": identity.address.postal_code,
+            }
+        ],
     }
 
 
