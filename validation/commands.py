@@ -13,21 +13,17 @@ from collections.abc import Callable
 from typing import TextIO
 
 import fhir_mappings
-from cds_service.fhir_client import FhirClient, FhirServer, Timeouts
-from cds_service.outbound import pooled_session
+from cds_service.fhir_client import FhirServer
 from scoring import Model, ModelError, load_model
 
 from .cohort import Cohort, Period
 from .csv_input import CsvInputError, read_csv
-from .fhir_input import FhirInputError, read_fhir
+from .fhir_input import FhirInputError, fhir_client, read_fhir
 from .metrics import ValidationError, evaluate
 from .outcome import OutcomeWindow
 from .recalibrate import Method, fit, recalibrated_document
 from .report import write_report
 
-#: Pages of one search followed at most: a site's whole vertebroplasty history, not one chart.
-MAX_PAGES = 10_000
-PAGE_SIZE = 100
 #: Print progress every so many patients on long extractions.
 PROGRESS_EVERY = 50
 
@@ -90,9 +86,7 @@ def _cohort(args: argparse.Namespace, model: Model, out: TextIO) -> Cohort:
     mapping = fhir_mappings.load_mapping_config(
         args.mapping or os.environ.get("PVP_CDS_MAPPING_FILE") or None
     )
-    client = FhirClient(
-        pooled_session(1), timeouts=Timeouts(), max_pages=MAX_PAGES, page_size=PAGE_SIZE
-    )
+    client = fhir_client()
 
     def progress(done: int, total: int) -> None:
         if done % PROGRESS_EVERY == 0 or done == total:

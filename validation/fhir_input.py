@@ -22,8 +22,10 @@ from fhir.resources.R4B.resource import Resource
 
 import fhir_mappings
 from cds_service.errors import DataUnavailable
-from cds_service.fhir_client import FhirClient, FhirServer
+from cds_service.fhir_client import FhirClient, FhirServer, Timeouts
+from cds_service.outbound import pooled_session
 from cds_service.services import prefetch_templates
+from cds_service.settings import SETTINGS
 from fhir_mappings import Applicability, FindingStatus, MappingConfig
 from fhir_mappings.codes import PAIN_SCORE_CODES, Code, ProcedureKind
 from fhir_mappings.readings import counts
@@ -37,10 +39,24 @@ from .outcome import OutcomeWindow, PainScore
 Progress = Callable[[int, int], None]
 
 INVALID_DATA = "FHIR data not valid R4 or about another patient"
+#: Pages of one search followed at most: a site's whole vertebroplasty history, not one chart.
+MAX_PAGES = 10_000
+PAGE_SIZE = 100
 
 
 class FhirInputError(RuntimeError):
     """The FHIR server could not be read; the message says what failed (never the token)."""
+
+
+def fhir_client() -> FhirClient:
+    """A FHIR client with the service's default timeouts, one connection, and room for a whole
+    site's search."""
+    timeouts = Timeouts(
+        SETTINGS["FHIR_CONNECT_TIMEOUT"].default, SETTINGS["FHIR_READ_TIMEOUT"].default
+    )
+    return FhirClient(
+        pooled_session(1), timeouts=timeouts, max_pages=MAX_PAGES, page_size=PAGE_SIZE
+    )
 
 
 def read_fhir(

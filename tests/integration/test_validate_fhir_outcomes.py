@@ -11,8 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from cds_service.fhir_client import FhirClient, FhirServer, Timeouts
-from cds_service.outbound import pooled_session
+from cds_service.fhir_client import FhirServer
 from devtools.fhir_test_server import FhirEndpoint, load_transaction
 from devtools.synthetic import SyntheticPatient, fhir_resources
 from devtools.synthetic.records import imaging_reads, pain_scores, vertebroplasty
@@ -21,6 +20,7 @@ from fhir_mappings.codes import Code, VertebralLevel
 from scoring import load_model
 from validation import OutcomeWindow, Period, read_fhir
 from validation.cohort import OUTSIDE_PERIOD
+from validation.fhir_input import fhir_client
 
 pytestmark = pytest.mark.integration
 
@@ -92,9 +92,8 @@ def loaded(fhir_server: FhirEndpoint) -> FhirEndpoint:
 
 
 def read(endpoint: FhirEndpoint, pain_codes=()):
-    client = FhirClient(pooled_session(1), timeouts=Timeouts(), max_pages=1000, page_size=100)
     return read_fhir(
-        client,
+        fhir_client(),
         FhirServer(endpoint.base_url, endpoint.token),
         MODEL,
         load_mapping_config(),

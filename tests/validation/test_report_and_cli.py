@@ -154,3 +154,22 @@ def test_validate_needs_a_source(capsys):
     with pytest.raises(SystemExit):
         main(["validate", "--out", "x"])
     assert "one of the arguments --csv --fhir is required" in capsys.readouterr().err
+
+
+def test_validate_command_reports_an_unreachable_fhir_server(tmp_path, capsys):
+    # Port 9 (discard) on loopback: nothing listens, the connection is refused.
+    code = main(
+        [
+            "validate",
+            "--fhir",
+            "http://127.0.0.1:9/fhir",
+            "--token",
+            "some-opaque-access-token",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "the FHIR server could not be reached (Procedure" in err
+    assert "some-opaque-access-token" not in err
