@@ -132,10 +132,17 @@ def run_demo(args: argparse.Namespace) -> int:
         return 2
 
 
+#: The packages of the ``validate`` extra, by import name.
+VALIDATE_EXTRA = frozenset({"numpy", "scipy", "sklearn", "statsmodels", "matplotlib"})
+
+
 def run_validation_command(args: argparse.Namespace) -> int:
     try:
         from validation import commands
-    except ImportError as exc:
+    except ModuleNotFoundError as exc:
+        # Only a missing extra is the user's to fix; any other import failure is a bug.
+        if (exc.name or "").split(".")[0] not in VALIDATE_EXTRA:
+            raise
         print(
             f"pvp-cds {args.command} needs the validation tools ({exc.name} is missing): "
             "pip install 'pvp-cds[validate]'",

@@ -22,3 +22,23 @@ def test_service_and_cli_import_no_validation_package():
         [sys.executable, "-c", CHECK], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == ""
+
+
+WITHOUT_NUMPY = """
+import sys
+class NoNumpy:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "numpy":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+sys.meta_path.insert(0, NoNumpy())
+from pvp_cds.cli import main
+sys.exit(main(["validate", "--csv", "cohort.csv", "--out", "report"]))
+"""
+
+
+def test_validate_without_the_extra_says_how_to_install_it():
+    result = subprocess.run(
+        [sys.executable, "-c", WITHOUT_NUMPY], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert "pip install 'pvp-cds[validate]'" in result.stderr
