@@ -114,6 +114,7 @@ def _html(
     figures: Mapping[str, tuple[bytes, str]],
 ) -> str:
     derivation_auc = model.performance["auc"]
+    published = model.performance["decision_curve_net_benefit"]
     rows = "".join(
         f"<tr><td>{escape(label)}</td><td>{escape(metrics.estimates[name].text(3))}</td></tr>"
         for name, label in METRICS.items()
@@ -124,7 +125,8 @@ def _html(
     decision = summary["decision_curve"]
     useful = (
         f"The model beat treat-all and treat-none from {decision['model_useful_from']:.0%} to "
-        f"{decision['model_useful_to']:.0%} (the authors reported 6% to 66%)."
+        f"{decision['model_useful_to']:.0%} (the authors reported {published['threshold_low']:.0%} "
+        f"to {published['threshold_high']:.0%})."
         if decision["model_useful_from"] is not None
         else "The model beat treat-all and treat-none at no threshold."
     )
@@ -158,8 +160,8 @@ bootstrap, {metrics.resamples} resamples.</p>
 {_counts_table(cohort)}
 <h2>Performance</h2>
 <table><tr><th>Metric</th><th>Estimate (95% CI)</th></tr>{rows}</table>
-<p>The derivation study reported an AUC of {derivation_auc:.3f} on its own 268 patients
-(internal validation only). {escape(useful)}</p>
+<p>The derivation study reported an AUC of {derivation_auc:.3f} on its own
+{model.cohort_size} patients (internal validation only). {escape(useful)}</p>
 <h2>Figures</h2>
 {figure_html}
 <h2>How to read this</h2>
