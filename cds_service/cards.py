@@ -15,6 +15,7 @@ from .cds_hooks import (
     Card,
     Coding,
     Indicator,
+    Link,
     SelectionBehavior,
     Source,
     Suggestion,
@@ -40,6 +41,7 @@ def risk_card(
     assessment: Assessment,
     context: CardContext,
     suggestion: Suggestion | None,
+    links: tuple[Link, ...] = (),
 ) -> Card:
     model = context.model
     return Card(
@@ -53,6 +55,7 @@ def risk_card(
         ),
         suggestions=(suggestion,) if suggestion else (),
         selection_behavior=SelectionBehavior.ANY if suggestion else None,
+        links=links,
     )
 
 

@@ -15,7 +15,7 @@ import fhir_mappings
 from fhir_mappings import Applicability
 from scoring import predict
 
-from . import auth, cards, fhir_resources, logs, schemas, wording
+from . import auth, cards, fhir_resources, logs, pages, report_fetch, schemas, wording
 from .cds_hooks import Action, ActionType, CdsResponse
 from .errors import InvalidRequest
 from .prefetch import gather
@@ -58,13 +58,14 @@ def call_service(service_id: str) -> dict[str, Any]:
         runtime.executor,
         auth.gate().check_fhir_server,
     )
-    try:
-        assessment = fhir_mappings.assess(
-            _resources(payloads), context["patientId"], runtime.mapping
-        )
-    except fhir_mappings.InvalidResourceError as exc:
-        raise InvalidRequest(str(exc)) from None
-    response = advise(runtime, assessment, context)
+    resources = _resources(payloads)
+    assessment = _assess(runtime, resources, context["patientId"])
+    reports = report_fetch.radiology_reports(
+        assessment, hook_request, service.prefetch, runtime, auth.gate().check_fhir_server
+    )
+    if reports.resources:
+        assessment = _assess(runtime, [*resources, *reports.resources], context["patientId"])
+    response = advise(runtime, reports.noted_on(assessment), context)
     log.info("answered: applicability=%s cards=%d", assessment.applicability, len(response.cards))
     return response.to_json()
 
@@ -107,12 +108,20 @@ def advise(
         context.get("encounterId"),
         datetime.now(UTC),
     )
+    links = pages.card_links(assessment.values())
     return CdsResponse(
-        cards=(cards.risk_card(estimate, assessment, card_context, suggestion),),
+        cards=(cards.risk_card(estimate, assessment, card_context, suggestion, links),),
         system_actions=(
             Action(ActionType.CREATE, wording.RECORD_RISK_ASSESSMENT, risk_assessment),
         ),
     )
+
+
+def _assess(runtime: Runtime, resources: list[Any], patient_id: str) -> fhir_mappings.Assessment:
+    try:
+        return fhir_mappings.assess(resources, patient_id, runtime.mapping, runtime.report_reader)
+    except fhir_mappings.InvalidResourceError as exc:
+        raise InvalidRequest(str(exc)) from None
 
 
 def _resources(payloads: Mapping[str, list[dict[str, Any]]]) -> list[Any]:

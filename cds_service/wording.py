@@ -183,6 +183,8 @@ def _source_text(finding: Finding) -> str:
     parts = [source.reference, source.effective or "no date", source.status]
     if source.display:
         parts.insert(1, source.display)
+    if source.quote is not None:
+        parts.insert(0, f"from report text: \u201c{source.quote}\u201d")
     if finding.value is None:
         parts.append(f"{finding.status.value}: see below")
     return ", ".join(parts)
@@ -343,6 +345,11 @@ def caveat_text(caveat: Caveat) -> str:
         case CaveatKind.PRELIMINARY_SOURCE:
             name = FINDING_NAMES[FindingName(caveat.finding)]
             return f"The {name} comes from a preliminary report ({caveat.reference})."
+        case CaveatKind.REPORT_TEXT_NOT_READ:
+            return (
+                "Radiology report text could not be read from the FHIR server, so findings "
+                "written only in reports are not used."
+            )
 
 
 # --- Why a finding is unknown ----------------------------------------------------------------
@@ -396,6 +403,12 @@ def _no_value(no_value: NoValue) -> str:
             return f"answered {no_value.text}"
         case NoValueKind.SIDE_NOT_GRADED:
             return f"a side was not graded: {no_value.text}"
+        case NoValueKind.REPORT_UNCERTAIN:
+            return f"the report is not certain: \u201c{no_value.text}\u201d"
+        case NoValueKind.REPORT_SENTENCES_DISAGREE:
+            return f"the report's sentences disagree: \u201c{no_value.text}\u201d"
+        case NoValueKind.REPORT_GRADE_RANGE:
+            return f"the report gives a range of grades: \u201c{no_value.text}\u201d"
     return no_value.text
 
 
@@ -444,6 +457,15 @@ def _unreadable(unreadable: Unreadable) -> str:
             return f"answer {unreadable.found} is not in the code contract"
         case Problem.ANSWERS_DISAGREE:
             return f"answer {unreadable.found} has codings that disagree"
+        case Problem.ATTACHMENT_NOT_TEXT:
+            found = unreadable.found or "(none given)"
+            return f"a presentedForm of type {found} is not {_either(unreadable.expected)}"
+        case Problem.ATTACHMENT_ONLY_AT_URL:
+            return "its text is only at a URL, which is not fetched"
+        case Problem.ATTACHMENT_NOT_DECODABLE:
+            return f"a text presentedForm is not valid {unreadable.found}"
+        case Problem.NO_REPORT_TEXT:
+            return "it has neither a conclusion nor a presentedForm"
     return unreadable.problem.value
 
 
@@ -466,3 +488,8 @@ def range_note(estimate: RiskEstimate) -> str:
 
 def reassessment_note(follow_up_label: str) -> str:
     return f"Reassess back pain (VAS) {follow_up_label} after vertebroplasty"
+
+
+#: The risk card's links to the pages the service serves.
+NOMOGRAM_LINK_LABEL = "See this estimate on the nomogram (what if a finding were different?)"
+MODEL_CARD_LINK_LABEL = "Model card: source, cohort, performance and limits"

@@ -12,6 +12,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from fhir.resources.R4B.condition import Condition
+from fhir.resources.R4B.diagnosticreport import DiagnosticReport
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.procedure import Procedure
@@ -27,6 +28,7 @@ from .procedures import (
     COMPLETED,
     Applicability,
     IndexProcedure,
+    ProcedureAssessment,
     ProcedureRecord,
     assess_procedures,
     procedure_record,
@@ -43,6 +45,8 @@ from .readings import (
     source_of,
 )
 from .reasons import Caveat, CaveatKind, Conflict, NoValue, Unreadable
+from .report_text import ReportTextReader
+from .reports import is_radiology, text_evidence
 from .timing import Moment, Placement, after_procedure, before_procedure
 
 #: Condition.verificationStatus values that mean "this diagnosis does not hold".
@@ -50,7 +54,7 @@ NOT_A_DIAGNOSIS = frozenset(
     {Code(CONDITION_VERIFICATION, "refuted"), Code(CONDITION_VERIFICATION, "entered-in-error")}
 )
 #: Resource types whose subject must be the patient and that must have an id to be cited.
-CLINICAL_TYPES = (Observation, Procedure, Condition)
+CLINICAL_TYPES = (Observation, Procedure, Condition, DiagnosticReport)
 
 
 class FindingStatus(StrEnum):
@@ -121,11 +125,18 @@ class _Evidence:
     unreadable: list[Unreadable] = field(default_factory=list)
 
 
-def assess(resources: Iterable[Resource], patient_id: str, config: MappingConfig) -> Assessment:
-    """Read one patient's resources. Raises InvalidResourceError for a resource about another
-    patient, or an Observation, Procedure or Condition without an id."""
+def assess(
+    resources: Iterable[Resource],
+    patient_id: str,
+    config: MappingConfig,
+    report_reader: ReportTextReader | None = None,
+) -> Assessment:
+    """Read one patient's resources; with a ``report_reader``, radiology report text fills in
+    findings no Observation gives. Raises InvalidResourceError for a resource about another
+    patient, or an Observation, Procedure, Condition or DiagnosticReport without an id."""
     evidence: dict[FindingName, _Evidence] = {name: _Evidence() for name in FindingName}
     records: list[ProcedureRecord] = []
+    reports: list[DiagnosticReport] = []
     fracture_on_record = False
     ignored = 0
     for resource in _unique(resources):
@@ -143,6 +154,8 @@ def assess(resources: Iterable[Resource], patient_id: str, config: MappingConfig
                 ignored += 1
             elif not codes_in(resource.verificationStatus) & NOT_A_DIAGNOSIS:
                 fracture_on_record = True
+        elif isinstance(resource, DiagnosticReport) and report_reader and is_radiology(resource):
+            reports.append(resource)
         elif not isinstance(resource, Patient):
             ignored += 1
     procedures = assess_procedures(records)
@@ -150,6 +163,8 @@ def assess(resources: Iterable[Resource], patient_id: str, config: MappingConfig
         name: _finding(name, evidence[name], procedures.moment, procedures.applicability, config)
         for name in FindingName
     }
+    if reports:
+        findings = _with_report_text(findings, evidence, reports, procedures, config, report_reader)
     return Assessment(
         procedure=procedures.procedure,
         applicability=procedures.applicability,
@@ -176,6 +191,55 @@ def _collect_observation(
         evidence[finding].unreadable.append(exc.about(source_of(observation, code, None)))
         return 1
     return 0
+
+
+#: Coded statuses after which report text is read: no coded reading in the window.
+TEXT_FALLBACK = frozenset({FindingStatus.MISSING, FindingStatus.STALE, FindingStatus.UNDATED})
+_OUTSIDE = frozenset({FindingStatus.STALE, FindingStatus.UNDATED})
+
+
+def _with_report_text(
+    findings: dict[FindingName, Finding],
+    coded: dict[FindingName, _Evidence],
+    reports: list[DiagnosticReport],
+    procedures: ProcedureAssessment,
+    config: MappingConfig,
+    reader: ReportTextReader,
+) -> dict[FindingName, Finding]:
+    """Findings no Observation gives in the window, read from radiology report text instead.
+    A coded reading always wins, so text is read only for findings missing, stale or undated;
+    a text reading outside the window does not replace a coded one outside it."""
+    if procedures.moment is None:
+        return findings
+    levels = frozenset(procedures.procedure.levels) if procedures.procedure else frozenset()
+    text = text_evidence(reports, levels, config, reader)
+    updated = dict(findings)
+    for name, finding in findings.items():
+        if finding.status not in TEXT_FALLBACK:
+            continue
+        found = text[name]
+        from_text = _finding(
+            name,
+            _Evidence(found.readings, found.not_counted, found.unreadable),
+            procedures.moment,
+            procedures.applicability,
+            config,
+        )
+        if from_text.status is FindingStatus.MISSING and finding.status is FindingStatus.MISSING:
+            # Nothing from either: say why, for the Observations and the reports alike.
+            both = _Evidence(
+                [],
+                coded[name].not_counted + found.not_counted,
+                coded[name].unreadable + found.unreadable,
+            )
+            updated[name] = _finding(
+                name, both, procedures.moment, procedures.applicability, config
+            )
+        elif from_text.status is not FindingStatus.MISSING and (
+            finding.status is FindingStatus.MISSING or from_text.status not in _OUTSIDE
+        ):
+            updated[name] = from_text
+    return updated
 
 
 def _finding(

@@ -10,7 +10,7 @@ import sys
 from cds_service import create_app
 import pvp_cds.cli
 create_app({"TESTING": True, "AUTHENTICATION": "off"})
-loaded = [m for m in ("validation", "numpy", "matplotlib", "statsmodels", "sklearn")
+loaded = [m for m in ("validation", "matplotlib", "statsmodels", "sklearn")
           if m in sys.modules]
 print(",".join(loaded))
 """
@@ -24,13 +24,13 @@ def test_service_and_cli_import_no_validation_package():
     assert result.stdout.strip() == ""
 
 
-WITHOUT_NUMPY = """
+WITHOUT_STATSMODELS = """
 import sys
-class NoNumpy:
+class NoStatsmodels:
     def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] == "numpy":
+        if name.split(".")[0] == "statsmodels":
             raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-sys.meta_path.insert(0, NoNumpy())
+sys.meta_path.insert(0, NoStatsmodels())
 from pvp_cds.cli import main
 sys.exit(main(["validate", "--csv", "cohort.csv", "--out", "report"]))
 """
@@ -38,7 +38,7 @@ sys.exit(main(["validate", "--csv", "cohort.csv", "--out", "report"]))
 
 def test_validate_without_the_extra_says_how_to_install_it():
     result = subprocess.run(
-        [sys.executable, "-c", WITHOUT_NUMPY], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", WITHOUT_STATSMODELS], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 2
     assert "pip install 'pvp-cds[validate]'" in result.stderr
