@@ -17,7 +17,7 @@ from pathlib import Path
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from cds_service import create_app
+from cds_service import create_app, serving
 from cds_service.auth import AUTHENTICATION_OFF
 from cds_service.errors import CONFIGURATION_ERRORS
 from fhir_mappings.codes import Code
@@ -67,19 +67,9 @@ def serve(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-    _Gunicorn(
-        app,
-        {
-            "bind": f"{args.host}:{args.port}",
-            # One process: the JWT replay cache and the key caches live in memory.
-            "workers": 1,
-            "worker_class": "gthread",
-            "threads": args.threads,
-            "accesslog": "-",
-            # The path only: no query string, no headers.
-            "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
-        },
-    ).run()
+    bind = f"[{args.host}]:{args.port}" if ":" in args.host else f"{args.host}:{args.port}"
+    serving.prepare_metrics_directory()
+    _Gunicorn(app, serving.options(app.config, bind=bind, threads=args.threads)).run()
     return 0
 
 
