@@ -8,6 +8,7 @@ and the call stops waiting for its queries when the budget is spent (``prefetch.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -29,3 +30,8 @@ class Deadline:
     @property
     def passed(self) -> bool:
         return time.monotonic() >= self.at
+
+
+#: For reads outside a hook call (offline validation against a FHIR server): no budget, only
+#: each request's own connect and read timeouts.
+UNBOUNDED = Deadline(budget=math.inf, at=math.inf)

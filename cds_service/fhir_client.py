@@ -16,7 +16,7 @@ import orjson
 import requests
 
 from . import metrics
-from .deadline import Deadline
+from .deadline import UNBOUNDED, Deadline
 from .errors import DataLate, DataUnavailable
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,9 @@ class FhirClient:
         self._max_pages = max_pages
         self._page_size = page_size
 
-    def read(self, server: FhirServer, relative: str, deadline: Deadline) -> list[dict[str, Any]]:
+    def read(
+        self, server: FhirServer, relative: str, deadline: Deadline = UNBOUNDED
+    ) -> list[dict[str, Any]]:
         """GET a read or search URL; a searchset comes back as all its pages' Bundles."""
         if self._page_size is not None and "?" in relative:
             relative += f"&_count={self._page_size}"
@@ -77,7 +79,7 @@ class FhirClient:
         return self.remaining_pages(server, first_page, deadline)
 
     def remaining_pages(
-        self, server: FhirServer, first_page: dict[str, Any], deadline: Deadline
+        self, server: FhirServer, first_page: dict[str, Any], deadline: Deadline = UNBOUNDED
     ) -> list[dict[str, Any]]:
         """``first_page`` and every page its ``next`` links lead to, up to the bound."""
         pages = [first_page]
