@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import auth, errors, hooks, logs, settings
+from . import auth, errors, health, hooks, logs, settings, storage
 from .runtime import build_runtime
 
 
@@ -25,7 +25,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     settings.check(app.config)
     logs.init_app(app)
     errors.init_app(app)
+    storage.init_app(app)
     auth.init_app(app)
     app.extensions["pvp_cds"] = build_runtime(app.config)
     hooks.init_app(app)
+    health.init_app(app)
     return app

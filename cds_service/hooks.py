@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -15,7 +16,7 @@ import fhir_mappings
 from fhir_mappings import Applicability
 from scoring import InputError, predict
 
-from . import auth, cards, fhir_resources, logs, schemas
+from . import auth, cards, fhir_resources, logs, schemas, storage
 from .errors import InvalidRequest
 from .prefetch import gather
 from .runtime import Runtime, current_runtime
@@ -35,6 +36,7 @@ def discovery() -> dict[str, Any]:
 
 @bp.post("/cds-services/<service_id>")
 def call_service(service_id: str) -> dict[str, Any]:
+    started = time.perf_counter()
     runtime = current_runtime()
     service = runtime.service(service_id)
     hook_request = _valid_body(schemas.HOOK_REQUEST)
@@ -64,6 +66,7 @@ def call_service(service_id: str) -> dict[str, Any]:
     except fhir_mappings.InvalidResourceError as exc:
         raise InvalidRequest(str(exc)) from None
     response = advise(runtime, assessment, context)
+    storage.record_answer(service.id, hook_request, assessment, response, started=started)
     log.info(
         "answered: applicability=%s cards=%d", assessment.applicability, len(response["cards"])
     )
@@ -72,11 +75,11 @@ def call_service(service_id: str) -> dict[str, Any]:
 
 @bp.post("/cds-services/<service_id>/feedback")
 def feedback(service_id: str) -> dict[str, Any]:
-    runtime = current_runtime()
-    service = runtime.service(service_id)
+    service = current_runtime().service(service_id)
     body = _valid_body(schemas.FEEDBACK_REQUEST)
-    added = sum(runtime.feedback.add(service.id, item) for item in body["feedback"])
-    log.info("feedback: %d received, %d new", len(body["feedback"]), added)
+    for item in body["feedback"]:
+        storage.current_store().record_feedback(service.id, item)
+    log.info("feedback: %d received", len(body["feedback"]))
     return {}
 
 

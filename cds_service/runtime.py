@@ -13,7 +13,6 @@ import fhir_mappings
 from scoring import Model, RiskTiers, load_model
 
 from .errors import ServiceNotFound, StartupError
-from .feedback import FeedbackStore, InMemoryFeedbackStore
 from .fhir_client import FhirClient, Timeouts
 from .outbound import pooled_session
 from .services import CdsService, build_services
@@ -27,7 +26,6 @@ class Runtime:
     services: Mapping[str, CdsService]
     fhir: FhirClient
     executor: ThreadPoolExecutor
-    feedback: FeedbackStore
 
     def service(self, service_id: str) -> CdsService:
         try:
@@ -59,7 +57,6 @@ def build_runtime(config: Mapping[str, Any]) -> Runtime:
             page_size=config["FHIR_PAGE_SIZE"],
         ),
         executor=ThreadPoolExecutor(config["FHIR_WORKERS"], thread_name_prefix="fhir"),
-        feedback=InMemoryFeedbackStore(),
     )
 
 
