@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g
+from sqlalchemy import Engine
 
 import fhir_mappings
 from scoring import predict
@@ -23,13 +24,14 @@ from ..errors import StartupError
 from ..runtime import current_runtime
 from .audit import AuditRecord, audit_record
 from .engine import database_url, default_data_dir, make_engine, shown
-from .migrate import UPGRADE_COMMAND, check_current, upgrade
+from .migrate import UPGRADE_COMMAND, check_current, current_revision, upgrade
 from .spool import SPOOL_FILE, Spool
 from .store import UNAVAILABLE, Store, StoreStatus, report_key
 
 __all__ = [
     "UPGRADE_COMMAND",
     "AuditRecord",
+    "command_line_engine",
     "Store",
     "StoreStatus",
     "current_store",
@@ -37,6 +39,7 @@ __all__ = [
     "init_app",
     "open_store",
     "record_answer",
+    "upgrade_database",
     "report_key",
 ]
 
@@ -64,6 +67,23 @@ def open_store(config: Mapping[str, Any]) -> Store:
             "PVP_CDS_DATABASE_URL and that the server is up"
         ) from None
     return Store(engine, Spool(directory / SPOOL_FILE))
+
+
+def command_line_engine(config: Mapping[str, Any]) -> Engine:
+    """The database for migrations and governance commands: no request-path timeout."""
+    return make_engine(database_url(config["DATABASE_URL"], data_dir(config)), timeout=None)
+
+
+def upgrade_database(config: Mapping[str, Any]) -> str:
+    """``pvp-cds db upgrade``: apply every migration; return the revision reached."""
+    engine = command_line_engine(config)
+    try:
+        upgrade(engine)
+        return current_revision(engine) or ""
+    except UNAVAILABLE as exc:
+        raise StartupError(
+            f"cannot reach the database {shown(engine.url)} ({type(exc).__name__})"
+        ) from None
 
 
 def init_app(app: Flask) -> None:
