@@ -10,7 +10,8 @@ import argparse
 import ipaddress
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -98,16 +99,24 @@ def _settings() -> Config:
     return config
 
 
-def _governance_engine(config: Config) -> Engine:
+@contextmanager
+def _governance_engine(config: Config) -> Iterator[Engine]:
     """The database for the command-line tools, once this host's backlog is moved to it."""
     store = storage.open_store(config)
-    if not store.flush():
-        print(
-            f"pvp-cds: warning: {store.status().backlog} records are still waiting on local "
-            "disk for the database",
-            file=sys.stderr,
-        )
-    return storage.command_line_engine(config)
+    try:
+        if not store.flush():
+            print(
+                f"pvp-cds: warning: {store.status().backlog} records are still waiting on local "
+                "disk for the database",
+                file=sys.stderr,
+            )
+    finally:
+        store.close()
+    engine = storage.command_line_engine(config)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def _storage_command(run: Callable[[Config], int]) -> Callable[[argparse.Namespace], int]:
@@ -128,8 +137,8 @@ def db_upgrade(config: Config) -> int:
 
 def audit_export(args: argparse.Namespace) -> int:
     def run(config: Config) -> int:
-        engine = _governance_engine(config)
-        count = governance.export_audit(engine, args.since, args.format, sys.stdout)
+        with _governance_engine(config) as engine:
+            count = governance.export_audit(engine, args.since, args.format, sys.stdout)
         print(f"{count} audit records since {args.since.isoformat()}", file=sys.stderr)
         return 0
 
@@ -137,10 +146,10 @@ def audit_export(args: argparse.Namespace) -> int:
 
 
 def audit_purge(config: Config) -> int:
-    engine = _governance_engine(config)
     days = config["AUDIT_RETENTION_DAYS"]
     before = datetime.now(UTC) - timedelta(days=days)
-    audit_rows, feedback_rows = governance.purge(engine, before)
+    with _governance_engine(config) as engine:
+        audit_rows, feedback_rows = governance.purge(engine, before)
     print(
         f"deleted {audit_rows} audit records and {feedback_rows} feedback reports from before "
         f"{before.isoformat(timespec='seconds')} (PVP_CDS_AUDIT_RETENTION_DAYS={days})"
@@ -149,7 +158,8 @@ def audit_purge(config: Config) -> int:
 
 
 def feedback_summary(config: Config) -> int:
-    summary = governance.feedback_by_tier(_governance_engine(config))
+    with _governance_engine(config) as engine:
+        summary = governance.feedback_by_tier(engine)
     if not summary:
         print("no feedback stored")
         return 0

@@ -58,14 +58,22 @@ def open_store(config: Mapping[str, Any]) -> Store:
         if config["DATABASE_URL"] is None:
             # The embedded database is this service's own file: nobody else migrates it, and
             # README's first command must work without a separate step.
-            upgrade(make_engine(url, timeout=None))
+            migrations = make_engine(url, timeout=None)
+            try:
+                upgrade(migrations)
+            finally:
+                migrations.dispose()
         else:
             check_current(engine)
     except UNAVAILABLE as exc:
+        engine.dispose()
         raise StartupError(
             f"cannot reach the database {shown(url)} ({type(exc).__name__}); check "
             "PVP_CDS_DATABASE_URL and that the server is up"
         ) from None
+    except StartupError:
+        engine.dispose()
+        raise
     return Store(engine, Spool(directory / SPOOL_FILE))
 
 
@@ -84,6 +92,8 @@ def upgrade_database(config: Mapping[str, Any]) -> str:
         raise StartupError(
             f"cannot reach the database {shown(engine.url)} ({type(exc).__name__})"
         ) from None
+    finally:
+        engine.dispose()
 
 
 def init_app(app: Flask) -> None:

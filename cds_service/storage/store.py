@@ -116,6 +116,10 @@ class Store:
         if self.spool.counts()[0]:
             self._kick()
 
+    def close(self) -> None:
+        """Close the database connections (the backlog keeps anything not yet moved)."""
+        self.engine.dispose()
+
     # -- reads for tests and the command line -------------------------------------------------
 
     def feedback_items(self, service_id: str) -> list[dict[str, Any]]:
