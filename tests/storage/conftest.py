@@ -120,3 +120,27 @@ def store(config: dict) -> Iterator[storage.Store]:
     opened = storage.open_store(config)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def app(config: dict) -> Iterator[Any]:
+    """The service on the test's database, authentication off, a fixed pseudonym key."""
+    from cds_service import create_app
+
+    service = create_app(
+        {**config, "TESTING": True, "AUTHENTICATION": "off", "LOG_PSEUDONYM_KEY": PSEUDONYM_KEY}
+    )
+    yield service
+    service.extensions["pvp_cds_store"].close()
+
+
+PSEUDONYM_KEY = "audit-test-key"
+
+
+def rows(database_url: str, table: Any) -> list[dict]:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return [dict(row) for row in connection.execute(table.select()).mappings()]
+    finally:
+        engine.dispose()
