@@ -65,6 +65,7 @@ class Store:
         self.engine = engine
         self.spool = spool
         self._local_replays = ReplayCache()
+        self._closing = threading.Event()
         self._reset_process_state()
         _after_fork_in_child(self)
 
@@ -117,7 +118,13 @@ class Store:
             self._kick()
 
     def close(self) -> None:
-        """Close the database connections (the backlog keeps anything not yet moved)."""
+        """Stop moving records and close the database connections; the backlog keeps
+        anything not yet moved, for the next process."""
+        self._closing.set()
+        with self._lock:
+            flusher = self._flusher
+        if flusher is not None:
+            flusher.join(timeout=RETRY_MOST + 1)
         self.engine.dispose()
 
     # -- reads for tests and the command line -------------------------------------------------
@@ -138,7 +145,7 @@ class Store:
         self._flusher: threading.Thread | None = None
         self._kicked = False
         self._down_since: float | None = None
-        self._last_purge = 0.0
+        self._last_purge = time.time()
 
     def _after_fork(self) -> None:
         # The parent's pooled connections and threads do not belong to this process.
@@ -170,7 +177,7 @@ class Store:
     def _kick(self) -> None:
         with self._lock:
             self._kicked = True
-            if self._flusher is None:
+            if self._flusher is None and not self._closing.is_set():
                 self._flusher = threading.Thread(
                     target=self._flush_loop, name="pvp-cds-store", daemon=True
                 )
@@ -178,7 +185,7 @@ class Store:
 
     def _flush_loop(self) -> None:
         wait = RETRY_FIRST
-        while True:
+        while not self._closing.is_set():
             with self._lock:
                 self._kicked = False
             try:
@@ -193,8 +200,10 @@ class Store:
                         return
                 wait = RETRY_FIRST
                 continue
-            time.sleep(wait)
+            self._closing.wait(wait)
             wait = min(wait * 2, RETRY_MOST)
+        with self._lock:
+            self._flusher = None
 
     def _drain(self) -> bool:
         if not self._database_up() and not self._probe():
@@ -247,12 +256,15 @@ class Store:
             return
         self._last_purge = now
         try:
-            with self.engine.begin() as connection:
-                connection.execute(
-                    delete(schema.jwt_replay).where(schema.jwt_replay.c.expires_at <= now)
-                )
+            self.purge_replays(now)
         except UNAVAILABLE as exc:
             self._went_down(exc)
+
+    def purge_replays(self, now: float) -> int:
+        """Delete the jtis of tokens that could no longer be accepted; return how many."""
+        with self.engine.begin() as connection:
+            table = schema.jwt_replay
+            return connection.execute(delete(table).where(table.c.expires_at <= now)).rowcount
 
 
 def _now() -> datetime:
@@ -280,7 +292,8 @@ def _claim(connection: Connection, key: tuple[str, str], expires_at: float, now:
         set_={"expires_at": statement.excluded.expires_at},
         where=table.c.expires_at <= now,
     )
-    return connection.execute(statement).rowcount == 1
+    # A row comes back only if inserted or taken over (rowcount is not portable here).
+    return connection.execute(statement.returning(table.c.issuer)).first() is not None
 
 
 def _write_one(connection: Connection, pending: Pending) -> None:
