@@ -19,8 +19,12 @@ class TcpProxy:
     def start(self) -> None:
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen(64)
+        try:
+            listener.bind(("127.0.0.1", self.port))
+            listener.listen(64)
+        except OSError:
+            listener.close()
+            raise
         self.port = listener.getsockname()[1]
         self._listener = listener
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
@@ -31,7 +35,8 @@ class TcpProxy:
             listener, self._listener = self._listener, None
             connections, self._connections = self._connections, []
         if listener is not None:
-            listener.close()
+            # shutdown wakes the thread blocked in accept(); close alone leaves it listening.
+            _close(listener)
         for connection in connections:
             _close(connection)
 
