@@ -11,7 +11,9 @@ here) is stored once.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,14 +31,21 @@ class Pending:
     payload: dict[str, Any]
 
 
+#: Connections a forked child inherited: never used, and never closed, since closing
+#: SQLite's handles in a child can disturb the parent's locks.
+_INHERITED: list[sqlite3.Connection] = []
+
+
 class Spool:
-    """Append, read oldest first, remove. Opens a connection per call: connections must not
-    cross a fork (gunicorn forks its workers after the app is built), and these calls are rare
-    next to a hook call's own cost."""
+    """Append, read oldest first, remove. One connection per thread and process, kept open:
+    closing the last connection to a WAL database checkpoints and deletes the WAL file, which
+    costs several fsyncs per record. A connection never crosses a fork (gunicorn forks its
+    workers after the app is built)."""
 
     def __init__(self, path: Path, *, timeout: float = 30.0) -> None:
         self.path = path
         self._timeout = timeout
+        self._local = threading.local()
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connection() as connection:
             connection.execute(
@@ -84,17 +93,27 @@ class Spool:
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
-        connection = sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None)
+        """This thread's connection, in a write transaction committed on leaving."""
+        connection = self._thread_connection()
+        connection.execute("BEGIN IMMEDIATE")
         try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            # fsync on every commit: an appended record survives a crash or a power cut.
-            connection.execute("PRAGMA synchronous=FULL")
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                yield connection
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
-        finally:
-            connection.close()
+            yield connection
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    def _thread_connection(self) -> sqlite3.Connection:
+        held = getattr(self._local, "held", None)
+        if held is not None and held[0] == os.getpid():
+            return held[1]
+        if held is not None:
+            _INHERITED.append(held[1])
+        connection = sqlite3.connect(
+            self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False
+        )
+        connection.execute("PRAGMA journal_mode=WAL")
+        # fsync on every commit: an appended record survives a crash or a power cut.
+        connection.execute("PRAGMA synchronous=FULL")
+        self._local.held = (os.getpid(), connection)
+        return connection
