@@ -14,9 +14,20 @@ from flask_cors import CORS
 
 import fhir_mappings
 from fhir_mappings import Applicability
-from scoring import InputError, predict
+from scoring import predict
 
-from . import auth, cards, fhir_resources, logs, schemas, storage
+from . import (
+    auth,
+    cards,
+    fhir_resources,
+    logs,
+    pages,
+    report_fetch,
+    schemas,
+    storage,
+    wording,
+)
+from .cds_hooks import Action, ActionType, CdsResponse
 from .errors import InvalidRequest
 from .prefetch import gather
 from .runtime import Runtime, current_runtime
@@ -59,13 +70,15 @@ def call_service(service_id: str) -> dict[str, Any]:
         runtime.executor,
         auth.gate().check_fhir_server,
     )
-    try:
-        assessment = fhir_mappings.assess(
-            _resources(payloads), context["patientId"], runtime.mapping
-        )
-    except fhir_mappings.InvalidResourceError as exc:
-        raise InvalidRequest(str(exc)) from None
-    response = advise(runtime, assessment, context)
+    resources = _resources(payloads)
+    assessment = _assess(runtime, resources, context["patientId"])
+    reports = report_fetch.radiology_reports(
+        assessment, hook_request, service.prefetch, runtime, auth.gate().check_fhir_server
+    )
+    if reports.resources:
+        assessment = _assess(runtime, [*resources, *reports.resources], context["patientId"])
+    assessment = reports.noted_on(assessment)
+    response = advise(runtime, assessment, context).to_json()
     storage.record_answer(service.id, hook_request, assessment, response, started=started)
     log.info(
         "answered: applicability=%s cards=%d", assessment.applicability, len(response["cards"])
@@ -91,21 +104,18 @@ def health() -> dict[str, Any]:
 
 def advise(
     runtime: Runtime, assessment: fhir_mappings.Assessment, context: Mapping[str, Any]
-) -> dict[str, Any]:
+) -> CdsResponse:
     """Findings to the CDS response: quiet without a PVP, an explanation when the model does
     not apply, otherwise the risk card and the RiskAssessment."""
     if assessment.applicability is Applicability.NO_PROCEDURE:
-        return {"cards": []}
+        return CdsResponse()
     card_context = cards.CardContext(runtime.model, runtime.tiers)
     if assessment.applicability is not Applicability.APPLIES:
-        return {"cards": [cards.not_applicable_card(assessment, card_context)]}
-    try:
-        estimate = predict(runtime.model, assessment.values(), runtime.tiers)
-    except InputError as exc:
-        raise InvalidRequest(f"a finding has a value the model cannot take: {exc}") from exc
+        return CdsResponse(cards=(cards.not_applicable_card(assessment, card_context),))
+    # The mappings give only values the model takes (checked at start-up).
+    estimate = predict(runtime.model, assessment.values(), runtime.tiers)
     patient_id = context["patientId"]
     suggestion = cards.reassessment_suggestion(assessment, runtime.model, patient_id)
-    card = cards.risk_card(estimate, assessment, card_context, [suggestion] if suggestion else [])
     risk_assessment = fhir_resources.risk_assessment(
         estimate,
         assessment,
@@ -114,16 +124,20 @@ def advise(
         context.get("encounterId"),
         datetime.now(UTC),
     )
-    return {
-        "cards": [card],
-        "systemActions": [
-            {
-                "type": "create",
-                "description": "Record the residual back pain risk as a RiskAssessment",
-                "resource": risk_assessment,
-            }
-        ],
-    }
+    links = pages.card_links(assessment.values())
+    return CdsResponse(
+        cards=(cards.risk_card(estimate, assessment, card_context, suggestion, links),),
+        system_actions=(
+            Action(ActionType.CREATE, wording.RECORD_RISK_ASSESSMENT, risk_assessment),
+        ),
+    )
+
+
+def _assess(runtime: Runtime, resources: list[Any], patient_id: str) -> fhir_mappings.Assessment:
+    try:
+        return fhir_mappings.assess(resources, patient_id, runtime.mapping, runtime.report_reader)
+    except fhir_mappings.InvalidResourceError as exc:
+        raise InvalidRequest(str(exc)) from None
 
 
 def _resources(payloads: Mapping[str, list[dict[str, Any]]]) -> list[Any]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app
@@ -17,6 +19,8 @@ from .fhir_client import FhirClient, Timeouts
 from .outbound import pooled_session
 from .services import CdsService, build_services
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class Runtime:
@@ -26,6 +30,8 @@ class Runtime:
     services: Mapping[str, CdsService]
     fhir: FhirClient
     executor: ThreadPoolExecutor
+    #: Reads findings from radiology report text; None when the site turned it off.
+    report_reader: fhir_mappings.ReportTextReader | None = None
 
     def service(self, service_id: str) -> CdsService:
         try:
@@ -45,6 +51,14 @@ def build_runtime(config: Mapping[str, Any]) -> Runtime:
     model = load_model(config["MODEL_FILE"])
     mapping = fhir_mappings.load_mapping_config(config["MAPPING_FILE"])
     _check_inputs_match(model)
+    log.info(
+        "model %s v%s; code contract: defaults%s",
+        model.id,
+        model.version,
+        f" + site file {mapping.site_file}" if mapping.site_file else "",
+    )
+    reader = _report_reader(config["REPORT_RULES_FILE"]) if config["REPORT_TEXT"] else None
+    log.info("report text: %s", f"rules {reader.rules.version}" if reader else "off")
     return Runtime(
         model=model,
         tiers=_tiers(model, config["HIGH_RISK_THRESHOLD"]),
@@ -57,17 +71,40 @@ def build_runtime(config: Mapping[str, Any]) -> Runtime:
             page_size=config["FHIR_PAGE_SIZE"],
         ),
         executor=ThreadPoolExecutor(config["FHIR_WORKERS"], thread_name_prefix="fhir"),
+        report_reader=reader,
     )
 
 
+@lru_cache(maxsize=4)
+def _report_reader(rules_file: str | None) -> fhir_mappings.ReportTextReader:
+    """The report text pipeline for these rules. Building it takes about a second, and it does
+    not change once built, so apps of one process with the same rules file share it."""
+    try:
+        return fhir_mappings.ReportTextReader(fhir_mappings.load_text_rules(rules_file))
+    except fhir_mappings.ReportRulesError as exc:
+        raise StartupError(f"PVP_CDS_REPORT_RULES_FILE: {exc}") from exc
+
+
 def _check_inputs_match(model: Model) -> None:
-    """The model's inputs must be exactly what the mapping layer produces."""
+    """The model's inputs must be exactly what the mapping layer produces, and every value the
+    mapping layer can give a finding must fall in one of the model's levels."""
     missing = sorted(model.input_names - fhir_mappings.FINDING_NAMES)
     unexpected = sorted(fhir_mappings.FINDING_NAMES - model.input_names)
     if missing or unexpected:
         raise StartupError(
             f"model {model.id} does not fit the FHIR mappings: inputs no mapping produces: "
             f"{missing or 'none'}; findings the model does not take: {unexpected or 'none'}"
+        )
+    untaken = [
+        f"{predictor.name} {value!r}"
+        for predictor in model.predictors
+        for value in fhir_mappings.FINDING_DOMAINS[predictor.name]
+        if not any(level.includes(value) for level in predictor.levels)
+    ]
+    if untaken:
+        raise StartupError(
+            f"model {model.id} does not fit the FHIR mappings: values the mappings give that no "
+            f"level of the model takes: {', '.join(untaken)}"
         )
 
 

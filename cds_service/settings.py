@@ -22,6 +22,8 @@ class Setting:
     kinds: tuple[type, ...]
     optional: bool = False
     positive: bool = False
+    #: When given, the only values accepted.
+    choices: tuple[str, ...] = ()
 
 
 SETTINGS: dict[str, Setting] = {
@@ -29,6 +31,10 @@ SETTINGS: dict[str, Setting] = {
     "MODEL_FILE": Setting(None, (str,), optional=True),
     # A site code-mapping file (JSON or YAML) on top of the default code contract.
     "MAPPING_FILE": Setting(None, (str,), optional=True),
+    # Read findings no Observation codes from radiology report text (DiagnosticReport).
+    "REPORT_TEXT": Setting(True, (bool,)),
+    # A site file (JSON or YAML) adding phrases and modifiers to the report text rules.
+    "REPORT_RULES_FILE": Setting(None, (str,), optional=True),
     # Where "high" starts; None is the model's derivation-cohort event rate (13.8%).
     "HIGH_RISK_THRESHOLD": Setting(None, (float,), optional=True),
     "FHIR_CONNECT_TIMEOUT": Setting(3.05, (float,), positive=True),
@@ -55,6 +61,8 @@ SETTINGS: dict[str, Setting] = {
     "FHIR_SERVERS": Setting([], (list,)),
     # Plain-http FHIR servers and key URLs: local development only.
     "ALLOW_HTTP_FHIR": Setting(False, (bool,)),
+    # The service's log level (DEBUG, INFO, WARNING, ERROR).
+    "LOG_LEVEL": Setting("INFO", (str,), choices=("DEBUG", "INFO", "WARNING", "ERROR")),
     # Key for pseudonymising patient ids in logs; None draws a random one per process.
     "LOG_PSEUDONYM_KEY": Setting(None, (str,), optional=True),
     # Durable state (docs/storage.md). The data directory holds the embedded database and the
@@ -100,6 +108,8 @@ def _problem(value: Any, setting: Setting) -> str | None:
         return f"expected {expected}, got {value!r}"
     if setting.positive and value <= 0:
         return f"must be more than 0, got {value!r}"
+    if setting.choices and value not in setting.choices:
+        return f"expected one of {', '.join(setting.choices)}, got {value!r}"
     return None
 
 

@@ -1,18 +1,42 @@
 """FHIR R4 resources in, the index procedure and the model's findings with provenance out.
 
 Knows FHIR and codes; knows nothing of cards or HTTP. Load the code contract once at start-up
-with :func:`load_mapping_config`, parse each payload with :func:`resources_from`, then call
-:func:`assess` per patient (pure and fast: no I/O).
+with :func:`load_mapping_config` (and, to read radiology report text, build a
+:class:`ReportTextReader` from :func:`load_text_rules`), parse each payload with
+:func:`resources_from`, then call :func:`assess` per patient (pure: no I/O).
 """
 
 from .assessment import Assessment, Finding, FindingStatus, assess
-from .codes import FINDING_NAMES, FindingName, ProcedureKind, VertebralLevel
+from .codes import (
+    DERIVATION_LEVELS,
+    FINDING_DOMAINS,
+    FINDING_NAMES,
+    GOUTALLIER_GRADES,
+    FindingName,
+    ProcedureKind,
+    VertebralLevel,
+)
 from .config import MappingConfig, MappingConfigError, load_mapping_config, search_codes
 from .parsing import InvalidResourceError, resources_from
-from .procedures import Applicability, IndexProcedure
-from .readings import Source
+from .procedures import Applicability, IndexProcedure, levels_outside_derivation
+from .provenance import Source, SourceKind
+from .reasons import Caveat, CaveatKind, Conflict, NoValue, NoValueKind, Problem, Unreadable
+from .report_text import ReportRulesError, ReportTextReader, TextRules, load_text_rules
+from .timing import Placement
 
 __all__ = [
+    "DERIVATION_LEVELS",
+    "FINDING_DOMAINS",
+    "GOUTALLIER_GRADES",
+    "Caveat",
+    "CaveatKind",
+    "Conflict",
+    "NoValue",
+    "NoValueKind",
+    "Placement",
+    "Problem",
+    "Unreadable",
+    "levels_outside_derivation",
     "FINDING_NAMES",
     "Applicability",
     "Assessment",
@@ -24,10 +48,15 @@ __all__ = [
     "MappingConfig",
     "MappingConfigError",
     "ProcedureKind",
+    "ReportRulesError",
+    "ReportTextReader",
     "Source",
+    "SourceKind",
+    "TextRules",
     "VertebralLevel",
     "assess",
     "load_mapping_config",
+    "load_text_rules",
     "resources_from",
     "search_codes",
 ]

@@ -12,11 +12,14 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from fhir.resources.R4B.condition import Condition
+from fhir.resources.R4B.diagnosticreport import DiagnosticReport
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.procedure import Procedure
 from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.resource import Resource
+
+from scoring import Value
 
 from .codes import CONDITION_VERIFICATION, Code, FindingName
 from .config import MappingConfig
@@ -25,23 +28,25 @@ from .procedures import (
     COMPLETED,
     Applicability,
     IndexProcedure,
+    ProcedureAssessment,
     ProcedureRecord,
     assess_procedures,
     procedure_record,
 )
+from .provenance import Source
 from .readings import (
     PRELIMINARY,
-    NoValue,
     Reading,
-    Source,
     UnreadableValue,
-    Value,
     codes_in,
     counts,
     finding_code,
     reading_from,
     source_of,
 )
+from .reasons import Caveat, CaveatKind, Conflict, NoValue, Unreadable
+from .report_text import ReportTextReader
+from .reports import is_radiology, text_evidence
 from .timing import Moment, Placement, after_procedure, before_procedure
 
 #: Condition.verificationStatus values that mean "this diagnosis does not hold".
@@ -49,7 +54,7 @@ NOT_A_DIAGNOSIS = frozenset(
     {Code(CONDITION_VERIFICATION, "refuted"), Code(CONDITION_VERIFICATION, "entered-in-error")}
 )
 #: Resource types whose subject must be the patient and that must have an id to be cited.
-CLINICAL_TYPES = (Observation, Procedure, Condition)
+CLINICAL_TYPES = (Observation, Procedure, Condition, DiagnosticReport)
 
 
 class FindingStatus(StrEnum):
@@ -70,6 +75,8 @@ class FindingStatus(StrEnum):
 
 @dataclass(frozen=True)
 class Finding:
+    """One model input as the record gives it, or why it is unknown (as data, not words)."""
+
     name: str
     #: The value for the scoring core; None unless ``status`` is ``found``.
     value: Value | None
@@ -77,10 +84,18 @@ class Finding:
     #: The Observation used (``found``), or the one the status is about (``data-absent``,
     #: ``stale``: the most recent reading outside the window, ``undated``).
     source: Source | None
-    #: Why the value is unknown and what would complete it, in one or two sentences.
-    reason: str | None
-    #: The disagreeing readings when ``conflicting``.
-    conflicts: tuple[Source, ...] = ()
+    #: The finding's window in days: before the procedure for the pre-operative findings,
+    #: after it for cement. None when ``not-assessed``.
+    window_days: int | None = None
+    #: ``stale``: where the most recent valued reading lies against the window.
+    placement: Placement | None = None
+    #: ``data-absent``: what the reading says instead of a value.
+    no_value: NoValue | None = None
+    #: ``missing``: readings not counted for their status, and readings outside the contract.
+    not_counted: tuple[Source, ...] = ()
+    unreadable: tuple[Unreadable, ...] = ()
+    #: ``conflicting``: the readings of the most recent day that disagree.
+    conflicts: tuple[Conflict, ...] = ()
     #: Older readings in the window that the most recent one replaced.
     superseded: int = 0
 
@@ -89,34 +104,14 @@ class Finding:
 class Assessment:
     procedure: IndexProcedure | None
     applicability: Applicability
-    #: Why the model does not apply, in one sentence; None when it applies.
-    applicability_reason: str | None
     findings: Mapping[str, Finding]
-    caveats: tuple[str, ...]
+    caveats: tuple[Caveat, ...]
     #: Resources not in the code contract (unknown codes, unreadable values, other types).
     ignored_resources: int = 0
 
     def values(self) -> dict[str, Value | None]:
         """Exactly the scoring core's input: every finding name, None where unknown."""
         return {name: finding.value for name, finding in self.findings.items()}
-
-
-@dataclass(frozen=True)
-class _Label:
-    name: str
-    read_on: str
-
-
-LABELS = {
-    FindingName.INTRAVERTEBRAL_VACUUM_CLEFT: _Label(
-        "intravertebral vacuum cleft", "the pre-operative CT or MRI"
-    ),
-    FindingName.POSTERIOR_FASCIA_OEDEMA: _Label("posterior fascia oedema", "the pre-operative MRI"),
-    FindingName.GOUTALLIER_GRADE: _Label(
-        "Goutallier grade", "the pre-operative axial T1-weighted MRI (paraspinal muscles at L4/5)"
-    ),
-    FindingName.CEMENT_DISTRIBUTION: _Label("cement distribution", "the post-operative radiograph"),
-}
 
 
 @dataclass
@@ -127,14 +122,21 @@ class _Evidence:
     #: Readings not counted because of their status.
     not_counted: list[Source] = field(default_factory=list)
     #: Readings refused because their value is outside the contract, with why.
-    unreadable: list[tuple[Source, str]] = field(default_factory=list)
+    unreadable: list[Unreadable] = field(default_factory=list)
 
 
-def assess(resources: Iterable[Resource], patient_id: str, config: MappingConfig) -> Assessment:
-    """Read one patient's resources. Raises InvalidResourceError for a resource about another
-    patient, or an Observation, Procedure or Condition without an id."""
+def assess(
+    resources: Iterable[Resource],
+    patient_id: str,
+    config: MappingConfig,
+    report_reader: ReportTextReader | None = None,
+) -> Assessment:
+    """Read one patient's resources; with a ``report_reader``, radiology report text fills in
+    findings no Observation gives. Raises InvalidResourceError for a resource about another
+    patient, or an Observation, Procedure, Condition or DiagnosticReport without an id."""
     evidence: dict[FindingName, _Evidence] = {name: _Evidence() for name in FindingName}
     records: list[ProcedureRecord] = []
+    reports: list[DiagnosticReport] = []
     fracture_on_record = False
     ignored = 0
     for resource in _unique(resources):
@@ -152,6 +154,8 @@ def assess(resources: Iterable[Resource], patient_id: str, config: MappingConfig
                 ignored += 1
             elif not codes_in(resource.verificationStatus) & NOT_A_DIAGNOSIS:
                 fracture_on_record = True
+        elif isinstance(resource, DiagnosticReport) and report_reader and is_radiology(resource):
+            reports.append(resource)
         elif not isinstance(resource, Patient):
             ignored += 1
     procedures = assess_procedures(records)
@@ -159,10 +163,11 @@ def assess(resources: Iterable[Resource], patient_id: str, config: MappingConfig
         name: _finding(name, evidence[name], procedures.moment, procedures.applicability, config)
         for name in FindingName
     }
+    if reports:
+        findings = _with_report_text(findings, evidence, reports, procedures, config, report_reader)
     return Assessment(
         procedure=procedures.procedure,
         applicability=procedures.applicability,
-        applicability_reason=procedures.reason,
         findings=MappingProxyType({name.value: finding for name, finding in findings.items()}),
         caveats=_caveats(procedures.procedure, procedures.caveats, fracture_on_record, findings),
         ignored_resources=ignored,
@@ -183,9 +188,58 @@ def _collect_observation(
     try:
         evidence[finding].readings.append(reading_from(observation, finding, code, config))
     except UnreadableValue as exc:
-        evidence[finding].unreadable.append((source_of(observation, code, None), str(exc)))
+        evidence[finding].unreadable.append(exc.about(source_of(observation, code, None)))
         return 1
     return 0
+
+
+#: Coded statuses after which report text is read: no coded reading in the window.
+TEXT_FALLBACK = frozenset({FindingStatus.MISSING, FindingStatus.STALE, FindingStatus.UNDATED})
+_OUTSIDE = frozenset({FindingStatus.STALE, FindingStatus.UNDATED})
+
+
+def _with_report_text(
+    findings: dict[FindingName, Finding],
+    coded: dict[FindingName, _Evidence],
+    reports: list[DiagnosticReport],
+    procedures: ProcedureAssessment,
+    config: MappingConfig,
+    reader: ReportTextReader,
+) -> dict[FindingName, Finding]:
+    """Findings no Observation gives in the window, read from radiology report text instead.
+    A coded reading always wins, so text is read only for findings missing, stale or undated;
+    a text reading outside the window does not replace a coded one outside it."""
+    if procedures.moment is None:
+        return findings
+    levels = frozenset(procedures.procedure.levels) if procedures.procedure else frozenset()
+    text = text_evidence(reports, levels, config, reader)
+    updated = dict(findings)
+    for name, finding in findings.items():
+        if finding.status not in TEXT_FALLBACK:
+            continue
+        found = text[name]
+        from_text = _finding(
+            name,
+            _Evidence(found.readings, found.not_counted, found.unreadable),
+            procedures.moment,
+            procedures.applicability,
+            config,
+        )
+        if from_text.status is FindingStatus.MISSING and finding.status is FindingStatus.MISSING:
+            # Nothing from either: say why, for the Observations and the reports alike.
+            both = _Evidence(
+                [],
+                coded[name].not_counted + found.not_counted,
+                coded[name].unreadable + found.unreadable,
+            )
+            updated[name] = _finding(
+                name, both, procedures.moment, procedures.applicability, config
+            )
+        elif from_text.status is not FindingStatus.MISSING and (
+            finding.status is FindingStatus.MISSING or from_text.status not in _OUTSIDE
+        ):
+            updated[name] = from_text
+    return updated
 
 
 def _finding(
@@ -195,14 +249,9 @@ def _finding(
     applicability: Applicability,
     config: MappingConfig,
 ) -> Finding:
-    label = LABELS[name]
     if procedure is None:
-        why = (
-            "The procedure has no date, so imaging cannot be placed before or after it."
-            if applicability is Applicability.PROCEDURE_UNDATED
-            else "No vertebroplasty on record to place the imaging against."
-        )
-        return Finding(name.value, None, FindingStatus.NOT_ASSESSED, None, why)
+        return Finding(name.value, None, FindingStatus.NOT_ASSESSED, None)
+    window = _window_days(name, config)
     inside: list[Reading] = []
     outside: list[tuple[Reading, Placement]] = []
     undated: list[Reading] = []
@@ -217,7 +266,7 @@ def _finding(
             outside.append((reading, placement))
     valued = [reading for reading in inside if not isinstance(reading.value, NoValue)]
     if valued:
-        return _most_recent(name, valued)
+        return _most_recent(name, valued, window)
     if inside:
         latest = max(inside, key=_when)
         return Finding(
@@ -225,8 +274,8 @@ def _finding(
             None,
             FindingStatus.DATA_ABSENT,
             latest.source,
-            f"The {label.name} reading of {latest.source.effective} ({latest.source.reference}) "
-            f"gives no value ({latest.value.reason}); record it from {label.read_on}.",
+            window_days=window,
+            no_value=latest.value,
         )
     stale = [(r, p) for r, p in outside if not isinstance(r.value, NoValue)]
     if stale:
@@ -236,46 +285,55 @@ def _finding(
             None,
             FindingStatus.STALE,
             latest.source,
-            f"The latest {label.name} reading ({latest.source.effective}, "
-            f"{latest.source.reference}) {_out_of_window(name, placement, config)}; record it "
-            f"from {label.read_on}.",
+            window_days=window,
+            placement=placement,
         )
     if undated:
         return Finding(
-            name.value,
-            None,
-            FindingStatus.UNDATED,
-            undated[0].source,
-            f"The {label.name} reading in {undated[0].source.reference} has no date precise to "
-            "the day, so it cannot be placed relative to the procedure.",
+            name.value, None, FindingStatus.UNDATED, undated[0].source, window_days=window
         )
-    return Finding(name.value, None, FindingStatus.MISSING, None, _missing(name, evidence, config))
+    return Finding(
+        name.value,
+        None,
+        FindingStatus.MISSING,
+        None,
+        window_days=window,
+        not_counted=tuple(evidence.not_counted),
+        unreadable=tuple(evidence.unreadable),
+    )
 
 
-def _most_recent(name: FindingName, valued: list[Reading]) -> Finding:
+def _most_recent(name: FindingName, valued: list[Reading], window: int) -> Finding:
     latest_day = max(reading.moment.day for reading in valued)
     same_day = sorted(
         (reading for reading in valued if reading.moment.day == latest_day), key=_when
     )
     superseded = len(valued) - len(same_day)
     if len({_typed(reading.value) for reading in same_day}) > 1:
-        described = "; ".join(
-            f"{reading.source.reference}: {_describe(reading.value)}" for reading in same_day
-        )
         return Finding(
             name.value,
             None,
             FindingStatus.CONFLICTING,
             None,
-            f"Readings of {LABELS[name].name} on {latest_day.isoformat()} disagree ({described}); "
-            "the reports need to be reconciled.",
-            conflicts=tuple(reading.source for reading in same_day),
+            window_days=window,
+            conflicts=tuple(Conflict(reading.source, reading.value) for reading in same_day),
             superseded=superseded,
         )
     used = same_day[-1]
     return Finding(
-        name.value, used.value, FindingStatus.FOUND, used.source, None, superseded=superseded
+        name.value,
+        used.value,
+        FindingStatus.FOUND,
+        used.source,
+        window_days=window,
+        superseded=superseded,
     )
+
+
+def _window_days(name: FindingName, config: MappingConfig) -> int:
+    if name is FindingName.CEMENT_DISTRIBUTION:
+        return config.post_procedure_window_days
+    return config.pre_procedure_lookback_days
 
 
 def _placement(
@@ -286,54 +344,25 @@ def _placement(
     return before_procedure(reading, procedure, config.pre_procedure_lookback_days)
 
 
-def _out_of_window(name: FindingName, placement: Placement, config: MappingConfig) -> str:
-    if name is FindingName.CEMENT_DISTRIBUTION:
-        if placement is Placement.TOO_EARLY:
-            return "is from before the procedure, and cement is read on post-operative imaging"
-        return f"is more than {config.post_procedure_window_days} days after the procedure"
-    if placement is Placement.TOO_EARLY:
-        return f"is more than {config.pre_procedure_lookback_days} days before the procedure"
-    return "is from after the procedure, and the model uses the pre-operative reading"
-
-
-def _missing(name: FindingName, evidence: _Evidence, config: MappingConfig) -> str:
-    label = LABELS[name]
-    if name is FindingName.CEMENT_DISTRIBUTION:
-        window = f"in the {config.post_procedure_window_days} days after the procedure"
-    else:
-        window = f"in the {config.pre_procedure_lookback_days} days before the procedure"
-    sentences = [f"No {label.name} reading on record {window}; record it from {label.read_on}."]
-    preliminary = [s.reference for s in evidence.not_counted if s.status == PRELIMINARY]
-    if preliminary:
-        sentences.append(
-            f"A preliminary report ({', '.join(preliminary)}) counts once it is final."
-        )
-    if any(s.status == "registered" for s in evidence.not_counted):
-        sentences.append("An examination is registered but has no result yet.")
-    for source, why in evidence.unreadable:
-        sentences.append(f"{source.reference} could not be read: {why}.")
-    return " ".join(sentences)
-
-
 def _caveats(
     procedure: IndexProcedure | None,
-    procedure_caveats: tuple[str, ...],
+    procedure_caveats: tuple[Caveat, ...],
     fracture_on_record: bool,
     findings: dict[FindingName, Finding],
-) -> tuple[str, ...]:
+) -> tuple[Caveat, ...]:
     if procedure is None:
         return ()
     caveats = list(procedure_caveats)
     if not fracture_on_record:
-        caveats.append(
-            "No osteoporotic vertebral fracture diagnosis is on record; the model was derived "
-            "in osteoporotic compression fractures only."
-        )
+        caveats.append(Caveat(CaveatKind.NO_FRACTURE_DIAGNOSIS))
     for name, finding in findings.items():
         if finding.status is FindingStatus.FOUND and finding.source.status == PRELIMINARY:
             caveats.append(
-                f"The {LABELS[name].name} comes from a preliminary report "
-                f"({finding.source.reference})."
+                Caveat(
+                    CaveatKind.PRELIMINARY_SOURCE,
+                    reference=finding.source.reference,
+                    finding=name.value,
+                )
             )
     return tuple(caveats)
 
@@ -393,9 +422,3 @@ def _when(reading: Reading) -> tuple:
 def _typed(value: Value | NoValue) -> tuple[type, object]:
     # True == 1 in Python; a finding's values are of one type, but compare types anyway.
     return (type(value), value)
-
-
-def _describe(value: Value | NoValue) -> str:
-    if isinstance(value, bool):
-        return "present" if value else "absent"
-    return str(value)

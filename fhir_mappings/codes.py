@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 
+from scoring import Value
+
 PVP_FINDINGS = "http://pvp-cds.org/fhir/CodeSystem/pvp-findings"
 VERTEBRAL_LEVEL = "http://pvp-cds.org/fhir/CodeSystem/vertebral-level"
 SNOMED_CT = "http://snomed.info/sct"
@@ -76,6 +78,16 @@ class Unknown(Enum):
 UNKNOWN = Unknown.UNKNOWN
 
 GOUTALLIER_GRADES = range(0, 5)
+
+#: Every value the mapping layer can give each finding; the model must take each of them.
+FINDING_DOMAINS: dict[FindingName, tuple[Value, ...]] = {
+    FindingName.INTRAVERTEBRAL_VACUUM_CLEFT: (False, True),
+    FindingName.POSTERIOR_FASCIA_OEDEMA: (False, True),
+    FindingName.GOUTALLIER_GRADE: tuple(GOUTALLIER_GRADES),
+    FindingName.CEMENT_DISTRIBUTION: tuple(
+        distribution.value for distribution in CementDistribution
+    ),
+}
 
 
 class ProcedureKind(StrEnum):
@@ -325,3 +337,12 @@ OSTEOPOROTIC_VERTEBRAL_FRACTURE_CODES = frozenset(
     for stem, label in (("M80.08", "Age-related"), ("M80.88", "Other"))
     for stage in "ADGKPS"
 )
+
+# --- DiagnosticReport.category: radiology reports read for text ----------------------------
+
+HL7_V2_DIAGNOSTIC_SERVICE = "http://terminology.hl7.org/CodeSystem/v2-0074"
+#: US Core DiagnosticReport for Report and Note exchange names radiology with LOINC LP29684-5;
+#: HL7 v2 table 0074 (diagnostic service section) with RAD, which many EHRs still send.
+LOINC_RADIOLOGY = Code(LOINC, "LP29684-5", "Radiology")
+V2_RADIOLOGY = Code(HL7_V2_DIAGNOSTIC_SERVICE, "RAD", "Radiology")
+RADIOLOGY_REPORT_CATEGORIES = frozenset({LOINC_RADIOLOGY, V2_RADIOLOGY})

@@ -21,13 +21,8 @@ from sqlalchemy import Engine
 
 from cds_service import create_app, settings, storage
 from cds_service.auth import AUTHENTICATION_OFF
-from cds_service.client_auth import TrustedClientsError
-from cds_service.errors import StartupError
+from cds_service.errors import CONFIGURATION_ERRORS, StartupError
 from cds_service.storage import governance
-from fhir_mappings import MappingConfigError
-from scoring import ModelError
-
-CONFIGURATION_ERRORS = (StartupError, ModelError, MappingConfigError, TrustedClientsError)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
@@ -214,11 +209,13 @@ def run_demo(args: argparse.Namespace) -> int:
 
     try:
         # Options left out take the demo's own defaults.
-        chosen = {name: getattr(args, name) for name in ("patients", "seed")}
+        chosen = {name: getattr(args, name) for name in ("patients", "seed", "local_sandbox")}
         return demo.run(
             sys.stdout,
             port=args.port,
             keep_running=args.keep_running,
+            sandbox=args.sandbox,
+            fhir_port=args.fhir_port,
             **{name: value for name, value in chosen.items() if value is not None},
         )
     except CONFIGURATION_ERRORS as exc:
@@ -353,6 +350,21 @@ def parser() -> argparse.ArgumentParser:
     )
     show.add_argument(
         "--seed", type=_seed, help="seed of the generated patients (default: a fixed seed)"
+    )
+    show.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="for the CDS Hooks Sandbox: open FHIR server (no token), print the sandbox URL of "
+        "each named patient and keep running",
+    )
+    show.add_argument(
+        "--fhir-port", type=_at_least(1), help="the FHIR server's port (default: any free one)"
+    )
+    show.add_argument(
+        "--local-sandbox",
+        metavar="URL",
+        help="where a CDS Hooks Sandbox built from its source is served (default: "
+        "http://127.0.0.1:8000/)",
     )
     show.set_defaults(handler=run_demo)
     return root

@@ -10,10 +10,12 @@ from .model import (
     load_model,
     model_from_document,
 )
+from .nomogram import Axis, Category, Nomogram, PointsRow, Tick, nomogram
 from .predict import (
     FactorResult,
     InputError,
     Interval,
+    PointsScale,
     RiskEstimate,
     RiskTier,
     RiskTiers,
@@ -22,6 +24,13 @@ from .predict import (
 )
 
 __all__ = [
+    "Axis",
+    "Category",
+    "Nomogram",
+    "PointsRow",
+    "PointsScale",
+    "Tick",
+    "nomogram",
     "OutcomeAssessment",
     "FactorResult",
     "InputError",

@@ -86,6 +86,7 @@ class Model:
     id: str
     version: str
     title: str
+    short_title: str
     intercept: float
     predictors: tuple[Predictor, ...]
     cohort_size: int
@@ -107,6 +108,10 @@ class Model:
     @property
     def performance(self) -> Mapping[str, Any]:
         return self.document["performance"]
+
+    @property
+    def tier_names(self) -> Mapping[str, str]:
+        return self.document["risk_tiers"]
 
     @property
     def outcome(self) -> Mapping[str, Any]:
@@ -160,6 +165,7 @@ def model_from_document(document: Any, origin: str = "model") -> Model:
         id=document["id"],
         version=document["version"],
         title=document["title"],
+        short_title=document["short_title"],
         intercept=document["intercept"]["coefficient"],
         predictors=predictors,
         cohort_size=cohort["size"],

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import PvpCdsError, StartupError, Unauthorized
 
-class TrustedClientsError(ValueError):
+
+class TrustedClientsError(StartupError):
     """The trusted-client file cannot be used; the message names the file and the entry."""
 
 
-class AuthenticationError(Exception):
+class AuthenticationError(Unauthorized):
     """A CDS client's token is refused.
 
     ``reason`` is for the service's log only: the client gets a bare 401, so that a prober learns
@@ -21,7 +23,7 @@ class AuthenticationError(Exception):
         self.reason = reason
 
 
-class FhirServerNotAllowed(Exception):
+class FhirServerNotAllowed(PvpCdsError):
     """A hook names a FHIR server the authenticated client may not send us to.
 
     The service must neither call it nor send the hook's access token anywhere.
@@ -33,7 +35,11 @@ class FhirServerNotAllowed(Exception):
         self.reason = reason
 
 
-def quote(value: Any) -> str:
+#: Room for a whole URL (aud, jku) when quoted: cut short, it would not show what differs.
+MAX_QUOTED_URL = 300
+
+
+def quote(value: Any, *, limit: int = 80) -> str:
     """A value from an untrusted token, made safe for a log line: escaped and bounded."""
     text = repr(value)
-    return text if len(text) <= 80 else f"{text[:77]}..."
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."

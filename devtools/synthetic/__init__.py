@@ -11,6 +11,7 @@ from .named import NAMED_PATIENTS, NamedPatient, named_patient
 from .records import (
     Augmentation,
     ImagingRead,
+    ImagingReport,
     PainScore,
     SyntheticPatient,
     fhir_resources,
@@ -20,6 +21,7 @@ __all__ = [
     "NAMED_PATIENTS",
     "Augmentation",
     "ImagingRead",
+    "ImagingReport",
     "NamedPatient",
     "PainScore",
     "SyntheticPatient",

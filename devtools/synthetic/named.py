@@ -14,6 +14,7 @@ days before, cement radiograph 24 hours after.
 | pvp-kyphoplasty | kyphoplasty (CPT 22514) at L1 | model does not apply |
 | pvp-two-level | PVP of T12 and L1 (CPT 22510 + 22512) | model does not apply |
 | pvp-no-procedure | fracture and MRI, no procedure | no card |
+| pvp-report-only | PVP at L1; as pvp-high-risk, written only in report text | high, 87.8% |
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from fhir_mappings.codes import FindingName, VertebralLevel
 from .records import (
     Augmentation,
     ImagingRead,
+    ImagingReport,
     SyntheticPatient,
     imaging_reads,
     pain_scores,
@@ -51,6 +53,7 @@ class NamedPatient(StrEnum):
     KYPHOPLASTY = "pvp-kyphoplasty"
     TWO_LEVEL = "pvp-two-level"
     NO_PROCEDURE = "pvp-no-procedure"
+    REPORT_ONLY = "pvp-report-only"
 
 
 def _patient(
@@ -63,6 +66,7 @@ def _patient(
     fracture_levels: tuple[VertebralLevel, ...],
     gender: str = "female",
     birth_date: date = date(1946, 3, 14),
+    reports: tuple[ImagingReport, ...] = (),
 ) -> SyntheticPatient:
     return SyntheticPatient(
         id=name.value,
@@ -74,6 +78,7 @@ def _patient(
         procedures=procedures,
         reads=reads,
         pain_scores=pain_scores(PROCEDURE, vas) if vas else (),
+        reports=reports,
     )
 
 
@@ -84,6 +89,27 @@ def _reads(ivc: bool, oedema: bool, goutallier: int, cement: str | None) -> tupl
 
 
 L = VertebralLevel
+
+#: pvp-high-risk's findings as a radiologist writes them, with what must not be read as a
+#: finding beside them: a disc vacuum phenomenon, a skipped indication, a checkbox left empty.
+PRE_OPERATIVE_MRI_REPORT = """MRI LUMBAR SPINE WITHOUT CONTRAST
+INDICATION: Acute back pain after a fall; evaluate for Kummell disease.
+TECHNIQUE: Sagittal T1, T2, STIR; axial T1 and T2.
+FINDINGS:
+Acute osteoporotic compression fracture of L1 with 30% loss of anterior height.
+There is an intravertebral vacuum cleft beneath the superior endplate of L1.
+Posterior fascia oedema at the thoracolumbar junction on STIR.
+Paraspinal muscles: Goutallier grade 4 fatty infiltration of the multifidus at L4/5.
+Degenerative vacuum phenomenon in the L4-5 disc.
+Retropulsion: [ ] yes [ ] no
+IMPRESSION:
+1. Acute L1 fracture with intravertebral vacuum cleft.
+2. Posterior fascia oedema.
+"""
+POST_OPERATIVE_RADIOGRAPH_REPORT = """XR LUMBAR SPINE AP AND LATERAL
+FINDINGS: Vertebroplasty of L1. Blocky cement distribution in the anterior two thirds of the
+vertebral body. No cement leakage.
+"""
 
 NAMED_PATIENTS: tuple[SyntheticPatient, ...] = (
     _patient(
@@ -182,6 +208,36 @@ NAMED_PATIENTS: tuple[SyntheticPatient, ...] = (
         fracture_levels=(L.L3,),
         gender="male",
         birth_date=date(1949, 1, 30),
+    ),
+    _patient(
+        NamedPatient.REPORT_ONLY,
+        "vertebroplasty at L1; vacuum cleft, fascia oedema, Goutallier 4, blocky cement, "
+        "written only in the MRI and radiograph reports (pvp-high-risk's report-text twin)",
+        procedures=(vertebroplasty(L.L1, PROCEDURE),),
+        reads=(),
+        reports=(
+            ImagingReport(
+                "mri-report",
+                "MRI lumbar spine without contrast",
+                MRI,
+                PRE_OPERATIVE_MRI_REPORT,
+                {
+                    FindingName.INTRAVERTEBRAL_VACUUM_CLEFT: True,
+                    FindingName.POSTERIOR_FASCIA_OEDEMA: True,
+                    FindingName.GOUTALLIER_GRADE: 4,
+                },
+            ),
+            ImagingReport(
+                "radiograph-report",
+                "XR lumbar spine 2 views",
+                RADIOGRAPH,
+                POST_OPERATIVE_RADIOGRAPH_REPORT,
+                {FindingName.CEMENT_DISTRIBUTION: "blocky"},
+            ),
+        ),
+        vas=RESIDUAL_PAIN,
+        fracture_levels=(L.L1,),
+        birth_date=date(1941, 8, 9),
     ),
 )
 

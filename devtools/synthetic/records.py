@@ -6,17 +6,17 @@ score, from the service's own VAS coding, so the data can only say what the serv
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import base64
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from fhir_mappings import codes
 from fhir_mappings.codes import Code, FindingName, VertebralLevel
-from scoring import load_model
+from scoring import Value, load_model
 
-#: A finding's value as the model takes it: presence, Goutallier grade, cement pattern.
-Value = bool | int | str
+from .identity import IDENTIFIER_TYPE, MRN_SYSTEM, Identity, identity_of
 
 #: Marks every resource as test data, so a shared sandbox can tell it from real records.
 TEST_DATA_TAG = {
@@ -73,6 +73,18 @@ class ImagingRead:
 
 
 @dataclass(frozen=True)
+class ImagingReport:
+    """A radiology report whose text states findings that no Observation codes. ``states``
+    is what a reader takes from the text; ``modality`` is the report's code text."""
+
+    key: str
+    modality: str
+    effective: datetime
+    text: str
+    states: Mapping[FindingName, Value]
+
+
+@dataclass(frozen=True)
 class Augmentation:
     """One Procedure record of a vertebral augmentation, at one or more levels."""
 
@@ -106,14 +118,26 @@ class SyntheticPatient:
     procedures: tuple[Augmentation, ...]
     reads: tuple[ImagingRead, ...]
     pain_scores: tuple[PainScore, ...]
+    #: Radiology reports whose text is the only record of some findings.
+    reports: tuple[ImagingReport, ...] = ()
+
+    @property
+    def identity(self) -> Identity:
+        """Name, record number and address, drawn from the id."""
+        return identity_of(self.id, self.gender)
 
     @property
     def findings(self) -> dict[str, Value | None]:
-        """The model's inputs as this patient's final reports give them; None where not read."""
+        """The model's inputs as this patient's final reports give them; None where not read.
+        Coded reads come first; report text gives only what no read codes."""
         values: dict[str, Value | None] = {name.value: None for name in FindingName}
         for read in sorted(self.reads, key=lambda read: read.effective):
             if read.status == "final":
                 values[read.finding.value] = read.value
+        for report in sorted(self.reports, key=lambda report: report.effective):
+            for name, value in report.states.items():
+                if not any(read.finding is name for read in self.reads):
+                    values[name.value] = value
         return values
 
     @property
@@ -172,6 +196,7 @@ def fhir_resources(patient: SyntheticPatient) -> list[dict[str, Any]]:
         _condition(patient),
         *(_procedure(patient, procedure) for procedure in patient.procedures),
         *(_imaging(patient, read) for read in patient.reads),
+        *(_report(patient, report) for report in patient.reports),
         *(_pain(patient, score) for score in patient.pain_scores),
     ]
 
@@ -203,14 +228,46 @@ def _level(level: VertebralLevel) -> dict[str, Any]:
 
 
 def _patient(patient: SyntheticPatient) -> dict[str, Any]:
+    identity = patient.identity
     return {
         "resourceType": "Patient",
         "id": patient.id,
         "meta": {"tag": [TEST_DATA_TAG]},
+        "identifier": [
+            {
+                "use": "usual",
+                "type": {
+                    "coding": [
+                        {
+                            "system": IDENTIFIER_TYPE,
+                            "code": "MR",
+                            "display": "Medical record number",
+                        }
+                    ]
+                },
+                "system": MRN_SYSTEM,
+                "value": identity.medical_record_number,
+            }
+        ],
         "active": True,
-        "name": [{"text": f"Synthetic patient {patient.id}", "family": "Synthetic"}],
+        "name": [
+            {
+                "use": "official",
+                "text": identity.full_name,
+                "family": identity.family,
+                "given": [identity.given],
+            }
+        ],
         "gender": patient.gender,
         "birthDate": patient.birth_date.isoformat(),
+        "address": [
+            {
+                "use": "home",
+                "line": [identity.address.line],
+                "city": identity.address.city,
+                "postalCode": identity.address.postal_code,
+            }
+        ],
     }
 
 
@@ -251,6 +308,24 @@ def _imaging(patient: SyntheticPatient, read: ImagingRead) -> dict[str, Any]:
         "code": {"coding": [FINDING_CODES[read.finding].coding()]},
         "effectiveDateTime": _instant(read.effective),
         **_value(read),
+    }
+
+
+def _report(patient: SyntheticPatient, report: ImagingReport) -> dict[str, Any]:
+    return {
+        **_resource(patient, "DiagnosticReport", report.key),
+        "status": "final",
+        "category": [{"coding": [codes.LOINC_RADIOLOGY.coding()]}],
+        "code": {"text": report.modality},
+        "effectiveDateTime": _instant(report.effective),
+        "issued": _instant(report.effective),
+        "presentedForm": [
+            {
+                "contentType": "text/plain; charset=utf-8",
+                "data": base64.b64encode(report.text.encode("utf-8")).decode("ascii"),
+                "title": report.modality,
+            }
+        ],
     }
 
 

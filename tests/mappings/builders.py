@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from cds_service.wording import finding_reason
+from fhir_mappings import Applicability, Finding
+
 PATIENT_ID = "pat-1"
 FINDINGS = "http://pvp-cds.org/fhir/CodeSystem/pvp-findings"
 LEVELS = "http://pvp-cds.org/fhir/CodeSystem/vertebral-level"
@@ -145,3 +148,9 @@ def bundle(*resources: Json, type: str = "searchset") -> Json:
 def index_pvp(*others: Json) -> list[Json]:
     """A single-level L1 vertebroplasty with its fracture diagnosis, plus ``others``."""
     return [procedure("pvp-1", levels=["L1"]), fracture(), *others]
+
+
+def reason_of(finding: Finding, applicability: Applicability = Applicability.APPLIES) -> str | None:
+    """The words a card gives for an unknown finding: the mapping layer's structured reason as
+    the service's card writer puts it."""
+    return finding_reason(finding, applicability)
