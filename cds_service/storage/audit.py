@@ -10,9 +10,10 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from fhir_mappings import Assessment, Finding, IndexProcedure, Source
+from fhir_mappings import Applicability, Assessment, Finding, IndexProcedure, Source
 from scoring import Model, RiskEstimate
 
+from .. import wording
 from ..client_auth import AuthenticatedClient
 
 
@@ -77,7 +78,12 @@ def audit_record(
         client_tenant=client.tenant if client else None,
         patient_pseudonym=patient_pseudonym,
         applicability=str(assessment.applicability),
-        applicability_reason=assessment.applicability_reason,
+        applicability_reason=(
+            None
+            if assessment.applicability is Applicability.APPLIES
+            # The sentence the card shows, so governance reads what the clinician read.
+            else wording.applicability_reason(assessment)
+        ),
         inputs={
             "procedure": _procedure(assessment.procedure),
             "findings": {name: _finding(f) for name, f in assessment.findings.items()},
@@ -109,11 +115,20 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "value": finding.value,
         "status": str(finding.status),
         "source": _source(finding.source),
-        "conflicts": [_source(source) for source in finding.conflicts],
+        "conflicts": [
+            {"value": conflict.value, "source": _source(conflict.source)}
+            for conflict in finding.conflicts
+        ],
     }
 
 
 def _source(source: Source | None) -> dict[str, Any] | None:
     if source is None:
         return None
-    return {"reference": source.reference, "effective": source.effective, "status": source.status}
+    # Not the report's quoted words: free text may name people.
+    return {
+        "reference": source.reference,
+        "effective": source.effective,
+        "status": source.status,
+        "kind": str(source.kind),
+    }

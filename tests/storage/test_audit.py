@@ -58,6 +58,7 @@ def test_each_audited_input_has_its_value_source_reference_and_date(app, databas
         "reference": "Observation/goutallier-1",
         "effective": "2026-03-03",
         "status": "final",
+        "kind": "observation",
     }
     assert findings["cement_distribution"]["value"] == "blocky"
     assert row["inputs"]["procedure"]["reference"] == "Procedure/pvp-1"
@@ -125,7 +126,7 @@ def make_record(answered_at: datetime, client: AuthenticatedClient | None = None
     from cds_service.settings import DEFAULTS
 
     model = build_runtime(DEFAULTS).model
-    assessment = Assessment(None, Applicability.NOT_VERTEBROPLASTY, "a kyphoplasty", {}, ())
+    assessment = Assessment(None, Applicability.NOT_VERTEBROPLASTY, {}, ())
     return audit_record(
         assessment=assessment,
         estimate=None,
