@@ -8,6 +8,8 @@ hook call never waits on the database. See docs/storage.md.
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -27,6 +29,8 @@ from .engine import database_url, default_data_dir, make_engine, shown
 from .migrate import UPGRADE_COMMAND, check_current, current_revision, upgrade
 from .spool import SPOOL_FILE, Spool
 from .store import UNAVAILABLE, Store, StoreStatus, report_key
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "UPGRADE_COMMAND",
@@ -140,4 +144,9 @@ def record_answer(
         answered_at=datetime.now(UTC),
         latency_ms=(time.perf_counter() - started) * 1000,
     )
-    current_store().record_audit(record)
+    try:
+        current_store().record_audit(record)
+    except (sqlite3.Error, OSError) as exc:
+        # The local disk itself failed: the card is advice and still goes out; /health/ready
+        # answers 503 until the backlog can be written again.
+        log.error("audit record of this answer could not be kept: %s", type(exc).__name__)

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
-from cds_service import settings, storage
+from cds_service import create_app, settings, storage
 from cds_service.storage import schema
 
 ADMIN_URL = make_url(
@@ -125,8 +125,6 @@ def store(config: dict) -> Iterator[storage.Store]:
 @pytest.fixture
 def app(config: dict) -> Iterator[Any]:
     """The service on the test's database, authentication off, a fixed pseudonym key."""
-    from cds_service import create_app
-
     service = create_app(
         {**config, "TESTING": True, "AUTHENTICATION": "off", "LOG_PSEUDONYM_KEY": PSEUDONYM_KEY}
     )

@@ -9,12 +9,14 @@ import hmac
 import io
 import json
 import math
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 from cds_service.client_auth import AuthenticatedClient
 from cds_service.storage import audit_record, schema
 from fhir_mappings import Applicability, Assessment
 from pvp_cds.cli import main
+from scoring import load_model
 from tests.service import fhir
 
 from .conftest import PSEUDONYM_KEY, rows
@@ -122,10 +124,7 @@ def test_an_authenticated_clients_issuer_and_tenant_are_recorded():
 
 
 def make_record(answered_at: datetime, client: AuthenticatedClient | None = None):
-    from cds_service.runtime import build_runtime
-    from cds_service.settings import DEFAULTS
-
-    model = build_runtime(DEFAULTS).model
+    model = load_model()
     assessment = Assessment(None, Applicability.NOT_VERTEBROPLASTY, {}, ())
     return audit_record(
         assessment=assessment,
@@ -186,3 +185,15 @@ def test_purge_deletes_the_audit_rows_older_than_the_retention_period(
     assert "deleted 1 audit records" in capsys.readouterr().out
     assert len(rows(database_url, schema.audit_event)) == 1
     assert len(rows(database_url, schema.audit_card)) == 1
+
+
+def test_a_card_still_goes_out_when_the_local_disk_fails(app, monkeypatch, caplog):
+    # A failing disk cannot be provoked here (tests run as root); SQLite's own error instead.
+    def disk_failure(*_):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(app.extensions["pvp_cds_store"].spool, "append", disk_failure)
+    response = app.test_client().post(URL, json=high_risk_request())
+    assert response.status_code == 200
+    assert response.get_json()["cards"]
+    assert "audit record of this answer could not be kept" in caplog.text

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 from sqlalchemy.engine import URL
 
 from cds_service import create_app, storage
@@ -35,8 +36,6 @@ def proxy(postgres_database: URL) -> Iterator[TcpProxy]:
 @pytest.fixture
 def proxied_url(postgres_database: URL, proxy: TcpProxy) -> str:
     # Empty the session database's tables first, as the database_url fixture does.
-    from sqlalchemy import create_engine
-
     engine = create_engine(postgres_database)
     with engine.begin() as connection:
         for table in reversed(schema.metadata.sorted_tables):
