@@ -42,8 +42,8 @@ def run(workers: int, seconds: float, clients: int, database_url: str | None) ->
         environment["PVP_CDS_DATABASE_URL"] = database_url
     command = [sys.executable, "-m", "pvp_cds", "serve", "--port", str(PORT)]
     server = subprocess.Popen(
-        [*command, "--workers", str(workers)],
-        env=environment,
+        command,
+        env={**environment, "PVP_CDS_WORKERS": str(workers)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

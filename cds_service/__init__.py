@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import auth, error_handlers, health, hooks, logs, pages, settings, storage
+from . import auth, error_handlers, health, hooks, logs, metrics, pages, settings, storage
 from .runtime import build_runtime
 
 
@@ -25,6 +25,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     settings.check(app.config)
     logs.init_app(app)
+    metrics.init_app(app)
     error_handlers.init_app(app)
     storage.init_app(app)
     auth.init_app(app)

@@ -1,9 +1,10 @@
 """Probes for operators and orchestrators (no client authentication).
 
-``/health/live``: the process answers. ``/health/ready``: the model is loaded and the store can
-take records. While the database is down the service still answers hook calls (records wait on
-local disk), so ready stays 200 and says ``degraded`` with the backlog; only a local backlog
-that cannot be written makes it 503.
+``/health/live``: the process answers (restarting it would not help anything else).
+``/health/ready``: the model is loaded and the store takes records, so this instance may be
+sent hook calls. While the database is down the service still answers hook calls (records wait
+on local disk), so ready stays 200 and says ``degraded`` with the backlog; a missing model or a
+local backlog that cannot be written makes it 503.
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ import logging
 import sqlite3
 from typing import Any
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, current_app
 
-from .runtime import current_runtime
 from .storage import current_store
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,10 @@ def live() -> dict[str, Any]:
 
 @bp.get("/health/ready")
 def ready() -> tuple[dict[str, Any], int]:
-    model = current_runtime().model
+    runtime = current_app.extensions.get("pvp_cds")
+    if runtime is None:
+        return {"status": "unavailable", "model": None}, 503
+    model = runtime.model
     body: dict[str, Any] = {"model": {"id": model.id, "version": model.version}}
     try:
         status = current_store().status()

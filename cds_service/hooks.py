@@ -21,6 +21,7 @@ from . import (
     cards,
     fhir_resources,
     logs,
+    metrics,
     pages,
     report_fetch,
     schemas,
@@ -80,6 +81,7 @@ def call_service(service_id: str) -> dict[str, Any]:
     assessment = reports.noted_on(assessment)
     response = advise(runtime, assessment, context).to_json()
     storage.record_answer(service.id, hook_request, assessment, response, started=started)
+    metrics.note_applicability(assessment.applicability)
     log.info(
         "answered: applicability=%s cards=%d", assessment.applicability, len(response["cards"])
     )
@@ -90,6 +92,7 @@ def call_service(service_id: str) -> dict[str, Any]:
 def feedback(service_id: str) -> dict[str, Any]:
     service = current_runtime().service(service_id)
     body = _valid_body(schemas.FEEDBACK_REQUEST)
+    metrics.feedback_received(body["feedback"])
     for item in body["feedback"]:
         storage.current_store().record_feedback(service.id, item)
     log.info("feedback: %d received", len(body["feedback"]))
@@ -114,6 +117,7 @@ def advise(
         return CdsResponse(cards=(cards.not_applicable_card(assessment, card_context),))
     # The mappings give only values the model takes (checked at start-up).
     estimate = predict(runtime.model, assessment.values(), runtime.tiers)
+    metrics.note_tier(estimate.tier)
     patient_id = context["patientId"]
     suggestion = cards.reassessment_suggestion(assessment, runtime.model, patient_id)
     risk_assessment = fhir_resources.risk_assessment(

@@ -74,8 +74,11 @@ SETTINGS: dict[str, Setting] = {
     "DATABASE_TIMEOUT": Setting(1.0, (float,), positive=True),
     # Audit rows older than this many days go with `pvp-cds audit purge`.
     "AUDIT_RETENTION_DAYS": Setting(3650, (int,), positive=True),
-    # gunicorn worker processes for `pvp-cds serve`; None is one per core.
+    # pvp-cds serve: worker processes (None: one per available core), seconds calls in flight
+    # get to finish after SIGTERM, and the port of the metrics endpoint (None: not served).
     "WORKERS": Setting(None, (int,), optional=True, positive=True),
+    "GRACEFUL_TIMEOUT": Setting(20, (int,), positive=True),
+    "METRICS_PORT": Setting(None, (int,), optional=True, positive=True),
 }
 
 DEFAULTS: dict[str, Any] = {name: setting.default for name, setting in SETTINGS.items()}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
-import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,7 +18,7 @@ from flask import Config, Flask
 from gunicorn.app.base import BaseApplication
 from sqlalchemy import Engine
 
-from cds_service import create_app, settings, storage
+from cds_service import create_app, serving, settings, storage
 from cds_service.auth import AUTHENTICATION_OFF
 from cds_service.errors import CONFIGURATION_ERRORS, StartupError
 from cds_service.storage import governance
@@ -69,19 +68,9 @@ def serve(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-    _Gunicorn(
-        app,
-        {
-            "bind": f"{args.host}:{args.port}",
-            # State is in the database, so worker processes share it (docs/storage.md).
-            "workers": args.workers or app.config["WORKERS"] or os.cpu_count() or 1,
-            "worker_class": "gthread",
-            "threads": args.threads,
-            "accesslog": "-",
-            # The path only: no query string, no headers.
-            "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
-        },
-    ).run()
+    bind = f"[{args.host}]:{args.port}" if ":" in args.host else f"{args.host}:{args.port}"
+    serving.prepare_metrics_directory()
+    _Gunicorn(app, serving.options(app.config, bind=bind, threads=args.threads)).run()
     return 0
 
 
@@ -262,11 +251,6 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--host", default=DEFAULT_HOST)
     run.add_argument("--port", type=int, default=DEFAULT_PORT)
     run.add_argument("--threads", type=int, default=8)
-    run.add_argument(
-        "--workers",
-        type=_at_least(1),
-        help="worker processes (default: PVP_CDS_WORKERS, else one per core)",
-    )
     run.add_argument(
         "--insecure-bind",
         action="store_true",

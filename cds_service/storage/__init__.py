@@ -56,6 +56,13 @@ def open_store(config: Mapping[str, Any]) -> Store:
     """The store for the service: its schema checked (or, for the embedded database, brought
     up to date), every request-path call bounded by ``DATABASE_TIMEOUT``."""
     directory = data_dir(config)
+    try:
+        spool = Spool(directory / SPOOL_FILE)
+    except (OSError, sqlite3.Error) as exc:
+        raise StartupError(
+            f"PVP_CDS_DATA_DIR: cannot keep the local backlog in {directory} "
+            f"({type(exc).__name__}); give the service a writable directory"
+        ) from None
     url = database_url(config["DATABASE_URL"], directory)
     engine = make_engine(url, timeout=config["DATABASE_TIMEOUT"])
     try:
@@ -78,7 +85,7 @@ def open_store(config: Mapping[str, Any]) -> Store:
     except StartupError:
         engine.dispose()
         raise
-    return Store(engine, Spool(directory / SPOOL_FILE))
+    return Store(engine, spool)
 
 
 def command_line_engine(config: Mapping[str, Any]) -> Engine:

@@ -30,6 +30,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from .. import metrics
 from ..client_auth import ReplayCache
 from . import schema
 from .audit import AuditRecord
@@ -96,6 +97,7 @@ class Store:
                     self._kick()
                 return accepted
             except UNAVAILABLE as exc:
+                metrics.storage_error(REPLAY)
                 self._went_down(exc)
         self._append(REPLAY, {"issuer": key[0], "jti": key[1], "expires_at": expires_at})
         return True
@@ -104,6 +106,7 @@ class Store:
 
     def status(self) -> StoreStatus:
         waiting, refused = self.spool.counts()
+        metrics.storage_backlog(waiting)
         if waiting or not self._database_up():
             self._kick()
         return StoreStatus(self._database_up(), waiting, refused)
@@ -213,9 +216,11 @@ class Store:
             try:
                 self._write(batch)
             except UNAVAILABLE as exc:
+                metrics.storage_error(batch[0].kind)
                 self._went_down(exc)
                 return False
             self.spool.remove([pending.id for pending in batch])
+        metrics.storage_backlog(0)
         return self._database_up()
 
     def _probe(self) -> bool:
@@ -248,6 +253,7 @@ class Store:
             except UNAVAILABLE:
                 raise
             except SQLAlchemyError as exc:
+                metrics.storage_error(pending.kind)
                 log.error("the database refused a %s record; kept on local disk", pending.kind)
                 self.spool.mark_refused(pending.id, type(exc).__name__)
 
@@ -258,6 +264,7 @@ class Store:
         try:
             self.purge_replays(now)
         except UNAVAILABLE as exc:
+            metrics.storage_error(REPLAY)
             self._went_down(exc)
 
     def purge_replays(self, now: float) -> int:

@@ -42,39 +42,3 @@ def test_python_dash_m_pvp_cds_is_the_pvp_cds_command():
     )
     assert result.returncode == 2
     assert "refusing to serve on 0.0.0.0" in result.stderr
-
-
-class _RecordingGunicorn:
-    """Stands in for gunicorn: keeps the options serve would run it with."""
-
-    options: dict = {}
-
-    def __init__(self, app, options):
-        _RecordingGunicorn.options = options
-
-    def run(self):
-        pass
-
-
-def served_workers(monkeypatch, *arguments: str) -> int:
-    from pvp_cds import cli
-
-    monkeypatch.setenv("PVP_CDS_AUTHENTICATION", "off")
-    monkeypatch.setattr(cli, "_Gunicorn", _RecordingGunicorn)
-    assert main(["serve", *arguments]) == 0
-    return _RecordingGunicorn.options["workers"]
-
-
-def test_serve_runs_one_worker_process_per_core_by_default(monkeypatch):
-    monkeypatch.setattr("os.cpu_count", lambda: 3)
-    assert served_workers(monkeypatch) == 3
-
-
-def test_serve_takes_the_worker_count_from_the_setting(monkeypatch):
-    monkeypatch.setenv("PVP_CDS_WORKERS", "2")
-    assert served_workers(monkeypatch) == 2
-
-
-def test_serve_takes_the_worker_count_from_the_option_over_the_setting(monkeypatch):
-    monkeypatch.setenv("PVP_CDS_WORKERS", "2")
-    assert served_workers(monkeypatch, "--workers", "5") == 5

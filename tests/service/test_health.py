@@ -1,21 +1,37 @@
-"""Probes: /health/live says the process answers; /health/ready says the model is loaded and
-the store takes records (the database side of "degraded" is in tests/storage/test_faults.py)."""
+"""Liveness and readiness, for the orchestrator's probes: no authentication needed. The
+database side of "degraded" is in tests/storage/test_faults.py."""
 
 from __future__ import annotations
 
 import sqlite3
 
+from scoring import load_model
 
-def test_live_answers_without_authentication(client):
+
+def test_live_answers_while_the_process_runs(client):
     response = client.get("/health/live")
     assert (response.status_code, response.get_json()) == (200, {"status": "live"})
 
 
-def test_ready_reports_the_model_and_an_empty_backlog(client):
+def test_ready_names_the_loaded_model(client):
+    model = load_model()
+    response = client.get("/health/ready")
+    assert response.status_code == 200
+    assert response.get_json()["model"] == {"id": model.id, "version": model.version}
+
+
+def test_ready_reports_the_store_up_with_an_empty_backlog(client):
     body = client.get("/health/ready").get_json()
     assert body["status"] == "ready"
-    assert body["model"]["id"] == "li2021-pvp-residual-back-pain"
     assert body["store"] == {"database": "up", "backlog": 0, "refused": 0}
+
+
+def test_ready_fails_while_the_model_is_unavailable_and_recovers(app, client):
+    runtime = app.extensions.pop("pvp_cds")
+    assert client.get("/health/ready").status_code == 503
+    assert client.get("/health/live").status_code == 200
+    app.extensions["pvp_cds"] = runtime
+    assert client.get("/health/ready").status_code == 200
 
 
 def test_ready_is_503_when_the_local_backlog_cannot_be_used(app, client, monkeypatch):

@@ -99,3 +99,10 @@ def test_a_database_that_cannot_be_reached_stops_the_service_naming_it_without_p
     with pytest.raises(StartupError, match="cannot reach the database") as raised:
         storage.open_store(config_for(url, tmp_path))
     assert "secret-password" not in str(raised.value)
+
+
+def test_a_data_directory_that_cannot_be_written_stops_the_service_naming_the_setting(tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a directory")
+    with pytest.raises(StartupError, match="PVP_CDS_DATA_DIR"):
+        storage.open_store(config_for(None, blocked / "data"))

@@ -45,12 +45,14 @@ def served(tmp_path):
         "PVP_CDS_DATA_DIR": str(tmp_path / "data"),
     }
     command = [sys.executable, "-m", "pvp_cds", "serve", "--port", str(port)]
-    server = subprocess.Popen(
-        [*command, "--workers", str(WORKERS)],
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = tmp_path / "serve.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            command,
+            env={**environment, "PVP_CDS_WORKERS": str(WORKERS)},
+            stdout=subprocess.DEVNULL,
+            stderr=output,
+        )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -59,7 +61,9 @@ def served(tmp_path):
                     break
             except requests.ConnectionError:
                 pass
-            assert time.monotonic() < deadline, "pvp-cds serve did not start"
+            assert server.poll() is None and time.monotonic() < deadline, (
+                f"pvp-cds serve did not start: {log.read_text()[-2000:]}"
+            )
             time.sleep(0.2)
         yield base, key, tmp_path / "data"
     finally:
