@@ -126,6 +126,7 @@ def risk_detail(
         *_caveats(assessment),
         "**Monitoring (suggestion):** " + MONITORING[estimate.tier],
         _provenance(model),
+        *_recalibration(model),
     ]
     return "\n\n".join(sections)
 
@@ -248,6 +249,18 @@ def _provenance(model: Model) -> str:
         f"{performance.get('c_index_bootstrap', 'n/a')} after bootstrap.\n\n"
         f"**Limits:** {'; '.join(card['limitations'])}."
     )
+
+
+def _recalibration(model: Model) -> list[str]:
+    block = model.recalibration
+    if block is None:
+        return []
+    original = block["original"]
+    return [
+        f"**Recalibrated** at {block['site']} on {block['n']} patients ({block['events']} "
+        f"events, {block['period']}): {block['method']} recalibration of {original['id']} "
+        f"v{original['version']}, {block['created']}."
+    ]
 
 
 # --- The card when the model does not apply ---------------------------------------------------
