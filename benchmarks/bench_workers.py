@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -55,6 +56,7 @@ def run(workers: int, seconds: float, clients: int, database_url: str | None) ->
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
+        shutil.rmtree(data_dir, ignore_errors=True)
     latencies.sort()
     p50 = statistics.median(latencies)
     p95 = latencies[int(0.95 * (len(latencies) - 1))]
