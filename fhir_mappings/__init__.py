@@ -6,16 +6,21 @@ with :func:`load_mapping_config`, parse each payload with :func:`resources_from`
 """
 
 from .assessment import Assessment, Finding, FindingStatus, assess
-from .codes import FINDING_NAMES, FindingName, ProcedureKind, VertebralLevel
+from .codes import FINDING_NAMES, ExclusionRule, FindingName, ProcedureKind, VertebralLevel
 from .config import MappingConfig, MappingConfigError, load_mapping_config, search_codes
+from .estimates import RecordedEstimate
 from .parsing import InvalidResourceError, resources_from
 from .procedures import Applicability, IndexProcedure
 from .readings import Source
+from .scope import CaveatKind, Exclusion, ScopeCaveat, TimeWindow, Timing
 
 __all__ = [
     "FINDING_NAMES",
     "Applicability",
     "Assessment",
+    "CaveatKind",
+    "Exclusion",
+    "ExclusionRule",
     "Finding",
     "FindingName",
     "FindingStatus",
@@ -24,7 +29,11 @@ __all__ = [
     "MappingConfig",
     "MappingConfigError",
     "ProcedureKind",
+    "RecordedEstimate",
+    "ScopeCaveat",
     "Source",
+    "TimeWindow",
+    "Timing",
     "VertebralLevel",
     "assess",
     "load_mapping_config",

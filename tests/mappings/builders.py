@@ -6,6 +6,7 @@ fails if the package's contract drifts from the published one.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 PATIENT_ID = "pat-1"
@@ -28,6 +29,8 @@ CEMENT = "cement-distribution"
 PROCEDURE_DAY = "2024-03-10"
 PRE_OP_DAY = "2024-03-01"
 POST_OP_DAY = "2024-03-11"
+#: When most tests read the record: five days after the procedure, inside the alert window.
+NOW = datetime(2024, 3, 15, 12, 0, tzinfo=UTC)
 
 Json = dict[str, Any]
 
