@@ -7,8 +7,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from fhir_mappings import Applicability, Assessment, Finding
-from scoring import FactorResult, Interval, Model, RiskEstimate, RiskTier, RiskTiers
+from fhir_mappings import Applicability, Assessment, CaveatKind, ExclusionRule, Finding
+from scoring import (
+    FactorResult,
+    Interval,
+    Model,
+    RiskEstimate,
+    RiskTier,
+    RiskTiers,
+    expected_derivation_patients,
+    is_rare,
+)
 
 from . import fhir_resources
 
@@ -25,6 +34,14 @@ NOT_APPLICABLE_SUMMARIES = {
     Applicability.MULTI_LEVEL: "more than one level treated",
     Applicability.LEVEL_OUTSIDE_RANGE: "treated level outside T4-L5",
     Applicability.PROCEDURE_UNDATED: "the vertebroplasty has no date",
+    Applicability.EXCLUDED_CONDITION: "a condition the study excluded is on record",
+}
+
+#: What the derivation study excluded, per exclusion rule (Li et al. 2021, Methods).
+EXCLUSION_WORDS = {
+    ExclusionRule.SPINAL_MALIGNANCY: "fractures caused by tumour",
+    ExclusionRule.SPINAL_INFECTION: "fractures caused by infection or tuberculosis",
+    ExclusionRule.NEUROLOGICAL_DEFICIT: "spinal cord compression or neurological deficit",
 }
 
 
@@ -88,10 +105,25 @@ def risk_card(
     return card
 
 
+def _exclusion_reason(assessment: Assessment) -> str:
+    exclusion = assessment.exclusions[0]
+    status = f", {exclusion.verification_status}" if exclusion.verification_status else ""
+    named = exclusion.code.display or exclusion.code.code
+    return (
+        f"The study excluded {EXCLUSION_WORDS[exclusion.rule]}; on record: {named} "
+        f"({exclusion.code.code}, {exclusion.condition}{status})."
+    )
+
+
 def not_applicable_card(assessment: Assessment, context: CardContext) -> dict[str, Any]:
+    reason = (
+        _exclusion_reason(assessment)
+        if assessment.applicability is Applicability.EXCLUDED_CONDITION
+        else assessment.applicability_reason
+    )
     lines = [
         "The Li et al. 2021 nomogram was derived on single-level vertebroplasty. "
-        f"{assessment.applicability_reason} No risk is estimated.",
+        f"{reason} No risk is estimated.",
         *_procedure_lines(assessment),
         *_caveats(assessment),
     ]
@@ -111,7 +143,7 @@ def risk_detail(estimate: RiskEstimate, assessment: Assessment, context: CardCon
         _inputs_table(estimate, assessment),
         *_missing(estimate, assessment),
         *_procedure_lines(assessment),
-        *_caveats(assessment),
+        *_caveats(assessment, _rare_combination(estimate, context.model)),
         _monitoring(estimate),
         _provenance(context.model),
     ]
@@ -203,8 +235,40 @@ def _procedure_lines(assessment: Assessment) -> list[str]:
     ]
 
 
-def _caveats(assessment: Assessment) -> list[str]:
+def _rare_combination(estimate: RiskEstimate, model: Model) -> list[str]:
+    findings = {factor.name: factor.value for factor in estimate.factors}
+    if all(value is None for value in findings.values()):
+        return []
+    patients = expected_derivation_patients(model, findings)
+    if not is_rare(model, patients):
+        return []
+    return [
+        f"Few patients of the derivation cohort had these findings (about {patients:.0f} of "
+        f"{model.cohort_size}, estimated): the risk rests on the model's assumptions more than "
+        "on patients like this one."
+    ]
+
+
+SCOPE_CAVEATS = {
+    CaveatKind.LEVELS_UNCERTAIN: (
+        "Number of levels uncertain: same-day records ({records}) do not each name the same "
+        "single level; one level recorded twice, or several levels. The model was derived "
+        "after single-level vertebroplasty."
+    ),
+    CaveatKind.PAST_MALIGNANCY: (
+        "A past malignancy is on record ({records}, resolved or inactive); the study excluded "
+        "fractures caused by tumour: confirm this fracture is osteoporotic."
+    ),
+}
+
+
+def _caveats(assessment: Assessment, extra: list[str] | None = None) -> list[str]:
     caveats = list(assessment.caveats)
+    caveats += [
+        SCOPE_CAVEATS[caveat.kind].format(records=", ".join(caveat.records))
+        for caveat in assessment.scope_caveats
+    ]
+    caveats += extra or []
     if assessment.ignored_resources:
         caveats.append(
             f"Not used: {assessment.ignored_resources} resource(s) outside the code contract "

@@ -15,7 +15,7 @@ import fhir_mappings
 from fhir_mappings import Applicability
 from scoring import InputError, predict
 
-from . import auth, cards, fhir_resources, logs, schemas
+from . import auth, cards, fhir_resources, logs, recording, schemas
 from .errors import InvalidRequest
 from .prefetch import gather
 from .runtime import Runtime, current_runtime
@@ -44,6 +44,8 @@ def call_service(service_id: str) -> dict[str, Any]:
             f"this request is for '{hook_request['hook']}'"
         )
     context = hook_request["context"]
+    # The request's time: the card is about pain at one month, so when it is asked matters.
+    now = datetime.now(UTC)
     logs.note_request(
         current_app.config["LOG_PSEUDONYM_KEY"],
         hook_instance=hook_request["hookInstance"],
@@ -59,13 +61,16 @@ def call_service(service_id: str) -> dict[str, Any]:
     )
     try:
         assessment = fhir_mappings.assess(
-            _resources(payloads), context["patientId"], runtime.mapping
+            _resources(payloads), context["patientId"], runtime.mapping, now=now
         )
     except fhir_mappings.InvalidResourceError as exc:
         raise InvalidRequest(str(exc)) from None
-    response = advise(runtime, assessment, context)
+    response = advise(runtime, assessment, context, service.hook, now)
     log.info(
-        "answered: applicability=%s cards=%d", assessment.applicability, len(response["cards"])
+        "answered: applicability=%s timing=%s cards=%d",
+        assessment.applicability,
+        assessment.time_window.timing,
+        len(response["cards"]),
     )
     return response
 
@@ -87,11 +92,19 @@ def health() -> dict[str, Any]:
 
 
 def advise(
-    runtime: Runtime, assessment: fhir_mappings.Assessment, context: Mapping[str, Any]
+    runtime: Runtime,
+    assessment: fhir_mappings.Assessment,
+    context: Mapping[str, Any],
+    hook: str,
+    now: datetime,
 ) -> dict[str, Any]:
-    """Findings to the CDS response: quiet without a PVP, an explanation when the model does
-    not apply, otherwise the risk card and the RiskAssessment."""
-    if assessment.applicability is Applicability.NO_PROCEDURE:
+    """Findings to the CDS response: quiet without a PVP or outside the time from the
+    procedure to the one-month assessment, an explanation when the model does not apply,
+    otherwise the risk card and, once per procedure and model version, the RiskAssessment."""
+    if (
+        assessment.applicability is Applicability.NO_PROCEDURE
+        or assessment.time_window.timing.is_quiet
+    ):
         return {"cards": []}
     card_context = cards.CardContext(runtime.model, runtime.tiers)
     if assessment.applicability is not Applicability.APPLIES:
@@ -103,13 +116,10 @@ def advise(
     patient_id = context["patientId"]
     suggestion = cards.reassessment_suggestion(assessment, runtime.model, patient_id)
     card = cards.risk_card(estimate, assessment, card_context, [suggestion] if suggestion else [])
+    if not recording.should_record(hook, estimate, assessment, runtime.model):
+        return {"cards": [card]}
     risk_assessment = fhir_resources.risk_assessment(
-        estimate,
-        assessment,
-        runtime.model,
-        patient_id,
-        context.get("encounterId"),
-        datetime.now(UTC),
+        estimate, assessment, runtime.model, patient_id, context.get("encounterId"), now
     )
     return {
         "cards": [card],

@@ -7,6 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from scoring import Model
+
+from . import recording
+
 PATIENT = "{{context.patientId}}"
 
 
@@ -30,9 +34,12 @@ class CdsService:
         }
 
 
-def prefetch_templates(search_codes: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+def prefetch_templates(
+    search_codes: Mapping[str, tuple[str, ...]], hook: str, model: Model
+) -> dict[str, str]:
     """Templates in the spec's recommended query subset: an instance read of the Patient and
-    type-level searches by patient and token (system|code, comma-separated for OR)."""
+    type-level searches by patient and token (system|code, comma-separated for OR). Only the
+    hooks that must not record an estimate twice ask for the RiskAssessments on record."""
     templates = {"patient": f"Patient/{PATIENT}"}
     for key, resource_type in (
         ("procedures", "Procedure"),
@@ -42,6 +49,8 @@ def prefetch_templates(search_codes: Mapping[str, tuple[str, ...]]) -> dict[str,
         codes = search_codes.get(resource_type)
         if codes:
             templates[key] = f"{resource_type}?patient={PATIENT}&code={','.join(codes)}"
+    if recording.needs_recorded_estimates(hook):
+        templates[recording.PREFETCH_KEY] = recording.recorded_estimates_template(model, PATIENT)
     return templates
 
 
@@ -49,26 +58,28 @@ DESCRIPTION = (
     "After a percutaneous vertebroplasty for an osteoporotic vertebral compression fracture, "
     "estimates the risk of residual back pain (VAS >= 4) at one month from four imaging "
     "findings (Li et al. 2021 nomogram), with the inputs used, what is missing, and "
-    "monitoring advice. Silent when no vertebroplasty is on record."
+    "monitoring advice. Shown from the procedure until the one-month assessment; silent when "
+    "no vertebroplasty is on record."
 )
 
 
-def build_services(search_codes: Mapping[str, tuple[str, ...]]) -> dict[str, CdsService]:
-    prefetch = prefetch_templates(search_codes)
+def build_services(
+    search_codes: Mapping[str, tuple[str, ...]], model: Model
+) -> dict[str, CdsService]:
     services = (
         CdsService(
             id="pvp-residual-back-pain",
             hook="patient-view",
             title="Residual back pain risk after vertebroplasty",
             description=DESCRIPTION,
-            prefetch=prefetch,
+            prefetch=prefetch_templates(search_codes, "patient-view", model),
         ),
         CdsService(
             id="pvp-residual-back-pain-discharge",
             hook="encounter-discharge",
             title="Residual back pain risk after vertebroplasty, at discharge",
             description=DESCRIPTION,
-            prefetch=prefetch,
+            prefetch=prefetch_templates(search_codes, "encounter-discharge", model),
         ),
     )
     return {service.id: service for service in services}

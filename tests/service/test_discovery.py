@@ -60,14 +60,26 @@ def test_prefetch_templates_use_only_context_patient_id_tokens(client):
 
 
 def test_prefetch_searches_use_only_the_specs_recommended_parameters(client):
-    # CDS Hooks 2.0 § Prefetch query restrictions: references and tokens by equality only.
+    # CDS Hooks 2.0 § Prefetch query restrictions: references and tokens by equality only
+    # (RiskAssessment.method is a token, like code).
     for service in services(client).values():
         for template in service["prefetch"].values():
             url = urlsplit(template)
             if not url.query:
                 assert url.path == "Patient/{{context.patientId}}"
                 continue
-            assert set(parse_qs(url.query)) <= {"patient", "code"}
+            tokens = {"method"} if url.path == "RiskAssessment" else {"code"}
+            assert set(parse_qs(url.query)) <= {"patient"} | tokens
+
+
+def test_only_patient_view_looks_for_risk_assessments_on_record(client):
+    # At discharge the estimate is always proposed; on patient-view only if none is on record.
+    prefetch = {id: service["prefetch"] for id, service in services(client).items()}
+    assert prefetch["pvp-residual-back-pain"]["riskAssessments"] == (
+        "RiskAssessment?patient={{context.patientId}}"
+        "&method=http://pvp-cds.org/fhir/CodeSystem/prediction-model|li2021-pvp-residual-back-pain"
+    )
+    assert "riskAssessments" not in prefetch["pvp-residual-back-pain-discharge"]
 
 
 def test_cors_preflight_allows_authorization_content_type_and_accept(client):

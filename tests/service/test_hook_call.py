@@ -65,10 +65,10 @@ def test_missing_cement_read_gives_a_range_not_a_guess(client):
 def test_detail_names_each_observation_used_with_its_date(client):
     card, _ = risk_card(client, fhir.findings(ivc=True, grade=3, cement=codes.BLOCKY))
     for reference, date in (
-        ("Observation/ivc-1", "2026-03-03"),
-        ("Observation/oedema-1", "2026-03-03"),
-        ("Observation/goutallier-1", "2026-03-03"),
-        ("Observation/cement-1", "2026-03-11"),
+        ("Observation/ivc-1", fhir.PRE_OP_DATE),
+        ("Observation/oedema-1", fhir.PRE_OP_DATE),
+        ("Observation/goutallier-1", fhir.PRE_OP_DATE),
+        ("Observation/cement-1", fhir.POST_OP_DATE),
     ):
         row = next(line for line in card["detail"].splitlines() if reference in line)
         assert date in row
@@ -133,14 +133,16 @@ def test_risk_assessment_basis_references_the_observations_and_procedure_used(cl
 
 
 def test_risk_assessment_has_a_probability_range_when_findings_are_missing(client):
-    _, body = risk_card(client, fhir.findings(grade=2, cement=None))
+    # Goutallier 1, cement unknown: spongy -3.361 - 0.800 = -4.161 -> 1.5%; blocky -3.361 ->
+    # 3.4%: both low, so the range places the patient in a tier and is recorded.
+    _, body = risk_card(client, fhir.findings(grade=1, cement=None))
     (prediction,) = body["systemActions"][0]["resource"]["prediction"]
     assert "probabilityDecimal" not in prediction
     assert prediction["probabilityRange"]["low"]["value"] == pytest.approx(
-        expected_probability(-2.403), abs=1e-4
+        expected_probability(-4.161), abs=1e-4
     )
     assert prediction["probabilityRange"]["high"]["value"] == pytest.approx(
-        expected_probability(-1.603), abs=1e-4
+        expected_probability(-3.361), abs=1e-4
     )
 
 
@@ -209,7 +211,7 @@ def test_resources_with_unknown_codes_are_counted_on_the_card_not_guessed(client
         "local-1",
         codes.Code("http://hospital.example.org/codes", "VAC-CLEFT"),
         {"valueBoolean": True},
-        "2026-03-03",
+        fhir.PRE_OP_DATE,
     )
     card, _ = risk_card(client, [*fhir.findings(cement=None), unknown])
     assert "Not used: 1 resource(s) outside the code contract" in card["detail"]

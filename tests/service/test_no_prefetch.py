@@ -26,6 +26,7 @@ def fhir_server():
             fhir.searchset(*fhir.findings(ivc=True, grade=3, cement=codes.BLOCKY)),
         ),
         "Condition": (200, fhir.searchset()),
+        "RiskAssessment": (200, fhir.searchset()),
     }
     yield server
     server.stop()
@@ -83,7 +84,11 @@ def test_only_unfulfilled_prefetch_keys_are_queried(client, fhir_server):
         "procedures": fhir.searchset(fhir.vertebroplasty()),
     }
     assert client.post(URL, json=body).status_code == 200
-    assert sorted(r.path for r in fhir_server.requests) == ["Condition", "Observation"]
+    assert sorted(r.path for r in fhir_server.requests) == [
+        "Condition",
+        "Observation",
+        "RiskAssessment",
+    ]
 
 
 def test_operation_outcome_in_prefetch_means_failed_and_is_queried_again(client, fhir_server):

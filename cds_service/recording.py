@@ -1,0 +1,67 @@
+"""Record an estimate once: at most one RiskAssessment per index procedure and model version.
+
+The EHR fires ``patient-view`` every time anyone opens the chart. The RiskAssessment is
+proposed at ``encounter-discharge`` (the moment the study's findings are all read), and on
+``patient-view`` only while none of this model version rests on this procedure. Its stable
+``identifier`` (model, version, procedure) lets an EHR de-duplicate what it is sent twice.
+"""
+
+from __future__ import annotations
+
+from fhir_mappings import Assessment
+from fhir_mappings.codes import Code
+from scoring import Model, RiskEstimate, RiskTier
+
+MODEL_SYSTEM = "http://pvp-cds.org/fhir/CodeSystem/prediction-model"
+IDENTIFIER_SYSTEM = "http://pvp-cds.org/fhir/NamingSystem/risk-assessment"
+#: The hook at which the estimate is always proposed (its identifier makes a repeat harmless).
+RECORDING_HOOK = "encounter-discharge"
+#: The prefetch key of the RiskAssessments already on record, for the hooks that need it.
+PREFETCH_KEY = "riskAssessments"
+
+
+def method(model: Model) -> Code:
+    return Code(MODEL_SYSTEM, model.id)
+
+
+def needs_recorded_estimates(hook: str) -> bool:
+    """Whether a service on this hook must look for RiskAssessments already on record."""
+    return hook != RECORDING_HOOK
+
+
+def identifier(model: Model, procedure_reference: str) -> dict[str, str]:
+    return {
+        "system": IDENTIFIER_SYSTEM,
+        "value": f"{model.id}|{model.version}|{procedure_reference}",
+    }
+
+
+def already_recorded(assessment: Assessment, model: Model) -> bool:
+    """Whether a RiskAssessment of this model version on this index procedure is on record
+    (one withdrawn as entered in error or cancelled does not count)."""
+    if assessment.procedure is None:
+        return False
+    return any(
+        estimate.counts
+        and estimate.is_by(method(model), model.version)
+        and estimate.rests_on(assessment.procedure.reference)
+        for estimate in assessment.recorded_estimates
+    )
+
+
+def worth_recording(estimate: RiskEstimate) -> bool:
+    """An estimate says something to record only if it places the patient in a tier: not when
+    nothing is known, nor when the range spans both tiers."""
+    known = any(not factor.is_unknown for factor in estimate.factors)
+    return known and estimate.tier is not RiskTier.INDETERMINATE
+
+
+def should_record(hook: str, estimate: RiskEstimate, assessment: Assessment, model: Model) -> bool:
+    if not worth_recording(estimate):
+        return False
+    return hook == RECORDING_HOOK or not already_recorded(assessment, model)
+
+
+def recorded_estimates_template(model: Model, patient: str) -> str:
+    """The FHIR search for RiskAssessments of this model about the patient."""
+    return f"RiskAssessment?patient={patient}&method={method(model).token}"
