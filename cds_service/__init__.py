@@ -7,12 +7,13 @@ code mappings, service registry, HTTP session) is built here, once.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
 
-from . import auth, errors, hooks, logs, settings
+from . import auth, error_handlers, hooks, logs, settings
 from .runtime import build_runtime
 
 
@@ -24,8 +25,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     settings.check(app.config)
     logs.init_app(app)
-    errors.init_app(app)
+    error_handlers.init_app(app)
     auth.init_app(app)
-    app.extensions["pvp_cds"] = build_runtime(app.config)
+    runtime = app.extensions["pvp_cds"] = build_runtime(app.config)
+    # The FHIR query threads end with the app, not with the process (tests build many apps).
+    weakref.finalize(app, runtime.executor.shutdown, wait=False)
     hooks.init_app(app)
     return app

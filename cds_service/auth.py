@@ -12,13 +12,12 @@ from typing import Any
 from flask import Flask, current_app, g, request
 
 from .client_auth import (
-    AuthenticationError,
     ClientAuthenticator,
     FhirServerNotAllowed,
     check_fhir_server,
     load_trusted_clients,
 )
-from .errors import DataUnavailable, StartupError, Unauthorized
+from .errors import DataUnavailable, StartupError
 from .outbound import pooled_session
 
 log = logging.getLogger(__name__)
@@ -40,12 +39,10 @@ class Gate:
         if self.authenticator is None or request.method == "OPTIONS":
             return
         audience = self.public_base_url.rstrip("/") + request.path
-        try:
-            g.cds_client = self.authenticator.authenticate(
-                request.headers.get("Authorization"), audience
-            )
-        except AuthenticationError as exc:
-            raise Unauthorized(exc.reason) from None
+        # An AuthenticationError is an Unauthorized: answered 401, its reason logged only.
+        g.cds_client = self.authenticator.authenticate(
+            request.headers.get("Authorization"), audience
+        )
 
     def check_fhir_server(self, url: str) -> None:
         """Refuse, before any request leaves, a fhirServer this caller may not send us to."""

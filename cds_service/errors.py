@@ -1,25 +1,46 @@
-"""Every error the service answers with, and the one place that turns them into HTTP.
+"""The service's exceptions, drawn once. ``error_handlers.py`` turns them into HTTP answers.
 
-A client always gets a FHIR OperationOutcome that says what to fix. A 500 means a bug.
+::
+
+    PvpCdsError
+    ├── StartupError                 the configuration cannot give a safe service: refuse start-up
+    │   └── TrustedClientsError      (client_auth) the trusted-clients file
+    ├── CdsError                     answered with an OperationOutcome that says what to fix
+    │   ├── ClientError              4xx: the request is at fault
+    │   │   ├── InvalidRequest       400: malformed, off the spec, invalid FHIR in prefetch
+    │   │   ├── Unauthorized         401: the reason goes to the log, never to the client
+    │   │   │   └── AuthenticationError   (client_auth) a client JWT refused
+    │   │   └── ServiceNotFound      404
+    │   └── DataUnavailable          412: the FHIR data could not be had (upstream)
+    └── FhirServerNotAllowed         (client_auth) answered as DataUnavailable by the gate
+
+The layers below cannot import this module, so their configuration errors stand beside the
+tree and are listed in :data:`CONFIGURATION_ERRORS`: ``scoring.ModelError`` (the model file) and
+``fhir_mappings.MappingConfigError`` (the site mapping file). ``fhir_mappings``'
+``InvalidResourceError`` is answered as :class:`InvalidRequest` where the hook parses prefetch.
+Anything else that escapes a request is a bug: 500, logged with its type only.
 """
 
 from __future__ import annotations
 
-import logging
-
-from fhir.resources.R4B.operationoutcome import OperationOutcome
-from flask import Flask, Response, jsonify
-from werkzeug.exceptions import HTTPException
-
-log = logging.getLogger(__name__)
+from fhir_mappings import MappingConfigError
+from scoring import ModelError
 
 
-class StartupError(RuntimeError):
+class PvpCdsError(Exception):
+    """The root of the service's own exceptions."""
+
+
+class StartupError(PvpCdsError):
     """The configuration cannot give a safe service; the message says what to fix."""
 
 
-class CdsError(Exception):
-    """An error with an HTTP status and an OperationOutcome issue code."""
+#: Everything that refuses start-up, from this package and the layers below.
+CONFIGURATION_ERRORS: tuple[type[Exception], ...] = (StartupError, ModelError, MappingConfigError)
+
+
+class CdsError(PvpCdsError):
+    """An error answered with an HTTP status and an OperationOutcome issue code."""
 
     status = 400
     issue_code = "invalid"
@@ -29,16 +50,20 @@ class CdsError(Exception):
         self.messages = messages
 
 
-class InvalidRequest(CdsError):
+class ClientError(CdsError):
+    """The request is at fault (4xx)."""
+
+
+class InvalidRequest(ClientError):
     """The hook request is malformed or breaks the CDS Hooks specification (400)."""
 
 
-class ServiceNotFound(CdsError):
+class ServiceNotFound(ClientError):
     status = 404
     issue_code = "not-found"
 
 
-class Unauthorized(CdsError):
+class Unauthorized(ClientError):
     """The CDS client could not be authenticated (401). The reason goes to the log only."""
 
     status = 401
@@ -50,50 +75,3 @@ class DataUnavailable(CdsError):
 
     status = 412
     issue_code = "not-found"
-
-
-def operation_outcome(status: int, issue_code: str, *messages: str) -> Response:
-    outcome = OperationOutcome(
-        issue=[{"severity": "error", "code": issue_code, "diagnostics": m} for m in messages]
-    )
-    response = jsonify(outcome.model_dump(mode="json", exclude_none=True))
-    response.status_code = status
-    response.content_type = "application/fhir+json"
-    return response
-
-
-def _cds_error(error: CdsError) -> Response:
-    if isinstance(error, Unauthorized):
-        log.warning("client authentication failed: %s", error)
-        response = operation_outcome(error.status, error.issue_code, "authentication required")
-        response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
-        return response
-    # Status and kind only: the messages may quote what the client sent, patient data included.
-    log.info("request refused with %d (%s)", error.status, type(error).__name__)
-    return operation_outcome(error.status, error.issue_code, *error.messages)
-
-
-_HTTP_ISSUE_CODES = {404: "not-found", 405: "not-supported", 413: "too-costly", 415: "invalid"}
-
-
-def _http_error(error: HTTPException) -> Response:
-    status = error.code or 500
-    response = operation_outcome(
-        status, _HTTP_ISSUE_CODES.get(status, "invalid"), error.description
-    )
-    # Keep what werkzeug says about the error, such as Allow on a 405.
-    for name, value in error.get_headers():
-        if name.lower() != "content-type":
-            response.headers[name] = value
-    return response
-
-
-def _unexpected(error: Exception) -> Response:
-    log.exception("internal error (a bug): %s", type(error).__name__)
-    return operation_outcome(500, "exception", "internal error; the request was not processed")
-
-
-def init_app(app: Flask) -> None:
-    app.register_error_handler(CdsError, _cds_error)
-    app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(Exception, _unexpected)

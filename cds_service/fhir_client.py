@@ -43,8 +43,10 @@ class FhirServer:
 
 @dataclass(frozen=True)
 class Timeouts:
-    connect: float = 3.05
-    read: float = 10.0
+    """Seconds to connect and to wait for each read; the defaults are settings."""
+
+    connect: float
+    read: float
 
 
 class FhirClient:

@@ -13,6 +13,7 @@ from fhir_mappings import Assessment
 from fhir_mappings.codes import LOINC_VAS_PAIN
 from scoring import Model, RiskEstimate, RiskTier
 
+from . import wording
 from .recording import MODEL_SYSTEM, identifier
 
 RISK_PROBABILITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/risk-probability"
@@ -47,7 +48,7 @@ def risk_assessment(
         "occurrenceDateTime": now.isoformat(timespec="seconds"),
         "method": {
             "coding": [{"system": MODEL_SYSTEM, "code": model.id, "version": model.version}],
-            "text": f"{model.title}, version {model.version}",
+            "text": wording.method_text(model),
         },
         "prediction": [prediction],
     }
@@ -57,14 +58,13 @@ def risk_assessment(
     if basis:
         resource["basis"] = basis
     if estimate.unknown:
-        missing = ", ".join(f.label for f in estimate.factors if f.is_unknown)
-        resource["note"] = [{"text": f"Range over the unknown findings: {missing}"}]
+        resource["note"] = [{"text": wording.range_note(estimate)}]
     return _dump(RiskAssessment.model_validate(resource))
 
 
 def _qualitative_risk(tier: RiskTier) -> dict[str, Any]:
     if tier is RiskTier.INDETERMINATE:
-        return {"text": "indeterminate: findings missing"}
+        return {"text": wording.INDETERMINATE_RISK}
     return {"coding": [{"system": RISK_PROBABILITY_SYSTEM, "code": tier.value}]}
 
 
@@ -94,11 +94,11 @@ def pain_reassessment_requests(
                 "intent": "proposal",
                 "code": {
                     "coding": [LOINC_VAS_PAIN.coding()],
-                    "text": "Back pain reassessment (VAS)",
+                    "text": wording.REASSESSMENT_CODE_TEXT,
                 },
                 "subject": {"reference": f"Patient/{patient_id}"},
                 "occurrenceDateTime": when.isoformat(timespec="seconds"),
-                "note": [{"text": f"Reassess back pain (VAS) {label} after vertebroplasty"}],
+                "note": [{"text": wording.reassessment_note(label)}],
             }
         )
         requests.append(_dump(request))

@@ -13,9 +13,10 @@ from flask_cors import CORS
 
 import fhir_mappings
 from fhir_mappings import Applicability
-from scoring import InputError, predict
+from scoring import predict
 
-from . import auth, cards, fhir_resources, logs, recording, schemas
+from . import auth, cards, fhir_resources, logs, recording, schemas, wording
+from .cds_hooks import Action, ActionType, CdsResponse
 from .errors import InvalidRequest
 from .prefetch import gather
 from .runtime import Runtime, current_runtime
@@ -70,9 +71,9 @@ def call_service(service_id: str) -> dict[str, Any]:
         "answered: applicability=%s timing=%s cards=%d",
         assessment.applicability,
         assessment.time_window.timing,
-        len(response["cards"]),
+        len(response.cards),
     )
-    return response
+    return response.to_json()
 
 
 @bp.post("/cds-services/<service_id>/feedback")
@@ -97,7 +98,7 @@ def advise(
     context: Mapping[str, Any],
     hook: str,
     now: datetime,
-) -> dict[str, Any]:
+) -> CdsResponse:
     """Findings to the CDS response: quiet without a PVP or outside the time from the
     procedure to the one-month assessment, an explanation when the model does not apply,
     otherwise the risk card and, once per procedure and model version, the RiskAssessment."""
@@ -105,32 +106,26 @@ def advise(
         assessment.applicability is Applicability.NO_PROCEDURE
         or assessment.time_window.timing.is_quiet
     ):
-        return {"cards": []}
+        return CdsResponse()
     card_context = cards.CardContext(runtime.model, runtime.tiers)
     if assessment.applicability is not Applicability.APPLIES:
-        return {"cards": [cards.not_applicable_card(assessment, card_context)]}
-    try:
-        estimate = predict(runtime.model, assessment.values(), runtime.tiers)
-    except InputError as exc:
-        raise InvalidRequest(f"a finding has a value the model cannot take: {exc}") from exc
+        return CdsResponse(cards=(cards.not_applicable_card(assessment, card_context),))
+    # The mappings give only values the model takes (checked at start-up).
+    estimate = predict(runtime.model, assessment.values(), runtime.tiers)
     patient_id = context["patientId"]
     suggestion = cards.reassessment_suggestion(assessment, runtime.model, patient_id)
-    card = cards.risk_card(estimate, assessment, card_context, [suggestion] if suggestion else [])
+    card = cards.risk_card(estimate, assessment, card_context, suggestion)
     if not recording.should_record(hook, estimate, assessment, runtime.model):
-        return {"cards": [card]}
+        return CdsResponse(cards=(card,))
     risk_assessment = fhir_resources.risk_assessment(
         estimate, assessment, runtime.model, patient_id, context.get("encounterId"), now
     )
-    return {
-        "cards": [card],
-        "systemActions": [
-            {
-                "type": "create",
-                "description": "Record the residual back pain risk as a RiskAssessment",
-                "resource": risk_assessment,
-            }
-        ],
-    }
+    return CdsResponse(
+        cards=(card,),
+        system_actions=(
+            Action(ActionType.CREATE, wording.RECORD_RISK_ASSESSMENT, risk_assessment),
+        ),
+    )
 
 
 def _resources(payloads: Mapping[str, list[dict[str, Any]]]) -> list[Any]:

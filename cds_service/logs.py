@@ -58,5 +58,5 @@ def init_app(app: Flask) -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(h.formatter, JsonFormatter) for h in logger.handlers):
             logger.addHandler(handler)
-        logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+        logger.setLevel(app.config["LOG_LEVEL"])
         logger.propagate = True

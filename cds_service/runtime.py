@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from .feedback import FeedbackStore, InMemoryFeedbackStore
 from .fhir_client import FhirClient, Timeouts
 from .outbound import pooled_session
 from .services import CdsService, build_services
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,12 @@ def build_runtime(config: Mapping[str, Any]) -> Runtime:
     model = load_model(config["MODEL_FILE"])
     mapping = fhir_mappings.load_mapping_config(config["MAPPING_FILE"])
     _check_inputs_match(model)
+    log.info(
+        "model %s v%s; code contract: defaults%s",
+        model.id,
+        model.version,
+        f" + site file {mapping.site_file}" if mapping.site_file else "",
+    )
     return Runtime(
         model=model,
         tiers=_tiers(model, config["HIGH_RISK_THRESHOLD"]),
@@ -64,13 +73,25 @@ def build_runtime(config: Mapping[str, Any]) -> Runtime:
 
 
 def _check_inputs_match(model: Model) -> None:
-    """The model's inputs must be exactly what the mapping layer produces."""
+    """The model's inputs must be exactly what the mapping layer produces, and every value the
+    mapping layer can give a finding must fall in one of the model's levels."""
     missing = sorted(model.input_names - fhir_mappings.FINDING_NAMES)
     unexpected = sorted(fhir_mappings.FINDING_NAMES - model.input_names)
     if missing or unexpected:
         raise StartupError(
             f"model {model.id} does not fit the FHIR mappings: inputs no mapping produces: "
             f"{missing or 'none'}; findings the model does not take: {unexpected or 'none'}"
+        )
+    untaken = [
+        f"{predictor.name} {value!r}"
+        for predictor in model.predictors
+        for value in fhir_mappings.FINDING_DOMAINS[predictor.name]
+        if not any(level.includes(value) for level in predictor.levels)
+    ]
+    if untaken:
+        raise StartupError(
+            f"model {model.id} does not fit the FHIR mappings: values the mappings give that no "
+            f"level of the model takes: {', '.join(untaken)}"
         )
 
 

@@ -22,6 +22,8 @@ class Setting:
     kinds: tuple[type, ...]
     optional: bool = False
     positive: bool = False
+    #: When given, the only values accepted.
+    choices: tuple[str, ...] = ()
 
 
 SETTINGS: dict[str, Setting] = {
@@ -55,6 +57,8 @@ SETTINGS: dict[str, Setting] = {
     "FHIR_SERVERS": Setting([], (list,)),
     # Plain-http FHIR servers and key URLs: local development only.
     "ALLOW_HTTP_FHIR": Setting(False, (bool,)),
+    # The service's log level (DEBUG, INFO, WARNING, ERROR).
+    "LOG_LEVEL": Setting("INFO", (str,), choices=("DEBUG", "INFO", "WARNING", "ERROR")),
     # Key for pseudonymising patient ids in logs; None draws a random one per process.
     "LOG_PSEUDONYM_KEY": Setting(None, (str,), optional=True),
 }
@@ -89,6 +93,8 @@ def _problem(value: Any, setting: Setting) -> str | None:
         return f"expected {expected}, got {value!r}"
     if setting.positive and value <= 0:
         return f"must be more than 0, got {value!r}"
+    if setting.choices and value not in setting.choices:
+        return f"expected one of {', '.join(setting.choices)}, got {value!r}"
     return None
 
 

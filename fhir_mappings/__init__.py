@@ -6,15 +6,38 @@ with :func:`load_mapping_config`, parse each payload with :func:`resources_from`
 """
 
 from .assessment import Assessment, Finding, FindingStatus, assess
-from .codes import FINDING_NAMES, ExclusionRule, FindingName, ProcedureKind, VertebralLevel
+from .codes import (
+    DERIVATION_LEVELS,
+    FINDING_DOMAINS,
+    FINDING_NAMES,
+    GOUTALLIER_GRADES,
+    ExclusionRule,
+    FindingName,
+    ProcedureKind,
+    VertebralLevel,
+)
 from .config import MappingConfig, MappingConfigError, load_mapping_config, search_codes
 from .estimates import RecordedEstimate
 from .parsing import InvalidResourceError, resources_from
-from .procedures import Applicability, IndexProcedure
-from .readings import Source
-from .scope import CaveatKind, Exclusion, ScopeCaveat, TimeWindow, Timing
+from .procedures import Applicability, IndexProcedure, levels_outside_derivation
+from .provenance import Source
+from .reasons import Caveat, CaveatKind, Conflict, NoValue, NoValueKind, Problem, Unreadable
+from .scope import Exclusion, TimeWindow, Timing
+from .timing import Placement
 
 __all__ = [
+    "DERIVATION_LEVELS",
+    "FINDING_DOMAINS",
+    "GOUTALLIER_GRADES",
+    "Caveat",
+    "CaveatKind",
+    "Conflict",
+    "NoValue",
+    "NoValueKind",
+    "Placement",
+    "Problem",
+    "Unreadable",
+    "levels_outside_derivation",
     "FINDING_NAMES",
     "Applicability",
     "Assessment",
@@ -30,7 +53,6 @@ __all__ = [
     "MappingConfigError",
     "ProcedureKind",
     "RecordedEstimate",
-    "ScopeCaveat",
     "Source",
     "TimeWindow",
     "Timing",

@@ -20,6 +20,8 @@ from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.resource import Resource
 from fhir.resources.R4B.riskassessment import RiskAssessment
 
+from scoring import Value
+
 from .codes import CONDITION_VERIFICATION, Code, FindingName
 from .config import MappingConfig
 from .estimates import RecordedEstimate, recorded_estimate
@@ -32,24 +34,21 @@ from .procedures import (
     assess_procedures,
     procedure_record,
 )
+from .provenance import Source
 from .readings import (
     PRELIMINARY,
-    NoValue,
     Reading,
-    Source,
     UnreadableValue,
-    Value,
     codes_in,
     counts,
     finding_code,
     reading_from,
     source_of,
 )
+from .reasons import Caveat, CaveatKind, Conflict, NoValue, Unreadable
 from .scope import (
-    CaveatKind,
     Exclusion,
     PainScore,
-    ScopeCaveat,
     TimeWindow,
     applying_exclusions,
     excluding_condition,
@@ -85,6 +84,8 @@ class FindingStatus(StrEnum):
 
 @dataclass(frozen=True)
 class Finding:
+    """One model input as the record gives it, or why it is unknown (as data, not words)."""
+
     name: str
     #: The value for the scoring core; None unless ``status`` is ``found``.
     value: Value | None
@@ -92,10 +93,18 @@ class Finding:
     #: The Observation used (``found``), or the one the status is about (``data-absent``,
     #: ``stale``: the most recent reading outside the window, ``undated``).
     source: Source | None
-    #: Why the value is unknown and what would complete it, in one or two sentences.
-    reason: str | None
-    #: The disagreeing readings when ``conflicting``.
-    conflicts: tuple[Source, ...] = ()
+    #: The finding's window in days: before the procedure for the pre-operative findings,
+    #: after it for cement. None when ``not-assessed``.
+    window_days: int | None = None
+    #: ``stale``: where the most recent valued reading lies against the window.
+    placement: Placement | None = None
+    #: ``data-absent``: what the reading says instead of a value.
+    no_value: NoValue | None = None
+    #: ``missing``: readings not counted for their status, and readings outside the contract.
+    not_counted: tuple[Source, ...] = ()
+    unreadable: tuple[Unreadable, ...] = ()
+    #: ``conflicting``: the readings of the most recent day that disagree.
+    conflicts: tuple[Conflict, ...] = ()
     #: Older readings in the window that the most recent one replaced.
     superseded: int = 0
 
@@ -104,17 +113,13 @@ class Finding:
 class Assessment:
     procedure: IndexProcedure | None
     applicability: Applicability
-    #: Why the model does not apply, in one sentence; None when it applies.
-    applicability_reason: str | None
     findings: Mapping[str, Finding]
-    caveats: tuple[str, ...]
+    caveats: tuple[Caveat, ...]
     #: Resources not in the code contract (unknown codes, unreadable values, other types).
     ignored_resources: int = 0
     #: Conditions on record that the derivation study excluded, most decisive first; any one
     #: makes the applicability ``excluded-condition`` (unless the procedure already rules).
     exclusions: tuple[Exclusion, ...] = ()
-    #: Caveats as data (which kind, which records), for the card-writing module to word.
-    scope_caveats: tuple[ScopeCaveat, ...] = ()
     #: Where the request falls between the procedure and the one-month assessment.
     time_window: TimeWindow | None = None
     #: RiskAssessments already on record (any model), to record an estimate only once.
@@ -125,24 +130,6 @@ class Assessment:
         return {name: finding.value for name, finding in self.findings.items()}
 
 
-@dataclass(frozen=True)
-class _Label:
-    name: str
-    read_on: str
-
-
-LABELS = {
-    FindingName.INTRAVERTEBRAL_VACUUM_CLEFT: _Label(
-        "intravertebral vacuum cleft", "the pre-operative CT or MRI"
-    ),
-    FindingName.POSTERIOR_FASCIA_OEDEMA: _Label("posterior fascia oedema", "the pre-operative MRI"),
-    FindingName.GOUTALLIER_GRADE: _Label(
-        "Goutallier grade", "the pre-operative axial T1-weighted MRI (paraspinal muscles at L4/5)"
-    ),
-    FindingName.CEMENT_DISTRIBUTION: _Label("cement distribution", "the post-operative radiograph"),
-}
-
-
 @dataclass
 class _Evidence:
     """What the resources say about one finding."""
@@ -151,7 +138,7 @@ class _Evidence:
     #: Readings not counted because of their status.
     not_counted: list[Source] = field(default_factory=list)
     #: Readings refused because their value is outside the contract, with why.
-    unreadable: list[tuple[Source, str]] = field(default_factory=list)
+    unreadable: list[Unreadable] = field(default_factory=list)
 
 
 def assess(
@@ -206,24 +193,14 @@ def assess(
     return Assessment(
         procedure=procedures.procedure,
         applicability=applicability,
-        applicability_reason=procedures.reason,
         findings=MappingProxyType({name.value: finding for name, finding in findings.items()}),
-        caveats=_caveats(procedures.procedure, procedures.caveats, fracture_on_record, findings),
+        caveats=_caveats(procedures.procedure, procedures.caveats, fracture_on_record, findings)
+        + exclusion_caveats,
         ignored_resources=ignored,
         exclusions=exclusions,
-        scope_caveats=_scope_caveats(procedures.levels_uncertain, exclusion_caveats),
         time_window=time_window(procedures.moment, now, scores, config),
         recorded_estimates=tuple(estimates),
     )
-
-
-def _scope_caveats(
-    levels_uncertain: tuple[str, ...], exclusion_caveats: tuple[ScopeCaveat, ...]
-) -> tuple[ScopeCaveat, ...]:
-    caveats = list(exclusion_caveats)
-    if levels_uncertain:
-        caveats.insert(0, ScopeCaveat(CaveatKind.LEVELS_UNCERTAIN, levels_uncertain))
-    return tuple(caveats)
 
 
 def _collect_observation(
@@ -240,7 +217,7 @@ def _collect_observation(
     try:
         evidence[finding].readings.append(reading_from(observation, finding, code, config))
     except UnreadableValue as exc:
-        evidence[finding].unreadable.append((source_of(observation, code, None), str(exc)))
+        evidence[finding].unreadable.append(exc.about(source_of(observation, code, None)))
         return 1
     return 0
 
@@ -252,14 +229,9 @@ def _finding(
     applicability: Applicability,
     config: MappingConfig,
 ) -> Finding:
-    label = LABELS[name]
     if procedure is None:
-        why = (
-            "The procedure has no date, so imaging cannot be placed before or after it."
-            if applicability is Applicability.PROCEDURE_UNDATED
-            else "No vertebroplasty on record to place the imaging against."
-        )
-        return Finding(name.value, None, FindingStatus.NOT_ASSESSED, None, why)
+        return Finding(name.value, None, FindingStatus.NOT_ASSESSED, None)
+    window = _window_days(name, config)
     inside: list[Reading] = []
     outside: list[tuple[Reading, Placement]] = []
     undated: list[Reading] = []
@@ -274,7 +246,7 @@ def _finding(
             outside.append((reading, placement))
     valued = [reading for reading in inside if not isinstance(reading.value, NoValue)]
     if valued:
-        return _most_recent(name, valued)
+        return _most_recent(name, valued, window)
     if inside:
         latest = max(inside, key=_when)
         return Finding(
@@ -282,8 +254,8 @@ def _finding(
             None,
             FindingStatus.DATA_ABSENT,
             latest.source,
-            f"The {label.name} reading of {latest.source.effective} ({latest.source.reference}) "
-            f"gives no value ({latest.value.reason}); record it from {label.read_on}.",
+            window_days=window,
+            no_value=latest.value,
         )
     stale = [(r, p) for r, p in outside if not isinstance(r.value, NoValue)]
     if stale:
@@ -293,46 +265,55 @@ def _finding(
             None,
             FindingStatus.STALE,
             latest.source,
-            f"The latest {label.name} reading ({latest.source.effective}, "
-            f"{latest.source.reference}) {_out_of_window(name, placement, config)}; record it "
-            f"from {label.read_on}.",
+            window_days=window,
+            placement=placement,
         )
     if undated:
         return Finding(
-            name.value,
-            None,
-            FindingStatus.UNDATED,
-            undated[0].source,
-            f"The {label.name} reading in {undated[0].source.reference} has no date precise to "
-            "the day, so it cannot be placed relative to the procedure.",
+            name.value, None, FindingStatus.UNDATED, undated[0].source, window_days=window
         )
-    return Finding(name.value, None, FindingStatus.MISSING, None, _missing(name, evidence, config))
+    return Finding(
+        name.value,
+        None,
+        FindingStatus.MISSING,
+        None,
+        window_days=window,
+        not_counted=tuple(evidence.not_counted),
+        unreadable=tuple(evidence.unreadable),
+    )
 
 
-def _most_recent(name: FindingName, valued: list[Reading]) -> Finding:
+def _most_recent(name: FindingName, valued: list[Reading], window: int) -> Finding:
     latest_day = max(reading.moment.day for reading in valued)
     same_day = sorted(
         (reading for reading in valued if reading.moment.day == latest_day), key=_when
     )
     superseded = len(valued) - len(same_day)
     if len({_typed(reading.value) for reading in same_day}) > 1:
-        described = "; ".join(
-            f"{reading.source.reference}: {_describe(reading.value)}" for reading in same_day
-        )
         return Finding(
             name.value,
             None,
             FindingStatus.CONFLICTING,
             None,
-            f"Readings of {LABELS[name].name} on {latest_day.isoformat()} disagree ({described}); "
-            "the reports need to be reconciled.",
-            conflicts=tuple(reading.source for reading in same_day),
+            window_days=window,
+            conflicts=tuple(Conflict(reading.source, reading.value) for reading in same_day),
             superseded=superseded,
         )
     used = same_day[-1]
     return Finding(
-        name.value, used.value, FindingStatus.FOUND, used.source, None, superseded=superseded
+        name.value,
+        used.value,
+        FindingStatus.FOUND,
+        used.source,
+        window_days=window,
+        superseded=superseded,
     )
+
+
+def _window_days(name: FindingName, config: MappingConfig) -> int:
+    if name is FindingName.CEMENT_DISTRIBUTION:
+        return config.post_procedure_window_days
+    return config.pre_procedure_lookback_days
 
 
 def _placement(
@@ -343,54 +324,25 @@ def _placement(
     return before_procedure(reading, procedure, config.pre_procedure_lookback_days)
 
 
-def _out_of_window(name: FindingName, placement: Placement, config: MappingConfig) -> str:
-    if name is FindingName.CEMENT_DISTRIBUTION:
-        if placement is Placement.TOO_EARLY:
-            return "is from before the procedure, and cement is read on post-operative imaging"
-        return f"is more than {config.post_procedure_window_days} days after the procedure"
-    if placement is Placement.TOO_EARLY:
-        return f"is more than {config.pre_procedure_lookback_days} days before the procedure"
-    return "is from after the procedure, and the model uses the pre-operative reading"
-
-
-def _missing(name: FindingName, evidence: _Evidence, config: MappingConfig) -> str:
-    label = LABELS[name]
-    if name is FindingName.CEMENT_DISTRIBUTION:
-        window = f"in the {config.post_procedure_window_days} days after the procedure"
-    else:
-        window = f"in the {config.pre_procedure_lookback_days} days before the procedure"
-    sentences = [f"No {label.name} reading on record {window}; record it from {label.read_on}."]
-    preliminary = [s.reference for s in evidence.not_counted if s.status == PRELIMINARY]
-    if preliminary:
-        sentences.append(
-            f"A preliminary report ({', '.join(preliminary)}) counts once it is final."
-        )
-    if any(s.status == "registered" for s in evidence.not_counted):
-        sentences.append("An examination is registered but has no result yet.")
-    for source, why in evidence.unreadable:
-        sentences.append(f"{source.reference} could not be read: {why}.")
-    return " ".join(sentences)
-
-
 def _caveats(
     procedure: IndexProcedure | None,
-    procedure_caveats: tuple[str, ...],
+    procedure_caveats: tuple[Caveat, ...],
     fracture_on_record: bool,
     findings: dict[FindingName, Finding],
-) -> tuple[str, ...]:
+) -> tuple[Caveat, ...]:
     if procedure is None:
         return ()
     caveats = list(procedure_caveats)
     if not fracture_on_record:
-        caveats.append(
-            "No osteoporotic vertebral fracture diagnosis is on record; the model was derived "
-            "in osteoporotic compression fractures only."
-        )
+        caveats.append(Caveat(CaveatKind.NO_FRACTURE_DIAGNOSIS))
     for name, finding in findings.items():
         if finding.status is FindingStatus.FOUND and finding.source.status == PRELIMINARY:
             caveats.append(
-                f"The {LABELS[name].name} comes from a preliminary report "
-                f"({finding.source.reference})."
+                Caveat(
+                    CaveatKind.PRELIMINARY_SOURCE,
+                    reference=finding.source.reference,
+                    finding=name.value,
+                )
             )
     return tuple(caveats)
 
@@ -450,9 +402,3 @@ def _when(reading: Reading) -> tuple:
 def _typed(value: Value | NoValue) -> tuple[type, object]:
     # True == 1 in Python; a finding's values are of one type, but compare types anyway.
     return (type(value), value)
-
-
-def _describe(value: Value | NoValue) -> str:
-    if isinstance(value, bool):
-        return "present" if value else "absent"
-    return str(value)

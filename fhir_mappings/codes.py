@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 
+from scoring import Value
+
 PVP_FINDINGS = "http://pvp-cds.org/fhir/CodeSystem/pvp-findings"
 VERTEBRAL_LEVEL = "http://pvp-cds.org/fhir/CodeSystem/vertebral-level"
 SNOMED_CT = "http://snomed.info/sct"
@@ -76,6 +78,16 @@ class Unknown(Enum):
 UNKNOWN = Unknown.UNKNOWN
 
 GOUTALLIER_GRADES = range(0, 5)
+
+#: Every value the mapping layer can give each finding; the model must take each of them.
+FINDING_DOMAINS: dict[FindingName, tuple[Value, ...]] = {
+    FindingName.INTRAVERTEBRAL_VACUUM_CLEFT: (False, True),
+    FindingName.POSTERIOR_FASCIA_OEDEMA: (False, True),
+    FindingName.GOUTALLIER_GRADE: tuple(GOUTALLIER_GRADES),
+    FindingName.CEMENT_DISTRIBUTION: tuple(
+        distribution.value for distribution in CementDistribution
+    ),
+}
 
 
 class ProcedureKind(StrEnum):

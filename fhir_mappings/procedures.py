@@ -12,6 +12,7 @@ from fhir.resources.R4B.procedure import Procedure
 
 from .codes import DERIVATION_LEVELS, Code, ProcedureKind, VertebralLevel
 from .config import MappingConfig
+from .reasons import Caveat, CaveatKind
 from .timing import Moment, moment_of
 
 COMPLETED = "completed"
@@ -79,11 +80,7 @@ class ProcedureAssessment:
     procedure: IndexProcedure | None
     moment: Moment | None
     applicability: Applicability
-    reason: str | None
-    caveats: tuple[str, ...]
-    #: Same-day records of the index procedure that cannot be told apart: one level recorded
-    #: twice, or several levels. Empty when the number of levels is known.
-    levels_uncertain: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...]
 
 
 def procedure_record(procedure: Procedure, config: MappingConfig) -> ProcedureRecord | None:
@@ -115,9 +112,7 @@ def assess_procedures(records: Iterable[ProcedureRecord]) -> ProcedureAssessment
     """The index procedure among completed augmentation records, and whether the model applies."""
     records = list(records)
     if not records:
-        return ProcedureAssessment(
-            None, None, Applicability.NO_PROCEDURE, "No completed vertebroplasty on record.", ()
-        )
+        return ProcedureAssessment(None, None, Applicability.NO_PROCEDURE, ())
     dated = [record for record in records if record.moment is not None]
     if not dated:
         undated = records[0]
@@ -125,59 +120,38 @@ def assess_procedures(records: Iterable[ProcedureRecord]) -> ProcedureAssessment
             procedure=_index(undated, [undated]),
             moment=None,
             applicability=Applicability.PROCEDURE_UNDATED,
-            reason=(
-                f"The {_noun(undated.kind)} on record ({undated.reference}) has no date precise "
-                "to the day, so imaging cannot be placed before or after it."
-            ),
             caveats=(),
         )
     latest_day = max(record.moment.day for record in dated)
     session = [record for record in dated if record.moment.day == latest_day]
     primary = max(session, key=_primacy)
     procedure = _index(primary, session)
-    applicability, reason = _applicability(procedure, session, f"on {latest_day.isoformat()}")
+    applicability = _applicability(procedure, session)
     caveats = [
-        f"Another augmentation record ({record.reference}) has no date precise to the day and "
-        "was not considered."
+        Caveat(CaveatKind.UNDATED_RECORD_IGNORED, reference=record.reference)
         for record in records
         if record.moment is None
     ]
     if not procedure.levels:
-        caveats.append(
-            "The treated vertebral level is not recorded; the model was derived at levels T4-L5."
-        )
-    uncertain = (
-        tuple(record.reference for record in session)
-        if applicability is Applicability.APPLIES and _levels_uncertain(session)
-        else ()
-    )
-    return ProcedureAssessment(
-        procedure, primary.moment, applicability, reason, tuple(caveats), uncertain
-    )
+        caveats.append(Caveat(CaveatKind.LEVEL_NOT_RECORDED))
+    if applicability is Applicability.APPLIES and _levels_uncertain(session):
+        caveats.append(Caveat(CaveatKind.LEVELS_UNCERTAIN, reference=procedure.reference))
+    return ProcedureAssessment(procedure, primary.moment, applicability, tuple(caveats))
 
 
-def _applicability(
-    procedure: IndexProcedure, session: list[ProcedureRecord], when: str
-) -> tuple[Applicability, str | None]:
+def levels_outside_derivation(procedure: IndexProcedure) -> tuple[VertebralLevel, ...]:
+    return tuple(level for level in procedure.levels if level not in DERIVATION_LEVELS)
+
+
+def _applicability(procedure: IndexProcedure, session: list[ProcedureRecord]) -> Applicability:
     kinds = {kind for record in session for kind in record.kinds}
     if ProcedureKind.OTHER_AUGMENTATION in kinds:
-        return Applicability.NOT_VERTEBROPLASTY, (
-            f"The procedure {when} is recorded as kyphoplasty or another vertebral augmentation "
-            "(not vertebroplasty); the model was derived after vertebroplasty only."
-        )
+        return Applicability.NOT_VERTEBROPLASTY
     if _is_multi_level(procedure.levels, session, kinds):
-        treated = f" ({', '.join(procedure.levels)})" if len(procedure.levels) > 1 else ""
-        return Applicability.MULTI_LEVEL, (
-            f"The vertebroplasty {when} treated more than one level{treated}; the model was "
-            "derived after single-level vertebroplasty."
-        )
-    outside = [level for level in procedure.levels if level not in DERIVATION_LEVELS]
-    if outside:
-        return Applicability.LEVEL_OUTSIDE_RANGE, (
-            f"The vertebroplasty {when} treated {', '.join(outside)}; the model was derived at "
-            "levels T4-L5."
-        )
-    return Applicability.APPLIES, None
+        return Applicability.MULTI_LEVEL
+    if levels_outside_derivation(procedure):
+        return Applicability.LEVEL_OUTSIDE_RANGE
+    return Applicability.APPLIES
 
 
 def _is_multi_level(
@@ -221,12 +195,6 @@ def _primacy(record: ProcedureRecord) -> tuple[bool, bool, tuple]:
         ProcedureKind.OTHER_AUGMENTATION in record.kinds,
         ProcedureKind.VERTEBROPLASTY in record.kinds,
         record.moment.sort_key if record.moment else (),
-    )
-
-
-def _noun(kind: ProcedureKind) -> str:
-    return (
-        "vertebral augmentation" if kind is ProcedureKind.OTHER_AUGMENTATION else "vertebroplasty"
     )
 
 

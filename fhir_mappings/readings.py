@@ -13,6 +13,8 @@ from typing import TypeVar
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.observation import Observation, ObservationComponent
 
+from scoring import Value
+
 from .codes import (
     GOUTALLIER_GRADES,
     PRESENCE_FINDINGS,
@@ -22,6 +24,8 @@ from .codes import (
     Unknown,
 )
 from .config import MappingConfig
+from .provenance import Source
+from .reasons import NoValue, NoValueKind, Problem, Unreadable
 from .timing import Moment, moment_of
 
 #: Statuses of a reading that counts. ``preliminary`` counts only if the site allows it;
@@ -31,31 +35,20 @@ PRELIMINARY = "preliminary"
 
 T = TypeVar("T")
 
-#: A finding's value as the scoring core takes it.
-Value = bool | int | str
-
-
-@dataclass(frozen=True)
-class Source:
-    """The Observation a finding was read from, as a clinician would look it up."""
-
-    reference: str
-    effective: str | None
-    status: str
-    code: str
-    display: str | None
-
-
-@dataclass(frozen=True)
-class NoValue:
-    """The Observation says the value is not known (``dataAbsentReason``, or an answer such
-    as "Unknown"); ``reason`` says so in words."""
-
-    reason: str
-
 
 class UnreadableValue(ValueError):
-    """The Observation's value is outside the code contract; the message says how."""
+    """The Observation's value is outside the code contract: ``problem`` says how."""
+
+    def __init__(
+        self, problem: Problem, *, expected: tuple[str, ...] = (), found: str | None = None
+    ) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+        self.expected = expected
+        self.found = found
+
+    def about(self, source: Source) -> Unreadable:
+        return Unreadable(source, self.problem, self.expected, self.found)
 
 
 @dataclass(frozen=True)
@@ -119,7 +112,7 @@ def _value(
     # dataAbsentReason wins over any value beside it: FHIR forbids both, and "unknown" is the
     # only safe reading of a contradiction.
     if observation.dataAbsentReason is not None:
-        return NoValue(_concept_text(observation.dataAbsentReason))
+        return NoValue(NoValueKind.DATA_ABSENT_REASON, _concept_text(observation.dataAbsentReason))
     if finding in PRESENCE_FINDINGS:
         return _presence(observation, config)
     if finding is FindingName.GOUTALLIER_GRADE:
@@ -132,12 +125,20 @@ def _presence(observation: Observation, config: MappingConfig) -> bool | NoValue
         return observation.valueBoolean
     if observation.valueCodeableConcept is not None:
         return _answer(observation.valueCodeableConcept, config.presence_answers)
-    raise UnreadableValue(f"expected valueBoolean or valueCodeableConcept, {_found(observation)}")
+    raise UnreadableValue(
+        Problem.UNEXPECTED_VALUE_TYPE,
+        expected=("valueBoolean", "valueCodeableConcept"),
+        found=_found(observation),
+    )
 
 
 def _cement(observation: Observation, config: MappingConfig) -> str | NoValue:
     if observation.valueCodeableConcept is None:
-        raise UnreadableValue(f"expected valueCodeableConcept, {_found(observation)}")
+        raise UnreadableValue(
+            Problem.UNEXPECTED_VALUE_TYPE,
+            expected=("valueCodeableConcept",),
+            found=_found(observation),
+        )
     answer = _answer(observation.valueCodeableConcept, config.cement_answers)
     return answer.value if isinstance(answer, CementDistribution) else answer
 
@@ -154,8 +155,9 @@ def _goutallier(observation: Observation, config: MappingConfig) -> int | NoValu
         return _worst([*sides, observation] if has_value else sides, config)
     if not has_value:
         raise UnreadableValue(
-            f"expected valueInteger, valueCodeableConcept or left/right components, "
-            f"{_found(observation)}"
+            Problem.UNEXPECTED_VALUE_TYPE,
+            expected=("valueInteger", "valueCodeableConcept", "left/right components"),
+            found=_found(observation),
         )
     return _grade(observation, config)
 
@@ -166,7 +168,7 @@ def _worst(
     """The worst grade. A side that could not be graded might be the worse one, so the result
     is unknown unless a known grade is already the worst possible, 4."""
     grades = [
-        NoValue(f"a side was not graded: {_concept_text(element.dataAbsentReason)}")
+        NoValue(NoValueKind.SIDE_NOT_GRADED, _concept_text(element.dataAbsentReason))
         if element.dataAbsentReason is not None
         else _grade(element, config)
         for element in graded
@@ -181,23 +183,25 @@ def _worst(
 def _grade(element: Observation | ObservationComponent, config: MappingConfig) -> int | NoValue:
     if element.valueInteger is not None:
         if element.valueInteger not in GOUTALLIER_GRADES:
-            raise UnreadableValue(f"Goutallier grade {element.valueInteger} is not 0-4")
+            raise UnreadableValue(Problem.GRADE_OUT_OF_RANGE, found=str(element.valueInteger))
         return element.valueInteger
     if element.valueCodeableConcept is not None:
         return _answer(element.valueCodeableConcept, config.goutallier_answers)
-    raise UnreadableValue("a Goutallier side has neither valueInteger nor valueCodeableConcept")
+    raise UnreadableValue(
+        Problem.SIDE_WITHOUT_VALUE, expected=("valueInteger", "valueCodeableConcept")
+    )
 
 
 def _answer(concept: CodeableConcept, answers: Mapping[Code, T | Unknown]) -> T | NoValue:
     """The meaning of a coded answer. Codings that disagree are refused, not ranked."""
     meanings = {answers[code] for code in codes_in(concept) if code in answers}
     if not meanings:
-        raise UnreadableValue(f"answer {_concept_text(concept)} is not in the code contract")
+        raise UnreadableValue(Problem.ANSWER_NOT_IN_CONTRACT, found=_concept_text(concept))
     if len(meanings) > 1:
-        raise UnreadableValue(f"answer {_concept_text(concept)} has codings that disagree")
+        raise UnreadableValue(Problem.ANSWERS_DISAGREE, found=_concept_text(concept))
     (meaning,) = meanings
     if isinstance(meaning, Unknown):
-        return NoValue(f"answered {_concept_text(concept)}")
+        return NoValue(NoValueKind.UNKNOWN_ANSWER, _concept_text(concept))
     return meaning
 
 
@@ -216,9 +220,9 @@ def _concept_text(concept: CodeableConcept) -> str:
     return "no text"
 
 
-def _found(observation: Observation) -> str:
-    present = [name for name in _VALUE_FIELDS if getattr(observation, name, None) is not None]
-    return f"found {present[0]}" if present else "found no value"
+def _found(observation: Observation) -> str | None:
+    """The value field the Observation has instead, if any."""
+    return next((n for n in _VALUE_FIELDS if getattr(observation, n, None) is not None), None)
 
 
 _VALUE_FIELDS = (

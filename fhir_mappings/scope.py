@@ -17,6 +17,7 @@ from fhir.resources.R4B.observation import Observation
 from .codes import Code, ExclusionRule
 from .config import MappingConfig
 from .readings import codes_in, counts
+from .reasons import Caveat, CaveatKind
 from .timing import Moment, moment_of
 
 CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
@@ -71,20 +72,6 @@ class Exclusion:
     verification_status: str | None
 
 
-class CaveatKind(StrEnum):
-    #: Same-day records of the procedure cannot be told apart: one level or several.
-    LEVELS_UNCERTAIN = "levels-uncertain"
-    #: A malignancy on record is resolved or inactive: the fracture may still be related.
-    PAST_MALIGNANCY = "past-malignancy"
-
-
-@dataclass(frozen=True)
-class ScopeCaveat:
-    kind: CaveatKind
-    #: The records the caveat is about, as "Type/id".
-    records: tuple[str, ...]
-
-
 @dataclass(frozen=True)
 class PainScore:
     """A counted 0-10 pain score with a value and a date precise to the day."""
@@ -114,7 +101,7 @@ def excluding_condition(condition: Condition, config: MappingConfig) -> Exclusio
 
 def applying_exclusions(
     candidates: Iterable[Exclusion],
-) -> tuple[tuple[Exclusion, ...], tuple[ScopeCaveat, ...]]:
+) -> tuple[tuple[Exclusion, ...], tuple[Caveat, ...]]:
     """The exclusions that hold, and caveats for malignancy that is over. A resolved or
     inactive malignancy does not exclude: the paper excluded fractures *caused* by tumour, and
     a cancer treated years ago does not make this fracture one; but it may, so it is named."""
@@ -127,10 +114,9 @@ def applying_exclusions(
                 past_malignancy.append(exclusion.condition)
         elif status != REMISSION or exclusion.rule is ExclusionRule.SPINAL_MALIGNANCY:
             holding.append(exclusion)
-    caveats = (
-        (ScopeCaveat(CaveatKind.PAST_MALIGNANCY, tuple(sorted(past_malignancy))),)
-        if past_malignancy
-        else ()
+    caveats = tuple(
+        Caveat(CaveatKind.PAST_MALIGNANCY, reference=reference)
+        for reference in sorted(past_malignancy)
     )
     return tuple(sorted(holding, key=_rule_order)), caveats
 

@@ -17,12 +17,7 @@ from gunicorn.app.base import BaseApplication
 
 from cds_service import create_app
 from cds_service.auth import AUTHENTICATION_OFF
-from cds_service.client_auth import TrustedClientsError
-from cds_service.errors import StartupError
-from fhir_mappings import MappingConfigError
-from scoring import ModelError
-
-CONFIGURATION_ERRORS = (StartupError, ModelError, MappingConfigError, TrustedClientsError)
+from cds_service.errors import CONFIGURATION_ERRORS
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080

@@ -107,10 +107,9 @@ class ThresholdBasis(StrEnum):
 
 @dataclass(frozen=True)
 class RiskThreshold:
-    """The model file's default boundary of the upper risk tier, its name and its basis."""
+    """The model file's default boundary of the upper risk tier, and its basis."""
 
     default: float
-    name: str
     basis: ThresholdBasis
 
 
@@ -121,6 +120,7 @@ class Model:
     id: str
     version: str
     title: str
+    short_title: str
     intercept: float
     predictors: tuple[Predictor, ...]
     cohort_size: int
@@ -144,6 +144,10 @@ class Model:
     @property
     def performance(self) -> Mapping[str, Any]:
         return self.document["performance"]
+
+    @property
+    def tier_names(self) -> Mapping[str, str]:
+        return self.document["risk_tiers"]
 
     @property
     def outcome(self) -> Mapping[str, Any]:
@@ -198,6 +202,7 @@ def model_from_document(document: Any, origin: str = "model") -> Model:
         id=document["id"],
         version=document["version"],
         title=document["title"],
+        short_title=document["short_title"],
         intercept=document["intercept"]["coefficient"],
         predictors=predictors,
         cohort_size=cohort["size"],
@@ -259,7 +264,7 @@ def _risk_threshold(
             f"{origin}: risk_threshold/default: {spec['default']} is not the cohort's event "
             f"rate {event_rate:.4f}, so its basis cannot be cohort-event-rate"
         )
-    return RiskThreshold(spec["default"], spec["name"], basis)
+    return RiskThreshold(spec["default"], basis)
 
 
 def _check_schema_version(document: Any, origin: str) -> None:

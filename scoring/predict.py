@@ -42,12 +42,10 @@ class RiskTier(StrEnum):
 
 @dataclass(frozen=True)
 class RiskTiers:
-    """Where the upper tier starts and what it is called. The model file gives the default
-    (for Li 2021: "high" from the derivation cohort's event rate, 37/268 = 13.8%)."""
+    """Where the upper tier starts. The model file gives the default (for Li 2021: the
+    derivation cohort's event rate, 37/268 = 13.8%)."""
 
     high_from: float
-    #: The upper tier's name, as the model file gives it.
-    name: str = "high"
     #: Whether ``high_from`` is the derivation cohort's event rate, so that a card may call it
     #: "the study cohort's average risk"; False for any other threshold a site sets.
     is_cohort_average: bool = False
@@ -58,12 +56,11 @@ class RiskTiers:
 
     @classmethod
     def for_model(cls, model: Model, threshold: float | None = None) -> RiskTiers:
-        """The model file's default tiers, or its tier name with a site's ``threshold``."""
+        """The model file's default threshold, or a site's ``threshold``."""
         default = model.risk_threshold
         high_from = default.default if threshold is None else threshold
         return cls(
             high_from=high_from,
-            name=default.name,
             is_cohort_average=default.basis is ThresholdBasis.COHORT_EVENT_RATE
             and high_from == default.default,
         )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import PvpCdsError, StartupError, Unauthorized
 
-class TrustedClientsError(ValueError):
+
+class TrustedClientsError(StartupError):
     """The trusted-client file cannot be used; the message names the file and the entry."""
 
 
-class AuthenticationError(Exception):
+class AuthenticationError(Unauthorized):
     """A CDS client's token is refused.
 
     ``reason`` is for the service's log only: the client gets a bare 401, so that a prober learns
@@ -21,7 +23,7 @@ class AuthenticationError(Exception):
         self.reason = reason
 
 
-class FhirServerNotAllowed(Exception):
+class FhirServerNotAllowed(PvpCdsError):
     """A hook names a FHIR server the authenticated client may not send us to.
 
     The service must neither call it nor send the hook's access token anywhere.

@@ -11,6 +11,7 @@ from .named import NAMED_PATIENTS, NamedPatient, named_patient
 from .records import (
     Augmentation,
     ImagingRead,
+    OtherCondition,
     PainScore,
     SyntheticPatient,
     fhir_resources,
@@ -21,6 +22,7 @@ __all__ = [
     "Augmentation",
     "ImagingRead",
     "NamedPatient",
+    "OtherCondition",
     "PainScore",
     "SyntheticPatient",
     "WrittenBundle",

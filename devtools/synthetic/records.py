@@ -13,10 +13,7 @@ from typing import Any
 
 from fhir_mappings import codes
 from fhir_mappings.codes import Code, FindingName, VertebralLevel
-from scoring import load_model
-
-#: A finding's value as the model takes it: presence, Goutallier grade, cement pattern.
-Value = bool | int | str
+from scoring import Value, load_model
 
 #: Marks every resource as test data, so a shared sandbox can tell it from real records.
 TEST_DATA_TAG = {
@@ -96,6 +93,15 @@ class PainScore:
 
 
 @dataclass(frozen=True)
+class OtherCondition:
+    """A diagnosis beside the fracture (e.g. one the derivation study excluded)."""
+
+    key: str
+    code: Code
+    clinical_status: str = "active"
+
+
+@dataclass(frozen=True)
 class SyntheticPatient:
     id: str
     description: str
@@ -106,6 +112,7 @@ class SyntheticPatient:
     procedures: tuple[Augmentation, ...]
     reads: tuple[ImagingRead, ...]
     pain_scores: tuple[PainScore, ...]
+    other_conditions: tuple[OtherCondition, ...] = ()
 
     @property
     def findings(self) -> dict[str, Value | None]:
@@ -173,6 +180,7 @@ def fhir_resources(patient: SyntheticPatient) -> list[dict[str, Any]]:
         *(_procedure(patient, procedure) for procedure in patient.procedures),
         *(_imaging(patient, read) for read in patient.reads),
         *(_pain(patient, score) for score in patient.pain_scores),
+        *(_other_condition(patient, condition) for condition in patient.other_conditions),
     ]
 
 
@@ -228,6 +236,20 @@ def _condition(patient: SyntheticPatient) -> dict[str, Any]:
         },
         "bodySite": [_level(level) for level in patient.fracture_levels],
         "onsetDateTime": _instant(patient.diagnosed),
+        "recordedDate": _instant(patient.diagnosed),
+    }
+
+
+def _other_condition(patient: SyntheticPatient, condition: OtherCondition) -> dict[str, Any]:
+    return {
+        **_resource(patient, "Condition", condition.key),
+        "clinicalStatus": {
+            "coding": [{"system": CONDITION_CLINICAL, "code": condition.clinical_status}]
+        },
+        "verificationStatus": {
+            "coding": [{"system": codes.CONDITION_VERIFICATION, "code": "confirmed"}]
+        },
+        "code": {"coding": [condition.code.coding()], "text": condition.code.display},
         "recordedDate": _instant(patient.diagnosed),
     }
 

@@ -29,6 +29,7 @@ from fhir_mappings import codes
 from pvp_cds.cli import main
 from tests.scoring.paper import reconciled_probability
 from tests.service.conftest import SchemaCheckingClient
+from tests.service.fhir import fhir_authorization
 
 pytestmark = pytest.mark.integration
 
@@ -108,13 +109,7 @@ def hook(
     }
     token = token or fhir_server.token
     if token:
-        request["fhirAuthorization"] = {
-            "access_token": token,
-            "token_type": "Bearer",
-            "expires_in": 300,
-            "scope": "user/Patient.read user/Observation.read user/Procedure.read",
-            "subject": "pvp-cds",
-        }
+        request["fhirAuthorization"] = fhir_authorization(token)
     if prefetch is not None:
         request["prefetch"] = prefetch
     return request

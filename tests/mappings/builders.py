@@ -9,6 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from cds_service.wording import finding_reason
+from fhir_mappings import Applicability, Finding
+
 PATIENT_ID = "pat-1"
 FINDINGS = "http://pvp-cds.org/fhir/CodeSystem/pvp-findings"
 LEVELS = "http://pvp-cds.org/fhir/CodeSystem/vertebral-level"
@@ -208,3 +211,9 @@ def risk_assessment(
         },
         "basis": [{"reference": reference} for reference in basis],
     }
+
+
+def reason_of(finding: Finding, applicability: Applicability = Applicability.APPLIES) -> str | None:
+    """The words a card gives for an unknown finding: the mapping layer's structured reason as
+    the service's card writer puts it."""
+    return finding_reason(finding, applicability)

@@ -20,7 +20,17 @@ from fhir_mappings import (
 )
 from scoring import RiskTiers, load_model, predict
 
-from .builders import NOW, PATIENT_ID, bundle, cement, fracture, index_pvp, present, procedure
+from .builders import (
+    NOW,
+    PATIENT_ID,
+    bundle,
+    cement,
+    fracture,
+    index_pvp,
+    present,
+    procedure,
+    reason_of,
+)
 
 PREFETCH = Path(__file__).parent / "fixtures" / "prefetch-bundle.json"
 
@@ -109,7 +119,7 @@ def test_unknown_findings_have_a_reason_and_found_ones_do_not(assess_json):
     result = assess_json(*index_pvp(present("o1")))
 
     for finding in result.findings.values():
-        assert (finding.status is FindingStatus.FOUND) == (finding.reason is None)
+        assert (finding.status is FindingStatus.FOUND) == (reason_of(finding) is None)
 
 
 def test_the_same_resource_from_two_payloads_is_read_once(config):

@@ -111,9 +111,8 @@ def test_past_malignancy_does_not_exclude_but_is_a_caveat(assess_json, status):
     result = assess_json(*index_pvp(condition("cx", "C79.51", clinical=status)))
 
     assert result.applicability is Applicability.APPLIES
-    assert [(c.kind, c.records) for c in result.scope_caveats] == [
-        (CaveatKind.PAST_MALIGNANCY, ("Condition/cx",))
-    ]
+    past = [c for c in result.caveats if c.kind is CaveatKind.PAST_MALIGNANCY]
+    assert [c.reference for c in past] == ["Condition/cx"]
 
 
 def test_myeloma_in_remission_still_excludes(assess_json):
@@ -127,7 +126,7 @@ def test_infection_that_is_over_neither_excludes_nor_is_a_caveat(assess_json, st
     result = assess_json(*index_pvp(condition("cx", "M46.26", clinical=status)))
 
     assert result.applicability is Applicability.APPLIES
-    assert result.scope_caveats == ()
+    assert CaveatKind.PAST_MALIGNANCY not in {c.kind for c in result.caveats}
 
 
 def test_procedure_reason_comes_before_an_exclusion(assess_json):
@@ -266,15 +265,16 @@ def test_billing_and_radlex_records_without_distinct_levels_make_the_level_count
     result = assess_json(billing, clinical, fracture())
 
     assert result.applicability is Applicability.APPLIES
-    assert [(c.kind, set(c.records)) for c in result.scope_caveats] == [
-        (CaveatKind.LEVELS_UNCERTAIN, {"Procedure/billing", "Procedure/clinical"})
-    ]
+    (uncertain,) = [c for c in result.caveats if c.kind is CaveatKind.LEVELS_UNCERTAIN]
+    records = {uncertain.reference, *result.procedure.same_day}
+    assert records == {"Procedure/billing", "Procedure/clinical"}
 
 
 def test_billing_and_radlex_records_naming_the_same_level_are_certain(assess_json):
     billing = procedure("billing", "22511", levels=["L1"])
     clinical = procedure("clinical", code=concept(RADLEX, "RID1839"), levels=["L1"])
-    assert assess_json(billing, clinical, fracture()).scope_caveats == ()
+    kinds = {c.kind for c in assess_json(billing, clinical, fracture()).caveats}
+    assert CaveatKind.LEVELS_UNCERTAIN not in kinds
 
 
 def test_two_different_cpt_base_codes_on_one_day_are_two_levels(assess_json):

@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
-from fhir_mappings import FindingStatus
+from fhir_mappings import Caveat, CaveatKind, FindingStatus
 
-from .builders import GOUTALLIER, IVC, index_pvp, observation, present
+from .builders import GOUTALLIER, IVC, index_pvp, observation, present, reason_of
 
 
 @pytest.mark.parametrize("status", ["final", "amended", "corrected"])
@@ -55,13 +55,15 @@ def test_a_finding_from_a_preliminary_report_is_a_caveat(assess_json, config):
 
     result = assess_json(*index_pvp(present("o1", status="preliminary")), with_config=allowing)
 
-    assert any("preliminary" in caveat and "Observation/o1" in caveat for caveat in result.caveats)
+    assert Caveat(
+        CaveatKind.PRELIMINARY_SOURCE, "Observation/o1", "intravertebral_vacuum_cleft"
+    ) in (result.caveats)
 
 
 def test_an_uncounted_preliminary_report_is_named_in_the_reason(assess_json):
     result = assess_json(*index_pvp(present("o1", status="preliminary")))
 
-    reason = result.findings["intravertebral_vacuum_cleft"].reason
+    reason = reason_of(result.findings["intravertebral_vacuum_cleft"])
     assert "preliminary" in reason
     assert "Observation/o1" in reason
 

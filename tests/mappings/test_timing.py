@@ -8,7 +8,7 @@ import dataclasses
 
 import pytest
 
-from fhir_mappings import FindingStatus
+from fhir_mappings import FindingStatus, Placement
 
 from .builders import (
     CEMENT,
@@ -25,6 +25,7 @@ from .builders import (
     observation,
     present,
     procedure,
+    reason_of,
 )
 
 # 2024-03-10 minus 90 days, counted by hand: 10 days back to 2024-02-29, 29 more to
@@ -47,16 +48,16 @@ def test_pre_operative_reading_older_than_the_lookback_is_stale(assess_json):
 
     finding = result.findings["intravertebral_vacuum_cleft"]
     assert (finding.status, finding.value) == (FindingStatus.STALE, None)
-    assert finding.source.reference == "Observation/o1"
-    assert "90 days before" in finding.reason
+    assert (finding.source.reference, finding.placement) == ("Observation/o1", Placement.TOO_EARLY)
+    assert "90 days before" in reason_of(finding)
 
 
 def test_pre_operative_finding_read_after_the_procedure_is_stale(assess_json):
     result = assess_json(*index_pvp(goutallier("o1", 3, effective="2024-03-12")))
 
     finding = result.findings["goutallier_grade"]
-    assert (finding.status, finding.value) == (FindingStatus.STALE, None)
-    assert "after the procedure" in finding.reason
+    assert (finding.status, finding.placement) == (FindingStatus.STALE, Placement.TOO_LATE)
+    assert "after the procedure" in reason_of(finding)
 
 
 def test_lookback_is_configurable(assess_json, config):
@@ -79,16 +80,16 @@ def test_cement_read_after_the_post_operative_window_is_stale(assess_json):
     result = assess_json(*index_pvp(cement("o1", "blocky", effective=FIRST_DAY_AFTER_POST_WINDOW)))
 
     finding = result.findings["cement_distribution"]
-    assert (finding.status, finding.value) == (FindingStatus.STALE, None)
-    assert "30 days after" in finding.reason
+    assert (finding.status, finding.placement) == (FindingStatus.STALE, Placement.TOO_LATE)
+    assert "30 days after" in reason_of(finding)
 
 
 def test_cement_read_before_the_procedure_is_stale(assess_json):
     result = assess_json(*index_pvp(cement("o1", "spongy", effective="2024-03-09")))
 
     finding = result.findings["cement_distribution"]
-    assert finding.status is FindingStatus.STALE
-    assert "before the procedure" in finding.reason
+    assert (finding.status, finding.placement) == (FindingStatus.STALE, Placement.TOO_EARLY)
+    assert "before the procedure" in reason_of(finding)
 
 
 def test_post_operative_window_is_configurable(assess_json, config):
@@ -194,11 +195,11 @@ def test_two_readings_of_one_day_that_disagree_are_a_conflict(assess_json):
 
     finding = result.findings["posterior_fascia_oedema"]
     assert (finding.status, finding.value) == (FindingStatus.CONFLICTING, None)
-    assert {source.reference for source in finding.conflicts} == {
+    assert {conflict.source.reference for conflict in finding.conflicts} == {
         "Observation/ct",
         "Observation/mri",
     }
-    assert "2024-03-01" in finding.reason
+    assert "2024-03-01" in reason_of(finding)
 
 
 def test_a_conflict_is_not_resolved_by_an_older_reading(assess_json):
@@ -252,7 +253,7 @@ def test_reading_without_any_date_is_undated(assess_json):
 
     finding = result.findings["intravertebral_vacuum_cleft"]
     assert (finding.status, finding.value) == (FindingStatus.UNDATED, None)
-    assert "Observation/o1" in finding.reason
+    assert "Observation/o1" in reason_of(finding)
 
 
 @pytest.mark.parametrize("partial", ["2024-03", "2024"])
@@ -303,10 +304,10 @@ def test_source_effective_is_the_iso_date_of_the_reading(assess_json):
 def test_missing_reason_names_the_window_and_the_imaging(assess_json):
     result = assess_json(*index_pvp())
 
-    assert "90 days before" in result.findings["posterior_fascia_oedema"].reason
-    assert "MRI" in result.findings["posterior_fascia_oedema"].reason
-    assert "30 days after" in result.findings["cement_distribution"].reason
-    assert "radiograph" in result.findings["cement_distribution"].reason
+    assert "90 days before" in reason_of(result.findings["posterior_fascia_oedema"])
+    assert "MRI" in reason_of(result.findings["posterior_fascia_oedema"])
+    assert "30 days after" in reason_of(result.findings["cement_distribution"])
+    assert "radiograph" in reason_of(result.findings["cement_distribution"])
 
 
 def test_findings_are_not_assessed_without_a_procedure(assess_json):
@@ -322,7 +323,7 @@ def test_findings_are_not_assessed_around_an_undated_procedure(assess_json):
 
     finding = result.findings["intravertebral_vacuum_cleft"]
     assert finding.status is FindingStatus.NOT_ASSESSED
-    assert "no date" in finding.reason
+    assert "no date" in reason_of(finding, result.applicability)
 
 
 def test_cement_code_with_a_goutallier_answer_is_not_read_as_cement(assess_json):

@@ -21,6 +21,7 @@ from .builders import (
     data_absent,
     index_pvp,
     observation,
+    reason_of,
 )
 
 
@@ -129,7 +130,7 @@ def test_data_absent_reason_text_appears_in_the_reason(assess_json):
         )
     )
 
-    reason = result.findings["posterior_fascia_oedema"].reason
+    reason = reason_of(result.findings["posterior_fascia_oedema"])
     assert "Not performed" in reason
     assert "Observation/o1" in reason
 
@@ -331,8 +332,8 @@ def test_unreadable_value_is_named_in_the_missing_reason(assess_json):
 
     finding = result.findings["goutallier_grade"]
     assert finding.status is FindingStatus.MISSING
-    assert "Observation/o1" in finding.reason
-    assert "7" in finding.reason
+    assert "Observation/o1" in reason_of(finding)
+    assert "7" in reason_of(finding)
 
 
 def test_observation_with_an_unknown_code_is_ignored_and_counted(assess_json):

@@ -56,11 +56,7 @@ def test_default_threshold_is_the_cohort_event_rate_inside_the_decision_curve_ra
         model.performance["decision_curve_net_benefit"][k]
         for k in ("threshold_low", "threshold_high")
     )
-    assert (threshold.default, threshold.name, threshold.basis) == (
-        0.138,
-        "high",
-        ThresholdBasis.COHORT_EVENT_RATE,
-    )
+    assert (threshold.default, threshold.basis) == (0.138, ThresholdBasis.COHORT_EVENT_RATE)
     assert low <= threshold.default <= high
 
 
@@ -76,7 +72,7 @@ def test_default_tiers_are_the_cohort_average():
 
 def test_site_threshold_is_not_called_the_cohort_average():
     tiers = RiskTiers.for_model(load_model(), 0.30)
-    assert (tiers.high_from, tiers.name, tiers.is_cohort_average) == (0.30, "high", False)
+    assert (tiers.high_from, tiers.is_cohort_average) == (0.30, False)
 
 
 def test_site_threshold_equal_to_the_cohort_rate_is_the_cohort_average():

@@ -1,4 +1,5 @@
-"""Test kit: client key pairs, signed tokens and a recording JWKS server, all made in the test.
+"""Test kit: client key pairs and signed tokens made in the test; the recording JWKS server is
+tests/recording_server.py.
 
 Public JWKs are written out by hand from the key numbers (RFC 7518 section 6), not by the
 library under test, so a key-conversion bug there cannot hide itself.
@@ -10,11 +11,9 @@ import base64
 import hashlib
 import hmac
 import json
-import threading
 import time
 import uuid
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from typing import Any
 
 import jwt
@@ -23,6 +22,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from cds_service.client_auth import AuthenticationError, ClientAuthenticator
+from tests.recording_server import RecordingServer, Route  # noqa: F401 (the kit's server)
 
 ISSUER = "https://ehr.example.org/"
 AUDIENCE = "https://cds.example.org/cds-services/pvp-residual-back-pain"
@@ -110,71 +110,6 @@ def _b64_bytes(data: bytes) -> str:
 
 def _b64_json(value: dict[str, Any]) -> str:
     return _b64_bytes(json.dumps(value).encode())
-
-
-@dataclass
-class Route:
-    """What the server answers on one path."""
-
-    status: int = 200
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
-
-
-class RecordingServer:
-    """A real HTTP server on 127.0.0.1 in a thread; records every path requested."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, Route] = {}
-        self.requested: list[str] = []
-        self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._httpd.recorder = self  # type: ignore[attr-defined]
-        # A short poll interval keeps stop() (which waits for the next poll) fast.
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}{path}"
-
-    def publish(self, path: str, document: dict[str, Any]) -> None:
-        self.routes[path] = Route(
-            body=json.dumps(document).encode(), headers={"Content-Type": "application/json"}
-        )
-
-    def record(self, path: str) -> Route | None:
-        with self._lock:
-            self.requested.append(path)
-        return self.routes.get(path)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (the name http.server dispatches to)
-        route = self.server.recorder.record(self.path)  # type: ignore[attr-defined]
-        if route is None:
-            route = Route(status=404)
-        time.sleep(route.delay)
-        try:
-            self.send_response(route.status)
-            for name, value in route.headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(route.body)))
-            self.end_headers()
-            self.wfile.write(route.body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up waiting (the timeout tests): nobody to answer
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silent: the test asserts on ``requested`` instead of stderr."""
 
 
 def refusal_reason(authenticator: ClientAuthenticator, token: str, audience: str = AUDIENCE) -> str:

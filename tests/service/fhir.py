@@ -149,3 +149,14 @@ def hook_request(
     }
     body.update(extra)
     return body
+
+
+def fhir_authorization(token: str) -> dict[str, Any]:
+    """The hook's ``fhirAuthorization`` block for a bearer token (CDS Hooks 2.0)."""
+    return {
+        "access_token": token,
+        "token_type": "Bearer",
+        "expires_in": 300,
+        "scope": "user/Patient.read user/Observation.read user/Procedure.read user/Condition.read",
+        "subject": "pvp-cds",
+    }

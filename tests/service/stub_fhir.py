@@ -3,74 +3,37 @@
 from __future__ import annotations
 
 import json
-import threading
-import time
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+
+from tests.recording_server import RecordingServer, Route
+
+NOT_FOUND = {
+    "resourceType": "OperationOutcome",
+    "issue": [{"severity": "error", "code": "not-found"}],
+}
 
 
-@dataclass
-class Recorded:
-    path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]
+class StubFhirServer(RecordingServer):
+    """``answers`` maps a resource path ("Observation", "Patient/p1") to (status, body);
+    ``requests`` records each request with the path relative to the base."""
 
-
-@dataclass
-class StubFhirServer:
-    """``answers`` maps a resource path ("Observation", "Patient/p1") to (status, body)."""
-
-    answers: dict[str, tuple[int, Any]] = field(default_factory=dict)
-    delay: float = 0.0
-    requests: list[Recorded] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        stub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
-                url = urlsplit(self.path)
-                resource_path = url.path.removeprefix("/fhir/")
-                stub.requests.append(
-                    Recorded(resource_path, parse_qs(url.query), dict(self.headers))
-                )
-                time.sleep(stub.delay)
-                status, body = stub.answers.get(
-                    resource_path,
-                    (
-                        404,
-                        {
-                            "resourceType": "OperationOutcome",
-                            "issue": [{"severity": "error", "code": "not-found"}],
-                        },
-                    ),
-                )
-                payload = json.dumps(body).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/fhir+json")
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the service gave up waiting (the timeout tests): nobody to answer
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-        self._thread.start()
+    def __init__(self, delay: float = 0.0) -> None:
+        super().__init__()
+        self.answers: dict[str, tuple[int, Any]] = {}
+        self.delay = delay
+        self.start()
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/fhir"
+        return self.url("/fhir")
 
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+    def record(self, raw_path: str, headers: dict[str, str]) -> Route | None:
+        route = super().record(raw_path, headers)
+        recorded = self.requests[-1]
+        recorded.path = recorded.path.removeprefix("/fhir/")
+        return route
+
+    def route(self, path: str, raw_path: str) -> Route | None:
+        status, body = self.answers.get(path.removeprefix("/fhir/"), (404, NOT_FOUND))
+        headers = {"Content-Type": "application/fhir+json"}
+        return Route(status, json.dumps(body).encode(), headers, self.delay)

@@ -133,13 +133,7 @@ def test_cors_preflight_needs_no_token(client):
 def no_prefetch_request(fhir_server_url, token="the-ehr-access-token"):
     body = fhir.hook_request(fhirServer=fhir_server_url)
     del body["prefetch"]
-    body["fhirAuthorization"] = {
-        "access_token": token,
-        "token_type": "Bearer",
-        "expires_in": 300,
-        "scope": "user/*.read",
-        "subject": "pvp-cds",
-    }
+    body["fhirAuthorization"] = fhir.fhir_authorization(token)
     return body
 
 

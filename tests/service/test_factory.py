@@ -68,6 +68,19 @@ def test_model_whose_inputs_the_mappings_do_not_produce_refuses_to_start(monkeyp
         create_app()
 
 
+def test_model_that_cannot_take_a_value_the_mappings_give_refuses_to_start(monkeypatch, tmp_path):
+    # The mappings read cement as blocky or spongy; a model that knows only "blocky" and
+    # "diffuse" would meet "spongy" on some patient's chart: refused before any request.
+    document = json.loads(json.dumps(load_model().document))
+    cement = next(p for p in document["predictors"] if p["name"] == "cement_distribution")
+    cement["levels"][1]["values"] = ["diffuse"]
+    path = tmp_path / "other-cement.json"
+    path.write_text(json.dumps(document))
+    monkeypatch.setenv("PVP_CDS_MODEL_FILE", str(path))
+    with pytest.raises(StartupError, match="cement_distribution 'spongy'"):
+        create_app()
+
+
 def test_bad_site_mapping_file_refuses_to_start_naming_the_entry(monkeypatch, tmp_path):
     from fhir_mappings import MappingConfigError
 
@@ -98,6 +111,7 @@ def test_bad_site_mapping_file_refuses_to_start_naming_the_entry(monkeypatch, tm
         ),
         ("PVP_CDS_JWT_ALGORITHMS", '["ES384", 384]', "PVP_CDS_JWT_ALGORITHMS: expected a JSON"),
         ("PVP_CDS_LOG_PSEUDONYM_KEY", "12345", "PVP_CDS_LOG_PSEUDONYM_KEY: expected a string"),
+        ("PVP_CDS_LOG_LEVEL", "LOUD", "PVP_CDS_LOG_LEVEL: expected one of DEBUG, INFO"),
     ],
 )
 def test_setting_of_the_wrong_kind_refuses_to_start_naming_it(

@@ -52,13 +52,7 @@ def request_without_prefetch(server_url, token=TOKEN, **extra):
     body = fhir.hook_request(prefetch_data={}, fhirServer=server_url, **extra)
     del body["prefetch"]
     if token is not None:
-        body["fhirAuthorization"] = {
-            "access_token": token,
-            "token_type": "Bearer",
-            "expires_in": 300,
-            "scope": "user/Patient.read user/Observation.read user/Procedure.read",
-            "subject": "cds-service",
-        }
+        body["fhirAuthorization"] = fhir.fhir_authorization(token)
     return body
 
 
