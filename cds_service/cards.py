@@ -15,6 +15,7 @@ from .cds_hooks import (
     Card,
     Coding,
     Indicator,
+    Link,
     SelectionBehavior,
     Source,
     Suggestion,
@@ -29,10 +30,16 @@ class CardContext:
 
     model: Model
     tiers: RiskTiers
+    #: The absolute URL of this service's model-card page (provenance and limits).
+    model_card_url: str
 
     @property
     def source(self) -> Source:
         return Source(wording.card_source_label(self.model), self.model.model_card["url"])
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        return (Link(wording.MODEL_CARD_LABEL, self.model_card_url),)
 
 
 def risk_card(
@@ -53,6 +60,7 @@ def risk_card(
         ),
         suggestions=(suggestion,) if suggestion else (),
         selection_behavior=SelectionBehavior.ANY if suggestion else None,
+        links=context.links,
     )
 
 
@@ -62,6 +70,7 @@ def not_applicable_card(assessment: Assessment, context: CardContext) -> Card:
         indicator=Indicator.INFO,
         detail=wording.not_applicable_detail(assessment, context.model),
         source=context.source,
+        links=context.links,
     )
 
 

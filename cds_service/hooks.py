@@ -107,7 +107,7 @@ def advise(
         or assessment.time_window.timing.is_quiet
     ):
         return CdsResponse()
-    card_context = cards.CardContext(runtime.model, runtime.tiers)
+    card_context = cards.CardContext(runtime.model, runtime.tiers, model_card_url())
     if assessment.applicability is not Applicability.APPLIES:
         return CdsResponse(cards=(cards.not_applicable_card(assessment, card_context),))
     # The mappings give only values the model takes (checked at start-up).
@@ -126,6 +126,17 @@ def advise(
             Action(ActionType.CREATE, wording.RECORD_RISK_ASSESSMENT, risk_assessment),
         ),
     )
+
+
+#: The page generated from the model file: source, citation, cohort, performance, limits.
+MODEL_CARD_PATH = "model-card"
+
+
+def model_card_url() -> str:
+    """Absolute, as a card link must be: from the public base URL the deployer set, or the
+    root the request came in at."""
+    base = current_app.config["PUBLIC_BASE_URL"] or request.url_root
+    return f"{base.rstrip('/')}/{MODEL_CARD_PATH}"
 
 
 def _resources(payloads: Mapping[str, list[dict[str, Any]]]) -> list[Any]:

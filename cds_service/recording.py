@@ -62,6 +62,8 @@ def should_record(hook: str, estimate: RiskEstimate, assessment: Assessment, mod
     return hook == RECORDING_HOOK or not already_recorded(assessment, model)
 
 
-def recorded_estimates_template(model: Model, patient: str) -> str:
-    """The FHIR search for RiskAssessments of this model about the patient."""
-    return f"RiskAssessment?patient={patient}&method={method(model).token}"
+def recorded_estimates_template(patient: str) -> str:
+    """The FHIR search for the patient's RiskAssessments. Searching by ``method`` as well
+    would fetch less, but not every server supports that parameter (one that refuses it
+    would make every call a 412); the service keeps only this model's."""
+    return f"RiskAssessment?patient={patient}"

@@ -60,7 +60,7 @@ def build_runtime(config: Mapping[str, Any]) -> Runtime:
         model=model,
         tiers=_tiers(model, config["HIGH_RISK_THRESHOLD"]),
         mapping=mapping,
-        services=build_services(fhir_mappings.search_codes(mapping), model),
+        services=build_services(fhir_mappings.search_codes(mapping)),
         fhir=FhirClient(
             pooled_session(config["FHIR_WORKERS"]),
             timeouts=Timeouts(config["FHIR_CONNECT_TIMEOUT"], config["FHIR_READ_TIMEOUT"]),

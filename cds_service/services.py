@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from scoring import Model
-
 from . import recording
 
 PATIENT = "{{context.patientId}}"
@@ -34,9 +32,7 @@ class CdsService:
         }
 
 
-def prefetch_templates(
-    search_codes: Mapping[str, tuple[str, ...]], hook: str, model: Model
-) -> dict[str, str]:
+def prefetch_templates(search_codes: Mapping[str, tuple[str, ...]], hook: str) -> dict[str, str]:
     """Templates in the spec's recommended query subset: an instance read of the Patient and
     type-level searches by patient and token (system|code, comma-separated for OR). Only the
     hooks that must not record an estimate twice ask for the RiskAssessments on record."""
@@ -50,7 +46,7 @@ def prefetch_templates(
         if codes:
             templates[key] = f"{resource_type}?patient={PATIENT}&code={','.join(codes)}"
     if recording.needs_recorded_estimates(hook):
-        templates[recording.PREFETCH_KEY] = recording.recorded_estimates_template(model, PATIENT)
+        templates[recording.PREFETCH_KEY] = recording.recorded_estimates_template(PATIENT)
     return templates
 
 
@@ -63,23 +59,21 @@ DESCRIPTION = (
 )
 
 
-def build_services(
-    search_codes: Mapping[str, tuple[str, ...]], model: Model
-) -> dict[str, CdsService]:
+def build_services(search_codes: Mapping[str, tuple[str, ...]]) -> dict[str, CdsService]:
     services = (
         CdsService(
             id="pvp-residual-back-pain",
             hook="patient-view",
             title="Residual back pain risk after vertebroplasty",
             description=DESCRIPTION,
-            prefetch=prefetch_templates(search_codes, "patient-view", model),
+            prefetch=prefetch_templates(search_codes, "patient-view"),
         ),
         CdsService(
             id="pvp-residual-back-pain-discharge",
             hook="encounter-discharge",
             title="Residual back pain risk after vertebroplasty, at discharge",
             description=DESCRIPTION,
-            prefetch=prefetch_templates(search_codes, "encounter-discharge", model),
+            prefetch=prefetch_templates(search_codes, "encounter-discharge"),
         ),
     )
     return {service.id: service for service in services}

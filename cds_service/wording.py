@@ -29,9 +29,26 @@ from fhir_mappings import (
     Unreadable,
     levels_outside_derivation,
 )
-from scoring import FactorResult, Interval, Model, RiskEstimate, RiskTier, RiskTiers, Value
+from scoring import (
+    FactorResult,
+    Interval,
+    Model,
+    RiskEstimate,
+    RiskTier,
+    RiskTiers,
+    Value,
+    expected_derivation_patients,
+    is_rare,
+)
 
 #: A finding as a sentence names it, and the imaging it is read from.
+#: Where each finding is read, as the findings table names its source (the study's imaging).
+READ_ON_SHORT = {
+    FindingName.INTRAVERTEBRAL_VACUUM_CLEFT: "pre-op CT/MRI",
+    FindingName.POSTERIOR_FASCIA_OEDEMA: "pre-op MRI",
+    FindingName.GOUTALLIER_GRADE: "pre-op MRI",
+    FindingName.CEMENT_DISTRIBUTION: "post-op radiograph",
+}
 FINDING_NAMES = {
     FindingName.INTRAVERTEBRAL_VACUUM_CLEFT: "intravertebral vacuum cleft",
     FindingName.POSTERIOR_FASCIA_OEDEMA: "posterior fascia oedema",
@@ -59,31 +76,35 @@ REASSESSMENT_CODE_TEXT = "Back pain reassessment (VAS)"
 RECORD_RISK_ASSESSMENT = "Record the residual back pain risk as a RiskAssessment"
 INDETERMINATE_RISK = "indeterminate: findings missing"
 
-MONITORING = {
-    RiskTier.LOW: (
-        "Routine follow-up. The study measured back pain (VAS) at 24 hours, 3 days and one "
-        "month after the procedure; reassessing at the same points would confirm the expected "
-        "course."
-    ),
+#: One line of advice per tier, only from what the paper measured and concluded: it scored
+#: back pain (VAS) at 24 hours, 3 days and one month, and asks that patients with its risk
+#: factors be monitored for residual pain. Nothing it did not study (no treatment advice).
+ADVICE = {
+    RiskTier.LOW: "Reassess back pain (VAS) at 24 hours, 3 days and one month, as the study did.",
     RiskTier.HIGH: (
-        "Consider closer follow-up: reassess back pain (VAS) at 24 hours, 3 days and one month, "
-        "as the study did, and review early if VAS stays at 4 or more. The paper links "
-        "paraspinal muscle degeneration to residual pain and cites back-muscle strengthening "
-        "exercise as reducing nonspecific back pain; early rehabilitation may be worth "
-        "discussing. Decision support only: weigh against the clinical picture."
+        "Monitor for residual back pain, as the study's authors advise for these findings: "
+        "VAS at 24 hours, 3 days and one month."
     ),
     RiskTier.INDETERMINATE: (
-        "Record the missing findings to place the patient in a tier. Meanwhile, reassessing back "
-        "pain (VAS) at 24 hours, 3 days and one month, as the study did, covers either case."
+        "Record the missing findings; meanwhile reassess back pain (VAS) at 24 hours, 3 days "
+        "and one month, as the study did."
     ),
 }
+MODEL_CARD_LABEL = "Model card: source, cohort, performance and limits"
 
 
 # --- Numbers --------------------------------------------------------------------------------
 
 
 def percent(p: float) -> str:
-    return f"{p * 100:.1f}%" if p < 0.1 else f"{p * 100:.0f}%"
+    """Whole percent: the model's coefficients do not support a tenth of a percent."""
+    return "<1%" if p < 0.005 else f"{p * 100:.0f}%"
+
+
+def threshold_percent(p: float) -> str:
+    """A tier boundary as set: whole percent, or to a tenth if the site set one."""
+    whole = round(p * 100)
+    return f"{whole}%" if abs(p * 100 - whole) < 0.05 else f"{p * 100:.1f}%"
 
 
 def risk_text(probability: Interval) -> str:
@@ -103,10 +124,16 @@ def card_source_label(model: Model) -> str:
     return f"{model.short_title} (pvp-cds)"
 
 
+def nothing_known(estimate: RiskEstimate) -> bool:
+    return all(factor.is_unknown for factor in estimate.factors)
+
+
 def risk_summary(estimate: RiskEstimate, model: Model) -> str:
     risk = risk_text(estimate.probability)
     outcome = model.outcome["name"]
     missing = len(estimate.unknown)
+    if nothing_known(estimate):
+        return f"{outcome.capitalize()} risk after PVP: no findings on record to estimate it"
     if estimate.tier is RiskTier.INDETERMINATE:
         plural = "s" if missing > 1 else ""
         return f"{outcome.capitalize()} risk after PVP {risk}: {missing} finding{plural} missing"
@@ -119,36 +146,72 @@ def risk_summary(estimate: RiskEstimate, model: Model) -> str:
 def risk_detail(
     estimate: RiskEstimate, assessment: Assessment, model: Model, tiers: RiskTiers
 ) -> str:
+    """The card a clinician reads in ten seconds: risk and tier, the findings and where they
+    were read, what is missing, caveats, one line of advice; provenance and limits are behind
+    the card's model-card link, named in one line."""
+    if nothing_known(estimate):
+        return "\n\n".join(
+            [_nothing_known(model), *_missing(estimate, assessment), *_caveats(assessment)]
+        )
     sections = [
         _headline(estimate, model, tiers),
         _inputs_table(estimate, assessment),
         *_missing(estimate, assessment),
-        *_procedure_lines(assessment),
-        *_caveats(assessment),
-        "**Monitoring (suggestion):** " + MONITORING[estimate.tier],
-        _provenance(model),
+        *_caveats(assessment, _rare_combination(estimate, model)),
+        "**Advice:** " + ADVICE[estimate.tier],
+        _model_line(model),
     ]
     return "\n\n".join(sections)
 
 
+def _nothing_known(model: Model) -> str:
+    return (
+        f"**No risk estimated:** none of the four findings the {model.short_title} uses is on "
+        "record. Record them:"
+    )
+
+
+def tier_boundary(model: Model, tiers: RiskTiers) -> str:
+    """What the boundary is, said truthfully: the study cohort's average only when it is."""
+    threshold = threshold_percent(tiers.high_from)
+    if tiers.is_cohort_average:
+        return f"the study cohort's average risk of {threshold}"
+    return f"this site's threshold of {threshold}"
+
+
 def _headline(estimate: RiskEstimate, model: Model, tiers: RiskTiers) -> str:
-    threshold = f"{tiers.high_from * 100:.1f}%"
     names = model.tier_names
+    boundary = tier_boundary(model, tiers)
     tier = {
-        RiskTier.HIGH: f"{names['high']}: at or above {threshold}",
-        RiskTier.LOW: f"{names['low']}: below {threshold}",
-        RiskTier.INDETERMINATE: f"the range spans the {threshold} threshold",
+        RiskTier.HIGH: f"{names['high']}: at or above {boundary}",
+        RiskTier.LOW: f"{names['low']}: below {boundary}",
+        RiskTier.INDETERMINATE: f"the range spans {boundary}; the missing findings decide",
     }[estimate.tier]
     outcome = model.outcome
-    text = (
-        f"**Estimated risk of {outcome['name']} ({outcome['scale']} >= "
-        f"{outcome['event_threshold']}) one month after vertebroplasty: "
-        f"{risk_text(estimate.probability)}** ({tier}; {threshold} is the average risk in the "
-        "study cohort)."
+    return (
+        f"**Risk of {outcome['name']} ({outcome['scale']} >= {outcome['event_threshold']}) at "
+        f"one month: {risk_text(estimate.probability)}** ({tier})."
     )
-    if not estimate.probability.is_point:
-        text += " The range covers every value the missing findings could take."
-    return text
+
+
+def _rare_combination(estimate: RiskEstimate, model: Model) -> list[str]:
+    findings = {factor.name: factor.value for factor in estimate.factors}
+    patients = expected_derivation_patients(model, findings)
+    if not is_rare(model, patients):
+        return []
+    about = "fewer than 1" if patients < 1 else f"about {patients:.0f}"
+    return [
+        f"Rare combination: {about} of the study's {model.cohort_size} patients are estimated "
+        "to have had these findings, so this risk rests on the model's arithmetic more than on "
+        "patients like this one."
+    ]
+
+
+def _model_line(model: Model) -> str:
+    return (
+        f"**Model:** {model.short_title}, one centre, internally validated only; see the model "
+        "card for its source and limits."
+    )
 
 
 def _points(interval: Interval) -> str:
@@ -177,26 +240,23 @@ def _described(value: Value) -> str:
 
 
 def _source_text(finding: Finding) -> str:
-    if finding.source is None:
-        return f"{finding.status.value}: see below"
-    source = finding.source
-    parts = [source.reference, source.effective or "no date", source.status]
-    if source.display:
-        parts.insert(1, source.display)
+    """Where the value was read, as a clinician would find the report: the imaging and its
+    date (and status unless final), not a resource id."""
     if finding.value is None:
-        parts.append(f"{finding.status.value}: see below")
-    return ", ".join(parts)
+        return "missing: see below"
+    source = finding.source
+    text = f"{READ_ON_SHORT[FindingName(finding.name)]} {(source.effective or 'undated')[:10]}"
+    return text if source.status == "final" else f"{text} ({source.status})"
 
 
 def _inputs_table(estimate: RiskEstimate, assessment: Assessment) -> str:
-    rows = ["| Finding | Value | Points | Source |", "|---|---|---|---|"]
+    rows = ["| Finding | Value | Points | Read on |", "|---|---|---|---|"]
     for factor in estimate.factors:
         finding = assessment.findings[factor.name]
         rows.append(
             f"| {factor.label} | {_value_text(factor)} | {_points(factor.points)} "
             f"| {_escape(_source_text(finding))} |"
         )
-    rows.append(f"| **Total points** | | {_points(estimate.total_points)} | |")
     return "\n".join(rows)
 
 
@@ -207,7 +267,11 @@ def _escape(text: str) -> str:
 def _missing(estimate: RiskEstimate, assessment: Assessment) -> list[str]:
     if not estimate.unknown:
         return []
-    lines = ["**Missing findings** (the risk is a range until they are recorded):"]
+    lines = (
+        []
+        if nothing_known(estimate)
+        else ["**Missing** (the risk is a range over their possible values):"]
+    )
     for factor in estimate.factors:
         if factor.is_unknown:
             reason = finding_reason(assessment.findings[factor.name], assessment.applicability)
@@ -225,8 +289,8 @@ def _procedure_lines(assessment: Assessment) -> list[str]:
     ]
 
 
-def _caveats(assessment: Assessment) -> list[str]:
-    caveats = [caveat_text(caveat) for caveat in assessment.caveats]
+def _caveats(assessment: Assessment, extra: list[str] | None = None) -> list[str]:
+    caveats = [caveat_text(caveat) for caveat in assessment.caveats] + (extra or [])
     if assessment.ignored_resources:
         caveats.append(
             f"Not used: {assessment.ignored_resources} resource(s) outside the code contract "
@@ -235,18 +299,6 @@ def _caveats(assessment: Assessment) -> list[str]:
     if not caveats:
         return []
     return ["**Caveats:**\n" + "\n".join(f"- {caveat}" for caveat in caveats)]
-
-
-def _provenance(model: Model) -> str:
-    card, performance = model.model_card, model.performance
-    c_index = performance["c_index"]
-    return (
-        f"**Model:** {model.title}, {model.id} v{model.version}; [{card['doi']}]({card['url']}). "
-        f"AUC {performance['auc']:.3f}; c-index {c_index['estimate']:.3f} "
-        f"({c_index['ci95_low']:.3f}-{c_index['ci95_high']:.3f}), "
-        f"{performance.get('c_index_bootstrap', 'n/a')} after bootstrap.\n\n"
-        f"**Limits:** {'; '.join(card['limitations'])}."
-    )
 
 
 # --- The card when the model does not apply ---------------------------------------------------

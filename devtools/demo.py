@@ -158,9 +158,8 @@ def describe(patient: SyntheticPatient, status: int, answer: dict[str, Any]) -> 
         return [*lines, f"tier: none (HTTP {status}: {problems})"]
     cards = answer.get("cards", [])
     if not cards:
-        return [*lines, "tier: none (no card: the service stays quiet without a vertebroplasty)"]
-    risk = _risk_assessment(answer)
-    lines.append(_tier_line(risk) if risk else "tier: none (the model does not apply)")
+        return [*lines, f"tier: none ({QUIET})"]
+    lines.append(_tier_line(answer, cards))
     for card in cards:
         lines.extend(_card_lines(card))
     return lines
@@ -174,7 +173,23 @@ def _risk_assessment(answer: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def _tier_line(risk: dict[str, Any]) -> str:
+#: Why the service answers no card: it says so only in its silence.
+QUIET = (
+    "no card: no vertebroplasty on record, or past its one-month assessment, or its one-month "
+    "pain score on record"
+)
+
+
+def _tier_line(answer: dict[str, Any], cards: list[dict[str, Any]]) -> str:
+    risk = _risk_assessment(answer)
+    if risk is not None:
+        return _recorded_tier(risk)
+    if any("does not apply" in card["summary"] for card in cards):
+        return "tier: none (the model does not apply)"
+    return "tier: not recorded (the range spans both tiers, or nothing is known)"
+
+
+def _recorded_tier(risk: dict[str, Any]) -> str:
     prediction = risk["prediction"][0]
     qualitative = prediction["qualitativeRisk"]
     if "coding" in qualitative:

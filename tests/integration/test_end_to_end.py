@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -20,8 +22,10 @@ from cds_service import create_app
 from devtools.fhir_test_server import FhirEndpoint, FhirTestServer, load_transaction
 from devtools.synthetic import (
     NAMED_PATIENTS,
+    SyntheticPatient,
     fhir_resources,
     generate_cohort,
+    named,
     named_patient,
     transaction,
 )
@@ -184,7 +188,11 @@ def test_missing_cement_gives_the_range_over_blocky_and_spongy(client, fhir_serv
 
 @pytest.mark.parametrize(
     "patient_id, why",
-    [("pvp-kyphoplasty", "kyphoplasty"), ("pvp-two-level", "more than one level")],
+    [
+        ("pvp-kyphoplasty", "kyphoplasty"),
+        ("pvp-two-level", "more than one level"),
+        ("pvp-myeloma", "spinal malignancy"),
+    ],
 )
 def test_model_that_does_not_apply_gives_one_card_and_no_risk(client, fhir_server, patient_id, why):
     answer = client.post(SERVICE, json=hook(patient_id, fhir_server)).get_json()
@@ -193,14 +201,52 @@ def test_model_that_does_not_apply_gives_one_card_and_no_risk(client, fhir_serve
     assert "systemActions" not in answer
 
 
-def test_no_procedure_gives_no_card(client, fhir_server):
-    response = client.post(SERVICE, json=hook("pvp-no-procedure", fhir_server))
+@pytest.mark.parametrize(
+    "patient_id",
+    [
+        "pvp-no-procedure",
+        # Two years after the procedure: past the one-month assessment.
+        "pvp-old-procedure",
+        # 33 days after the procedure, its one-month VAS read from the server.
+        "pvp-outcome-recorded",
+    ],
+)
+def test_quiet_patients_get_no_card(client, fhir_server, patient_id):
+    response = client.post(SERVICE, json=hook(patient_id, fhir_server))
     assert response.status_code == 200
     assert response.get_json()["cards"] == []
 
 
-def test_generated_patients_get_the_risk_of_their_drawn_findings(client, fhir_server, loaded):
+def test_generated_patients_with_their_outcome_on_record_get_no_card(client, fhir_server, loaded):
+    # The generated cohort is historical (2025), every patient's one-month VAS on record.
     for patient in loaded:
+        answer = client.post(SERVICE, json=hook(patient.id, fhir_server)).get_json()
+        assert answer == {"cards": []}, patient.id
+
+
+def recent_copy(patient: SyntheticPatient, days_ago: int = 5) -> SyntheticPatient:
+    """The patient under another id, every date moved so that the procedure was ``days_ago``
+    days ago, and only the pain scores taken by now (the 24-hour and 3-day ones)."""
+    now = datetime.now(UTC)
+    shift = now - timedelta(days=days_ago) - patient.procedures[0].performed
+    return replace(
+        patient,
+        id=f"{patient.id}-recent",
+        diagnosed=patient.diagnosed + shift,
+        procedures=tuple(replace(p, performed=p.performed + shift) for p in patient.procedures),
+        reads=tuple(replace(r, effective=r.effective + shift) for r in patient.reads),
+        pain_scores=tuple(
+            replace(score, effective=score.effective + shift)
+            for score in patient.pain_scores
+            if score.effective + shift <= now
+        ),
+    )
+
+
+def test_generated_patients_get_the_risk_of_their_drawn_findings(client, fhir_server, loaded):
+    recent = [recent_copy(patient) for patient in loaded]
+    load_transaction(fhir_server, transaction(recent))
+    for patient in recent:
         findings = patient.findings
         expected = reconciled_probability(
             findings["intravertebral_vacuum_cleft"],
@@ -234,7 +280,7 @@ def test_partial_prefetch_is_used_and_the_rest_read_from_the_server(client, fhir
             "coding": [{"system": codes.PVP_FINDINGS, "code": codes.CEMENT_DISTRIBUTION.code}]
         },
         "subject": {"reference": f"Patient/{patient.id}"},
-        "effectiveDateTime": "2025-06-11T10:00:00+00:00",
+        "effectiveDateTime": named.RADIOGRAPH.isoformat(timespec="seconds"),
         "valueCodeableConcept": {"coding": [{"system": codes.PVP_FINDINGS, "code": "spongy"}]},
     }
     observations = [r for r in records if r["resourceType"] == "Observation"] + [cement]

@@ -32,9 +32,9 @@ def test_high_risk_example_returns_a_64_percent_warning_card(client):
 
 
 def test_missing_cement_example_returns_a_range(client):
-    # Goutallier 2: spongy -2.403 -> 8.3%, blocky -1.603 -> 16.8%
+    # Goutallier 2: spongy -2.403 -> 8.3%, blocky -1.603 -> 16.8%; whole percent
     card = post_example(client, "patient-view-missing-cement.json")
-    assert "8.3%-17%" in card["summary"]
+    assert "8%-17%" in card["summary"]
 
 
 def test_moving_an_example_keeps_the_days_between_procedure_and_imaging():
