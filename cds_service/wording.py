@@ -86,8 +86,7 @@ ADVICE = {
         "VAS at 24 hours, 3 days and one month."
     ),
     RiskTier.INDETERMINATE: (
-        "Record the missing findings; meanwhile reassess back pain (VAS) at 24 hours, 3 days "
-        "and one month, as the study did."
+        "Record what is missing; reassess back pain (VAS) at 24 hours, 3 days and one month."
     ),
 }
 MODEL_CARD_LABEL = "Model card: source, cohort, performance and limits"
@@ -173,10 +172,9 @@ def _nothing_known(model: Model) -> str:
 
 def tier_boundary(model: Model, tiers: RiskTiers) -> str:
     """What the boundary is, said truthfully: the study cohort's average only when it is."""
-    threshold = threshold_percent(tiers.high_from)
     if tiers.is_cohort_average:
-        return f"the study cohort's average risk of {threshold}"
-    return f"this site's threshold of {threshold}"
+        return f"the study cohort's average risk of {percent(tiers.high_from)}"
+    return f"this site's threshold of {threshold_percent(tiers.high_from)}"
 
 
 def _headline(estimate: RiskEstimate, model: Model, tiers: RiskTiers) -> str:
@@ -201,16 +199,14 @@ def _rare_combination(estimate: RiskEstimate, model: Model) -> list[str]:
         return []
     about = "fewer than 1" if patients < 1 else f"about {patients:.0f}"
     return [
-        f"Rare combination: {about} of the study's {model.cohort_size} patients are estimated "
-        "to have had these findings, so this risk rests on the model's arithmetic more than on "
-        "patients like this one."
+        f"Rare combination: {about} of the study's {model.cohort_size} patients had these "
+        "findings (estimated); the risk rests on the model's arithmetic, not on such patients."
     ]
 
 
 def _model_line(model: Model) -> str:
     return (
-        f"**Model:** {model.short_title}, one centre, internally validated only; see the model "
-        "card for its source and limits."
+        f"**Model:** {model.short_title}; one centre, internal validation only (model card linked)."
     )
 
 
@@ -267,11 +263,7 @@ def _escape(text: str) -> str:
 def _missing(estimate: RiskEstimate, assessment: Assessment) -> list[str]:
     if not estimate.unknown:
         return []
-    lines = (
-        []
-        if nothing_known(estimate)
-        else ["**Missing** (the risk is a range over their possible values):"]
-    )
+    lines = [] if nothing_known(estimate) else ["**Missing:**"]
     for factor in estimate.factors:
         if factor.is_unknown:
             reason = finding_reason(assessment.findings[factor.name], assessment.applicability)
