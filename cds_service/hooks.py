@@ -59,6 +59,7 @@ def call_service(service_id: str) -> dict[str, Any]:
         runtime.fhir,
         runtime.executor,
         auth.gate().check_fhir_server,
+        service.optional_prefetch,
     )
     try:
         assessment = fhir_mappings.assess(
@@ -66,7 +67,8 @@ def call_service(service_id: str) -> dict[str, Any]:
         )
     except fhir_mappings.InvalidResourceError as exc:
         raise InvalidRequest(str(exc)) from None
-    response = advise(runtime, assessment, context, service.hook, now)
+    recorded = recording.Recorded.from_lookup(recording.PREFETCH_KEY in payloads)
+    response = advise(runtime, assessment, context, service.hook, now, recorded)
     log.info(
         "answered: applicability=%s timing=%s cards=%d",
         assessment.applicability,
@@ -98,6 +100,7 @@ def advise(
     context: Mapping[str, Any],
     hook: str,
     now: datetime,
+    recorded: recording.Recorded,
 ) -> CdsResponse:
     """Findings to the CDS response: quiet without a PVP or outside the time from the
     procedure to the one-month assessment, an explanation when the model does not apply,
@@ -115,7 +118,7 @@ def advise(
     patient_id = context["patientId"]
     suggestion = cards.reassessment_suggestion(assessment, runtime.model, patient_id)
     card = cards.risk_card(estimate, assessment, card_context, suggestion)
-    if not recording.should_record(hook, estimate, assessment, runtime.model):
+    if not recording.should_record(hook, estimate, assessment, runtime.model, recorded):
         return CdsResponse(cards=(card,))
     risk_assessment = fhir_resources.risk_assessment(
         estimate, assessment, runtime.model, patient_id, context.get("encounterId"), now

@@ -8,6 +8,8 @@ proposed at ``encounter-discharge`` (the moment the study's findings are all rea
 
 from __future__ import annotations
 
+from enum import Enum
+
 from fhir_mappings import Assessment
 from fhir_mappings.codes import Code
 from scoring import Model, RiskEstimate, RiskTier
@@ -18,6 +20,20 @@ IDENTIFIER_SYSTEM = "http://pvp-cds.org/fhir/NamingSystem/risk-assessment"
 RECORDING_HOOK = "encounter-discharge"
 #: The prefetch key of the RiskAssessments already on record, for the hooks that need it.
 PREFETCH_KEY = "riskAssessments"
+
+
+class Recorded(Enum):
+    """Whether the RiskAssessments on record could be read for this call."""
+
+    #: Read (from prefetch or the FHIR server): ``Assessment.recorded_estimates`` is complete.
+    LOOKED_UP = "looked-up"
+    #: Could not be read (not prefetched and no server, or a server that cannot search
+    #: RiskAssessment by patient): whether one is on record is unknown.
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def from_lookup(cls, read: bool) -> Recorded:
+        return cls.LOOKED_UP if read else cls.UNKNOWN
 
 
 def method(model: Model) -> Code:
@@ -56,10 +72,20 @@ def worth_recording(estimate: RiskEstimate) -> bool:
     return known and estimate.tier is not RiskTier.INDETERMINATE
 
 
-def should_record(hook: str, estimate: RiskEstimate, assessment: Assessment, model: Model) -> bool:
+def should_record(
+    hook: str,
+    estimate: RiskEstimate,
+    assessment: Assessment,
+    model: Model,
+    recorded: Recorded = Recorded.LOOKED_UP,
+) -> bool:
+    """At discharge always; on other hooks only when it is known that none is on record (not
+    knowing, the estimate waits for discharge rather than being proposed on every view)."""
     if not worth_recording(estimate):
         return False
-    return hook == RECORDING_HOOK or not already_recorded(assessment, model)
+    if hook == RECORDING_HOOK:
+        return True
+    return recorded is Recorded.LOOKED_UP and not already_recorded(assessment, model)
 
 
 def recorded_estimates_template(patient: str) -> str:

@@ -22,6 +22,11 @@ class CdsService:
     description: str
     prefetch: Mapping[str, str]
 
+    @property
+    def optional_prefetch(self) -> frozenset[str]:
+        """Keys the service can do without: what it cannot read, it knows it does not know."""
+        return frozenset({recording.PREFETCH_KEY}) & self.prefetch.keys()
+
     def discovery(self) -> dict[str, Any]:
         return {
             "hook": self.hook,

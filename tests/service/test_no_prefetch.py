@@ -195,3 +195,21 @@ def test_next_link_that_is_not_a_url_is_400_not_followed(client, fhir_server):
     assert response.status_code == 400
     assert "link" in response.get_json()["issue"][0]["diagnostics"]
     assert fhir_server.requests == []
+
+
+def test_server_that_cannot_search_risk_assessments_still_gets_the_card_without_a_record(
+    client, fhir_server
+):
+    # A strict server that has no patient search for RiskAssessment answers 400.
+    fhir_server.answers["RiskAssessment"] = (
+        400,
+        {
+            "resourceType": "OperationOutcome",
+            "issue": [{"severity": "error", "code": "not-supported"}],
+        },
+    )
+    response = client.post(URL, json=request_without_prefetch(fhir_server.base_url))
+    assert response.status_code == 200
+    body = response.get_json()
+    assert "64%" in body["cards"][0]["summary"]
+    assert "systemActions" not in body

@@ -179,3 +179,22 @@ def test_billing_and_radlex_records_of_one_day_give_the_risk_with_levels_uncerta
     (card,) = body["cards"]
     assert "does not apply" not in card["summary"]
     assert "Number of levels uncertain" in card["detail"]
+
+
+def test_risk_assessments_not_prefetched_and_no_server_give_the_card_but_no_record(client):
+    # Whether one is on record cannot be known: the estimate waits for discharge rather than
+    # being proposed on every view.
+    prefetch = fhir.prefetch()
+    del prefetch["riskAssessments"]
+    response = client.post(URL, json=fhir.hook_request(prefetch_data=prefetch))
+    assert response.status_code == 200
+    body = response.get_json()
+    assert len(body["cards"]) == 1
+    assert "systemActions" not in body
+
+
+def test_a_required_key_that_cannot_be_had_is_still_412(client):
+    prefetch = fhir.prefetch()
+    del prefetch["procedures"]
+    response = client.post(URL, json=fhir.hook_request(prefetch_data=prefetch))
+    assert response.status_code == 412
