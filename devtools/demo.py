@@ -44,12 +44,15 @@ CELL_BOUNDARY = re.compile(r"(?<!\\)\|")
 
 
 def hook_request(patient_id: str, fhir: FhirEndpoint) -> dict[str, Any]:
-    """A patient-view hook request with no prefetch: the service must read the FHIR server."""
+    """A patient-view hook request that prefetches nothing but the RiskAssessments on record:
+    the service must read the rest from the FHIR server. The demo's server holds none and
+    cannot search them by patient, so the request says so, as an EHR that knows would."""
     request: dict[str, Any] = {
         "hook": "patient-view",
         "hookInstance": str(uuid.uuid4()),
         "fhirServer": fhir.base_url,
         "context": {"userId": "Practitioner/pvp-cds-demo", "patientId": patient_id},
+        "prefetch": {"riskAssessments": None},
     }
     if fhir.token:
         request["fhirAuthorization"] = {

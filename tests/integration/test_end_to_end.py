@@ -114,8 +114,9 @@ def hook(
     token = token or fhir_server.token
     if token:
         request["fhirAuthorization"] = fhir_authorization(token)
-    if prefetch is not None:
-        request["prefetch"] = prefetch
+    # The test server cannot search RiskAssessment by patient: the request says none is on
+    # record (true: nothing writes them there), as an EHR that prefetches them would.
+    request["prefetch"] = {"riskAssessments": None, **(prefetch or {})}
     return request
 
 
@@ -257,6 +258,16 @@ def test_generated_patients_get_the_risk_of_their_drawn_findings(client, fhir_se
         answer = client.post(SERVICE, json=hook(patient.id, fhir_server)).get_json()
         probability = prediction(answer)["probabilityDecimal"]
         assert probability == pytest.approx(expected, abs=PRECISION), patient.id
+
+
+def test_without_risk_assessments_the_card_comes_but_nothing_is_recorded(client, fhir_server):
+    # The test server answers 400 to RiskAssessment?patient=: whether one is on record is
+    # unknown, so patient-view leaves the recording to discharge.
+    request = hook("pvp-high-risk", fhir_server)
+    del request["prefetch"]
+    answer = client.post(SERVICE, json=request).get_json()
+    assert answer["cards"][0]["indicator"] == "warning"
+    assert "systemActions" not in answer
 
 
 def test_discharge_hook_reads_the_server_too(client, fhir_server):
