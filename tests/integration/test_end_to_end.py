@@ -180,11 +180,14 @@ def test_risk_read_without_prefetch_is_the_hand_calculated_one(
 
 def test_missing_cement_gives_the_range_over_blocky_and_spongy(client, fhir_server):
     answer = client.post(SERVICE, json=hook("pvp-missing-cement", fhir_server)).get_json()
-    span = prediction(answer)["probabilityRange"]
-    assert span["low"]["value"] == pytest.approx(GRADE_2_SPONGY, abs=PRECISION)
-    assert span["high"]["value"] == pytest.approx(GRADE_2_BLOCKY, abs=PRECISION)
-    # 8.29% to 16.76% spans the 13.8% threshold.
-    assert tier(answer).startswith("indeterminate")
+    (card,) = answer["cards"]
+    # 8.29% to 16.76%, in whole percent; it spans the 13.8% threshold.
+    assert "8%-17%: 1 finding missing" in card["summary"]
+
+
+def test_a_range_spanning_both_tiers_is_not_recorded(client, fhir_server):
+    answer = client.post(SERVICE, json=hook("pvp-missing-cement", fhir_server)).get_json()
+    assert "systemActions" not in answer
 
 
 @pytest.mark.parametrize(
