@@ -6,6 +6,11 @@ client authentication off and only that FHIR server allowed), fires the patient-
 each named patient with no prefetch, so that the service reads the FHIR server with the bearer
 token as it would an EHR's, and prints the cards. With ``keep_running`` both stay up until
 Ctrl-C.
+
+With ``sandbox`` the FHIR server is open (no token, CORS for any origin, as sekmet always
+serves it) so that the CDS Hooks Sandbox, a browser app launched without SMART, can read it;
+instead of the cards the demo prints, per named patient, the sandbox URLs that open that
+patient against both servers, and keeps running.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 from typing import Any, TextIO
+from urllib.parse import urlencode
 
 import requests
 from flask import Flask
@@ -37,6 +43,9 @@ HOST = "127.0.0.1"
 SERVICE_ID = "pvp-residual-back-pain"
 DEFAULT_PATIENTS = 20
 TIMEOUT = 30
+#: The public CDS Hooks Sandbox, and where a copy built from its source is served by default.
+PUBLIC_SANDBOX = "https://sandbox.cds-hooks.org/"
+LOCAL_SANDBOX = "http://127.0.0.1:8000/"
 #: Card detail sections left out of the printout: the same on every card.
 UNPRINTED_SECTIONS = ("**Monitoring", "**Model:", "**Limits:")
 #: A markdown table cell boundary: a "|" not escaped as "\|".
@@ -66,6 +75,18 @@ def hook_request(patient_id: str, fhir: FhirEndpoint) -> dict[str, Any]:
     return request
 
 
+def sandbox_url(sandbox: str, fhir_base_url: str, patient_id: str, service_url: str) -> str:
+    """The CDS Hooks Sandbox URL that opens ``patient_id`` on the FHIR server and discovers the
+    service (the query parameters its README documents; values URL-encoded, as it requires)."""
+    query = {
+        "fhirServiceUrl": fhir_base_url,
+        "patientId": patient_id,
+        "serviceDiscoveryURL": f"{service_url}/cds-services",
+        "hook": "patient-view",
+    }
+    return f"{sandbox.rstrip('/')}/?{urlencode(query)}"
+
+
 def run(
     out: TextIO,
     *,
@@ -73,12 +94,16 @@ def run(
     keep_running: bool = False,
     patients: int = DEFAULT_PATIENTS,
     seed: int = DEFAULT_SEED,
+    sandbox: bool = False,
+    fhir_port: int | None = None,
+    local_sandbox: str = LOCAL_SANDBOX,
 ) -> int:
     """Run the demo, printing to ``out``; returns the exit code."""
     print("Starting the FHIR test server (its first start builds its environment)...", file=out)
     try:
-        with FhirTestServer() as fhir:
-            print(f"FHIR server:  {fhir.base_url} (bearer token required)", file=out)
+        with FhirTestServer(port=fhir_port, open_access=sandbox) as fhir:
+            access = "open: no token, CORS for any origin" if sandbox else "bearer token required"
+            print(f"FHIR server:  {fhir.base_url} ({access})", file=out)
             _load(out, fhir.endpoint, patients, seed)
             app = create_app(
                 {
@@ -95,10 +120,13 @@ def run(
                     "(client authentication off: a local demo only)",
                     file=out,
                 )
-                for patient in NAMED_PATIENTS:
-                    print(file=out)
-                    _fire(out, service_url, patient, fhir.endpoint)
-                if keep_running:
+                if sandbox:
+                    _print_sandbox_urls(out, service_url, fhir.base_url, local_sandbox)
+                else:
+                    for patient in NAMED_PATIENTS:
+                        print(file=out)
+                        _fire(out, service_url, patient, fhir.endpoint)
+                if keep_running or sandbox:
                     _wait_for_ctrl_c(out, service_url, fhir.endpoint)
     except (FhirServerError, OSError) as exc:
         # OSError: the port is taken, or a request failed (requests' errors are OSErrors).
@@ -232,6 +260,19 @@ def _plain(line: str) -> str:
     return f"- {label}: {value}, {points} points ({source})"
 
 
+def _print_sandbox_urls(out: TextIO, service_url: str, fhir_base_url: str, local: str) -> None:
+    print(
+        "\nOpen a patient in the CDS Hooks Sandbox (in Chrome or Firefox: they let an https page"
+        " call 127.0.0.1; allow local network access if the browser asks):",
+        file=out,
+    )
+    for patient in NAMED_PATIENTS:
+        print(f"\n== {patient.id}: {patient.description}", file=out)
+        for label, sandbox in (("public sandbox", PUBLIC_SANDBOX), ("local sandbox", local)):
+            url = sandbox_url(sandbox, fhir_base_url, patient.id, service_url)
+            print(f"  {label + ':':15} {url}", file=out)
+
+
 def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
     # `kill PID` then unwinds like Ctrl-C, through the clean-up of the `with` blocks.
     raise KeyboardInterrupt
@@ -239,10 +280,11 @@ def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 def _wait_for_ctrl_c(out: TextIO, service_url: str, fhir: FhirEndpoint) -> None:
     example = hook_request(NAMED_PATIENTS[0].id, fhir)
+    authorization = f" (Authorization: Bearer {fhir.token})" if fhir.token else " (open)"
     print(
         "\nThe FHIR server and the CDS service keep running; Ctrl-C stops both.\n"
         f"  CDS discovery: {service_url}/cds-services\n"
-        f"  FHIR server:   {fhir.base_url} (Authorization: Bearer {fhir.token})\n"
+        f"  FHIR server:   {fhir.base_url}{authorization}\n"
         f"Fire the hook for {example['context']['patientId']} yourself:\n"
         f"  curl -s -X POST {service_url}/cds-services/{SERVICE_ID} "
         f"-H 'Content-Type: application/json' -d {shlex.quote(json.dumps(example))}",

@@ -9,11 +9,11 @@ also issues access tokens that expire (SMART Backend Services, see :class:`Smart
 
 Command line (the service's Python)::
 
-    python -m devtools.fhir_test_server [--port 8090] [--token T] [--pid-file F]
+    python -m devtools.fhir_test_server [--port 8090] [--token T | --open] [--pid-file F]
     python -m devtools.fhir_test_server --build-only
 
-The first form prints one JSON line (base_url, token, pid) and serves until Ctrl-C or
-``kill $(cat F)``; the second only builds the server's virtual environment.
+The first form prints one JSON line (base_url, token (null when open), pid) and serves until
+Ctrl-C or ``kill $(cat F)``; the second only builds the server's virtual environment.
 """
 
 from __future__ import annotations
@@ -122,8 +122,12 @@ def _free_port() -> int:
 
 
 def _server_auth(
-    token: str, smart_clients: Sequence[SmartClient], token_lifetime: int
+    token: str | None, smart_clients: Sequence[SmartClient], token_lifetime: int
 ) -> dict[str, object]:
+    if token is None:
+        # Open: any request is served, as browser apps launched without SMART need (the CDS
+        # Hooks Sandbox refuses secured FHIR servers then). sekmet's CORS is always on.
+        return {"types": ["none"]}
     if not smart_clients:
         return {"types": ["bearer"], "tokens": [token]}
     # sekmet checks a bearer token against the static ones first, then as one of its own JWTs,
@@ -172,7 +176,8 @@ def _log_tail(log: Path) -> str:
 
 
 class FhirTestServer:
-    """sekmet-fhir as a child process on 127.0.0.1, with a fresh database and one bearer token.
+    """sekmet-fhir as a child process on 127.0.0.1, with a fresh database and one bearer token,
+    or none with ``open_access`` (any request is served: local browser testing only).
 
     With ``smart_clients`` its token endpoint also issues access tokens (JWTs) to those clients,
     valid for ``token_lifetime`` seconds counted from the whole second of issue; then it answers
@@ -192,9 +197,12 @@ class FhirTestServer:
         stop_timeout: float = 10.0,
         smart_clients: Sequence[SmartClient] = (),
         token_lifetime: int = 3600,
+        open_access: bool = False,
     ) -> None:
+        if open_access and (token or smart_clients):
+            raise ValueError("an open FHIR test server takes no token and no SMART clients")
         self.port = port or _free_port()
-        self.token = token or secrets.token_urlsafe(24)
+        self.token = None if open_access else token or secrets.token_urlsafe(24)
         self._smart_clients = tuple(smart_clients)
         self._token_lifetime = token_lifetime
         self._venv_dir = venv_dir
@@ -350,6 +358,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--port", type=int, help="port to listen on (default: a free one)")
     parser.add_argument("--token", help="the bearer token it accepts (default: a random one)")
+    parser.add_argument(
+        "--open",
+        action="store_true",
+        help="serve every request without a token (browser apps such as the CDS Hooks Sandbox)",
+    )
     parser.add_argument("--pid-file", type=Path, help="write this launcher's PID here")
     parser.add_argument(
         "--build-only", action="store_true", help="only build the server's virtual environment"
@@ -360,7 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
-        with FhirTestServer(port=args.port, token=args.token) as server:
+        with FhirTestServer(port=args.port, token=args.token, open_access=args.open) as server:
             if args.pid_file:
                 args.pid_file.write_text(f"{os.getpid()}\n")
             print(

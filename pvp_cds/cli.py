@@ -115,11 +115,13 @@ def run_demo(args: argparse.Namespace) -> int:
 
     try:
         # Options left out take the demo's own defaults.
-        chosen = {name: getattr(args, name) for name in ("patients", "seed")}
+        chosen = {name: getattr(args, name) for name in ("patients", "seed", "local_sandbox")}
         return demo.run(
             sys.stdout,
             port=args.port,
             keep_running=args.keep_running,
+            sandbox=args.sandbox,
+            fhir_port=args.fhir_port,
             **{name: value for name, value in chosen.items() if value is not None},
         )
     except CONFIGURATION_ERRORS as exc:
@@ -207,6 +209,21 @@ def parser() -> argparse.ArgumentParser:
     )
     show.add_argument(
         "--seed", type=_seed, help="seed of the generated patients (default: a fixed seed)"
+    )
+    show.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="for the CDS Hooks Sandbox: open FHIR server (no token), print the sandbox URL of "
+        "each named patient and keep running",
+    )
+    show.add_argument(
+        "--fhir-port", type=_at_least(1), help="the FHIR server's port (default: any free one)"
+    )
+    show.add_argument(
+        "--local-sandbox",
+        metavar="URL",
+        help="where a CDS Hooks Sandbox built from its source is served (default: "
+        "http://127.0.0.1:8000/)",
     )
     show.set_defaults(handler=run_demo)
     return root

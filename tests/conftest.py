@@ -2,25 +2,11 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Iterator
 
 import pytest
 
-#: Any compact JWS: base64url of '{"' is "eyJ", so header and payload both start with it.
-JWT_PATTERN = re.compile(r"eyJ[\w-]*\.eyJ[\w-]*\.[\w-]*")
-
-#: Values the tests send that must never reach a log: access tokens, and the names, birth date
-#: and identifier of the test patients.
-NEVER_LOGGED = (
-    "some-opaque-access-token",
-    "the-ehr-access-token",
-    "Testpatient",
-    "Eleanor",
-    "1948-05-17",
-    "MRN-4471-2209",
-    "Synthetic patient",  # the synthetic patients' names
-)
+from tests.log_guard import leaks
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +20,7 @@ def _no_project_environment(monkeypatch):
 @pytest.fixture(autouse=True)
 def _nothing_secret_in_the_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     """Over the whole suite, no log line (tracebacks included) holds a token or a patient's
-    name, birth date or identifier."""
+    name, birth date or identifier (tests/log_guard.py says what is looked for)."""
     caplog.set_level(logging.DEBUG)
     yield
     formatter = logging.Formatter()
@@ -43,5 +29,5 @@ def _nothing_secret_in_the_logs(caplog: pytest.LogCaptureFixture) -> Iterator[No
         for phase in ("setup", "call")
         for record in caplog.get_records(phase)
     )
-    leaked = JWT_PATTERN.findall(text) + [value for value in NEVER_LOGGED if value in text]
+    leaked = leaks(text)
     assert not leaked, f"reached the log: {leaked[0][:20]}..."

@@ -35,7 +35,11 @@ class FhirServerNotAllowed(PvpCdsError):
         self.reason = reason
 
 
-def quote(value: Any) -> str:
+#: Room for a whole URL (aud, jku) when quoted: cut short, it would not show what differs.
+MAX_QUOTED_URL = 300
+
+
+def quote(value: Any, *, limit: int = 80) -> str:
     """A value from an untrusted token, made safe for a log line: escaped and bounded."""
     text = repr(value)
-    return text if len(text) <= 80 else f"{text[:77]}..."
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."

@@ -48,6 +48,11 @@ class KeySet:
                 self._refresh()
             return self._keys.get(kid)
 
+    def kids(self) -> list[str]:
+        """The kids of the keys in use, for a refusal's log line."""
+        with self._lock:
+            return sorted(self._keys)
+
     def _refresh_due(self, kid: str, now: float) -> bool:
         if self._tried_at is None:
             return True

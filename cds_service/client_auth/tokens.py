@@ -12,7 +12,7 @@ from typing import Any
 import jwt
 import requests
 
-from .errors import AuthenticationError, quote
+from .errors import MAX_QUOTED_URL, AuthenticationError, quote
 from .jwks import KeySet, fetch_jwks
 from .replay import ReplayCache
 from .trusted_clients import TrustedClient, TrustedClients
@@ -47,7 +47,8 @@ class ClientAuthenticator:
     1. a ``Bearer`` token is present;
     2. header: ``alg`` allowed (never ``none`` or HMAC), ``typ`` JWT, ``kid`` present;
     3. ``iss`` is a trusted client;
-    4. ``jku``, if present, is on that client's allow-list (an unlisted one is never fetched);
+    4. ``jku``, if present, is on that client's allow-list (an unlisted one is never fetched;
+       one pinned to a file is read from the file, never fetched);
     5. ``kid`` is in the client's JWK Set (refetched once, rate-limited, if unknown), and that
        key fits ``alg``;
     6. signature; ``exp``, ``iat`` and ``nbf`` with ``leeway``; ``aud`` is ``audience``; all of
@@ -122,7 +123,10 @@ class ClientAuthenticator:
         issuer = claims.get("iss")
         client = self._clients.get(issuer) if isinstance(issuer, str) else None
         if client is None:
-            raise AuthenticationError(f"iss {quote(issuer)} is not a trusted client")
+            trusted = sorted(client.issuer for client in self._clients.clients)
+            raise AuthenticationError(
+                f"iss {quote(issuer)} is not a trusted client: expected one of {trusted}"
+            )
         return client
 
     def _signing_key(self, client: TrustedClient, header: dict[str, Any]) -> jwt.PyJWK:
@@ -130,7 +134,10 @@ class ClientAuthenticator:
         kid, alg = header["kid"], header["alg"]
         jwk = key_set.find(kid)
         if jwk is None:
-            raise AuthenticationError(f"kid {quote(kid)} not in the JWK Set at {key_set.source}")
+            raise AuthenticationError(
+                f"kid {quote(kid)} not in the JWK Set at {key_set.source}: expected one of"
+                f" {key_set.kids()}"
+            )
         if jwk.get("alg", alg) != alg or jwk.get("use", "sig") != "sig":
             raise AuthenticationError(
                 f"key {quote(kid)} is for alg {jwk.get('alg')!r} use {jwk.get('use')!r},"
@@ -151,9 +158,12 @@ class ClientAuthenticator:
                     f"no jku and no JWK Set configured for issuer {client.issuer!r}"
                 )
         elif isinstance(jku, str) and jku in client.allowed_jku:
-            source = jku
+            source = _jku_source(client, jku)
         else:
-            raise AuthenticationError(f"jku {quote(jku)} not allowed for {client.issuer!r}")
+            raise AuthenticationError(
+                f"jku {quote(jku, limit=MAX_QUOTED_URL)} not allowed for {client.issuer!r}:"
+                f" expected one of {sorted(client.allowed_jku)}"
+            )
         return self._key_sets[source]
 
     def _verified_claims(
@@ -169,6 +179,13 @@ class ClientAuthenticator:
                 leeway=self._leeway,
                 options={"require": _REQUIRED_CLAIMS, "enforce_minimum_key_length": True},
             )
+        except jwt.InvalidAudienceError as exc:
+            # The signature has verified: the unverified read gives the same, authentic claims.
+            received = jwt.decode(token, options={"verify_signature": False}).get("aud")
+            raise AuthenticationError(
+                f"{type(exc).__name__}: aud expected {audience!r}, received"
+                f" {quote(received, limit=MAX_QUOTED_URL)}"
+            ) from exc
         except jwt.PyJWTError as exc:
             raise AuthenticationError(f"{type(exc).__name__}: {exc}") from exc
         if not claims["jti"]:
@@ -216,6 +233,12 @@ def _checked_tenant(claims: dict[str, Any], client: TrustedClient) -> str | None
     return tenant
 
 
+def _jku_source(client: TrustedClient, jku: str) -> str:
+    """Where an allowed jku's keys come from: its pinned file, or the URL itself."""
+    pinned = client.jku_files.get(jku)
+    return jku if pinned is None else str(pinned)
+
+
 def _key_sources(
     client: TrustedClient, session: requests.Session, timeout: float
 ) -> Iterator[tuple[str, Callable[[], bytes]]]:
@@ -224,4 +247,8 @@ def _key_sources(
     if client.jwks_file is not None:
         yield str(client.jwks_file), client.jwks_file.read_bytes
     for jku in client.allowed_jku:
-        yield jku, partial(fetch_jwks, session, jku, timeout)
+        pinned = client.jku_files.get(jku)
+        if pinned is None:
+            yield jku, partial(fetch_jwks, session, jku, timeout)
+        else:
+            yield str(pinned), pinned.read_bytes

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import jsonschema
@@ -21,16 +22,26 @@ class TrustedClient:
     """One CDS client (an EHR) whose tokens we accept, known by its ``iss``.
 
     Keys come from ``jwks_url`` or ``jwks_file`` for tokens without a ``jku`` header, and from
-    the token's ``jku`` only when it is one of ``allowed_jku``. An empty ``tenants`` accepts any
-    tenant claim or none.
+    the token's ``jku`` only when it is one of ``allowed_jku``: read from the file that
+    ``jku_files`` pins it to, or else fetched from the ``jku`` URL. An empty ``tenants`` accepts
+    any tenant claim or none.
     """
 
     issuer: str
     jwks_url: str | None = None
     jwks_file: Path | None = None
     allowed_jku: frozenset[str] = frozenset()
+    #: Allowed jku URLs whose JWK Set is a local file: never fetched (air-gapped sites).
+    jku_files: Mapping[str, Path] = field(default_factory=dict, hash=False)
     tenants: frozenset[str] = frozenset()
     fhir_servers: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        # Frozen all the way down: the pins cannot change under a running authenticator.
+        object.__setattr__(self, "jku_files", MappingProxyType(dict(self.jku_files)))
+        unlisted = sorted(set(self.jku_files) - self.allowed_jku)
+        if unlisted:
+            raise TrustedClientsError(f"jku files pinned for jku not allowed: {unlisted}")
 
     @property
     def configured_key_source(self) -> str | None:
@@ -148,8 +159,12 @@ def _check_https(document: dict[str, Any], path: Path) -> None:
         label = _client_label(document, index)
         if "jwks_url" in entry:
             urls.append((f"{label}.jwks_url", entry["jwks_url"]))
-        for name in ("allowed_jku", "fhir_servers"):
-            urls += [(f"{label}.{name}[{i}]", url) for i, url in enumerate(entry.get(name, ()))]
+        for i, jku in enumerate(entry.get("allowed_jku", ())):
+            urls.append((f"{label}.allowed_jku[{i}]", _jku_url(jku)))
+        urls += [
+            (f"{label}.fhir_servers[{i}]", url)
+            for i, url in enumerate(entry.get("fhir_servers", ()))
+        ]
     for where, url in urls:
         if not url.lower().startswith("https://"):
             raise TrustedClientsError(
@@ -158,23 +173,42 @@ def _check_https(document: dict[str, Any], path: Path) -> None:
             )
 
 
+def _jku_url(jku: str | dict[str, str]) -> str:
+    """An ``allowed_jku`` entry is a URL, or ``{url, jwks_file}`` pinning it to a file."""
+    return jku if isinstance(jku, str) else jku["url"]
+
+
 def _trusted_client(entry: dict[str, Any], where: str, base_dir: Path) -> TrustedClient:
     jwks_file = None
     if "jwks_file" in entry:
-        jwks_file = (base_dir / entry["jwks_file"]).resolve()
-        try:
-            parse_jwks(jwks_file.read_bytes(), str(jwks_file))
-        except OSError as exc:
-            raise TrustedClientsError(
-                f"{where}.jwks_file: cannot read {jwks_file}: {exc.strerror}"
-            ) from exc
-        except JwksError as exc:
-            raise TrustedClientsError(f"{where}.jwks_file: {exc}") from exc
+        jwks_file = _read_jwks_file(base_dir, entry["jwks_file"], f"{where}.jwks_file")
+    allowed = [_jku_url(jku) for jku in entry.get("allowed_jku", ())]
+    repeated = sorted({url for url in allowed if allowed.count(url) > 1})
+    if repeated:
+        raise TrustedClientsError(f"{where}.allowed_jku: listed more than once: {repeated}")
+    jku_files = {
+        jku["url"]: _read_jwks_file(base_dir, jku["jwks_file"], f"{where}.allowed_jku[{i}]")
+        for i, jku in enumerate(entry.get("allowed_jku", ()))
+        if isinstance(jku, dict)
+    }
     return TrustedClient(
         issuer=entry["issuer"],
         jwks_url=entry.get("jwks_url"),
         jwks_file=jwks_file,
-        allowed_jku=frozenset(entry.get("allowed_jku", ())),
+        allowed_jku=frozenset(allowed),
+        jku_files=jku_files,
         tenants=frozenset(entry.get("tenants", ())),
         fhir_servers=frozenset(entry.get("fhir_servers", ())),
     )
+
+
+def _read_jwks_file(base_dir: Path, name: str, where: str) -> Path:
+    """The JWK Set file's absolute path, checked now so that a broken one stops the start-up."""
+    path = (base_dir / name).resolve()
+    try:
+        parse_jwks(path.read_bytes(), str(path))
+    except OSError as exc:
+        raise TrustedClientsError(f"{where}: cannot read {path}: {exc.strerror}") from exc
+    except JwksError as exc:
+        raise TrustedClientsError(f"{where}: {exc}") from exc
+    return path

@@ -15,6 +15,8 @@ from fhir_mappings import codes
 from fhir_mappings.codes import Code, FindingName, VertebralLevel
 from scoring import Value, load_model
 
+from .identity import IDENTIFIER_TYPE, MRN_SYSTEM, Identity, identity_of
+
 #: Marks every resource as test data, so a shared sandbox can tell it from real records.
 TEST_DATA_TAG = {
     "system": "http://terminology.hl7.org/CodeSystem/v3-ActReason",
@@ -115,6 +117,11 @@ class SyntheticPatient:
     other_conditions: tuple[OtherCondition, ...] = ()
 
     @property
+    def identity(self) -> Identity:
+        """Name, record number and address, drawn from the id."""
+        return identity_of(self.id, self.gender)
+
+    @property
     def findings(self) -> dict[str, Value | None]:
         """The model's inputs as this patient's final reports give them; None where not read."""
         values: dict[str, Value | None] = {name.value: None for name in FindingName}
@@ -211,14 +218,46 @@ def _level(level: VertebralLevel) -> dict[str, Any]:
 
 
 def _patient(patient: SyntheticPatient) -> dict[str, Any]:
+    identity = patient.identity
     return {
         "resourceType": "Patient",
         "id": patient.id,
         "meta": {"tag": [TEST_DATA_TAG]},
+        "identifier": [
+            {
+                "use": "usual",
+                "type": {
+                    "coding": [
+                        {
+                            "system": IDENTIFIER_TYPE,
+                            "code": "MR",
+                            "display": "Medical record number",
+                        }
+                    ]
+                },
+                "system": MRN_SYSTEM,
+                "value": identity.medical_record_number,
+            }
+        ],
         "active": True,
-        "name": [{"text": f"Synthetic patient {patient.id}", "family": "Synthetic"}],
+        "name": [
+            {
+                "use": "official",
+                "text": identity.full_name,
+                "family": identity.family,
+                "given": [identity.given],
+            }
+        ],
         "gender": patient.gender,
         "birthDate": patient.birth_date.isoformat(),
+        "address": [
+            {
+                "use": "home",
+                "line": [identity.address.line],
+                "city": identity.address.city,
+                "postalCode": identity.address.postal_code,
+            }
+        ],
     }
 
 

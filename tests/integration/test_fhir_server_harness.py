@@ -17,6 +17,7 @@ import requests
 import responses
 
 from devtools.fhir_test_server import (
+    FHIR_JSON,
     FhirEndpoint,
     FhirServerError,
     FhirTestServer,
@@ -277,3 +278,9 @@ def test_load_transaction_reports_a_rejected_entry() -> None:
 
     with pytest.raises(FhirServerError, match="rejected transaction entries"):
         load_transaction(endpoint, bundle)
+
+
+def test_an_open_server_takes_no_token():
+    with pytest.raises(ValueError, match="takes no token"):
+        FhirTestServer(open_access=True, token="a-token")
+    assert FhirTestServer(open_access=True).endpoint.headers() == {"Accept": FHIR_JSON}

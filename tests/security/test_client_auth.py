@@ -159,8 +159,24 @@ def test_token_for_another_endpoint_is_refused(authenticator, es_key, aud):
 def test_unknown_issuer_is_refused_without_fetching_any_key(authenticator, es_key, server):
     token = sign(es_key, claims(iss="https://other-ehr.example.org/"))
     reason = refusal_reason(authenticator, token)
-    assert reason == "iss 'https://other-ehr.example.org/' is not a trusted client"
+    assert reason == (
+        f"iss 'https://other-ehr.example.org/' is not a trusted client: expected one of {[ISSUER]}"
+    )
     assert server.requested == []
+
+
+def test_a_refused_audience_is_logged_with_the_expected_and_the_received_value(
+    authenticator, es_key
+):
+    # The service's public base URL says 127.0.0.1; the client called it through localhost.
+    called = "http://localhost:8080/cds-services/pvp-residual-back-pain"
+    reason = refusal_reason(authenticator, sign(es_key, claims(aud=called)))
+    assert reason == f"InvalidAudienceError: aud expected {AUDIENCE!r}, received {called!r}"
+
+
+def test_an_unknown_kid_is_logged_with_the_kids_the_client_publishes(authenticator, es_key):
+    token = sign(ClientKey("ec-1999", es_key.alg, es_key.private_key), claims())
+    assert refusal_reason(authenticator, token).endswith("expected one of ['ec-2024', 'rsa-2024']")
 
 
 @pytest.mark.parametrize("claim", ["aud", "exp", "iat", "jti"])

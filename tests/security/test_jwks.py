@@ -80,7 +80,10 @@ def test_a_jku_not_allowed_is_refused_and_never_requested(authenticator, server,
     server.publish("/attacker-jwks", jwks(es_key))
     token = sign(es_key, claims(), jku=server.url("/attacker-jwks"))
     reason = refusal_reason(authenticator, token)
-    assert reason == f"jku {server.url('/attacker-jwks')!r} not allowed for {ISSUER!r}"
+    assert reason == (
+        f"jku {server.url('/attacker-jwks')!r} not allowed for {ISSUER!r}:"
+        f" expected one of {[server.url('/jku-jwks')]}"
+    )
     assert server.requested == []
 
 

@@ -173,3 +173,92 @@ def test_a_file_that_does_not_parse_is_refused(tmp_path, name, text):
     (tmp_path / name).write_text(text)
     with pytest.raises(TrustedClientsError, match="not valid (JSON|YAML)"):
         load_trusted_clients(tmp_path / name)
+
+
+PINNED_JKU = "https://ehr.example.org/jwks?v=3"
+
+
+def test_a_jku_pinned_to_a_file_is_allowed_and_read_from_that_file(tmp_path):
+    (tmp_path / "v3.jwks.json").write_text(json.dumps(jwks(ClientKey.ec_p384("k3"))))
+    entry = {
+        "issuer": "https://ehr.example.org/",
+        "allowed_jku": [
+            "https://ehr.example.org/jwks",
+            {"url": PINNED_JKU, "jwks_file": "v3.jwks.json"},
+        ],
+    }
+    (client,) = load_trusted_clients(write(tmp_path, {"clients": [entry]})).clients
+    assert client.allowed_jku == {"https://ehr.example.org/jwks", PINNED_JKU}
+    assert client.jku_files == {PINNED_JKU: tmp_path.resolve() / "v3.jwks.json"}
+
+
+def test_a_missing_pinned_jku_file_names_the_entry(tmp_path):
+    entry = {
+        "issuer": "https://ehr.example.org/",
+        "allowed_jku": [{"url": PINNED_JKU, "jwks_file": "absent.json"}],
+    }
+    with pytest.raises(
+        TrustedClientsError, match=r"clients\[0\] .*\.allowed_jku\[0\]: cannot read"
+    ):
+        load_trusted_clients(write(tmp_path, {"clients": [entry]}))
+
+
+def test_a_jku_listed_both_as_a_url_and_pinned_is_refused(tmp_path):
+    (tmp_path / "v3.jwks.json").write_text(json.dumps(jwks(ClientKey.ec_p384("k3"))))
+    entry = {
+        "issuer": "https://ehr.example.org/",
+        "allowed_jku": [PINNED_JKU, {"url": PINNED_JKU, "jwks_file": "v3.jwks.json"}],
+    }
+    with pytest.raises(TrustedClientsError, match=r"allowed_jku: listed more than once"):
+        load_trusted_clients(write(tmp_path, {"clients": [entry]}))
+
+
+@pytest.mark.parametrize(
+    "pinned, message",
+    [
+        ({"url": PINNED_JKU}, "'jwks_file' is a required property"),
+        ({"url": PINNED_JKU, "jwks_file": "k.json", "kid": "x"}, "Additional properties"),
+        ({"url": "ehr.example.org/jwks", "jwks_file": "k.json"}, "is not an absolute"),
+    ],
+)
+def test_a_malformed_pinned_jku_names_the_entry(tmp_path, pinned, message):
+    entry = {"issuer": "https://ehr.example.org/", "allowed_jku": [pinned]}
+    with pytest.raises(TrustedClientsError, match=r"clients\[0\] .*allowed_jku\[0\]") as refused:
+        load_trusted_clients(write(tmp_path, {"clients": [entry]}))
+    assert message in str(refused.value)
+
+
+def test_a_pinned_jku_must_be_https_unless_http_is_allowed(tmp_path):
+    (tmp_path / "k.json").write_text(json.dumps(jwks(ClientKey.ec_p384("k"))))
+    entry = {
+        "issuer": "https://ehr.example.org/",
+        "allowed_jku": [{"url": "http://ehr.example.org/jwks", "jwks_file": "k.json"}],
+    }
+    path = write(tmp_path, {"clients": [entry]})
+    with pytest.raises(TrustedClientsError, match=r"allowed_jku\[0\]: 'http://.*is not https"):
+        load_trusted_clients(path)
+    assert load_trusted_clients(path, allow_http=True).get("https://ehr.example.org/")
+
+
+def test_the_example_sandbox_entry_validates_once_uncommented(tmp_path):
+    # The commented entry for the public CDS Hooks Sandbox, as an integrator would enable it.
+    lines = EXAMPLE.read_text().splitlines()
+    start = lines.index("  # - issuer: https://sandbox.cds-hooks.org")
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("  #   "))
+    entry = yaml.safe_load("\n".join(line.replace("# ", "", 1) for line in lines[start:end]))
+    (tmp_path / "cds-hooks-sandbox.jwks.json").write_text(
+        json.dumps(jwks(ClientKey.ec_p384("sandbox")))
+    )
+    path = write(tmp_path, {"clients": entry})
+    (client,) = load_trusted_clients(path, allow_http=True).clients
+    assert client.issuer == "https://sandbox.cds-hooks.org"
+    assert client.jku_files == {
+        "https://sandbox.cds-hooks.org/.well-known/jwks.json": (
+            tmp_path.resolve() / "cds-hooks-sandbox.jwks.json"
+        )
+    }
+
+
+def test_a_file_cannot_be_pinned_for_a_jku_that_is_not_allowed():
+    with pytest.raises(TrustedClientsError, match="jku files pinned for jku not allowed"):
+        TrustedClient(issuer="https://ehr.example.org/", jku_files={PINNED_JKU: Path("k.json")})

@@ -197,3 +197,31 @@ def test_authentication_off_is_logged_as_a_warning_at_start(caplog):
     with caplog.at_level(logging.WARNING):
         create_app({"AUTHENTICATION": "off"})
     assert "authentication of CDS clients is OFF" in caplog.text
+
+
+def test_a_client_whose_jku_is_pinned_to_a_file_gets_discovery(tmp_path, key, caplog):
+    # The jku names a host this test cannot reach: a 200 means the keys came from the file.
+    jku = "https://sandbox.cds-hooks.org/.well-known/jwks.json"
+    (tmp_path / "sandbox.jwks.json").write_text(json.dumps(jwks(key)))
+    clients = {
+        "clients": [
+            {"issuer": ISSUER, "allowed_jku": [{"url": jku, "jwks_file": "sandbox.jwks.json"}]}
+        ]
+    }
+    (tmp_path / "clients.yaml").write_text(yaml.safe_dump(clients))
+    app = create_app(
+        {"TRUSTED_CLIENTS_FILE": str(tmp_path / "clients.yaml"), "PUBLIC_BASE_URL": PUBLIC_BASE}
+    )
+    token = sign(key, claims(aud=PUBLIC_BASE + "/cds-services"), jku=jku)
+    response = app.test_client().get("/cds-services", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert "JWK Set refresh" not in caplog.text
+
+
+def test_a_refused_audience_is_logged_with_both_urls(client, key, caplog):
+    called = "http://localhost:8080/cds-services"
+    token = sign(key, claims(aud=called))
+    with caplog.at_level(logging.WARNING):
+        response = client.get("/cds-services", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+    assert f"aud expected '{PUBLIC_BASE}/cds-services', received '{called}'" in caplog.text

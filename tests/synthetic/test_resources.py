@@ -4,7 +4,7 @@ are, and read back by the mapping layer as the patient was drawn."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
@@ -126,3 +126,50 @@ def test_pain_is_scored_at_24_hours_3_days_and_one_month(cohort):
         offsets = [datetime.fromisoformat(s["effectiveDateTime"]) - performed for s in scores]
         assert offsets == [timedelta(hours=24), timedelta(days=3), timedelta(days=30)]
         assert all(0 <= s["valueInteger"] <= 10 for s in scores)
+
+
+def patients(bundle):
+    return [r for r in resources(bundle) if r["resourceType"] == "Patient"]
+
+
+def test_every_patient_has_a_given_and_a_family_name(bundle):
+    # The CDS Hooks Sandbox joins name[0].given and cannot open a patient without it.
+    for patient in patients(bundle):
+        name = patient["name"][0]
+        assert name["given"] and all(isinstance(g, str) and g.strip() for g in name["given"])
+        assert name["family"].strip()
+        assert name["text"] == " ".join([*name["given"], name["family"]])
+
+
+def test_every_patient_has_a_medical_record_number_gender_birth_date_and_address(bundle):
+    for patient in patients(bundle):
+        (identifier,) = patient["identifier"]
+        assert identifier["system"].startswith("http")
+        assert identifier["value"]
+        assert identifier["type"]["coding"][0]["code"] == "MR"
+        assert patient["gender"] in ("female", "male")
+        assert date.fromisoformat(patient["birthDate"])
+        (address,) = patient["address"]
+        assert address["line"] and address["city"] and address["postalCode"]
+
+
+def test_record_numbers_are_unique(bundle):
+    numbers = [patient["identifier"][0]["value"] for patient in patients(bundle)]
+    assert len(set(numbers)) == len(numbers)
+
+
+def test_a_patient_gets_the_same_identity_from_the_same_id():
+    first, again = generate_cohort(3, 5), generate_cohort(3, 5)
+    assert [fhir_resources(p)[0] for p in first] == [fhir_resources(p)[0] for p in again]
+
+
+def test_patients_are_not_all_given_one_name(cohort):
+    names = {(p.identity.given, p.identity.family) for p in cohort}
+    # 150 draws from 16 x 20 combinations per gender: far more than a handful of distinct names.
+    assert len(names) > 50
+
+
+def test_given_names_follow_the_patients_gender(cohort):
+    women = {p.identity.given for p in cohort if p.gender == "female"}
+    men = {p.identity.given for p in cohort if p.gender == "male"}
+    assert women and men and not women & men
