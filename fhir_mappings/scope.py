@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.condition import Condition
 from fhir.resources.R4B.observation import Observation
 
@@ -184,7 +185,7 @@ def _days_after(procedure: Moment, now: datetime) -> int:
     return (today - procedure.day).days
 
 
-def _status(concept) -> str | None:
+def _status(concept: CodeableConcept | None) -> str | None:
     for coding in (concept.coding or []) if concept else []:
         if coding.code:
             return coding.code
