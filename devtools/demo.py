@@ -46,8 +46,8 @@ TIMEOUT = 30
 #: The public CDS Hooks Sandbox, and where a copy built from its source is served by default.
 PUBLIC_SANDBOX = "https://sandbox.cds-hooks.org/"
 LOCAL_SANDBOX = "http://127.0.0.1:8000/"
-#: Card detail sections left out of the printout: the same on every card.
-UNPRINTED_SECTIONS = ("**Monitoring", "**Model:", "**Limits:")
+#: Card detail sections left out of the printout: the same on every card (the model line).
+UNPRINTED_SECTIONS = ("**Model:",)
 #: A markdown table cell boundary: a "|" not escaped as "\|".
 CELL_BOUNDARY = re.compile(r"(?<!\\)\|")
 
