@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import auth, error_handlers, hooks, logs, settings
+from . import auth, error_handlers, hooks, logs, pages, settings
 from .runtime import build_runtime
 
 
@@ -31,4 +31,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # The FHIR query threads end with the app, not with the process (tests build many apps).
     weakref.finalize(app, runtime.executor.shutdown, wait=False)
     hooks.init_app(app)
+    pages.init_app(app)
     return app

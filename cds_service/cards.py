@@ -30,16 +30,10 @@ class CardContext:
 
     model: Model
     tiers: RiskTiers
-    #: The absolute URL of this service's model-card page (provenance and limits).
-    model_card_url: str
 
     @property
     def source(self) -> Source:
         return Source(wording.card_source_label(self.model), self.model.model_card["url"])
-
-    @property
-    def links(self) -> tuple[Link, ...]:
-        return (Link(wording.MODEL_CARD_LABEL, self.model_card_url),)
 
 
 def risk_card(
@@ -47,6 +41,7 @@ def risk_card(
     assessment: Assessment,
     context: CardContext,
     suggestion: Suggestion | None,
+    links: tuple[Link, ...] = (),
 ) -> Card:
     model = context.model
     return Card(
@@ -60,7 +55,7 @@ def risk_card(
         ),
         suggestions=(suggestion,) if suggestion else (),
         selection_behavior=SelectionBehavior.ANY if suggestion else None,
-        links=context.links,
+        links=links,
     )
 
 
@@ -70,7 +65,6 @@ def not_applicable_card(assessment: Assessment, context: CardContext) -> Card:
         indicator=Indicator.INFO,
         detail=wording.not_applicable_detail(assessment, context.model),
         source=context.source,
-        links=context.links,
     )
 
 

@@ -15,7 +15,7 @@ import fhir_mappings
 from fhir_mappings import Applicability
 from scoring import predict
 
-from . import auth, cards, fhir_resources, logs, recording, schemas, wording
+from . import auth, cards, fhir_resources, logs, pages, recording, schemas, wording
 from .cds_hooks import Action, ActionType, CdsResponse
 from .errors import InvalidRequest
 from .prefetch import gather
@@ -110,14 +110,15 @@ def advise(
         or assessment.time_window.timing.is_quiet
     ):
         return CdsResponse()
-    card_context = cards.CardContext(runtime.model, runtime.tiers, model_card_url())
+    card_context = cards.CardContext(runtime.model, runtime.tiers)
     if assessment.applicability is not Applicability.APPLIES:
         return CdsResponse(cards=(cards.not_applicable_card(assessment, card_context),))
     # The mappings give only values the model takes (checked at start-up).
     estimate = predict(runtime.model, assessment.values(), runtime.tiers)
     patient_id = context["patientId"]
     suggestion = cards.reassessment_suggestion(assessment, runtime.model, patient_id)
-    card = cards.risk_card(estimate, assessment, card_context, suggestion)
+    links = pages.card_links(assessment.values())
+    card = cards.risk_card(estimate, assessment, card_context, suggestion, links)
     if not recording.should_record(hook, estimate, assessment, runtime.model, recorded):
         return CdsResponse(cards=(card,))
     risk_assessment = fhir_resources.risk_assessment(
@@ -129,17 +130,6 @@ def advise(
             Action(ActionType.CREATE, wording.RECORD_RISK_ASSESSMENT, risk_assessment),
         ),
     )
-
-
-#: The page generated from the model file: source, citation, cohort, performance, limits.
-MODEL_CARD_PATH = "model-card"
-
-
-def model_card_url() -> str:
-    """Absolute, as a card link must be: from the public base URL the deployer set, or the
-    root the request came in at."""
-    base = current_app.config["PUBLIC_BASE_URL"] or request.url_root
-    return f"{base.rstrip('/')}/{MODEL_CARD_PATH}"
 
 
 def _resources(payloads: Mapping[str, list[dict[str, Any]]]) -> list[Any]:

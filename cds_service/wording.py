@@ -89,14 +89,17 @@ ADVICE = {
         "Record what is missing; reassess back pain (VAS) at 24 hours, 3 days and one month."
     ),
 }
-MODEL_CARD_LABEL = "Model card: source, cohort, performance and limits"
 
 
 # --- Numbers --------------------------------------------------------------------------------
 
 
 def percent(p: float) -> str:
-    """Whole percent: the model's coefficients do not support a tenth of a percent."""
+    return f"{p * 100:.1f}%" if p < 0.1 else f"{p * 100:.0f}%"
+
+
+def whole_percent(p: float) -> str:
+    """A risk as a card gives it: the model's coefficients do not support a tenth of a percent."""
     return "<1%" if p < 0.005 else f"{p * 100:.0f}%"
 
 
@@ -110,6 +113,12 @@ def risk_text(probability: Interval) -> str:
     if probability.is_point:
         return percent(probability.low)
     return f"{percent(probability.low)}-{percent(probability.high)}"
+
+
+def card_risk_text(probability: Interval) -> str:
+    if probability.is_point:
+        return whole_percent(probability.low)
+    return f"{whole_percent(probability.low)}-{whole_percent(probability.high)}"
 
 
 def derivation_levels() -> str:
@@ -128,7 +137,7 @@ def nothing_known(estimate: RiskEstimate) -> bool:
 
 
 def risk_summary(estimate: RiskEstimate, model: Model) -> str:
-    risk = risk_text(estimate.probability)
+    risk = card_risk_text(estimate.probability)
     outcome = model.outcome["name"]
     missing = len(estimate.unknown)
     if nothing_known(estimate):
@@ -173,7 +182,7 @@ def _nothing_known(model: Model) -> str:
 def tier_boundary(model: Model, tiers: RiskTiers) -> str:
     """What the boundary is, said truthfully: the study cohort's average only when it is."""
     if tiers.is_cohort_average:
-        return f"the study cohort's average risk of {percent(tiers.high_from)}"
+        return f"the study cohort's average risk of {whole_percent(tiers.high_from)}"
     return f"this site's threshold of {threshold_percent(tiers.high_from)}"
 
 
@@ -188,7 +197,7 @@ def _headline(estimate: RiskEstimate, model: Model, tiers: RiskTiers) -> str:
     outcome = model.outcome
     return (
         f"**Risk of {outcome['name']} ({outcome['scale']} >= {outcome['event_threshold']}) at "
-        f"one month: {risk_text(estimate.probability)}** ({tier})."
+        f"one month: {card_risk_text(estimate.probability)}** ({tier})."
     )
 
 
@@ -548,3 +557,8 @@ def range_note(estimate: RiskEstimate) -> str:
 
 def reassessment_note(follow_up_label: str) -> str:
     return f"Reassess back pain (VAS) {follow_up_label} after vertebroplasty"
+
+
+#: The risk card's links to the pages the service serves.
+NOMOGRAM_LINK_LABEL = "See this estimate on the nomogram (what if a finding were different?)"
+MODEL_CARD_LINK_LABEL = "Model card: source, cohort, performance and limits"

@@ -14,10 +14,12 @@ from .model import (
     load_model,
     model_from_document,
 )
+from .nomogram import Axis, Category, Nomogram, PointsRow, Tick, nomogram
 from .predict import (
     FactorResult,
     InputError,
     Interval,
+    PointsScale,
     RiskEstimate,
     RiskTier,
     RiskTiers,
@@ -30,6 +32,13 @@ from .rarity import expected_derivation_patients, is_rare
 __all__ = [
     "DerivationCounts",
     "DerivationGroup",
+    "Axis",
+    "Category",
+    "Nomogram",
+    "PointsRow",
+    "PointsScale",
+    "Tick",
+    "nomogram",
     "OutcomeAssessment",
     "FactorResult",
     "InputError",

@@ -104,6 +104,35 @@ class RiskEstimate:
         return tuple(f.name for f in self.factors if f.is_unknown)
 
 
+@dataclass(frozen=True)
+class PointsScale:
+    """Nomogram points in the rms convention, and the way back from total points to the
+    linear predictor. The one place the points formula lives: ``predict`` and the nomogram's
+    drawing both use it."""
+
+    #: Points per unit of the linear predictor.
+    per_unit: float
+    #: The linear predictor of a patient with 0 total points (every lowest-risk level).
+    offset: float
+
+    @classmethod
+    def for_model(cls, model: Model) -> PointsScale:
+        widest = max(p.effect_range for p in model.predictors)
+        return cls(
+            per_unit=POINTS_FOR_WIDEST_PREDICTOR / widest,
+            offset=model.intercept + sum(p.lowest_coefficient for p in model.predictors),
+        )
+
+    def points(self, predictor: Predictor, coefficient: float) -> float:
+        return (coefficient - predictor.lowest_coefficient) * self.per_unit
+
+    def linear_predictor(self, total_points: float) -> float:
+        return self.offset + total_points / self.per_unit
+
+    def total_points(self, linear_predictor: float) -> float:
+        return (linear_predictor - self.offset) * self.per_unit
+
+
 def logistic(x: float) -> float:
     """1 / (1 + e^-x) without overflow for large |x|."""
     if x >= 0:
@@ -116,10 +145,9 @@ def predict(model: Model, findings: Mapping[str, Value | None], tiers: RiskTiers
     """Estimate the risk. Unknown findings (``None``) widen the result to a range that
     covers every value they could take; they are never assumed absent."""
     _check_names(model, findings)
-    points_per_unit = POINTS_FOR_WIDEST_PREDICTOR / max(p.effect_range for p in model.predictors)
+    scale = PointsScale.for_model(model)
     factors = tuple(
-        _factor(predictor, findings[predictor.name], points_per_unit)
-        for predictor in model.predictors
+        _factor(predictor, findings[predictor.name], scale) for predictor in model.predictors
     )
     linear_predictor = Interval(model.intercept, model.intercept)
     total_points = Interval(0.0, 0.0)
@@ -152,9 +180,9 @@ def _check_names(model: Model, findings: Mapping[str, Value | None]) -> None:
         raise InputError(f"findings do not match model {model.id}: {'; '.join(parts)}")
 
 
-def _factor(predictor: Predictor, value: Value | None, points_per_unit: float) -> FactorResult:
+def _factor(predictor: Predictor, value: Value | None, scale: PointsScale) -> FactorResult:
     def points(coefficient: float) -> float:
-        return (coefficient - predictor.lowest_coefficient) * points_per_unit
+        return scale.points(predictor, coefficient)
 
     if value is None:
         low, high = predictor.lowest_coefficient, predictor.highest_coefficient

@@ -86,8 +86,8 @@ def test_detail_shows_nomogram_points(client):
 
 def test_provenance_and_limits_are_behind_a_link_to_the_model_card(client):
     card, _ = risk_card(client, fhir.findings(ivc=True, grade=3, cement=codes.BLOCKY))
-    (link,) = card["links"]
-    assert (link["url"], link["type"]) == ("http://localhost/model-card", "absolute")
+    urls = {(link["url"], link["type"]) for link in card["links"]}
+    assert ("http://localhost/model-card", "absolute") in urls
     assert "n=268" not in card["detail"]
 
 
@@ -102,7 +102,8 @@ def test_model_card_link_uses_the_public_base_url_when_set():
         }
     )
     body = app.test_client().post(URL, json=fhir.hook_request()).get_json()
-    assert body["cards"][0]["links"][0]["url"] == "https://cds.hospital.example/pvp/model-card"
+    urls = [link["url"] for link in body["cards"][0]["links"]]
+    assert "https://cds.hospital.example/pvp/model-card" in urls
 
 
 def test_card_source_links_to_the_papers_doi(client):

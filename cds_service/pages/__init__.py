@@ -1,0 +1,146 @@
+"""Pages for the clinician behind a card: the nomogram with the patient's place on it, and the
+model card. Both are drawn from the loaded model, so a recalibrated model file shows itself.
+
+They hold no patient data (the query carries four finding values, nothing else), so they need
+no authentication and set no cookies. Everything they use is served from here: they work in a
+hospital network with no way out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, Flask, Response, render_template, request
+
+from scoring import Model, Value, nomogram, predict
+
+from ..runtime import current_runtime
+from ..wording import risk_text
+from .drawing import LEFT, interval_text, layout, whole
+from .links import UNKNOWN, allowed_values, card_links, findings_from_query, query_token
+
+__all__ = ["card_links", "init_app"]
+
+bp = Blueprint(
+    "pages",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/pages/static",
+)
+
+#: Scripts, styles and fetches from this service only: no inline script, no CDN. Framing is
+#: left open because an EHR may show a card's absolute link in its own frame; the pages offer
+#: no action to trick a user into.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'"
+)
+
+
+@bp.after_request
+def _security_headers(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    # The query names the patient's findings; no other site needs to see it.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.get("/nomogram")
+def nomogram_page() -> tuple[str, int] | str:
+    runtime = current_runtime()
+    model = runtime.model
+    findings, problems = findings_from_query(model, request.args.to_dict(flat=False))
+    if problems:
+        return render_template(
+            "bad_query.html", problems=problems, allowed=allowed_values(model), model=model
+        ), 400
+    estimate = predict(model, findings, runtime.tiers)
+    return render_template(
+        "nomogram.html",
+        model=model,
+        drawing=layout(nomogram(model), estimate, runtime.tiers),
+        drawing_left=LEFT,
+        estimate=estimate,
+        choices=_choices(model, findings),
+        risk_text=risk_text,
+        interval_text=interval_text,
+        whole=whole,
+    )
+
+
+@bp.get("/model-card")
+def model_card_page() -> str:
+    model = current_runtime().model
+    drawn = nomogram(model)
+    points = {(row.name, c.label): c.points for row in drawn.rows for c in row.categories}
+    coefficients = [
+        {
+            "finding": predictor.label,
+            "level": level.label,
+            "reference": level.is_reference,
+            "coefficient": level.coefficient,
+            "odds_ratio": math.exp(level.coefficient),
+            "points": points[(predictor.name, level.label)],
+        }
+        for predictor in model.predictors
+        for level in predictor.levels
+    ]
+    return render_template(
+        "model_card.html",
+        model=model,
+        coefficients=coefficients,
+        recalibration=model.document.get("recalibration"),
+        extra_cohort=_extra(model.document["derivation_cohort"], KNOWN_COHORT_FIELDS),
+        extra_performance=_extra(model.performance, KNOWN_PERFORMANCE_FIELDS),
+        whole=whole,
+    )
+
+
+KNOWN_COHORT_FIELDS = {"size", "events", "setting", "period", "design", "population"}
+KNOWN_PERFORMANCE_FIELDS = {
+    "auc",
+    "c_index",
+    "c_index_bootstrap",
+    "bootstrap_resamples",
+    "validation",
+    "decision_curve_net_benefit",
+}
+
+
+def _extra(block: dict[str, Any], known: set[str]) -> list[tuple[str, Any]]:
+    """Fields a model file adds beyond those the page lays out, shown as they are: the card
+    is generated from the file, so nothing in it goes unseen."""
+    return [
+        (name.replace("_", " ").capitalize(), value)
+        for name, value in block.items()
+        if name not in known
+    ]
+
+
+def _choices(model: Model, findings: Mapping[str, Value | None]) -> list[dict[str, Any]]:
+    """Each finding's options for the what-if form, the patient's selected."""
+    choices = []
+    for predictor in model.predictors:
+        options = [
+            {
+                "value": query_token(value),
+                "text": level.label if len(level.values) == 1 else f"{level.label} ({value})",
+                "selected": findings[predictor.name] is not None
+                and query_token(findings[predictor.name]) == query_token(value),
+            }
+            for level in predictor.levels
+            for value in level.values
+        ]
+        options.append(
+            {"value": UNKNOWN, "text": UNKNOWN, "selected": findings[predictor.name] is None}
+        )
+        choices.append({"name": predictor.name, "label": predictor.label, "options": options})
+    return choices
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

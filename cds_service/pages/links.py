@@ -1,0 +1,75 @@
+"""The card's links to the pages, and the query string that carries the findings.
+
+The query holds the four finding values and nothing else: no patient id, name or date.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from urllib.parse import urlencode
+
+from flask import current_app, request
+
+from scoring import Model, Value
+
+from .. import wording
+from ..cds_hooks import Link
+
+#: A finding the record does not give.
+UNKNOWN = "unknown"
+
+
+def query_token(value: Value) -> str:
+    """A finding value as the query string spells it: true, false, 3, spongy."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def nomogram_query(findings: Mapping[str, Value | None]) -> str:
+    return urlencode(
+        {name: UNKNOWN if value is None else query_token(value) for name, value in findings.items()}
+    )
+
+
+def findings_from_query(
+    model: Model, query: Mapping[str, list[str]]
+) -> tuple[dict[str, Value | None], list[str]]:
+    """The findings a query string names, and what is wrong with it (empty when nothing).
+    A finding left out is unknown; a value off the model's domain is a problem, never a guess."""
+    predictors = {p.name: p for p in model.predictors}
+    problems = [
+        f"'{name}' is not a finding of this model" for name in query if name not in predictors
+    ]
+    findings: dict[str, Value | None] = {}
+    for name, predictor in predictors.items():
+        given = query.get(name, [UNKNOWN])
+        tokens = {query_token(value): value for value in predictor.domain}
+        if len(given) > 1:
+            problems.append(f"'{name}' is given {len(given)} times; give it once")
+        elif given[0] != UNKNOWN and given[0] not in tokens:
+            problems.append(f"'{name}' cannot be '{given[0]}'")
+        else:
+            findings[name] = tokens.get(given[0])
+    return findings, problems
+
+
+def allowed_values(model: Model) -> dict[str, list[str]]:
+    return {
+        p.name: [*(query_token(value) for value in p.domain), UNKNOWN] for p in model.predictors
+    }
+
+
+def public_base_url() -> str:
+    """This service's URL as the EHR's users reach it: PVP_CDS_PUBLIC_BASE_URL when set
+    (behind a proxy the request's own host is an internal one), else the request's root."""
+    return (current_app.config["PUBLIC_BASE_URL"] or request.url_root).rstrip("/")
+
+
+def card_links(findings: Mapping[str, Value | None]) -> tuple[Link, ...]:
+    """CDS Hooks 2.0 Links (type ``absolute``: a plain page) to the nomogram with the
+    patient's findings marked, and to the model card."""
+    base = public_base_url()
+    return (
+        Link(wording.NOMOGRAM_LINK_LABEL, f"{base}/nomogram?{nomogram_query(findings)}"),
+        Link(wording.MODEL_CARD_LINK_LABEL, f"{base}/model-card"),
+    )
