@@ -317,8 +317,13 @@ def not_applicable_summary(assessment: Assessment, model: Model) -> str:
 
 
 def not_applicable_detail(assessment: Assessment, model: Model) -> str:
+    derived_on = (
+        "osteoporotic fractures"
+        if assessment.applicability is Applicability.EXCLUDED_CONDITION
+        else "single-level vertebroplasty"
+    )
     lines = [
-        f"The {model.short_title} was derived on single-level vertebroplasty. "
+        f"The {model.short_title} was derived on {derived_on}. "
         f"{applicability_reason(assessment)} No risk is estimated.",
         *_procedure_lines(assessment),
         *_caveats(assessment),
