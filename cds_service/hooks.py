@@ -15,7 +15,7 @@ import fhir_mappings
 from fhir_mappings import Applicability
 from scoring import predict
 
-from . import auth, cards, fhir_resources, logs, pages, recording, schemas, wording
+from . import auth, cards, fhir_resources, logs, pages, recording, report_fetch, schemas, wording
 from .cds_hooks import Action, ActionType, CdsResponse
 from .errors import InvalidRequest
 from .prefetch import gather
@@ -61,14 +61,15 @@ def call_service(service_id: str) -> dict[str, Any]:
         auth.gate().check_fhir_server,
         service.optional_prefetch,
     )
-    try:
-        assessment = fhir_mappings.assess(
-            _resources(payloads), context["patientId"], runtime.mapping, now=now
-        )
-    except fhir_mappings.InvalidResourceError as exc:
-        raise InvalidRequest(str(exc)) from None
+    resources = _resources(payloads)
+    assessment = _assess(runtime, resources, context["patientId"], now)
+    reports = report_fetch.radiology_reports(
+        assessment, hook_request, service.prefetch, runtime, auth.gate().check_fhir_server
+    )
+    if reports.resources:
+        assessment = _assess(runtime, [*resources, *reports.resources], context["patientId"], now)
     recorded = recording.Recorded.from_lookup(recording.PREFETCH_KEY in payloads)
-    response = advise(runtime, assessment, context, service.hook, now, recorded)
+    response = advise(runtime, reports.noted_on(assessment), context, service.hook, now, recorded)
     log.info(
         "answered: applicability=%s timing=%s cards=%d",
         assessment.applicability,
@@ -130,6 +131,17 @@ def advise(
             Action(ActionType.CREATE, wording.RECORD_RISK_ASSESSMENT, risk_assessment),
         ),
     )
+
+
+def _assess(
+    runtime: Runtime, resources: list[Any], patient_id: str, now: datetime
+) -> fhir_mappings.Assessment:
+    try:
+        return fhir_mappings.assess(
+            resources, patient_id, runtime.mapping, runtime.report_reader, now=now
+        )
+    except fhir_mappings.InvalidResourceError as exc:
+        raise InvalidRequest(str(exc)) from None
 
 
 def _resources(payloads: Mapping[str, list[dict[str, Any]]]) -> list[Any]:

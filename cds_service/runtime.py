@@ -6,6 +6,7 @@ import logging
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app
@@ -31,6 +32,8 @@ class Runtime:
     fhir: FhirClient
     executor: ThreadPoolExecutor
     feedback: FeedbackStore
+    #: Reads findings from radiology report text; None when the site turned it off.
+    report_reader: fhir_mappings.ReportTextReader | None = None
 
     def service(self, service_id: str) -> CdsService:
         try:
@@ -56,6 +59,8 @@ def build_runtime(config: Mapping[str, Any]) -> Runtime:
         model.version,
         f" + site file {mapping.site_file}" if mapping.site_file else "",
     )
+    reader = _report_reader(config["REPORT_RULES_FILE"]) if config["REPORT_TEXT"] else None
+    log.info("report text: %s", f"rules {reader.rules.version}" if reader else "off")
     return Runtime(
         model=model,
         tiers=_tiers(model, config["HIGH_RISK_THRESHOLD"]),
@@ -69,7 +74,18 @@ def build_runtime(config: Mapping[str, Any]) -> Runtime:
         ),
         executor=ThreadPoolExecutor(config["FHIR_WORKERS"], thread_name_prefix="fhir"),
         feedback=InMemoryFeedbackStore(),
+        report_reader=reader,
     )
+
+
+@lru_cache(maxsize=4)
+def _report_reader(rules_file: str | None) -> fhir_mappings.ReportTextReader:
+    """The report text pipeline for these rules. Building it takes about a second, and it does
+    not change once built, so apps of one process with the same rules file share it."""
+    try:
+        return fhir_mappings.ReportTextReader(fhir_mappings.load_text_rules(rules_file))
+    except fhir_mappings.ReportRulesError as exc:
+        raise StartupError(f"PVP_CDS_REPORT_RULES_FILE: {exc}") from exc
 
 
 def _check_inputs_match(model: Model) -> None:

@@ -31,6 +31,10 @@ SETTINGS: dict[str, Setting] = {
     "MODEL_FILE": Setting(None, (str,), optional=True),
     # A site code-mapping file (JSON or YAML) on top of the default code contract.
     "MAPPING_FILE": Setting(None, (str,), optional=True),
+    # Read findings no Observation codes from radiology report text (DiagnosticReport).
+    "REPORT_TEXT": Setting(True, (bool,)),
+    # A site file (JSON or YAML) adding phrases and modifiers to the report text rules.
+    "REPORT_RULES_FILE": Setting(None, (str,), optional=True),
     # Where "high" starts; None is the model's derivation-cohort event rate (13.8%).
     "HIGH_RISK_THRESHOLD": Setting(None, (float,), optional=True),
     "FHIR_CONNECT_TIMEOUT": Setting(3.05, (float,), positive=True),

@@ -246,11 +246,14 @@ def _described(value: Value) -> str:
 
 def _source_text(finding: Finding) -> str:
     """Where the value was read, as a clinician would find the report: the imaging and its
-    date (and status unless final), not a resource id."""
+    date (and status unless final), not a resource id; for a finding read from report text,
+    the sentence it was read from."""
     if finding.value is None:
         return "missing: see below"
     source = finding.source
     text = f"{READ_ON_SHORT[FindingName(finding.name)]} {(source.effective or 'undated')[:10]}"
+    if source.quote is not None:
+        text = f"from report text: \u201c{source.quote}\u201d, {text}"
     return text if source.status == "final" else f"{text} ({source.status})"
 
 
@@ -439,6 +442,11 @@ def caveat_text(caveat: Caveat) -> str:
                 f"A past malignancy is on record ({caveat.reference}, resolved or inactive); "
                 "the study excluded fractures caused by tumour: confirm this one is osteoporotic."
             )
+        case CaveatKind.REPORT_TEXT_NOT_READ:
+            return (
+                "Radiology report text could not be read from the FHIR server, so findings "
+                "written only in reports are not used."
+            )
 
 
 # --- Why a finding is unknown ----------------------------------------------------------------
@@ -492,6 +500,12 @@ def _no_value(no_value: NoValue) -> str:
             return f"answered {no_value.text}"
         case NoValueKind.SIDE_NOT_GRADED:
             return f"a side was not graded: {no_value.text}"
+        case NoValueKind.REPORT_UNCERTAIN:
+            return f"the report is not certain: \u201c{no_value.text}\u201d"
+        case NoValueKind.REPORT_SENTENCES_DISAGREE:
+            return f"the report's sentences disagree: \u201c{no_value.text}\u201d"
+        case NoValueKind.REPORT_GRADE_RANGE:
+            return f"the report gives a range of grades: \u201c{no_value.text}\u201d"
     return no_value.text
 
 
@@ -540,6 +554,15 @@ def _unreadable(unreadable: Unreadable) -> str:
             return f"answer {unreadable.found} is not in the code contract"
         case Problem.ANSWERS_DISAGREE:
             return f"answer {unreadable.found} has codings that disagree"
+        case Problem.ATTACHMENT_NOT_TEXT:
+            found = unreadable.found or "(none given)"
+            return f"a presentedForm of type {found} is not {_either(unreadable.expected)}"
+        case Problem.ATTACHMENT_ONLY_AT_URL:
+            return "its text is only at a URL, which is not fetched"
+        case Problem.ATTACHMENT_NOT_DECODABLE:
+            return f"a text presentedForm is not valid {unreadable.found}"
+        case Problem.NO_REPORT_TEXT:
+            return "it has neither a conclusion nor a presentedForm"
     return unreadable.problem.value
 
 

@@ -69,7 +69,7 @@ def hook_request(patient_id: str, fhir: FhirEndpoint) -> dict[str, Any]:
             "token_type": "Bearer",
             "expires_in": 3600,
             "scope": "user/Patient.read user/Observation.read user/Procedure.read "
-            "user/Condition.read",
+            "user/Condition.read user/DiagnosticReport.read",
             "subject": "pvp-cds-demo",
         }
     return request

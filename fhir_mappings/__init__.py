@@ -1,8 +1,9 @@
 """FHIR R4 resources in, the index procedure and the model's findings with provenance out.
 
 Knows FHIR and codes; knows nothing of cards or HTTP. Load the code contract once at start-up
-with :func:`load_mapping_config`, parse each payload with :func:`resources_from`, then call
-:func:`assess` per patient (pure and fast: no I/O).
+with :func:`load_mapping_config` (and, to read radiology report text, build a
+:class:`ReportTextReader` from :func:`load_text_rules`), parse each payload with
+:func:`resources_from`, then call :func:`assess` per patient (pure: no I/O).
 """
 
 from .assessment import Assessment, Finding, FindingStatus, assess
@@ -20,8 +21,9 @@ from .config import MappingConfig, MappingConfigError, load_mapping_config, sear
 from .estimates import RecordedEstimate
 from .parsing import InvalidResourceError, resources_from
 from .procedures import Applicability, IndexProcedure, levels_outside_derivation
-from .provenance import Source
+from .provenance import Source, SourceKind
 from .reasons import Caveat, CaveatKind, Conflict, NoValue, NoValueKind, Problem, Unreadable
+from .report_text import ReportRulesError, ReportTextReader, TextRules, load_text_rules
 from .scope import Exclusion, TimeWindow, Timing
 from .timing import Placement
 
@@ -53,12 +55,17 @@ __all__ = [
     "MappingConfigError",
     "ProcedureKind",
     "RecordedEstimate",
+    "ReportRulesError",
+    "ReportTextReader",
     "Source",
+    "SourceKind",
+    "TextRules",
     "TimeWindow",
     "Timing",
     "VertebralLevel",
     "assess",
     "load_mapping_config",
+    "load_text_rules",
     "resources_from",
     "search_codes",
 ]

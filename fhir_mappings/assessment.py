@@ -13,6 +13,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from fhir.resources.R4B.condition import Condition
+from fhir.resources.R4B.diagnosticreport import DiagnosticReport
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.procedure import Procedure
@@ -30,6 +31,7 @@ from .procedures import (
     COMPLETED,
     Applicability,
     IndexProcedure,
+    ProcedureAssessment,
     ProcedureRecord,
     assess_procedures,
     procedure_record,
@@ -46,6 +48,8 @@ from .readings import (
     source_of,
 )
 from .reasons import Caveat, CaveatKind, Conflict, NoValue, Unreadable
+from .report_text import ReportTextReader
+from .reports import is_radiology, text_evidence
 from .scope import (
     Exclusion,
     PainScore,
@@ -63,7 +67,7 @@ NOT_A_DIAGNOSIS = frozenset(
     {Code(CONDITION_VERIFICATION, "refuted"), Code(CONDITION_VERIFICATION, "entered-in-error")}
 )
 #: Resource types whose subject must be the patient and that must have an id to be cited.
-CLINICAL_TYPES = (Observation, Procedure, Condition, RiskAssessment)
+CLINICAL_TYPES = (Observation, Procedure, Condition, DiagnosticReport, RiskAssessment)
 
 
 class FindingStatus(StrEnum):
@@ -142,13 +146,20 @@ class _Evidence:
 
 
 def assess(
-    resources: Iterable[Resource], patient_id: str, config: MappingConfig, *, now: datetime
+    resources: Iterable[Resource],
+    patient_id: str,
+    config: MappingConfig,
+    report_reader: ReportTextReader | None = None,
+    *,
+    now: datetime,
 ) -> Assessment:
-    """Read one patient's resources as of ``now`` (timezone-aware: the request's time). Raises
+    """Read one patient's resources as of ``now`` (timezone-aware: the request's time); with
+    a ``report_reader``, radiology report text fills in findings no Observation gives. Raises
     InvalidResourceError for a resource about another patient, or an Observation, Procedure,
-    Condition or RiskAssessment without an id."""
+    Condition, DiagnosticReport or RiskAssessment without an id."""
     evidence: dict[FindingName, _Evidence] = {name: _Evidence() for name in FindingName}
     records: list[ProcedureRecord] = []
+    reports: list[DiagnosticReport] = []
     fracture_on_record = False
     candidate_exclusions: list[Exclusion] = []
     scores: list[PainScore] = []
@@ -177,6 +188,8 @@ def assess(
                 fracture_on_record |= fracture
                 if exclusion is not None:
                     candidate_exclusions.append(exclusion)
+        elif isinstance(resource, DiagnosticReport) and report_reader and is_radiology(resource):
+            reports.append(resource)
         elif isinstance(resource, RiskAssessment):
             estimates.append(recorded_estimate(resource))
         elif not isinstance(resource, Patient):
@@ -186,6 +199,8 @@ def assess(
         name: _finding(name, evidence[name], procedures.moment, procedures.applicability, config)
         for name in FindingName
     }
+    if reports:
+        findings = _with_report_text(findings, evidence, reports, procedures, config, report_reader)
     exclusions, exclusion_caveats = applying_exclusions(candidate_exclusions)
     applicability = procedures.applicability
     if exclusions and applicability is Applicability.APPLIES:
@@ -220,6 +235,55 @@ def _collect_observation(
         evidence[finding].unreadable.append(exc.about(source_of(observation, code, None)))
         return 1
     return 0
+
+
+#: Coded statuses after which report text is read: no coded reading in the window.
+TEXT_FALLBACK = frozenset({FindingStatus.MISSING, FindingStatus.STALE, FindingStatus.UNDATED})
+_OUTSIDE = frozenset({FindingStatus.STALE, FindingStatus.UNDATED})
+
+
+def _with_report_text(
+    findings: dict[FindingName, Finding],
+    coded: dict[FindingName, _Evidence],
+    reports: list[DiagnosticReport],
+    procedures: ProcedureAssessment,
+    config: MappingConfig,
+    reader: ReportTextReader,
+) -> dict[FindingName, Finding]:
+    """Findings no Observation gives in the window, read from radiology report text instead.
+    A coded reading always wins, so text is read only for findings missing, stale or undated;
+    a text reading outside the window does not replace a coded one outside it."""
+    if procedures.moment is None:
+        return findings
+    levels = frozenset(procedures.procedure.levels) if procedures.procedure else frozenset()
+    text = text_evidence(reports, levels, config, reader)
+    updated = dict(findings)
+    for name, finding in findings.items():
+        if finding.status not in TEXT_FALLBACK:
+            continue
+        found = text[name]
+        from_text = _finding(
+            name,
+            _Evidence(found.readings, found.not_counted, found.unreadable),
+            procedures.moment,
+            procedures.applicability,
+            config,
+        )
+        if from_text.status is FindingStatus.MISSING and finding.status is FindingStatus.MISSING:
+            # Nothing from either: say why, for the Observations and the reports alike.
+            both = _Evidence(
+                [],
+                coded[name].not_counted + found.not_counted,
+                coded[name].unreadable + found.unreadable,
+            )
+            updated[name] = _finding(
+                name, both, procedures.moment, procedures.applicability, config
+            )
+        elif from_text.status is not FindingStatus.MISSING and (
+            finding.status is FindingStatus.MISSING or from_text.status not in _OUTSIDE
+        ):
+            updated[name] = from_text
+    return updated
 
 
 def _finding(

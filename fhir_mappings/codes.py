@@ -412,3 +412,12 @@ EXCLUSION_CODES: dict[Code, ExclusionRule] = {
         )
     },
 }
+
+# --- DiagnosticReport.category: radiology reports read for text ----------------------------
+
+HL7_V2_DIAGNOSTIC_SERVICE = "http://terminology.hl7.org/CodeSystem/v2-0074"
+#: US Core DiagnosticReport for Report and Note exchange names radiology with LOINC LP29684-5;
+#: HL7 v2 table 0074 (diagnostic service section) with RAD, which many EHRs still send.
+LOINC_RADIOLOGY = Code(LOINC, "LP29684-5", "Radiology")
+V2_RADIOLOGY = Code(HL7_V2_DIAGNOSTIC_SERVICE, "RAD", "Radiology")
+RADIOLOGY_REPORT_CATEGORIES = frozenset({LOINC_RADIOLOGY, V2_RADIOLOGY})

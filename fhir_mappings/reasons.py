@@ -18,6 +18,12 @@ class NoValueKind(StrEnum):
     UNKNOWN_ANSWER = "unknown-answer"
     #: One side of a left/right Goutallier grade was not graded.
     SIDE_NOT_GRADED = "side-not-graded"
+    #: Report text names the finding with uncertainty ("cannot exclude", "possible").
+    REPORT_UNCERTAIN = "report-uncertain"
+    #: Sentences of one report disagree about the finding.
+    REPORT_SENTENCES_DISAGREE = "report-sentences-disagree"
+    #: Report text gives the Goutallier grade as a range ("2-3").
+    REPORT_GRADE_RANGE = "report-grade-range"
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,14 @@ class Problem(StrEnum):
     SIDE_WITHOUT_VALUE = "side-without-value"
     ANSWER_NOT_IN_CONTRACT = "answer-not-in-contract"
     ANSWERS_DISAGREE = "answers-disagree"
+    #: A report's presentedForm is not text/plain or text/html (``found``: its type).
+    ATTACHMENT_NOT_TEXT = "attachment-not-text"
+    #: A report's text is only at a URL, which the service does not fetch.
+    ATTACHMENT_ONLY_AT_URL = "attachment-only-at-url"
+    #: A report's text attachment does not decode in its charset (``found``: the charset).
+    ATTACHMENT_NOT_DECODABLE = "attachment-not-decodable"
+    #: A report has neither a conclusion nor a presentedForm.
+    NO_REPORT_TEXT = "no-report-text"
 
 
 @dataclass(frozen=True)
@@ -74,6 +88,9 @@ class CaveatKind(StrEnum):
     #: A malignancy on record (``reference``) is resolved or inactive: it does not exclude, but
     #: the fracture may still be related.
     PAST_MALIGNANCY = "past-malignancy"
+    #: The radiology reports could not be had from the FHIR server: findings written only in
+    #: report text are not used.
+    REPORT_TEXT_NOT_READ = "report-text-not-read"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from .named import NAMED_PATIENTS, NamedPatient, named_patient
 from .records import (
     Augmentation,
     ImagingRead,
+    ImagingReport,
     OtherCondition,
     PainScore,
     SyntheticPatient,
@@ -21,6 +22,7 @@ __all__ = [
     "NAMED_PATIENTS",
     "Augmentation",
     "ImagingRead",
+    "ImagingReport",
     "NamedPatient",
     "OtherCondition",
     "PainScore",

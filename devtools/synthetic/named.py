@@ -19,6 +19,7 @@ four days before it, cement radiograph 24 hours after; pain scores only as far a
 | pvp-old-procedure | as pvp-high-risk, two years ago | no card: past the one-month assessment |
 | pvp-myeloma | as pvp-high-risk, with active multiple myeloma (C90.00) | model does not apply |
 | pvp-outcome-recorded | as pvp-high-risk, 33 days ago, one-month VAS on record | no card |
+| pvp-report-only | PVP at L1; as pvp-high-risk, written only in report text | high, 87.8% |
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from fhir_mappings.codes import FindingName, VertebralLevel
 from .records import (
     Augmentation,
     ImagingRead,
+    ImagingReport,
     OtherCondition,
     PainScore,
     SyntheticPatient,
@@ -70,6 +72,7 @@ class NamedPatient(StrEnum):
     OLD_PROCEDURE = "pvp-old-procedure"
     MYELOMA = "pvp-myeloma"
     OUTCOME_RECORDED = "pvp-outcome-recorded"
+    REPORT_ONLY = "pvp-report-only"
 
 
 def _patient(
@@ -84,6 +87,7 @@ def _patient(
     birth_date: date = date(1946, 3, 14),
     performed: datetime = PROCEDURE,
     other_conditions: tuple[OtherCondition, ...] = (),
+    reports: tuple[ImagingReport, ...] = (),
 ) -> SyntheticPatient:
     return SyntheticPatient(
         id=name.value,
@@ -96,6 +100,7 @@ def _patient(
         reads=reads,
         pain_scores=_scored_by_now(pain_scores(performed, vas)) if vas else (),
         other_conditions=other_conditions,
+        reports=reports,
     )
 
 
@@ -119,6 +124,27 @@ def _reads(
 
 
 L = VertebralLevel
+
+#: pvp-high-risk's findings as a radiologist writes them, with what must not be read as a
+#: finding beside them: a disc vacuum phenomenon, a skipped indication, a checkbox left empty.
+PRE_OPERATIVE_MRI_REPORT = """MRI LUMBAR SPINE WITHOUT CONTRAST
+INDICATION: Acute back pain after a fall; evaluate for Kummell disease.
+TECHNIQUE: Sagittal T1, T2, STIR; axial T1 and T2.
+FINDINGS:
+Acute osteoporotic compression fracture of L1 with 30% loss of anterior height.
+There is an intravertebral vacuum cleft beneath the superior endplate of L1.
+Posterior fascia oedema at the thoracolumbar junction on STIR.
+Paraspinal muscles: Goutallier grade 4 fatty infiltration of the multifidus at L4/5.
+Degenerative vacuum phenomenon in the L4-5 disc.
+Retropulsion: [ ] yes [ ] no
+IMPRESSION:
+1. Acute L1 fracture with intravertebral vacuum cleft.
+2. Posterior fascia oedema.
+"""
+POST_OPERATIVE_RADIOGRAPH_REPORT = """XR LUMBAR SPINE AP AND LATERAL
+FINDINGS: Vertebroplasty of L1. Blocky cement distribution in the anterior two thirds of the
+vertebral body. No cement leakage.
+"""
 
 NAMED_PATIENTS: tuple[SyntheticPatient, ...] = (
     _patient(
@@ -246,6 +272,36 @@ NAMED_PATIENTS: tuple[SyntheticPatient, ...] = (
         vas=RESIDUAL_PAIN,
         fracture_levels=(L.L1,),
         performed=MONTH_AGO_PROCEDURE,
+    ),
+    _patient(
+        NamedPatient.REPORT_ONLY,
+        "vertebroplasty at L1; vacuum cleft, fascia oedema, Goutallier 4, blocky cement, "
+        "written only in the MRI and radiograph reports (pvp-high-risk's report-text twin)",
+        procedures=(vertebroplasty(L.L1, PROCEDURE),),
+        reads=(),
+        reports=(
+            ImagingReport(
+                "mri-report",
+                "MRI lumbar spine without contrast",
+                MRI,
+                PRE_OPERATIVE_MRI_REPORT,
+                {
+                    FindingName.INTRAVERTEBRAL_VACUUM_CLEFT: True,
+                    FindingName.POSTERIOR_FASCIA_OEDEMA: True,
+                    FindingName.GOUTALLIER_GRADE: 4,
+                },
+            ),
+            ImagingReport(
+                "radiograph-report",
+                "XR lumbar spine 2 views",
+                RADIOGRAPH,
+                POST_OPERATIVE_RADIOGRAPH_REPORT,
+                {FindingName.CEMENT_DISTRIBUTION: "blocky"},
+            ),
+        ),
+        vas=RESIDUAL_PAIN,
+        fracture_levels=(L.L1,),
+        birth_date=date(1941, 8, 9),
     ),
 )
 

@@ -6,7 +6,8 @@ score, from the service's own VAS coding, so the data can only say what the serv
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import base64
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -72,6 +73,18 @@ class ImagingRead:
 
 
 @dataclass(frozen=True)
+class ImagingReport:
+    """A radiology report whose text states findings that no Observation codes. ``states``
+    is what a reader takes from the text; ``modality`` is the report's code text."""
+
+    key: str
+    modality: str
+    effective: datetime
+    text: str
+    states: Mapping[FindingName, Value]
+
+
+@dataclass(frozen=True)
 class Augmentation:
     """One Procedure record of a vertebral augmentation, at one or more levels."""
 
@@ -115,6 +128,8 @@ class SyntheticPatient:
     reads: tuple[ImagingRead, ...]
     pain_scores: tuple[PainScore, ...]
     other_conditions: tuple[OtherCondition, ...] = ()
+    #: Radiology reports whose text is the only record of some findings.
+    reports: tuple[ImagingReport, ...] = ()
 
     @property
     def identity(self) -> Identity:
@@ -123,11 +138,16 @@ class SyntheticPatient:
 
     @property
     def findings(self) -> dict[str, Value | None]:
-        """The model's inputs as this patient's final reports give them; None where not read."""
+        """The model's inputs as this patient's final reports give them; None where not read.
+        Coded reads come first; report text gives only what no read codes."""
         values: dict[str, Value | None] = {name.value: None for name in FindingName}
         for read in sorted(self.reads, key=lambda read: read.effective):
             if read.status == "final":
                 values[read.finding.value] = read.value
+        for report in sorted(self.reports, key=lambda report: report.effective):
+            for name, value in report.states.items():
+                if not any(read.finding is name for read in self.reads):
+                    values[name.value] = value
         return values
 
     @property
@@ -186,6 +206,7 @@ def fhir_resources(patient: SyntheticPatient) -> list[dict[str, Any]]:
         _condition(patient),
         *(_procedure(patient, procedure) for procedure in patient.procedures),
         *(_imaging(patient, read) for read in patient.reads),
+        *(_report(patient, report) for report in patient.reports),
         *(_pain(patient, score) for score in patient.pain_scores),
         *(_other_condition(patient, condition) for condition in patient.other_conditions),
     ]
@@ -312,6 +333,24 @@ def _imaging(patient: SyntheticPatient, read: ImagingRead) -> dict[str, Any]:
         "code": {"coding": [FINDING_CODES[read.finding].coding()]},
         "effectiveDateTime": _instant(read.effective),
         **_value(read),
+    }
+
+
+def _report(patient: SyntheticPatient, report: ImagingReport) -> dict[str, Any]:
+    return {
+        **_resource(patient, "DiagnosticReport", report.key),
+        "status": "final",
+        "category": [{"coding": [codes.LOINC_RADIOLOGY.coding()]}],
+        "code": {"text": report.modality},
+        "effectiveDateTime": _instant(report.effective),
+        "issued": _instant(report.effective),
+        "presentedForm": [
+            {
+                "contentType": "text/plain; charset=utf-8",
+                "data": base64.b64encode(report.text.encode("utf-8")).decode("ascii"),
+                "title": report.modality,
+            }
+        ],
     }
 
 

@@ -40,6 +40,7 @@ EXPECTED_TIERS = {
     "pvp-old-procedure": f"tier: none ({demo.QUIET})",
     "pvp-myeloma": "tier: none (the model does not apply)",
     "pvp-outcome-recorded": f"tier: none ({demo.QUIET})",
+    "pvp-report-only": "tier: high (risk 87.8%)",
 }
 
 
@@ -84,13 +85,21 @@ def test_demo_shows_each_finding_with_its_value_and_source(printed):
     assert "[warning] High risk of residual back pain one month after PVP: 88%" in lines
 
 
+def test_demo_shows_findings_read_from_report_text_with_their_sentence(printed):
+    text = "\n".join(blocks(printed)["pvp-report-only"])
+    assert (
+        "from report text: \u201cThere is an intravertebral vacuum cleft beneath the superior "
+        "endplate of L1.\u201d"
+    ) in text
+
+
 def test_demo_says_what_is_missing(printed):
     text = "\n".join(blocks(printed)["pvp-missing-cement"])
     assert "- Bone cement distribution: No cement distribution reading on record" in text
 
 
 def test_demo_reports_what_it_loaded(printed):
-    assert "Loaded 16 synthetic patients (11 named, 5 generated with seed 2021)" in printed
+    assert "Loaded 17 synthetic patients (12 named, 5 generated with seed 2021)" in printed
     assert "none rejected" in printed
 
 

@@ -42,6 +42,7 @@ def test_the_named_patients_have_the_documented_ids():
         "pvp-old-procedure",
         "pvp-myeloma",
         "pvp-outcome-recorded",
+        "pvp-report-only",
     ]
 
 
@@ -81,6 +82,23 @@ def test_the_preliminary_read_gives_way_to_the_final_report():
     assert finding.status is FindingStatus.FOUND
     assert finding.source.reference == "Observation/pvp-superseded-preliminary-goutallier"
     assert finding.source.status == "final"
+
+
+def test_the_report_only_patient_reads_back_from_report_text_as_its_coded_twin():
+    patient = named_patient(NamedPatient.REPORT_ONLY)
+    parsed = [r for d in fhir_resources(patient) for r in fhir_mappings.resources_from(d)]
+    reader = fhir_mappings.ReportTextReader(fhir_mappings.load_text_rules())
+    config = fhir_mappings.load_mapping_config()
+    assessment = fhir_mappings.assess(parsed, patient.id, config, reader, now=datetime.now(UTC))
+    assert assessment.values() == findings(True, True, 4, "blocky")
+    assert {f.source.reference for f in assessment.findings.values()} == {
+        "DiagnosticReport/pvp-report-only-mri-report",
+        "DiagnosticReport/pvp-report-only-radiograph-report",
+    }
+
+
+def test_the_report_only_patient_has_no_coded_finding():
+    assert assess(NamedPatient.REPORT_ONLY).values() == findings(None, None, None, None)
 
 
 def test_the_cement_read_is_missing():
