@@ -251,9 +251,11 @@ def _source_text(finding: Finding) -> str:
     if finding.value is None:
         return "missing: see below"
     source = finding.source
-    text = f"{READ_ON_SHORT[FindingName(finding.name)]} {(source.effective or 'undated')[:10]}"
+    day = (source.effective or "undated")[:10]
+    text = f"{READ_ON_SHORT[FindingName(finding.name)]} {day}"
     if source.quote is not None:
-        text = f"from report text: \u201c{source.quote}\u201d, {text}"
+        # A report names its own examination (e.g. "MRI lumbar spine"): better than ours.
+        text = f"from report text: \u201c{source.quote}\u201d, {source.display or text} {day}"
     return text if source.status == "final" else f"{text} ({source.status})"
 
 
