@@ -116,8 +116,8 @@ def bench_no_prefetch(url: str, n: int) -> None:
 
 
 def bench_http(request: dict, total: int, clients: int = 8, port: int = 8765) -> None:
-    environment = {**os.environ, "PVP_CDS_AUTHENTICATION": "off"}
-    command = [sys.executable, "-m", "cds_service", "serve", "--port", str(port)]
+    environment = {**os.environ, "PVP_CDS_AUTHENTICATION": "off", "PVP_CDS_WORKERS": "1"}
+    command = [sys.executable, "-m", "pvp_cds", "serve", "--port", str(port)]
     server = subprocess.Popen(
         command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import auth, error_handlers, hooks, logs, pages, settings
+from . import auth, error_handlers, health, hooks, logs, metrics, pages, settings
 from .runtime import build_runtime
 
 
@@ -25,11 +25,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     settings.check(app.config)
     logs.init_app(app)
+    metrics.init_app(app)
     error_handlers.init_app(app)
     auth.init_app(app)
     runtime = app.extensions["pvp_cds"] = build_runtime(app.config)
     # The FHIR query threads end with the app, not with the process (tests build many apps).
     weakref.finalize(app, runtime.executor.shutdown, wait=False)
     hooks.init_app(app)
+    health.init_app(app)
     pages.init_app(app)
     return app

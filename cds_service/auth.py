@@ -11,7 +11,9 @@ from typing import Any
 
 from flask import Flask, current_app, g, request
 
+from . import metrics
 from .client_auth import (
+    AuthenticationError,
     ClientAuthenticator,
     FhirServerNotAllowed,
     check_fhir_server,
@@ -40,9 +42,13 @@ class Gate:
             return
         audience = self.public_base_url.rstrip("/") + request.path
         # An AuthenticationError is an Unauthorized: answered 401, its reason logged only.
-        g.cds_client = self.authenticator.authenticate(
-            request.headers.get("Authorization"), audience
-        )
+        try:
+            g.cds_client = self.authenticator.authenticate(
+                request.headers.get("Authorization"), audience
+            )
+        except AuthenticationError as exc:
+            metrics.authentication_refused(exc.reason)
+            raise
 
     def check_fhir_server(self, url: str) -> None:
         """Refuse, before any request leaves, a fhirServer this caller may not send us to."""

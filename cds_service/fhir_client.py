@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from . import metrics
 from .errors import DataUnavailable
 
 log = logging.getLogger(__name__)
@@ -92,8 +93,11 @@ class FhirClient:
             headers["Authorization"] = f"Bearer {server.access_token}"
         what = _resource_type_of(url)
         try:
-            response = self._session.get(
-                url, headers=headers, timeout=(self._timeouts.connect, self._timeouts.read)
+            response = metrics.fhir_get(
+                self._session,
+                url,
+                headers=headers,
+                timeout=(self._timeouts.connect, self._timeouts.read),
             )
         except requests.Timeout as exc:
             raise DataUnavailable(f"the FHIR server did not answer in time ({what})") from exc

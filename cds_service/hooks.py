@@ -15,7 +15,18 @@ import fhir_mappings
 from fhir_mappings import Applicability
 from scoring import predict
 
-from . import auth, cards, fhir_resources, logs, pages, recording, report_fetch, schemas, wording
+from . import (
+    auth,
+    cards,
+    fhir_resources,
+    logs,
+    metrics,
+    pages,
+    recording,
+    report_fetch,
+    schemas,
+    wording,
+)
 from .cds_hooks import Action, ActionType, CdsResponse
 from .errors import InvalidRequest
 from .prefetch import gather
@@ -70,6 +81,7 @@ def call_service(service_id: str) -> dict[str, Any]:
         assessment = _assess(runtime, [*resources, *reports.resources], context["patientId"], now)
     recorded = recording.Recorded.from_lookup(recording.PREFETCH_KEY in payloads)
     response = advise(runtime, reports.noted_on(assessment), context, service.hook, now, recorded)
+    metrics.note_applicability(assessment.applicability)
     log.info(
         "answered: applicability=%s timing=%s cards=%d",
         assessment.applicability,
@@ -84,6 +96,7 @@ def feedback(service_id: str) -> dict[str, Any]:
     runtime = current_runtime()
     service = runtime.service(service_id)
     body = _valid_body(schemas.FEEDBACK_REQUEST)
+    metrics.feedback_received(body["feedback"])
     added = sum(runtime.feedback.add(service.id, item) for item in body["feedback"])
     log.info("feedback: %d received, %d new", len(body["feedback"]), added)
     return {}
@@ -116,6 +129,7 @@ def advise(
         return CdsResponse(cards=(cards.not_applicable_card(assessment, card_context),))
     # The mappings give only values the model takes (checked at start-up).
     estimate = predict(runtime.model, assessment.values(), runtime.tiers)
+    metrics.note_tier(estimate.tier)
     patient_id = context["patientId"]
     suggestion = cards.reassessment_suggestion(assessment, runtime.model, patient_id)
     links = pages.card_links(assessment.values())

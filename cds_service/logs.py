@@ -30,6 +30,8 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        # Structured fields a caller passes as extra={"fields": {...}} (the access log's).
+        entry.update(getattr(record, "fields", {}))
         if has_request_context():
             for field in ("hook_instance", "service_id", "patient"):
                 if field in g:

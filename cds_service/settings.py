@@ -65,6 +65,11 @@ SETTINGS: dict[str, Setting] = {
     "LOG_LEVEL": Setting("INFO", (str,), choices=("DEBUG", "INFO", "WARNING", "ERROR")),
     # Key for pseudonymising patient ids in logs; None draws a random one per process.
     "LOG_PSEUDONYM_KEY": Setting(None, (str,), optional=True),
+    # pvp-cds serve: worker processes (None: one per available core), seconds calls in flight
+    # get to finish after SIGTERM, and the port of the metrics endpoint (None: not served).
+    "WORKERS": Setting(None, (int,), optional=True, positive=True),
+    "GRACEFUL_TIMEOUT": Setting(20, (int,), positive=True),
+    "METRICS_PORT": Setting(None, (int,), optional=True, positive=True),
 }
 
 DEFAULTS: dict[str, Any] = {name: setting.default for name, setting in SETTINGS.items()}

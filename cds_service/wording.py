@@ -168,6 +168,7 @@ def risk_detail(
         *_caveats(assessment, _rare_combination(estimate, model)),
         "**Advice:** " + ADVICE[estimate.tier],
         _model_line(model),
+        *_recalibration(model),
     ]
     return "\n\n".join(sections)
 
@@ -305,6 +306,18 @@ def _caveats(assessment: Assessment, extra: list[str] | None = None) -> list[str
     if not caveats:
         return []
     return ["**Caveats:**\n" + "\n".join(f"- {caveat}" for caveat in caveats)]
+
+
+def _recalibration(model: Model) -> list[str]:
+    block = model.recalibration
+    if block is None:
+        return []
+    original = block["original"]
+    return [
+        f"**Recalibrated** at {block['site']} on {block['n']} patients ({block['events']} "
+        f"events, {block['period']}): {block['method']} recalibration of {original['id']} "
+        f"v{original['version']}, {block['created']}."
+    ]
 
 
 # --- The card when the model does not apply ---------------------------------------------------

@@ -242,8 +242,11 @@ CEMENT_ANSWERS: dict[Code, CementDistribution | Unknown] = {
 
 #: Back pain on a visual analogue scale, as the study measured it (residual pain: VAS >= 4).
 LOINC_VAS_PAIN = Code(LOINC, "38214-3", "Pain severity [Score] Visual analog score")
-LOINC_NUMERIC_PAIN = Code(LOINC, "72514-3", "Pain severity - 0-10 verbal numeric rating [Score]")
-#: A pain score of either kind: one recorded at the one-month assessment is the outcome.
+#: Pain on a 0-10 numeric rating scale, which many EHRs record instead of a VAS.
+LOINC_NUMERIC_PAIN = Code(
+    LOINC, "72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
+)
+#: Codes of a 0-10 pain score that gives the outcome (residual pain: score >= 4).
 PAIN_SCORE_CODES = (LOINC_VAS_PAIN, LOINC_NUMERIC_PAIN)
 
 # --- Procedure.code: the index procedure ---------------------------------------------------

@@ -1,7 +1,8 @@
 """The ``pvp-cds`` command.
 
 ``serve`` runs what the service package holds and nothing else: the development tools
-(``synth``, ``demo``) are imported only when their command runs.
+(``synth``, ``demo``) and the validation tools (``validate``, ``recalibrate``, from the
+``pvp-cds[validate]`` extra) are imported only when their command runs.
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ import argparse
 import ipaddress
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from cds_service import create_app
+from cds_service import create_app, serving
 from cds_service.auth import AUTHENTICATION_OFF
 from cds_service.errors import CONFIGURATION_ERRORS
+from fhir_mappings.codes import Code
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
@@ -64,19 +67,9 @@ def serve(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-    _Gunicorn(
-        app,
-        {
-            "bind": f"{args.host}:{args.port}",
-            # One process: the JWT replay cache and the key caches live in memory.
-            "workers": 1,
-            "worker_class": "gthread",
-            "threads": args.threads,
-            "accesslog": "-",
-            # The path only: no query string, no headers.
-            "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
-        },
-    ).run()
+    bind = f"[{args.host}]:{args.port}" if ":" in args.host else f"{args.host}:{args.port}"
+    serving.prepare_metrics_directory()
+    _Gunicorn(app, serving.options(app.config, bind=bind, threads=args.threads)).run()
     return 0
 
 
@@ -129,6 +122,26 @@ def run_demo(args: argparse.Namespace) -> int:
         return 2
 
 
+#: The packages of the ``validate`` extra, by import name.
+VALIDATE_EXTRA = frozenset({"numpy", "scipy", "sklearn", "statsmodels", "matplotlib"})
+
+
+def run_validation_command(args: argparse.Namespace) -> int:
+    try:
+        from validation import commands
+    except ModuleNotFoundError as exc:
+        # Only a missing extra is the user's to fix; any other import failure is a bug.
+        if (exc.name or "").split(".")[0] not in VALIDATE_EXTRA:
+            raise
+        print(
+            f"pvp-cds {args.command} needs the validation tools ({exc.name} is missing): "
+            "pip install 'pvp-cds[validate]'",
+            file=sys.stderr,
+        )
+        return 2
+    return getattr(commands, args.command)(args)
+
+
 def _at_least(minimum: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
@@ -149,6 +162,64 @@ def _seed(text: str) -> int:
     if value > MAX_SEED:
         raise argparse.ArgumentTypeError(f"must be at most {MAX_SEED}, got {value}")
     return value
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must lie between 0 and 1, got {value}")
+    return value
+
+
+def _pain_code(text: str) -> Code:
+    system, bar, code = text.partition("|")
+    if not (bar and system and code):
+        raise argparse.ArgumentTypeError(f"expected system|code, got {text!r}")
+    return Code(system, code)
+
+
+def _cohort_arguments(command: argparse.ArgumentParser) -> None:
+    """Where the site's patients come from and how they are read: shared by validate and
+    recalibrate."""
+    source = command.add_mutually_exclusive_group(required=True)
+    source.add_argument("--csv", type=Path, help="one row per patient (docs/validation.md)")
+    source.add_argument("--fhir", metavar="URL", help="base URL of a FHIR R4 server")
+    command.add_argument("--token", help="bearer token for the FHIR server")
+    command.add_argument(
+        "--model", help="model file (default: PVP_CDS_MODEL_FILE, else the packaged model)"
+    )
+    command.add_argument("--mapping", help="site code-mapping file (default: PVP_CDS_MAPPING_FILE)")
+    command.add_argument(
+        "--pain-code",
+        type=_pain_code,
+        action="append",
+        default=[],
+        metavar="SYSTEM|CODE",
+        help="another code of a 0-10 pain score besides LOINC 38214-3 and 72514-3 (repeatable)",
+    )
+    command.add_argument(
+        "--outcome-window-days",
+        type=_at_least(0),
+        default=14,
+        help="pain scores count from day 30 minus this to day 30 plus this (default 14)",
+    )
+    command.add_argument("--from", dest="start", type=_day, help="first procedure date")
+    command.add_argument("--to", dest="end", type=_day, help="last procedure date")
+    command.add_argument(
+        "--threshold",
+        type=_probability,
+        help="high-risk threshold (default: PVP_CDS_HIGH_RISK_THRESHOLD, else the model's)",
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -226,6 +297,40 @@ def parser() -> argparse.ArgumentParser:
         "http://127.0.0.1:8000/)",
     )
     show.set_defaults(handler=run_demo)
+
+    check = commands.add_parser(
+        "validate",
+        help="check the model on a site's own patients: report and metrics.json",
+        description="Validate the model on a site's patients (CSV or FHIR server): AUC, "
+        "calibration, Brier score, classification at the threshold, with bootstrap 95%% CIs, "
+        "and calibration, ROC and decision curves, in a self-contained HTML report.",
+    )
+    _cohort_arguments(check)
+    check.add_argument("--out", type=Path, required=True, help="folder for the report")
+    check.add_argument(
+        "--bootstrap", type=_at_least(1), default=1000, help="bootstrap resamples (default 1000)"
+    )
+    check.add_argument("--seed", type=_at_least(0), default=2021, help="bootstrap seed")
+    check.set_defaults(handler=run_validation_command)
+
+    refit = commands.add_parser(
+        "recalibrate",
+        help="recalibrate the model on a site's own patients: a new model file",
+        description="Fit an intercept-only or logistic (intercept and slope) recalibration on "
+        "a site's patients and write it as a model file for PVP_CDS_MODEL_FILE.",
+    )
+    _cohort_arguments(refit)
+    refit.add_argument("--out", type=Path, required=True, help="model file to write")
+    refit.add_argument(
+        "--method",
+        choices=("intercept", "logistic"),
+        default="intercept",
+        help="intercept: average risk only (default); logistic: intercept and slope",
+    )
+    refit.add_argument("--site", required=True, help="the site, as the card will name it")
+    refit.add_argument("--period", help="the period the data cover (default: from the data)")
+    refit.add_argument("--version", help="the new model version (default: next minor)")
+    refit.set_defaults(handler=run_validation_command)
     return root
 
 

@@ -154,6 +154,12 @@ class Model:
         return self.document["outcome"]
 
     @property
+    def recalibration(self) -> Mapping[str, Any] | None:
+        """How a site recalibrated the model, or None for the model as published. The fitted
+        values are already in ``intercept`` and the coefficients; the block keeps the originals."""
+        return self.document.get("recalibration")
+
+    @property
     def follow_up(self) -> tuple[OutcomeAssessment, ...]:
         """The study's outcome assessments in order; the last is the predicted outcome's."""
         return tuple(

@@ -19,7 +19,8 @@ MAY_IMPORT = {
     "fhir_mappings": {"scoring"},
     "cds_service": {"fhir_mappings", "scoring"},
     "devtools": {"cds_service", "fhir_mappings", "scoring"},
-    "pvp_cds": {"cds_service", "devtools", "fhir_mappings", "scoring"},
+    "validation": {"cds_service", "fhir_mappings", "scoring"},
+    "pvp_cds": {"cds_service", "devtools", "fhir_mappings", "scoring", "validation"},
 }
 
 

@@ -1,0 +1,266 @@
+"""Prometheus metrics: what an operator alerts on, and nothing about any patient.
+
+Every label takes its value from a closed set: this server's service ids, the hook outcomes,
+the risk tiers, the FHIR resource types the service asks for, classes of authentication
+refusal, status codes. Nothing a client sends (a patient id, a hookInstance, a URL) can become a
+label, so no label carries patient data and the number of series stays bounded.
+
+Under ``pvp-cds serve`` every gunicorn worker writes its counts to files in
+``PROMETHEUS_MULTIPROC_DIR`` (prometheus_client's multiprocess mode) and the exposition sums
+them. prometheus_client picks that mode once, when it is first imported, from that environment
+variable: it is therefore imported here only when the first metric is made, after ``serve`` has
+set the directory (see ``serving.prepare_metrics_directory``), which it does after building
+the app and before gunicorn forks the workers.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import requests
+from flask import Flask, Response, g, request
+
+from fhir_mappings import Applicability
+
+if TYPE_CHECKING:
+    from prometheus_client import Counter, Gauge, Histogram
+
+    from scoring import RiskTier
+
+MULTIPROCESS_DIRECTORY = "PROMETHEUS_MULTIPROC_DIR"
+
+#: Seconds. Fine below the half second a CDS client is expected to wait, coarse above it.
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+#: The resource types the service asks for (the prefetch templates, the radiology reports);
+#: any other (a next link's path on a server of the client's choosing) is counted as "other",
+#: never named.
+FHIR_RESOURCE_TYPES = frozenset(
+    {"Patient", "Procedure", "Observation", "Condition", "DiagnosticReport"}
+)
+
+#: An answer with a 200: what the service said.
+_OUTCOMES = {
+    Applicability.NO_PROCEDURE: "quiet",
+    Applicability.APPLIES: "card",
+}
+NOT_APPLICABLE = "not-applicable"
+
+#: Authentication refusal reasons (for the log, free text) to classes (for the metric), first
+#: match wins. The client only ever sees a bare 401; the operator sees why, by class.
+_REFUSAL_CLASSES = (
+    ("missing-token", re.compile(r"^no Authorization header|is not a Bearer token$")),
+    ("replayed", re.compile(r"^jti .* replayed$")),
+    ("expired", re.compile(r"^(ExpiredSignature|ImmatureSignature|InvalidIssuedAt)Error")),
+    ("wrong-audience", re.compile(r"^InvalidAudienceError")),
+    ("bad-signature", re.compile(r"^InvalidSignatureError")),
+    ("untrusted-issuer", re.compile(r"^(iss |tenant |InvalidIssuerError)")),
+    ("unknown-key", re.compile(r"not in the JWK Set|^(key |jku |no jku )")),
+    ("malformed", re.compile(r"^(malformed |alg |typ |kid missing|jti is empty|\w+Error: )")),
+)
+
+
+#: Every value the ``outcome`` label of the hook calls takes, and the ``reason`` label of the
+#: authentication refusals: what alert rules may match on.
+HOOK_OUTCOMES = ("card", "quiet", NOT_APPLICABLE, "4xx", "412", "5xx")
+REFUSAL_REASONS = (*(name for name, _ in _REFUSAL_CLASSES), "other")
+
+
+@dataclass(frozen=True)
+class Instruments:
+    hook_calls: Counter
+    request_seconds: Histogram
+    fhir_queries: Counter
+    fhir_query_seconds: Histogram
+    authentication_refusals: Counter
+    feedback: Counter
+    storage_errors: Counter
+    storage_backlog: Gauge
+
+
+@functools.cache
+def instruments() -> Instruments:
+    """The process's metrics, made once (the registry refuses a name registered twice)."""
+    from prometheus_client import Counter, Gauge, Histogram
+
+    return Instruments(
+        hook_calls=Counter(
+            "pvp_cds_hook_calls",
+            "CDS Hooks service calls by service, outcome (card, quiet, not-applicable, 4xx, "
+            "412, 5xx) and risk tier (low, high, indeterminate; none without a risk)",
+            ["service", "outcome", "tier"],
+        ),
+        request_seconds=Histogram(
+            "pvp_cds_http_request_duration_seconds",
+            "Time to answer an HTTP request, by route and method",
+            ["route", "method"],
+            buckets=LATENCY_BUCKETS,
+        ),
+        fhir_queries=Counter(
+            "pvp_cds_fhir_queries",
+            "FHIR queries to the EHR's server by resource type and status (an HTTP status, "
+            "timeout or unreachable)",
+            ["resource_type", "status"],
+        ),
+        fhir_query_seconds=Histogram(
+            "pvp_cds_fhir_query_duration_seconds",
+            "Time to an answer (or failure) of one FHIR query, by resource type",
+            ["resource_type"],
+            buckets=LATENCY_BUCKETS,
+        ),
+        authentication_refusals=Counter(
+            "pvp_cds_authentication_refusals",
+            "CDS client requests refused with 401, by class of reason",
+            ["reason"],
+        ),
+        feedback=Counter(
+            "pvp_cds_feedback",
+            "CDS Hooks feedback items received, by outcome (accepted, overridden)",
+            ["outcome"],
+        ),
+        storage_errors=Counter(
+            "pvp_cds_storage_errors",
+            "Failed writes or reads of the database, by operation",
+            ["operation"],
+        ),
+        storage_backlog=Gauge(
+            "pvp_cds_storage_backlog",
+            "Records kept on local disk waiting for the database",
+            # Every worker of an instance sees the same local backlog: report it once.
+            multiprocess_mode="livemax",
+        ),
+    )
+
+
+# --- What the request path calls: one line at each place that knows the fact. -------------
+
+
+def note_applicability(applicability: Applicability) -> None:
+    """The hook call answered 200; say what it answered."""
+    g.metrics_outcome = _OUTCOMES.get(applicability, NOT_APPLICABLE)
+
+
+def note_tier(tier: RiskTier) -> None:
+    g.metrics_tier = str(tier)
+
+
+def authentication_refused(reason: str) -> None:
+    instruments().authentication_refusals.labels(refusal_class(reason)).inc()
+
+
+def feedback_received(items: Iterable[Mapping[str, Any]]) -> None:
+    for item in items:
+        outcome = item.get("outcome")
+        label = outcome if outcome in ("accepted", "overridden") else "other"
+        instruments().feedback.labels(label).inc()
+
+
+def fhir_get(session: requests.Session, url: str, **kwargs: Any) -> requests.Response:
+    """``session.get(url, **kwargs)``, timed and counted under the resource type it reads."""
+    label = fhir_resource_type(url)
+    status = "unreachable"
+    started = time.perf_counter()
+    try:
+        response = session.get(url, **kwargs)
+        status = str(response.status_code)
+        return response
+    except requests.Timeout:
+        status = "timeout"
+        raise
+    finally:
+        measured = instruments()
+        measured.fhir_query_seconds.labels(label).observe(time.perf_counter() - started)
+        measured.fhir_queries.labels(label, status).inc()
+
+
+# --- For the storage layer. ---------------------------------------------------------------
+
+
+def storage_error(operation: str) -> None:
+    """A database operation failed. ``operation`` is a constant of the caller's (``audit``,
+    ``feedback``, ``replay``), never a value taken from a request."""
+    instruments().storage_errors.labels(operation).inc()
+
+
+def storage_backlog(pending: int) -> None:
+    """How many records wait on local disk for the database, as of now."""
+    instruments().storage_backlog.set(pending)
+
+
+def fhir_resource_type(url: str) -> str:
+    """The last path segment that is one of the resource types we ask for: a read's id (which
+    may look like a type, ``Patient/Zeta9``) or a server's paging path never becomes a label."""
+    segments = urlsplit(url).path.split("/")
+    return next((s for s in reversed(segments) if s in FHIR_RESOURCE_TYPES), "other")
+
+
+def refusal_class(reason: str) -> str:
+    return next((name for name, pattern in _REFUSAL_CLASSES if pattern.search(reason)), "other")
+
+
+# --- Exposition. ----------------------------------------------------------------------------
+
+
+def exposition() -> tuple[bytes, str]:
+    """The metrics in the Prometheus text format, summed over every worker's files when in
+    multiprocess mode; and the content type."""
+    from prometheus_client import (
+        CONTENT_TYPE_LATEST,
+        REGISTRY,
+        CollectorRegistry,
+        generate_latest,
+        values,
+    )
+    from prometheus_client.multiprocess import MultiProcessCollector
+
+    registry = REGISTRY
+    # The mode in force, fixed when prometheus_client was imported (the variable may have been
+    # set since, in a process that imported it earlier).
+    if values.ValueClass is not values.MutexValue:
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)
+    return generate_latest(registry), CONTENT_TYPE_LATEST
+
+
+def _start_timer() -> None:
+    g.metrics_started = time.perf_counter()
+
+
+def _record(response: Response) -> Response:
+    started = g.pop("metrics_started", None)
+    if started is None:
+        return response
+    route = request.url_rule.rule if request.url_rule is not None else "unmatched"
+    measured = instruments()
+    measured.request_seconds.labels(route, request.method).observe(time.perf_counter() - started)
+    # A CORS preflight (OPTIONS) to the same URL is not a hook call.
+    if request.endpoint == "cds_hooks.call_service" and request.method == "POST":
+        measured.hook_calls.labels(*_hook_labels(response.status_code)).inc()
+    return response
+
+
+def _hook_labels(status: int) -> tuple[str, str, str]:
+    from .runtime import current_runtime
+
+    service_id = (request.view_args or {}).get("service_id")
+    service = service_id if service_id in current_runtime().services else "unknown"
+    if status == 200:
+        outcome = g.metrics_outcome
+    elif status == 412:
+        outcome = "412"
+    else:
+        outcome = f"{status // 100}xx"
+    return service, outcome, g.get("metrics_tier", "none")
+
+
+def init_app(app: Flask) -> None:
+    # The metrics themselves are made on first use, not here: ``serve`` builds the app before
+    # it sets the multiprocess directory.
+    app.before_request(_start_timer)
+    app.after_request(_record)

@@ -1,0 +1,187 @@
+"""The Kubernetes manifests, rendered (base and production overlay), validated offline against
+the Kubernetes OpenAPI schemas, and held to what this service needs of them."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import kubernetes_validate
+import pytest
+import yaml
+
+from cds_service import settings
+
+from .kustomize import containers, pod_spec, render
+
+ROOT = Path(__file__).resolve().parents[2]
+KUSTOMIZE = ROOT / "deploy" / "kubernetes"
+RENDERINGS = {"base": KUSTOMIZE / "base", "production": KUSTOMIZE / "overlays" / "production"}
+#: The oldest and the newest Kubernetes minor versions in upstream support (three at a time)
+#: whose schemas kubernetes-validate ships; passing both, the manifests fit every supported one.
+KUBERNETES_VERSIONS = ("1.35.0", "1.37.0")
+
+
+@pytest.fixture(scope="module", params=sorted(RENDERINGS))
+def manifests(request):
+    return render(RENDERINGS[request.param])
+
+
+def by_kind(manifests, kind):
+    return [m for m in manifests if m["kind"] == kind]
+
+
+def the(manifests, kind):
+    (found,) = by_kind(manifests, kind)
+    return found
+
+
+@pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
+def test_every_manifest_validates_against_the_kubernetes_schemas(manifests, version):
+    for manifest in manifests:
+        kubernetes_validate.validate(manifest, version, strict=True)
+
+
+def test_the_rendering_has_every_part_of_the_deployment(manifests):
+    kinds = {m["kind"] for m in manifests}
+    assert {
+        "Deployment",
+        "Service",
+        "HorizontalPodAutoscaler",
+        "PodDisruptionBudget",
+        "NetworkPolicy",
+        "ConfigMap",
+        "Job",
+        "ServiceAccount",
+    } <= kinds
+
+
+def test_every_container_has_limits_and_requests(manifests):
+    for manifest in manifests:
+        for container in containers(manifest):
+            resources = container["resources"]
+            for part in ("requests", "limits"):
+                assert {"cpu", "memory"} <= resources[part].keys(), (container["name"], part)
+
+
+def test_every_container_is_locked_down(manifests):
+    for manifest in manifests:
+        pod = pod_spec(manifest)
+        for container in containers(manifest):
+            context = container["securityContext"]
+            assert context.get("runAsNonRoot", pod["securityContext"].get("runAsNonRoot"))
+            assert context["allowPrivilegeEscalation"] is False
+            assert context["readOnlyRootFilesystem"] is True
+            assert context["capabilities"]["drop"] == ["ALL"]
+            assert not context.get("privileged", False)
+        if pod is not None:
+            assert pod["securityContext"]["runAsUser"] != 0
+            assert pod["automountServiceAccountToken"] is False
+
+
+def test_the_service_containers_probe_live_and_ready(manifests, client):
+    deployment = the(manifests, "Deployment")
+    for container in containers(deployment):
+        assert container["livenessProbe"]["httpGet"]["path"] == "/health/live"
+        assert container["readinessProbe"]["httpGet"]["path"] == "/health/ready"
+        for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+            path = container[probe]["httpGet"]["path"]
+            assert client.get(path).status_code == 200, path
+
+
+def test_the_only_writable_path_is_tmp_where_metrics_and_heartbeats_go(manifests):
+    deployment = the(manifests, "Deployment")
+    volumes = {v["name"]: v for v in pod_spec(deployment)["volumes"]}
+    for container in containers(deployment):
+        writable = [m for m in container["volumeMounts"] if not m.get("readOnly")]
+        assert [m["mountPath"] for m in writable] == ["/tmp"]
+        assert "emptyDir" in volumes[writable[0]["name"]]
+
+
+def test_shutdown_grace_outlasts_pre_stop_and_the_graceful_timeout(manifests):
+    deployment = the(manifests, "Deployment")
+    pod = pod_spec(deployment)
+    graceful = int(the(manifests, "ConfigMap")["data"]["PVP_CDS_GRACEFUL_TIMEOUT"])
+    (container,) = containers(deployment)
+    pre_stop = int(container["lifecycle"]["preStop"]["exec"]["command"][-1])
+    assert pod["terminationGracePeriodSeconds"] > pre_stop + graceful
+
+
+def test_settings_are_ones_the_service_knows(manifests):
+    data = the(manifests, "ConfigMap")["data"]
+    known = {f"PVP_CDS_{name}" for name in settings.SETTINGS}
+    assert set(data) <= known, set(data) - known
+
+
+def test_secrets_are_referenced_never_written(manifests):
+    assert not by_kind(manifests, "Secret")
+    data = the(manifests, "ConfigMap")["data"]
+    assert not {"PVP_CDS_LOG_PSEUDONYM_KEY", "PVP_CDS_DATABASE_URL"} & set(data)
+    (container,) = containers(the(manifests, "Deployment"))
+    from_secrets = {e["name"] for e in container["env"] if "secretKeyRef" in e.get("valueFrom", {})}
+    assert from_secrets == {"PVP_CDS_LOG_PSEUDONYM_KEY", "PVP_CDS_DATABASE_URL"}
+
+
+def test_service_budget_and_network_policy_select_the_service_pods(manifests):
+    deployment = the(manifests, "Deployment")
+    labels = deployment["spec"]["template"]["metadata"]["labels"]
+    selectors = [
+        the(manifests, "Service")["spec"]["selector"],
+        the(manifests, "PodDisruptionBudget")["spec"]["selector"]["matchLabels"],
+        the(manifests, "NetworkPolicy")["spec"]["podSelector"]["matchLabels"],
+        deployment["spec"]["selector"]["matchLabels"],
+    ]
+    for selector in selectors:
+        assert selector.items() <= labels.items()
+    autoscaler = the(manifests, "HorizontalPodAutoscaler")["spec"]
+    assert autoscaler["scaleTargetRef"]["name"] == deployment["metadata"]["name"]
+    assert autoscaler["metrics"][0]["resource"]["name"] == "cpu"
+
+
+def test_network_policy_opens_the_service_and_metrics_ports_only(manifests):
+    (container,) = containers(the(manifests, "Deployment"))
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    policy = the(manifests, "NetworkPolicy")["spec"]
+    opened = [port["port"] for rule in policy["ingress"] for port in rule["ports"]]
+    assert sorted(opened) == sorted(ports.values())
+    assert str(ports["metrics"]) == the(manifests, "ConfigMap")["data"]["PVP_CDS_METRICS_PORT"]
+    assert set(policy["policyTypes"]) == {"Ingress", "Egress"}
+
+
+def test_the_migration_job_upgrades_the_schema(manifests):
+    (container,) = containers(the(manifests, "Job"))
+    assert container["command"] == ["pvp-cds", "db", "upgrade"]
+
+
+def test_production_runs_in_a_restricted_namespace_from_a_registry_image():
+    manifests = render(RENDERINGS["production"])
+    namespace = the(manifests, "Namespace")
+    assert namespace["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
+    for manifest in manifests:
+        if manifest["kind"] != "Namespace":
+            assert manifest["metadata"]["namespace"] == namespace["metadata"]["name"]
+        for container in containers(manifest):
+            assert container["image"].startswith("registry.example.org/pvp-cds:")
+
+
+@pytest.mark.parametrize("name", sorted(RENDERINGS))
+def test_kubectl_kustomize_renders_what_the_tests_validated(name):
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        pytest.skip("kubectl is not installed: the manifests were rendered by the tests' own "
+                    "renderer only (tests/deploy/kustomize.py)")  # fmt: skip
+    rendered = subprocess.run(
+        [kubectl, "kustomize", str(RENDERINGS[name])], capture_output=True, text=True, check=True
+    ).stdout
+    key = lambda m: (m["kind"], m["metadata"]["name"])  # noqa: E731
+    theirs = sorted((d for d in yaml.safe_load_all(rendered) if d), key=key)
+    assert theirs == sorted(render(RENDERINGS[name]), key=key)
+
+
+def test_the_scrape_annotations_name_the_metrics_port(manifests):
+    template = the(manifests, "Deployment")["spec"]["template"]
+    annotations = template["metadata"]["annotations"]
+    (container,) = template["spec"]["containers"]
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    assert annotations["prometheus.io/port"] == str(ports["metrics"])

@@ -1,0 +1,155 @@
+"""``pvp-cds validate`` and ``pvp-cds recalibrate``: the cohort from a CSV file or a FHIR
+server, then the report or the recalibrated model file. The arguments are parsed in
+``pvp_cds.cli``; this module is imported only when one of these commands runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+import fhir_mappings
+from cds_service.fhir_client import FhirServer
+from scoring import Model, ModelError, load_model
+
+from .cohort import Cohort, Period
+from .csv_input import CsvInputError, read_csv
+from .fhir_input import FhirInputError, fhir_client, read_fhir
+from .metrics import ValidationError, evaluate
+from .outcome import OutcomeWindow
+from .recalibrate import Method, fit, recalibrated_document
+from .report import write_report
+
+#: Print progress every so many patients on long extractions.
+PROGRESS_EVERY = 50
+
+
+def validate(args: argparse.Namespace) -> int:
+    return _run(args, sys.stdout, _write_report)
+
+
+def recalibrate(args: argparse.Namespace) -> int:
+    return _run(args, sys.stdout, _write_model)
+
+
+def _run(
+    args: argparse.Namespace,
+    out: TextIO,
+    finish: Callable[[argparse.Namespace, Model, Cohort, float, TextIO], None],
+) -> int:
+    try:
+        model = load_model(args.model or os.environ.get("PVP_CDS_MODEL_FILE") or None)
+        threshold = _threshold(args, model)
+        cohort = _cohort(args, model, out)
+        _print_cohort(cohort, out)
+        finish(args, model, cohort, threshold, out)
+    except (
+        ModelError,
+        fhir_mappings.MappingConfigError,
+        CsvInputError,
+        FhirInputError,
+        ValidationError,
+    ) as exc:
+        print(f"pvp-cds {args.command}: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _threshold(args: argparse.Namespace, model: Model) -> float:
+    """As the service reads it: the option, PVP_CDS_HIGH_RISK_THRESHOLD, the cohort event rate."""
+    if args.threshold is not None:
+        threshold = args.threshold
+    elif "PVP_CDS_HIGH_RISK_THRESHOLD" in os.environ:
+        text = os.environ["PVP_CDS_HIGH_RISK_THRESHOLD"]
+        try:
+            threshold = float(text)
+        except ValueError:
+            raise ValidationError(
+                f"PVP_CDS_HIGH_RISK_THRESHOLD: {text!r} is not a number"
+            ) from None
+    else:
+        threshold = model.cohort_event_rate
+    if not 0 < threshold < 1:
+        raise ValidationError(f"the high-risk threshold must lie in (0, 1), got {threshold}")
+    return threshold
+
+
+def _cohort(args: argparse.Namespace, model: Model, out: TextIO) -> Cohort:
+    window = OutcomeWindow.for_model(model, args.outcome_window_days)
+    period = Period(args.start, args.end)
+    if args.csv is not None:
+        return read_csv(args.csv, model, window, period)
+    mapping = fhir_mappings.load_mapping_config(
+        args.mapping or os.environ.get("PVP_CDS_MAPPING_FILE") or None
+    )
+    client = fhir_client()
+
+    def progress(done: int, total: int) -> None:
+        if done % PROGRESS_EVERY == 0 or done == total:
+            print(f"read {done} of {total} vertebroplasty patients", file=out, flush=True)
+
+    print(f"reading vertebroplasty patients from {args.fhir}", file=out, flush=True)
+    return read_fhir(
+        client,
+        FhirServer(args.fhir, args.token),
+        model,
+        mapping,
+        window,
+        period,
+        pain_codes=args.pain_code,
+        progress=progress,
+    )
+
+
+def _print_cohort(cohort: Cohort, out: TextIO) -> None:
+    print(
+        f"{cohort.screened} patients screened, {cohort.n} included, {cohort.events} events",
+        file=out,
+    )
+    for reason, count in sorted(cohort.exclusions.items()):
+        print(f"  excluded, {reason}: {count}", file=out)
+    for item, count in sorted(cohort.missing.items()):
+        print(f"  missing, {item}: {count}", file=out)
+
+
+def _write_report(
+    args: argparse.Namespace, model: Model, cohort: Cohort, threshold: float, out: TextIO
+) -> None:
+    metrics = evaluate(cohort, threshold, resamples=args.bootstrap, seed=args.seed)
+    window = OutcomeWindow.for_model(model, args.outcome_window_days)
+    report = write_report(
+        args.out, model, cohort, metrics, window, resamples=args.bootstrap, seed=args.seed
+    )
+    for name, estimate in metrics.estimates.items():
+        print(f"{name}: {estimate.text(3)}", file=out)
+    for warning in metrics.warnings:
+        print(f"warning: {warning}", file=out)
+    print(f"wrote {report.html} and {report.metrics_json}", file=out)
+
+
+def _write_model(
+    args: argparse.Namespace, model: Model, cohort: Cohort, threshold: float, out: TextIO
+) -> None:
+    recalibration = fit(cohort, Method(args.method))
+    document = recalibrated_document(
+        model,
+        cohort,
+        recalibration,
+        site=args.site,
+        period=args.period or cohort.period,
+        threshold=threshold,
+        version=args.version,
+    )
+    args.out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    print(f"{args.method} recalibration: intercept {recalibration.intercept.text(3)}", file=out)
+    if recalibration.slope is not None:
+        print(f"slope {recalibration.slope.text(3)}", file=out)
+    print(
+        f"wrote {args.out} ({document['id']} v{document['version']}); deploy it with "
+        f"PVP_CDS_MODEL_FILE={args.out}",
+        file=out,
+    )
