@@ -81,7 +81,9 @@ def call_service(service_id: str) -> dict[str, Any]:
         assessment = _assess(runtime, [*resources, *reports.resources], context["patientId"], now)
     recorded = recording.Recorded.from_lookup(recording.PREFETCH_KEY in payloads)
     response = advise(runtime, reports.noted_on(assessment), context, service.hook, now, recorded)
-    metrics.note_applicability(assessment.applicability)
+    metrics.note_applicability(
+        assessment.applicability, quiet=assessment.time_window.timing.is_quiet
+    )
     log.info(
         "answered: applicability=%s timing=%s cards=%d",
         assessment.applicability,

@@ -40,11 +40,6 @@ def method(model: Model) -> Code:
     return Code(MODEL_SYSTEM, model.id)
 
 
-def needs_recorded_estimates(hook: str) -> bool:
-    """Whether a service on this hook must look for RiskAssessments already on record."""
-    return hook != RECORDING_HOOK
-
-
 def identifier(model: Model, procedure_reference: str) -> dict[str, str]:
     return {
         "system": IDENTIFIER_SYSTEM,

@@ -37,7 +37,9 @@ class CdsService:
         }
 
 
-def prefetch_templates(search_codes: Mapping[str, tuple[str, ...]], hook: str) -> dict[str, str]:
+def prefetch_templates(
+    search_codes: Mapping[str, tuple[str, ...]], *, recorded_estimates: bool = False
+) -> dict[str, str]:
     """Templates in the spec's recommended query subset: an instance read of the Patient and
     type-level searches by patient and token (system|code, comma-separated for OR). Only the
     hooks that must not record an estimate twice ask for the RiskAssessments on record."""
@@ -50,7 +52,7 @@ def prefetch_templates(search_codes: Mapping[str, tuple[str, ...]], hook: str) -
         codes = search_codes.get(resource_type)
         if codes:
             templates[key] = f"{resource_type}?patient={PATIENT}&code={','.join(codes)}"
-    if recording.needs_recorded_estimates(hook):
+    if recorded_estimates:
         templates[recording.PREFETCH_KEY] = recording.recorded_estimates_template(PATIENT)
     return templates
 
@@ -71,14 +73,14 @@ def build_services(search_codes: Mapping[str, tuple[str, ...]]) -> dict[str, Cds
             hook="patient-view",
             title="Residual back pain risk after vertebroplasty",
             description=DESCRIPTION,
-            prefetch=prefetch_templates(search_codes, "patient-view"),
+            prefetch=prefetch_templates(search_codes, recorded_estimates=True),
         ),
         CdsService(
             id="pvp-residual-back-pain-discharge",
             hook="encounter-discharge",
             title="Residual back pain risk after vertebroplasty, at discharge",
             description=DESCRIPTION,
-            prefetch=prefetch_templates(search_codes, "encounter-discharge"),
+            prefetch=prefetch_templates(search_codes),
         ),
     )
     return {service.id: service for service in services}
