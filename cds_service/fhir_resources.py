@@ -14,8 +14,8 @@ from fhir_mappings.codes import LOINC_VAS_PAIN
 from scoring import Model, RiskEstimate, RiskTier
 
 from . import wording
+from .recording import MODEL_SYSTEM, identifier
 
-MODEL_SYSTEM = "http://pvp-cds.org/fhir/CodeSystem/prediction-model"
 RISK_PROBABILITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/risk-probability"
 
 
@@ -43,6 +43,7 @@ def risk_assessment(
     prediction["qualitativeRisk"] = _qualitative_risk(estimate.tier)
     resource: dict[str, Any] = {
         "status": "final" if probability.is_point else "preliminary",
+        "identifier": [identifier(model, assessment.procedure.reference)],
         "subject": {"reference": f"Patient/{patient_id}"},
         "occurrenceDateTime": now.isoformat(timespec="seconds"),
         "method": {

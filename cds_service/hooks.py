@@ -23,6 +23,7 @@ from . import (
     logs,
     metrics,
     pages,
+    recording,
     report_fetch,
     schemas,
     storage,
@@ -58,6 +59,8 @@ def call_service(service_id: str) -> dict[str, Any]:
             f"this request is for '{hook_request['hook']}'"
         )
     context = hook_request["context"]
+    # The request's time: the card is about pain at one month, so when it is asked matters.
+    now = datetime.now(UTC)
     logs.note_request(
         current_app.config["LOG_PSEUDONYM_KEY"],
         hook_instance=hook_request["hookInstance"],
@@ -70,20 +73,27 @@ def call_service(service_id: str) -> dict[str, Any]:
         runtime.fhir,
         runtime.executor,
         auth.gate().check_fhir_server,
+        service.optional_prefetch,
     )
     resources = _resources(payloads)
-    assessment = _assess(runtime, resources, context["patientId"])
+    assessment = _assess(runtime, resources, context["patientId"], now)
     reports = report_fetch.radiology_reports(
         assessment, hook_request, service.prefetch, runtime, auth.gate().check_fhir_server
     )
     if reports.resources:
-        assessment = _assess(runtime, [*resources, *reports.resources], context["patientId"])
+        assessment = _assess(runtime, [*resources, *reports.resources], context["patientId"], now)
     assessment = reports.noted_on(assessment)
-    response = advise(runtime, assessment, context).to_json()
+    recorded = recording.Recorded.from_lookup(recording.PREFETCH_KEY in payloads)
+    response = advise(runtime, assessment, context, service.hook, now, recorded).to_json()
     storage.record_answer(service.id, hook_request, assessment, response, started=started)
-    metrics.note_applicability(assessment.applicability)
+    metrics.note_applicability(
+        assessment.applicability, quiet=assessment.time_window.timing.is_quiet
+    )
     log.info(
-        "answered: applicability=%s cards=%d", assessment.applicability, len(response["cards"])
+        "answered: applicability=%s timing=%s cards=%d",
+        assessment.applicability,
+        assessment.time_window.timing,
+        len(response["cards"]),
     )
     return response
 
@@ -106,11 +116,20 @@ def health() -> dict[str, Any]:
 
 
 def advise(
-    runtime: Runtime, assessment: fhir_mappings.Assessment, context: Mapping[str, Any]
+    runtime: Runtime,
+    assessment: fhir_mappings.Assessment,
+    context: Mapping[str, Any],
+    hook: str,
+    now: datetime,
+    recorded: recording.Recorded,
 ) -> CdsResponse:
-    """Findings to the CDS response: quiet without a PVP, an explanation when the model does
-    not apply, otherwise the risk card and the RiskAssessment."""
-    if assessment.applicability is Applicability.NO_PROCEDURE:
+    """Findings to the CDS response: quiet without a PVP or outside the time from the
+    procedure to the one-month assessment, an explanation when the model does not apply,
+    otherwise the risk card and, once per procedure and model version, the RiskAssessment."""
+    if (
+        assessment.applicability is Applicability.NO_PROCEDURE
+        or assessment.time_window.timing.is_quiet
+    ):
         return CdsResponse()
     card_context = cards.CardContext(runtime.model, runtime.tiers)
     if assessment.applicability is not Applicability.APPLIES:
@@ -120,26 +139,28 @@ def advise(
     metrics.note_tier(estimate.tier)
     patient_id = context["patientId"]
     suggestion = cards.reassessment_suggestion(assessment, runtime.model, patient_id)
-    risk_assessment = fhir_resources.risk_assessment(
-        estimate,
-        assessment,
-        runtime.model,
-        patient_id,
-        context.get("encounterId"),
-        datetime.now(UTC),
-    )
     links = pages.card_links(assessment.values())
+    card = cards.risk_card(estimate, assessment, card_context, suggestion, links)
+    if not recording.should_record(hook, estimate, assessment, runtime.model, recorded):
+        return CdsResponse(cards=(card,))
+    risk_assessment = fhir_resources.risk_assessment(
+        estimate, assessment, runtime.model, patient_id, context.get("encounterId"), now
+    )
     return CdsResponse(
-        cards=(cards.risk_card(estimate, assessment, card_context, suggestion, links),),
+        cards=(card,),
         system_actions=(
             Action(ActionType.CREATE, wording.RECORD_RISK_ASSESSMENT, risk_assessment),
         ),
     )
 
 
-def _assess(runtime: Runtime, resources: list[Any], patient_id: str) -> fhir_mappings.Assessment:
+def _assess(
+    runtime: Runtime, resources: list[Any], patient_id: str, now: datetime
+) -> fhir_mappings.Assessment:
     try:
-        return fhir_mappings.assess(resources, patient_id, runtime.mapping, runtime.report_reader)
+        return fhir_mappings.assess(
+            resources, patient_id, runtime.mapping, runtime.report_reader, now=now
+        )
     except fhir_mappings.InvalidResourceError as exc:
         raise InvalidRequest(str(exc)) from None
 

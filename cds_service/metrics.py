@@ -43,7 +43,7 @@ LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0
 #: any other (a next link's path on a server of the client's choosing) is counted as "other",
 #: never named.
 FHIR_RESOURCE_TYPES = frozenset(
-    {"Patient", "Procedure", "Observation", "Condition", "DiagnosticReport"}
+    {"Patient", "Procedure", "Observation", "Condition", "DiagnosticReport", "RiskAssessment"}
 )
 
 #: An answer with a 200: what the service said.
@@ -151,9 +151,10 @@ def _instruments() -> Instruments:
 # --- What the request path calls: one line at each place that knows the fact. -------------
 
 
-def note_applicability(applicability: Applicability) -> None:
-    """The hook call answered 200; say what it answered."""
-    g.metrics_outcome = _OUTCOMES.get(applicability, NOT_APPLICABLE)
+def note_applicability(applicability: Applicability, quiet: bool = False) -> None:
+    """The hook call answered 200; say what it answered (``quiet``: outside the time from the
+    procedure to the one-month assessment, nothing)."""
+    g.metrics_outcome = "quiet" if quiet else _OUTCOMES.get(applicability, NOT_APPLICABLE)
 
 
 def note_tier(tier: RiskTier) -> None:

@@ -47,11 +47,14 @@ def gather(
     client: FhirClient,
     executor: Executor,
     check_server: Callable[[str], None],
+    optional: frozenset[str] = frozenset(),
 ) -> dict[str, list[Json]]:
     """Every prefetch key's FHIR payloads (resources or Bundle pages); ``[]`` if known empty.
 
     ``check_server`` vets the request's fhirServer before the first request to it; a server
-    that is never needed is never checked nor called."""
+    that is never needed is never checked nor called. A key in ``optional`` that cannot be had
+    (not prefetched and no server, or a server that cannot answer the search) is left out of
+    the result instead of failing the call: the caller knows it does not know."""
     prefetched = hook_request.get("prefetch") or {}
     server = fhir_server_of(hook_request)
     gathered: dict[str, list[Json]] = {}
@@ -66,12 +69,19 @@ def gather(
             gathered[key] = _remaining_prefetch_pages(key, value, server, client, check_server)
         else:
             gathered[key] = [value]
+    if server is None:
+        queries = {key: query for key, query in queries.items() if key not in optional}
     if queries:
         if server is None:
             raise DataUnavailable(*(_unfulfilled(key, prefetched) for key in queries))
         check_server(server.base_url)
         futures = {key: executor.submit(client.read, server, q) for key, q in queries.items()}
-        gathered.update({key: future.result() for key, future in futures.items()})
+        for key, future in futures.items():
+            try:
+                gathered[key] = future.result()
+            except DataUnavailable:
+                if key not in optional:
+                    raise
     return gathered
 
 

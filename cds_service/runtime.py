@@ -109,9 +109,7 @@ def _check_inputs_match(model: Model) -> None:
 
 
 def _tiers(model: Model, threshold: float | None) -> RiskTiers:
-    if threshold is None:
-        return RiskTiers.for_model(model)
     try:
-        return RiskTiers(high_from=threshold)
+        return RiskTiers.for_model(model, threshold)
     except ValueError as exc:
         raise StartupError(f"PVP_CDS_HIGH_RISK_THRESHOLD: {exc}") from exc
