@@ -29,15 +29,18 @@ FROM ${PYTHON_IMAGE} AS runtime
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PROMETHEUS_MULTIPROC_DIR=/tmp/pvp-cds-metrics \
+    PVP_CDS_DATA_DIR=/var/lib/pvp-cds \
     PVP_CDS_METRICS_PORT=9464
 RUN groupadd --system --gid 10001 pvp-cds \
-    && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin pvp-cds
+    && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin pvp-cds \
+    && install -d -o 10001 -g 10001 /var/lib/pvp-cds
 COPY --from=build /wheels /wheels
 RUN python -m pip install --no-cache-dir --no-index --find-links=/wheels pvp-cds \
     && rm -rf /wheels \
     && python -m pip uninstall --yes pip setuptools wheel
 # Root stays read-only at run time: only /tmp (a tmpfs or emptyDir) is written, for gunicorn's
-# worker heartbeats and the metrics files.
+# worker heartbeats and the metrics files, and PVP_CDS_DATA_DIR (a volume), for records waiting
+# for the database.
 USER 10001:10001
 EXPOSE 8080 9464
 HEALTHCHECK --interval=30s --timeout=3s --start-period=30s --retries=3 \

@@ -19,6 +19,7 @@ import statistics
 import sys
 import time
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +38,8 @@ from tests.mappings.labelled_reports import diagnostic_report, reports, sentence
 
 PATIENT = "bench-patient"
 PROCEDURE_DAY, PRE_OP_DAY, POST_OP_DAY = "2024-03-10", "2024-03-01", "2024-03-11"
+#: The records are read as of five days after the procedure.
+NOW = datetime(2024, 3, 15, 12, tzinfo=UTC)
 UNKNOWN = "unknown"
 
 
@@ -86,7 +89,7 @@ def report_resources(labelled) -> list:
 def report_pairs(reader, config) -> list[tuple[FindingName, str, str, str | None]]:
     pairs = []
     for labelled in reports():
-        assessment = assess(report_resources(labelled), PATIENT, config, reader)
+        assessment = assess(report_resources(labelled), PATIENT, config, reader, now=NOW)
         for name in FindingName:
             finding = assessment.findings[name.value]
             got = finding.value if finding.status is FindingStatus.FOUND else None
@@ -139,7 +142,7 @@ def print_timing(reader, config, repeat: int) -> None:
     for _ in range(repeat):
         for item in resources:
             start = time.perf_counter()
-            assess(item, PATIENT, config, reader)
+            assess(item, PATIENT, config, reader, now=NOW)
             whole.append((time.perf_counter() - start) * 1000)
     print(f"\nTime per report ({len(texts)} reports x {repeat}):")
     for label, samples in (("text extraction", extraction), ("whole assessment", whole)):

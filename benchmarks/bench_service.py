@@ -23,6 +23,7 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
@@ -32,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from cds_service import create_app  # noqa: E402
 from devtools import demo  # noqa: E402
+from devtools.examples import recent  # noqa: E402
 from devtools.fhir_test_server import FhirTestServer, load_transaction  # noqa: E402
 from devtools.synthetic import NAMED_PATIENTS, transaction  # noqa: E402
 from fhir_mappings import assess, load_mapping_config, resources_from  # noqa: E402
@@ -60,7 +62,8 @@ def main() -> None:
     parser.add_argument("--http", action="store_true", help="also load pvp-cds serve over HTTP")
     args = parser.parse_args()
     n = args.requests
-    request = json.loads(EXAMPLE.read_text())
+    # Moved to a recent procedure: the service is quiet more than 35 days after it.
+    request = recent(json.loads(EXAMPLE.read_text()), datetime.now(UTC).date())
 
     started = time.perf_counter()
     app = create_app({"AUTHENTICATION": "off"})
@@ -81,7 +84,7 @@ def main() -> None:
 
     def map_prefetch() -> object:
         resources = [r for value in prefetch.values() if value for r in resources_from(value)]
-        return assess(resources, request["context"]["patientId"], mapping)
+        return assess(resources, request["context"]["patientId"], mapping, now=datetime.now(UTC))
 
     timed("fhir_mappings: parse + assess prefetch", map_prefetch, n)
 

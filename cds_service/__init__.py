@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import auth, error_handlers, health, hooks, logs, metrics, pages, settings
+from . import auth, error_handlers, health, hooks, logs, metrics, pages, settings, storage
 from .runtime import build_runtime
 
 
@@ -27,6 +27,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     logs.init_app(app)
     metrics.init_app(app)
     error_handlers.init_app(app)
+    storage.init_app(app)
     auth.init_app(app)
     runtime = app.extensions["pvp_cds"] = build_runtime(app.config)
     # The FHIR query threads end with the app, not with the process (tests build many apps).

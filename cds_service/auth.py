@@ -16,6 +16,7 @@ from .client_auth import (
     AuthenticationError,
     ClientAuthenticator,
     FhirServerNotAllowed,
+    ReplayChecker,
     check_fhir_server,
     load_trusted_clients,
 )
@@ -68,7 +69,7 @@ def gate() -> Gate:
     return current_app.extensions["pvp_cds_gate"]
 
 
-def build_gate(config: Mapping[str, Any]) -> Gate:
+def build_gate(config: Mapping[str, Any], replays: ReplayChecker) -> Gate:
     mode = config["AUTHENTICATION"]
     allow_http = config["ALLOW_HTTP_FHIR"]
     fhir_servers = frozenset(config["FHIR_SERVERS"])
@@ -95,9 +96,11 @@ def build_gate(config: Mapping[str, Any]) -> Gate:
         jwks_ttl=timedelta(seconds=config["JWKS_TTL_SECONDS"]),
         session=pooled_session(len(clients.clients)),
         timeout=config["JWKS_TIMEOUT"],
+        replays=replays,
     )
     return Gate(authenticator, config["PUBLIC_BASE_URL"], fhir_servers, allow_http)
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["pvp_cds_gate"] = build_gate(app.config)
+    # The replay cache is the store's, so every process and instance refuses a replayed jti.
+    app.extensions["pvp_cds_gate"] = build_gate(app.config, app.extensions["pvp_cds_store"])

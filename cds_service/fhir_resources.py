@@ -15,8 +15,8 @@ from fhir_mappings.codes import LOINC_VAS_PAIN
 from scoring import Model, RiskEstimate, RiskTier
 
 from . import wording
+from .recording import MODEL_SYSTEM, identifier
 
-MODEL_SYSTEM = "http://pvp-cds.org/fhir/CodeSystem/prediction-model"
 RISK_PROBABILITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/risk-probability"
 
 
@@ -47,6 +47,7 @@ def risk_assessment(
     resource: dict[str, Any] = {
         "resourceType": "RiskAssessment",
         "status": "final" if probability.is_point else "preliminary",
+        "identifier": [identifier(model, assessment.procedure.reference)],
         "subject": {"reference": f"Patient/{patient_id}"},
         "occurrenceDateTime": fhir_datetime(now),
         "method": {

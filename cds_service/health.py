@@ -1,14 +1,23 @@
 """Probes for operators and orchestrators (no client authentication).
 
 ``/health/live``: the process answers (restarting it would not help anything else).
-``/health/ready``: the model is loaded, so this instance may be sent hook calls.
+``/health/ready``: the model is loaded and the store takes records, so this instance may be
+sent hook calls. While the database is down the service still answers hook calls (records wait
+on local disk), so ready stays 200 and says ``degraded`` with the backlog; a missing model or a
+local backlog that cannot be written makes it 503.
 """
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from typing import Any
 
 from flask import Blueprint, Flask, current_app
+
+from .storage import current_store
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("health", __name__)
 
@@ -24,7 +33,19 @@ def ready() -> tuple[dict[str, Any], int]:
     if runtime is None:
         return {"status": "unavailable", "model": None}, 503
     model = runtime.model
-    return {"status": "ready", "model": {"id": model.id, "version": model.version}}, 200
+    body: dict[str, Any] = {"model": {"id": model.id, "version": model.version}}
+    try:
+        status = current_store().status()
+    except (sqlite3.Error, OSError) as exc:
+        log.error("the local backlog cannot be used: %s", type(exc).__name__)
+        return {**body, "status": "unavailable", "store": {"backlog": "unusable"}}, 503
+    body["status"] = "ready" if status.database_up else "degraded"
+    body["store"] = {
+        "database": "up" if status.database_up else "down",
+        "backlog": status.backlog,
+        "refused": status.refused,
+    }
+    return body, 200
 
 
 def init_app(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -22,9 +23,11 @@ from . import (
     logs,
     metrics,
     pages,
+    recording,
     report_fetch,
     request_body,
     schemas,
+    storage,
     wording,
 )
 from .cds_hooks import Action, ActionType, CdsResponse
@@ -48,6 +51,7 @@ def discovery() -> dict[str, Any]:
 
 @bp.post("/cds-services/<service_id>")
 def call_service(service_id: str) -> dict[str, Any]:
+    started = time.perf_counter()
     deadline = Deadline.after(current_app.config["HOOK_DEADLINE_SECONDS"])
     runtime = current_runtime()
     service = runtime.service(service_id)
@@ -58,6 +62,8 @@ def call_service(service_id: str) -> dict[str, Any]:
             f"this request is for '{hook_request['hook']}'"
         )
     context = hook_request["context"]
+    # The request's time: the card is about pain at one month, so when it is asked matters.
+    now = datetime.now(UTC)
     logs.note_request(
         current_app.config["LOG_PSEUDONYM_KEY"],
         hook_instance=hook_request["hookInstance"],
@@ -71,28 +77,39 @@ def call_service(service_id: str) -> dict[str, Any]:
         runtime.executor,
         auth.gate().check_fhir_server,
         deadline,
+        service.optional_prefetch,
     )
     labelled = {f"prefetch '{key}'": values for key, values in payloads.items()}
-    assessment = _assess(runtime, labelled, context["patientId"])
+    assessment = _assess(runtime, labelled, context["patientId"], now)
     reports = report_fetch.radiology_reports(
         assessment, hook_request, service.prefetch, runtime, auth.gate().check_fhir_server, deadline
     )
     if reports.resources:
-        assessment = _assess(runtime, labelled, context["patientId"], reports.resources)
-    response = advise(runtime, reports.noted_on(assessment), context)
-    metrics.note_applicability(assessment.applicability)
-    log.info("answered: applicability=%s cards=%d", assessment.applicability, len(response.cards))
-    return response.to_json()
+        assessment = _assess(runtime, labelled, context["patientId"], now, reports.resources)
+    assessment = reports.noted_on(assessment)
+    recorded = recording.Recorded.from_lookup(recording.PREFETCH_KEY in payloads)
+    response = advise(runtime, assessment, context, service.hook, now, recorded).to_json()
+    storage.record_answer(service.id, hook_request, assessment, response, started=started)
+    metrics.note_applicability(
+        assessment.applicability, quiet=assessment.time_window.timing.is_quiet
+    )
+    log.info(
+        "answered: applicability=%s timing=%s cards=%d",
+        assessment.applicability,
+        assessment.time_window.timing,
+        len(response["cards"]),
+    )
+    return response
 
 
 @bp.post("/cds-services/<service_id>/feedback")
 def feedback(service_id: str) -> dict[str, Any]:
-    runtime = current_runtime()
-    service = runtime.service(service_id)
+    service = current_runtime().service(service_id)
     body = _valid_body(schemas.FEEDBACK_REQUEST)
     metrics.feedback_received(body["feedback"])
-    added = sum(runtime.feedback.add(service.id, item) for item in body["feedback"])
-    log.info("feedback: %d received, %d new", len(body["feedback"]), added)
+    for item in body["feedback"]:
+        storage.current_store().record_feedback(service.id, item)
+    log.info("feedback: %d received", len(body["feedback"]))
     return {}
 
 
@@ -103,11 +120,20 @@ def health() -> dict[str, Any]:
 
 
 def advise(
-    runtime: Runtime, assessment: fhir_mappings.Assessment, context: Mapping[str, Any]
+    runtime: Runtime,
+    assessment: fhir_mappings.Assessment,
+    context: Mapping[str, Any],
+    hook: str,
+    now: datetime,
+    recorded: recording.Recorded,
 ) -> CdsResponse:
-    """Findings to the CDS response: quiet without a PVP, an explanation when the model does
-    not apply, otherwise the risk card and the RiskAssessment."""
-    if assessment.applicability is Applicability.NO_PROCEDURE:
+    """Findings to the CDS response: quiet without a PVP or outside the time from the
+    procedure to the one-month assessment, an explanation when the model does not apply,
+    otherwise the risk card and, once per procedure and model version, the RiskAssessment."""
+    if (
+        assessment.applicability is Applicability.NO_PROCEDURE
+        or assessment.time_window.timing.is_quiet
+    ):
         return CdsResponse()
     card_context = cards.CardContext(runtime.model, runtime.tiers)
     if assessment.applicability is not Applicability.APPLIES:
@@ -117,17 +143,15 @@ def advise(
     metrics.note_tier(estimate.tier)
     patient_id = context["patientId"]
     suggestion = cards.reassessment_suggestion(assessment, runtime.model, patient_id)
-    risk_assessment = fhir_resources.risk_assessment(
-        estimate,
-        assessment,
-        runtime.model,
-        patient_id,
-        context.get("encounterId"),
-        datetime.now(UTC),
-    )
     links = pages.card_links(assessment.values())
+    card = cards.risk_card(estimate, assessment, card_context, suggestion, links)
+    if not recording.should_record(hook, estimate, assessment, runtime.model, recorded):
+        return CdsResponse(cards=(card,))
+    risk_assessment = fhir_resources.risk_assessment(
+        estimate, assessment, runtime.model, patient_id, context.get("encounterId"), now
+    )
     return CdsResponse(
-        cards=(cards.risk_card(estimate, assessment, card_context, suggestion, links),),
+        cards=(card,),
         system_actions=(
             Action(ActionType.CREATE, wording.RECORD_RISK_ASSESSMENT, risk_assessment),
         ),
@@ -138,11 +162,12 @@ def _assess(
     runtime: Runtime,
     payloads: Mapping[str, list[dict[str, Any]]],
     patient_id: str,
+    now: datetime,
     reports: Sequence[Resource] = (),
 ) -> fhir_mappings.Assessment:
     try:
         return fhir_mappings.assess_payloads(
-            payloads, patient_id, runtime.mapping, runtime.report_reader, parsed=reports
+            payloads, patient_id, runtime.mapping, runtime.report_reader, now=now, parsed=reports
         )
     except fhir_mappings.InvalidResourceError as exc:
         raise InvalidRequest(str(exc)) from None

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0
 #: any other (a next link's path on a server of the client's choosing) is counted as "other",
 #: never named.
 FHIR_RESOURCE_TYPES = frozenset(
-    {"Patient", "Procedure", "Observation", "Condition", "DiagnosticReport"}
+    {"Patient", "Procedure", "Observation", "Condition", "DiagnosticReport", "RiskAssessment"}
 )
 
 #: An answer with a 200: what the service said.
@@ -84,9 +85,18 @@ class Instruments:
     storage_backlog: Gauge
 
 
-@functools.cache
+_MAKING = threading.Lock()
+
+
 def instruments() -> Instruments:
-    """The process's metrics, made once (the registry refuses a name registered twice)."""
+    """The process's metrics, made once (the registry refuses a name registered twice). A
+    worker's first calls arrive on several threads at once: the lock makes them wait for one."""
+    with _MAKING:
+        return _instruments()
+
+
+@functools.cache
+def _instruments() -> Instruments:
     from prometheus_client import Counter, Gauge, Histogram
 
     return Instruments(
@@ -141,9 +151,10 @@ def instruments() -> Instruments:
 # --- What the request path calls: one line at each place that knows the fact. -------------
 
 
-def note_applicability(applicability: Applicability) -> None:
-    """The hook call answered 200; say what it answered."""
-    g.metrics_outcome = _OUTCOMES.get(applicability, NOT_APPLICABLE)
+def note_applicability(applicability: Applicability, quiet: bool = False) -> None:
+    """The hook call answered 200; say what it answered (``quiet``: outside the time from the
+    procedure to the one-month assessment, nothing)."""
+    g.metrics_outcome = "quiet" if quiet else _OUTCOMES.get(applicability, NOT_APPLICABLE)
 
 
 def note_tier(tier: RiskTier) -> None:

@@ -52,12 +52,16 @@ def gather(
     executor: Executor,
     check_server: Callable[[str], None],
     deadline: Deadline,
+    optional: frozenset[str] = frozenset(),
 ) -> dict[str, list[Json]]:
     """Every prefetch key's FHIR payloads (resources or Bundle pages); ``[]`` if known empty.
 
     ``check_server`` vets the request's fhirServer before the first request to it; a server
-    that is never needed is never checked nor called. Every read ends by ``deadline``; past
-    it the reads still running are abandoned and the answer is DataLate (412)."""
+    that is never needed is never checked nor called. A key in ``optional`` that cannot be had
+    (not prefetched and no server, or a server that cannot answer the search, or not in time)
+    is left out of the result instead of failing the call: the caller knows it does not know.
+    Every read ends by ``deadline``; past it the reads still running are abandoned and the
+    answer is DataLate (412) naming the keys that were late."""
     prefetched = hook_request.get("prefetch") or {}
     server = fhir_server_of(hook_request)
     gathered: dict[str, list[Json]] = {}
@@ -74,6 +78,8 @@ def gather(
             )
         else:
             gathered[key] = [value]
+    if server is None:
+        queries = {key: query for key, query in queries.items() if key not in optional}
     if queries:
         if server is None:
             raise DataUnavailable(*(_unfulfilled(key, prefetched) for key in queries))
@@ -82,12 +88,15 @@ def gather(
             key: executor.submit(client.read, server, query, deadline)
             for key, query in queries.items()
         }
-        gathered.update(_results_in_time(futures, deadline))
+        gathered.update(_results_in_time(futures, deadline, optional))
     return gathered
 
 
-def _results_in_time(futures: dict[str, Future], deadline: Deadline) -> dict[str, list[Json]]:
-    """Each query's pages, or the first failure; DataLate naming every query that was late."""
+def _results_in_time(
+    futures: dict[str, Future], deadline: Deadline, optional: frozenset[str]
+) -> dict[str, list[Json]]:
+    """Each query's pages, or the first failure of a required one; DataLate naming every
+    required query that was late. Optional keys that failed or were late are left out."""
     wait(futures.values(), timeout=deadline.remaining())
     late = []
     for key, future in futures.items():
@@ -99,8 +108,18 @@ def _results_in_time(futures: dict[str, Future], deadline: Deadline) -> dict[str
             late.append(key)
     if late:
         _log_late(len(late), len(futures), deadline)
-        raise DataLate(*(_late(key, deadline) for key in late))
-    return {key: future.result() for key, future in futures.items()}
+    if required_late := [key for key in late if key not in optional]:
+        raise DataLate(*(_late(key, deadline) for key in required_late))
+    results = {}
+    for key, future in futures.items():
+        if key in late:
+            continue
+        try:
+            results[key] = future.result()
+        except DataUnavailable:
+            if key not in optional:
+                raise
+    return results
 
 
 def _log_late(late: int, queries: int, deadline: Deadline) -> None:

@@ -15,7 +15,6 @@ import fhir_mappings
 from scoring import Model, RiskTiers, load_model
 
 from .errors import ServiceNotFound, StartupError
-from .feedback import FeedbackStore, InMemoryFeedbackStore
 from .fhir_client import FhirClient, Timeouts
 from .outbound import pooled_session
 from .services import CdsService, build_services
@@ -31,7 +30,6 @@ class Runtime:
     services: Mapping[str, CdsService]
     fhir: FhirClient
     executor: ThreadPoolExecutor
-    feedback: FeedbackStore
     #: Reads findings from radiology report text; None when the site turned it off.
     report_reader: fhir_mappings.ReportTextReader | None = None
 
@@ -73,7 +71,6 @@ def build_runtime(config: Mapping[str, Any]) -> Runtime:
             page_size=config["FHIR_PAGE_SIZE"],
         ),
         executor=ThreadPoolExecutor(config["FHIR_WORKERS"], thread_name_prefix="fhir"),
-        feedback=InMemoryFeedbackStore(),
         report_reader=reader,
     )
 
@@ -112,9 +109,7 @@ def _check_inputs_match(model: Model) -> None:
 
 
 def _tiers(model: Model, threshold: float | None) -> RiskTiers:
-    if threshold is None:
-        return RiskTiers.for_model(model)
     try:
-        return RiskTiers(high_from=threshold)
+        return RiskTiers.for_model(model, threshold)
     except ValueError as exc:
         raise StartupError(f"PVP_CDS_HIGH_RISK_THRESHOLD: {exc}") from exc

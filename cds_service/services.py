@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from . import recording
+
 PATIENT = "{{context.patientId}}"
 
 
@@ -20,6 +22,11 @@ class CdsService:
     description: str
     prefetch: Mapping[str, str]
 
+    @property
+    def optional_prefetch(self) -> frozenset[str]:
+        """Keys the service can do without: what it cannot read, it knows it does not know."""
+        return frozenset({recording.PREFETCH_KEY}) & self.prefetch.keys()
+
     def discovery(self) -> dict[str, Any]:
         return {
             "hook": self.hook,
@@ -30,9 +37,12 @@ class CdsService:
         }
 
 
-def prefetch_templates(search_codes: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+def prefetch_templates(
+    search_codes: Mapping[str, tuple[str, ...]], *, recorded_estimates: bool = False
+) -> dict[str, str]:
     """Templates in the spec's recommended query subset: an instance read of the Patient and
-    type-level searches by patient and token (system|code, comma-separated for OR)."""
+    type-level searches by patient and token (system|code, comma-separated for OR). Only the
+    hooks that must not record an estimate twice ask for the RiskAssessments on record."""
     templates = {"patient": f"Patient/{PATIENT}"}
     for key, resource_type in (
         ("procedures", "Procedure"),
@@ -42,6 +52,8 @@ def prefetch_templates(search_codes: Mapping[str, tuple[str, ...]]) -> dict[str,
         codes = search_codes.get(resource_type)
         if codes:
             templates[key] = f"{resource_type}?patient={PATIENT}&code={','.join(codes)}"
+    if recorded_estimates:
+        templates[recording.PREFETCH_KEY] = recording.recorded_estimates_template(PATIENT)
     return templates
 
 
@@ -49,26 +61,26 @@ DESCRIPTION = (
     "After a percutaneous vertebroplasty for an osteoporotic vertebral compression fracture, "
     "estimates the risk of residual back pain (VAS >= 4) at one month from four imaging "
     "findings (Li et al. 2021 nomogram), with the inputs used, what is missing, and "
-    "monitoring advice. Silent when no vertebroplasty is on record."
+    "monitoring advice. Shown from the procedure until the one-month assessment; silent when "
+    "no vertebroplasty is on record."
 )
 
 
 def build_services(search_codes: Mapping[str, tuple[str, ...]]) -> dict[str, CdsService]:
-    prefetch = prefetch_templates(search_codes)
     services = (
         CdsService(
             id="pvp-residual-back-pain",
             hook="patient-view",
             title="Residual back pain risk after vertebroplasty",
             description=DESCRIPTION,
-            prefetch=prefetch,
+            prefetch=prefetch_templates(search_codes, recorded_estimates=True),
         ),
         CdsService(
             id="pvp-residual-back-pain-discharge",
             hook="encounter-discharge",
             title="Residual back pain risk after vertebroplasty, at discharge",
             description=DESCRIPTION,
-            prefetch=prefetch,
+            prefetch=prefetch_templates(search_codes),
         ),
     )
     return {service.id: service for service in services}

@@ -68,6 +68,15 @@ SETTINGS: dict[str, Setting] = {
     "LOG_LEVEL": Setting("INFO", (str,), choices=("DEBUG", "INFO", "WARNING", "ERROR")),
     # Key for pseudonymising patient ids in logs; None draws a random one per process.
     "LOG_PSEUDONYM_KEY": Setting(None, (str,), optional=True),
+    # Durable state (docs/storage.md). The data directory holds the embedded database and the
+    # local backlog; None is the user's state directory.
+    "DATA_DIR": Setting(None, (str,), optional=True),
+    # None: the embedded SQLite database in DATA_DIR. Production: postgresql://...
+    "DATABASE_URL": Setting(None, (str,), optional=True),
+    # Seconds any database call on a request's path may take before the store counts as down.
+    "DATABASE_TIMEOUT": Setting(1.0, (float,), positive=True),
+    # Audit rows older than this many days go with `pvp-cds audit purge`.
+    "AUDIT_RETENTION_DAYS": Setting(3650, (int,), positive=True),
     # pvp-cds serve: worker processes (None: one per available core), seconds calls in flight
     # get to finish after SIGTERM, and the port of the metrics endpoint (None: not served).
     "WORKERS": Setting(None, (int,), optional=True, positive=True),

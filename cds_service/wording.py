@@ -17,6 +17,7 @@ from fhir_mappings import (
     Assessment,
     Caveat,
     CaveatKind,
+    ExclusionRule,
     Finding,
     FindingName,
     FindingStatus,
@@ -28,9 +29,26 @@ from fhir_mappings import (
     Unreadable,
     levels_outside_derivation,
 )
-from scoring import FactorResult, Interval, Model, RiskEstimate, RiskTier, RiskTiers, Value
+from scoring import (
+    FactorResult,
+    Interval,
+    Model,
+    RiskEstimate,
+    RiskTier,
+    RiskTiers,
+    Value,
+    expected_derivation_patients,
+    is_rare,
+)
 
 #: A finding as a sentence names it, and the imaging it is read from.
+#: Where each finding is read, as the findings table names its source (the study's imaging).
+READ_ON_SHORT = {
+    FindingName.INTRAVERTEBRAL_VACUUM_CLEFT: "pre-op CT/MRI",
+    FindingName.POSTERIOR_FASCIA_OEDEMA: "pre-op MRI",
+    FindingName.GOUTALLIER_GRADE: "pre-op MRI",
+    FindingName.CEMENT_DISTRIBUTION: "post-op radiograph",
+}
 FINDING_NAMES = {
     FindingName.INTRAVERTEBRAL_VACUUM_CLEFT: "intravertebral vacuum cleft",
     FindingName.POSTERIOR_FASCIA_OEDEMA: "posterior fascia oedema",
@@ -58,22 +76,17 @@ REASSESSMENT_CODE_TEXT = "Back pain reassessment (VAS)"
 RECORD_RISK_ASSESSMENT = "Record the residual back pain risk as a RiskAssessment"
 INDETERMINATE_RISK = "indeterminate: findings missing"
 
-MONITORING = {
-    RiskTier.LOW: (
-        "Routine follow-up. The study measured back pain (VAS) at 24 hours, 3 days and one "
-        "month after the procedure; reassessing at the same points would confirm the expected "
-        "course."
-    ),
+#: One line of advice per tier, only from what the paper measured and concluded: it scored
+#: back pain (VAS) at 24 hours, 3 days and one month, and asks that patients with its risk
+#: factors be monitored for residual pain. Nothing it did not study (no treatment advice).
+ADVICE = {
+    RiskTier.LOW: "Reassess back pain (VAS) at 24 hours, 3 days and one month, as the study did.",
     RiskTier.HIGH: (
-        "Consider closer follow-up: reassess back pain (VAS) at 24 hours, 3 days and one month, "
-        "as the study did, and review early if VAS stays at 4 or more. The paper links "
-        "paraspinal muscle degeneration to residual pain and cites back-muscle strengthening "
-        "exercise as reducing nonspecific back pain; early rehabilitation may be worth "
-        "discussing. Decision support only: weigh against the clinical picture."
+        "Monitor for residual back pain, as the study's authors advise for these findings: "
+        "VAS at 24 hours, 3 days and one month."
     ),
     RiskTier.INDETERMINATE: (
-        "Record the missing findings to place the patient in a tier. Meanwhile, reassessing back "
-        "pain (VAS) at 24 hours, 3 days and one month, as the study did, covers either case."
+        "Record what is missing; reassess back pain (VAS) at 24 hours, 3 days and one month."
     ),
 }
 
@@ -85,10 +98,27 @@ def percent(p: float) -> str:
     return f"{p * 100:.1f}%" if p < 0.1 else f"{p * 100:.0f}%"
 
 
+def whole_percent(p: float) -> str:
+    """A risk as a card gives it: the model's coefficients do not support a tenth of a percent."""
+    return "<1%" if p < 0.005 else f"{p * 100:.0f}%"
+
+
+def threshold_percent(p: float) -> str:
+    """A tier boundary as set: whole percent, or to a tenth if the site set one."""
+    whole = round(p * 100)
+    return f"{whole}%" if abs(p * 100 - whole) < 0.05 else f"{p * 100:.1f}%"
+
+
 def risk_text(probability: Interval) -> str:
     if probability.is_point:
         return percent(probability.low)
     return f"{percent(probability.low)}-{percent(probability.high)}"
+
+
+def card_risk_text(probability: Interval) -> str:
+    if probability.is_point:
+        return whole_percent(probability.low)
+    return f"{whole_percent(probability.low)}-{whole_percent(probability.high)}"
 
 
 def derivation_levels() -> str:
@@ -102,10 +132,16 @@ def card_source_label(model: Model) -> str:
     return f"{model.short_title} (pvp-cds)"
 
 
+def nothing_known(estimate: RiskEstimate) -> bool:
+    return all(factor.is_unknown for factor in estimate.factors)
+
+
 def risk_summary(estimate: RiskEstimate, model: Model) -> str:
-    risk = risk_text(estimate.probability)
+    risk = card_risk_text(estimate.probability)
     outcome = model.outcome["name"]
     missing = len(estimate.unknown)
+    if nothing_known(estimate):
+        return f"{outcome.capitalize()} risk after PVP: no findings on record to estimate it"
     if estimate.tier is RiskTier.INDETERMINATE:
         plural = "s" if missing > 1 else ""
         return f"{outcome.capitalize()} risk after PVP {risk}: {missing} finding{plural} missing"
@@ -118,37 +154,70 @@ def risk_summary(estimate: RiskEstimate, model: Model) -> str:
 def risk_detail(
     estimate: RiskEstimate, assessment: Assessment, model: Model, tiers: RiskTiers
 ) -> str:
+    """The card a clinician reads in ten seconds: risk and tier, the findings and where they
+    were read, what is missing, caveats, one line of advice; provenance and limits are behind
+    the card's model-card link, named in one line."""
+    if nothing_known(estimate):
+        return "\n\n".join(
+            [_nothing_known(model), *_missing(estimate, assessment), *_caveats(assessment)]
+        )
     sections = [
         _headline(estimate, model, tiers),
         _inputs_table(estimate, assessment),
         *_missing(estimate, assessment),
-        *_procedure_lines(assessment),
-        *_caveats(assessment),
-        "**Monitoring (suggestion):** " + MONITORING[estimate.tier],
-        _provenance(model),
+        *_caveats(assessment, _rare_combination(estimate, model)),
+        "**Advice:** " + ADVICE[estimate.tier],
+        _model_line(model),
         *_recalibration(model),
     ]
     return "\n\n".join(sections)
 
 
+def _nothing_known(model: Model) -> str:
+    return (
+        f"**No risk estimated:** none of the four findings the {model.short_title} uses is on "
+        "record. Record them:"
+    )
+
+
+def tier_boundary(model: Model, tiers: RiskTiers) -> str:
+    """What the boundary is, said truthfully: the study cohort's average only when it is."""
+    if tiers.is_cohort_average:
+        return f"the study cohort's average risk of {whole_percent(tiers.high_from)}"
+    return f"this site's threshold of {threshold_percent(tiers.high_from)}"
+
+
 def _headline(estimate: RiskEstimate, model: Model, tiers: RiskTiers) -> str:
-    threshold = f"{tiers.high_from * 100:.1f}%"
     names = model.tier_names
+    boundary = tier_boundary(model, tiers)
     tier = {
-        RiskTier.HIGH: f"{names['high']}: at or above {threshold}",
-        RiskTier.LOW: f"{names['low']}: below {threshold}",
-        RiskTier.INDETERMINATE: f"the range spans the {threshold} threshold",
+        RiskTier.HIGH: f"{names['high']}: at or above {boundary}",
+        RiskTier.LOW: f"{names['low']}: below {boundary}",
+        RiskTier.INDETERMINATE: f"the range spans {boundary}; the missing findings decide",
     }[estimate.tier]
     outcome = model.outcome
-    text = (
-        f"**Estimated risk of {outcome['name']} ({outcome['scale']} >= "
-        f"{outcome['event_threshold']}) one month after vertebroplasty: "
-        f"{risk_text(estimate.probability)}** ({tier}; {threshold} is the average risk in the "
-        "study cohort)."
+    return (
+        f"**Risk of {outcome['name']} ({outcome['scale']} >= {outcome['event_threshold']}) at "
+        f"one month: {card_risk_text(estimate.probability)}** ({tier})."
     )
-    if not estimate.probability.is_point:
-        text += " The range covers every value the missing findings could take."
-    return text
+
+
+def _rare_combination(estimate: RiskEstimate, model: Model) -> list[str]:
+    findings = {factor.name: factor.value for factor in estimate.factors}
+    patients = expected_derivation_patients(model, findings)
+    if not is_rare(model, patients):
+        return []
+    about = "fewer than 1" if patients < 1 else f"about {patients:.0f}"
+    return [
+        f"Rare combination: {about} of the study's {model.cohort_size} patients had these "
+        "findings (estimated); the risk rests on the model's arithmetic, not on such patients."
+    ]
+
+
+def _model_line(model: Model) -> str:
+    return (
+        f"**Model:** {model.short_title}; one centre, internal validation only (model card linked)."
+    )
 
 
 def _points(interval: Interval) -> str:
@@ -177,28 +246,28 @@ def _described(value: Value) -> str:
 
 
 def _source_text(finding: Finding) -> str:
-    if finding.source is None:
-        return f"{finding.status.value}: see below"
-    source = finding.source
-    parts = [source.reference, source.effective or "no date", source.status]
-    if source.display:
-        parts.insert(1, source.display)
-    if source.quote is not None:
-        parts.insert(0, f"from report text: \u201c{source.quote}\u201d")
+    """Where the value was read, as a clinician would find the report: the imaging and its
+    date (and status unless final), not a resource id; for a finding read from report text,
+    the sentence it was read from."""
     if finding.value is None:
-        parts.append(f"{finding.status.value}: see below")
-    return ", ".join(parts)
+        return "missing: see below"
+    source = finding.source
+    day = (source.effective or "undated")[:10]
+    text = f"{READ_ON_SHORT[FindingName(finding.name)]} {day}"
+    if source.quote is not None:
+        # A report names its own examination (e.g. "MRI lumbar spine"): better than ours.
+        text = f"from report text: \u201c{source.quote}\u201d, {source.display or text} {day}"
+    return text if source.status == "final" else f"{text} ({source.status})"
 
 
 def _inputs_table(estimate: RiskEstimate, assessment: Assessment) -> str:
-    rows = ["| Finding | Value | Points | Source |", "|---|---|---|---|"]
+    rows = ["| Finding | Value | Points | Read on |", "|---|---|---|---|"]
     for factor in estimate.factors:
         finding = assessment.findings[factor.name]
         rows.append(
             f"| {factor.label} | {_value_text(factor)} | {_points(factor.points)} "
             f"| {_escape(_source_text(finding))} |"
         )
-    rows.append(f"| **Total points** | | {_points(estimate.total_points)} | |")
     return "\n".join(rows)
 
 
@@ -209,7 +278,7 @@ def _escape(text: str) -> str:
 def _missing(estimate: RiskEstimate, assessment: Assessment) -> list[str]:
     if not estimate.unknown:
         return []
-    lines = ["**Missing findings** (the risk is a range until they are recorded):"]
+    lines = [] if nothing_known(estimate) else ["**Missing:**"]
     for factor in estimate.factors:
         if factor.is_unknown:
             reason = finding_reason(assessment.findings[factor.name], assessment.applicability)
@@ -227,8 +296,8 @@ def _procedure_lines(assessment: Assessment) -> list[str]:
     ]
 
 
-def _caveats(assessment: Assessment) -> list[str]:
-    caveats = [caveat_text(caveat) for caveat in assessment.caveats]
+def _caveats(assessment: Assessment, extra: list[str] | None = None) -> list[str]:
+    caveats = [caveat_text(caveat) for caveat in assessment.caveats] + (extra or [])
     if assessment.ignored_resources:
         caveats.append(
             f"Not used: {assessment.ignored_resources} resource(s) outside the code contract "
@@ -237,18 +306,6 @@ def _caveats(assessment: Assessment) -> list[str]:
     if not caveats:
         return []
     return ["**Caveats:**\n" + "\n".join(f"- {caveat}" for caveat in caveats)]
-
-
-def _provenance(model: Model) -> str:
-    card, performance = model.model_card, model.performance
-    c_index = performance["c_index"]
-    return (
-        f"**Model:** {model.title}, {model.id} v{model.version}; [{card['doi']}]({card['url']}). "
-        f"AUC {performance['auc']:.3f}; c-index {c_index['estimate']:.3f} "
-        f"({c_index['ci95_low']:.3f}-{c_index['ci95_high']:.3f}), "
-        f"{performance.get('c_index_bootstrap', 'n/a')} after bootstrap.\n\n"
-        f"**Limits:** {'; '.join(card['limitations'])}."
-    )
 
 
 def _recalibration(model: Model) -> list[str]:
@@ -272,18 +329,60 @@ def not_applicable_summary(assessment: Assessment, model: Model) -> str:
         Applicability.MULTI_LEVEL: "more than one level treated",
         Applicability.LEVEL_OUTSIDE_RANGE: f"treated level outside {derivation_levels()}",
         Applicability.PROCEDURE_UNDATED: "the vertebroplasty has no date",
+        Applicability.EXCLUDED_CONDITION: _excluded_summary(assessment),
     }[assessment.applicability]
     return f"{model.outcome['name'].capitalize()} model does not apply: {why}"
 
 
 def not_applicable_detail(assessment: Assessment, model: Model) -> str:
+    derived_on = (
+        "osteoporotic fractures"
+        if assessment.applicability is Applicability.EXCLUDED_CONDITION
+        else "single-level vertebroplasty"
+    )
     lines = [
-        f"The {model.short_title} was derived on single-level vertebroplasty. "
+        f"The {model.short_title} was derived on {derived_on}. "
         f"{applicability_reason(assessment)} No risk is estimated.",
         *_procedure_lines(assessment),
         *_caveats(assessment),
     ]
     return "\n\n".join(lines)
+
+
+#: What the derivation study excluded, per exclusion rule (Li et al. 2021, Methods).
+EXCLUDED_BY_THE_STUDY = {
+    ExclusionRule.SPINAL_MALIGNANCY: "fractures caused by tumour",
+    ExclusionRule.SPINAL_INFECTION: "fractures caused by infection or tuberculosis",
+    ExclusionRule.NEUROLOGICAL_DEFICIT: (
+        "patients with spinal cord compression or neurological deficit"
+    ),
+}
+#: An excluded condition as a card summary names it.
+EXCLUSION_SUMMARIES = {
+    ExclusionRule.SPINAL_MALIGNANCY: "spinal malignancy on record",
+    ExclusionRule.SPINAL_INFECTION: "spinal infection on record",
+    ExclusionRule.NEUROLOGICAL_DEFICIT: "cord compression or neurological deficit on record",
+}
+
+
+def _excluded_summary(assessment: Assessment) -> str:
+    if not assessment.exclusions:
+        return ""
+    return EXCLUSION_SUMMARIES[assessment.exclusions[0].rule]
+
+
+def _exclusion_reason(assessment: Assessment) -> str:
+    """The excluded condition and the record that says so, e.g. "Multiple myeloma (C90.00,
+    Condition/c1, provisional)"."""
+    exclusion = assessment.exclusions[0]
+    named = exclusion.code.display or exclusion.code.code
+    status = f", {exclusion.verification_status}" if exclusion.verification_status else ""
+    others = len(assessment.exclusions) - 1
+    more = f" ({others} more such record{'s' if others > 1 else ''})" if others else ""
+    return (
+        f"The study excluded {EXCLUDED_BY_THE_STUDY[exclusion.rule]}; on record: {named} "
+        f"({exclusion.code.code}, {exclusion.condition}{status}){more}."
+    )
 
 
 def applicability_reason(assessment: Assessment) -> str:
@@ -312,6 +411,8 @@ def applicability_reason(assessment: Assessment) -> str:
                 f"The vertebroplasty {when} treated {outside}; the model was derived at levels "
                 f"{derivation_levels()}."
             )
+        case Applicability.EXCLUDED_CONDITION:
+            return _exclusion_reason(assessment)
         case Applicability.PROCEDURE_UNDATED:
             noun = (
                 "vertebral augmentation"
@@ -345,6 +446,17 @@ def caveat_text(caveat: Caveat) -> str:
         case CaveatKind.PRELIMINARY_SOURCE:
             name = FINDING_NAMES[FindingName(caveat.finding)]
             return f"The {name} comes from a preliminary report ({caveat.reference})."
+        case CaveatKind.LEVELS_UNCERTAIN:
+            return (
+                f"Number of levels uncertain: records of the same day ({caveat.reference} and "
+                "others) do not each name the same single level, so they may be one level "
+                "recorded twice or several levels."
+            )
+        case CaveatKind.PAST_MALIGNANCY:
+            return (
+                f"A past malignancy is on record ({caveat.reference}, resolved or inactive); "
+                "the study excluded fractures caused by tumour: confirm this one is osteoporotic."
+            )
         case CaveatKind.REPORT_TEXT_NOT_READ:
             return (
                 "Radiology report text could not be read from the FHIR server, so findings "

@@ -46,19 +46,22 @@ TIMEOUT = 30
 #: The public CDS Hooks Sandbox, and where a copy built from its source is served by default.
 PUBLIC_SANDBOX = "https://sandbox.cds-hooks.org/"
 LOCAL_SANDBOX = "http://127.0.0.1:8000/"
-#: Card detail sections left out of the printout: the same on every card.
-UNPRINTED_SECTIONS = ("**Monitoring", "**Model:", "**Limits:")
+#: Card detail sections left out of the printout: the same on every card (the model line).
+UNPRINTED_SECTIONS = ("**Model:",)
 #: A markdown table cell boundary: a "|" not escaped as "\|".
 CELL_BOUNDARY = re.compile(r"(?<!\\)\|")
 
 
 def hook_request(patient_id: str, fhir: FhirEndpoint) -> dict[str, Any]:
-    """A patient-view hook request with no prefetch: the service must read the FHIR server."""
+    """A patient-view hook request that prefetches nothing but the RiskAssessments on record:
+    the service must read the rest from the FHIR server. The demo's server holds none and
+    cannot search them by patient, so the request says so, as an EHR that knows would."""
     request: dict[str, Any] = {
         "hook": "patient-view",
         "hookInstance": str(uuid.uuid4()),
         "fhirServer": fhir.base_url,
         "context": {"userId": "Practitioner/pvp-cds-demo", "patientId": patient_id},
+        "prefetch": {"riskAssessments": None},
     }
     if fhir.token:
         request["fhirAuthorization"] = {
@@ -186,9 +189,8 @@ def describe(patient: SyntheticPatient, status: int, answer: dict[str, Any]) -> 
         return [*lines, f"tier: none (HTTP {status}: {problems})"]
     cards = answer.get("cards", [])
     if not cards:
-        return [*lines, "tier: none (no card: the service stays quiet without a vertebroplasty)"]
-    risk = _risk_assessment(answer)
-    lines.append(_tier_line(risk) if risk else "tier: none (the model does not apply)")
+        return [*lines, f"tier: none ({QUIET})"]
+    lines.append(_tier_line(answer, cards))
     for card in cards:
         lines.extend(_card_lines(card))
     return lines
@@ -202,7 +204,23 @@ def _risk_assessment(answer: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def _tier_line(risk: dict[str, Any]) -> str:
+#: Why the service answers no card: it says so only in its silence.
+QUIET = (
+    "no card: no vertebroplasty on record, or past its one-month assessment, or its one-month "
+    "pain score on record"
+)
+
+
+def _tier_line(answer: dict[str, Any], cards: list[dict[str, Any]]) -> str:
+    risk = _risk_assessment(answer)
+    if risk is not None:
+        return _recorded_tier(risk)
+    if any("does not apply" in card["summary"] for card in cards):
+        return "tier: none (the model does not apply)"
+    return "tier: not recorded (the range spans both tiers, or nothing is known)"
+
+
+def _recorded_tier(risk: dict[str, Any]) -> str:
     prediction = risk["prediction"][0]
     qualitative = prediction["qualitativeRisk"]
     if "coding" in qualitative:

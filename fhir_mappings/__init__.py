@@ -14,16 +14,19 @@ from .codes import (
     FINDING_DOMAINS,
     FINDING_NAMES,
     GOUTALLIER_GRADES,
+    ExclusionRule,
     FindingName,
     ProcedureKind,
     VertebralLevel,
 )
 from .config import MappingConfig, MappingConfigError, load_mapping_config, search_codes
+from .estimates import RecordedEstimate
 from .parsing import InvalidResourceError, resources_from
 from .procedures import Applicability, IndexProcedure, levels_outside_derivation
 from .provenance import Source, SourceKind
 from .reasons import Caveat, CaveatKind, Conflict, NoValue, NoValueKind, Problem, Unreadable
 from .report_text import ReportRulesError, ReportTextReader, TextRules, load_text_rules
+from .scope import Exclusion, TimeWindow, Timing
 from .selection import assess_payloads
 from .timing import Placement
 
@@ -43,6 +46,9 @@ __all__ = [
     "FINDING_NAMES",
     "Applicability",
     "Assessment",
+    "CaveatKind",
+    "Exclusion",
+    "ExclusionRule",
     "Finding",
     "FindingName",
     "FindingStatus",
@@ -51,11 +57,14 @@ __all__ = [
     "MappingConfig",
     "MappingConfigError",
     "ProcedureKind",
+    "RecordedEstimate",
     "ReportRulesError",
     "ReportTextReader",
     "Source",
     "SourceKind",
     "TextRules",
+    "TimeWindow",
+    "Timing",
     "VertebralLevel",
     "assess",
     "assess_payloads",

@@ -1,13 +1,14 @@
 """One patient's resources in, the index procedure and the four findings with provenance out.
 
-Pure: no I/O, no clock. Every finding is either found (with the Observation it came from) or
-unknown with a reason a clinician can act on.
+Pure: no I/O, and no clock but the ``now`` it is given. Every finding is either found (with
+the Observation it came from) or unknown with a reason a clinician can act on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -18,11 +19,13 @@ from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.procedure import Procedure
 from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.resource import Resource
+from fhir.resources.R4B.riskassessment import RiskAssessment
 
 from scoring import Value
 
 from .codes import CONDITION_VERIFICATION, Code, FindingName
 from .config import MappingConfig
+from .estimates import RecordedEstimate, recorded_estimate
 from .parsing import InvalidResourceError
 from .procedures import (
     COMPLETED,
@@ -47,6 +50,16 @@ from .readings import (
 from .reasons import Caveat, CaveatKind, Conflict, NoValue, Unreadable
 from .report_text import ReportTextReader
 from .reports import is_radiology, text_evidence
+from .scope import (
+    Exclusion,
+    PainScore,
+    TimeWindow,
+    applying_exclusions,
+    excluding_condition,
+    is_pain_score_code,
+    pain_score,
+    time_window,
+)
 from .timing import Moment, Placement, after_procedure, before_procedure
 
 #: Condition.verificationStatus values that mean "this diagnosis does not hold".
@@ -54,7 +67,7 @@ NOT_A_DIAGNOSIS = frozenset(
     {Code(CONDITION_VERIFICATION, "refuted"), Code(CONDITION_VERIFICATION, "entered-in-error")}
 )
 #: Resource types whose subject must be the patient and that must have an id to be cited.
-CLINICAL_TYPES = (Observation, Procedure, Condition, DiagnosticReport)
+CLINICAL_TYPES = (Observation, Procedure, Condition, DiagnosticReport, RiskAssessment)
 
 
 class FindingStatus(StrEnum):
@@ -108,6 +121,13 @@ class Assessment:
     caveats: tuple[Caveat, ...]
     #: Resources not in the code contract (unknown codes, unreadable values, other types).
     ignored_resources: int = 0
+    #: Conditions on record that the derivation study excluded, most decisive first; any one
+    #: makes the applicability ``excluded-condition`` (unless the procedure already rules).
+    exclusions: tuple[Exclusion, ...] = ()
+    #: Where the request falls between the procedure and the one-month assessment.
+    time_window: TimeWindow | None = None
+    #: RiskAssessments already on record (any model), to record an estimate only once.
+    recorded_estimates: tuple[RecordedEstimate, ...] = ()
 
     def values(self) -> dict[str, Value | None]:
         """Exactly the scoring core's input: every finding name, None where unknown."""
@@ -131,21 +151,29 @@ def assess(
     config: MappingConfig,
     report_reader: ReportTextReader | None = None,
     *,
+    now: datetime,
     set_aside: int = 0,
 ) -> Assessment:
-    """Read one patient's resources; with a ``report_reader``, radiology report text fills in
-    findings no Observation gives. Raises InvalidResourceError for a resource about another
-    patient, or an Observation, Procedure, Condition or DiagnosticReport without an id.
-    ``set_aside`` counts resources already left out, unparsed, by the selection
-    (:mod:`fhir_mappings.selection`)."""
+    """Read one patient's resources as of ``now`` (timezone-aware: the request's time); with
+    a ``report_reader``, radiology report text fills in findings no Observation gives. Raises
+    InvalidResourceError for a resource about another patient, or an Observation, Procedure,
+    Condition, DiagnosticReport or RiskAssessment without an id. ``set_aside`` counts
+    resources already left out, unparsed, by the selection (:mod:`fhir_mappings.selection`)."""
     evidence: dict[FindingName, _Evidence] = {name: _Evidence() for name in FindingName}
     records: list[ProcedureRecord] = []
     reports: list[DiagnosticReport] = []
     fracture_on_record = False
+    candidate_exclusions: list[Exclusion] = []
+    scores: list[PainScore] = []
+    estimates: list[RecordedEstimate] = []
     ignored = set_aside
     for resource in _unique(resources):
         _check_patient(resource, patient_id)
-        if isinstance(resource, Observation):
+        if isinstance(resource, Observation) and is_pain_score_code(resource, config):
+            score = pain_score(resource, config)
+            if score is not None:
+                scores.append(score)
+        elif isinstance(resource, Observation):
             ignored += _collect_observation(resource, config, evidence)
         elif isinstance(resource, Procedure):
             record = procedure_record(resource, config)
@@ -154,12 +182,18 @@ def assess(
             elif resource.status == COMPLETED:
                 records.append(record)
         elif isinstance(resource, Condition):
-            if not codes_in(resource.code) & config.fracture_codes:
+            fracture = bool(codes_in(resource.code) & config.fracture_codes)
+            exclusion = excluding_condition(resource, config)
+            if not fracture and exclusion is None:
                 ignored += 1
             elif not codes_in(resource.verificationStatus) & NOT_A_DIAGNOSIS:
-                fracture_on_record = True
+                fracture_on_record |= fracture
+                if exclusion is not None:
+                    candidate_exclusions.append(exclusion)
         elif isinstance(resource, DiagnosticReport) and report_reader and is_radiology(resource):
             reports.append(resource)
+        elif isinstance(resource, RiskAssessment):
+            estimates.append(recorded_estimate(resource))
         elif not isinstance(resource, Patient):
             ignored += 1
     procedures = assess_procedures(records)
@@ -169,12 +203,20 @@ def assess(
     }
     if reports:
         findings = _with_report_text(findings, evidence, reports, procedures, config, report_reader)
+    exclusions, exclusion_caveats = applying_exclusions(candidate_exclusions)
+    applicability = procedures.applicability
+    if exclusions and applicability is Applicability.APPLIES:
+        applicability = Applicability.EXCLUDED_CONDITION
     return Assessment(
         procedure=procedures.procedure,
-        applicability=procedures.applicability,
+        applicability=applicability,
         findings=MappingProxyType({name.value: finding for name, finding in findings.items()}),
-        caveats=_caveats(procedures.procedure, procedures.caveats, fracture_on_record, findings),
+        caveats=_caveats(procedures.procedure, procedures.caveats, fracture_on_record, findings)
+        + exclusion_caveats,
         ignored_resources=ignored,
+        exclusions=exclusions,
+        time_window=time_window(procedures.moment, now, scores, config),
+        recorded_estimates=tuple(estimates),
     )
 
 

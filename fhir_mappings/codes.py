@@ -344,6 +344,78 @@ OSTEOPOROTIC_VERTEBRAL_FRACTURE_CODES = frozenset(
     for stage in "ADGKPS"
 )
 
+# --- Condition.code: conditions the derivation study excluded --------------------------------
+
+
+class ExclusionRule(StrEnum):
+    """The paper's exclusion criteria that an EHR records as a Condition (Li et al. 2021,
+    Methods: fractures caused by tumour, infection or tuberculosis; spinal cord compression
+    and obvious neurological symptoms)."""
+
+    SPINAL_MALIGNANCY = "spinal-malignancy"
+    SPINAL_INFECTION = "spinal-infection"
+    NEUROLOGICAL_DEFICIT = "neurological-deficit"
+
+
+def _icd(code: str, display: str) -> Code:
+    return Code(ICD_10_CM, code, display)
+
+
+#: The spinal regions of ICD-10-CM M46.2-M46.4 (fifth character), as the tabular list names
+#: them: 0 site unspecified ... 8 sacral; M46.3 and M46.4 add 9, multiple sites in spine.
+_SPINE_REGIONS = {
+    "0": "site unspecified",
+    "1": "occipito-atlanto-axial region",
+    "2": "cervical region",
+    "3": "cervicothoracic region",
+    "4": "thoracic region",
+    "5": "thoracolumbar region",
+    "6": "lumbar region",
+    "7": "lumbosacral region",
+    "8": "sacral and sacrococcygeal region",
+    "9": "multiple sites in spine",
+}
+
+
+def _by_region(stem: str, label: str, regions: str) -> tuple[Code, ...]:
+    return tuple(_icd(f"{stem}{r}", f"{label}, {_SPINE_REGIONS[r]}") for r in regions)
+
+
+_MYELOMA_STAGES = {"0": "not having achieved remission", "1": "in remission", "2": "in relapse"}
+
+#: Default codes of each exclusion. Only codes we could check against the ICD-10-CM tabular
+#: list or a published SNOMED CT value set (see docs/code-contract.md); sites add their own.
+EXCLUSION_CODES: dict[Code, ExclusionRule] = {
+    **{
+        code: ExclusionRule.SPINAL_MALIGNANCY
+        for code in (
+            _icd("C41.2", "Malignant neoplasm of vertebral column"),
+            _icd("C79.51", "Secondary malignant neoplasm of bone"),
+            *(_icd(f"C90.0{s}", f"Multiple myeloma {t}") for s, t in _MYELOMA_STAGES.items()),
+            *(_icd(f"C90.3{s}", f"Solitary plasmacytoma {t}") for s, t in _MYELOMA_STAGES.items()),
+            Code(SNOMED_CT, "109989006", "Multiple myeloma"),
+            Code(SNOMED_CT, "94222008", "Secondary malignant neoplasm of bone"),
+        )
+    },
+    **{
+        code: ExclusionRule.SPINAL_INFECTION
+        for code in (
+            *_by_region("M46.2", "Osteomyelitis of vertebra", "012345678"),
+            *_by_region("M46.3", "Infection of intervertebral disc (pyogenic)", "0123456789"),
+            *_by_region("M46.4", "Discitis, unspecified", "0123456789"),
+            _icd("A18.01", "Tuberculosis of spine"),
+        )
+    },
+    **{
+        code: ExclusionRule.NEUROLOGICAL_DEFICIT
+        for code in (
+            _icd("G95.20", "Unspecified cord compression"),
+            _icd("G95.29", "Other cord compression"),
+            _icd("G83.4", "Cauda equina syndrome"),
+        )
+    },
+}
+
 # --- DiagnosticReport.category: radiology reports read for text ----------------------------
 
 HL7_V2_DIAGNOSTIC_SERVICE = "http://terminology.hl7.org/CodeSystem/v2-0074"

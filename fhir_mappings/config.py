@@ -22,6 +22,7 @@ from . import codes
 from .codes import (
     CementDistribution,
     Code,
+    ExclusionRule,
     FindingName,
     ProcedureKind,
     Unknown,
@@ -37,6 +38,14 @@ DEFAULT_PRE_PROCEDURE_LOOKBACK_DAYS = 90
 #: 24 h after the procedure; the model predicts pain at one month, so later imaging is past
 #: the horizon the model was built for.
 DEFAULT_POST_PROCEDURE_WINDOW_DAYS = 30
+#: How long after the procedure the risk is worth showing. The model predicts pain at the
+#: one-month assessment (day 30 in the study); five more days let a visit booked "at one month"
+#: happen a little late. After that the prediction is past its horizon. See docs/code-contract.md.
+DEFAULT_ALERT_WINDOW_DAYS = 35
+#: From how many days after the procedure a pain score is the one-month assessment: four weeks,
+#: the earliest a visit "at one month" is usually booked. Earlier scores (the study's 24 hours
+#: and 3 days) are interim and do not silence the card.
+DEFAULT_OUTCOME_SCORE_FROM_DAYS = 28
 
 SCHEMA = "site-mapping.schema.json"
 
@@ -61,6 +70,12 @@ class MappingConfig:
     pre_procedure_lookback_days: int
     post_procedure_window_days: int
     allow_preliminary: bool
+    #: Condition codes of the derivation study's exclusions, and which exclusion each is.
+    exclusion_codes: Mapping[Code, ExclusionRule]
+    #: Observation codes of a 0-10 pain score (VAS or numeric rating).
+    pain_score_codes: frozenset[Code]
+    alert_window_days: int
+    outcome_score_from_days: int
     #: Where the contract came from, for start-up logs: the site file, or None for defaults.
     site_file: str | None = None
 
@@ -69,9 +84,9 @@ class MappingConfig:
         assessment reads. FHIR searches, prefetch templates and the selection of received
         resources all follow this one table: a new kind of input is added here."""
         return {
-            "Observation": frozenset(self.finding_codes),
+            "Observation": frozenset(self.finding_codes) | self.pain_score_codes,
             "Procedure": frozenset(self.procedure_codes),
-            "Condition": self.fracture_codes,
+            "Condition": self.fracture_codes | frozenset(self.exclusion_codes),
         }
 
     @cached_property
@@ -97,6 +112,10 @@ def default_config() -> MappingConfig:
         pre_procedure_lookback_days=DEFAULT_PRE_PROCEDURE_LOOKBACK_DAYS,
         post_procedure_window_days=DEFAULT_POST_PROCEDURE_WINDOW_DAYS,
         allow_preliminary=False,
+        exclusion_codes=MappingProxyType(dict(codes.EXCLUSION_CODES)),
+        pain_score_codes=frozenset(codes.PAIN_SCORE_CODES),
+        alert_window_days=DEFAULT_ALERT_WINDOW_DAYS,
+        outcome_score_from_days=DEFAULT_OUTCOME_SCORE_FROM_DAYS,
     )
 
 
@@ -183,6 +202,11 @@ def _apply(base: MappingConfig, document: Mapping[str, Any], origin: str) -> Map
             "post_procedure_window_days", base.post_procedure_window_days
         ),
         allow_preliminary=rules.get("allow_preliminary", base.allow_preliminary),
+        exclusion_codes=_merged(base.exclusion_codes, _exclusion_entries(document), origin),
+        pain_score_codes=base.pain_score_codes
+        | frozenset(_merged({}, _entries(document, "pain_scores"), origin)),
+        alert_window_days=rules.get("alert_window_days", base.alert_window_days),
+        outcome_score_from_days=rules.get("outcome_score_from_days", base.outcome_score_from_days),
         site_file=origin,
     )
 
@@ -219,6 +243,11 @@ def _answers(document: Mapping[str, Any], key: str, kind: type) -> Iterator[Entr
 def _procedure_entries(document: Mapping[str, Any]) -> Iterator[Entry]:
     for pointer, code, name in _entries(document, "procedures", str):
         yield pointer, code, ProcedureKind(name.replace("_", "-"))
+
+
+def _exclusion_entries(document: Mapping[str, Any]) -> Iterator[Entry]:
+    for pointer, code, name in _entries(document, "exclusions", str):
+        yield pointer, code, ExclusionRule(name.replace("_", "-"))
 
 
 def _level_entries(document: Mapping[str, Any]) -> Iterator[Entry]:

@@ -32,6 +32,9 @@ class Applicability(StrEnum):
     LEVEL_OUTSIDE_RANGE = "level-outside-range"
     #: The procedure has no date precise to the day, so imaging cannot be placed around it.
     PROCEDURE_UNDATED = "procedure-undated"
+    #: A condition the derivation study excluded is on record (tumour, infection, cord
+    #: compression): see ``Assessment.exclusions``.
+    EXCLUDED_CONDITION = "excluded-condition"
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,8 @@ def assess_procedures(records: Iterable[ProcedureRecord]) -> ProcedureAssessment
     ]
     if not procedure.levels:
         caveats.append(Caveat(CaveatKind.LEVEL_NOT_RECORDED))
+    if applicability is Applicability.APPLIES and _levels_uncertain(session):
+        caveats.append(Caveat(CaveatKind.LEVELS_UNCERTAIN, reference=procedure.reference))
     return ProcedureAssessment(procedure, primary.moment, applicability, tuple(caveats))
 
 
@@ -156,8 +161,17 @@ def _is_multi_level(
 ) -> bool:
     if ProcedureKind.VERTEBROPLASTY_ADDITIONAL_LEVEL in kinds or len(levels) > 1:
         return True
-    # Several records of one day are one level recorded twice (e.g. a billing and a clinical
-    # record) only if each names that same single level; otherwise they may be several levels.
+    # Two different codes of one code system on one day are two procedures (CPT 22510 is
+    # thoracic, 22511 lumbar); one procedure is not coded twice in the same system.
+    codes_by_system: dict[str, set[str]] = {}
+    for record in session:
+        codes_by_system.setdefault(record.code.system, set()).add(record.code.code)
+    return any(len(codes) > 1 for codes in codes_by_system.values())
+
+
+def _levels_uncertain(session: list[ProcedureRecord]) -> bool:
+    """Several records of one day that do not each name the same single level: a billing and
+    a clinical record of one procedure, or two levels; the records cannot tell which."""
     return len(session) > 1 and not all(len(record.levels) == 1 for record in session)
 
 

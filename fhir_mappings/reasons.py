@@ -81,6 +81,13 @@ class CaveatKind(StrEnum):
     NO_FRACTURE_DIAGNOSIS = "no-fracture-diagnosis"
     #: A finding's value comes from a preliminary report.
     PRELIMINARY_SOURCE = "preliminary-source"
+    #: Same-day records of the index procedure (``reference``; the others are its
+    #: ``same_day``) do not each name the same single level: one level recorded twice, or
+    #: several levels; the records cannot tell which.
+    LEVELS_UNCERTAIN = "levels-uncertain"
+    #: A malignancy on record (``reference``) is resolved or inactive: it does not exclude, but
+    #: the fracture may still be related.
+    PAST_MALIGNANCY = "past-malignancy"
     #: The radiology reports could not be had from the FHIR server: findings written only in
     #: report text are not used.
     REPORT_TEXT_NOT_READ = "report-text-not-read"

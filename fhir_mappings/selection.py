@@ -10,6 +10,7 @@ payloads are first read as plain JSON, looking only at ``resourceType`` and the 
   invalid FHIR there is refused (:class:`InvalidResourceError`);
 - a resource of a used type whose ``code`` cannot be read as a CodeableConcept is used too,
   so that the FHIR parser says what is wrong with it (an Observation without ``code``);
+- a RiskAssessment is used whatever its code (the estimates on record, read by ``method``);
 - any other resource is **set aside**: never turned into a model, never validated, and
   counted among the resources not used. Invalid FHIR in a resource the assessment does not
   read is not refused: it changes nothing in the answer, and refusing it would make every
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from fhir.resources.R4B.resource import Resource
@@ -41,14 +43,18 @@ from .report_text import ReportTextReader
 
 #: Resources read for their id only, checked here against the patient in context.
 IDENTITY_TYPES = frozenset({"Patient"})
+#: Resources used whatever their code: the RiskAssessments on record (which model made one is
+#: read from its ``method`` once parsed).
+WHOLE_TYPES = frozenset({"RiskAssessment"})
 #: The resource type without which the model has nothing to say: the index procedure.
 INDEX_TYPE = "Procedure"
 #: Types that must name their patient (they may be cited as the source of a finding).
 CLINICAL_TYPES = frozenset({"Observation", "Procedure", "Condition"})
 
-#: The assessment of every chart without a vertebroplasty. With no procedure nothing is read,
-#: so it is the same for every patient and every code contract: built once.
-NO_INDEX_PROCEDURE = assess((), "", default_config())
+#: The assessment of every chart without a vertebroplasty. With no procedure nothing is read
+#: and no time window placed, so it is the same for every patient, code contract and moment:
+#: built once (the moment given does not matter).
+NO_INDEX_PROCEDURE = assess((), "", default_config(), now=datetime(2000, 1, 1, tzinfo=UTC))
 
 
 class _Raw(NamedTuple):
@@ -82,6 +88,7 @@ def assess_payloads(
     config: MappingConfig,
     report_reader: ReportTextReader | None = None,
     *,
+    now: datetime,
     parsed: Iterable[Resource] = (),
 ) -> Assessment:
     """Assess one patient from FHIR JSON payloads (resources or Bundles) keyed by a label
@@ -91,7 +98,9 @@ def assess_payloads(
     if not selection.has_index_procedure:
         return NO_INDEX_PROCEDURE
     resources = [*selection.resources(), *parsed]
-    return assess(resources, patient_id, config, report_reader, set_aside=selection.ignored)
+    return assess(
+        resources, patient_id, config, report_reader, now=now, set_aside=selection.ignored
+    )
 
 
 def select(
@@ -212,6 +221,8 @@ def _check_links(links: Any) -> None:
 
 
 def _is_used(data: Mapping[str, Any], used_codes: Mapping[str, frozenset[tuple[str, str]]]) -> bool:
+    if data["resourceType"] in WHOLE_TYPES:
+        return True
     codes = used_codes.get(data["resourceType"])
     if codes is None:
         return False

@@ -10,16 +10,19 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import sys
-from collections.abc import Callable, Sequence
-from datetime import date
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from flask import Flask
+from flask import Config, Flask
 from gunicorn.app.base import BaseApplication
+from sqlalchemy import Engine
 
-from cds_service import create_app, serving
+from cds_service import create_app, serving, settings, storage
 from cds_service.auth import AUTHENTICATION_OFF
-from cds_service.errors import CONFIGURATION_ERRORS
+from cds_service.errors import CONFIGURATION_ERRORS, StartupError
+from cds_service.storage import governance
 from fhir_mappings.codes import Code
 
 DEFAULT_HOST = "127.0.0.1"
@@ -71,6 +74,95 @@ def serve(args: argparse.Namespace) -> int:
     serving.prepare_metrics_directory()
     _Gunicorn(app, serving.options(app.config, bind=bind, threads=args.threads)).run()
     return 0
+
+
+def _settings() -> Config:
+    """The service's settings from the environment, as ``create_app`` reads them."""
+    config = Config("")
+    config.from_mapping(settings.DEFAULTS)
+    config.from_prefixed_env("PVP_CDS")
+    settings.check(config)
+    return config
+
+
+@contextmanager
+def _governance_engine(config: Config) -> Iterator[Engine]:
+    """The database for the command-line tools, once this host's backlog is moved to it."""
+    store = storage.open_store(config)
+    try:
+        if not store.flush():
+            print(
+                f"pvp-cds: warning: {store.status().backlog} records are still waiting on local "
+                "disk for the database",
+                file=sys.stderr,
+            )
+    finally:
+        store.close()
+    engine = storage.command_line_engine(config)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _storage_command(run: Callable[[Config], int]) -> Callable[[argparse.Namespace], int]:
+    def handler(_args: argparse.Namespace) -> int:
+        try:
+            return run(_settings())
+        except StartupError as exc:
+            print(f"pvp-cds: {exc}", file=sys.stderr)
+            return 2
+
+    return handler
+
+
+def db_upgrade(config: Config) -> int:
+    print(f"database schema at revision {storage.upgrade_database(config)}")
+    return 0
+
+
+def audit_export(args: argparse.Namespace) -> int:
+    def run(config: Config) -> int:
+        with _governance_engine(config) as engine:
+            count = governance.export_audit(engine, args.since, args.format, sys.stdout)
+        print(f"{count} audit records since {args.since.isoformat()}", file=sys.stderr)
+        return 0
+
+    return _storage_command(run)(args)
+
+
+def audit_purge(config: Config) -> int:
+    days = config["AUDIT_RETENTION_DAYS"]
+    before = datetime.now(UTC) - timedelta(days=days)
+    with _governance_engine(config) as engine:
+        audit_rows, feedback_rows = governance.purge(engine, before)
+    print(
+        f"deleted {audit_rows} audit records and {feedback_rows} feedback reports from before "
+        f"{before.isoformat(timespec='seconds')} (PVP_CDS_AUDIT_RETENTION_DAYS={days})"
+    )
+    return 0
+
+
+def feedback_summary(config: Config) -> int:
+    with _governance_engine(config) as engine:
+        summary = governance.feedback_by_tier(engine)
+    if not summary:
+        print("no feedback stored")
+        return 0
+    print(f"{'tier':<14}{'feedback':>9}{'accepted':>16}{'overridden':>16}")
+    for tier, entry in sorted(summary.items()):
+        print(
+            f"{tier:<14}{entry.total:>9}"
+            f"{_count_and_rate(entry, 'accepted'):>16}{_count_and_rate(entry, 'overridden'):>16}"
+        )
+        for (system, code), count in entry.override_reasons.most_common():
+            reason = f"{system}|{code}" if code else "no reason given"
+            print(f"{'':<14}override reason {reason}: {count}")
+    return 0
+
+
+def _count_and_rate(entry: governance.TierFeedback, outcome: str) -> str:
+    return f"{entry.outcomes[outcome]} ({entry.rate(outcome):.0%})"
 
 
 def synth(args: argparse.Namespace) -> int:
@@ -153,6 +245,16 @@ def _at_least(minimum: int) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def _since(text: str) -> datetime:
+    try:
+        return governance.parse_since(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO 8601 date or date-time: {text!r} (e.g. 2026-01-01 or "
+            "2026-01-01T08:00:00+01:00)"
+        ) from None
 
 
 def _seed(text: str) -> int:
@@ -260,6 +362,38 @@ def parser() -> argparse.ArgumentParser:
         help="base URL of the server the files are for: entries get fullUrl BASE/Type/id",
     )
     generate.set_defaults(handler=synth)
+
+    database = commands.add_parser("db", help="the service's database").add_subparsers(
+        dest="db_command", required=True
+    )
+    database.add_parser(
+        "upgrade",
+        help="apply the schema migrations to PVP_CDS_DATABASE_URL (or the embedded database)",
+    ).set_defaults(handler=_storage_command(db_upgrade))
+
+    audit = commands.add_parser("audit", help="the audit trail of cards shown").add_subparsers(
+        dest="audit_command", required=True
+    )
+    export = audit.add_parser("export", help="write audit records to standard output, oldest first")
+    export.add_argument(
+        "--since",
+        type=_since,
+        required=True,
+        help="ISO 8601 date or date-time (UTC unless it has a zone), e.g. 2026-01-01",
+    )
+    export.add_argument("--format", choices=governance.EXPORT_FORMATS, default="ndjson")
+    export.set_defaults(handler=audit_export)
+    audit.add_parser(
+        "purge",
+        help="delete audit records and feedback older than PVP_CDS_AUDIT_RETENTION_DAYS",
+    ).set_defaults(handler=_storage_command(audit_purge))
+
+    feedback = commands.add_parser("feedback", help="feedback on the cards").add_subparsers(
+        dest="feedback_command", required=True
+    )
+    feedback.add_parser(
+        "summary", help="accept and override rates, and override reasons, by risk tier"
+    ).set_defaults(handler=_storage_command(feedback_summary))
 
     show = commands.add_parser(
         "demo",

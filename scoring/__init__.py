@@ -1,11 +1,15 @@
 """The scoring core: findings in, risk out. Pure: no HTTP, no FHIR, no environment."""
 
 from .model import (
+    DerivationCounts,
+    DerivationGroup,
     Level,
     Model,
     ModelError,
     OutcomeAssessment,
     Predictor,
+    RiskThreshold,
+    ThresholdBasis,
     Value,
     load_model,
     model_from_document,
@@ -19,11 +23,15 @@ from .predict import (
     RiskEstimate,
     RiskTier,
     RiskTiers,
+    level_of,
     logistic,
     predict,
 )
+from .rarity import expected_derivation_patients, is_rare
 
 __all__ = [
+    "DerivationCounts",
+    "DerivationGroup",
     "Axis",
     "Category",
     "Nomogram",
@@ -40,9 +48,14 @@ __all__ = [
     "ModelError",
     "Predictor",
     "RiskEstimate",
+    "RiskThreshold",
     "RiskTier",
     "RiskTiers",
+    "ThresholdBasis",
     "Value",
+    "expected_derivation_patients",
+    "is_rare",
+    "level_of",
     "load_model",
     "logistic",
     "model_from_document",

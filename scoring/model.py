@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,39 @@ class OutcomeAssessment:
 
 
 @dataclass(frozen=True)
+class DerivationGroup:
+    """One outcome group of the derivation cohort: its size and, per predictor, how many of
+    its patients had each level (by level label)."""
+
+    label: str
+    size: int
+    level_counts: Mapping[str, Mapping[str, int]]
+
+
+@dataclass(frozen=True)
+class DerivationCounts:
+    """The derivation cohort as the paper tabulates it, one finding at a time, per group."""
+
+    groups: tuple[DerivationGroup, ...]
+    #: A combination of findings estimated in fewer derivation patients than this is rare.
+    rare_below: float
+
+
+class ThresholdBasis(StrEnum):
+    #: The derivation cohort's event rate: "high" means above the study cohort's average risk.
+    COHORT_EVENT_RATE = "cohort-event-rate"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class RiskThreshold:
+    """The model file's default boundary of the upper risk tier, and its basis."""
+
+    default: float
+    basis: ThresholdBasis
+
+
+@dataclass(frozen=True)
 class Model:
     """A fitted logistic model: coefficients apart, the whole file kept for provenance."""
 
@@ -91,6 +125,8 @@ class Model:
     predictors: tuple[Predictor, ...]
     cohort_size: int
     cohort_events: int
+    derivation_counts: DerivationCounts
+    risk_threshold: RiskThreshold
     document: Mapping[str, Any]
 
     @property
@@ -167,6 +203,7 @@ def model_from_document(document: Any, origin: str = "model") -> Model:
     cohort = document["derivation_cohort"]
     if cohort["events"] >= cohort["size"]:
         raise ModelError(f"{origin}: derivation_cohort: events must be fewer than size")
+    _check_events_per_variable(cohort, predictors, origin)
     return Model(
         id=document["id"],
         version=document["version"],
@@ -176,8 +213,64 @@ def model_from_document(document: Any, origin: str = "model") -> Model:
         predictors=predictors,
         cohort_size=cohort["size"],
         cohort_events=cohort["events"],
+        derivation_counts=_derivation_counts(
+            document["derivation_counts"], predictors, cohort, origin
+        ),
+        risk_threshold=_risk_threshold(document["risk_threshold"], cohort, origin),
         document=document,
     )
+
+
+def _check_events_per_variable(
+    cohort: Mapping[str, Any], predictors: tuple[Predictor, ...], origin: str
+) -> None:
+    coefficients = sum(not level.is_reference for p in predictors for level in p.levels)
+    actual = round(cohort["events"] / coefficients, 1)
+    if cohort["events_per_variable"] != actual:
+        raise ModelError(
+            f"{origin}: derivation_cohort/events_per_variable: {cohort['events_per_variable']} "
+            f"but {cohort['events']} events over {coefficients} coefficients is {actual}"
+        )
+
+
+def _derivation_counts(
+    spec: Mapping[str, Any],
+    predictors: tuple[Predictor, ...],
+    cohort: Mapping[str, Any],
+    origin: str,
+) -> DerivationCounts:
+    """The per-group level counts, checked against the predictors and the cohort size: a count
+    that does not add up would make every rarity estimate wrong."""
+    groups = tuple(
+        DerivationGroup(group["label"], group["size"], group["levels"]) for group in spec["groups"]
+    )
+    if sum(group.size for group in groups) != cohort["size"]:
+        raise ModelError(f"{origin}: derivation_counts: group sizes do not add up to the cohort's")
+    for index, group in enumerate(groups):
+        where = f"{origin}: derivation_counts/groups/{index}"
+        if set(group.level_counts) != {p.name for p in predictors}:
+            raise ModelError(f"{where}: levels must list exactly the model's predictors")
+        for predictor in predictors:
+            counts = group.level_counts[predictor.name]
+            if set(counts) != {level.label for level in predictor.levels}:
+                raise ModelError(f"{where}: {predictor.name}: must count each of its levels")
+            if sum(counts.values()) != group.size:
+                raise ModelError(f"{where}: {predictor.name}: counts do not add up to the size")
+    return DerivationCounts(groups, spec["rare_below"])
+
+
+def _risk_threshold(
+    spec: Mapping[str, Any], cohort: Mapping[str, Any], origin: str
+) -> RiskThreshold:
+    basis = ThresholdBasis(spec["basis"])
+    event_rate = cohort["events"] / cohort["size"]
+    # The default is printed to a tenth of a percent; "the cohort's event rate" must be that.
+    if basis is ThresholdBasis.COHORT_EVENT_RATE and abs(spec["default"] - event_rate) > 0.0005:
+        raise ModelError(
+            f"{origin}: risk_threshold/default: {spec['default']} is not the cohort's event "
+            f"rate {event_rate:.4f}, so its basis cannot be cohort-event-rate"
+        )
+    return RiskThreshold(spec["default"], basis)
 
 
 def _check_schema_version(document: Any, origin: str) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .model import Level, Model, Predictor, Value
+from .model import Level, Model, Predictor, ThresholdBasis, Value
 
 #: The nomogram convention of R's ``rms``: the predictor with the widest range of effect
 #: spans 0 to 100 points; each predictor's lowest-risk level scores 0.
@@ -42,17 +42,28 @@ class RiskTier(StrEnum):
 
 @dataclass(frozen=True)
 class RiskTiers:
-    """Where "high" starts. The default is the derivation cohort's event rate (37/268)."""
+    """Where the upper tier starts. The model file gives the default (for Li 2021: the
+    derivation cohort's event rate, 37/268 = 13.8%)."""
 
     high_from: float
+    #: Whether ``high_from`` is the derivation cohort's event rate, so that a card may call it
+    #: "the study cohort's average risk"; False for any other threshold a site sets.
+    is_cohort_average: bool = False
 
     def __post_init__(self) -> None:
         if not 0.0 < self.high_from < 1.0:
             raise ValueError(f"high-risk threshold must lie in (0, 1), got {self.high_from}")
 
     @classmethod
-    def for_model(cls, model: Model) -> RiskTiers:
-        return cls(high_from=model.cohort_event_rate)
+    def for_model(cls, model: Model, threshold: float | None = None) -> RiskTiers:
+        """The model file's default threshold, or a site's ``threshold``."""
+        default = model.risk_threshold
+        high_from = default.default if threshold is None else threshold
+        return cls(
+            high_from=high_from,
+            is_cohort_average=default.basis is ThresholdBasis.COHORT_EVENT_RATE
+            and high_from == default.default,
+        )
 
     def classify(self, probability: Interval) -> RiskTier:
         if probability.low >= self.high_from:
@@ -183,7 +194,7 @@ def _factor(predictor: Predictor, value: Value | None, scale: PointsScale) -> Fa
             contribution=Interval(low, high),
             points=Interval(points(low), points(high)),
         )
-    level = _level_of(predictor, value)
+    level = level_of(predictor, value)
     return FactorResult(
         name=predictor.name,
         label=predictor.label,
@@ -194,7 +205,7 @@ def _factor(predictor: Predictor, value: Value | None, scale: PointsScale) -> Fa
     )
 
 
-def _level_of(predictor: Predictor, value: Value) -> Level:
+def level_of(predictor: Predictor, value: Value) -> Level:
     for level in predictor.levels:
         if level.includes(value):
             return level

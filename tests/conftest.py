@@ -10,11 +10,13 @@ from tests.log_guard import leaks
 
 
 @pytest.fixture(autouse=True)
-def _no_project_environment(monkeypatch):
-    """Tests never see PVP_CDS_* settings from the shell or from each other."""
+def _no_project_environment(monkeypatch, tmp_path):
+    """Tests never see PVP_CDS_* settings from the shell or from each other, and each test's
+    service keeps its embedded database and backlog in its own folder."""
     for name in list(os.environ):
         if name.startswith("PVP_CDS_") and not name.startswith("PVP_CDS_TEST_"):
             monkeypatch.delenv(name)
+    monkeypatch.setenv("PVP_CDS_DATA_DIR", str(tmp_path / "pvp-cds-data"))
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ Patients are counted by reason, never listed: the report holds no identifiers.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import UTC, date, datetime
 from urllib.parse import quote
 
 from fhir.resources.R4B.observation import Observation
@@ -131,7 +131,8 @@ def _add_patient(
             for page in client.read(server, query)
             for resource in fhir_mappings.resources_from(page)
         ]
-        assessment = fhir_mappings.assess(resources, patient_id, mapping)
+        # The records of a past cohort, read as of now: only findings and exclusions matter here.
+        assessment = fhir_mappings.assess(resources, patient_id, mapping, now=datetime.now(UTC))
     except fhir_mappings.InvalidResourceError:
         builder.exclude(INVALID_DATA)
         return

@@ -17,7 +17,7 @@ Exceptions defined here:
 from .errors import AuthenticationError, FhirServerNotAllowed, TrustedClientsError
 from .fhir_servers import check_fhir_server
 from .jwks import MAX_JWKS_BYTES
-from .replay import ReplayCache
+from .replay import ReplayCache, ReplayChecker
 from .tokens import DEFAULT_ALGORITHMS, AuthenticatedClient, ClientAuthenticator
 from .trusted_clients import TrustedClient, TrustedClients, load_trusted_clients
 
@@ -29,6 +29,7 @@ __all__ = [
     "ClientAuthenticator",
     "FhirServerNotAllowed",
     "ReplayCache",
+    "ReplayChecker",
     "TrustedClient",
     "TrustedClients",
     "TrustedClientsError",

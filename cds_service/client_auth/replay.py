@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import heapq
 import threading
+from typing import Protocol
+
+
+class ReplayChecker(Protocol):
+    def first_use(self, key: tuple[str, str], expires_at: float, *, now: float) -> bool:
+        """Record ``key`` (issuer, jti) until ``expires_at``; False if already recorded."""
 
 
 class ReplayCache:

@@ -14,7 +14,7 @@ import requests
 
 from .errors import MAX_QUOTED_URL, AuthenticationError, quote
 from .jwks import KeySet, fetch_jwks
-from .replay import ReplayCache
+from .replay import ReplayCache, ReplayChecker
 from .trusted_clients import TrustedClient, TrustedClients
 
 #: The algorithms CDS Hooks 2.0 recommends for client JWTs.
@@ -69,6 +69,7 @@ class ClientAuthenticator:
         jwks_min_refresh_interval: timedelta = timedelta(seconds=10),
         session: requests.Session | None = None,
         timeout: float = 5.0,
+        replays: ReplayChecker | None = None,
     ) -> None:
         self._algorithms = frozenset(algorithms)
         refused = sorted(self._algorithms - ASYMMETRIC_ALGORITHMS)
@@ -79,7 +80,8 @@ class ClientAuthenticator:
             )
         self._clients = clients
         self._leeway = leeway
-        self._replays = ReplayCache()
+        # This process's memory unless a shared cache (the service's database) is given.
+        self._replays = replays if replays is not None else ReplayCache()
         session = session if session is not None else requests.Session()
         # One cache per source: clients that share a JWKS URL share its cache.
         self._key_sets: dict[str, KeySet] = {}

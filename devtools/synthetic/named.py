@@ -1,8 +1,10 @@
 """Named patients, fixed whatever the seed, for the README, the demo and the tests.
 
 Each stands for one case the service must get right. Their ids never change; their risks are
-worked out by hand in tests/integration/test_end_to_end.py. Procedure on 2025-06-10, MRI four
-days before, cement radiograph 24 hours after.
+worked out by hand in tests/integration/test_end_to_end.py. The service answers from the
+procedure until the one-month assessment, so the patients are dated from the day they are built:
+procedure five days before (after the study's 3-day pain score, before the one-month one), MRI
+four days before it, cement radiograph 24 hours after; pain scores only as far as that day.
 
 | Patient id | Record | Service answer |
 | --- | --- | --- |
@@ -14,12 +16,15 @@ days before, cement radiograph 24 hours after.
 | pvp-kyphoplasty | kyphoplasty (CPT 22514) at L1 | model does not apply |
 | pvp-two-level | PVP of T12 and L1 (CPT 22510 + 22512) | model does not apply |
 | pvp-no-procedure | fracture and MRI, no procedure | no card |
+| pvp-old-procedure | as pvp-high-risk, two years ago | no card: past the one-month assessment |
+| pvp-myeloma | as pvp-high-risk, with active multiple myeloma (C90.00) | model does not apply |
+| pvp-outcome-recorded | as pvp-high-risk, 33 days ago, one-month VAS on record | no card |
 | pvp-report-only | PVP at L1; as pvp-high-risk, written only in report text | high, 87.8% |
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 from fhir_mappings import codes
@@ -29,15 +34,26 @@ from .records import (
     Augmentation,
     ImagingRead,
     ImagingReport,
+    OtherCondition,
+    PainScore,
     SyntheticPatient,
     imaging_reads,
     pain_scores,
     vertebroplasty,
 )
 
-PROCEDURE = datetime(2025, 6, 10, 10, 0, tzinfo=UTC)
-MRI = datetime(2025, 6, 6, 15, 0, tzinfo=UTC)
-RADIOGRAPH = datetime(2025, 6, 11, 10, 0, tzinfo=UTC)
+#: When the patients are built: everything recorded is dated before it.
+BUILT = datetime.now(UTC)
+PROCEDURE = datetime.combine(BUILT.date() - timedelta(days=5), time(10), tzinfo=UTC)
+MRI = PROCEDURE - timedelta(days=4) + timedelta(hours=5)
+RADIOGRAPH = PROCEDURE + timedelta(hours=24)
+#: Past the one-month assessment and its five days' grace: the service says nothing.
+OLD_PROCEDURE = PROCEDURE - timedelta(days=730)
+#: Three days after the one-month assessment: its pain score is on record.
+MONTH_AGO_PROCEDURE = datetime.combine(BUILT.date() - timedelta(days=33), time(10), tzinfo=UTC)
+MULTIPLE_MYELOMA = codes.Code(
+    codes.ICD_10_CM, "C90.00", "Multiple myeloma not having achieved remission"
+)
 RELIEF = (3, 2, 1)
 RESIDUAL_PAIN = (6, 6, 5)
 
@@ -53,6 +69,9 @@ class NamedPatient(StrEnum):
     KYPHOPLASTY = "pvp-kyphoplasty"
     TWO_LEVEL = "pvp-two-level"
     NO_PROCEDURE = "pvp-no-procedure"
+    OLD_PROCEDURE = "pvp-old-procedure"
+    MYELOMA = "pvp-myeloma"
+    OUTCOME_RECORDED = "pvp-outcome-recorded"
     REPORT_ONLY = "pvp-report-only"
 
 
@@ -66,6 +85,8 @@ def _patient(
     fracture_levels: tuple[VertebralLevel, ...],
     gender: str = "female",
     birth_date: date = date(1946, 3, 14),
+    performed: datetime = PROCEDURE,
+    other_conditions: tuple[OtherCondition, ...] = (),
     reports: tuple[ImagingReport, ...] = (),
 ) -> SyntheticPatient:
     return SyntheticPatient(
@@ -77,14 +98,28 @@ def _patient(
         diagnosed=MRI,
         procedures=procedures,
         reads=reads,
-        pain_scores=pain_scores(PROCEDURE, vas) if vas else (),
+        pain_scores=_scored_by_now(pain_scores(performed, vas)) if vas else (),
+        other_conditions=other_conditions,
         reports=reports,
     )
 
 
-def _reads(ivc: bool, oedema: bool, goutallier: int, cement: str | None) -> tuple[ImagingRead, ...]:
+def _scored_by_now(scores: tuple[PainScore, ...]) -> tuple[PainScore, ...]:
+    """The pain scores already taken when the patients are built; later ones are not yet."""
+    return tuple(score for score in scores if score.effective <= BUILT)
+
+
+def _reads(
+    ivc: bool, oedema: bool, goutallier: int, cement: str | None, performed: datetime = PROCEDURE
+) -> tuple[ImagingRead, ...]:
+    shift = performed - PROCEDURE
     return imaging_reads(
-        ivc=ivc, oedema=oedema, goutallier=goutallier, cement=cement, mri=MRI, radiograph=RADIOGRAPH
+        ivc=ivc,
+        oedema=oedema,
+        goutallier=goutallier,
+        cement=cement,
+        mri=MRI + shift,
+        radiograph=RADIOGRAPH + shift,
     )
 
 
@@ -208,6 +243,35 @@ NAMED_PATIENTS: tuple[SyntheticPatient, ...] = (
         fracture_levels=(L.L3,),
         gender="male",
         birth_date=date(1949, 1, 30),
+    ),
+    _patient(
+        NamedPatient.OLD_PROCEDURE,
+        "vertebroplasty at L1 two years ago; vacuum cleft, fascia oedema, Goutallier 4, blocky",
+        procedures=(vertebroplasty(L.L1, OLD_PROCEDURE),),
+        reads=_reads(True, True, 4, "blocky", OLD_PROCEDURE),
+        vas=None,
+        fracture_levels=(L.L1,),
+        performed=OLD_PROCEDURE,
+    ),
+    _patient(
+        NamedPatient.MYELOMA,
+        "vertebroplasty at L1 with active multiple myeloma on record; vacuum cleft, fascia "
+        "oedema, Goutallier 4, blocky cement",
+        procedures=(vertebroplasty(L.L1, PROCEDURE),),
+        reads=_reads(True, True, 4, "blocky"),
+        vas=RESIDUAL_PAIN,
+        fracture_levels=(L.L1,),
+        other_conditions=(OtherCondition("myeloma", MULTIPLE_MYELOMA),),
+    ),
+    _patient(
+        NamedPatient.OUTCOME_RECORDED,
+        "vertebroplasty at L1 33 days ago, one-month VAS on record; vacuum cleft, fascia "
+        "oedema, Goutallier 4, blocky cement",
+        procedures=(vertebroplasty(L.L1, MONTH_AGO_PROCEDURE),),
+        reads=_reads(True, True, 4, "blocky", MONTH_AGO_PROCEDURE),
+        vas=RESIDUAL_PAIN,
+        fracture_levels=(L.L1,),
+        performed=MONTH_AGO_PROCEDURE,
     ),
     _patient(
         NamedPatient.REPORT_ONLY,

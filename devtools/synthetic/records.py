@@ -108,6 +108,15 @@ class PainScore:
 
 
 @dataclass(frozen=True)
+class OtherCondition:
+    """A diagnosis beside the fracture (e.g. one the derivation study excluded)."""
+
+    key: str
+    code: Code
+    clinical_status: str = "active"
+
+
+@dataclass(frozen=True)
 class SyntheticPatient:
     id: str
     description: str
@@ -118,6 +127,7 @@ class SyntheticPatient:
     procedures: tuple[Augmentation, ...]
     reads: tuple[ImagingRead, ...]
     pain_scores: tuple[PainScore, ...]
+    other_conditions: tuple[OtherCondition, ...] = ()
     #: Radiology reports whose text is the only record of some findings.
     reports: tuple[ImagingReport, ...] = ()
 
@@ -198,6 +208,7 @@ def fhir_resources(patient: SyntheticPatient) -> list[dict[str, Any]]:
         *(_imaging(patient, read) for read in patient.reads),
         *(_report(patient, report) for report in patient.reports),
         *(_pain(patient, score) for score in patient.pain_scores),
+        *(_other_condition(patient, condition) for condition in patient.other_conditions),
     ]
 
 
@@ -285,6 +296,20 @@ def _condition(patient: SyntheticPatient) -> dict[str, Any]:
         },
         "bodySite": [_level(level) for level in patient.fracture_levels],
         "onsetDateTime": _instant(patient.diagnosed),
+        "recordedDate": _instant(patient.diagnosed),
+    }
+
+
+def _other_condition(patient: SyntheticPatient, condition: OtherCondition) -> dict[str, Any]:
+    return {
+        **_resource(patient, "Condition", condition.key),
+        "clinicalStatus": {
+            "coding": [{"system": CONDITION_CLINICAL, "code": condition.clinical_status}]
+        },
+        "verificationStatus": {
+            "coding": [{"system": codes.CONDITION_VERIFICATION, "code": "confirmed"}]
+        },
+        "code": {"coding": [condition.code.coding()], "text": condition.code.display},
         "recordedDate": _instant(patient.diagnosed),
     }
 

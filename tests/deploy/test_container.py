@@ -175,6 +175,7 @@ def test_the_image_builds_and_answers_a_hook_with_a_card():
     port = free_port()
     container = subprocess.run(
         ["docker", "run", "--detach", "--rm", "--read-only", "--tmpfs", "/tmp",
+         "--tmpfs", "/var/lib/pvp-cds:uid=10001,gid=10001",
          "--publish", f"127.0.0.1:{port}:8080", "--env", "PVP_CDS_AUTHENTICATION=off",
          tag, "--host", "0.0.0.0", "--port", "8080", "--insecure-bind"],
         capture_output=True, text=True, check=True,

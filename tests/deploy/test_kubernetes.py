@@ -90,13 +90,14 @@ def test_the_service_containers_probe_live_and_ready(manifests, client):
             assert client.get(path).status_code == 200, path
 
 
-def test_the_only_writable_path_is_tmp_where_metrics_and_heartbeats_go(manifests):
+def test_the_only_writable_paths_are_tmp_and_the_data_directory(manifests):
     deployment = the(manifests, "Deployment")
     volumes = {v["name"]: v for v in pod_spec(deployment)["volumes"]}
     for container in containers(deployment):
         writable = [m for m in container["volumeMounts"] if not m.get("readOnly")]
-        assert [m["mountPath"] for m in writable] == ["/tmp"]
-        assert "emptyDir" in volumes[writable[0]["name"]]
+        # /tmp: metrics and heartbeats; the data directory: records waiting for the database.
+        assert [m["mountPath"] for m in writable] == ["/tmp", "/var/lib/pvp-cds"]
+        assert all("emptyDir" in volumes[mount["name"]] for mount in writable)
 
 
 def test_shutdown_grace_outlasts_pre_stop_and_the_graceful_timeout(manifests):

@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from devtools import demo
-from devtools.synthetic import named_patient
+from devtools.synthetic import named, named_patient
 from pvp_cds.cli import main
 
 pytestmark = pytest.mark.integration
@@ -30,12 +30,16 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 EXPECTED_TIERS = {
     "pvp-high-risk": "tier: high (risk 87.8%)",
     "pvp-low-risk": "tier: low (risk 1.5%)",
-    "pvp-missing-cement": "tier: indeterminate (risk 8.3%-16.8%)",
+    # 8.3%-16.8% spans 13.8%: no RiskAssessment is recorded for it.
+    "pvp-missing-cement": "tier: not recorded (the range spans both tiers, or nothing is known)",
     "pvp-entered-in-error": "tier: low (risk 8.3%)",
     "pvp-superseded-preliminary": "tier: high (risk 16.8%)",
     "pvp-kyphoplasty": "tier: none (the model does not apply)",
     "pvp-two-level": "tier: none (the model does not apply)",
-    "pvp-no-procedure": "tier: none (no card: the service stays quiet without a vertebroplasty)",
+    "pvp-no-procedure": f"tier: none ({demo.QUIET})",
+    "pvp-old-procedure": f"tier: none ({demo.QUIET})",
+    "pvp-myeloma": "tier: none (the model does not apply)",
+    "pvp-outcome-recorded": f"tier: none ({demo.QUIET})",
     "pvp-report-only": "tier: high (risk 87.8%)",
 }
 
@@ -76,10 +80,8 @@ def test_demo_prints_the_tier_of_each_named_patient(printed):
 
 def test_demo_shows_each_finding_with_its_value_and_source(printed):
     lines = blocks(printed)["pvp-high-risk"]
-    assert (
-        "  - Intravertebral vacuum cleft: present, 51 points (Observation/pvp-high-risk-ivc, "
-        "Intravertebral vacuum cleft, 2025-06-06T15:00:00+00:00, final)"
-    ) in lines
+    mri = named.MRI.date().isoformat()
+    assert f"  - Intravertebral vacuum cleft: present, 51 points (pre-op CT/MRI {mri})" in lines
     assert "[warning] High risk of residual back pain one month after PVP: 88%" in lines
 
 
@@ -97,7 +99,7 @@ def test_demo_says_what_is_missing(printed):
 
 
 def test_demo_reports_what_it_loaded(printed):
-    assert "Loaded 14 synthetic patients (9 named, 5 generated with seed 2021)" in printed
+    assert "Loaded 17 synthetic patients (12 named, 5 generated with seed 2021)" in printed
     assert "none rejected" in printed
 
 
@@ -144,6 +146,11 @@ def test_demo_keeps_running_until_ctrl_c_and_its_curl_works():
             process.kill()
             process.wait()
         process.stdout.close()
+
+
+def test_demo_shows_the_myeloma_record_that_stops_the_model(printed):
+    text = "\n".join(blocks(printed)["pvp-myeloma"])
+    assert "Condition/pvp-myeloma-myeloma" in text and "C90.00" in text
 
 
 def test_an_error_answer_is_printed_with_its_status_and_diagnostics():

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -20,8 +22,10 @@ from cds_service import create_app
 from devtools.fhir_test_server import FhirEndpoint, FhirTestServer, load_transaction
 from devtools.synthetic import (
     NAMED_PATIENTS,
+    SyntheticPatient,
     fhir_resources,
     generate_cohort,
+    named,
     named_patient,
     transaction,
 )
@@ -110,8 +114,9 @@ def hook(
     token = token or fhir_server.token
     if token:
         request["fhirAuthorization"] = fhir_authorization(token)
-    if prefetch is not None:
-        request["prefetch"] = prefetch
+    # The test server cannot search RiskAssessment by patient: the request says none is on
+    # record (true: nothing writes them there), as an EHR that prefetches them would.
+    request["prefetch"] = {"riskAssessments": None, **(prefetch or {})}
     return request
 
 
@@ -175,16 +180,23 @@ def test_risk_read_without_prefetch_is_the_hand_calculated_one(
 
 def test_missing_cement_gives_the_range_over_blocky_and_spongy(client, fhir_server):
     answer = client.post(SERVICE, json=hook("pvp-missing-cement", fhir_server)).get_json()
-    span = prediction(answer)["probabilityRange"]
-    assert span["low"]["value"] == pytest.approx(GRADE_2_SPONGY, abs=PRECISION)
-    assert span["high"]["value"] == pytest.approx(GRADE_2_BLOCKY, abs=PRECISION)
-    # 8.29% to 16.76% spans the 13.8% threshold.
-    assert tier(answer).startswith("indeterminate")
+    (card,) = answer["cards"]
+    # 8.29% to 16.76%, in whole percent; it spans the 13.8% threshold.
+    assert "8%-17%: 1 finding missing" in card["summary"]
+
+
+def test_a_range_spanning_both_tiers_is_not_recorded(client, fhir_server):
+    answer = client.post(SERVICE, json=hook("pvp-missing-cement", fhir_server)).get_json()
+    assert "systemActions" not in answer
 
 
 @pytest.mark.parametrize(
     "patient_id, why",
-    [("pvp-kyphoplasty", "kyphoplasty"), ("pvp-two-level", "more than one level")],
+    [
+        ("pvp-kyphoplasty", "kyphoplasty"),
+        ("pvp-two-level", "more than one level"),
+        ("pvp-myeloma", "spinal malignancy"),
+    ],
 )
 def test_model_that_does_not_apply_gives_one_card_and_no_risk(client, fhir_server, patient_id, why):
     answer = client.post(SERVICE, json=hook(patient_id, fhir_server)).get_json()
@@ -193,14 +205,52 @@ def test_model_that_does_not_apply_gives_one_card_and_no_risk(client, fhir_serve
     assert "systemActions" not in answer
 
 
-def test_no_procedure_gives_no_card(client, fhir_server):
-    response = client.post(SERVICE, json=hook("pvp-no-procedure", fhir_server))
+@pytest.mark.parametrize(
+    "patient_id",
+    [
+        "pvp-no-procedure",
+        # Two years after the procedure: past the one-month assessment.
+        "pvp-old-procedure",
+        # 33 days after the procedure, its one-month VAS read from the server.
+        "pvp-outcome-recorded",
+    ],
+)
+def test_quiet_patients_get_no_card(client, fhir_server, patient_id):
+    response = client.post(SERVICE, json=hook(patient_id, fhir_server))
     assert response.status_code == 200
     assert response.get_json()["cards"] == []
 
 
-def test_generated_patients_get_the_risk_of_their_drawn_findings(client, fhir_server, loaded):
+def test_generated_patients_with_their_outcome_on_record_get_no_card(client, fhir_server, loaded):
+    # The generated cohort is historical (2025), every patient's one-month VAS on record.
     for patient in loaded:
+        answer = client.post(SERVICE, json=hook(patient.id, fhir_server)).get_json()
+        assert answer == {"cards": []}, patient.id
+
+
+def recent_copy(patient: SyntheticPatient, days_ago: int = 5) -> SyntheticPatient:
+    """The patient under another id, every date moved so that the procedure was ``days_ago``
+    days ago, and only the pain scores taken by now (the 24-hour and 3-day ones)."""
+    now = datetime.now(UTC)
+    shift = now - timedelta(days=days_ago) - patient.procedures[0].performed
+    return replace(
+        patient,
+        id=f"{patient.id}-recent",
+        diagnosed=patient.diagnosed + shift,
+        procedures=tuple(replace(p, performed=p.performed + shift) for p in patient.procedures),
+        reads=tuple(replace(r, effective=r.effective + shift) for r in patient.reads),
+        pain_scores=tuple(
+            replace(score, effective=score.effective + shift)
+            for score in patient.pain_scores
+            if score.effective + shift <= now
+        ),
+    )
+
+
+def test_generated_patients_get_the_risk_of_their_drawn_findings(client, fhir_server, loaded):
+    recent = [recent_copy(patient) for patient in loaded]
+    load_transaction(fhir_server, transaction(recent))
+    for patient in recent:
         findings = patient.findings
         expected = reconciled_probability(
             findings["intravertebral_vacuum_cleft"],
@@ -211,6 +261,16 @@ def test_generated_patients_get_the_risk_of_their_drawn_findings(client, fhir_se
         answer = client.post(SERVICE, json=hook(patient.id, fhir_server)).get_json()
         probability = prediction(answer)["probabilityDecimal"]
         assert probability == pytest.approx(expected, abs=PRECISION), patient.id
+
+
+def test_without_risk_assessments_the_card_comes_but_nothing_is_recorded(client, fhir_server):
+    # The test server answers 400 to RiskAssessment?patient=: whether one is on record is
+    # unknown, so patient-view leaves the recording to discharge.
+    request = hook("pvp-high-risk", fhir_server)
+    del request["prefetch"]
+    answer = client.post(SERVICE, json=request).get_json()
+    assert answer["cards"][0]["indicator"] == "warning"
+    assert "systemActions" not in answer
 
 
 def test_discharge_hook_reads_the_server_too(client, fhir_server):
@@ -234,7 +294,7 @@ def test_partial_prefetch_is_used_and_the_rest_read_from_the_server(client, fhir
             "coding": [{"system": codes.PVP_FINDINGS, "code": codes.CEMENT_DISTRIBUTION.code}]
         },
         "subject": {"reference": f"Patient/{patient.id}"},
-        "effectiveDateTime": "2025-06-11T10:00:00+00:00",
+        "effectiveDateTime": named.RADIOGRAPH.isoformat(timespec="seconds"),
         "valueCodeableConcept": {"coding": [{"system": codes.PVP_FINDINGS, "code": "spongy"}]},
     }
     observations = [r for r in records if r["resourceType"] == "Observation"] + [cement]

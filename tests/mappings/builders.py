@@ -6,6 +6,7 @@ fails if the package's contract drifts from the published one.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from cds_service.wording import finding_reason
@@ -31,6 +32,8 @@ CEMENT = "cement-distribution"
 PROCEDURE_DAY = "2024-03-10"
 PRE_OP_DAY = "2024-03-01"
 POST_OP_DAY = "2024-03-11"
+#: When most tests read the record: five days after the procedure, inside the alert window.
+NOW = datetime(2024, 3, 15, 12, 0, tzinfo=UTC)
 
 Json = dict[str, Any]
 
@@ -148,6 +151,66 @@ def bundle(*resources: Json, type: str = "searchset") -> Json:
 def index_pvp(*others: Json) -> list[Json]:
     """A single-level L1 vertebroplasty with its fracture diagnosis, plus ``others``."""
     return [procedure("pvp-1", levels=["L1"]), fracture(), *others]
+
+
+CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+
+
+def condition(
+    id: str,
+    code: str,
+    system: str = ICD10CM,
+    *,
+    clinical: str | None = "active",
+    verification: str | None = None,
+    display: str | None = None,
+) -> Json:
+    resource: Json = {
+        "resourceType": "Condition",
+        "id": id,
+        "code": {"coding": [coding(system, code, display)]},
+        "subject": {"reference": f"Patient/{PATIENT_ID}"},
+    }
+    if clinical is not None:
+        resource["clinicalStatus"] = concept(CONDITION_CLINICAL, clinical)
+    if verification is not None:
+        resource["verificationStatus"] = concept(CONDITION_VERIFICATION, verification)
+    return resource
+
+
+def pain_score(
+    id: str, effective: str, *, code: str = "38214-3", status: str = "final", **value: Any
+) -> Json:
+    """A 0-10 back pain score (LOINC VAS by default) with ``valueInteger`` 5 unless given."""
+    return observation(
+        id,
+        concept(LOINC, code),
+        status=status,
+        effective=effective,
+        **(value or {"valueInteger": 5}),
+    )
+
+
+def risk_assessment(
+    id: str, *, version: str = "1.0.0", basis: list[str], status: str = "final"
+) -> Json:
+    return {
+        "resourceType": "RiskAssessment",
+        "id": id,
+        "status": status,
+        "subject": {"reference": f"Patient/{PATIENT_ID}"},
+        "method": {
+            "coding": [
+                {
+                    "system": "http://pvp-cds.org/fhir/CodeSystem/prediction-model",
+                    "code": "li2021-pvp-residual-back-pain",
+                    "version": version,
+                }
+            ]
+        },
+        "basis": [{"reference": reference} for reference in basis],
+    }
 
 
 def reason_of(finding: Finding, applicability: Applicability = Applicability.APPLIES) -> str | None:

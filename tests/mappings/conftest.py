@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from fhir_mappings import (
     resources_from,
 )
 
-from .builders import PATIENT_ID, bundle
+from .builders import NOW, PATIENT_ID, bundle
 
 
 @pytest.fixture(scope="session")
@@ -28,10 +29,15 @@ def assess_json(request: pytest.FixtureRequest, config: MappingConfig) -> Callab
     resource parsed and assessed, and the service's way (selected on the raw JSON, only the
     used ones parsed). Every mapping test runs both ways: the selection changes nothing."""
 
-    def run(*resources: dict[str, Any], with_config: MappingConfig | None = None) -> Assessment:
-        mapping = with_config or config
+    def run(
+        *resources: dict[str, Any],
+        with_config: MappingConfig | None = None,
+        now: datetime | None = None,
+    ) -> Assessment:
+        mapping, when = with_config or config, now or NOW
         if request.param == "selected":
-            return assess_payloads({"payload": [bundle(*resources)]}, PATIENT_ID, mapping)
-        return assess(resources_from(bundle(*resources)), PATIENT_ID, mapping)
+            payloads = {"payload": [bundle(*resources)]}
+            return assess_payloads(payloads, PATIENT_ID, mapping, now=when)
+        return assess(resources_from(bundle(*resources)), PATIENT_ID, mapping, now=when)
 
     return run

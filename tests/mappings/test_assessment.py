@@ -20,14 +20,24 @@ from fhir_mappings import (
 )
 from scoring import RiskTiers, load_model, predict
 
-from .builders import PATIENT_ID, bundle, cement, fracture, index_pvp, present, procedure, reason_of
+from .builders import (
+    NOW,
+    PATIENT_ID,
+    bundle,
+    cement,
+    fracture,
+    index_pvp,
+    present,
+    procedure,
+    reason_of,
+)
 
 PREFETCH = Path(__file__).parent / "fixtures" / "prefetch-bundle.json"
 
 
 @pytest.fixture(scope="module")
 def prefetched(config):
-    return assess(resources_from(json.loads(PREFETCH.read_text())), PATIENT_ID, config)
+    return assess(resources_from(json.loads(PREFETCH.read_text())), PATIENT_ID, config, now=NOW)
 
 
 def test_prefetch_bundle_index_procedure(prefetched):
@@ -117,7 +127,7 @@ def test_the_same_resource_from_two_payloads_is_read_once(config):
     first = resources_from(bundle(procedure("pvp-1", levels=["L1"]), fracture(), present("o1")))
     again = resources_from(bundle(procedure("pvp-1", levels=["L1"]), present("o1")))
 
-    result = assess([*first, *again], PATIENT_ID, config)
+    result = assess([*first, *again], PATIENT_ID, config, now=NOW)
 
     assert result.applicability is Applicability.APPLIES
     assert result.findings["intravertebral_vacuum_cleft"].superseded == 0
@@ -127,7 +137,9 @@ def test_later_copy_of_a_resource_wins(config):
     older = resources_from(cement("c1", "blocky"))
     newer = resources_from(cement("c1", "spongy", status="corrected"))
 
-    result = assess([*older, *newer, *resources_from(bundle(*index_pvp()))], PATIENT_ID, config)
+    result = assess(
+        [*older, *newer, *resources_from(bundle(*index_pvp()))], PATIENT_ID, config, now=NOW
+    )
 
     assert result.findings["cement_distribution"].value == "spongy"
 

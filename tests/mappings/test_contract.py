@@ -89,6 +89,9 @@ def test_default_search_codes():
         f"{FINDINGS}|goutallier-grade",
         f"{FINDINGS}|cement-distribution",
         "http://radlex.org|RID35311",
+        # Pain scores: the one-month assessment silences the card.
+        "http://loinc.org|38214-3",
+        "http://loinc.org|72514-3",
     }
     assert set(tokens["Procedure"]) == {
         "http://www.ama-assn.org/go/cpt|22510",
@@ -100,11 +103,19 @@ def test_default_search_codes():
         "http://radlex.org|RID1839",
         "http://radlex.org|RID1840",
     }
-    assert set(tokens["Condition"]) == {
-        f"http://hl7.org/fhir/sid/icd-10-cm|M80.{stem}X{stage}"
-        for stem in ("08", "88")
-        for stage in "ADGKPS"
+    icd = "http://hl7.org/fhir/sid/icd-10-cm"
+    fractures = {f"{icd}|M80.{stem}X{stage}" for stem in ("08", "88") for stage in "ADGKPS"}
+    malignancy = {
+        f"{icd}|{code}"
+        for code in ("C41.2", "C79.51", "C90.00", "C90.01", "C90.02", "C90.30", "C90.31", "C90.32")
+    } | {"http://snomed.info/sct|109989006", "http://snomed.info/sct|94222008"}
+    infection = {f"{icd}|A18.01"} | {
+        f"{icd}|M46.{group}{region}"
+        for group, regions in (("2", "012345678"), ("3", "0123456789"), ("4", "0123456789"))
+        for region in regions
     }
+    neurological = {f"{icd}|G95.20", f"{icd}|G95.29", f"{icd}|G83.4"}
+    assert set(tokens["Condition"]) == fractures | malignancy | infection | neurological
 
 
 def test_search_codes_are_sorted_for_stable_prefetch_templates():

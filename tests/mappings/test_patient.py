@@ -6,7 +6,17 @@ import pytest
 
 from fhir_mappings import InvalidResourceError, assess, resources_from
 
-from .builders import IVC, PATIENT_ID, bundle, fracture, observation, patient, present, procedure
+from .builders import (
+    IVC,
+    NOW,
+    PATIENT_ID,
+    bundle,
+    fracture,
+    observation,
+    patient,
+    present,
+    procedure,
+)
 
 
 def test_observation_about_another_patient_is_refused(assess_json):
@@ -79,4 +89,4 @@ def test_resource_without_id_is_refused(config):
     del anonymous["id"]
 
     with pytest.raises(InvalidResourceError, match="Observation without id"):
-        assess(resources_from(bundle(anonymous)), PATIENT_ID, config)
+        assess(resources_from(bundle(anonymous)), PATIENT_ID, config, now=NOW)

@@ -18,6 +18,7 @@ from fhir_mappings import (
 )
 
 from .builders import (
+    NOW,
     PATIENT_ID,
     POST_OP_DAY,
     PRE_OP_DAY,
@@ -41,7 +42,7 @@ def reader() -> ReportTextReader:
 def run(config, reader):
     def assess_with_text(*resources, with_reader=True):
         parsed = resources_from(bundle(*index_pvp(*resources)))
-        return assess(parsed, PATIENT_ID, config, reader if with_reader else None)
+        return assess(parsed, PATIENT_ID, config, reader if with_reader else None, now=NOW)
 
     return assess_with_text
 
@@ -244,7 +245,7 @@ def test_finding_at_another_level_than_the_treated_one_is_not_read(run):
 
 def test_report_without_a_procedure_is_not_read(config, reader):
     parsed = resources_from(bundle(report("mr-1", conclusion="Vacuum cleft at L1.")))
-    assessment = assess(parsed, PATIENT_ID, config, reader)
+    assessment = assess(parsed, PATIENT_ID, config, reader, now=NOW)
     assert assessment.findings["intravertebral_vacuum_cleft"].status is FindingStatus.NOT_ASSESSED
 
 
@@ -260,7 +261,7 @@ def test_labelled_report_gives_the_labelled_findings(config, reader, labelled):
         procedure("pvp-1", levels=[labelled.level.value]),
         diagnostic_report(labelled, effective=effective, patient=PATIENT_ID),
     ]
-    assessment = assess(resources_from(bundle(*resources)), PATIENT_ID, config, reader)
+    assessment = assess(resources_from(bundle(*resources)), PATIENT_ID, config, reader, now=NOW)
     found = {
         name: finding.value
         for name, finding in assessment.findings.items()

@@ -14,6 +14,7 @@ from fhir_mappings.selection import select
 
 from .builders import (
     FINDINGS,
+    NOW,
     PATIENT_ID,
     bundle,
     concept,
@@ -46,7 +47,7 @@ def payload(*resources):
 
 def test_without_a_contract_procedure_nothing_is_parsed(config, parsed):
     other = procedure("appendix-1", code=concept(HOSPITAL, "APPENDECTOMY"))
-    result = assess_payloads(payload(patient(), present("o1"), other), PATIENT_ID, config)
+    result = assess_payloads(payload(patient(), present("o1"), other), PATIENT_ID, config, now=NOW)
     assert result.applicability == "no-procedure"
     assert parsed == []
 
@@ -57,6 +58,7 @@ def test_with_a_contract_procedure_only_contract_resources_are_parsed(config, pa
         payload(patient(), procedure("pvp-1", levels=["L1"]), present("o1"), unknown),
         PATIENT_ID,
         config,
+        now=NOW,
     )
     assert parsed == ["Procedure/pvp-1", "Observation/o1"]
 
@@ -112,7 +114,9 @@ def test_a_set_aside_resource_about_another_patient_is_still_refused(config):
 def test_an_unreadable_code_on_a_used_type_is_left_to_the_fhir_parser(config):
     broken = {**present("o1"), "code": {"coding": "not-a-list"}}
     with pytest.raises(InvalidResourceError, match=r"payload: .*Observation/o1\): code"):
-        assess_payloads(payload(procedure("pvp-1", levels=["L1"]), broken), PATIENT_ID, config)
+        assess_payloads(
+            payload(procedure("pvp-1", levels=["L1"]), broken), PATIENT_ID, config, now=NOW
+        )
 
 
 def test_a_finding_code_is_read_from_any_of_the_codings(config):

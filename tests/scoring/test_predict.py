@@ -162,7 +162,8 @@ def test_contribution_of_a_known_factor_is_its_coefficient(model, tiers):
 
 
 def test_default_high_risk_threshold_is_the_cohort_event_rate(model):
-    assert RiskTiers.for_model(model).high_from == pytest.approx(37 / 268)
+    # The model file prints it to a tenth of a percent: 37/268 = 0.1381.
+    assert RiskTiers.for_model(model).high_from == pytest.approx(37 / 268, abs=0.0005)
 
 
 @pytest.mark.parametrize(

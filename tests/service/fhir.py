@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fhir_mappings import codes
 
 PATIENT_ID = "pvp-test-1"
-PROCEDURE_DATE = "2026-03-10"
+#: The service reads the record as of the request: the card shows from the procedure to the
+#: one-month assessment (35 days). So the procedure is five days before the test runs, the
+#: pre-operative MRI a week before it, the cement radiograph the day after.
+_TODAY = datetime.now(UTC).date()
+PROCEDURE_DATE = (_TODAY - timedelta(days=5)).isoformat()
+PRE_OP_DATE = (_TODAY - timedelta(days=12)).isoformat()
+POST_OP_DATE = (_TODAY - timedelta(days=4)).isoformat()
 
 
 def patient(patient_id: str = PATIENT_ID) -> dict[str, Any]:
@@ -68,19 +75,19 @@ def findings(
 ) -> list[dict[str, Any]]:
     """Pre-operative MRI findings a week before the procedure, the cement read the day after."""
     observations = [
-        observation("ivc-1", codes.IVC, {"valueBoolean": ivc}, "2026-03-03", patient_id=patient_id),
+        observation("ivc-1", codes.IVC, {"valueBoolean": ivc}, PRE_OP_DATE, patient_id=patient_id),
         observation(
             "oedema-1",
             codes.POSTERIOR_FASCIA_OEDEMA,
             {"valueBoolean": oedema},
-            "2026-03-03",
+            PRE_OP_DATE,
             patient_id=patient_id,
         ),
         observation(
             "goutallier-1",
             codes.GOUTALLIER_GRADE,
             {"valueInteger": grade},
-            "2026-03-03",
+            PRE_OP_DATE,
             patient_id=patient_id,
         ),
     ]
@@ -90,7 +97,7 @@ def findings(
                 "cement-1",
                 codes.CEMENT_DISTRIBUTION,
                 {"valueCodeableConcept": {"coding": [cement.coding()]}},
-                "2026-03-11",
+                POST_OP_DATE,
                 patient_id=patient_id,
             )
         )
@@ -120,6 +127,8 @@ def prefetch(
         "procedures": searchset(*procedures) if procedures else None,
         "observations": searchset(*observations) if observations else None,
         "conditions": None,
+        # No RiskAssessment of this model on record yet (only patient-view asks for them).
+        "riskAssessments": None,
     }
 
 

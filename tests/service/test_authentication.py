@@ -33,6 +33,7 @@ def allowed_fhir():
         "Procedure": (200, fhir.searchset(fhir.vertebroplasty())),
         "Observation": (200, fhir.searchset(*fhir.findings())),
         "Condition": (200, fhir.searchset()),
+        "RiskAssessment": (200, fhir.searchset()),
     }
     yield server
     server.stop()

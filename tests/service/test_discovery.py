@@ -70,6 +70,15 @@ def test_prefetch_searches_use_only_the_specs_recommended_parameters(client):
             assert set(parse_qs(url.query)) <= {"patient", "code"}
 
 
+def test_only_patient_view_looks_for_risk_assessments_on_record(client):
+    # At discharge the estimate is always proposed; on patient-view only if none is on record.
+    prefetch = {id: service["prefetch"] for id, service in services(client).items()}
+    assert prefetch["pvp-residual-back-pain"]["riskAssessments"] == (
+        "RiskAssessment?patient={{context.patientId}}"
+    )
+    assert "riskAssessments" not in prefetch["pvp-residual-back-pain-discharge"]
+
+
 def test_cors_preflight_allows_authorization_content_type_and_accept(client):
     response = client.options(
         "/cds-services/pvp-residual-back-pain",

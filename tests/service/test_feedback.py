@@ -1,4 +1,5 @@
-"""Feedback (CDS Hooks 2.0 § Feedback): validated, stored once per report."""
+"""Feedback (CDS Hooks 2.0 § Feedback): validated, stored once per report (the database side
+is in tests/storage)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,9 @@ def overridden(card=CARD):
 
 
 def stored(app):
-    return app.extensions["pvp_cds"].feedback.items("pvp-residual-back-pain")
+    store = app.extensions["pvp_cds_store"]
+    assert store.flush()
+    return store.feedback_items("pvp-residual-back-pain")
 
 
 def test_accepted_and_overridden_feedback_is_stored(app, client):

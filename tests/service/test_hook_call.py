@@ -44,7 +44,8 @@ def test_low_risk_patient_gets_an_info_card(client):
     # Goutallier 1, spongy: logit -3.361 - 0.800 = -4.161 -> 1.5%
     card, _ = risk_card(client, fhir.findings(grade=1, cement=codes.SPONGY))
     assert card["indicator"] == "info"
-    assert "1.5%" in card["summary"]
+    # Whole percent: 1.5% is "2%".
+    assert "2%" in card["summary"]
     assert "Low risk" in card["summary"]
 
 
@@ -57,31 +58,52 @@ def test_missing_cement_read_gives_a_range_not_a_guess(client):
     # Goutallier 2, no IVC/oedema: spongy -3.361 + 1.758 - 0.8 = -2.403 -> 8.3%;
     # blocky -3.361 + 1.758 = -1.603 -> 16.8%
     card, _ = risk_card(client, fhir.findings(grade=2, cement=None))
-    assert "8.3%-17%" in card["summary"]
+    assert "8%-17%" in card["summary"]
     assert "1 finding missing" in card["summary"]
     assert "Bone cement distribution" in card["detail"]
 
 
-def test_detail_names_each_observation_used_with_its_date(client):
+def test_detail_names_where_and_when_each_finding_was_read_not_resource_ids(client):
     card, _ = risk_card(client, fhir.findings(ivc=True, grade=3, cement=codes.BLOCKY))
-    for reference, date in (
-        ("Observation/ivc-1", "2026-03-03"),
-        ("Observation/oedema-1", "2026-03-03"),
-        ("Observation/goutallier-1", "2026-03-03"),
-        ("Observation/cement-1", "2026-03-11"),
+    for label, read_on in (
+        ("Intravertebral vacuum cleft", f"pre-op CT/MRI {fhir.PRE_OP_DATE}"),
+        ("Posterior fascia oedema", f"pre-op MRI {fhir.PRE_OP_DATE}"),
+        ("Paraspinal muscle degeneration", f"pre-op MRI {fhir.PRE_OP_DATE}"),
+        ("Bone cement distribution", f"post-op radiograph {fhir.POST_OP_DATE}"),
     ):
-        row = next(line for line in card["detail"].splitlines() if reference in line)
-        assert date in row
+        row = next(line for line in card["detail"].splitlines() if line.startswith(f"| {label}"))
+        assert read_on in row
+    assert "Observation/" not in card["detail"]
 
 
-def test_detail_shows_nomogram_points_model_provenance_and_limits(client):
+def test_detail_shows_nomogram_points(client):
     card, _ = risk_card(client, fhir.findings(ivc=True, grade=3, cement=codes.BLOCKY))
-    detail = card["detail"]
-    # IVC 50.8 + Goutallier 100 + blocky 30.5 = 181 points
-    assert re.search(r"\*\*Total points\*\* \| \| 181 \|", detail)
-    assert "10.21203/rs.3.rs-468850/v1" in detail
-    assert "n=268" in detail
-    assert "nternal (bootstrap) validation only" in detail
+    # IVC 1.332/2.622*100 = 50.8, Goutallier 3-4 100, blocky 0.800/2.622*100 = 30.51 points.
+    for label, points in (("vacuum cleft", 51), ("Goutallier", 100), ("cement", 31)):
+        row = next(line for line in card["detail"].splitlines() if label in line and "|" in line)
+        assert f"| {points} |" in row
+
+
+def test_provenance_and_limits_are_behind_a_link_to_the_model_card(client):
+    card, _ = risk_card(client, fhir.findings(ivc=True, grade=3, cement=codes.BLOCKY))
+    urls = {(link["url"], link["type"]) for link in card["links"]}
+    assert ("http://localhost/model-card", "absolute") in urls
+    assert "n=268" not in card["detail"]
+
+
+def test_model_card_link_uses_the_public_base_url_when_set():
+    from cds_service import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "AUTHENTICATION": "off",
+            "PUBLIC_BASE_URL": "https://cds.hospital.example/pvp/",
+        }
+    )
+    body = app.test_client().post(URL, json=fhir.hook_request()).get_json()
+    urls = [link["url"] for link in body["cards"][0]["links"]]
+    assert "https://cds.hospital.example/pvp/model-card" in urls
 
 
 def test_card_source_links_to_the_papers_doi(client):
@@ -133,14 +155,16 @@ def test_risk_assessment_basis_references_the_observations_and_procedure_used(cl
 
 
 def test_risk_assessment_has_a_probability_range_when_findings_are_missing(client):
-    _, body = risk_card(client, fhir.findings(grade=2, cement=None))
+    # Goutallier 1, cement unknown: spongy -3.361 - 0.800 = -4.161 -> 1.5%; blocky -3.361 ->
+    # 3.4%: both low, so the range places the patient in a tier and is recorded.
+    _, body = risk_card(client, fhir.findings(grade=1, cement=None))
     (prediction,) = body["systemActions"][0]["resource"]["prediction"]
     assert "probabilityDecimal" not in prediction
     assert prediction["probabilityRange"]["low"]["value"] == pytest.approx(
-        expected_probability(-2.403), abs=1e-4
+        expected_probability(-4.161), abs=1e-4
     )
     assert prediction["probabilityRange"]["high"]["value"] == pytest.approx(
-        expected_probability(-1.603), abs=1e-4
+        expected_probability(-3.361), abs=1e-4
     )
 
 
@@ -201,7 +225,7 @@ def test_null_prefetch_means_known_empty_and_triggers_no_fhir_query(client):
     # No fhirServer is given: a query would have to fail with 412. null is answered instead.
     body = call(client, prefetch_data={**fhir.prefetch(), "observations": None})
     (card,) = body["cards"]
-    assert "4 findings missing" in card["summary"]
+    assert "no findings on record" in card["summary"]
 
 
 def test_resources_with_unknown_codes_are_counted_on_the_card_not_guessed(client):
@@ -209,7 +233,7 @@ def test_resources_with_unknown_codes_are_counted_on_the_card_not_guessed(client
         "local-1",
         codes.Code("http://hospital.example.org/codes", "VAC-CLEFT"),
         {"valueBoolean": True},
-        "2026-03-03",
+        fhir.PRE_OP_DATE,
     )
     card, _ = risk_card(client, [*fhir.findings(cement=None), unknown])
     assert "Not used: 1 resource(s) outside the code contract" in card["detail"]

@@ -115,6 +115,7 @@ def fhir_server():
         "Procedure": (200, fhir.searchset(fhir.vertebroplasty(patient_id=PATIENT_ID))),
         "Observation": (200, fhir.searchset(*fhir.findings(patient_id=PATIENT_ID))),
         "Condition": (503, {"resourceType": "OperationOutcome"}),
+        "RiskAssessment": (200, fhir.searchset()),
     }
     yield server
     server.stop()
@@ -144,6 +145,7 @@ def test_fhir_queries_are_counted_by_resource_type_and_status(fhir_server):
         ("Procedure", "200"),
         ("Observation", "200"),
         ("Condition", "503"),
+        ("RiskAssessment", "200"),
     }
 
 

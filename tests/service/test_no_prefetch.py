@@ -26,6 +26,7 @@ def fhir_server():
             fhir.searchset(*fhir.findings(ivc=True, grade=3, cement=codes.BLOCKY)),
         ),
         "Condition": (200, fhir.searchset()),
+        "RiskAssessment": (200, fhir.searchset()),
     }
     yield server
     server.stop()
@@ -77,7 +78,11 @@ def test_only_unfulfilled_prefetch_keys_are_queried(client, fhir_server):
         "procedures": fhir.searchset(fhir.vertebroplasty()),
     }
     assert client.post(URL, json=body).status_code == 200
-    assert sorted(r.path for r in fhir_server.requests) == ["Condition", "Observation"]
+    assert sorted(r.path for r in fhir_server.requests) == [
+        "Condition",
+        "Observation",
+        "RiskAssessment",
+    ]
 
 
 def test_operation_outcome_in_prefetch_means_failed_and_is_queried_again(client, fhir_server):
@@ -190,3 +195,21 @@ def test_next_link_that_is_not_a_url_is_400_not_followed(client, fhir_server):
     assert response.status_code == 400
     assert "link" in response.get_json()["issue"][0]["diagnostics"]
     assert fhir_server.requests == []
+
+
+def test_server_that_cannot_search_risk_assessments_still_gets_the_card_without_a_record(
+    client, fhir_server
+):
+    # A strict server that has no patient search for RiskAssessment answers 400.
+    fhir_server.answers["RiskAssessment"] = (
+        400,
+        {
+            "resourceType": "OperationOutcome",
+            "issue": [{"severity": "error", "code": "not-supported"}],
+        },
+    )
+    response = client.post(URL, json=request_without_prefetch(fhir_server.base_url))
+    assert response.status_code == 200
+    body = response.get_json()
+    assert "64%" in body["cards"][0]["summary"]
+    assert "systemActions" not in body

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import date, timedelta
 
 import pytest
 
@@ -19,7 +20,12 @@ from .stub_fhir import StubFhirServer
 
 URL = "/cds-services/pvp-residual-back-pain"
 RADIOLOGY = {"system": "http://loinc.org", "code": "LP29684-5", "display": "Radiology"}
-MRI_DAY, RADIOGRAPH_DAY = "2026-03-03", "2026-03-11"
+# The reports are dated as the coded findings are: a week before the procedure, the day after.
+MRI_DAY, RADIOGRAPH_DAY = fhir.PRE_OP_DATE, fhir.POST_OP_DATE
+_PROCEDURE = date.fromisoformat(fhir.PROCEDURE_DATE)
+#: The imaging windows around the procedure: 90 days before it, 30 days after it.
+WINDOW_START = (_PROCEDURE - timedelta(days=90)).isoformat()
+WINDOW_END = (_PROCEDURE + timedelta(days=30)).isoformat()
 CLEFT = "There is an intravertebral vacuum cleft in L1."
 OEDEMA = "Posterior fascia oedema at the level of the fracture."
 GOUTALLIER = "Paraspinal muscles: Goutallier grade 4."
@@ -90,8 +96,9 @@ def test_card_quotes_each_sentence_a_finding_was_read_from(client, sentence):
 
 def test_card_gives_the_report_and_its_date(client):
     detail = call(client, report_only_prefetch())["cards"][0]["detail"]
-    assert f"DiagnosticReport/mri-1, MRI lumbar spine, {MRI_DAY}, final" in detail
-    assert f"DiagnosticReport/xr-1, XR lumbar spine 2 views, {RADIOGRAPH_DAY}, final" in detail
+    # The examination as the report names it and its date, not the resource id.
+    assert f"\u201d, MRI lumbar spine {MRI_DAY} |" in detail
+    assert f"\u201d, XR lumbar spine 2 views {RADIOGRAPH_DAY} |" in detail
 
 
 def test_risk_assessment_basis_references_the_reports(client):
@@ -113,7 +120,7 @@ def test_report_text_off_leaves_written_findings_missing():
     app = create_app({"TESTING": True, "AUTHENTICATION": "off", "REPORT_TEXT": False})
     app.test_client_class = SchemaCheckingClient
     answer = call(app.test_client(), report_only_prefetch())
-    assert "4 findings missing" in answer["cards"][0]["summary"]
+    assert "no findings on record" in answer["cards"][0]["summary"]
 
 
 def test_report_rules_file_that_is_wrong_refuses_to_start_naming_the_entry(tmp_path):
@@ -165,13 +172,12 @@ def test_reports_are_fetched_when_a_finding_is_not_coded(fetching_client, fhir_s
 def test_report_search_asks_for_radiology_in_the_imaging_windows(fetching_client, fhir_server):
     call(fetching_client, fhir.prefetch(observations=[]), fhirServer=fhir_server.base_url)
     (search,) = report_searches(fhir_server)
-    # Procedure on 2026-03-10: 90 days before is 2025-12-10, 30 days after is 2026-04-09.
     assert search.query == {
         "patient": [fhir.PATIENT_ID],
         "category": [
             "http://loinc.org|LP29684-5,http://terminology.hl7.org/CodeSystem/v2-0074|RAD"
         ],
-        "date": ["ge2025-12-10", "le2026-04-09"],
+        "date": [f"ge{WINDOW_START}", f"le{WINDOW_END}"],
     }
 
 
@@ -181,7 +187,7 @@ def test_report_search_for_cement_only_covers_the_post_operative_window(
     coded = fhir.findings(ivc=True, oedema=True, grade=4, cement=None)
     call(fetching_client, fhir.prefetch(observations=coded), fhirServer=fhir_server.base_url)
     (search,) = report_searches(fhir_server)
-    assert search.query["date"] == ["ge2026-03-10", "le2026-04-09"]
+    assert search.query["date"] == [f"ge{fhir.PROCEDURE_DATE}", f"le{WINDOW_END}"]
 
 
 def test_reports_are_not_fetched_when_every_finding_is_coded(fetching_client, fhir_server):
@@ -208,7 +214,7 @@ def test_a_failed_report_search_still_answers_and_says_so(fetching_client, fhir_
     fhir_server.answers["DiagnosticReport"] = (500, {"resourceType": "OperationOutcome"})
     answer = call(fetching_client, fhir.prefetch(observations=[]), fhirServer=fhir_server.base_url)
     assert "Radiology report text could not be read" in answer["cards"][0]["detail"]
-    assert "4 findings missing" in answer["cards"][0]["summary"]
+    assert "no findings on record" in answer["cards"][0]["summary"]
 
 
 def test_card_says_why_a_written_finding_is_unknown_quoting_the_sentence(client):

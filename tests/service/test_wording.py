@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cds_service import create_app
+from devtools.examples import recent
 from scoring import load_model
 
 HIGH_RISK_EXAMPLE = Path(__file__).parents[2] / "examples" / "patient-view-high-risk.json"
@@ -21,7 +23,7 @@ def app_with_model(tmp_path, change):
 
 
 def high_risk_card(app):
-    body = json.loads(HIGH_RISK_EXAMPLE.read_text())
+    body = recent(json.loads(HIGH_RISK_EXAMPLE.read_text()), datetime.now(UTC).date())
     return app.test_client().post(SERVICE, json=body).get_json()["cards"][0]
 
 

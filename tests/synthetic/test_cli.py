@@ -28,7 +28,7 @@ def test_synth_writes_the_named_patients_and_the_cohort_in_batches(tmp_path):
         "synthetic-seed3-002.json",
         "synthetic-seed3-003.json",
     ]
-    assert len(patients_in(tmp_path / "named-patients.json")) == 9
+    assert len(patients_in(tmp_path / "named-patients.json")) == 12
     assert patients_in(tmp_path / "synthetic-seed3-003.json") == ["synth-3-00005"]
 
 
@@ -51,7 +51,7 @@ def test_synth_with_another_seed_writes_other_patients(tmp_path):
 def test_synth_reports_the_files_and_the_events(tmp_path, capsys):
     synth(tmp_path, "--patients", "4", "--seed", "3")
     printed = capsys.readouterr().out
-    assert f"{tmp_path / 'named-patients.json'}: 9 patients" in printed
+    assert f"{tmp_path / 'named-patients.json'}: 12 patients" in printed
     assert "Generated 4 patients (seed 3): " in printed
 
 

@@ -3,17 +3,21 @@ the expectations below restate those definitions, not the mapping layer's output
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 import fhir_mappings
 from devtools.synthetic import NAMED_PATIENTS, NamedPatient, fhir_resources, named_patient
-from fhir_mappings import Applicability, FindingStatus
+from fhir_mappings import Applicability, ExclusionRule, FindingStatus, Timing
 
 
 def assess(patient_id: str) -> fhir_mappings.Assessment:
     patient = named_patient(patient_id)
     parsed = [r for d in fhir_resources(patient) for r in fhir_mappings.resources_from(d)]
-    return fhir_mappings.assess(parsed, patient.id, fhir_mappings.load_mapping_config())
+    return fhir_mappings.assess(
+        parsed, patient.id, fhir_mappings.load_mapping_config(), now=datetime.now(UTC)
+    )
 
 
 def findings(ivc, oedema, grade, cement) -> dict[str, object]:
@@ -35,6 +39,9 @@ def test_the_named_patients_have_the_documented_ids():
         "pvp-kyphoplasty",
         "pvp-two-level",
         "pvp-no-procedure",
+        "pvp-old-procedure",
+        "pvp-myeloma",
+        "pvp-outcome-recorded",
         "pvp-report-only",
     ]
 
@@ -53,6 +60,9 @@ def test_the_named_patients_have_the_documented_ids():
         ("pvp-two-level", Applicability.MULTI_LEVEL, findings(False, True, 3, "spongy")),
         # No procedure to place the imaging against: nothing is assessed.
         ("pvp-no-procedure", Applicability.NO_PROCEDURE, findings(None, None, None, None)),
+        ("pvp-old-procedure", Applicability.APPLIES, findings(True, True, 4, "blocky")),
+        ("pvp-myeloma", Applicability.EXCLUDED_CONDITION, findings(True, True, 4, "blocky")),
+        ("pvp-outcome-recorded", Applicability.APPLIES, findings(True, True, 4, "blocky")),
     ],
 )
 def test_named_patient_reads_back_as_defined(patient_id, applicability, expected):
@@ -79,7 +89,7 @@ def test_the_report_only_patient_reads_back_from_report_text_as_its_coded_twin()
     parsed = [r for d in fhir_resources(patient) for r in fhir_mappings.resources_from(d)]
     reader = fhir_mappings.ReportTextReader(fhir_mappings.load_text_rules())
     config = fhir_mappings.load_mapping_config()
-    assessment = fhir_mappings.assess(parsed, patient.id, config, reader)
+    assessment = fhir_mappings.assess(parsed, patient.id, config, reader, now=datetime.now(UTC))
     assert assessment.values() == findings(True, True, 4, "blocky")
     assert {f.source.reference for f in assessment.findings.values()} == {
         "DiagnosticReport/pvp-report-only-mri-report",
@@ -98,6 +108,29 @@ def test_the_cement_read_is_missing():
 
 def test_the_two_levels_are_both_seen():
     assert assess(NamedPatient.TWO_LEVEL).procedure.levels == ("T12", "L1")
+
+
+@pytest.mark.parametrize(
+    ("patient_id", "timing"),
+    [
+        ("pvp-high-risk", Timing.IN_WINDOW),
+        # Two years after the procedure, no pain score on record.
+        ("pvp-old-procedure", Timing.WINDOW_PASSED),
+        # 33 days after the procedure, its one-month (day 30) VAS on record.
+        ("pvp-outcome-recorded", Timing.OUTCOME_RECORDED),
+    ],
+)
+def test_named_patients_fall_where_defined_in_time(patient_id, timing):
+    assert assess(patient_id).time_window.timing is timing
+
+
+def test_the_myeloma_is_the_exclusion_named():
+    (exclusion,) = assess(NamedPatient.MYELOMA).exclusions
+    assert (exclusion.rule, exclusion.condition, exclusion.code.code) == (
+        ExclusionRule.SPINAL_MALIGNANCY,
+        "Condition/pvp-myeloma-myeloma",
+        "C90.00",
+    )
 
 
 def test_named_patients_have_no_caveat_as_their_diagnosis_and_level_are_on_record():

@@ -4,7 +4,7 @@ are, and read back by the mapping layer as the patient was drawn."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
@@ -95,7 +95,7 @@ def test_generated_patients_read_back_as_their_drawn_findings(cohort):
     config = fhir_mappings.load_mapping_config()
     for patient in cohort:
         parsed = [r for d in fhir_resources(patient) for r in fhir_mappings.resources_from(d)]
-        assessment = fhir_mappings.assess(parsed, patient.id, config)
+        assessment = fhir_mappings.assess(parsed, patient.id, config, now=datetime.now(UTC))
         assert assessment.applicability is Applicability.APPLIES
         assert assessment.values() == patient.findings
         # A fracture diagnosis and the treated level are on record: nothing to warn about.

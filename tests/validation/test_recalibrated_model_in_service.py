@@ -4,12 +4,13 @@ the recalibrated one and the card says where it was recalibrated."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from cds_service import create_app
+from devtools.examples import recent
 from scoring import load_model
 from tests.service.conftest import SchemaCheckingClient
 from validation import Method, fit, recalibrated_document
@@ -44,7 +45,9 @@ def card(recalibrated_file):
         {"TESTING": True, "AUTHENTICATION": "off", "MODEL_FILE": str(recalibrated_file[0])}
     )
     app.test_client_class = SchemaCheckingClient
-    response = app.test_client().post(URL, json=json.loads(EXAMPLE.read_text()))
+    # Moved to a recent procedure: the service is quiet more than 35 days after it.
+    request = recent(json.loads(EXAMPLE.read_text()), datetime.now(UTC).date())
+    response = app.test_client().post(URL, json=request)
     assert response.status_code == 200
     return response.get_json()["cards"][0]
 

@@ -1,0 +1,159 @@
+"""Durable state: the audit trail, feedback, and the JWT replay cache shared by every process.
+
+One database (SQLAlchemy 2 Core; Alembic migrations in ``migrations/``): by default an
+embedded SQLite file in the data directory, in production PostgreSQL through
+``PVP_CDS_DATABASE_URL``. Records reach it through a local durable backlog (``spool.py``), so a
+hook call never waits on the database. See docs/storage.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine
+
+import fhir_mappings
+from scoring import predict
+
+from ..errors import StartupError
+from ..runtime import current_runtime
+from .audit import AuditRecord, audit_record
+from .engine import database_url, default_data_dir, make_engine, shown
+from .migrate import UPGRADE_COMMAND, check_current, current_revision, upgrade
+from .spool import SPOOL_FILE, Spool
+from .store import UNAVAILABLE, Store, StoreStatus, report_key
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "UPGRADE_COMMAND",
+    "AuditRecord",
+    "command_line_engine",
+    "Store",
+    "StoreStatus",
+    "current_store",
+    "data_dir",
+    "init_app",
+    "open_store",
+    "record_answer",
+    "upgrade_database",
+    "report_key",
+]
+
+
+def data_dir(config: Mapping[str, Any]) -> Path:
+    return Path(config["DATA_DIR"]) if config["DATA_DIR"] else default_data_dir()
+
+
+def open_store(config: Mapping[str, Any]) -> Store:
+    """The store for the service: its schema checked (or, for the embedded database, brought
+    up to date), every request-path call bounded by ``DATABASE_TIMEOUT``."""
+    directory = data_dir(config)
+    try:
+        spool = Spool(directory / SPOOL_FILE)
+    except (OSError, sqlite3.Error) as exc:
+        raise StartupError(
+            f"PVP_CDS_DATA_DIR: cannot keep the local backlog in {directory} "
+            f"({type(exc).__name__}); give the service a writable directory"
+        ) from None
+    url = database_url(config["DATABASE_URL"], directory)
+    engine = make_engine(url, timeout=config["DATABASE_TIMEOUT"])
+    try:
+        if config["DATABASE_URL"] is None:
+            # The embedded database is this service's own file: nobody else migrates it, and
+            # README's first command must work without a separate step.
+            migrations = make_engine(url, timeout=None)
+            try:
+                upgrade(migrations)
+            finally:
+                migrations.dispose()
+        else:
+            check_current(engine)
+    except UNAVAILABLE as exc:
+        engine.dispose()
+        raise StartupError(
+            f"cannot reach the database {shown(url)} ({type(exc).__name__}); check "
+            "PVP_CDS_DATABASE_URL and that the server is up"
+        ) from None
+    except StartupError:
+        engine.dispose()
+        raise
+    return Store(engine, spool)
+
+
+def command_line_engine(config: Mapping[str, Any]) -> Engine:
+    """The database for migrations and governance commands: no request-path timeout."""
+    return make_engine(database_url(config["DATABASE_URL"], data_dir(config)), timeout=None)
+
+
+def upgrade_database(config: Mapping[str, Any]) -> str:
+    """``pvp-cds db upgrade``: apply every migration; return the revision reached."""
+    engine = command_line_engine(config)
+    try:
+        upgrade(engine)
+        return current_revision(engine) or ""
+    except UNAVAILABLE as exc:
+        raise StartupError(
+            f"cannot reach the database {shown(engine.url)} ({type(exc).__name__})"
+        ) from None
+    finally:
+        engine.dispose()
+
+
+def init_app(app: Flask) -> None:
+    store = open_store(app.config)
+    app.extensions["pvp_cds_store"] = store
+    store.wake()
+
+
+def current_store() -> Store:
+    return current_app.extensions["pvp_cds_store"]
+
+
+def record_answer(
+    service_id: str,
+    hook_request: Mapping[str, Any],
+    assessment: fhir_mappings.Assessment,
+    response: Mapping[str, Any],
+    *,
+    started: float,
+) -> None:
+    """Audit a hook answer that carried a card (quiet answers are not stored). Called in the
+    request, after ``logs.note_request`` and authentication, with ``started`` from
+    ``time.perf_counter()`` when the call arrived."""
+    cards = response["cards"]
+    if not cards:
+        return
+    runtime = current_runtime()
+    # The estimate is a pure function of the assessment: derived here again rather than
+    # threaded through the card-writing code.
+    estimate = (
+        predict(runtime.model, assessment.values(), runtime.tiers)
+        if assessment.applicability is fhir_mappings.Applicability.APPLIES
+        else None
+    )
+    record = audit_record(
+        assessment=assessment,
+        estimate=estimate,
+        model=runtime.model,
+        cards=cards,
+        hook_instance=hook_request["hookInstance"],
+        service_id=service_id,
+        client=g.get("cds_client"),
+        patient_pseudonym=g.patient,
+        answered_at=datetime.now(UTC),
+        latency_ms=(time.perf_counter() - started) * 1000,
+    )
+    try:
+        current_store().record_audit(record)
+    except (sqlite3.Error, OSError) as exc:
+        # The local disk itself failed: the card is advice and still goes out; /health/ready
+        # answers 503 until the backlog can be written again.
+        log.error("audit record of this answer could not be kept: %s", type(exc).__name__)

@@ -1,0 +1,368 @@
+"""The store the service writes to: audit and feedback records through the local backlog,
+the shared JWT replay cache straight to the database, and the database's health.
+
+Write-behind: a hook call appends its audit record to the local backlog (``spool.py``) and
+answers; a background thread moves records to the database. When the database is down or slow
+(every call bounded by the database timeout), records wait on local disk, the thread retries
+with backoff, and ``status()`` reports the store degraded with the size of the backlog.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+import time
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import (
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from .. import metrics
+from ..client_auth import ReplayCache
+from . import schema
+from .audit import AuditRecord
+from .spool import Pending, Spool
+
+log = logging.getLogger(__name__)
+
+#: What a database that is down, unreachable or too slow raises.
+UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
+AUDIT, FEEDBACK, REPLAY = "audit", "feedback", "replay"
+BATCH = 200
+REPLAY_PURGE_INTERVAL = 60.0
+RETRY_FIRST, RETRY_MOST = 0.2, 5.0
+
+
+@dataclass(frozen=True)
+class StoreStatus:
+    database_up: bool
+    #: Records on local disk waiting for the database.
+    backlog: int
+    #: Records the database refused (not a connection failure): kept on disk for an operator.
+    refused: int
+
+
+def report_key(service_id: str, item: Mapping[str, Any]) -> str:
+    """The same feedback report sent twice (any key order) has the same key."""
+    canonical = json.dumps([service_id, item], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class Store:
+    def __init__(self, engine: Engine, spool: Spool) -> None:
+        self.engine = engine
+        self.spool = spool
+        self._local_replays = ReplayCache()
+        self._closing = threading.Event()
+        self._reset_process_state()
+        _after_fork_in_child(self)
+
+    # -- what the service records -------------------------------------------------------------
+
+    def record_audit(self, record: AuditRecord) -> None:
+        self._append(AUDIT, record.payload())
+
+    def record_feedback(self, service_id: str, item: Mapping[str, Any]) -> None:
+        self._append(
+            FEEDBACK,
+            {"service_id": service_id, "item": dict(item), "received_at": _now().isoformat()},
+        )
+
+    def first_use(self, key: tuple[str, str], expires_at: float, *, now: float) -> bool:
+        """The shared replay check: True the first time any process sees ``key`` while it
+        lives. While the database is unavailable, this process's own cache decides, and the
+        key is kept on disk for the database (docs/storage.md says why)."""
+        # Every process keeps what it accepted too, so during an outage it still refuses a
+        # replay of a token it saw before.
+        if not self._local_replays.first_use(key, expires_at, now=now):
+            return False
+        if self._database_up():
+            try:
+                with self.engine.begin() as connection:
+                    accepted = _claim(connection, key, expires_at, now)
+                if now - self._last_purge >= REPLAY_PURGE_INTERVAL:
+                    self._kick()
+                return accepted
+            except UNAVAILABLE as exc:
+                metrics.storage_error(REPLAY)
+                self._went_down(exc)
+        self._append(REPLAY, {"issuer": key[0], "jti": key[1], "expires_at": expires_at})
+        return True
+
+    # -- health and draining ------------------------------------------------------------------
+
+    def status(self) -> StoreStatus:
+        waiting, refused = self.spool.counts()
+        metrics.storage_backlog(waiting)
+        if waiting or not self._database_up():
+            self._kick()
+        return StoreStatus(self._database_up(), waiting, refused)
+
+    def flush(self) -> bool:
+        """Move the backlog to the database now, in this thread; True if it is empty."""
+        return self._drain()
+
+    def wake(self) -> None:
+        """Start moving any backlog left by an earlier process."""
+        if self.spool.counts()[0]:
+            self._kick()
+
+    def close(self) -> None:
+        """Stop moving records and close the database connections; the backlog keeps
+        anything not yet moved, for the next process."""
+        self._closing.set()
+        with self._lock:
+            flusher = self._flusher
+        if flusher is not None:
+            flusher.join(timeout=RETRY_MOST + 1)
+        self.engine.dispose()
+
+    # -- reads for tests and the command line -------------------------------------------------
+
+    def feedback_items(self, service_id: str) -> list[dict[str, Any]]:
+        query = (
+            select(schema.feedback.c.item)
+            .where(schema.feedback.c.service_id == service_id)
+            .order_by(schema.feedback.c.received_at, schema.feedback.c.report_key)
+        )
+        with self.engine.connect() as connection:
+            return [row.item for row in connection.execute(query)]
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _reset_process_state(self) -> None:
+        self._lock = threading.Lock()
+        self._flusher: threading.Thread | None = None
+        self._kicked = False
+        self._down_since: float | None = None
+        self._last_purge = time.time()
+
+    def _after_fork(self) -> None:
+        # The parent's pooled connections and threads do not belong to this process.
+        self.engine.dispose(close=False)
+        self._reset_process_state()
+
+    def _append(self, kind: str, payload: dict[str, Any]) -> None:
+        self.spool.append(kind, payload)
+        self._kick()
+
+    def _database_up(self) -> bool:
+        return self._down_since is None
+
+    def _went_down(self, exc: Exception) -> None:
+        with self._lock:
+            first = self._down_since is None
+            if first:
+                self._down_since = time.monotonic()
+        if first:
+            log.warning("database unavailable (%s): records wait on local disk", type(exc).__name__)
+        self._kick()
+
+    def _came_back(self) -> None:
+        with self._lock:
+            down_since, self._down_since = self._down_since, None
+        if down_since is not None:
+            log.warning("database available again after %.1f s", time.monotonic() - down_since)
+
+    def _kick(self) -> None:
+        with self._lock:
+            self._kicked = True
+            if self._flusher is None and not self._closing.is_set():
+                self._flusher = threading.Thread(
+                    target=self._flush_loop, name="pvp-cds-store", daemon=True
+                )
+                self._flusher.start()
+
+    def _flush_loop(self) -> None:
+        wait = RETRY_FIRST
+        while not self._closing.is_set():
+            with self._lock:
+                self._kicked = False
+            try:
+                empty = self._drain()
+            except Exception:
+                log.exception("moving the backlog to the database failed")
+                empty = False
+            if empty:
+                with self._lock:
+                    if not self._kicked:
+                        self._flusher = None
+                        return
+                wait = RETRY_FIRST
+                continue
+            self._closing.wait(wait)
+            wait = min(wait * 2, RETRY_MOST)
+        with self._lock:
+            self._flusher = None
+
+    def _drain(self) -> bool:
+        if not self._database_up() and not self._probe():
+            return False
+        self._purge_replays_if_due(time.time())
+        while batch := self.spool.oldest(BATCH):
+            try:
+                self._write(batch)
+            except UNAVAILABLE as exc:
+                metrics.storage_error(batch[0].kind)
+                self._went_down(exc)
+                return False
+            self.spool.remove([pending.id for pending in batch])
+        metrics.storage_backlog(0)
+        return self._database_up()
+
+    def _probe(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except UNAVAILABLE:
+            return False
+        # Connections pooled before the outage are dead: start afresh.
+        self.engine.dispose()
+        self._came_back()
+        return True
+
+    def _write(self, batch: list[Pending]) -> None:
+        try:
+            with self.engine.begin() as connection:
+                for pending in batch:
+                    _write_one(connection, pending)
+        except UNAVAILABLE:
+            raise
+        except SQLAlchemyError:
+            # One record the database refuses must not hold up the others: retry one by one.
+            self._write_one_by_one(batch)
+
+    def _write_one_by_one(self, batch: list[Pending]) -> None:
+        for pending in batch:
+            try:
+                with self.engine.begin() as connection:
+                    _write_one(connection, pending)
+            except UNAVAILABLE:
+                raise
+            except SQLAlchemyError as exc:
+                metrics.storage_error(pending.kind)
+                log.error("the database refused a %s record; kept on local disk", pending.kind)
+                self.spool.mark_refused(pending.id, type(exc).__name__)
+
+    def _purge_replays_if_due(self, now: float) -> None:
+        if now - self._last_purge < REPLAY_PURGE_INTERVAL:
+            return
+        self._last_purge = now
+        try:
+            self.purge_replays(now)
+        except UNAVAILABLE as exc:
+            metrics.storage_error(REPLAY)
+            self._went_down(exc)
+
+    def purge_replays(self, now: float) -> int:
+        """Delete the jtis of tokens that could no longer be accepted; return how many."""
+        with self.engine.begin() as connection:
+            table = schema.jwt_replay
+            return connection.execute(delete(table).where(table.c.expires_at <= now)).rowcount
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _insert(connection: Connection, table: Any) -> Any:
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+def jti_key(jti: str) -> str:
+    return hashlib.sha256(jti.encode()).hexdigest()
+
+
+def _claim(connection: Connection, key: tuple[str, str], expires_at: float, now: float) -> bool:
+    """Insert (issuer, jti) unless a live row holds it; an expired row is taken over."""
+    issuer, jti = key
+    table = schema.jwt_replay
+    statement = _insert(connection, table).values(
+        issuer=issuer, jti_sha256=jti_key(jti), expires_at=expires_at
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.issuer, table.c.jti_sha256],
+        set_={"expires_at": statement.excluded.expires_at},
+        where=table.c.expires_at <= now,
+    )
+    # A row comes back only if inserted or taken over (rowcount is not portable here).
+    return connection.execute(statement.returning(table.c.issuer)).first() is not None
+
+
+def _write_one(connection: Connection, pending: Pending) -> None:
+    if pending.kind == AUDIT:
+        _write_audit(connection, AuditRecord.from_payload(pending.payload))
+    elif pending.kind == FEEDBACK:
+        _write_feedback(connection, pending.payload)
+    elif pending.kind == REPLAY:
+        payload = pending.payload
+        connection.execute(
+            _insert(connection, schema.jwt_replay)
+            .values(
+                issuer=payload["issuer"],
+                jti_sha256=jti_key(payload["jti"]),
+                expires_at=payload["expires_at"],
+            )
+            .on_conflict_do_nothing()
+        )
+
+
+def _write_audit(connection: Connection, record: AuditRecord) -> None:
+    row = {
+        **record.payload(),
+        "answered_at": record.answered_at,
+        "card_uuids": list(record.card_uuids),
+    }
+    connection.execute(_insert(connection, schema.audit_event).values(row).on_conflict_do_nothing())
+    for card_uuid in record.card_uuids:
+        connection.execute(
+            _insert(connection, schema.audit_card)
+            .values(card_uuid=card_uuid, audit_event_id=record.id)
+            .on_conflict_do_nothing()
+        )
+
+
+def _write_feedback(connection: Connection, payload: Mapping[str, Any]) -> None:
+    item = payload["item"]
+    reason = (item.get("overrideReason") or {}).get("reason") or {}
+    connection.execute(
+        _insert(connection, schema.feedback)
+        .values(
+            report_key=report_key(payload["service_id"], item),
+            service_id=payload["service_id"],
+            card_uuid=item["card"],
+            outcome=item["outcome"],
+            outcome_timestamp=item["outcomeTimestamp"],
+            override_reason_system=reason.get("system"),
+            override_reason_code=reason.get("code"),
+            received_at=datetime.fromisoformat(payload["received_at"]),
+            item=item,
+        )
+        .on_conflict_do_nothing()
+    )
+
+
+def _after_fork_in_child(store: Store) -> None:
+    """gunicorn builds the app, then forks its workers: each child resets the store's process
+    state. A weak reference, so stores that are dropped (tests build many) are not kept."""
+    reference = weakref.ref(store)
+
+    def reset() -> None:
+        if (alive := reference()) is not None:
+            alive._after_fork()
+
+    os.register_at_fork(after_in_child=reset)

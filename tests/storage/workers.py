@@ -1,0 +1,35 @@
+"""What each process of the multi-process tests does: open its own store (its own data
+directory, as on another host), wait for the others, then act at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from cds_service import storage
+
+
+def claim_jti(config: dict, barrier: Any, key: tuple[str, str], expires_at: float) -> bool:
+    store = storage.open_store(config)
+    try:
+        barrier.wait(timeout=60)
+        return store.first_use(key, expires_at, now=expires_at - 300)
+    finally:
+        store.close()
+
+
+def send_feedback(config: dict, barrier: Any, service_id: str, item: dict) -> bool:
+    store = storage.open_store(config)
+    try:
+        barrier.wait(timeout=60)
+        store.record_feedback(service_id, item)
+        return store.flush()
+    finally:
+        store.close()
+
+
+def reporting(results: Any, target: Callable[..., bool], *args: Any) -> None:
+    try:
+        results.put(target(*args))
+    except Exception as exc:
+        results.put(f"{type(exc).__name__}: {exc}")
