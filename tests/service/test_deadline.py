@@ -137,3 +137,16 @@ def test_fhir_server_within_the_budget_gets_a_card():
 def test_hook_deadline_must_be_positive():
     with pytest.raises(StartupError, match="PVP_CDS_HOOK_DEADLINE_SECONDS"):
         create_app({"AUTHENTICATION": "off", "HOOK_DEADLINE_SECONDS": 0})
+
+
+def test_late_optional_data_is_left_out_not_a_412():
+    # The RiskAssessments on record are optional: late, they are not known, and the card comes.
+    server = LateFhirServer(
+        Lateness.NEVER_ANSWERS, late_paths=("RiskAssessment",), answers=answers()
+    )
+    try:
+        response = client_for(server).post(URL, json=without_prefetch(server.base_url))
+    finally:
+        server.stop()
+    assert response.status_code == 200
+    assert response.get_json()["cards"]
