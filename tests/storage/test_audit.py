@@ -58,7 +58,7 @@ def test_each_audited_input_has_its_value_source_reference_and_date(app, databas
     assert findings["goutallier_grade"]["value"] == 3
     assert findings["goutallier_grade"]["source"] == {
         "reference": "Observation/goutallier-1",
-        "effective": "2026-03-03",
+        "effective": fhir.PRE_OP_DATE,
         "status": "final",
         "kind": "observation",
     }
