@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
@@ -36,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from cds_service.serving import available_cores  # noqa: E402
 from devtools import demo  # noqa: E402
+from devtools.examples import recent  # noqa: E402
 from devtools.fhir_test_server import FhirTestServer, load_transaction  # noqa: E402
 from devtools.synthetic import NAMED_PATIENTS, transaction  # noqa: E402
 
@@ -71,8 +73,9 @@ def main() -> None:
 
 
 def write_requests(work: Path, fhir: FhirTestServer) -> None:
-    scoring = json.loads(EXAMPLE.read_text())
-    quiet = json.loads(EXAMPLE.read_text())
+    # Moved to a recent procedure: the service is quiet a month after it.
+    scoring = recent(json.loads(EXAMPLE.read_text()), datetime.now(UTC).date())
+    quiet = json.loads(json.dumps(scoring))
     # The EHR searched and found no vertebroplasty: known empty, nothing to read.
     quiet["prefetch"].update(procedures=None, observations=None, conditions=None)
     no_prefetch = demo.hook_request("pvp-high-risk", fhir.endpoint)
