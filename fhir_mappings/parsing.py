@@ -51,8 +51,11 @@ def resources_from(value: Mapping[str, Any]) -> list[Resource]:
     for index, entry in enumerate(entries):
         if not isinstance(entry, Mapping):
             raise InvalidResourceError(f"Bundle entry[{index}]: expected an object")
+        search = entry.get("search", {})
+        if not isinstance(search, Mapping):
+            raise InvalidResourceError(f"Bundle entry[{index}]: search: expected an object")
         # An "outcome" entry is the server's note about the search, not a result.
-        if "resource" in entry and (entry.get("search") or {}).get("mode") != "outcome":
+        if "resource" in entry and search.get("mode") != "outcome":
             resources.append(parse_resource(entry["resource"], f"Bundle entry[{index}]"))
     return resources
 

@@ -18,6 +18,15 @@ def test_searchset_bundle_gives_its_entries_resources():
     assert resources[1].id == "o1"
 
 
+@pytest.mark.parametrize("search", ["match", ["outcome"], 7])
+def test_an_entry_search_that_is_not_an_object_is_invalid_fhir(search):
+    searchset = bundle(present("o1"))
+    searchset["entry"][0]["search"] = search
+
+    with pytest.raises(InvalidResourceError, match=r"entry\[0\]: search: expected an object"):
+        resources_from(searchset)
+
+
 def test_collection_bundle_is_read_like_a_searchset():
     resources = resources_from(bundle(present("o1"), type="collection"))
 
