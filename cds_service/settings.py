@@ -35,7 +35,7 @@ SETTINGS: dict[str, Setting] = {
     "REPORT_TEXT": Setting(True, (bool,)),
     # A site file (JSON or YAML) adding phrases and modifiers to the report text rules.
     "REPORT_RULES_FILE": Setting(None, (str,), optional=True),
-    # Where "high" starts; None is the model's derivation-cohort event rate (13.8%).
+    # Where "high" starts; None is the model file's default (its risk_threshold: 13.8%).
     "HIGH_RISK_THRESHOLD": Setting(None, (float,), optional=True),
     "FHIR_CONNECT_TIMEOUT": Setting(3.05, (float,), positive=True),
     "FHIR_READ_TIMEOUT": Setting(10.0, (float,), positive=True),

@@ -5,14 +5,8 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import re
 import shlex
-import signal
-import subprocess
-import sys
-import threading
-from pathlib import Path
 
 import pytest
 import requests
@@ -21,9 +15,10 @@ from devtools import demo
 from devtools.synthetic import named, named_patient
 from pvp_cds.cli import main
 
+from .demo_process import running_demo
+
 pytestmark = pytest.mark.integration
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 #: Each named patient's tier line, from its definition in synthetic/named.py and the hand
 #: calculations in test_end_to_end.py (high from 13.8%).
@@ -109,43 +104,23 @@ def test_demo_stops_both_servers_when_done(printed):
 
 
 def test_demo_keeps_running_until_ctrl_c_and_its_curl_works():
-    environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    command = "from pvp_cds.cli import main; raise SystemExit(main())"
-    process = subprocess.Popen(
-        [sys.executable, "-u", "-c", command, "demo", "--keep-running", "--port", "0"],
-        cwd=REPO_ROOT,
-        env=environment,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    # A hung demo is killed (it is our own child) rather than hanging the suite.
-    watchdog = threading.Timer(60, process.kill)
-    watchdog.start()
-    try:
-        lines = []
-        for line in process.stdout:
-            lines.append(line)
-            if line.lstrip().startswith("curl "):
-                break
-        printed = "".join(lines)
-        assert "Ctrl-C stops both" in printed
-        curl = shlex.split(lines[-1])
+    with running_demo(
+        "--keep-running",
+        "--port",
+        "0",
+        ready=lambda line: line.lstrip().startswith("curl "),
+        timeout=60,
+    ) as demo_process:
+        assert "Ctrl-C stops both" in demo_process.printed
+        curl = shlex.split(demo_process.lines[-1])
         url, body = curl[curl.index("-X") + 2], json.loads(curl[curl.index("-d") + 1])
         answer = requests.post(url, json=body, timeout=30).json()
         assert "High risk" in answer["cards"][0]["summary"]
 
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=30) == 0
-        assert "Stopping." in process.stdout.read()
-        assert refused(address(printed, "FHIR server") + "/metadata")
-    finally:
-        watchdog.cancel()
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        process.stdout.close()
+        code, stopping = demo_process.stop()
+        assert code == 0
+        assert "Stopping." in stopping
+        assert refused(address(demo_process.printed, "FHIR server") + "/metadata")
 
 
 def test_demo_shows_the_myeloma_record_that_stops_the_model(printed):

@@ -8,12 +8,9 @@ parameters"): fhirServiceUrl, patientId, serviceDiscoveryURL (URL-encoded), hook
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -26,9 +23,10 @@ import requests
 
 from devtools.synthetic import NAMED_PATIENTS, named_patient
 
+from .demo_process import running_demo
+
 pytestmark = pytest.mark.integration
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 ORIGIN = "https://sandbox.cds-hooks.org"
 LOCAL_SANDBOX = "http://127.0.0.1:8123/"
 
@@ -36,41 +34,24 @@ LOCAL_SANDBOX = "http://127.0.0.1:8123/"
 @pytest.fixture(scope="module")
 def demo() -> Iterator[dict[str, str]]:
     """The running demo's printout up to its last sandbox URL, and the addresses it printed."""
-    environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    command = "from pvp_cds.cli import main; raise SystemExit(main())"
-    arguments = ["demo", "--sandbox", "--port", "0", "--patients", "2"]
-    process = subprocess.Popen(
-        [sys.executable, "-u", "-c", command, *arguments, "--local-sandbox", LOCAL_SANDBOX],
-        cwd=REPO_ROOT,
-        env=environment,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    # A hung demo is killed (it is our own child) rather than hanging the suite.
-    watchdog = threading.Timer(90, process.kill)
-    watchdog.start()
-    try:
-        lines = []
-        for line in process.stdout:
-            lines.append(line)
-            if "Ctrl-C stops both" in line:
-                break
-        printed = "".join(lines)
+    with running_demo(
+        "--sandbox",
+        "--port",
+        "0",
+        "--patients",
+        "2",
+        "--local-sandbox",
+        LOCAL_SANDBOX,
+        ready=lambda line: "Ctrl-C stops both" in line,
+        timeout=90,
+    ) as demo_process:
+        printed = demo_process.printed
         yield {
             "printed": printed,
             "fhir": re.search(r"FHIR server:\s+(http://\S+)", printed).group(1),
             "service": re.search(r"CDS service:\s+(http://\S+)/cds-services", printed).group(1),
         }
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=30) == 0
-    finally:
-        watchdog.cancel()
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        process.stdout.close()
+        assert demo_process.stop()[0] == 0
 
 
 def get(url: str, **headers: str) -> requests.Response:
