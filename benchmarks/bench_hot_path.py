@@ -27,7 +27,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 from devtools import demo  # noqa: E402
 from devtools.examples import recent  # noqa: E402
 from devtools.fhir_test_server import FhirTestServer, load_transaction  # noqa: E402
+from devtools.ports import free_port  # noqa: E402
 from devtools.synthetic import NAMED_PATIENTS, transaction  # noqa: E402
 
 SERVICE_PATH = "/cds-services/pvp-residual-back-pain"
@@ -134,12 +134,6 @@ def _errors(output: str) -> int:
     if socket_errors:
         count += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
     return count
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager

@@ -17,7 +17,6 @@ import argparse
 import csv
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -39,6 +38,7 @@ from cds_service.serving import available_cores  # noqa: E402
 from devtools import demo  # noqa: E402
 from devtools.examples import recent  # noqa: E402
 from devtools.fhir_test_server import FhirTestServer, load_transaction  # noqa: E402
+from devtools.ports import free_ports  # noqa: E402
 from devtools.synthetic import NAMED_PATIENTS, transaction  # noqa: E402
 
 ISSUER = "https://ehr.bench.example.org/"
@@ -220,18 +220,6 @@ def scrape(metrics_port: int) -> dict:
         for family in text_string_to_metric_families(text)
         for sample in family.samples
     }
-
-
-def free_ports(count: int) -> list[int]:
-    """Ports free on 127.0.0.1, all different (each probe stays bound until all are chosen)."""
-    probes = [socket.socket() for _ in range(count)]
-    try:
-        for probe in probes:
-            probe.bind(("127.0.0.1", 0))
-        return [probe.getsockname()[1] for probe in probes]
-    finally:
-        for probe in probes:
-            probe.close()
 
 
 if __name__ == "__main__":

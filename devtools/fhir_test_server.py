@@ -25,7 +25,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,6 +35,8 @@ from pathlib import Path
 from types import FrameType, TracebackType
 
 import requests
+
+from .ports import free_port
 
 # Found relative to this file: a source checkout has deploy/ beside the package, an installed
 # package has not (ensure_venv says so).
@@ -113,12 +114,6 @@ def _run(command: list[str], what: str) -> None:
     if result.returncode != 0:
         output = (result.stdout + result.stderr)[-LOG_TAIL_CHARS:]
         raise FhirServerError(f"could not {what}: exit code {result.returncode}\n{output}")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 def _server_auth(
@@ -201,7 +196,7 @@ class FhirTestServer:
     ) -> None:
         if open_access and (token or smart_clients):
             raise ValueError("an open FHIR test server takes no token and no SMART clients")
-        self.port = port or _free_port()
+        self.port = port or free_port()
         self.token = None if open_access else token or secrets.token_urlsafe(24)
         self._smart_clients = tuple(smart_clients)
         self._token_lifetime = token_lifetime

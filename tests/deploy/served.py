@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,23 +13,9 @@ from pathlib import Path
 
 import requests
 
+from devtools.ports import free_ports
+
 START_TIMEOUT_SECONDS = 60
-
-
-def free_ports(count: int) -> list[int]:
-    """Ports free on 127.0.0.1, all different (each probe stays bound until all are chosen)."""
-    probes = [socket.socket() for _ in range(count)]
-    try:
-        for probe in probes:
-            probe.bind(("127.0.0.1", 0))
-        return [probe.getsockname()[1] for probe in probes]
-    finally:
-        for probe in probes:
-            probe.close()
-
-
-def free_port() -> int:
-    return free_ports(1)[0]
 
 
 @dataclass

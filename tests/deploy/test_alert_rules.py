@@ -11,7 +11,7 @@ import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from cds_service import metrics
-from tests.deploy.served import free_port
+from devtools.ports import free_port
 
 RULES = Path(__file__).resolve().parents[2] / "deploy" / "prometheus" / "alert-rules.yaml"
 SELECTOR = re.compile(r"(pvp_cds_\w+)(?:\{([^}]*)\})?")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.deploy.served import free_port
+from devtools.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "Dockerfile"

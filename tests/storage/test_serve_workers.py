@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,16 +17,11 @@ import yaml
 from sqlalchemy import create_engine, func, select
 
 from cds_service.storage import schema
+from devtools.ports import free_port
 from tests.security.jwt_kit import ISSUER, ClientKey, claims, jwks, sign
 from tests.service import fhir
 
 WORKERS, CALLS = 3, 12
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
