@@ -16,7 +16,6 @@ from types import MappingProxyType
 from typing import Any
 
 import jsonschema
-import yaml
 
 from . import codes
 from .codes import (
@@ -28,6 +27,7 @@ from .codes import (
     Unknown,
     VertebralLevel,
 )
+from .site_files import read_site_file
 
 #: Pre-operative imaging window. The study read the MRI/CT that confirmed an acute fracture
 #: before the procedure (oedema on T2/STIR was an inclusion criterion); 90 days covers the
@@ -123,7 +123,7 @@ def load_mapping_config(site_file: str | Path | None = None) -> MappingConfig:
     """The default contract, with the site mapping file (JSON or YAML) on top if given."""
     if site_file is None:
         return default_config()
-    document = _read(Path(site_file))
+    document = read_site_file(Path(site_file), "site mapping file", MappingConfigError)
     _validate(document, str(site_file))
     return _apply(default_config(), document, str(site_file))
 
@@ -134,26 +134,6 @@ def search_codes(config: MappingConfig) -> dict[str, tuple[str, ...]]:
         resource_type: tuple(sorted(code.token for code in table))
         for resource_type, table in config.code_tables().items()
     }
-
-
-def _read(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise MappingConfigError(f"cannot read site mapping file {path}: {exc.strerror}") from exc
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".json":
-            return json.loads(text)
-        if suffix in (".yaml", ".yml"):
-            return yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise MappingConfigError(
-            f"site mapping file {path}: not valid {suffix[1:]}: {exc}"
-        ) from exc
-    raise MappingConfigError(
-        f"site mapping file {path}: unknown format {suffix!r}; use .json, .yaml or .yml"
-    )
 
 
 def _validate(document: Any, origin: str) -> None:

@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
 
 from .codes import CementDistribution, FindingName, VertebralLevel
 from .reasons import NoValueKind
+from .site_files import read_site_file
 
 RULES_FILE = "report-text-rules.json"
 RULES_SCHEMA = "report-text-rules.schema.json"
@@ -126,7 +126,7 @@ def load_text_rules(site_file: str | Path | None = None) -> TextRules:
     _validate(packaged, RULES_FILE)
     if site_file is None:
         return TextRules(packaged["rules_version"], packaged)
-    site = _read(Path(site_file))
+    site = read_site_file(Path(site_file), "report text rules file", ReportRulesError)
     _validate(site, str(site_file))
     merged = _merge(packaged, site)
     version = f"{packaged['rules_version']}+site.{site['rules_version']}"
@@ -471,25 +471,6 @@ def _grade_patterns(forms: Mapping[str, int]) -> tuple[re.Pattern[str], ...]:
         re.compile(rf"(?:left|right)(?:\s+side)?\s*[:=]?\s*(?:grade\s*)?{grade}", flags),
         # "3 on the right", "2 (left)"
         re.compile(rf"{grade}\s*\(?\s*(?:on\s+the\s+)?(?:left|right)", flags),
-    )
-
-
-def _read(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ReportRulesError(
-            f"cannot read report text rules file {path}: {exc.strerror}"
-        ) from exc
-    try:
-        if path.suffix.lower() == ".json":
-            return json.loads(text)
-        if path.suffix.lower() in (".yaml", ".yml"):
-            return yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise ReportRulesError(f"report text rules file {path}: not valid: {exc}") from exc
-    raise ReportRulesError(
-        f"report text rules file {path}: unknown format {path.suffix!r}; use .json, .yaml or .yml"
     )
 
 

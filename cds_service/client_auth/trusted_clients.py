@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -11,7 +11,8 @@ from types import MappingProxyType
 from typing import Any
 
 import jsonschema
-import yaml
+
+from fhir_mappings.site_files import read_site_file
 
 from .errors import TrustedClientsError
 from .jwks import JwksError, parse_jwks
@@ -76,7 +77,7 @@ def load_trusted_clients(path: str | Path, *, allow_http: bool = False) -> Trust
     the service at start-up rather than refusing every request later.
     """
     path = Path(path)
-    document = _read_document(path)
+    document = read_site_file(path, "trusted-client file", TrustedClientsError)
     errors = sorted(
         jsonschema.Draft202012Validator(_schema()).iter_errors(document),
         key=lambda error: [str(part) for part in error.absolute_path],
@@ -93,26 +94,6 @@ def load_trusted_clients(path: str | Path, *, allow_http: bool = False) -> Trust
         return TrustedClients(clients, frozenset(document.get("fhir_servers", ())))
     except TrustedClientsError as exc:
         raise TrustedClientsError(f"{path}: {exc}") from exc
-
-
-def _read_document(path: Path) -> Any:
-    parse: Callable[[str], Any]
-    if path.suffix == ".json":
-        parse = json.loads
-    elif path.suffix in (".yaml", ".yml"):
-        parse = yaml.safe_load
-    else:
-        raise TrustedClientsError(f"{path}: expected a .json, .yaml or .yml file")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise TrustedClientsError(
-            f"cannot read trusted-client file {path}: {exc.strerror}"
-        ) from exc
-    try:
-        return parse(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise TrustedClientsError(f"{path}: not valid {path.suffix[1:].upper()}: {exc}") from exc
 
 
 def _schema() -> dict[str, Any]:
