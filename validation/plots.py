@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 from sklearn.metrics import roc_curve
@@ -42,15 +43,7 @@ def calibration_png(
     grid = np.linspace(p.min(), p.max(), 100)
     smooth = _lowess(y, p, grid)
     band = _band(cohort, lambda yb, pb: _lowess(yb, pb, grid), resamples, seed)
-    curve_axes.fill_between(
-        grid,
-        band[0],
-        band[1],
-        color=MODEL_COLOUR,
-        alpha=0.18,
-        lw=0,
-        label="Smoothed, 95% bootstrap band",
-    )
+    _draw_band(curve_axes, grid, band, "Smoothed, 95% bootstrap band")
     curve_axes.plot(grid, smooth, color=MODEL_COLOUR, lw=2, label="Smoothed (lowess)")
     predicted, observed, low, high, sizes = _groups(y, p)
     # Clipped at 0: rounding can put a Wilson bound a hair past the proportion.
@@ -121,15 +114,7 @@ def roc_png(cohort: Cohort, metrics: Metrics, title: str, resamples: int, seed: 
 
     band = _band(cohort, curve, resamples, seed)
     axes.plot([0, 1], [0, 1], ls="--", color=REFERENCE_COLOUR, lw=1, label="Chance (AUC 0.5)")
-    axes.fill_between(
-        grid,
-        band[0],
-        band[1],
-        color=MODEL_COLOUR,
-        alpha=0.18,
-        lw=0,
-        label="95% bootstrap band",
-    )
+    _draw_band(axes, grid, band, "95% bootstrap band")
     auc = metrics.estimates["auc"]
     axes.plot(
         false_positive,
@@ -166,15 +151,7 @@ def decision_png(cohort: Cohort, metrics: Metrics, title: str, resamples: int, s
     band = _band(cohort, lambda yb, pb: net_benefit(yb, pb, THRESHOLDS), resamples, seed)
     figure = Figure(figsize=(7.0, 5.0), layout="constrained")
     axes = figure.subplots()
-    axes.fill_between(
-        THRESHOLDS,
-        band[0],
-        band[1],
-        color=MODEL_COLOUR,
-        alpha=0.18,
-        lw=0,
-        label="Model, 95% bootstrap band",
-    )
+    _draw_band(axes, THRESHOLDS, band, "Model, 95% bootstrap band")
     axes.plot(THRESHOLDS, curves.model, color=MODEL_COLOUR, lw=2, label="Model")
     axes.plot(THRESHOLDS, curves.treat_all, color=EVENT_COLOUR, lw=1.5, label="Treat all")
     axes.axhline(0, color="black", lw=1.2, label="Treat none")
@@ -237,3 +214,8 @@ def _png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()
+
+
+def _draw_band(axes: Axes, x: np.ndarray, band: np.ndarray, label: str) -> None:
+    """A bootstrap band (lower and upper rows of ``band``) in the model's colour."""
+    axes.fill_between(x, band[0], band[1], color=MODEL_COLOUR, alpha=0.18, lw=0, label=label)
