@@ -170,13 +170,21 @@ def _wait_until_up(base: str) -> None:
 SERVICE_ENV = {"PVP_CDS_AUTHENTICATION": "off"}
 
 
-def bench_prefetch_paths(seconds: int, connections: int, rounds: int) -> None:
+PREFETCH_PATHS = ("quiet", "scoring")
+
+
+def bench_prefetch_paths(seconds: int, connections: int, rounds: int, names: list[str]) -> None:
     """Both servers up at once (idle, one does not load the other), measured in turns:
     floor, service, floor, service... so that a busy spell of the machine hits both."""
-    paths = {"quiet": quiet_request(), "scoring": SCORING}
+    bodies = {"quiet": quiet_request(), "scoring": SCORING}
+    paths = {name: bodies[name] for name in names}
     with (
+        # An empty audit trail, as on a new install, and not the user's own.
+        tempfile.TemporaryDirectory() as data_dir,
         gunicorn("benchmarks.floor_app:app", {}) as floor_base,
-        gunicorn("cds_service:create_app()", SERVICE_ENV) as service_base,
+        gunicorn(
+            "cds_service:create_app()", {**SERVICE_ENV, "PVP_CDS_DATA_DIR": data_dir}
+        ) as service_base,
     ):
         for name, body in paths.items():
             print(f"-- {name}: {connections} connections, {seconds} s per run, {rounds} rounds")
@@ -247,11 +255,14 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-fhir", action="store_true", help="skip the no-prefetch path")
+    parser.add_argument(
+        "--path", action="append", choices=PREFETCH_PATHS, help="only these prefetch paths"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-    bench_prefetch_paths(args.seconds, args.connections, args.rounds)
+    bench_prefetch_paths(args.seconds, args.connections, args.rounds, args.path or PREFETCH_PATHS)
     if not args.no_fhir:
         bench_no_prefetch(args.seconds)
 

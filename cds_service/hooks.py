@@ -65,7 +65,6 @@ def call_service(service_id: str) -> dict[str, Any]:
     # The request's time: the card is about pain at one month, so when it is asked matters.
     now = datetime.now(UTC)
     logs.note_request(
-        current_app.config["LOG_PSEUDONYM_KEY"],
         hook_instance=hook_request["hookInstance"],
         service_id=service.id,
         patient_id=context["patientId"],
@@ -93,7 +92,10 @@ def call_service(service_id: str) -> dict[str, Any]:
     metrics.note_applicability(
         assessment.applicability, quiet=assessment.time_window.timing.is_quiet
     )
-    log.info(
+    # A quiet answer is what almost every chart opening gets: counted in the metrics, and
+    # written to the log only at DEBUG, so the quiet path does not pay for a line.
+    log.log(
+        logging.INFO if response["cards"] else logging.DEBUG,
         "answered: applicability=%s timing=%s cards=%d",
         assessment.applicability,
         assessment.time_window.timing,
@@ -192,4 +194,17 @@ def init_app(app: Flask) -> None:
         allow_headers=["Authorization", "Content-Type", "Accept"],
         expose_headers=["Origin", "Accept", "Content-Location", "Location", "X-Requested-With"],
         max_age=86400,
+    )
+    _only_for_cross_origin_requests(app)
+
+
+def _only_for_cross_origin_requests(app: Flask) -> None:
+    """Let flask-cors see only the requests that carry ``Origin``. A browser sends it on every
+    cross-origin request and preflight (Fetch standard), and only a browser reads CORS headers;
+    an EHR's server-to-server hook call has none, so it skips the header work. flask-cors
+    registered its after-request function last, in Flask's public registry."""
+    after_request = app.after_request_funcs[None]
+    add_cors_headers = after_request.pop()
+    after_request.append(
+        lambda response: add_cors_headers(response) if request.origin else response
     )

@@ -13,7 +13,7 @@ import logging
 import os
 from datetime import UTC, datetime
 
-from flask import Flask, g, has_request_context
+from flask import Flask, current_app, g, has_request_context
 
 LOGGER_NAMES = ("cds_service", "fhir_mappings", "scoring")
 
@@ -33,9 +33,11 @@ class JsonFormatter(logging.Formatter):
         # Structured fields a caller passes as extra={"fields": {...}} (the access log's).
         entry.update(getattr(record, "fields", {}))
         if has_request_context():
-            for field in ("hook_instance", "service_id", "patient"):
+            for field in ("hook_instance", "service_id"):
                 if field in g:
                     entry[field] = g.get(field)
+            if "patient_id" in g:
+                entry["patient"] = patient_pseudonym()
         if record.exc_info:
             # The exception's type and where, not its message: messages may quote data.
             entry["exception"] = (
@@ -44,11 +46,19 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry)
 
 
-def note_request(key: bytes, *, hook_instance: str, service_id: str, patient_id: str) -> None:
+def note_request(*, hook_instance: str, service_id: str, patient_id: str) -> None:
     """Attach the correlation fields every later log line of this request carries."""
     g.hook_instance = hook_instance
     g.service_id = service_id
-    g.patient = pseudonym(key, patient_id)
+    g.patient_id = patient_id
+
+
+def patient_pseudonym() -> str:
+    """This request's patient as the keyed hash, made on first use: most hook calls are
+    quiet and write no line that carries it."""
+    if "patient" not in g:
+        g.patient = pseudonym(current_app.config["LOG_PSEUDONYM_KEY"], g.patient_id)
+    return g.patient
 
 
 def init_app(app: Flask) -> None:

@@ -7,9 +7,11 @@ refuses JSON that pydantic would coerce into a different value (``"yes"`` read a
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
 from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.resource import Resource
 from pydantic import ValidationError
@@ -23,6 +25,9 @@ INTEGER_FIELDS = frozenset({"valueInteger", "valueUnsignedInt", "valuePositiveIn
 #: Nesting levels allowed in one resource. Real R4 resources nest about a dozen; the cap keeps
 #: a hostile one from exhausting recursion in the checks below and in model validation.
 MAX_RESOURCE_DEPTH = 64
+#: Validated models kept per process, by the exact JSON they came from (a few hundred charts'
+#: worth of Procedures and Observations; they stay in memory only, like the requests).
+VALIDATED_CACHE_SIZE = 1024
 
 
 class InvalidResourceError(ValueError):
@@ -72,20 +77,49 @@ def parse_resource(data: Any, where: str) -> Resource:
         model = None
     if model is None or not issubclass(model, Resource):
         raise InvalidResourceError(f"{name}: resourceType: not an R4 resource type")
-    _check_json_types(data, name)
     try:
-        return model.model_validate(data)
+        return _validated(model, data)
+    except _JsonTypeError as exc:
+        raise InvalidResourceError(f"{name}: {exc}") from None
     except ValidationError as exc:
         error = exc.errors()[0]
         field = _field_path(error["loc"]) or "(resource)"
         raise InvalidResourceError(f"{name}: {field}: {error['msg']}") from exc
 
 
-def _check_json_types(data: Any, name: str) -> None:
+def _validated(model: type[Resource], data: Any) -> Resource:
+    """The resource validated, or the model made before from exactly the same JSON. An EHR
+    sends the same Procedure and Observations every time the chart is opened; validating a
+    resource is most of the cost of a scored hook call."""
+    try:
+        document = orjson.dumps(data)
+    except orjson.JSONEncodeError:  # not plain JSON (a caller's own objects): no cache
+        return _checked_and_validated(model, data)
+    return _validated_document(model, document)
+
+
+@functools.lru_cache(maxsize=VALIDATED_CACHE_SIZE)
+def _validated_document(model: type[Resource], document: bytes) -> Resource:
+    # Shared by every call that sends the same resource: nothing may change a model after
+    # parsing (the mapping layer only reads them; a test holds it to that). A refusal is
+    # an exception, and lru_cache keeps no exceptions: refused JSON is judged every time.
+    return _checked_and_validated(model, orjson.loads(document))
+
+
+def _checked_and_validated(model: type[Resource], data: Any) -> Resource:
+    _check_json_types(data)
+    return model.model_validate(data)
+
+
+class _JsonTypeError(ValueError):
+    """A value pydantic would coerce, or nesting too deep; the message starts at the field."""
+
+
+def _check_json_types(data: Any) -> None:
     """Refuse coercible values and deep nesting: a quick pass, and a second one that names
     the field only when the first found something to refuse."""
     if not _json_types_ok(data):
-        _refuse_json_types(data, name, "")
+        _refuse_json_types(data, "")
 
 
 def _json_types_ok(data: Any) -> bool:
@@ -110,22 +144,20 @@ def _json_types_ok(data: Any) -> bool:
     return True
 
 
-def _refuse_json_types(data: Any, name: str, path: str, depth: int = 1) -> None:
+def _refuse_json_types(data: Any, path: str, depth: int = 1) -> None:
     if depth > MAX_RESOURCE_DEPTH and isinstance(data, Mapping | list):
-        raise InvalidResourceError(
-            f"{name}: {path}: nested more than {MAX_RESOURCE_DEPTH} levels deep"
-        )
+        raise _JsonTypeError(f"{path}: nested more than {MAX_RESOURCE_DEPTH} levels deep")
     if isinstance(data, Mapping):
         for key, item in data.items():
             here = f"{path}.{key}" if path else key
             if key in BOOLEAN_FIELDS and not isinstance(item, bool):
-                raise InvalidResourceError(f"{name}: {here}: must be JSON true or false")
+                raise _JsonTypeError(f"{here}: must be JSON true or false")
             if key in INTEGER_FIELDS and (isinstance(item, bool) or not isinstance(item, int)):
-                raise InvalidResourceError(f"{name}: {here}: must be a JSON integer")
-            _refuse_json_types(item, name, here, depth + 1)
+                raise _JsonTypeError(f"{here}: must be a JSON integer")
+            _refuse_json_types(item, here, depth + 1)
     elif isinstance(data, list):
         for index, item in enumerate(data):
-            _refuse_json_types(item, name, f"{path}[{index}]", depth + 1)
+            _refuse_json_types(item, f"{path}[{index}]", depth + 1)
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:

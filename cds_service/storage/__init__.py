@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 import fhir_mappings
 from scoring import predict
 
+from .. import logs
 from ..errors import StartupError
 from ..runtime import current_runtime
 from .audit import AuditRecord, audit_record
@@ -147,7 +148,7 @@ def record_answer(
         hook_instance=hook_request["hookInstance"],
         service_id=service_id,
         client=g.get("cds_client"),
-        patient_pseudonym=g.patient,
+        patient_pseudonym=logs.patient_pseudonym(),
         answered_at=datetime.now(UTC),
         latency_ms=(time.perf_counter() - started) * 1000,
     )

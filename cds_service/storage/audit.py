@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -39,8 +39,10 @@ class AuditRecord:
 
     def payload(self) -> dict[str, Any]:
         """As JSON, for the local backlog."""
+        # Shallow: every field is JSON already but the two converted here (asdict would copy
+        # the nested inputs once more).
         return {
-            **asdict(self),
+            **{f.name: getattr(self, f.name) for f in fields(self)},
             "answered_at": self.answered_at.isoformat(),
             "card_uuids": list(self.card_uuids),
         }

@@ -10,6 +10,7 @@ here) is stored once.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import sqlite3
@@ -31,6 +32,16 @@ class Pending:
     payload: dict[str, Any]
 
 
+@dataclass
+class _Queued:
+    """A record waiting for this process's next commit."""
+
+    row: tuple[str, str]
+    # Both set by the committing thread before it releases the commit lock.
+    committed: bool = False
+    error: BaseException | None = None
+
+
 #: Connections a forked child inherited: never used, and never closed, since closing
 #: SQLite's handles in a child can disturb the parent's locks.
 _INHERITED: list[sqlite3.Connection] = []
@@ -40,14 +51,25 @@ class Spool:
     """Append, read oldest first, remove. One connection per thread and process, kept open:
     closing the last connection to a WAL database checkpoints and deletes the WAL file, which
     costs several fsyncs per record. A connection never crosses a fork (gunicorn forks its
-    workers after the app is built)."""
+    workers after the app is built).
+
+    Writers queue on a lock file beside the backlog (``flock``) before SQLite's own lock: a
+    process that finds SQLite's lock taken sleeps in growing steps (1, 2, 5, 10... ms) and
+    polls, which under load left hook calls waiting hundreds of milliseconds for a commit that
+    takes a fraction of one; a process waiting on ``flock`` is woken as soon as it is free.
+    """
 
     def __init__(self, path: Path, *, timeout: float = 30.0) -> None:
         self.path = path
         self._timeout = timeout
         self._local = threading.local()
+        self._queue: list[_Queued] = []
+        self._queue_lock = threading.Lock()
+        # This process's writers, one at a time (flock does not tell one thread from another).
+        self._writing = threading.RLock()
+        self._lock_file: tuple[int, int] | None = None
         path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connection() as connection:
+        with self._write_transaction() as connection:
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS pending ("
                 " id INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -60,48 +82,93 @@ class Spool:
             )
 
     def append(self, kind: str, payload: dict[str, Any]) -> None:
-        with self._connection() as connection:
-            connection.execute(
-                "INSERT INTO pending (kind, payload, spooled_at) VALUES (?, ?, ?)",
-                (kind, json.dumps(payload), time.time()),
-            )
+        """Return once the record is on disk. Group commit: the records of this process's
+        threads that queue while one commit is under way go to disk together in the next
+        one, so concurrent hook calls share an fsync instead of waiting for one each."""
+        queued = _Queued((kind, json.dumps(payload)))
+        with self._queue_lock:
+            self._queue.append(queued)
+        with self._writing:
+            if not queued.committed:
+                self._commit_queue()
+        if queued.error is not None:
+            raise queued.error
+
+    def _commit_queue(self) -> None:
+        with self._queue_lock:
+            batch, self._queue = self._queue, []
+        try:
+            with self._write_transaction() as connection:
+                spooled_at = time.time()
+                connection.executemany(
+                    "INSERT INTO pending (kind, payload, spooled_at) VALUES (?, ?, ?)",
+                    [(*queued.row, spooled_at) for queued in batch],
+                )
+        except BaseException as exc:
+            for queued in batch:
+                queued.error = exc
+        finally:
+            for queued in batch:
+                queued.committed = True
 
     def oldest(self, limit: int) -> list[Pending]:
-        with self._connection() as connection:
-            rows = connection.execute(
+        # A read needs no lock: WAL readers see the last commit and never wait for a writer.
+        rows = (
+            self._thread_connection()
+            .execute(
                 "SELECT id, kind, payload FROM pending WHERE refused IS NULL ORDER BY id LIMIT ?",
                 (limit,),
-            ).fetchall()
+            )
+            .fetchall()
+        )
         return [Pending(row[0], row[1], json.loads(row[2])) for row in rows]
 
     def remove(self, ids: list[int]) -> None:
-        with self._connection() as connection:
+        with self._write_transaction() as connection:
             connection.executemany("DELETE FROM pending WHERE id = ?", [(i,) for i in ids])
 
     def mark_refused(self, record_id: int, reason: str) -> None:
-        with self._connection() as connection:
+        with self._write_transaction() as connection:
             connection.execute("UPDATE pending SET refused = ? WHERE id = ?", (reason, record_id))
 
     def counts(self) -> tuple[int, int]:
         """Records waiting for the database, and records it refused."""
-        with self._connection() as connection:
-            waiting, refused = connection.execute(
+        waiting, refused = (
+            self._thread_connection()
+            .execute(
                 "SELECT COUNT(*) FILTER (WHERE refused IS NULL),"
                 " COUNT(*) FILTER (WHERE refused IS NOT NULL) FROM pending"
-            ).fetchone()
+            )
+            .fetchone()
+        )
         return waiting, refused
 
     @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
+    def _write_transaction(self) -> Iterator[sqlite3.Connection]:
         """This thread's connection, in a write transaction committed on leaving."""
-        connection = self._thread_connection()
-        connection.execute("BEGIN IMMEDIATE")
+        with self._writing, self._between_processes():
+            connection = self._thread_connection()
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+
+    @contextmanager
+    def _between_processes(self) -> Iterator[None]:
+        # Opened once per process: a descriptor inherited across a fork shares its lock
+        # with the parent's, so it would not keep the two apart.
+        if self._lock_file is None or self._lock_file[0] != os.getpid():
+            descriptor = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            self._lock_file = (os.getpid(), descriptor)
+        descriptor = self._lock_file[1]
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
         try:
-            yield connection
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
+            yield
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
 
     def _thread_connection(self) -> sqlite3.Connection:
         held = getattr(self._local, "held", None)
