@@ -53,7 +53,7 @@ def discovery() -> dict[str, Any]:
 def call_service(service_id: str) -> dict[str, Any]:
     started = time.perf_counter()
     deadline = Deadline.after(current_app.config["HOOK_DEADLINE_SECONDS"])
-    runtime = current_runtime()
+    runtime, gate = current_runtime(), auth.gate()
     service = runtime.service(service_id)
     hook_request = _valid_body(schemas.HOOK_REQUEST)
     if hook_request["hook"] != service.hook:
@@ -74,14 +74,14 @@ def call_service(service_id: str) -> dict[str, Any]:
         hook_request,
         runtime.fhir,
         runtime.executor,
-        auth.gate().check_fhir_server,
+        gate.check_fhir_server,
         deadline,
         service.optional_prefetch,
     )
     labelled = {f"prefetch '{key}'": values for key, values in payloads.items()}
     assessment = _assess(runtime, labelled, context["patientId"], now)
     reports = report_fetch.radiology_reports(
-        assessment, hook_request, service.prefetch, runtime, auth.gate().check_fhir_server, deadline
+        assessment, hook_request, service.prefetch, runtime, gate.check_fhir_server, deadline
     )
     if reports.resources:
         assessment = _assess(runtime, labelled, context["patientId"], now, reports.resources)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
-from flask import Flask, Response, g, request
+from flask import Flask, Request, Response, g, request
 
 from fhir_mappings import Applicability
 
@@ -244,30 +244,43 @@ def _start_timer() -> None:
 
 
 def _record(response: Response) -> Response:
-    started = g.pop("metrics_started", None)
+    # The request and g once each: every access through Flask's proxies costs a lookup, and
+    # this runs on every request.
+    state, current = g._get_current_object(), request._get_current_object()
+    started = state.pop("metrics_started", None)
     if started is None:
         return response
-    route = request.url_rule.rule if request.url_rule is not None else "unmatched"
-    measured = instruments()
-    measured.request_seconds.labels(route, request.method).observe(time.perf_counter() - started)
+    route = current.url_rule.rule if current.url_rule is not None else "unmatched"
+    _labelled(instruments().request_seconds, route, current.method).observe(
+        time.perf_counter() - started
+    )
     # A CORS preflight (OPTIONS) to the same URL is not a hook call.
-    if request.endpoint == "cds_hooks.call_service" and request.method == "POST":
-        measured.hook_calls.labels(*_hook_labels(response.status_code)).inc()
+    if current.endpoint == "cds_hooks.call_service" and current.method == "POST":
+        labels = _hook_labels(current, state, response.status_code)
+        _labelled(instruments().hook_calls, *labels).inc()
     return response
 
 
-def _hook_labels(status: int) -> tuple[str, str, str]:
+@functools.cache
+def _labelled(metric: Any, *values: str) -> Any:
+    """The metric's child for these label values, looked up once: prometheus_client checks
+    the values and takes a lock on every ``labels`` call. Every label here has a fixed set of
+    values (routes, methods, outcomes), so the cache stays small."""
+    return metric.labels(*values)
+
+
+def _hook_labels(current: Request, state: Any, status: int) -> tuple[str, str, str]:
     from .runtime import current_runtime
 
-    service_id = (request.view_args or {}).get("service_id")
+    service_id = (current.view_args or {}).get("service_id")
     service = service_id if service_id in current_runtime().services else "unknown"
     if status == 200:
-        outcome = g.metrics_outcome
+        outcome = state.metrics_outcome
     elif status == 412:
         outcome = "412"
     else:
         outcome = f"{status // 100}xx"
-    return service, outcome, g.get("metrics_tier", "none")
+    return service, outcome, state.get("metrics_tier", "none")
 
 
 def init_app(app: Flask) -> None:
