@@ -1,8 +1,9 @@
 """The service against the floor, under the same server line and load. Prints numbers;
 asserts nothing.
 
-    python benchmarks/bench_hot_path.py [--seconds 5] [--connections 16] [--rounds 2]
-                                         [--no-fhir]
+    python benchmarks/bench_hot_path.py [--seconds 5] [--connections 16] [--rounds 3]
+                                         [--path quiet|scoring]... [--no-fhir]
+                                         [--fhir-latency-ms 50]
 
 Starts ``gunicorn -w 2 -k gthread --threads 4 --preload`` (with the service's pre_fork hook,
 ``benchmarks/gunicorn_conf.py``) on 127.0.0.1 for the floor app
@@ -12,7 +13,11 @@ one after the other, and drives each with wrk (Debian package ``wrk``) on:
 - quiet: a patient-view with prefetch and no vertebroplasty (what almost every chart is);
 - scoring: the high-risk example (a vertebroplasty and four findings: card + RiskAssessment);
 - no-prefetch (unless ``--no-fhir``): the hook reads the real FHIR test server (four queries
-  in parallel), one connection at a time, against each of those queries alone.
+  in parallel), one connection at a time, against each of those queries alone: once on
+  loopback, once behind a proxy that holds each query ``--fhir-latency-ms`` (the distance of
+  an EHR's FHIR API; ``benchmarks/latency_proxy.py``).
+
+The service keeps its audit trail in a new temporary data directory, as on a new install.
 
 Both servers stay up and are measured in turns (floor, service, floor, service...), so a
 machine shared with other work slows both alike; the median ratio is the figure to read.
@@ -43,9 +48,10 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.latency_proxy import latency_proxy  # noqa: E402
 from devtools import demo  # noqa: E402
 from devtools.examples import recent  # noqa: E402
-from devtools.fhir_test_server import FhirTestServer, load_transaction  # noqa: E402
+from devtools.fhir_test_server import FhirEndpoint, FhirTestServer, load_transaction  # noqa: E402
 from devtools.ports import free_port  # noqa: E402
 from devtools.synthetic import NAMED_PATIENTS, transaction  # noqa: E402
 
@@ -211,32 +217,45 @@ def bench_prefetch_paths(seconds: int, connections: int, rounds: int, names: lis
             print(f"{name}: ratio to the floor, median {statistics.median(ratios):.2f}x ({listed})")
 
 
-def bench_no_prefetch(seconds: int) -> None:
-    print("-- no prefetch: the real FHIR test server, one connection")
+def bench_no_prefetch(seconds: int, latency_ms: int) -> None:
+    """One connection, the real FHIR test server: as it answers on loopback (a few ms a
+    query, so the service's own work is most of the hook call), then behind a proxy that
+    holds each query ``latency_ms``, as far away as an EHR's FHIR API is."""
     with FhirTestServer() as fhir:
         load_transaction(fhir.endpoint, transaction(NAMED_PATIENTS))
-        body = demo.hook_request("pvp-high-risk", fhir.endpoint)
-        headers = {"Authorization": f"Bearer {fhir.endpoint.token}"} if fhir.endpoint.token else {}
-        environment = {
-            **SERVICE_ENV,
-            "PVP_CDS_FHIR_SERVERS": json.dumps([fhir.base_url]),
-            "PVP_CDS_ALLOW_HTTP_FHIR": "true",
-        }
-        slowest = 0.0
-        for query in _queries(body):
-            load = wrk(
-                f"{fhir.base_url}/{query}",
-                body=None,
-                headers=headers,
-                seconds=seconds,
-                connections=1,
-            )
-            print(load.line(f"FHIR GET {query.split('?')[0]}"))
-            slowest = max(slowest, load.p50_ms)
-        with gunicorn("cds_service:create_app()", environment) as base:
-            hook = wrk(base + SERVICE_PATH, body=body, headers={}, seconds=seconds, connections=1)
-        print(hook.line("hook call, no prefetch"))
-        print(f"no-prefetch: p50 {hook.p50_ms / slowest:.2f}x its slowest single query")
+        _no_prefetch_run("loopback", fhir.endpoint, seconds)
+        with latency_proxy(fhir.base_url, latency_ms / 1000) as proxy:
+            endpoint = FhirEndpoint(proxy, fhir.endpoint.token)
+            _no_prefetch_run(f"{latency_ms} ms a query", endpoint, seconds)
+
+
+def _no_prefetch_run(label: str, endpoint: FhirEndpoint, seconds: int) -> None:
+    print(f"-- no prefetch, FHIR server {label}: one connection")
+    body = demo.hook_request("pvp-high-risk", endpoint)
+    headers = {"Authorization": f"Bearer {endpoint.token}"} if endpoint.token else {}
+    environment = {
+        **SERVICE_ENV,
+        "PVP_CDS_FHIR_SERVERS": json.dumps([endpoint.base_url]),
+        "PVP_CDS_ALLOW_HTTP_FHIR": "true",
+    }
+    slowest = 0.0
+    for query in _queries(body):
+        load = wrk(
+            f"{endpoint.base_url}/{query}",
+            body=None,
+            headers=headers,
+            seconds=seconds,
+            connections=1,
+        )
+        print(load.line(f"FHIR GET {query.split('?')[0]}"))
+        slowest = max(slowest, load.p50_ms)
+    with (
+        tempfile.TemporaryDirectory() as data_dir,
+        gunicorn("cds_service:create_app()", {**environment, "PVP_CDS_DATA_DIR": data_dir}) as base,
+    ):
+        hook = wrk(base + SERVICE_PATH, body=body, headers={}, seconds=seconds, connections=1)
+    print(hook.line("hook call, no prefetch"))
+    print(f"no-prefetch ({label}): p50 {hook.p50_ms / slowest:.2f}x its slowest single query")
 
 
 def _queries(body: dict) -> list[str]:
@@ -256,6 +275,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-fhir", action="store_true", help="skip the no-prefetch path")
     parser.add_argument(
+        "--fhir-latency-ms",
+        type=int,
+        default=50,
+        help="what the proxy adds to each FHIR query in the second no-prefetch run",
+    )
+    parser.add_argument(
         "--path", action="append", choices=PREFETCH_PATHS, help="only these prefetch paths"
     )
     args = parser.parse_args()
@@ -264,7 +289,7 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     bench_prefetch_paths(args.seconds, args.connections, args.rounds, args.path or PREFETCH_PATHS)
     if not args.no_fhir:
-        bench_no_prefetch(args.seconds)
+        bench_no_prefetch(args.seconds, args.fhir_latency_ms)
 
 
 if __name__ == "__main__":
