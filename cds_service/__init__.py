@@ -14,11 +14,13 @@ from typing import Any
 from flask import Flask
 
 from . import auth, error_handlers, health, hooks, logs, metrics, pages, settings, storage
+from .json_provider import OrjsonProvider
 from .runtime import build_runtime
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
+    app.json = OrjsonProvider(app)
     app.config.from_mapping(settings.DEFAULTS)
     app.config.from_prefixed_env("PVP_CDS")
     if test_config is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ from flask_cors import CORS
 
 import fhir_mappings
 from fhir_mappings import Applicability
-from scoring import predict
+from scoring import RiskEstimate, predict
 
 from . import (
     auth,
@@ -87,8 +88,11 @@ def call_service(service_id: str) -> dict[str, Any]:
         assessment = _assess(runtime, labelled, context["patientId"], now, reports.resources)
     assessment = reports.noted_on(assessment)
     recorded = recording.Recorded.from_lookup(recording.PREFETCH_KEY in payloads)
-    response = advise(runtime, assessment, context, service.hook, now, recorded).to_json()
-    storage.record_answer(service.id, hook_request, assessment, response, started=started)
+    advice = advise(runtime, assessment, context, service.hook, now, recorded)
+    response = advice.response.to_json()
+    storage.record_answer(
+        service.id, hook_request, assessment, advice.estimate, response, started=started
+    )
     metrics.note_applicability(
         assessment.applicability, quiet=assessment.time_window.timing.is_quiet
     )
@@ -121,6 +125,13 @@ def health() -> dict[str, Any]:
     return {"status": "ok", "model": {"id": model.id, "version": model.version}}
 
 
+@dataclass(frozen=True)
+class Advice:
+    response: CdsResponse
+    #: The model's estimate, when the answer carries one (for the audit record).
+    estimate: RiskEstimate | None = None
+
+
 def advise(
     runtime: Runtime,
     assessment: fhir_mappings.Assessment,
@@ -128,7 +139,7 @@ def advise(
     hook: str,
     now: datetime,
     recorded: recording.Recorded,
-) -> CdsResponse:
+) -> Advice:
     """Findings to the CDS response: quiet without a PVP or outside the time from the
     procedure to the one-month assessment, an explanation when the model does not apply,
     otherwise the risk card and, once per procedure and model version, the RiskAssessment."""
@@ -136,10 +147,10 @@ def advise(
         assessment.applicability is Applicability.NO_PROCEDURE
         or assessment.time_window.timing.is_quiet
     ):
-        return CdsResponse()
+        return Advice(CdsResponse())
     card_context = cards.CardContext(runtime.model, runtime.tiers)
     if assessment.applicability is not Applicability.APPLIES:
-        return CdsResponse(cards=(cards.not_applicable_card(assessment, card_context),))
+        return Advice(CdsResponse(cards=(cards.not_applicable_card(assessment, card_context),)))
     # The mappings give only values the model takes (checked at start-up).
     estimate = predict(runtime.model, assessment.values(), runtime.tiers)
     metrics.note_tier(estimate.tier)
@@ -148,15 +159,18 @@ def advise(
     links = pages.card_links(assessment.values())
     card = cards.risk_card(estimate, assessment, card_context, suggestion, links)
     if not recording.should_record(hook, estimate, assessment, runtime.model, recorded):
-        return CdsResponse(cards=(card,))
+        return Advice(CdsResponse(cards=(card,)), estimate)
     risk_assessment = fhir_resources.risk_assessment(
         estimate, assessment, runtime.model, patient_id, context.get("encounterId"), now
     )
-    return CdsResponse(
-        cards=(card,),
-        system_actions=(
-            Action(ActionType.CREATE, wording.RECORD_RISK_ASSESSMENT, risk_assessment),
+    return Advice(
+        CdsResponse(
+            cards=(card,),
+            system_actions=(
+                Action(ActionType.CREATE, wording.RECORD_RISK_ASSESSMENT, risk_assessment),
+            ),
         ),
+        estimate,
     )
 
 

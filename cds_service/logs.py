@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import os
 from datetime import UTC, datetime
 
 from flask import Flask, current_app, g, has_request_context
+
+from . import json_provider
 
 LOGGER_NAMES = ("cds_service", "fhir_mappings", "scoring")
 
@@ -43,7 +44,7 @@ class JsonFormatter(logging.Formatter):
             entry["exception"] = (
                 self.formatException(record.exc_info).splitlines()[-1].split(":")[0]
             )
-        return json.dumps(entry)
+        return json_provider.dumps(entry).decode()
 
 
 def note_request(*, hook_instance: str, service_id: str, patient_id: str) -> None:

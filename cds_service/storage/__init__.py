@@ -20,7 +20,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine
 
 import fhir_mappings
-from scoring import predict
+from scoring import RiskEstimate
 
 from .. import logs
 from ..errors import StartupError
@@ -122,24 +122,19 @@ def record_answer(
     service_id: str,
     hook_request: Mapping[str, Any],
     assessment: fhir_mappings.Assessment,
+    estimate: RiskEstimate | None,
     response: Mapping[str, Any],
     *,
     started: float,
 ) -> None:
-    """Audit a hook answer that carried a card (quiet answers are not stored). Called in the
-    request, after ``logs.note_request`` and authentication, with ``started`` from
-    ``time.perf_counter()`` when the call arrived."""
+    """Audit a hook answer that carried a card (quiet answers are not stored), with the
+    model's estimate when the card shows one. Called in the request, after
+    ``logs.note_request`` and authentication, with ``started`` from ``time.perf_counter()``
+    when the call arrived."""
     cards = response["cards"]
     if not cards:
         return
     runtime = current_runtime()
-    # The estimate is a pure function of the assessment: derived here again rather than
-    # threaded through the card-writing code.
-    estimate = (
-        predict(runtime.model, assessment.values(), runtime.tiers)
-        if assessment.applicability is fhir_mappings.Applicability.APPLIES
-        else None
-    )
     record = audit_record(
         assessment=assessment,
         estimate=estimate,

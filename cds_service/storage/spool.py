@@ -11,7 +11,6 @@ here) is stored once.
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import sqlite3
 import threading
@@ -21,6 +20,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import orjson
+
+from .. import json_provider
 
 SPOOL_FILE = "backlog.sqlite3"
 
@@ -67,7 +70,8 @@ class Spool:
         self._queue_lock = threading.Lock()
         # This process's writers, one at a time (flock does not tell one thread from another).
         self._writing = threading.RLock()
-        self._lock_file: tuple[int, int] | None = None
+        #: Lock file name -> (process id, descriptor): see _lock_descriptor.
+        self._lock_files: dict[str, tuple[int, int]] = {}
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._write_transaction() as connection:
             connection.execute(
@@ -85,7 +89,7 @@ class Spool:
         """Return once the record is on disk. Group commit: the records of this process's
         threads that queue while one commit is under way go to disk together in the next
         one, so concurrent hook calls share an fsync instead of waiting for one each."""
-        queued = _Queued((kind, json.dumps(payload)))
+        queued = _Queued((kind, json_provider.dumps(payload).decode()))
         with self._queue_lock:
             self._queue.append(queued)
         with self._writing:
@@ -121,7 +125,7 @@ class Spool:
             )
             .fetchall()
         )
-        return [Pending(row[0], row[1], json.loads(row[2])) for row in rows]
+        return [Pending(row[0], row[1], orjson.loads(row[2])) for row in rows]
 
     def remove(self, ids: list[int]) -> None:
         with self._write_transaction() as connection:
@@ -157,18 +161,39 @@ class Spool:
             connection.execute("COMMIT")
 
     @contextmanager
+    def moving(self, *, wait: bool) -> Iterator[bool]:
+        """Whether this process may move records to the database now. One process at a
+        time: two would each move the same records (stored once, but the work done twice).
+        Without ``wait``, False at once when another process is moving; it moves every
+        process's records, so this one's too."""
+        descriptor = self._lock_descriptor("move")
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+
+    @contextmanager
     def _between_processes(self) -> Iterator[None]:
-        # Opened once per process: a descriptor inherited across a fork shares its lock
-        # with the parent's, so it would not keep the two apart.
-        if self._lock_file is None or self._lock_file[0] != os.getpid():
-            descriptor = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
-            self._lock_file = (os.getpid(), descriptor)
-        descriptor = self._lock_file[1]
+        descriptor = self._lock_descriptor("write")
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(descriptor, fcntl.LOCK_UN)
+
+    def _lock_descriptor(self, name: str) -> int:
+        # Opened once per process: a descriptor inherited across a fork shares its lock
+        # with the parent's, so it would not keep the two apart.
+        held = self._lock_files.get(name)
+        if held is None or held[0] != os.getpid():
+            descriptor = os.open(f"{self.path}.{name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            held = self._lock_files[name] = (os.getpid(), descriptor)
+        return held[1]
 
     def _thread_connection(self) -> sqlite3.Connection:
         held = getattr(self._local, "held", None)

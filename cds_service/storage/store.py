@@ -117,7 +117,7 @@ class Store:
 
     def flush(self) -> bool:
         """Move the backlog to the database now, in this thread; True if it is empty."""
-        return self._drain()
+        return self._drain(wait_for_mover=True)
 
     def wake(self) -> None:
         """Start moving any backlog left by an earlier process."""
@@ -196,7 +196,7 @@ class Store:
             with self._lock:
                 self._kicked = False
             try:
-                empty = self._drain()
+                empty = self._drain(wait_for_mover=False)
             except Exception:
                 log.exception("moving the backlog to the database failed")
                 empty = False
@@ -212,18 +212,23 @@ class Store:
         with self._lock:
             self._flusher = None
 
-    def _drain(self) -> bool:
+    def _drain(self, *, wait_for_mover: bool) -> bool:
+        """Move the backlog to the database; True once it is empty. False when the database
+        is unavailable, or (without ``wait_for_mover``) another process is moving it."""
         if not self._database_up() and not self._probe():
             return False
         self._purge_replays_if_due(time.time())
-        while batch := self.spool.oldest(BATCH):
-            try:
-                self._write(batch)
-            except UNAVAILABLE as exc:
-                metrics.storage_error(batch[0].kind)
-                self._went_down(exc)
+        with self.spool.moving(wait=wait_for_mover) as ours:
+            if not ours:
                 return False
-            self.spool.remove([pending.id for pending in batch])
+            while batch := self.spool.oldest(BATCH):
+                try:
+                    self._write(batch)
+                except UNAVAILABLE as exc:
+                    metrics.storage_error(batch[0].kind)
+                    self._went_down(exc)
+                    return False
+                self.spool.remove([pending.id for pending in batch])
         metrics.storage_backlog(0)
         return self._database_up()
 
