@@ -5,11 +5,13 @@ The query holds the four finding values and nothing else: no patient id, name or
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from flask import current_app, request
+from werkzeug.sansio.utils import get_current_url
 
 from scoring import Model, Value
 
@@ -62,7 +64,16 @@ def allowed_values(model: Model) -> dict[str, list[str]]:
 def public_base_url() -> str:
     """This service's URL as the EHR's users reach it: PVP_CDS_PUBLIC_BASE_URL when set
     (behind a proxy the request's own host is an internal one), else the request's root."""
-    return (current_app.config["PUBLIC_BASE_URL"] or request.url_root).rstrip("/")
+    configured = current_app.config["PUBLIC_BASE_URL"]
+    if configured:
+        return configured.rstrip("/")
+    return _root_url(request.scheme, request.host, request.root_path)
+
+
+@functools.lru_cache(maxsize=64)
+def _root_url(scheme: str, host: str, root_path: str) -> str:
+    # What request.url_root gives, made once per host: every card carries two links.
+    return get_current_url(scheme, host, root_path).rstrip("/")
 
 
 def card_links(findings: Mapping[str, Value | None]) -> tuple[Link, ...]:

@@ -117,7 +117,7 @@ class Store:
 
     def flush(self) -> bool:
         """Move the backlog to the database now, in this thread; True if it is empty."""
-        return self._drain(wait_for_mover=True)
+        return self._drain(until_empty=True)
 
     def wake(self) -> None:
         """Start moving any backlog left by an earlier process."""
@@ -196,11 +196,11 @@ class Store:
             with self._lock:
                 self._kicked = False
             try:
-                empty = self._drain(wait_for_mover=False)
+                caught_up = self._drain(until_empty=False)
             except Exception:
                 log.exception("moving the backlog to the database failed")
-                empty = False
-            if empty:
+                caught_up = False
+            if caught_up:
                 with self._lock:
                     if not self._kicked:
                         self._flusher = None
@@ -212,13 +212,17 @@ class Store:
         with self._lock:
             self._flusher = None
 
-    def _drain(self, *, wait_for_mover: bool) -> bool:
-        """Move the backlog to the database; True once it is empty. False when the database
-        is unavailable, or (without ``wait_for_mover``) another process is moving it."""
+    def _drain(self, *, until_empty: bool) -> bool:
+        """Move the backlog to the database. ``until_empty``: wait for any other process's
+        move to end, then move everything, and say whether the backlog is empty. Otherwise
+        (the background mover): leave it to a process already moving, and stop after a batch
+        that was not full, so that records arriving meanwhile gather into the next one
+        (moving a batch costs about what moving one record does); True when caught up.
+        False when the database is unavailable or another process is moving."""
         if not self._database_up() and not self._probe():
             return False
         self._purge_replays_if_due(time.time())
-        with self.spool.moving(wait=wait_for_mover) as ours:
+        with self.spool.moving(wait=until_empty) as ours:
             if not ours:
                 return False
             while batch := self.spool.oldest(BATCH):
@@ -229,6 +233,8 @@ class Store:
                     self._went_down(exc)
                     return False
                 self.spool.remove([pending.id for pending in batch])
+                if len(batch) < BATCH and not until_empty:
+                    return True
         metrics.storage_backlog(0)
         return self._database_up()
 
