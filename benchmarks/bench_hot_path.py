@@ -1,7 +1,7 @@
 """The service against the floor, under the same server line and load. Prints numbers;
 asserts nothing.
 
-    python benchmarks/bench_hot_path.py [--seconds 5] [--connections 16] [--rounds 3]
+    python benchmarks/bench_hot_path.py [--seconds 5] [--connections 16] [--rounds 5]
                                          [--path quiet|scoring]... [--no-fhir]
                                          [--fhir-latency-ms 50]
 
@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -61,12 +62,25 @@ GUNICORN = [
     *("-c", str(Path(__file__).with_name("gunicorn_conf.py"))),
 ]
 #: Seconds of load before each measured run, discarded: first calls pay for imports and caches.
-WARM_UP = 1
+WARM_UP = 2
 # Moved to a recent procedure: the service is quiet a month after one.
 SCORING = recent(
     json.loads((ROOT / "examples" / "patient-view-high-risk.json").read_text()),
     datetime.now(UTC).date(),
 )
+
+
+#: In a body, replaced by wrk with a value new for every request it sends.
+EACH_REQUEST = "{{each_request}}"  # no Lua pattern character in it
+
+
+def new_chart_request() -> dict:
+    """The scoring request with Observation ids new in every request: nothing the service
+    validated before is sent again, as when every call is about a chart not seen before."""
+    body = json.loads(json.dumps(SCORING))
+    for entry in body["prefetch"]["observations"]["entry"]:
+        entry["resource"]["id"] += f"-{EACH_REQUEST}"
+    return body
 
 
 def quiet_request() -> dict:
@@ -98,7 +112,7 @@ def wrk(
     lines = [f'wrk.headers["{name}"] = "{value}"' for name, value in headers.items()]
     if body is not None:
         lines += ['wrk.method = "POST"', 'wrk.headers["Content-Type"] = "application/json"']
-        lines.append(f"wrk.body = [==[{json.dumps(body)}]==]")
+        lines += _body_lines(json.dumps(body))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write("\n".join(lines) + "\n")
     try:
@@ -126,6 +140,27 @@ def wrk(
         _percentile(output, "99%"),
         _errors(output),
     )
+
+
+def _body_lines(text: str) -> list[str]:
+    if EACH_REQUEST not in text:
+        return [f"wrk.body = [==[{text}]==]"]
+    # Each wrk thread runs its own copy of the script: the thread's number (set in the main
+    # one) and a count make the value new; the run's own number keeps it new across runs.
+    run = uuid.uuid4().hex[:8]
+    return [
+        f"local template = [==[{text}]==]",
+        "local threads, sent = 0, 0",
+        "function setup(thread)",
+        "  threads = threads + 1",
+        f'  thread:set("prefix", "{run}-" .. threads .. "-")',
+        "end",
+        "function request()",
+        "  sent = sent + 1",
+        f'  local body = template:gsub("{EACH_REQUEST}", prefix .. sent)',
+        "  return wrk.format(nil, nil, nil, body)",
+        "end",
+    ]
 
 
 def _percentile(output: str, which: str) -> float:
@@ -176,13 +211,17 @@ def _wait_until_up(base: str) -> None:
 SERVICE_ENV = {"PVP_CDS_AUTHENTICATION": "off"}
 
 
-PREFETCH_PATHS = ("quiet", "scoring")
+PREFETCH_PATHS = ("quiet", "scoring", "scoring-new-chart")
 
 
 def bench_prefetch_paths(seconds: int, connections: int, rounds: int, names: list[str]) -> None:
     """Both servers up at once (idle, one does not load the other), measured in turns:
     floor, service, floor, service... so that a busy spell of the machine hits both."""
-    bodies = {"quiet": quiet_request(), "scoring": SCORING}
+    bodies = {
+        "quiet": quiet_request(),
+        "scoring": SCORING,
+        "scoring-new-chart": new_chart_request(),
+    }
     paths = {name: bodies[name] for name in names}
     with (
         # An empty audit trail, as on a new install, and not the user's own.
@@ -272,7 +311,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--no-fhir", action="store_true", help="skip the no-prefetch path")
     parser.add_argument(
         "--fhir-latency-ms",
