@@ -38,9 +38,9 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -95,20 +95,31 @@ class Load:
     p50_ms: float
     p99_ms: float
     errors: int
+    #: Each worker's share of the run's CPU, busiest first (see cpu_split).
+    cpu_split: str = ""
 
     def line(self, label: str) -> str:
         return (
-            f"{label:<34} {self.requests_per_second:9.0f} req/s   p50 {self.p50_ms:7.2f} ms   "
-            f"p99 {self.p99_ms:7.2f} ms" + (f"   ERRORS {self.errors}" if self.errors else "")
+            f"{label:<44} {self.requests_per_second:6.0f} req/s   p50 {self.p50_ms:6.2f} ms   "
+            f"p99 {self.p99_ms:6.2f} ms"
+            + (f"   workers {self.cpu_split}" if self.cpu_split else "")
+            + (f"   ERRORS {self.errors}" if self.errors else "")
         )
 
 
 def wrk(
-    url: str, *, body: dict | None, headers: dict[str, str], seconds: int, connections: int
+    url: str,
+    *,
+    body: dict | None,
+    headers: dict[str, str],
+    seconds: int,
+    connections: int,
+    before_measuring: Callable[[], None] = lambda: None,
 ) -> Load:
     """One wrk run; a POST of ``body`` as JSON, or a GET when ``body`` is None."""
     if seconds > WARM_UP:
         wrk(url, body=body, headers=headers, seconds=WARM_UP, connections=connections)
+    before_measuring()
     lines = [f'wrk.headers["{name}"] = "{value}"' for name, value in headers.items()]
     if body is not None:
         lines += ['wrk.method = "POST"', 'wrk.headers["Content-Type"] = "application/json"']
@@ -177,8 +188,34 @@ def _errors(output: str) -> int:
     return count
 
 
+def workers_cpu_seconds(master: int) -> dict[int, float]:
+    """CPU time (user and system) of each of a gunicorn master's workers, from /proc."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    seconds = {}
+    for child in map(int, children):
+        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        # utime and stime: fields 14 and 15 of proc(5), counted after the ")" from field 3.
+        seconds[child] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return seconds
+
+
+def cpu_split(before: dict[int, float], after: dict[int, float]) -> str:
+    """How a run's work fell on the workers. wrk opens its connections at the start of a run
+    and keeps them; which worker accepts each is up to the workers' race, and a run where one
+    worker got most of them is bound to that one worker's core."""
+    used = [after[w] - before.get(w, 0.0) for w in after]
+    total = sum(used) or 1.0
+    return " / ".join(f"{u / total:.0%}" for u in sorted(used, reverse=True))
+
+
+@dataclass(frozen=True)
+class Served:
+    base: str
+    master: int
+
+
 @contextmanager
-def gunicorn(app: str, environment: dict[str, str]) -> Iterator[str]:
+def gunicorn(app: str, environment: dict[str, str]) -> Iterator[Served]:
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{port}", app]
     server = subprocess.Popen(
@@ -191,7 +228,7 @@ def gunicorn(app: str, environment: dict[str, str]) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base)
-        yield base
+        yield Served(base, server.pid)
     finally:
         server.terminate()
         server.wait(timeout=15)
@@ -226,34 +263,35 @@ def bench_prefetch_paths(seconds: int, connections: int, rounds: int, names: lis
     with (
         # An empty audit trail, as on a new install, and not the user's own.
         tempfile.TemporaryDirectory() as data_dir,
-        gunicorn("benchmarks.floor_app:app", {}) as floor_base,
+        gunicorn("benchmarks.floor_app:app", {}) as floor_server,
         gunicorn(
             "cds_service:create_app()", {**SERVICE_ENV, "PVP_CDS_DATA_DIR": data_dir}
-        ) as service_base,
+        ) as service_server,
     ):
         for name, body in paths.items():
             print(f"-- {name}: {connections} connections, {seconds} s per run, {rounds} rounds")
             ratios = []
             for _ in range(rounds):
-                floor = wrk(
-                    floor_base + SERVICE_PATH,
-                    body=body,
-                    headers={},
-                    seconds=seconds,
-                    connections=connections,
-                )
-                service = wrk(
-                    service_base + SERVICE_PATH,
-                    body=body,
-                    headers={},
-                    seconds=seconds,
-                    connections=connections,
-                )
+                floor = _measured(floor_server, body, seconds, connections)
+                service = _measured(service_server, body, seconds, connections)
                 print(floor.line(f"{name}: floor (bare Flask + JSON)"))
                 print(service.line(f"{name}: pvp-cds"))
                 ratios.append(service.requests_per_second / floor.requests_per_second)
             listed = ", ".join(f"{r:.2f}" for r in ratios)
             print(f"{name}: ratio to the floor, median {statistics.median(ratios):.2f}x ({listed})")
+
+
+def _measured(server: Served, body: dict, seconds: int, connections: int) -> Load:
+    before: dict[int, float] = {}
+    load = wrk(
+        server.base + SERVICE_PATH,
+        body=body,
+        headers={},
+        seconds=seconds,
+        connections=connections,
+        before_measuring=lambda: before.update(workers_cpu_seconds(server.master)),
+    )
+    return replace(load, cpu_split=cpu_split(before, workers_cpu_seconds(server.master)))
 
 
 def bench_no_prefetch(seconds: int, latency_ms: int) -> None:
@@ -290,9 +328,13 @@ def _no_prefetch_run(label: str, endpoint: FhirEndpoint, seconds: int) -> None:
         slowest = max(slowest, load.p50_ms)
     with (
         tempfile.TemporaryDirectory() as data_dir,
-        gunicorn("cds_service:create_app()", {**environment, "PVP_CDS_DATA_DIR": data_dir}) as base,
+        gunicorn(
+            "cds_service:create_app()", {**environment, "PVP_CDS_DATA_DIR": data_dir}
+        ) as served,
     ):
-        hook = wrk(base + SERVICE_PATH, body=body, headers={}, seconds=seconds, connections=1)
+        hook = wrk(
+            served.base + SERVICE_PATH, body=body, headers={}, seconds=seconds, connections=1
+        )
     print(hook.line("hook call, no prefetch"))
     print(f"no-prefetch ({label}): p50 {hook.p50_ms / slowest:.2f}x its slowest single query")
 
