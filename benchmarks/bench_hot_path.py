@@ -110,7 +110,11 @@ class Load:
         return (
             f"{label:<44} {self.requests_per_second:6.0f} req/s   p50 {self.p50_ms:6.2f} ms   "
             f"p99 {self.p99_ms:6.2f} ms"
-            + ("   workers " + " / ".join(f"{s:.0%}" for s in self.cpu_shares))
+            + (
+                "   workers " + " / ".join(f"{s:.0%}" for s in self.cpu_shares)
+                if self.cpu_shares
+                else ""
+            )
             + (f"   ERRORS {self.errors}" if self.errors else "")
         )
 
