@@ -81,6 +81,11 @@ def call_service(service_id: str) -> dict[str, Any]:
     )
     labelled = {f"prefetch '{key}'": values for key, values in payloads.items()}
     assessment = _assess(runtime, labelled, context["patientId"], now)
+    if assessment.applicability is Applicability.NO_PROCEDURE:
+        # Almost every chart: nothing to fetch, write or record for it.
+        metrics.note_applicability(assessment.applicability)
+        log.debug("answered: applicability=%s cards=0", assessment.applicability)
+        return CdsResponse().to_json()
     reports = report_fetch.radiology_reports(
         assessment, hook_request, service.prefetch, runtime, gate.check_fhir_server, deadline
     )
@@ -139,13 +144,11 @@ def advise(
     now: datetime,
     recorded: recording.Recorded,
 ) -> Advice:
-    """Findings to the CDS response: quiet without a PVP or outside the time from the
-    procedure to the one-month assessment, an explanation when the model does not apply,
-    otherwise the risk card and, once per procedure and model version, the RiskAssessment."""
-    if (
-        assessment.applicability is Applicability.NO_PROCEDURE
-        or assessment.time_window.timing.is_quiet
-    ):
+    """Findings, for a patient with a PVP on record, to the CDS response: quiet outside the
+    time from the procedure to the one-month assessment, an explanation when the model does
+    not apply, otherwise the risk card and, once per procedure and model version, the
+    RiskAssessment."""
+    if assessment.time_window.timing.is_quiet:
         return Advice(CdsResponse())
     card_context = cards.CardContext(runtime.model, runtime.tiers)
     if assessment.applicability is not Applicability.APPLIES:
