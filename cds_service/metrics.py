@@ -70,6 +70,8 @@ _REFUSAL_CLASSES = (
 #: Every value the ``outcome`` label of the hook calls takes, and the ``reason`` label of the
 #: authentication refusals: what alert rules may match on.
 HOOK_OUTCOMES = ("card", "quiet", NOT_APPLICABLE, "4xx", "412", "5xx")
+#: Request methods counted by name; any other is counted as "other".
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 REFUSAL_REASONS = (*(name for name, _ in _REFUSAL_CLASSES), "other")
 
 
@@ -251,7 +253,9 @@ def _record(response: Response) -> Response:
     if started is None:
         return response
     route = current.url_rule.rule if current.url_rule is not None else "unmatched"
-    _labelled(instruments().request_seconds, route, current.method).observe(
+    # A client may send any method name: an unknown one must not become a label of its own.
+    method = current.method if current.method in HTTP_METHODS else "other"
+    _labelled(instruments().request_seconds, route, method).observe(
         time.perf_counter() - started
     )
     # A CORS preflight (OPTIONS) to the same URL is not a hook call.
@@ -265,7 +269,8 @@ def _record(response: Response) -> Response:
 def _labelled(metric: Any, *values: str) -> Any:
     """The metric's child for these label values, looked up once: prometheus_client checks
     the values and takes a lock on every ``labels`` call. Every label here has a fixed set of
-    values (routes, methods, outcomes), so the cache stays small."""
+    values (routes, ``HTTP_METHODS`` and "other", services, outcomes, tiers), so the cache
+    stays small."""
     return metric.labels(*values)
 
 

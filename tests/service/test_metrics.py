@@ -95,6 +95,13 @@ def test_request_latency_is_observed_per_route_not_per_path(client):
     }
 
 
+def test_a_made_up_request_method_is_counted_as_other(client):
+    before = read()
+    client.open("/cds-services/no/such/path", method="BREW")
+    grown = changes(before, read(), "pvp_cds_http_request_duration_seconds_count")
+    assert [dict(labels)["method"] for labels in grown] == ["other"]
+
+
 def test_feedback_is_counted_by_outcome(client):
     before = read()
     cards = ("a1b2c3d4-0000-4000-8000-000000000001", "a1b2c3d4-0000-4000-8000-000000000002")
