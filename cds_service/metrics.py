@@ -255,9 +255,7 @@ def _record(response: Response) -> Response:
     route = current.url_rule.rule if current.url_rule is not None else "unmatched"
     # A client may send any method name: an unknown one must not become a label of its own.
     method = current.method if current.method in HTTP_METHODS else "other"
-    _labelled(instruments().request_seconds, route, method).observe(
-        time.perf_counter() - started
-    )
+    _labelled(instruments().request_seconds, route, method).observe(time.perf_counter() - started)
     # A CORS preflight (OPTIONS) to the same URL is not a hook call.
     if current.endpoint == "cds_hooks.call_service" and current.method == "POST":
         labels = _hook_labels(current, state, response.status_code)

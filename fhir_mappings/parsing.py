@@ -28,6 +28,9 @@ MAX_RESOURCE_DEPTH = 64
 #: Validated models kept per process, by the exact JSON they came from (a few hundred charts'
 #: worth of Procedures and Observations; they stay in memory only, like the requests).
 VALIDATED_CACHE_SIZE = 1024
+#: Larger resources are validated every time, so that the cache stays within tens of
+#: megabytes whatever clients send (an Observation or a Procedure is one to a few kilobytes).
+VALIDATED_CACHE_MAX_BYTES = 16 * 1024
 
 
 class InvalidResourceError(ValueError):
@@ -94,6 +97,8 @@ def _validated(model: type[Resource], data: Any) -> Resource:
     try:
         document = orjson.dumps(data)
     except orjson.JSONEncodeError:  # not plain JSON (a caller's own objects): no cache
+        return _checked_and_validated(model, data)
+    if len(document) > VALIDATED_CACHE_MAX_BYTES:
         return _checked_and_validated(model, data)
     return _validated_document(model, document)
 

@@ -46,6 +46,15 @@ def test_a_changed_resource_is_validated_anew(validations):
     assert changed == resources_from(goutallier("o1", 4))
 
 
+def test_a_resource_past_the_size_limit_is_validated_every_time(validations):
+    large = present("o1", note=[{"text": "x" * fhir_mappings.parsing.VALIDATED_CACHE_MAX_BYTES}])
+
+    resources_from(large)
+    resources_from(copy.deepcopy(large))
+
+    assert validations == ["o1", "o1"]
+
+
 def test_an_invalid_resource_is_refused_every_time(validations):
     invalid = {**present("o1"), "status": 42}
 
