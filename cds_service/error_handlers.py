@@ -32,7 +32,10 @@ def _cds_error(error: CdsError) -> Response:
         return response
     # Status and kind only: the messages may quote what the client sent, patient data included.
     log.info("request refused with %d (%s)", error.status, type(error).__name__)
-    return operation_outcome(error.status, error.issue_code, *error.messages)
+    response = operation_outcome(error.status, error.issue_code, *error.messages)
+    if error.retry_after_seconds is not None:
+        response.headers["Retry-After"] = str(error.retry_after_seconds)
+    return response
 
 
 _HTTP_ISSUE_CODES = {404: "not-found", 405: "not-supported", 413: "too-costly", 415: "invalid"}

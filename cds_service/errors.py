@@ -11,8 +11,9 @@
     │   │   ├── Unauthorized         401: the reason goes to the log, never to the client
     │   │   │   └── AuthenticationError   (client_auth) a client JWT refused
     │   │   └── ServiceNotFound      404
-    │   └── DataUnavailable          412: the FHIR data could not be had (upstream)
-    │       └── DataLate             412: ... not within the hook call's time budget
+    │   ├── DataUnavailable          412: the FHIR data could not be had (upstream)
+    │   │   └── DataLate             412: ... not within the hook call's time budget
+    │   └── ServiceUnavailable       503: the service cannot keep what was sent; send it again
     └── FhirServerNotAllowed         (client_auth) answered as DataUnavailable by the gate
 
 The layers below cannot import this module, so their configuration errors stand beside the
@@ -45,6 +46,8 @@ class CdsError(PvpCdsError):
 
     status = 400
     issue_code = "invalid"
+    #: Sent as Retry-After when set: when the client may try again.
+    retry_after_seconds: int | None = None
 
     def __init__(self, *messages: str) -> None:
         super().__init__("; ".join(messages))
@@ -83,3 +86,12 @@ class DataLate(DataUnavailable):
     have stopped waiting for the answer. The messages name the data that was late."""
 
     issue_code = "timeout"
+
+
+class ServiceUnavailable(CdsError):
+    """The service cannot keep what the client sent (its local disk fails): nothing is lost
+    if the client sends it again later (503)."""
+
+    status = 503
+    issue_code = "transient"
+    retry_after_seconds = 30

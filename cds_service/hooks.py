@@ -117,8 +117,7 @@ def feedback(service_id: str) -> dict[str, Any]:
     service = current_runtime().service(service_id)
     body = _valid_body(schemas.FEEDBACK_REQUEST)
     metrics.feedback_received(body["feedback"])
-    for item in body["feedback"]:
-        storage.current_store().record_feedback(service.id, item)
+    storage.record_feedback(service.id, body["feedback"])
     log.info("feedback: %d received", len(body["feedback"]))
     return {}
 

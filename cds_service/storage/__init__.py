@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ import fhir_mappings
 from scoring import RiskEstimate
 
 from .. import logs
-from ..errors import StartupError
+from ..errors import ServiceUnavailable, StartupError
 from ..runtime import current_runtime
 from .audit import AuditRecord, audit_record
 from .engine import database_url, default_data_dir, make_engine, shown
@@ -44,6 +44,7 @@ __all__ = [
     "init_app",
     "open_store",
     "record_answer",
+    "record_feedback",
     "upgrade_database",
     "report_key",
 ]
@@ -153,3 +154,18 @@ def record_answer(
         # The local disk itself failed: the card is advice and still goes out; /health/ready
         # answers 503 until the backlog can be written again.
         log.error("audit record of this answer could not be kept: %s", type(exc).__name__)
+
+
+def record_feedback(service_id: str, items: Sequence[Mapping[str, Any]]) -> None:
+    """Keep CDS Hooks feedback items, or refuse them all with 503 when the local disk fails:
+    the client sends them again, and the items kept before the failure are stored once
+    (``report_key``)."""
+    store = current_store()
+    try:
+        for item in items:
+            store.record_feedback(service_id, item)
+    except (sqlite3.Error, OSError) as exc:
+        log.error("feedback could not be kept: %s", type(exc).__name__)
+        raise ServiceUnavailable(
+            "the feedback could not be stored now; send it again later"
+        ) from None

@@ -3,6 +3,8 @@ is in tests/storage)."""
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 URL = "/cds-services/pvp-residual-back-pain/feedback"
@@ -75,3 +77,37 @@ def test_invalid_feedback_is_400_and_not_stored(app, client, item):
 def test_feedback_for_an_unknown_service_is_404(client):
     response = client.post("/cds-services/nope/feedback", json={"feedback": [accepted()]})
     assert response.status_code == 404
+
+
+def test_feedback_the_service_cannot_keep_is_503_with_retry_after(app, client, monkeypatch):
+    # A failing disk cannot be provoked here (tests run as root); SQLite's own error instead.
+    def disk_failure(*_):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(app.extensions["pvp_cds_store"].spool, "append", disk_failure)
+    response = client.post(URL, json={"feedback": [accepted()]})
+
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+    issue = response.get_json()["issue"][0]
+    assert (issue["code"], "send it again" in issue["diagnostics"]) == ("transient", True)
+
+
+def test_feedback_refused_for_a_failing_disk_is_stored_once_when_sent_again(
+    app, client, monkeypatch
+):
+    store = app.extensions["pvp_cds_store"]
+    real_append = store.spool.append
+    appended: list[str] = []
+
+    def fails_on_the_second(kind, payload):
+        if appended:
+            raise sqlite3.OperationalError("disk I/O error")
+        appended.append(kind)
+        real_append(kind, payload)
+
+    monkeypatch.setattr(store.spool, "append", fails_on_the_second)
+    assert client.post(URL, json={"feedback": [accepted(), overridden()]}).status_code == 503
+    monkeypatch.undo()
+    assert client.post(URL, json={"feedback": [accepted(), overridden()]}).status_code == 200
+    assert stored(app) == [accepted(), overridden()]
