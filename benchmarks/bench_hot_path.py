@@ -58,7 +58,8 @@ from devtools.synthetic import NAMED_PATIENTS, transaction  # noqa: E402
 
 SERVICE_PATH = "/cds-services/pvp-residual-back-pain"
 GUNICORN = [
-    *("-w", "2", "-k", "gthread", "--threads", "4", "--preload", "--log-level", "warning"),
+    *("-w", "2", "-k", "gthread", "--threads", "4", "--preload", "--reuse-port"),
+    *("--log-level", "warning"),
     *("-c", str(Path(__file__).with_name("gunicorn_conf.py"))),
 ]
 #: Seconds of load before each measured run, discarded: first calls pay for imports and caches.

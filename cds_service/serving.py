@@ -1,7 +1,8 @@
 """How ``pvp-cds serve`` runs the app under gunicorn: workers, timeouts, logs, metrics, shutdown.
 
 - Workers: ``PVP_CDS_WORKERS``, by default one per core this process may use (the container's
-  CPU limit when there is one), each with ``--threads`` threads.
+  CPU limit when there is one), each with ``--threads`` threads and its own listening socket
+  (``SO_REUSEPORT``: the kernel spreads connections over the workers).
 - Shutdown: on SIGTERM gunicorn stops accepting, lets calls in flight finish for up to
   ``PVP_CDS_GRACEFUL_TIMEOUT`` seconds, then stops. Keep the orchestrator's grace period longer.
 - Logs: gunicorn's own lines and the access log are JSON objects of the same shape as the
@@ -83,6 +84,11 @@ def options(config: Mapping[str, Any], *, bind: str, threads: int) -> dict[str, 
         "timeout": WORKER_TIMEOUT_SECONDS,
         "graceful_timeout": config["GRACEFUL_TIMEOUT"],
         "keepalive": KEEPALIVE_SECONDS,
+        # Each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads new
+        # connections over them. On one shared socket the workers race for each connection,
+        # and a client that opens its connections at once and keeps them (a proxy's upstream
+        # pool, a load test) often had nearly all of them on one worker, so on one core.
+        "reuse_port": True,
         "accesslog": "-",
         "errorlog": "-",
         "logger_class": JsonLogger,

@@ -4,8 +4,10 @@ SIGTERM. Each test starts the real server in a subprocess on 127.0.0.1."""
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -124,3 +126,40 @@ def _wait_for(condition, timeout: float = 30) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+def test_connections_opened_at_once_and_kept_are_spread_over_the_workers(server):
+    # As a proxy's upstream pool or a load test does: 32 connections, each used many times.
+    # Which worker serves a connection shows in the CPU each worker spends.
+    workers = _worker_pids(server)
+    before = {pid: _cpu_seconds(pid) for pid in workers}
+    quiet = fhir.hook_request(prefetch_data=fhir.prefetch(procedures=[]))
+    opened = threading.Barrier(32)
+
+    def keep_calling() -> None:
+        with requests.Session() as connection:
+            opened.wait(timeout=30)
+            for _ in range(15):
+                connection.post(server.url + URL, json=quiet, timeout=30).raise_for_status()
+
+    callers = [threading.Thread(target=keep_calling) for _ in range(32)]
+    for caller in callers:
+        caller.start()
+    for caller in callers:
+        caller.join()
+
+    spent = [_cpu_seconds(pid) - before[pid] for pid in workers]
+    assert len(spent) == 2
+    assert min(spent) >= 0.2 * sum(spent), f"one worker did nearly all the work: {spent}"
+
+
+def _worker_pids(server: served.Served) -> list[int]:
+    master = server.process.pid
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    # utime and stime, fields 14 and 15 of proc(5), counted after the ")" from field 3.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
