@@ -8,6 +8,7 @@ refuses JSON that pydantic would coerce into a different value (``"yes"`` read a
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -81,6 +82,7 @@ def parse_resource(data: Any, where: str) -> Resource:
     if model is None or not issubclass(model, Resource):
         raise InvalidResourceError(f"{name}: resourceType: not an R4 resource type")
     try:
+        _check_json_types(data)
         return _validated(model, data)
     except _JsonTypeError as exc:
         raise InvalidResourceError(f"{name}: {exc}") from None
@@ -93,13 +95,15 @@ def parse_resource(data: Any, where: str) -> Resource:
 def _validated(model: type[Resource], data: Any) -> Resource:
     """The resource validated, or the model made before from exactly the same JSON. An EHR
     sends the same Procedure and Observations every time the chart is opened; validating a
-    resource is most of the cost of a scored hook call."""
+    resource is most of the cost of a scored hook call. ``data`` has passed
+    :func:`_check_json_types`, so orjson writes it back exactly (no NaN it would write as
+    null)."""
     try:
         document = orjson.dumps(data)
     except orjson.JSONEncodeError:  # not plain JSON (a caller's own objects): no cache
-        return _checked_and_validated(model, data)
+        return _validate(model, data)
     if len(document) > VALIDATED_CACHE_MAX_BYTES:
-        return _checked_and_validated(model, data)
+        return _validate(model, data)
     return _validated_document(model, document)
 
 
@@ -108,21 +112,22 @@ def _validated_document(model: type[Resource], document: bytes) -> Resource:
     # Shared by every call that sends the same resource: nothing may change a model after
     # parsing (the mapping layer only reads them; a test holds it to that). A refusal is
     # an exception, and lru_cache keeps no exceptions: refused JSON is judged every time.
-    return _checked_and_validated(model, orjson.loads(document))
+    return _validate(model, orjson.loads(document))
 
 
-def _checked_and_validated(model: type[Resource], data: Any) -> Resource:
-    _check_json_types(data)
+def _validate(model: type[Resource], data: Any) -> Resource:
     return model.model_validate(data)
 
 
 class _JsonTypeError(ValueError):
-    """A value pydantic would coerce, or nesting too deep; the message starts at the field."""
+    """A value pydantic would coerce, a number JSON cannot write, or nesting too deep; the
+    message starts at the field."""
 
 
 def _check_json_types(data: Any) -> None:
-    """Refuse coercible values and deep nesting: a quick pass, and a second one that names
-    the field only when the first found something to refuse."""
+    """Refuse coercible values, NaN and infinities (not JSON: a parser that lets them through,
+    like Python's json, hands them on) and deep nesting: a quick pass, and a second one that
+    names the field only when the first found something to refuse."""
     if not _json_types_ok(data):
         _refuse_json_types(data, "")
 
@@ -140,10 +145,16 @@ def _json_types_ok(data: Any) -> bool:
                     return False
                 if key in INTEGER_FIELDS and (isinstance(item, bool) or not isinstance(item, int)):
                     return False
+                if isinstance(item, float) and not math.isfinite(item):
+                    return False
                 if isinstance(item, dict | list):
                     stack.append((item, depth + 1))
         elif isinstance(node, list):
-            stack.extend((item, depth + 1) for item in node if isinstance(item, dict | list))
+            for item in node:
+                if isinstance(item, float) and not math.isfinite(item):
+                    return False
+                if isinstance(item, dict | list):
+                    stack.append((item, depth + 1))
         else:
             return False  # another kind of Mapping: let the full walk judge it
     return True
@@ -152,6 +163,8 @@ def _json_types_ok(data: Any) -> bool:
 def _refuse_json_types(data: Any, path: str, depth: int = 1) -> None:
     if depth > MAX_RESOURCE_DEPTH and isinstance(data, Mapping | list):
         raise _JsonTypeError(f"{path}: nested more than {MAX_RESOURCE_DEPTH} levels deep")
+    if isinstance(data, float) and not math.isfinite(data):
+        raise _JsonTypeError(f"{path}: {data} is not a JSON number")
     if isinstance(data, Mapping):
         for key, item in data.items():
             here = f"{path}.{key}" if path else key

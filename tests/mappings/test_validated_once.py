@@ -4,6 +4,7 @@ again sends the same resources. What changes, and what is refused, is judged eve
 from __future__ import annotations
 
 import copy
+import math
 
 import pytest
 
@@ -18,13 +19,13 @@ def validations(monkeypatch):
     """Resources validated from JSON, counted; the cache starts empty."""
     fhir_mappings.parsing._validated_document.cache_clear()
     validated: list[str] = []
-    real = fhir_mappings.parsing._checked_and_validated
+    real = fhir_mappings.parsing._validate
 
     def counting(model, data):
         validated.append(data.get("id", data["resourceType"]))
         return real(model, data)
 
-    monkeypatch.setattr(fhir_mappings.parsing, "_checked_and_validated", counting)
+    monkeypatch.setattr(fhir_mappings.parsing, "_validate", counting)
     yield validated
     fhir_mappings.parsing._validated_document.cache_clear()
 
@@ -62,6 +63,18 @@ def test_an_invalid_resource_is_refused_every_time(validations):
         with pytest.raises(InvalidResourceError, match="status"):
             resources_from(copy.deepcopy(invalid))
     assert validations == ["o1", "o1"]
+
+
+@pytest.mark.parametrize("number", [math.nan, math.inf])
+def test_a_number_json_cannot_write_is_refused(validations, number):
+    # Python's json module reads NaN and Infinity; orjson would write NaN back as null, and
+    # the cache would then judge a resource other than the one sent.
+    with_number = {**present("o1"), "valueQuantity": {"value": number}}
+    with_number.pop("valueBoolean")
+
+    with pytest.raises(InvalidResourceError, match=r"valueQuantity\.value: .* not a JSON number"):
+        resources_from(with_number)
+    assert validations == []
 
 
 def test_a_coercible_value_is_refused_every_time(validations):
