@@ -55,6 +55,7 @@ from devtools.examples import recent  # noqa: E402
 from devtools.fhir_test_server import FhirEndpoint, FhirTestServer, load_transaction  # noqa: E402
 from devtools.ports import free_port  # noqa: E402
 from devtools.synthetic import NAMED_PATIENTS, transaction  # noqa: E402
+from devtools.workers import workers_cpu_seconds  # noqa: E402
 
 SERVICE_PATH = "/cds-services/pvp-residual-back-pain"
 GUNICORN = [
@@ -202,17 +203,6 @@ def _errors(output: str) -> int:
     if socket_errors:
         count += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
     return count
-
-
-def workers_cpu_seconds(master: int) -> dict[int, float]:
-    """CPU time (user and system) of each of a gunicorn master's workers, from /proc."""
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    seconds = {}
-    for child in map(int, children):
-        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
-        # utime and stime: fields 14 and 15 of proc(5), counted after the ")" from field 3.
-        seconds[child] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return seconds
 
 
 def cpu_shares(before: dict[int, float], after: dict[int, float]) -> tuple[float, ...]:

@@ -4,14 +4,13 @@ SIGTERM. Each test starts the real server in a subprocess on 127.0.0.1."""
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import requests
 
+from devtools.workers import workers_cpu_seconds
 from fhir_mappings import codes
 from tests.service import fhir
 from tests.service.metrics_reading import changes, samples
@@ -131,8 +130,7 @@ def _wait_for(condition, timeout: float = 30) -> None:
 def test_connections_opened_at_once_and_kept_are_spread_over_the_workers(server):
     # As a proxy's upstream pool or a load test does: 32 connections, each used many times.
     # Which worker serves a connection shows in the CPU each worker spends.
-    workers = _worker_pids(server)
-    before = {pid: _cpu_seconds(pid) for pid in workers}
+    before = workers_cpu_seconds(server.process.pid)
     quiet = fhir.hook_request(prefetch_data=fhir.prefetch(procedures=[]))
     opened = threading.Barrier(32)
 
@@ -148,18 +146,7 @@ def test_connections_opened_at_once_and_kept_are_spread_over_the_workers(server)
     for caller in callers:
         caller.join()
 
-    spent = [_cpu_seconds(pid) - before[pid] for pid in workers]
+    after = workers_cpu_seconds(server.process.pid)
+    spent = [after[pid] - before[pid] for pid in before]
     assert len(spent) == 2
     assert min(spent) >= 0.2 * sum(spent), f"one worker did nearly all the work: {spent}"
-
-
-def _worker_pids(server: served.Served) -> list[int]:
-    master = server.process.pid
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return [int(pid) for pid in children]
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    # utime and stime, fields 14 and 15 of proc(5), counted after the ")" from field 3.
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -18,7 +18,7 @@ def test_keys_keep_the_order_they_were_written_in():
     )
 
 
-def test_hook_answers_are_json_with_its_media_type(client):
+def test_answers_are_json_with_the_json_media_type(client):
     response = client.get("/cds-services")
     assert response.mimetype == "application/json"
     assert json.loads(response.get_data())["services"]
