@@ -38,9 +38,13 @@ from .spool import Pending, Spool
 
 log = logging.getLogger(__name__)
 
+#: A record as the database's rows: (table, row) pairs.
+Rows = list[tuple[Table, dict[str, Any]]]
+
 #: What a database that is down, unreachable or too slow raises.
 UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
 AUDIT, FEEDBACK, REPLAY = "audit", "feedback", "replay"
+KINDS = frozenset({AUDIT, FEEDBACK, REPLAY})
 BATCH = 200
 REPLAY_PURGE_INTERVAL = 60.0
 RETRY_FIRST, RETRY_MOST = 0.2, 5.0
@@ -227,12 +231,12 @@ class Store:
                 return False
             while batch := self.spool.oldest(BATCH):
                 try:
-                    self._write(batch)
+                    stored = self._write(self._readable(batch))
                 except UNAVAILABLE as exc:
-                    metrics.storage_error(batch[0].kind)
+                    metrics.storage_error(_operation(batch[0].kind))
                     self._went_down(exc)
                     return False
-                self.spool.remove([pending.id for pending in batch])
+                self.spool.remove([pending.id for pending in stored])
                 if len(batch) < BATCH and not until_empty:
                     return True
         metrics.storage_backlog(0)
@@ -249,27 +253,51 @@ class Store:
         self._came_back()
         return True
 
-    def _write(self, batch: list[Pending]) -> None:
+    def _readable(self, batch: list[Pending]) -> list[tuple[Pending, Rows]]:
+        """The batch's records with their rows. A record this code cannot read (a kind or a
+        shape another version of the service wrote, left on disk across an upgrade or a
+        rollback) is set aside as one the database refuses is: retried, it would stop every
+        record behind it."""
+        readable = []
+        for pending in batch:
+            try:
+                readable.append((pending, _rows(pending)))
+            except (AttributeError, LookupError, TypeError, ValueError) as exc:
+                self._refuse(pending, f"unreadable: {type(exc).__name__}")
+        return readable
+
+    def _write(self, records: list[tuple[Pending, Rows]]) -> list[Pending]:
+        """Store the records; return those stored (one the database refuses stays on disk)."""
         try:
             with self.engine.begin() as connection:
-                _write_rows(connection, batch)
+                _write_rows(connection, [rows for _, rows in records])
         except UNAVAILABLE:
             raise
         except SQLAlchemyError:
             # One record the database refuses must not hold up the others: retry one by one.
-            self._write_one_by_one(batch)
+            return self._write_one_by_one(records)
+        return [pending for pending, _ in records]
 
-    def _write_one_by_one(self, batch: list[Pending]) -> None:
-        for pending in batch:
+    def _write_one_by_one(self, records: list[tuple[Pending, Rows]]) -> list[Pending]:
+        stored = []
+        for pending, rows in records:
             try:
                 with self.engine.begin() as connection:
-                    _write_rows(connection, [pending])
+                    _write_rows(connection, [rows])
             except UNAVAILABLE:
                 raise
             except SQLAlchemyError as exc:
-                metrics.storage_error(pending.kind)
-                log.error("the database refused a %s record; kept on local disk", pending.kind)
-                self.spool.mark_refused(pending.id, type(exc).__name__)
+                self._refuse(pending, type(exc).__name__)
+            else:
+                stored.append(pending)
+        return stored
+
+    def _refuse(self, pending: Pending, reason: str) -> None:
+        """Keep the record on local disk for an operator, no longer retried."""
+        operation = _operation(pending.kind)
+        metrics.storage_error(operation)
+        log.error("a %s record could not be stored (%s); kept on local disk", operation, reason)
+        self.spool.mark_refused(pending.id, reason)
 
     def _purge_replays_if_due(self, now: float) -> None:
         if now - self._last_purge < REPLAY_PURGE_INTERVAL:
@@ -317,36 +345,44 @@ def _claim(connection: Connection, key: tuple[str, str], expires_at: float, now:
     return connection.execute(statement.returning(table.c.issuer)).first() is not None
 
 
-def _write_rows(connection: Connection, batch: list[Pending]) -> None:
-    """Every row of the batch, one multi-row insert per table: a record moved twice (see
+def _write_rows(connection: Connection, records: list[Rows]) -> None:
+    """Every row of the records, one multi-row insert per table: a record moved twice (see
     spool.py) is stored once."""
     by_table: dict[Table, list[dict[str, Any]]] = {}
-    for pending in batch:
-        for table, row in _rows(pending):
+    for rows in records:
+        for table, row in rows:
             by_table.setdefault(table, []).append(row)
-    for table, rows in by_table.items():
-        connection.execute(_insert(connection, table).on_conflict_do_nothing(), rows)
+    for table, table_rows in by_table.items():
+        connection.execute(_insert(connection, table).on_conflict_do_nothing(), table_rows)
 
 
-def _rows(pending: Pending) -> list[tuple[Table, dict[str, Any]]]:
+def _rows(pending: Pending) -> Rows:
     payload = pending.payload
     if pending.kind == AUDIT:
         return _audit_rows(AuditRecord.from_payload(payload))
     if pending.kind == FEEDBACK:
         return [(schema.feedback, _feedback_row(payload))]
-    return [
-        (
-            schema.jwt_replay,
-            {
-                "issuer": payload["issuer"],
-                "jti_sha256": jti_key(payload["jti"]),
-                "expires_at": payload["expires_at"],
-            },
-        )
-    ]
+    if pending.kind == REPLAY:
+        return [
+            (
+                schema.jwt_replay,
+                {
+                    "issuer": payload["issuer"],
+                    "jti_sha256": jti_key(payload["jti"]),
+                    "expires_at": payload["expires_at"],
+                },
+            )
+        ]
+    raise ValueError(f"no record kind {pending.kind!r}")
 
 
-def _audit_rows(record: AuditRecord) -> list[tuple[Table, dict[str, Any]]]:
+def _operation(kind: str) -> str:
+    """The record's kind as a metrics label and in logs: one of ours, or "unknown" (the kind
+    comes from the backlog file, which another version of the service may have written)."""
+    return kind if kind in KINDS else "unknown"
+
+
+def _audit_rows(record: AuditRecord) -> Rows:
     event = {
         **record.payload(),
         "answered_at": record.answered_at,

@@ -1,0 +1,81 @@
+"""A record that cannot be stored, because the database refuses it or because this version of
+the service cannot read it, is kept on local disk, marked and counted, and the records behind
+it still arrive: one bad record never holds up the rest (docs/storage.md)."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from cds_service import metrics
+from cds_service.storage import schema
+from tests.service.metrics_reading import changes, samples
+
+from .conftest import rows
+
+SERVICE = "pvp-residual-back-pain"
+STORE_LOGGER = "cds_service.storage.store"
+
+
+def feedback_item(card: str) -> dict:
+    return {
+        "card": card,
+        "outcome": "accepted",
+        "outcomeTimestamp": "2026-03-11T10:05:00Z",
+    }
+
+
+def stored_cards(database_url: str) -> list[str]:
+    return sorted(row["card_uuid"] for row in rows(database_url, schema.feedback))
+
+
+def test_a_record_the_database_refuses_is_kept_marked_and_the_rest_arrive(store, database_url):
+    store.record_feedback(SERVICE, feedback_item("card-1"))
+    # feedback.outcome is NOT NULL: the database itself refuses this row.
+    store.record_feedback(SERVICE, {**feedback_item("card-2"), "outcome": None})
+    store.record_feedback(SERVICE, feedback_item("card-3"))
+
+    assert store.flush()
+    assert stored_cards(database_url) == ["card-1", "card-3"]
+    assert store.spool.counts() == (0, 1)  # none waiting, one refused
+
+
+@pytest.mark.parametrize(
+    ("kind", "payload"),
+    [
+        # A kind written by another version of the service (an upgrade rolled back).
+        ("audit-v9", {"issuer": "https://ehr.example.org/", "jti": "j", "expires_at": 1.0}),
+        # A known kind in a shape this version does not read.
+        ("feedback", {"service_id": SERVICE}),
+        ("audit", {"id": "not-a-whole-record"}),
+    ],
+)
+def test_a_record_this_version_cannot_read_is_kept_marked_and_the_rest_arrive(
+    store, database_url, kind, payload
+):
+    store.record_feedback(SERVICE, feedback_item("card-1"))
+    store.spool.append(kind, payload)
+    store.record_feedback(SERVICE, feedback_item("card-3"))
+
+    assert store.flush()
+    assert stored_cards(database_url) == ["card-1", "card-3"]
+    assert store.spool.counts() == (0, 1)
+    assert rows(database_url, schema.jwt_replay) == []
+
+
+def test_an_unreadable_record_is_counted_and_logged_under_a_label_of_ours(store, caplog):
+    before = samples(metrics.exposition()[0].decode())
+    store.spool.append("audit-v9", {"patient": "Patient/kept-out-of-logs"})
+
+    with caplog.at_level(logging.ERROR, logger=STORE_LOGGER):
+        store.flush()
+
+    grown = changes(
+        before, samples(metrics.exposition()[0].decode()), "pvp_cds_storage_errors_total"
+    )
+    assert {dict(labels)["operation"]: count for labels, count in grown.items()} == {"unknown": 1}
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1
+    # Neither the record's content nor its kind (the backlog file's, not ours) is logged.
+    assert "kept-out-of-logs" not in errors[0] and "audit-v9" not in errors[0]
