@@ -144,8 +144,9 @@ def _instruments() -> Instruments:
         storage_backlog=Gauge(
             "pvp_cds_storage_backlog",
             "Records kept on local disk waiting for the database",
-            # Every worker of an instance sees the same local backlog: report it once.
-            multiprocess_mode="livemax",
+            # Every worker of an instance sees the same local backlog, and any worker's mover
+            # empties it: the latest reading of any of them is the instance's.
+            multiprocess_mode="livemostrecent",
         ),
     )
 

@@ -238,7 +238,9 @@ class Store:
                     return False
                 self.spool.remove([pending.id for pending in stored])
                 if len(batch) < BATCH and not until_empty:
-                    return True
+                    break
+        # All that waited when the last batch was read has moved (refused records wait for an
+        # operator, not for the database).
         metrics.storage_backlog(0)
         return self._database_up()
 

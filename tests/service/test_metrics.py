@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 import yaml
@@ -230,3 +233,35 @@ def test_storage_hooks_count_errors_and_report_the_backlog():
         value(before, "pvp_cds_storage_errors_total", operation="audit") + 1
     )
     assert value(after, "pvp_cds_storage_backlog") == 7
+
+
+BACKLOG_READINGS_OF_TWO_WORKERS = """
+import os
+from cds_service import metrics
+
+metrics.storage_backlog(5)  # this worker's probe counted 5 waiting records
+ready, done = os.pipe(), os.pipe()
+child = os.fork()
+if child == 0:
+    metrics.storage_backlog(0)  # later, another worker's mover moved them all
+    os.write(ready[1], b"x")
+    os.read(done[0], 1)  # stays alive while the metrics are read
+    os._exit(0)
+os.read(ready[0], 1)
+print(metrics.exposition()[0].decode())
+os.write(done[1], b"x")
+os.waitpid(child, 0)
+"""
+
+
+def test_the_backlog_is_the_latest_reading_of_any_live_worker(tmp_path):
+    # Multiprocess mode is fixed when prometheus_client is imported: a process of its own.
+    completed = subprocess.run(
+        [sys.executable, "-c", BACKLOG_READINGS_OF_TWO_WORKERS],
+        env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert value(samples(completed.stdout), "pvp_cds_storage_backlog") == 0
