@@ -121,6 +121,31 @@ def db_upgrade(config: Config) -> int:
     return 0
 
 
+def db_backlog(args: argparse.Namespace) -> int:
+    def run(config: Config) -> int:
+        store = storage.open_store(config)
+        try:
+            if args.retry:
+                print(f"{store.spool.retry_refused()} refused records put back in line")
+            store.flush()
+            status, refused = store.status(), store.spool.refused()
+        finally:
+            store.close()
+        database = "up" if status.database_up else "unreachable"
+        print(
+            f"{status.backlog} records waiting on local disk for the database ({database}), "
+            f"{status.refused} refused"
+        )
+        for record in refused:
+            kept = datetime.fromtimestamp(record.spooled_at, UTC).isoformat(timespec="seconds")
+            print(f"refused: record {record.id}, {record.kind}, kept since {kept}: {record.reason}")
+        if refused:
+            print("once the cause is mended, `pvp-cds db backlog --retry` tries them again")
+        return 0
+
+    return _storage_command(run)(args)
+
+
 def audit_export(args: argparse.Namespace) -> int:
     def run(config: Config) -> int:
         with _governance_engine(config) as engine:
@@ -370,6 +395,16 @@ def parser() -> argparse.ArgumentParser:
         "upgrade",
         help="apply the schema migrations to PVP_CDS_DATABASE_URL (or the embedded database)",
     ).set_defaults(handler=_storage_command(db_upgrade))
+    backlog = database.add_parser(
+        "backlog",
+        help="move this host's local backlog to the database and list the records it refused",
+    )
+    backlog.add_argument(
+        "--retry",
+        action="store_true",
+        help="try the refused records again first (once the database or the service is mended)",
+    )
+    backlog.set_defaults(handler=db_backlog)
 
     audit = commands.add_parser("audit", help="the audit trail of cards shown").add_subparsers(
         dest="audit_command", required=True

@@ -35,6 +35,16 @@ class Pending:
     payload: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Refused:
+    """A record kept for an operator: what it is and why, never its content."""
+
+    id: int
+    kind: str
+    spooled_at: float
+    reason: str
+
+
 @dataclass
 class _Queued:
     """A record waiting for this process's next commit."""
@@ -134,6 +144,24 @@ class Spool:
     def mark_refused(self, record_id: int, reason: str) -> None:
         with self._write_transaction() as connection:
             connection.execute("UPDATE pending SET refused = ? WHERE id = ?", (reason, record_id))
+
+    def refused(self) -> list[Refused]:
+        rows = (
+            self._thread_connection()
+            .execute(
+                "SELECT id, kind, spooled_at, refused FROM pending WHERE refused IS NOT NULL"
+                " ORDER BY id"
+            )
+            .fetchall()
+        )
+        return [Refused(*row) for row in rows]
+
+    def retry_refused(self) -> int:
+        """Put the refused records back in line for the database; return how many."""
+        with self._write_transaction() as connection:
+            return connection.execute(
+                "UPDATE pending SET refused = NULL WHERE refused IS NOT NULL"
+            ).rowcount
 
     def counts(self) -> tuple[int, int]:
         """Records waiting for the database, and records it refused."""

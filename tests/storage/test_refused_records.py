@@ -10,6 +10,7 @@ import pytest
 
 from cds_service import metrics
 from cds_service.storage import schema
+from pvp_cds.cli import main
 from tests.service.metrics_reading import changes, samples
 
 from .conftest import rows
@@ -79,3 +80,48 @@ def test_an_unreadable_record_is_counted_and_logged_under_a_label_of_ours(store,
     assert len(errors) == 1
     # Neither the record's content nor its kind (the backlog file's, not ours) is logged.
     assert "kept-out-of-logs" not in errors[0] and "audit-v9" not in errors[0]
+
+
+def configure_cli(monkeypatch, config: dict) -> None:
+    monkeypatch.setenv("PVP_CDS_DATABASE_URL", config["DATABASE_URL"])
+    monkeypatch.setenv("PVP_CDS_DATA_DIR", config["DATA_DIR"])
+
+
+def test_db_backlog_lists_the_refused_records_without_their_content(
+    store, config, monkeypatch, capsys
+):
+    store.spool.append("audit-v9", {"patient": "Patient/kept-out-of-sight"})
+    store.record_feedback(SERVICE, {**feedback_item("card-2"), "outcome": None})
+    configure_cli(monkeypatch, config)
+
+    assert main(["db", "backlog"]) == 0
+    output = capsys.readouterr().out
+    refused = [line for line in output.splitlines() if line.startswith("refused:")]
+    assert len(refused) == 2
+    assert "audit-v9" in refused[0] and "unreadable" in refused[0]
+    assert "feedback" in refused[1] and "IntegrityError" in refused[1]
+    assert "kept-out-of-sight" not in output and "card-2" not in output
+
+
+def test_db_backlog_retry_moves_the_refused_records_again(
+    store, config, database_url, monkeypatch, capsys
+):
+    # A record the mover had refused (whatever the cause, since mended).
+    store.spool.append(
+        "feedback",
+        {
+            "service_id": SERVICE,
+            "item": feedback_item("card-1"),
+            "received_at": "2026-03-11T10:06:00+00:00",
+        },
+    )
+    (pending,) = store.spool.oldest(10)
+    store.spool.mark_refused(pending.id, "IntegrityError")
+    configure_cli(monkeypatch, config)
+
+    assert main(["db", "backlog"]) == 0
+    assert stored_cards(database_url) == []  # without --retry a refused record stays put
+    assert main(["db", "backlog", "--retry"]) == 0
+    assert stored_cards(database_url) == ["card-1"]
+    assert store.spool.counts() == (0, 0)
+    assert "refused:" not in capsys.readouterr().out.split("put back in line")[1]
