@@ -48,7 +48,7 @@ class Gate:
                 request.headers.get("Authorization"), audience
             )
         except AuthenticationError as exc:
-            metrics.authentication_refused(exc.reason)
+            metrics.authentication_refused(exc.refusal)
             raise
 
     def check_fhir_server(self, url: str) -> None:

@@ -16,7 +16,6 @@ the app and before gunicorn forks the workers.
 from __future__ import annotations
 
 import functools
-import re
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -28,6 +27,8 @@ import requests
 from flask import Flask, Request, Response, g, request
 
 from fhir_mappings import Applicability
+
+from .client_auth.errors import Refusal
 
 if TYPE_CHECKING:
     from prometheus_client import Counter, Gauge, Histogram
@@ -53,26 +54,12 @@ _OUTCOMES = {
 }
 NOT_APPLICABLE = "not-applicable"
 
-#: Authentication refusal reasons (for the log, free text) to classes (for the metric), first
-#: match wins. The client only ever sees a bare 401; the operator sees why, by class.
-_REFUSAL_CLASSES = (
-    ("missing-token", re.compile(r"^no Authorization header|is not a Bearer token$")),
-    ("replayed", re.compile(r"^jti .* replayed$")),
-    ("expired", re.compile(r"^(ExpiredSignature|ImmatureSignature|InvalidIssuedAt)Error")),
-    ("wrong-audience", re.compile(r"^InvalidAudienceError")),
-    ("bad-signature", re.compile(r"^InvalidSignatureError")),
-    ("untrusted-issuer", re.compile(r"^(iss |tenant |InvalidIssuerError)")),
-    ("unknown-key", re.compile(r"not in the JWK Set|^(key |jku |no jku )")),
-    ("malformed", re.compile(r"^(malformed |alg |typ |kid missing|jti is empty|\w+Error: )")),
-)
-
-
 #: Every value the ``outcome`` label of the hook calls takes, and the ``reason`` label of the
 #: authentication refusals: what alert rules may match on.
 HOOK_OUTCOMES = ("card", "quiet", NOT_APPLICABLE, "4xx", "412", "5xx")
 #: Request methods counted by name; any other is counted as "other".
 HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-REFUSAL_REASONS = (*(name for name, _ in _REFUSAL_CLASSES), "other")
+REFUSAL_REASONS = tuple(refusal.value for refusal in Refusal)
 
 
 @dataclass(frozen=True)
@@ -164,8 +151,8 @@ def note_tier(tier: RiskTier) -> None:
     g.metrics_tier = str(tier)
 
 
-def authentication_refused(reason: str) -> None:
-    instruments().authentication_refusals.labels(refusal_class(reason)).inc()
+def authentication_refused(refusal: Refusal) -> None:
+    instruments().authentication_refusals.labels(refusal.value).inc()
 
 
 def feedback_received(items: Iterable[Mapping[str, Any]]) -> None:
@@ -212,10 +199,6 @@ def fhir_resource_type(url: str) -> str:
     may look like a type, ``Patient/Zeta9``) or a server's paging path never becomes a label."""
     segments = urlsplit(url).path.split("/")
     return next((s for s in reversed(segments) if s in FHIR_RESOURCE_TYPES), "other")
-
-
-def refusal_class(reason: str) -> str:
-    return next((name for name, pattern in _REFUSAL_CLASSES if pattern.search(reason)), "other")
 
 
 # --- Exposition. ----------------------------------------------------------------------------

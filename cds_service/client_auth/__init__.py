@@ -10,11 +10,12 @@ Exceptions defined here:
 
 - :class:`TrustedClientsError` (a ``ValueError``): the trusted-client file cannot be used; the
   message names the file and the entry. Raised at start-up.
-- :class:`AuthenticationError`: a token is refused; ``reason`` is for the log, never the client.
+- :class:`AuthenticationError`: a token is refused; ``reason`` is for the log, never the client,
+  and ``refusal`` (a :class:`Refusal`) its class, for the metrics.
 - :class:`FhirServerNotAllowed`: a hook names a FHIR server the client may not send us to.
 """
 
-from .errors import AuthenticationError, FhirServerNotAllowed, TrustedClientsError
+from .errors import AuthenticationError, FhirServerNotAllowed, Refusal, TrustedClientsError
 from .fhir_servers import check_fhir_server
 from .jwks import MAX_JWKS_BYTES
 from .replay import ReplayCache, ReplayChecker
@@ -28,6 +29,7 @@ __all__ = [
     "AuthenticationError",
     "ClientAuthenticator",
     "FhirServerNotAllowed",
+    "Refusal",
     "ReplayCache",
     "ReplayChecker",
     "TrustedClient",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from ..errors import PvpCdsError, StartupError, Unauthorized
@@ -11,15 +12,30 @@ class TrustedClientsError(StartupError):
     """The trusted-client file cannot be used; the message names the file and the entry."""
 
 
+class Refusal(StrEnum):
+    """Why a token was refused, in the classes an operator counts and alerts on (the metrics'
+    ``reason`` label)."""
+
+    MISSING_TOKEN = "missing-token"
+    EXPIRED = "expired"
+    WRONG_AUDIENCE = "wrong-audience"
+    BAD_SIGNATURE = "bad-signature"
+    UNTRUSTED_ISSUER = "untrusted-issuer"
+    UNKNOWN_KEY = "unknown-key"
+    REPLAYED = "replayed"
+    MALFORMED = "malformed"
+
+
 class AuthenticationError(Unauthorized):
     """A CDS client's token is refused.
 
     ``reason`` is for the service's log only: the client gets a bare 401, so that a prober learns
-    nothing about which check failed.
+    nothing about which check failed. ``refusal`` is its class, for the metrics.
     """
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, refusal: Refusal, reason: str) -> None:
         super().__init__(reason)
+        self.refusal = refusal
         self.reason = reason
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import jwt
 import requests
 
-from .errors import MAX_QUOTED_URL, AuthenticationError, quote
+from .errors import MAX_QUOTED_URL, AuthenticationError, Refusal, quote
 from .jwks import KeySet, fetch_jwks
 from .replay import ReplayCache, ReplayChecker
 from .trusted_clients import TrustedClient, TrustedClients
@@ -27,6 +27,15 @@ ASYMMETRIC_ALGORITHMS = frozenset(
 )
 
 _REQUIRED_CLAIMS = ["iss", "aud", "exp", "iat", "jti"]
+
+#: PyJWT's refusals that have a class of their own; any other means a malformed token.
+_JWT_REFUSALS = (
+    (jwt.ExpiredSignatureError, Refusal.EXPIRED),
+    (jwt.ImmatureSignatureError, Refusal.EXPIRED),
+    (jwt.InvalidIssuedAtError, Refusal.EXPIRED),
+    (jwt.InvalidSignatureError, Refusal.BAD_SIGNATURE),
+    (jwt.InvalidIssuerError, Refusal.UNTRUSTED_ISSUER),
+)
 
 
 @dataclass(frozen=True)
@@ -121,13 +130,14 @@ class ClientAuthenticator:
         try:
             claims = jwt.decode(token, options={"verify_signature": False})
         except jwt.PyJWTError as exc:
-            raise AuthenticationError(f"malformed token payload: {exc}") from exc
+            raise AuthenticationError(Refusal.MALFORMED, f"malformed token payload: {exc}") from exc
         issuer = claims.get("iss")
         client = self._clients.get(issuer) if isinstance(issuer, str) else None
         if client is None:
             trusted = sorted(client.issuer for client in self._clients.clients)
             raise AuthenticationError(
-                f"iss {quote(issuer)} is not a trusted client: expected one of {trusted}"
+                Refusal.UNTRUSTED_ISSUER,
+                f"iss {quote(issuer)} is not a trusted client: expected one of {trusted}",
             )
         return client
 
@@ -137,34 +147,40 @@ class ClientAuthenticator:
         jwk = key_set.find(kid)
         if jwk is None:
             raise AuthenticationError(
+                Refusal.UNKNOWN_KEY,
                 f"kid {quote(kid)} not in the JWK Set at {key_set.source}: expected one of"
-                f" {key_set.kids()}"
+                f" {key_set.kids()}",
             )
         if jwk.get("alg", alg) != alg or jwk.get("use", "sig") != "sig":
             raise AuthenticationError(
+                Refusal.UNKNOWN_KEY,
                 f"key {quote(kid)} is for alg {jwk.get('alg')!r} use {jwk.get('use')!r},"
-                f" token is {alg}"
+                f" token is {alg}",
             )
         try:
             # Bind the key to the header's (already allowed) alg: a JWK without "alg" would
             # otherwise get PyJWT's default, RS256 for any RSA key.
             return jwt.PyJWK(jwk, algorithm=alg)
         except jwt.PyJWTError as exc:
-            raise AuthenticationError(f"key {quote(kid)} unusable for {alg}: {exc}") from exc
+            raise AuthenticationError(
+                Refusal.UNKNOWN_KEY, f"key {quote(kid)} unusable for {alg}: {exc}"
+            ) from exc
 
     def _key_set(self, client: TrustedClient, jku: Any) -> KeySet:
         if jku is None:
             source = client.configured_key_source
             if source is None:
                 raise AuthenticationError(
-                    f"no jku and no JWK Set configured for issuer {client.issuer!r}"
+                    Refusal.UNKNOWN_KEY,
+                    f"no jku and no JWK Set configured for issuer {client.issuer!r}",
                 )
         elif isinstance(jku, str) and jku in client.allowed_jku:
             source = _jku_source(client, jku)
         else:
             raise AuthenticationError(
+                Refusal.UNKNOWN_KEY,
                 f"jku {quote(jku, limit=MAX_QUOTED_URL)} not allowed for {client.issuer!r}:"
-                f" expected one of {sorted(client.allowed_jku)}"
+                f" expected one of {sorted(client.allowed_jku)}",
             )
         return self._key_sets[source]
 
@@ -185,28 +201,31 @@ class ClientAuthenticator:
             # The signature has verified: the unverified read gives the same, authentic claims.
             received = jwt.decode(token, options={"verify_signature": False}).get("aud")
             raise AuthenticationError(
+                Refusal.WRONG_AUDIENCE,
                 f"{type(exc).__name__}: aud expected {audience!r}, received"
-                f" {quote(received, limit=MAX_QUOTED_URL)}"
+                f" {quote(received, limit=MAX_QUOTED_URL)}",
             ) from exc
         except jwt.PyJWTError as exc:
-            raise AuthenticationError(f"{type(exc).__name__}: {exc}") from exc
+            raise AuthenticationError(_refusal_of(exc), f"{type(exc).__name__}: {exc}") from exc
         if not claims["jti"]:
-            raise AuthenticationError("jti is empty")
+            raise AuthenticationError(Refusal.MALFORMED, "jti is empty")
         return claims
 
     def _check_first_use(self, claims: dict[str, Any], client: TrustedClient) -> None:
         # Keep the jti as long as the token could still be accepted: exp plus the leeway.
         expires_at = float(claims["exp"]) + self._leeway.total_seconds()
         if not self._replays.first_use((client.issuer, claims["jti"]), expires_at, now=time.time()):
-            raise AuthenticationError(f"jti {quote(claims['jti'])} replayed")
+            raise AuthenticationError(Refusal.REPLAYED, f"jti {quote(claims['jti'])} replayed")
 
 
 def _bearer_token(authorization: str | None) -> str:
     if not authorization:
-        raise AuthenticationError("no Authorization header")
+        raise AuthenticationError(Refusal.MISSING_TOKEN, "no Authorization header")
     scheme, _, token = authorization.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise AuthenticationError("Authorization header is not a Bearer token")
+        raise AuthenticationError(
+            Refusal.MISSING_TOKEN, "Authorization header is not a Bearer token"
+        )
     return token.strip()
 
 
@@ -214,24 +233,26 @@ def _checked_header(token: str, algorithms: frozenset[str]) -> dict[str, Any]:
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError as exc:
-        raise AuthenticationError(f"malformed token header: {exc}") from exc
+        raise AuthenticationError(Refusal.MALFORMED, f"malformed token header: {exc}") from exc
     alg = header.get("alg")
     if not isinstance(alg, str) or alg not in algorithms:
-        raise AuthenticationError(f"alg {quote(alg)} not allowed")
+        raise AuthenticationError(Refusal.MALFORMED, f"alg {quote(alg)} not allowed")
     typ = header.get("typ")
     if not isinstance(typ, str) or typ.upper() != "JWT":
-        raise AuthenticationError(f"typ {quote(typ)} is not JWT")
+        raise AuthenticationError(Refusal.MALFORMED, f"typ {quote(typ)} is not JWT")
     if not header.get("kid"):
-        raise AuthenticationError("kid missing from the token header")
+        raise AuthenticationError(Refusal.MALFORMED, "kid missing from the token header")
     return header
 
 
 def _checked_tenant(claims: dict[str, Any], client: TrustedClient) -> str | None:
     tenant = claims.get("tenant")
     if tenant is not None and not isinstance(tenant, str):
-        raise AuthenticationError("tenant is not a string")
+        raise AuthenticationError(Refusal.UNTRUSTED_ISSUER, "tenant is not a string")
     if client.tenants and tenant not in client.tenants:
-        raise AuthenticationError(f"tenant {quote(tenant)} not allowed for {client.issuer!r}")
+        raise AuthenticationError(
+            Refusal.UNTRUSTED_ISSUER, f"tenant {quote(tenant)} not allowed for {client.issuer!r}"
+        )
     return tenant
 
 
@@ -254,3 +275,9 @@ def _key_sources(
             yield jku, partial(fetch_jwks, session, jku, timeout)
         else:
             yield str(pinned), pinned.read_bytes
+
+
+def _refusal_of(exc: jwt.PyJWTError) -> Refusal:
+    return next(
+        (refusal for kind, refusal in _JWT_REFUSALS if isinstance(exc, kind)), Refusal.MALFORMED
+    )

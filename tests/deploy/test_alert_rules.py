@@ -11,6 +11,7 @@ import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from cds_service import metrics
+from cds_service.client_auth import Refusal
 from devtools.ports import free_port
 
 RULES = Path(__file__).resolve().parents[2] / "deploy" / "prometheus" / "alert-rules.yaml"
@@ -30,7 +31,7 @@ def series(client_module) -> dict[str, set[str]]:
     # One sample of each labelled metric, so that its label names show.
     client_module.post("/cds-services/pvp-residual-back-pain", data="{}")
     metrics.storage_error("audit")
-    metrics.authentication_refused("no Authorization header")
+    metrics.authentication_refused(Refusal.MISSING_TOKEN)
     metrics.feedback_received([{"outcome": "accepted"}])
     with pytest.raises(requests.ConnectionError):
         metrics.fhir_get(requests.Session(), f"http://127.0.0.1:{free_port()}/Patient/1")
