@@ -142,3 +142,9 @@ def rows(database_url: str, table: Any) -> list[dict]:
             return [dict(row) for row in connection.execute(table.select()).mappings()]
     finally:
         engine.dispose()
+
+
+def configure_cli(monkeypatch: pytest.MonkeyPatch, config: dict) -> None:
+    """The command line's settings: the test's database and data directory."""
+    monkeypatch.setenv("PVP_CDS_DATABASE_URL", config["DATABASE_URL"])
+    monkeypatch.setenv("PVP_CDS_DATA_DIR", config["DATA_DIR"])

@@ -19,7 +19,7 @@ from pvp_cds.cli import main
 from scoring import load_model
 from tests.service import fhir
 
-from .conftest import PSEUDONYM_KEY, rows
+from .conftest import PSEUDONYM_KEY, configure_cli, rows
 
 URL = "/cds-services/pvp-residual-back-pain"
 
@@ -138,11 +138,6 @@ def make_record(answered_at: datetime, client: AuthenticatedClient | None = None
         answered_at=answered_at,
         latency_ms=12.5,
     )
-
-
-def configure_cli(monkeypatch, config: dict) -> None:
-    monkeypatch.setenv("PVP_CDS_DATABASE_URL", config["DATABASE_URL"])
-    monkeypatch.setenv("PVP_CDS_DATA_DIR", config["DATA_DIR"])
 
 
 def test_export_as_ndjson_gives_the_rows_since_the_date_oldest_first(

@@ -13,7 +13,7 @@ from cds_service.storage import schema
 from pvp_cds.cli import main
 from tests.service.metrics_reading import changes, samples
 
-from .conftest import rows
+from .conftest import configure_cli, rows
 
 SERVICE = "pvp-residual-back-pain"
 STORE_LOGGER = "cds_service.storage.store"
@@ -80,11 +80,6 @@ def test_an_unreadable_record_is_counted_and_logged_under_a_label_of_ours(store,
     assert len(errors) == 1
     # Neither the record's content nor its kind (the backlog file's, not ours) is logged.
     assert "kept-out-of-logs" not in errors[0] and "audit-v9" not in errors[0]
-
-
-def configure_cli(monkeypatch, config: dict) -> None:
-    monkeypatch.setenv("PVP_CDS_DATABASE_URL", config["DATABASE_URL"])
-    monkeypatch.setenv("PVP_CDS_DATA_DIR", config["DATA_DIR"])
 
 
 def test_db_backlog_lists_the_refused_records_without_their_content(
