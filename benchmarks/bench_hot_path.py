@@ -103,6 +103,8 @@ class Load:
     errors: int
     #: Each worker's share of the run's CPU, busiest first (see cpu_shares).
     cpu_shares: tuple[float, ...] = ()
+    #: The workers' CPU time (user and system) over the requests served, in ms a request.
+    cpu_ms_per_request: float | None = None
 
     @property
     def balanced(self) -> bool:
@@ -115,6 +117,11 @@ class Load:
             + (
                 "   workers " + " / ".join(f"{s:.0%}" for s in self.cpu_shares)
                 if self.cpu_shares
+                else ""
+            )
+            + (
+                f"   CPU {self.cpu_ms_per_request:.2f} ms/req"
+                if self.cpu_ms_per_request is not None
                 else ""
             )
             + (f"   ERRORS {self.errors}" if self.errors else "")
@@ -309,7 +316,14 @@ def _measured(server: Served, body: dict, seconds: int, connections: int) -> Loa
         connections=connections,
         before_measuring=lambda: before.update(workers_cpu_seconds(server.master)),
     )
-    return replace(load, cpu_shares=cpu_shares(before, workers_cpu_seconds(server.master)))
+    after = workers_cpu_seconds(server.master)
+    used = sum(after[w] - before.get(w, 0.0) for w in after)
+    served = load.requests_per_second * seconds
+    return replace(
+        load,
+        cpu_shares=cpu_shares(before, after),
+        cpu_ms_per_request=used / served * 1000 if served else None,
+    )
 
 
 def bench_no_prefetch(seconds: int, latency_ms: int) -> None:
