@@ -35,6 +35,9 @@ SETTINGS: dict[str, Setting] = {
     "REPORT_TEXT": Setting(True, (bool,)),
     # A site file (JSON or YAML) adding phrases and modifiers to the report text rules.
     "REPORT_RULES_FILE": Setting(None, (str,), optional=True),
+    # A site's own source attributes (JSON or YAML): who answers for the model there, when it
+    # was reviewed, its entries for the attributes a site adds to (docs/governance.md).
+    "SITE_ATTRIBUTES_FILE": Setting(None, (str,), optional=True),
     # Where "high" starts; None is the model file's default (its risk_threshold: 13.8%).
     "HIGH_RISK_THRESHOLD": Setting(None, (float,), optional=True),
     "FHIR_CONNECT_TIMEOUT": Setting(3.05, (float,), positive=True),

@@ -605,3 +605,4 @@ def reassessment_note(follow_up_label: str) -> str:
 #: The risk card's links to the pages the service serves.
 NOMOGRAM_LINK_LABEL = "See this estimate on the nomogram (what if a finding were different?)"
 MODEL_CARD_LINK_LABEL = "Model card: source, cohort, performance and limits"
+SOURCE_ATTRIBUTES_LINK_LABEL = "Source attributes of the model (ONC HTI-1), as JSON"
