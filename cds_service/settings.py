@@ -85,6 +85,8 @@ SETTINGS: dict[str, Setting] = {
     "WORKERS": Setting(None, (int,), optional=True, positive=True),
     "GRACEFUL_TIMEOUT": Setting(20, (int,), positive=True),
     "METRICS_PORT": Setting(None, (int,), optional=True, positive=True),
+    # The monitor.json of the latest `pvp-cds monitor`, read at each scrape of the metrics port.
+    "MONITOR_FILE": Setting(None, (str,), optional=True),
 }
 
 DEFAULTS: dict[str, Any] = {name: setting.default for name, setting in SETTINGS.items()}
