@@ -173,6 +173,8 @@ def advise(
     card_context = cards.CardContext(runtime.model, runtime.tiers)
     if assessment.applicability is not Applicability.APPLIES:
         return Advice(CdsResponse(cards=(cards.not_applicable_card(assessment, card_context),)))
+    if not runtime.estimates_on:
+        return Advice(CdsResponse(cards=(cards.estimates_off_card(card_context),)))
     # The mappings give only values the model takes (checked at start-up).
     estimate = predict(runtime.model, assessment.values(), runtime.tiers)
     metrics.note_tier(estimate.tier)

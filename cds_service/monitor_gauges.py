@@ -52,7 +52,8 @@ def read_gauges(path: Path) -> MonitorGauges | None:
     try:
         return MonitorGauges.from_json(json.loads(path.read_text(encoding="utf-8"))["gauges"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        log.warning("monitor file %s not read: %s", path, type(exc).__name__)
+        # At each scrape: the gauge pvp_cds_monitor_file_readable (and its alert) says it.
+        log.debug("monitor file %s not read: %s", path, type(exc).__name__)
         return None
 
 

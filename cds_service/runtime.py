@@ -42,6 +42,8 @@ class Runtime:
     executor: ThreadPoolExecutor
     #: The model's source attributes, with the site's additions when it has a site file.
     source_attributes: SourceAttributes
+    #: False when the site switched the estimates off (PVP_CDS_ESTIMATES=off).
+    estimates_on: bool = True
     #: Reads findings from radiology report text; None when the site turned it off.
     report_reader: fhir_mappings.ReportTextReader | None = None
 
@@ -86,6 +88,7 @@ def build_runtime(config: Mapping[str, Any]) -> Runtime:
         source_attributes=_source_attributes(
             model, config["MODEL_FILE"], config["SITE_ATTRIBUTES_FILE"]
         ),
+        estimates_on=config["ESTIMATES"] == "on",
         report_reader=reader,
     )
 

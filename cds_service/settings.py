@@ -38,6 +38,9 @@ SETTINGS: dict[str, Setting] = {
     # A site's own source attributes (JSON or YAML): who answers for the model there, when it
     # was reviewed, its entries for the attributes a site adds to (docs/governance.md).
     "SITE_ATTRIBUTES_FILE": Setting(None, (str,), optional=True),
+    # "off" switches the risk estimates off (a card says they are paused), for a governance
+    # committee that stops the model while it is reviewed (docs/operations.md).
+    "ESTIMATES": Setting("on", (str,), choices=("on", "off")),
     # Where "high" starts; None is the model file's default (its risk_threshold: 13.8%).
     "HIGH_RISK_THRESHOLD": Setting(None, (float,), optional=True),
     "FHIR_CONNECT_TIMEOUT": Setting(3.05, (float,), positive=True),

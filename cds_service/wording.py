@@ -323,6 +323,17 @@ def _recalibration(model: Model) -> list[str]:
 # --- The card when the model does not apply ---------------------------------------------------
 
 
+def estimates_off_summary(model: Model) -> str:
+    return f"{model.outcome['name'].capitalize()} estimates are switched off at this site"
+
+
+def estimates_off_detail(model: Model) -> str:
+    return (
+        f"This site has switched off the {model.short_title} while it is reviewed: no risk is "
+        f"estimated. Assess {model.outcome['name']} at {model.outcome['horizon']} as usual."
+    )
+
+
 def not_applicable_summary(assessment: Assessment, model: Model) -> str:
     why = {
         Applicability.NOT_VERTEBROPLASTY: "kyphoplasty or other augmentation, not vertebroplasty",

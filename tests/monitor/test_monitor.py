@@ -24,6 +24,7 @@ from sqlalchemy import create_engine
 
 from cds_service import create_app, storage
 from cds_service.fhir_client import FhirServer
+from cds_service.monitor_gauges import read_gauges
 from devtools.fhir_test_server import FhirEndpoint, load_transaction
 from devtools.synthetic import (
     SyntheticPatient,
@@ -271,3 +272,5 @@ def test_the_monitor_command_writes_the_report_and_says_whether_the_model_holds(
     assert report["overall"]["observed_expected"]["outside"] is True
     assert report["gauges"]["patients"]["no-outcome"] == NO_SCORE
     assert "Monitoring of" in (tmp_path / "monitor.html").read_text()
+    gauges = read_gauges(tmp_path / "monitor.json")
+    assert gauges.observed_expected > gauges.expected_high
