@@ -509,6 +509,9 @@ def parser() -> argparse.ArgumentParser:
         help="intercept: average risk only (default); logistic: intercept and slope",
     )
     refit.add_argument("--site", required=True, help="the site, as the card will name it")
+    refit.add_argument(
+        "--contact", help="who at the site answers for the model (its source attributes)"
+    )
     refit.add_argument("--period", help="the period the data cover (default: from the data)")
     refit.add_argument("--version", help="the new model version (default: next minor)")
     refit.set_defaults(handler=run_validation_command)

@@ -19,7 +19,15 @@ from sqlalchemy import Engine
 import fhir_mappings
 from cds_service.fhir_client import FhirServer
 from fhir_mappings.codes import PAIN_SCORE_CODES
-from scoring import Model, ModelError, load_model
+from scoring import (
+    Model,
+    ModelError,
+    attributes_path,
+    load_model,
+    load_source_attributes,
+    model_from_document,
+    source_attributes_from_document,
+)
 
 from .cohort import Cohort, Period
 from .csv_input import CsvInputError, read_csv
@@ -38,6 +46,7 @@ from .monitor_report import verdict, write_monitor_report
 from .outcome import OutcomeWindow
 from .recalibrate import Method, fit, recalibrated_document
 from .report import write_report
+from .site_attributes import recalibrated_attributes
 
 #: Print progress every so many patients on long extractions.
 PROGRESS_EVERY = 50
@@ -158,13 +167,22 @@ def _write_model(
         period=args.period or cohort.period,
         threshold=threshold,
         version=args.version,
+        contact=args.contact,
     )
+    original = load_source_attributes(model, args.model or os.environ.get("PVP_CDS_MODEL_FILE"))
+    attributes = recalibrated_attributes(original, document)
+    source_attributes_from_document(attributes, model_from_document(document), "new attributes")
     args.out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    attributes_file = attributes_path(args.out)
+    attributes_file.write_text(
+        json.dumps(attributes, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     print(f"{args.method} recalibration: intercept {recalibration.intercept.text(3)}", file=out)
     if recalibration.slope is not None:
         print(f"slope {recalibration.slope.text(3)}", file=out)
     print(
-        f"wrote {args.out} ({document['id']} v{document['version']}); deploy it with "
+        f"wrote {args.out} ({document['id']} v{document['version']}) and its source "
+        f"attributes {attributes_file}: review them, then deploy with "
         f"PVP_CDS_MODEL_FILE={args.out}",
         file=out,
     )
