@@ -67,7 +67,7 @@ def _source_attributes_pointer(runtime: Runtime) -> dict[str, str]:
         "url": f"{pages.public_base_url()}{pages.SOURCE_ATTRIBUTES_PATH}",
         "modelId": runtime.model.id,
         "modelVersion": runtime.model.version,
-        "regulation": "45 CFR 170.315(b)(11)(iv)(B)",
+        "regulation": runtime.source_attributes.document["regulation"],
     }
 
 
