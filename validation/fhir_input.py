@@ -100,7 +100,7 @@ def vertebroplasty_patients(
     for page in client.read(server, f"Procedure?code={_quoted(tokens)}"):
         for resource in fhir_mappings.resources_from(page):
             if isinstance(resource, Procedure) and resource.subject is not None:
-                patient_id = _patient_id(resource.subject.reference or "")
+                patient_id = referenced_patient(resource.subject.reference or "")
                 if patient_id:
                     found.setdefault(patient_id)
     return list(found)
@@ -151,7 +151,7 @@ def _add_patient(
     ]
     outcome = window.outcome(
         PainScore((moment.day - procedure_day).days, score)
-        for moment, score in _pain_scores(resources, pain_codes, mapping)
+        for moment, score in pain_scores(resources, pain_codes, mapping)
     )
     if missing:
         builder.exclude(FINDINGS_UNKNOWN, [*missing, *filter(None, [outcome.reason])])
@@ -162,7 +162,7 @@ def _add_patient(
     builder.add(Case(procedure_day, assessment.values(), outcome.score))
 
 
-def _pain_scores(
+def pain_scores(
     resources: list[Resource], pain_codes: tuple[Code, ...], mapping: MappingConfig
 ) -> Iterable[tuple[Moment, float]]:
     """When and what of each counted pain-score Observation with a day and a 0-10 value
@@ -198,7 +198,7 @@ def _quoted(tokens: str) -> str:
     return quote(tokens, safe=",|:/")
 
 
-def _patient_id(reference: str) -> str | None:
+def referenced_patient(reference: str) -> str | None:
     """The id of a ``Patient/id`` reference (relative or absolute, version suffix allowed)."""
     parts = reference.split("/_history/")[0].split("/")
     if len(parts) >= 2 and parts[-2] == "Patient" and parts[-1]:
