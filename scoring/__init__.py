@@ -27,11 +27,17 @@ from .predict import (
     logistic,
     predict,
 )
-from .rarity import expected_derivation_patients, is_rare
+from .rarity import (
+    DerivationProfile,
+    derivation_profiles,
+    expected_derivation_patients,
+    is_rare,
+)
 
 __all__ = [
     "DerivationCounts",
     "DerivationGroup",
+    "DerivationProfile",
     "Axis",
     "Category",
     "Nomogram",
@@ -53,6 +59,7 @@ __all__ = [
     "RiskTiers",
     "ThresholdBasis",
     "Value",
+    "derivation_profiles",
     "expected_derivation_patients",
     "is_rare",
     "level_of",

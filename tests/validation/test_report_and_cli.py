@@ -65,6 +65,8 @@ def test_metrics_json_counts_the_cohort(report):
         "calibration_slope",
         "observed_expected",
         "brier",
+        "scaled_brier",
+        "flagged",
         "sensitivity",
         "specificity",
         "ppv",
@@ -173,3 +175,36 @@ def test_validate_command_reports_an_unreachable_fhir_server(tmp_path, capsys):
     assert code == 2
     assert "the FHIR server could not be reached (Procedure" in err
     assert "some-opaque-access-token" not in err
+
+
+def test_report_names_each_interval_method(report):
+    html = report[0].html.read_text()
+    for method in ("Wilson score", "Wald, from the logistic fit", "percentile bootstrap"):
+        assert f"<td>{method}</td>" in html
+
+
+def test_report_tabulates_the_alert_burden_at_the_site_threshold(report):
+    summary = json.loads(report[0].metrics_json.read_text())
+    cohort = report[1]
+    site = next(row for row in summary["thresholds"] if row["threshold"] == 0.138)
+    assert site["flagged"] == int((cohort.probability >= 0.138).sum())
+    assert "13.8% (this site)" in report[0].html.read_text()
+
+
+def test_report_gives_the_brier_score_its_reference(report):
+    summary = json.loads(report[0].metrics_json.read_text())
+    rate = report[1].events / report[1].n
+    assert summary["brier_reference"] == pytest.approx(rate * (1 - rate))
+
+
+def test_report_sets_the_case_mix_beside_the_paper(report):
+    html = report[0].html.read_text()
+    assert "Li et al. 2021, Tables 2-3 (n = 268)" in html
+    assert "37 (13.8%)" in html
+
+
+def test_decision_curve_is_reported_as_runs_within_the_range_examined(report):
+    decision = json.loads(report[0].metrics_json.read_text())["decision_curve"]
+    assert decision["range_examined"] == [0.05, 0.40]
+    for run in decision["model_beats_both"] + decision["model_beats_both_at_95"]:
+        assert 0.05 <= run["from"] <= run["to"] <= 0.40
