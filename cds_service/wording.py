@@ -8,7 +8,8 @@ never from literals here. Markdown only where a card's ``detail`` is written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from fhir_mappings import (
     DERIVATION_LEVELS,
@@ -313,11 +314,32 @@ def _recalibration(model: Model) -> list[str]:
     if block is None:
         return []
     original = block["original"]
-    return [
+    line = (
         f"**Recalibrated** at {block['site']} on {block['n']} patients ({block['events']} "
         f"events, {block['period']}): {block['method']} recalibration of {original['id']} "
         f"v{original['version']}, {block['created']}."
-    ]
+    )
+    forced = forced_recalibration(block)
+    if forced:
+        line += f" **Forced past its guards:** {'; '.join(forced)}."
+    return [line]
+
+
+def forced_recalibration(block: Mapping[str, Any]) -> list[str]:
+    """What a recalibration forced past its guards means, one clause per guard overridden."""
+    minimum = block.get("minimum_sample", {})
+    clauses = {
+        "sample-below-minimum": (
+            f"fitted on fewer patients than {block['method']} recalibration needs "
+            f"({minimum.get('patients', '?')} patients, {minimum.get('events', '?')} events); "
+            "its risks may be further from the truth than the published model's"
+        ),
+        "change-not-shown": (
+            "the site's patients did not show the miscalibration it corrects (the fitted "
+            "correction's 95% interval includes none)"
+        ),
+    }
+    return [clauses[item] for item in block.get("forced", ())]
 
 
 # --- The card when the model does not apply ---------------------------------------------------

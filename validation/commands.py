@@ -21,7 +21,13 @@ from .csv_input import CsvInputError, read_csv
 from .fhir_input import FhirInputError, fhir_client, read_fhir
 from .metrics import ValidationError, evaluate
 from .outcome import OutcomeWindow
-from .recalibrate import Method, fit, recalibrated_document
+from .recalibrate import (
+    Method,
+    describe_shortfall,
+    fit,
+    recalibrated_document,
+    shortfalls,
+)
 from .report import write_report
 
 #: Print progress every so many patients on long extractions.
@@ -60,7 +66,7 @@ def _run(
 
 
 def _threshold(args: argparse.Namespace, model: Model) -> float:
-    """As the service reads it: the option, PVP_CDS_HIGH_RISK_THRESHOLD, the cohort event rate."""
+    """As the service reads it: the option, PVP_CDS_HIGH_RISK_THRESHOLD, the model's default."""
     if args.threshold is not None:
         threshold = args.threshold
     elif "PVP_CDS_HIGH_RISK_THRESHOLD" in os.environ:
@@ -72,7 +78,7 @@ def _threshold(args: argparse.Namespace, model: Model) -> float:
                 f"PVP_CDS_HIGH_RISK_THRESHOLD: {text!r} is not a number"
             ) from None
     else:
-        threshold = model.cohort_event_rate
+        threshold = model.risk_threshold.default
     if not 0 < threshold < 1:
         raise ValidationError(f"the high-risk threshold must lie in (0, 1), got {threshold}")
     return threshold
@@ -135,6 +141,21 @@ def _write_model(
     args: argparse.Namespace, model: Model, cohort: Cohort, threshold: float, out: TextIO
 ) -> None:
     recalibration = fit(cohort, Method(args.method))
+    print(f"{args.method} recalibration, fitted with Wald 95% intervals:", file=out)
+    print(f"  intercept {recalibration.intercept.text(3)}", file=out)
+    if recalibration.slope is not None:
+        print(f"  slope {recalibration.slope.text(3)}", file=out)
+    found = shortfalls(cohort, recalibration)
+    reasons = [describe_shortfall(shortfall, cohort, recalibration) for shortfall in found]
+    if found and not args.force:
+        raise ValidationError(
+            "refusing to write a recalibrated model: "
+            + "; ".join(reasons)
+            + ". Pass --force to write it anyway: the file, every card and the model card will "
+            "then say that it was forced."
+        )
+    for reason in reasons:
+        print(f"warning: forced past a guard: {reason}", file=out)
     document = recalibrated_document(
         model,
         cohort,
@@ -143,13 +164,32 @@ def _write_model(
         period=args.period or cohort.period,
         threshold=threshold,
         version=args.version,
+        forced=found,
     )
     args.out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    print(f"{args.method} recalibration: intercept {recalibration.intercept.text(3)}", file=out)
-    if recalibration.slope is not None:
-        print(f"slope {recalibration.slope.text(3)}", file=out)
+    _print_combinations(document["recalibration"]["combinations"], threshold, out)
+    print(
+        "Performance after recalibration is apparent (measured on the patients it was fitted "
+        "to, calibration ideal by construction): validate it on later patients.",
+        file=out,
+    )
     print(
         f"wrote {args.out} ({document['id']} v{document['version']}); deploy it with "
         f"PVP_CDS_MODEL_FILE={args.out}",
         file=out,
     )
+
+
+def _print_combinations(rows: list[dict], threshold: float, out: TextIO) -> None:
+    print(
+        f"Risk of every combination of findings, before -> after (flagged from {threshold:.1%}):",
+        file=out,
+    )
+    for row in rows:
+        findings = ", ".join(f"{name}={value}" for name, value in row["findings"].items())
+        moved = "" if row["tier_before"] == row["tier_after"] else "  tier changes"
+        print(
+            f"  {row['before']:6.1%} -> {row['after']:6.1%}  {row['tier_before']:>4} -> "
+            f"{row['tier_after']:<4}  {findings}{moved}",
+            file=out,
+        )

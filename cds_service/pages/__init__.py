@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, Response, render_template, request
 from scoring import Model, Value, nomogram, predict
 
 from ..runtime import current_runtime
-from ..wording import risk_text
+from ..wording import forced_recalibration, risk_text
 from .drawing import LEFT, interval_text, layout, whole
 from .links import UNKNOWN, allowed_values, card_links, findings_from_query, query_token
 
@@ -89,11 +89,13 @@ def model_card_page() -> str:
         for predictor in model.predictors
         for level in predictor.levels
     ]
+    recalibration = model.recalibration
     return render_template(
         "model_card.html",
         model=model,
         coefficients=coefficients,
-        recalibration=model.document.get("recalibration"),
+        recalibration=recalibration,
+        forced=forced_recalibration(recalibration) if recalibration else [],
         extra_cohort=_extra(model.document["derivation_cohort"], KNOWN_COHORT_FIELDS),
         extra_performance=_extra(model.performance, KNOWN_PERFORMANCE_FIELDS),
         whole=whole,

@@ -131,25 +131,50 @@ def test_validate_command_refuses_a_bad_csv_naming_the_cell(tmp_path, capsys):
     assert "row 2, cement_distribution: 'sponge' is not a possible value" in capsys.readouterr().err
 
 
-def test_recalibrate_command_writes_a_model_the_service_can_load(tmp_path):
+def recalibrate(tmp_path, *extra: str) -> tuple[int, object]:
     out = tmp_path / "model.json"
     code = main(
         [
             "recalibrate",
             "--csv",
-            str(cohort_csv(tmp_path)),
+            str(cohort_csv(tmp_path, rows=120)),
             "--method",
             "logistic",
             "--site",
             "Example Hospital",
             "--out",
             str(out),
+            *extra,
         ]
     )
+    return code, out
+
+
+def test_recalibration_below_the_minimum_refuses_and_writes_nothing(tmp_path, capsys):
+    # 120 patients, 40 events: fewer than the 100 events a calibration slope needs.
+    code, out = recalibrate(tmp_path)
+    err = capsys.readouterr().err
+    assert code == 2 and not out.exists()
+    assert "refusing to write a recalibrated model: 120 patients (40 events" in err
+    assert "Pass --force" in err
+
+
+def test_forced_recalibration_writes_a_model_that_says_it_was_forced(tmp_path, capsys):
+    code, out = recalibrate(tmp_path, "--force")
     assert code == 0
     model = load_model(out)
     assert model.recalibration["method"] == "logistic"
     assert model.recalibration["period"] == "2025-02-01 to 2025-02-28"
+    assert "sample-below-minimum" in model.recalibration["forced"]
+    assert "warning: forced past a guard: 120 patients" in capsys.readouterr().out
+
+
+def test_recalibrate_prints_the_fitted_values_and_every_combination(tmp_path, capsys):
+    recalibrate(tmp_path, "--force")
+    printed = capsys.readouterr().out
+    assert "  intercept " in printed and "  slope " in printed and "(95% CI" in printed
+    assert printed.count(" -> ") >= 2 * 24
+    assert "apparent" in printed
 
 
 def test_validate_needs_a_source(capsys):
