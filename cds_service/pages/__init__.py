@@ -19,9 +19,16 @@ from scoring import Model, Value, nomogram, predict
 from ..runtime import current_runtime
 from ..wording import forced_recalibration, risk_text
 from .drawing import LEFT, interval_text, layout, whole
-from .links import UNKNOWN, allowed_values, card_links, findings_from_query, query_token
+from .links import (
+    UNKNOWN,
+    allowed_values,
+    card_links,
+    findings_from_query,
+    model_card_link,
+    query_token,
+)
 
-__all__ = ["card_links", "init_app"]
+__all__ = ["card_links", "init_app", "model_card_link"]
 
 bp = Blueprint(
     "pages",
