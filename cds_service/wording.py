@@ -88,8 +88,7 @@ INDETERMINATE_RISK = "indeterminate: findings missing"
 TIER_ADVICE = {
     RiskTier.LOW: "",
     RiskTier.HIGH: (
-        "Monitor for residual back pain: the study's authors advise careful monitoring of "
-        "patients with these risk factors. "
+        "Monitor for residual back pain, as the authors advise for these risk factors. "
     ),
     RiskTier.INDETERMINATE: "Record what is missing. ",
 }
@@ -169,12 +168,12 @@ def _summary_comparison(estimate: RiskEstimate, tiers: RiskTiers) -> str:
     if tiers.is_cohort_average:
         return f"{'above' if estimate.tier is RiskTier.HIGH else 'below'} {average}"
     if estimate.tier is RiskTier.HIGH:
-        return f"at or above {threshold} ({average.removeprefix('the ')})"
+        return f"at or above {threshold} (study average {whole_percent(tiers.cohort_average)})"
     if risk.high < tiers.cohort_average:
         return f"below {average}"
     if risk.low >= tiers.cohort_average:
         return f"above {average}, below {threshold}"
-    return f"below {threshold} ({average.removeprefix('the ')})"
+    return f"below {threshold} (study average {whole_percent(tiers.cohort_average)})"
 
 
 def risk_detail(
@@ -258,10 +257,11 @@ def next_assessment(assessment: Assessment, model: Model) -> str:
     """The next pain score due, from where the patient is in the study's measurement schedule
     (its assessments after the procedure, the last the predicted outcome's), with its date."""
     window = assessment.time_window
-    schedule = ", ".join(point.label for point in model.follow_up)
-    attribution = f"the study measured back pain at {schedule} after the procedure"
+    labels = [point.label for point in model.follow_up]
+    schedule = ", ".join(labels[:-1]) + f" and {labels[-1]}" if len(labels) > 1 else labels[0]
+    attribution = f"the study's schedule was {schedule}"
     if window is None or window.days_after_procedure is None or assessment.procedure is None:
-        return f"Reassess back pain ({model.outcome['scale']}): {attribution}."
+        return f"Reassess back pain ({model.outcome['scale']}); {attribution}."
     procedure_day = date.fromisoformat(assessment.procedure.performed[:10])
     today = window.days_after_procedure
     scale = model.outcome["scale"]
@@ -273,12 +273,12 @@ def next_assessment(assessment: Assessment, model: Model) -> str:
                 if due_day == today
                 else f"on {(procedure_day + timedelta(due_day)).isoformat()}"
             )
-            return f"Next pain score ({scale}) due {when}, at {point.label}: {attribution}."
+            return f"Next pain score ({scale}) due {when} ({point.label}); {attribution}."
     last = model.follow_up[-1]
     due = procedure_day + timedelta(math.ceil(last.after_procedure / timedelta(days=1)))
     return (
         f"The {last.label} pain score ({scale}) was due on {due.isoformat()} and is not on "
-        f"record: {attribution}."
+        f"record; {attribution}."
     )
 
 
@@ -495,16 +495,20 @@ def _excluded_summary(assessment: Assessment) -> str:
 
 
 def _exclusion_reason(assessment: Assessment) -> str:
-    """The excluded condition and the record that says so, e.g. "Multiple myeloma (C90.00,
-    Condition/c1, provisional)"."""
+    """The excluded condition as the record names it, e.g. "Multiple myeloma (C90.00,
+    provisional)": its code and verification status, no resource id."""
     exclusion = assessment.exclusions[0]
-    named = exclusion.code.display or exclusion.code.code
-    status = f", {exclusion.verification_status}" if exclusion.verification_status else ""
+    code = exclusion.code
+    details = ", ".join(
+        part
+        for part in (code.code if code.display else None, exclusion.verification_status)
+        if part
+    )
     others = len(assessment.exclusions) - 1
     more = f" ({others} more such record{'s' if others > 1 else ''})" if others else ""
     return (
-        f"The study excluded {EXCLUDED_BY_THE_STUDY[exclusion.rule]}; on record: {named} "
-        f"({exclusion.code.code}{status}){more}."
+        f"The study excluded {EXCLUDED_BY_THE_STUDY[exclusion.rule]}; on record: "
+        f"{code.display or code.code}{f' ({details})' if details else ''}{more}."
     )
 
 

@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, Response, render_template, request
 from scoring import Model, Value, nomogram, predict
 
 from ..runtime import current_runtime
-from ..wording import forced_recalibration, risk_text
+from ..wording import card_risk_text, forced_recalibration
 from .drawing import LEFT, interval_text, layout, whole
 from .links import (
     UNKNOWN,
@@ -73,7 +73,7 @@ def nomogram_page() -> tuple[str, int] | str:
         drawing_left=LEFT,
         estimate=estimate,
         choices=_choices(model, findings),
-        risk_text=risk_text,
+        risk_text=card_risk_text,
         interval_text=interval_text,
         whole=whole,
     )

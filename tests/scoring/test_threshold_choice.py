@@ -14,8 +14,8 @@ from .paper import (
     GOUTALLIER,
     GROUP_SIZE,
     IVC_PRESENT,
-    OEDEMA_PRESENT,
     OBSERVED_EVENTS,
+    OEDEMA_PRESENT,
     reconciled_probability,
 )
 
