@@ -33,7 +33,10 @@ class CardContext:
 
     @property
     def source(self) -> Source:
-        return Source(wording.card_source_label(self.model), self.model.model_card["url"])
+        # The peer-reviewed paper when the model file names one, before the preprint.
+        card = self.model.model_card
+        url = card["peer_reviewed"]["url"] if "peer_reviewed" in card else card["url"]
+        return Source(wording.card_source_label(self.model), url)
 
 
 def risk_card(

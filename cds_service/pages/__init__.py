@@ -8,7 +8,6 @@ hospital network with no way out.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -90,7 +89,6 @@ def model_card_page() -> str:
             "level": level.label,
             "reference": level.is_reference,
             "coefficient": level.coefficient,
-            "odds_ratio": math.exp(level.coefficient),
             "points": points[(predictor.name, level.label)],
         }
         for predictor in model.predictors

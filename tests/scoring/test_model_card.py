@@ -110,3 +110,18 @@ def test_derivation_counts_must_count_every_level(document):
     del document["derivation_counts"]["groups"][0]["levels"]["cement_distribution"]["spongy"]
     with pytest.raises(ModelError, match="cement_distribution: must count each of its levels"):
         model_from_document(document)
+
+
+def test_published_odds_ratios_are_table_4_as_printed():
+    from .paper import TABLE_4
+
+    quoted = {
+        (row["odds_ratio"], row["ci95_low"], row["ci95_high"])
+        for row in load_model().model_card["published_odds_ratios"]
+    }
+    printed = {
+        (row.odds_ratio, row.ci_low, row.ci_high)
+        for name, row in TABLE_4.items()
+        if name != "Constant"
+    }
+    assert quoted == printed

@@ -106,7 +106,8 @@ def test_model_card_link_uses_the_public_base_url_when_set():
 
 def test_card_source_links_to_the_papers_doi(client):
     card, _ = risk_card(client, fhir.findings())
-    assert card["source"]["url"] == "https://doi.org/10.21203/rs.3.rs-468850/v1"
+    # The peer-reviewed paper, not the preprint.
+    assert card["source"]["url"] == "https://doi.org/10.1155/2021/3624614"
     assert card["source"]["label"]
 
 

@@ -254,3 +254,9 @@ def test_threshold_no_patient_can_reach_is_not_drawn():
         {"TESTING": True, "AUTHENTICATION": "off", "HIGH_RISK_THRESHOLD": 0.95}
     ).test_client()
     assert get_page(client, {}).axes["risk"].threshold is None
+
+
+def test_nomogram_page_states_the_models_limits(client):
+    text = client.get("/nomogram").get_data(as_text=True)
+    assert '<h2 id="limits-heading">Limits</h2>' in text
+    assert "internal (bootstrap) validation only" in text
