@@ -128,7 +128,8 @@ def test_demo_keeps_running_until_ctrl_c_and_its_curl_works():
 
 def test_demo_shows_the_myeloma_record_that_stops_the_model(printed):
     text = "\n".join(blocks(printed)["pvp-myeloma"])
-    assert "Condition/pvp-myeloma-myeloma" in text and "C90.00" in text
+    # Named by diagnosis and code, as a clinician finds it; no resource id.
+    assert "C90.00, confirmed" in text and "Condition/" not in text
 
 
 def test_an_error_answer_is_printed_with_its_status_and_diagnostics():
