@@ -33,7 +33,10 @@ class CardContext:
 
     @property
     def source(self) -> Source:
-        return Source(wording.card_source_label(self.model), self.model.model_card["url"])
+        # The peer-reviewed paper when the model file names one, before the preprint.
+        card = self.model.model_card
+        url = card["peer_reviewed"]["url"] if "peer_reviewed" in card else card["url"]
+        return Source(wording.card_source_label(self.model), url)
 
 
 def risk_card(
@@ -45,7 +48,7 @@ def risk_card(
 ) -> Card:
     model = context.model
     return Card(
-        summary=wording.risk_summary(estimate, model),
+        summary=wording.risk_summary(estimate, model, context.tiers),
         indicator=Indicator.WARNING if estimate.tier is RiskTier.HIGH else Indicator.INFO,
         detail=wording.risk_detail(estimate, assessment, model, context.tiers),
         source=context.source,
@@ -59,12 +62,15 @@ def risk_card(
     )
 
 
-def not_applicable_card(assessment: Assessment, context: CardContext) -> Card:
+def not_applicable_card(
+    assessment: Assessment, context: CardContext, links: tuple[Link, ...] = ()
+) -> Card:
     return Card(
         summary=wording.not_applicable_summary(assessment, context.model),
         indicator=Indicator.INFO,
         detail=wording.not_applicable_detail(assessment, context.model),
         source=context.source,
+        links=links,
     )
 
 

@@ -172,7 +172,9 @@ def advise(
         return Advice(CdsResponse())
     card_context = cards.CardContext(runtime.model, runtime.tiers)
     if assessment.applicability is not Applicability.APPLIES:
-        return Advice(CdsResponse(cards=(cards.not_applicable_card(assessment, card_context),)))
+        # The model card says what the model was derived on; no estimate, so no nomogram.
+        card = cards.not_applicable_card(assessment, card_context, (pages.model_card_link(),))
+        return Advice(CdsResponse(cards=(card,)))
     if not runtime.estimates_on:
         return Advice(CdsResponse(cards=(cards.estimates_off_card(card_context),)))
     # The mappings give only values the model takes (checked at start-up).

@@ -8,7 +8,10 @@ never from literals here. Markdown only where a card's ``detail`` is written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from typing import Any
 
 from fhir_mappings import (
     DERIVATION_LEVELS,
@@ -23,6 +26,7 @@ from fhir_mappings import (
     FindingStatus,
     NoValue,
     NoValueKind,
+    PainScale,
     Placement,
     Problem,
     ProcedureKind,
@@ -76,18 +80,17 @@ REASSESSMENT_CODE_TEXT = "Back pain reassessment (VAS)"
 RECORD_RISK_ASSESSMENT = "Record the residual back pain risk as a RiskAssessment"
 INDETERMINATE_RISK = "indeterminate: findings missing"
 
-#: One line of advice per tier, only from what the paper measured and concluded: it scored
-#: back pain (VAS) at 24 hours, 3 days and one month, and asks that patients with its risk
-#: factors be monitored for residual pain. Nothing it did not study (no treatment advice).
-ADVICE = {
-    RiskTier.LOW: "Reassess back pain (VAS) at 24 hours, 3 days and one month, as the study did.",
+#: One line of advice per tier, only from what the paper did and concluded. Its authors ask that
+#: patients with its risk factors be "carefully monitored for the possible development of
+#: residual back pain"; its 24-hour, 3-day and one-month pain scores were the study's
+#: measurement schedule, not advice, and are named as such. Nothing it did not study (no
+#: treatment advice).
+TIER_ADVICE = {
+    RiskTier.LOW: "",
     RiskTier.HIGH: (
-        "Monitor for residual back pain, as the study's authors advise for these findings: "
-        "VAS at 24 hours, 3 days and one month."
+        "Monitor for residual back pain, as the authors advise for these risk factors. "
     ),
-    RiskTier.INDETERMINATE: (
-        "Record what is missing; reassess back pain (VAS) at 24 hours, 3 days and one month."
-    ),
+    RiskTier.INDETERMINATE: "Record what is missing. ",
 }
 
 
@@ -136,7 +139,9 @@ def nothing_known(estimate: RiskEstimate) -> bool:
     return all(factor.is_unknown for factor in estimate.factors)
 
 
-def risk_summary(estimate: RiskEstimate, model: Model) -> str:
+def risk_summary(estimate: RiskEstimate, model: Model, tiers: RiskTiers) -> str:
+    """The card's one line: the risk and what it is compared with, never a bare "high" that
+    would read as an absolute claim."""
     risk = card_risk_text(estimate.probability)
     outcome = model.outcome["name"]
     missing = len(estimate.unknown)
@@ -145,10 +150,30 @@ def risk_summary(estimate: RiskEstimate, model: Model) -> str:
     if estimate.tier is RiskTier.INDETERMINATE:
         plural = "s" if missing > 1 else ""
         return f"{outcome.capitalize()} risk after PVP {risk}: {missing} finding{plural} missing"
-    tier = model.tier_names[estimate.tier.value].capitalize()
-    if missing:
-        return f"{tier} risk of {outcome} after PVP: {risk} ({missing} missing)"
-    return f"{tier} risk of {outcome} one month after PVP: {risk}"
+    summary = (
+        f"{outcome.capitalize()} risk one month after PVP: {risk}, "
+        f"{_summary_comparison(estimate, tiers)}"
+    )
+    return f"{summary} ({missing} missing)" if missing else summary
+
+
+def _summary_comparison(estimate: RiskEstimate, tiers: RiskTiers) -> str:
+    average = f"the study's average of {whole_percent(tiers.cohort_average)}"
+    threshold = (
+        f"the {threshold_percent(tiers.high_from)} alert threshold"
+        if tiers.is_model_default
+        else f"this site's {threshold_percent(tiers.high_from)} alert threshold"
+    )
+    risk = estimate.probability
+    if tiers.is_cohort_average:
+        return f"{'above' if estimate.tier is RiskTier.HIGH else 'below'} {average}"
+    if estimate.tier is RiskTier.HIGH:
+        return f"at or above {threshold} (study average {whole_percent(tiers.cohort_average)})"
+    if risk.high < tiers.cohort_average:
+        return f"below {average}"
+    if risk.low >= tiers.cohort_average:
+        return f"above {average}, below {threshold}"
+    return f"below {threshold} (study average {whole_percent(tiers.cohort_average)})"
 
 
 def risk_detail(
@@ -165,8 +190,9 @@ def risk_detail(
         _headline(estimate, model, tiers),
         _inputs_table(estimate, assessment),
         *_missing(estimate, assessment),
+        *_pain_scores(assessment),
         *_caveats(assessment, _rare_combination(estimate, model)),
-        "**Advice:** " + ADVICE[estimate.tier],
+        "**Advice:** " + TIER_ADVICE[estimate.tier] + next_assessment(assessment, model),
         _model_line(model),
         *_recalibration(model),
     ]
@@ -180,25 +206,79 @@ def _nothing_known(model: Model) -> str:
     )
 
 
-def tier_boundary(model: Model, tiers: RiskTiers) -> str:
-    """What the boundary is, said truthfully: the study cohort's average only when it is."""
+def tier_boundary(tiers: RiskTiers) -> str:
+    """What the alert threshold is, said truthfully: the study cohort's average only when it
+    is, the service's default as chosen, else the site's own."""
     if tiers.is_cohort_average:
         return f"the study cohort's average risk of {whole_percent(tiers.high_from)}"
-    return f"this site's threshold of {threshold_percent(tiers.high_from)}"
+    if tiers.is_model_default:
+        return f"the {threshold_percent(tiers.high_from)} alert threshold"
+    return f"this site's alert threshold of {threshold_percent(tiers.high_from)}"
 
 
 def _headline(estimate: RiskEstimate, model: Model, tiers: RiskTiers) -> str:
-    names = model.tier_names
-    boundary = tier_boundary(model, tiers)
+    boundary = tier_boundary(tiers)
+    average = (
+        ""
+        if tiers.is_cohort_average
+        else f"; the study cohort's average risk was {whole_percent(tiers.cohort_average)}"
+    )
     tier = {
-        RiskTier.HIGH: f"{names['high']}: at or above {boundary}",
-        RiskTier.LOW: f"{names['low']}: below {boundary}",
+        RiskTier.HIGH: f"at or above {boundary}{average}",
+        RiskTier.LOW: f"below {boundary}{average}",
         RiskTier.INDETERMINATE: f"the range spans {boundary}; the missing findings decide",
     }[estimate.tier]
     outcome = model.outcome
     return (
         f"**Risk of {outcome['name']} ({outcome['scale']} >= {outcome['event_threshold']}) at "
         f"one month: {card_risk_text(estimate.probability)}** ({tier})."
+    )
+
+
+#: Pain scales as a card names them.
+SCALE_NAMES = {PainScale.VAS: "VAS", PainScale.NUMERIC: "NRS", PainScale.OTHER: "pain score"}
+
+
+def _pain_scores(assessment: Assessment) -> list[str]:
+    """The pain scores on record since the procedure, beside the prediction, with their dates
+    and the day after the procedure."""
+    if not assessment.pain_scores or assessment.procedure is None:
+        return []
+    procedure_day = date.fromisoformat(assessment.procedure.performed[:10])
+    scores = "; ".join(
+        f"{SCALE_NAMES[score.scale]} {score.value:g} on {score.moment.day.isoformat()} "
+        f"(day {(score.moment.day - procedure_day).days})"
+        for score in assessment.pain_scores
+    )
+    return [f"**Pain scores since the procedure:** {scores}."]
+
+
+def next_assessment(assessment: Assessment, model: Model) -> str:
+    """The next pain score due, from where the patient is in the study's measurement schedule
+    (its assessments after the procedure, the last the predicted outcome's), with its date."""
+    window = assessment.time_window
+    labels = [point.label for point in model.follow_up]
+    schedule = ", ".join(labels[:-1]) + f" and {labels[-1]}" if len(labels) > 1 else labels[0]
+    attribution = f"the study's schedule was {schedule}"
+    if window is None or window.days_after_procedure is None or assessment.procedure is None:
+        return f"Reassess back pain ({model.outcome['scale']}); {attribution}."
+    procedure_day = date.fromisoformat(assessment.procedure.performed[:10])
+    today = window.days_after_procedure
+    scale = model.outcome["scale"]
+    for point in model.follow_up:
+        due_day = math.ceil(point.after_procedure / timedelta(days=1))
+        if due_day >= today:
+            when = (
+                "today"
+                if due_day == today
+                else f"on {(procedure_day + timedelta(due_day)).isoformat()}"
+            )
+            return f"Next pain score ({scale}) due {when} ({point.label}); {attribution}."
+    last = model.follow_up[-1]
+    due = procedure_day + timedelta(math.ceil(last.after_procedure / timedelta(days=1)))
+    return (
+        f"The {last.label} pain score ({scale}) was due on {due.isoformat()} and is not on "
+        f"record; {attribution}."
     )
 
 
@@ -292,7 +372,8 @@ def _procedure_lines(assessment: Assessment) -> list[str]:
         return []
     level = ", ".join(procedure.levels) if procedure.levels else "level not recorded"
     return [
-        f"**Index procedure:** {procedure.reference}, {procedure.performed or 'no date'}, {level}."
+        f"**Index procedure:** {PROCEDURE_NAMES[procedure.kind]}, "
+        f"{(procedure.performed or 'no date')[:10]}, {level}."
     ]
 
 
@@ -313,11 +394,32 @@ def _recalibration(model: Model) -> list[str]:
     if block is None:
         return []
     original = block["original"]
-    return [
+    line = (
         f"**Recalibrated** at {block['site']} on {block['n']} patients ({block['events']} "
         f"events, {block['period']}): {block['method']} recalibration of {original['id']} "
         f"v{original['version']}, {block['created']}."
-    ]
+    )
+    forced = forced_recalibration(block)
+    if forced:
+        line += f" **Forced past its guards:** {'; '.join(forced)}."
+    return [line]
+
+
+def forced_recalibration(block: Mapping[str, Any]) -> list[str]:
+    """What a recalibration forced past its guards means, one clause per guard overridden."""
+    minimum = block.get("minimum_sample", {})
+    clauses = {
+        "sample-below-minimum": (
+            f"fitted on fewer patients than {block['method']} recalibration needs "
+            f"({minimum.get('patients', '?')} patients, {minimum.get('events', '?')} events); "
+            "its risks may be further from the truth than the published model's"
+        ),
+        "change-not-shown": (
+            "the site's patients did not show the miscalibration it corrects (the fitted "
+            "correction's 95% interval includes none)"
+        ),
+    }
+    return [clauses[item] for item in block.get("forced", ())]
 
 
 # --- The card when the model does not apply ---------------------------------------------------
@@ -351,14 +453,35 @@ def not_applicable_detail(assessment: Assessment, model: Model) -> str:
         if assessment.applicability is Applicability.EXCLUDED_CONDITION
         else "single-level vertebroplasty"
     )
+    # Only what bears on whether the model applies: caveats about findings, the fracture
+    # diagnosis or unused resources matter to a risk, and none is estimated here.
+    caveats = [
+        caveat_text(caveat) for caveat in assessment.caveats if caveat.kind in APPLICABILITY_CAVEATS
+    ]
     lines = [
         f"The {model.short_title} was derived on {derived_on}. "
         f"{applicability_reason(assessment)} No risk is estimated.",
         *_procedure_lines(assessment),
-        *_caveats(assessment),
+        *(["**Caveats:**\n" + "\n".join(f"- {c}" for c in caveats)] if caveats else []),
     ]
     return "\n\n".join(lines)
 
+
+#: Caveats that bear on whether the model applies, shown on the card that says it does not.
+APPLICABILITY_CAVEATS = frozenset(
+    {
+        CaveatKind.UNDATED_RECORD_IGNORED,
+        CaveatKind.LEVEL_NOT_RECORDED,
+        CaveatKind.LEVELS_UNCERTAIN,
+        CaveatKind.PAST_MALIGNANCY,
+    }
+)
+#: The index procedure as a card names it.
+PROCEDURE_NAMES = {
+    ProcedureKind.VERTEBROPLASTY: "vertebroplasty",
+    ProcedureKind.VERTEBROPLASTY_ADDITIONAL_LEVEL: "vertebroplasty",
+    ProcedureKind.OTHER_AUGMENTATION: "kyphoplasty or other vertebral augmentation",
+}
 
 #: What the derivation study excluded, per exclusion rule (Li et al. 2021, Methods).
 EXCLUDED_BY_THE_STUDY = {
@@ -383,16 +506,20 @@ def _excluded_summary(assessment: Assessment) -> str:
 
 
 def _exclusion_reason(assessment: Assessment) -> str:
-    """The excluded condition and the record that says so, e.g. "Multiple myeloma (C90.00,
-    Condition/c1, provisional)"."""
+    """The excluded condition as the record names it, e.g. "Multiple myeloma (C90.00,
+    provisional)": its code and verification status, no resource id."""
     exclusion = assessment.exclusions[0]
-    named = exclusion.code.display or exclusion.code.code
-    status = f", {exclusion.verification_status}" if exclusion.verification_status else ""
+    code = exclusion.code
+    details = ", ".join(
+        part
+        for part in (code.code if code.display else None, exclusion.verification_status)
+        if part
+    )
     others = len(assessment.exclusions) - 1
     more = f" ({others} more such record{'s' if others > 1 else ''})" if others else ""
     return (
-        f"The study excluded {EXCLUDED_BY_THE_STUDY[exclusion.rule]}; on record: {named} "
-        f"({exclusion.code.code}, {exclusion.condition}{status}){more}."
+        f"The study excluded {EXCLUDED_BY_THE_STUDY[exclusion.rule]}; on record: "
+        f"{code.display or code.code}{f' ({details})' if details else ''}{more}."
     )
 
 
@@ -431,8 +558,8 @@ def applicability_reason(assessment: Assessment) -> str:
                 else "vertebroplasty"
             )
             return (
-                f"The {noun} on record ({procedure.reference}) has no date precise to the day, "
-                "so imaging cannot be placed before or after it."
+                f"The {noun} on record has no date precise to the day, so imaging cannot be "
+                "placed before or after it."
             )
     return ""
 
@@ -441,8 +568,7 @@ def caveat_text(caveat: Caveat) -> str:
     match caveat.kind:
         case CaveatKind.UNDATED_RECORD_IGNORED:
             return (
-                f"Another augmentation record ({caveat.reference}) has no date precise to the "
-                "day and was not considered."
+                "Another augmentation record has no date precise to the day and was not considered."
             )
         case CaveatKind.LEVEL_NOT_RECORDED:
             return (
@@ -451,22 +577,27 @@ def caveat_text(caveat: Caveat) -> str:
             )
         case CaveatKind.NO_FRACTURE_DIAGNOSIS:
             return (
-                "No osteoporotic vertebral fracture diagnosis is on record; the model was "
-                "derived in osteoporotic compression fractures only."
+                "No osteoporotic fracture diagnosis is on record; the model was derived in "
+                "osteoporotic vertebral compression fractures only."
             )
         case CaveatKind.PRELIMINARY_SOURCE:
             name = FINDING_NAMES[FindingName(caveat.finding)]
             return f"The {name} comes from a preliminary report ({caveat.reference})."
         case CaveatKind.LEVELS_UNCERTAIN:
             return (
-                f"Number of levels uncertain: records of the same day ({caveat.reference} and "
-                "others) do not each name the same single level, so they may be one level "
-                "recorded twice or several levels."
+                "Number of levels uncertain: records of the same day do not each name the same "
+                "single level, so they may be one level recorded twice or several levels."
             )
         case CaveatKind.PAST_MALIGNANCY:
             return (
-                f"A past malignancy is on record ({caveat.reference}, resolved or inactive); "
-                "the study excluded fractures caused by tumour: confirm this one is osteoporotic."
+                "A past malignancy is on record (resolved or inactive); the study excluded "
+                "fractures caused by tumour: confirm this one is osteoporotic."
+            )
+        case CaveatKind.FUTURE_DATED:
+            name = FINDING_NAMES[FindingName(caveat.finding)]
+            return (
+                f"A {name} reading is dated after today and was not used: correct its date in "
+                "the record."
             )
         case CaveatKind.REPORT_TEXT_NOT_READ:
             return (

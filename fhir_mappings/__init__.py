@@ -26,7 +26,7 @@ from .procedures import Applicability, IndexProcedure, levels_outside_derivation
 from .provenance import Source, SourceKind
 from .reasons import Caveat, CaveatKind, Conflict, NoValue, NoValueKind, Problem, Unreadable
 from .report_text import ReportRulesError, ReportTextReader, TextRules, load_text_rules
-from .scope import Exclusion, TimeWindow, Timing
+from .scope import Exclusion, PainScale, PainScore, TimeWindow, Timing
 from .selection import assess_payloads
 from .timing import Placement
 
@@ -63,6 +63,8 @@ __all__ = [
     "Source",
     "SourceKind",
     "TextRules",
+    "PainScale",
+    "PainScore",
     "TimeWindow",
     "Timing",
     "VertebralLevel",

@@ -58,9 +58,10 @@ from .scope import (
     excluding_condition,
     is_pain_score_code,
     pain_score,
+    scores_since,
     time_window,
 )
-from .timing import Moment, Placement, after_procedure, before_procedure
+from .timing import Moment, Placement, after_procedure, before_procedure, is_after
 
 #: Condition.verificationStatus values that mean "this diagnosis does not hold".
 NOT_A_DIAGNOSIS = frozenset(
@@ -128,6 +129,8 @@ class Assessment:
     time_window: TimeWindow | None = None
     #: RiskAssessments already on record (any model), to record an estimate only once.
     recorded_estimates: tuple[RecordedEstimate, ...] = ()
+    #: Counted pain scores from the procedure's day up to the request, oldest first.
+    pain_scores: tuple[PainScore, ...] = ()
 
     def values(self) -> dict[str, Value | None]:
         """Exactly the scoring core's input: every finding name, None where unknown."""
@@ -197,12 +200,17 @@ def assess(
         elif not isinstance(resource, Patient):
             ignored += 1
     procedures = assess_procedures(records)
+    future_caveats = [
+        caveat for name in FindingName for caveat in _set_aside_future(name, evidence[name], now)
+    ]
     findings = {
         name: _finding(name, evidence[name], procedures.moment, procedures.applicability, config)
         for name in FindingName
     }
     if reports:
-        findings = _with_report_text(findings, evidence, reports, procedures, config, report_reader)
+        findings = _with_report_text(
+            findings, evidence, reports, procedures, config, report_reader, now
+        )
     exclusions, exclusion_caveats = applying_exclusions(candidate_exclusions)
     applicability = procedures.applicability
     if exclusions and applicability is Applicability.APPLIES:
@@ -212,12 +220,26 @@ def assess(
         applicability=applicability,
         findings=MappingProxyType({name.value: finding for name, finding in findings.items()}),
         caveats=_caveats(procedures.procedure, procedures.caveats, fracture_on_record, findings)
-        + exclusion_caveats,
+        + exclusion_caveats
+        + (tuple(future_caveats) if procedures.procedure is not None else ()),
         ignored_resources=ignored,
         exclusions=exclusions,
         time_window=time_window(procedures.moment, now, scores, config),
         recorded_estimates=tuple(estimates),
+        pain_scores=scores_since(procedures.moment, now, scores),
     )
+
+
+def _set_aside_future(name: FindingName, evidence: _Evidence, now: datetime) -> list[Caveat]:
+    """Take readings dated after ``now`` out of ``evidence``: a date in the future is a data or
+    clock error, and such a reading cannot be placed before or after the procedure. Each is
+    named in a caveat."""
+    future = [r for r in evidence.readings if r.moment is not None and is_after(r.moment, now)]
+    evidence.readings = [r for r in evidence.readings if r not in future]
+    return [
+        Caveat(CaveatKind.FUTURE_DATED, reference=reading.source.reference, finding=name.value)
+        for reading in future
+    ]
 
 
 def _collect_observation(
@@ -251,6 +273,7 @@ def _with_report_text(
     procedures: ProcedureAssessment,
     config: MappingConfig,
     reader: ReportTextReader,
+    now: datetime,
 ) -> dict[FindingName, Finding]:
     """Findings no Observation gives in the window, read from radiology report text instead.
     A coded reading always wins, so text is read only for findings missing, stale or undated;
@@ -264,9 +287,11 @@ def _with_report_text(
         if finding.status not in TEXT_FALLBACK:
             continue
         found = text[name]
+        text_evidence_of = _Evidence(list(found.readings), found.not_counted, found.unreadable)
+        _set_aside_future(name, text_evidence_of, now)
         from_text = _finding(
             name,
-            _Evidence(found.readings, found.not_counted, found.unreadable),
+            text_evidence_of,
             procedures.moment,
             procedures.applicability,
             config,

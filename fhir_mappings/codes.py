@@ -20,6 +20,7 @@ LOINC = "http://loinc.org"
 RADLEX = "http://radlex.org"
 CPT = "http://www.ama-assn.org/go/cpt"
 ICD_10_CM = "http://hl7.org/fhir/sid/icd-10-cm"
+ICD_10 = "http://hl7.org/fhir/sid/icd-10"
 HL7_V2_YES_NO = "http://terminology.hl7.org/CodeSystem/v2-0136"
 HL7_NULL_FLAVOR = "http://terminology.hl7.org/CodeSystem/v3-NullFlavor"
 CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
@@ -334,7 +335,7 @@ LEVEL_TEXTS: dict[str, VertebralLevel] = {level.value: level for level in Verteb
 
 #: ICD-10-CM M80.08 (age-related) and M80.88 (other) osteoporosis with current pathological
 #: fracture of vertebra(e), with every seventh character (encounter / healing stage).
-OSTEOPOROTIC_VERTEBRAL_FRACTURE_CODES = frozenset(
+ICD_10_CM_FRACTURE_CODES = frozenset(
     Code(
         ICD_10_CM,
         f"{stem}X{stage}",
@@ -342,6 +343,33 @@ OSTEOPOROTIC_VERTEBRAL_FRACTURE_CODES = frozenset(
     )
     for stem, label in (("M80.08", "Age-related"), ("M80.88", "Other"))
     for stage in "ADGKPS"
+)
+#: WHO ICD-10 (and the modifications that keep its M80, e.g. ICD-10-GM, ICD-10-AM) codes
+#: osteoporosis with pathological fracture by cause (fourth character) and site (fifth); site
+#: 8, "other", is where the vertebral column falls (ICD-10 chapter XIII site list), and M80
+#: includes "osteoporotic vertebral collapse and wedging".
+_WHO_M80_CAUSES = {
+    "0": "Postmenopausal",
+    "1": "Postoophorectomy",
+    "2": "Osteoporosis of disuse",
+    "3": "Postsurgical malabsorption",
+    "4": "Drug-induced",
+    "5": "Idiopathic",
+    "8": "Other",
+    "9": "Unspecified",
+}
+ICD_10_FRACTURE_CODES = frozenset(
+    Code(ICD_10, f"M80.{cause}8", f"{label} osteoporosis with pathological fracture, other site")
+    for cause, label in _WHO_M80_CAUSES.items()
+)
+#: SNOMED CT "Osteoporotic fracture of bone": the concept EHRs built on SNOMED CT record
+#: (e.g. in the NHS fragility-fracture refset, FF_COD). Its subtypes by bone are many and
+#: release-dependent; a site lists the ones it uses in its mapping file.
+SNOMED_OSTEOPOROTIC_FRACTURE = Code(SNOMED_CT, "443165006", "Osteoporotic fracture of bone")
+
+#: Condition codes that record the osteoporotic fracture the model was derived in.
+OSTEOPOROTIC_VERTEBRAL_FRACTURE_CODES = (
+    ICD_10_CM_FRACTURE_CODES | ICD_10_FRACTURE_CODES | {SNOMED_OSTEOPOROTIC_FRACTURE}
 )
 
 # --- Condition.code: conditions the derivation study excluded --------------------------------

@@ -91,6 +91,9 @@ class CaveatKind(StrEnum):
     #: The radiology reports could not be had from the FHIR server: findings written only in
     #: report text are not used.
     REPORT_TEXT_NOT_READ = "report-text-not-read"
+    #: A reading of a finding (``reference``, ``finding``) is dated after the request: it was
+    #: not used.
+    FUTURE_DATED = "future-dated"
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.condition import Condition
 from fhir.resources.R4B.observation import Observation
 
-from .codes import Code, ExclusionRule
+from .codes import LOINC_NUMERIC_PAIN, LOINC_VAS_PAIN, Code, ExclusionRule
 from .config import MappingConfig
 from .readings import codes_in, counts
 from .reasons import Caveat, CaveatKind
-from .timing import Moment, moment_of
+from .timing import Moment, is_after, moment_of
 
 CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 #: clinicalStatus values of a condition that is over. A Condition without clinicalStatus is
@@ -73,12 +73,23 @@ class Exclusion:
     verification_status: str | None
 
 
+class PainScale(StrEnum):
+    """The scale a pain score was recorded on, by its code."""
+
+    VAS = "vas"
+    NUMERIC = "numeric"
+    #: A site's own code of a 0-10 pain score.
+    OTHER = "other"
+
+
 @dataclass(frozen=True)
 class PainScore:
     """A counted 0-10 pain score with a value and a date precise to the day."""
 
     reference: str
     moment: Moment
+    value: float
+    scale: PainScale
 
 
 def excluding_condition(condition: Condition, config: MappingConfig) -> Exclusion | None:
@@ -139,7 +150,40 @@ def pain_score(observation: Observation, config: MappingConfig) -> PainScore | N
     )
     if not has_value or moment is None:
         return None
-    return PainScore(f"Observation/{observation.id}", moment)
+    value = (
+        float(observation.valueInteger)
+        if observation.valueInteger is not None
+        else float(observation.valueQuantity.value)
+    )
+    return PainScore(f"Observation/{observation.id}", moment, value, _scale(observation))
+
+
+def _scale(observation: Observation) -> PainScale:
+    coded = codes_in(observation.code)
+    if LOINC_VAS_PAIN in coded:
+        return PainScale.VAS
+    if LOINC_NUMERIC_PAIN in coded:
+        return PainScale.NUMERIC
+    return PainScale.OTHER
+
+
+def scores_since(
+    procedure: Moment | None, now: datetime, scores: Iterable[PainScore]
+) -> tuple[PainScore, ...]:
+    """The pain scores from the procedure's day up to ``now``, oldest first; one dated after
+    ``now`` is a data or clock problem and is left out."""
+    if procedure is None:
+        return ()
+    return tuple(
+        sorted(
+            (
+                score
+                for score in scores
+                if score.moment.day >= procedure.day and not is_after(score.moment, now)
+            ),
+            key=lambda score: score.moment.sort_key,
+        )
+    )
 
 
 def is_pain_score_code(observation: Observation, config: MappingConfig) -> bool:
@@ -165,6 +209,7 @@ def time_window(
         score
         for score in scores
         if (score.moment.day - procedure.day).days >= config.outcome_score_from_days
+        and not is_after(score.moment, now)
     ]
     if outcome:
         latest = max(outcome, key=lambda score: score.moment.sort_key)

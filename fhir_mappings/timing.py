@@ -8,8 +8,12 @@ procedure, so it places nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+
+#: The largest offset of a local time from UTC (UTC+14, Line Islands): a date-only record
+#: dated later than the date there at ``now`` is dated in the future everywhere.
+LATEST_UTC_OFFSET = timedelta(hours=14)
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,17 @@ def moment_of(value: date | datetime | str | None) -> Moment | None:
     if isinstance(value, date):
         return Moment(day=value, instant=None, text=value.isoformat())
     return None
+
+
+def is_after(moment: Moment, now: datetime) -> bool:
+    """Whether ``moment`` lies after ``now`` (timezone-aware): a record dated in the future.
+    With a time of day it is compared as an instant; a date alone only once it is later than
+    the date anywhere on Earth, so that no time zone makes today's record look future."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    if moment.instant is not None and moment.instant.tzinfo is not None:
+        return moment.instant > now
+    return moment.day > (now.astimezone(UTC) + LATEST_UTC_OFFSET).date()
 
 
 class Placement(StrEnum):

@@ -514,6 +514,12 @@ def parser() -> argparse.ArgumentParser:
     )
     refit.add_argument("--period", help="the period the data cover (default: from the data)")
     refit.add_argument("--version", help="the new model version (default: next minor)")
+    refit.add_argument(
+        "--force",
+        action="store_true",
+        help="write the model even below the method's minimum sample or when the fit does not "
+        "show the miscalibration it corrects (the file, the cards and the model card say so)",
+    )
     refit.set_defaults(handler=run_validation_command)
 
     watch = commands.add_parser(

@@ -27,7 +27,12 @@ from .predict import (
     logistic,
     predict,
 )
-from .rarity import expected_derivation_patients, is_rare
+from .rarity import (
+    DerivationProfile,
+    derivation_profiles,
+    expected_derivation_patients,
+    is_rare,
+)
 from .source_attributes import (
     AttributesError,
     SourceAttributes,
@@ -46,6 +51,7 @@ __all__ = [
     "with_site",
     "DerivationCounts",
     "DerivationGroup",
+    "DerivationProfile",
     "Axis",
     "Category",
     "Nomogram",
@@ -67,6 +73,7 @@ __all__ = [
     "RiskTiers",
     "ThresholdBasis",
     "Value",
+    "derivation_profiles",
     "expected_derivation_patients",
     "is_rare",
     "level_of",

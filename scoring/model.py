@@ -102,6 +102,8 @@ class DerivationCounts:
 class ThresholdBasis(StrEnum):
     #: The derivation cohort's event rate: "high" means above the study cohort's average risk.
     COHORT_EVENT_RATE = "cohort-event-rate"
+    #: Chosen from the decision curve and alert burden of a cohort shaped like the study's.
+    DECISION_CURVE = "decision-curve"
     OTHER = "other"
 
 
@@ -144,10 +146,6 @@ class Model:
     @property
     def performance(self) -> Mapping[str, Any]:
         return self.document["performance"]
-
-    @property
-    def tier_names(self) -> Mapping[str, str]:
-        return self.document["risk_tiers"]
 
     @property
     def outcome(self) -> Mapping[str, Any]:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .model import Level, Model, Predictor, ThresholdBasis, Value
+from .model import Level, Model, Predictor, Value
 
 #: The nomogram convention of R's ``rms``: the predictor with the widest range of effect
 #: spans 0 to 100 points; each predictor's lowest-risk level scores 0.
@@ -42,27 +42,36 @@ class RiskTier(StrEnum):
 
 @dataclass(frozen=True)
 class RiskTiers:
-    """Where the upper tier starts. The model file gives the default (for Li 2021: the
-    derivation cohort's event rate, 37/268 = 13.8%)."""
+    """Where the upper tier (the alert) starts. The model file gives the default (for Li 2021:
+    20%, chosen from the decision curve and the alert burden of a cohort shaped like the
+    study's; docs/model-derivation.md section 4); a site may set its own."""
 
     high_from: float
-    #: Whether ``high_from`` is the derivation cohort's event rate, so that a card may call it
-    #: "the study cohort's average risk"; False for any other threshold a site sets.
-    is_cohort_average: bool = False
+    #: The derivation cohort's event rate, the average the card compares a risk with.
+    cohort_average: float = 0.138
+    #: Whether ``high_from`` is the model file's default, so that a card may call it the
+    #: service's threshold; False for any other threshold a site sets.
+    is_model_default: bool = False
 
     def __post_init__(self) -> None:
         if not 0.0 < self.high_from < 1.0:
             raise ValueError(f"high-risk threshold must lie in (0, 1), got {self.high_from}")
 
+    @property
+    def is_cohort_average(self) -> bool:
+        """Whether the threshold is the study cohort's average risk (to a tenth of a percent,
+        as it is printed)."""
+        return abs(self.high_from - self.cohort_average) < 0.0005
+
     @classmethod
     def for_model(cls, model: Model, threshold: float | None = None) -> RiskTiers:
         """The model file's default threshold, or a site's ``threshold``."""
-        default = model.risk_threshold
-        high_from = default.default if threshold is None else threshold
+        default = model.risk_threshold.default
+        high_from = default if threshold is None else threshold
         return cls(
             high_from=high_from,
-            is_cohort_average=default.basis is ThresholdBasis.COHORT_EVENT_RATE
-            and high_from == default.default,
+            cohort_average=model.cohort_event_rate,
+            is_model_default=high_from == default,
         )
 
     def classify(self, probability: Interval) -> RiskTier:

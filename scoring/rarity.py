@@ -9,7 +9,9 @@ not on patients like this one.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from .model import Model, Value
 from .predict import level_of
@@ -33,3 +35,32 @@ def expected_derivation_patients(model: Model, findings: Mapping[str, Value | No
 
 def is_rare(model: Model, expected_patients: float) -> bool:
     return expected_patients < model.derivation_counts.rare_below
+
+
+@dataclass(frozen=True)
+class DerivationProfile:
+    """One combination of findings and how many derivation patients of each outcome group are
+    estimated to have had it (same independence assumption as above)."""
+
+    findings: Mapping[str, Value]
+    #: Group label -> estimated patients of that group with these findings.
+    patients: Mapping[str, float]
+
+
+def derivation_profiles(model: Model) -> tuple[DerivationProfile, ...]:
+    """The derivation cohort rebuilt from its tables: every combination of the predictors'
+    levels (one value per level stands for it), with its estimated patients per group. Their
+    sum is the cohort size; their predicted risks are what a cohort shaped like the study's
+    looks like to the model (docs/model-derivation.md, sections 2 and 4)."""
+    levels = [[(p.name, level) for level in p.levels] for p in model.predictors]
+    profiles = []
+    for combination in itertools.product(*levels):
+        findings = {name: level.values[0] for name, level in combination}
+        patients = {}
+        for group in model.derivation_counts.groups:
+            share = 1.0
+            for name, level in combination:
+                share *= group.level_counts[name][level.label] / group.size
+            patients[group.label] = group.size * share
+        profiles.append(DerivationProfile(findings, patients))
+    return tuple(profiles)

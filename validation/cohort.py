@@ -78,6 +78,8 @@ class Cohort:
     #: Where the data came from (a CSV file name or a FHIR base URL), for the report.
     source: str
     procedure_dates: tuple[date, ...]
+    #: Each case's findings, for the case-mix table.
+    findings: tuple[Mapping[str, Value], ...]
     #: The model's linear predictor (log-odds) and probability per case.
     linear_predictor: np.ndarray
     probability: np.ndarray
@@ -103,6 +105,7 @@ class Cohort:
         return cls(
             source=source,
             procedure_dates=tuple(case.procedure_date for case in cases),
+            findings=tuple(case.findings for case in cases),
             linear_predictor=np.array([e.linear_predictor.low for e in estimates], dtype=float),
             probability=np.array([e.probability.low for e in estimates], dtype=float),
             outcome=np.array([case.pain_score >= threshold for case in cases], dtype=int),

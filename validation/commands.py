@@ -44,7 +44,13 @@ from .monitor import (
 )
 from .monitor_report import verdict, write_monitor_report
 from .outcome import OutcomeWindow
-from .recalibrate import Method, fit, recalibrated_document
+from .recalibrate import (
+    Method,
+    describe_shortfall,
+    fit,
+    recalibrated_document,
+    shortfalls,
+)
 from .report import write_report
 from .site_attributes import recalibrated_attributes
 
@@ -84,7 +90,7 @@ def _run(
 
 
 def _threshold(args: argparse.Namespace, model: Model) -> float:
-    """As the service reads it: the option, PVP_CDS_HIGH_RISK_THRESHOLD, the cohort event rate."""
+    """As the service reads it: the option, PVP_CDS_HIGH_RISK_THRESHOLD, the model's default."""
     if args.threshold is not None:
         threshold = args.threshold
     elif "PVP_CDS_HIGH_RISK_THRESHOLD" in os.environ:
@@ -96,7 +102,7 @@ def _threshold(args: argparse.Namespace, model: Model) -> float:
                 f"PVP_CDS_HIGH_RISK_THRESHOLD: {text!r} is not a number"
             ) from None
     else:
-        threshold = model.cohort_event_rate
+        threshold = model.risk_threshold.default
     if not 0 < threshold < 1:
         raise ValidationError(f"the high-risk threshold must lie in (0, 1), got {threshold}")
     return threshold
@@ -159,6 +165,21 @@ def _write_model(
     args: argparse.Namespace, model: Model, cohort: Cohort, threshold: float, out: TextIO
 ) -> None:
     recalibration = fit(cohort, Method(args.method))
+    print(f"{args.method} recalibration, fitted with Wald 95% intervals:", file=out)
+    print(f"  intercept {recalibration.intercept.text(3)}", file=out)
+    if recalibration.slope is not None:
+        print(f"  slope {recalibration.slope.text(3)}", file=out)
+    found = shortfalls(cohort, recalibration)
+    reasons = [describe_shortfall(shortfall, cohort, recalibration) for shortfall in found]
+    if found and not args.force:
+        raise ValidationError(
+            "refusing to write a recalibrated model: "
+            + "; ".join(reasons)
+            + ". Pass --force to write it anyway: the file, every card and the model card will "
+            "then say that it was forced."
+        )
+    for reason in reasons:
+        print(f"warning: forced past a guard: {reason}", file=out)
     document = recalibrated_document(
         model,
         cohort,
@@ -168,6 +189,7 @@ def _write_model(
         threshold=threshold,
         version=args.version,
         contact=args.contact,
+        forced=found,
     )
     original = load_source_attributes(model, args.model or os.environ.get("PVP_CDS_MODEL_FILE"))
     attributes = recalibrated_attributes(original, document)
@@ -177,15 +199,33 @@ def _write_model(
     attributes_file.write_text(
         json.dumps(attributes, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    print(f"{args.method} recalibration: intercept {recalibration.intercept.text(3)}", file=out)
-    if recalibration.slope is not None:
-        print(f"slope {recalibration.slope.text(3)}", file=out)
+    _print_combinations(document["recalibration"]["combinations"], threshold, out)
+    print(
+        "Performance after recalibration is apparent (measured on the patients it was fitted "
+        "to, calibration ideal by construction): validate it on later patients.",
+        file=out,
+    )
     print(
         f"wrote {args.out} ({document['id']} v{document['version']}) and its source "
         f"attributes {attributes_file}: review them, then deploy with "
         f"PVP_CDS_MODEL_FILE={args.out}",
         file=out,
     )
+
+
+def _print_combinations(rows: list[dict], threshold: float, out: TextIO) -> None:
+    print(
+        f"Risk of every combination of findings, before -> after (flagged from {threshold:.1%}):",
+        file=out,
+    )
+    for row in rows:
+        findings = ", ".join(f"{name}={value}" for name, value in row["findings"].items())
+        moved = "" if row["tier_before"] == row["tier_after"] else "  tier changes"
+        print(
+            f"  {row['before']:6.1%} -> {row['after']:6.1%}  {row['tier_before']:>4} -> "
+            f"{row['tier_after']:<4}  {findings}{moved}",
+            file=out,
+        )
 
 
 def monitor(args: argparse.Namespace, engine: Engine) -> int:

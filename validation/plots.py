@@ -17,7 +17,7 @@ from statsmodels.nonparametric.smoothers_lowess import lowess
 from statsmodels.stats.proportion import proportion_confint
 
 from .cohort import Cohort
-from .decision import THRESHOLDS, decision_curve, net_benefit
+from .decision import CLINICAL_RANGE, THRESHOLDS, decision_curve, net_benefit
 from .metrics import Estimate, Metrics
 
 DPI = 150
@@ -25,6 +25,11 @@ DPI = 150
 GROUPS = 10
 #: Resamples for the curves' bands: a band needs fewer than an interval's end points.
 MAX_BAND_RESAMPLES = 200
+#: The ``gid`` of the model's ROC line, to find it in the figure.
+ROC_CURVE_ID = "roc-model"
+#: The smoothed calibration curve is drawn only between the risks of the patients this far
+#: in from either end: beyond, fewer patients than this carry it.
+CURVE_SUPPORT = 10
 MODEL_COLOUR = "#1f4e79"
 REFERENCE_COLOUR = "#7f7f7f"
 EVENT_COLOUR = "#c0504d"
@@ -40,11 +45,19 @@ def calibration_png(
     )
     upper = min(1.0, float(p.max()) * 1.1 + 0.02)
     curve_axes.plot([0, upper], [0, upper], ls="--", color=REFERENCE_COLOUR, lw=1, label="Ideal")
-    grid = np.linspace(p.min(), p.max(), 100)
-    smooth = _lowess(y, p, grid)
-    band = _band(cohort, lambda yb, pb: _lowess(yb, pb, grid), resamples, seed)
-    _draw_band(curve_axes, grid, band, "Smoothed, 95% bootstrap band")
-    curve_axes.plot(grid, smooth, color=MODEL_COLOUR, lw=2, label="Smoothed (lowess)")
+    support = supported_range(p)
+    if support is not None:
+        grid = np.linspace(*support, 100)
+        smooth = _lowess(y, p, grid)
+        band = _band(cohort, lambda yb, pb: _lowess(yb, pb, grid), resamples, seed)
+        _draw_band(curve_axes, grid, band, "Smoothed, 95% bootstrap band")
+        curve_axes.plot(
+            grid,
+            smooth,
+            color=MODEL_COLOUR,
+            lw=2,
+            label=f"Smoothed (lowess), where {CURVE_SUPPORT}+ patients lie beyond",
+        )
     predicted, observed, low, high, sizes = _groups(y, p)
     # Clipped at 0: rounding can put a Wilson bound a hair past the proportion.
     error = np.clip([observed - low, high - observed], 0, None)
@@ -102,6 +115,12 @@ def calibration_png(
 
 
 def roc_png(cohort: Cohort, metrics: Metrics, title: str, resamples: int, seed: int) -> bytes:
+    return _png(roc_figure(cohort, metrics, title, resamples, seed))
+
+
+def roc_figure(cohort: Cohort, metrics: Metrics, title: str, resamples: int, seed: int) -> Figure:
+    """The ROC curve through every distinct risk, tied risks joined by a straight segment: the
+    curve whose area is the AUC as computed (ties count one half), not a staircase below it."""
     y, p = cohort.outcome, cohort.probability
     figure = Figure(figsize=(6.0, 6.0), layout="constrained")
     axes = figure.subplots()
@@ -121,8 +140,8 @@ def roc_png(cohort: Cohort, metrics: Metrics, title: str, resamples: int, seed: 
         true_positive,
         color=MODEL_COLOUR,
         lw=2,
-        drawstyle="steps-post",
-        label=_line("Model: AUC", auc),
+        label=f"Model: AUC {auc.text(3)}",
+        gid=ROC_CURVE_ID,
     )
     sensitivity = metrics.estimates["sensitivity"].estimate
     specificity = metrics.estimates["specificity"].estimate
@@ -132,7 +151,7 @@ def roc_png(cohort: Cohort, metrics: Metrics, title: str, resamples: int, seed: 
         "o",
         color=EVENT_COLOUR,
         ms=7,
-        label=f"High risk from {metrics.threshold:.1%}: sensitivity {sensitivity:.0%}, "
+        label=f"Flagged from {metrics.threshold:.1%}: sensitivity {sensitivity:.0%}, "
         f"specificity {specificity:.0%}",
     )
     axes.set_xlim(0, 1)
@@ -142,7 +161,7 @@ def roc_png(cohort: Cohort, metrics: Metrics, title: str, resamples: int, seed: 
     axes.set_ylabel("Sensitivity (true-positive rate)")
     axes.legend(loc="lower right", fontsize=8.5, frameon=False)
     axes.set_title(f"ROC curve: {title}", fontsize=10.5)
-    return _png(figure)
+    return figure
 
 
 def decision_png(cohort: Cohort, metrics: Metrics, title: str, resamples: int, seed: int) -> bytes:
@@ -151,6 +170,9 @@ def decision_png(cohort: Cohort, metrics: Metrics, title: str, resamples: int, s
     band = _band(cohort, lambda yb, pb: net_benefit(yb, pb, THRESHOLDS), resamples, seed)
     figure = Figure(figsize=(7.0, 5.0), layout="constrained")
     axes = figure.subplots()
+    axes.axvspan(
+        *CLINICAL_RANGE, color=REFERENCE_COLOUR, alpha=0.08, lw=0, label="Thresholds examined"
+    )
     _draw_band(axes, THRESHOLDS, band, "Model, 95% bootstrap band")
     axes.plot(THRESHOLDS, curves.model, color=MODEL_COLOUR, lw=2, label="Model")
     axes.plot(THRESHOLDS, curves.treat_all, color=EVENT_COLOUR, lw=1.5, label="Treat all")
@@ -160,7 +182,7 @@ def decision_png(cohort: Cohort, metrics: Metrics, title: str, resamples: int, s
         color=REFERENCE_COLOUR,
         ls=":",
         lw=1.2,
-        label=f"High-risk threshold ({metrics.threshold:.1%})",
+        label=f"Alert threshold ({metrics.threshold:.1%})",
     )
     prevalence = cohort.events / cohort.n
     axes.set_ylim(-0.05, max(prevalence * 1.15, 0.05))
@@ -177,6 +199,18 @@ def _line(label: str, estimate: Estimate) -> str:
     return f"{label} {estimate.text()}"
 
 
+def supported_range(p: np.ndarray) -> tuple[float, float] | None:
+    """From the risk of the patient ``CURVE_SUPPORT`` from the bottom to that of the patient
+    ``CURVE_SUPPORT`` from the top: the risks with enough patients on either side to draw a
+    smoothed curve through. None when that leaves no range (few patients, or risks that hardly
+    vary): then only the risk-group points are drawn."""
+    ordered = np.sort(p)
+    if len(ordered) < 2 * CURVE_SUPPORT:
+        return None
+    low, high = float(ordered[CURVE_SUPPORT - 1]), float(ordered[-CURVE_SUPPORT])
+    return (low, high) if high > low else None
+
+
 def _lowess(y: np.ndarray, p: np.ndarray, grid: np.ndarray) -> np.ndarray:
     # No robustness iterations: with a 0/1 outcome every event would look like an outlier.
     return np.clip(lowess(y, p, frac=2 / 3, it=0, xvals=grid), 0, 1)
@@ -184,8 +218,13 @@ def _lowess(y: np.ndarray, p: np.ndarray, grid: np.ndarray) -> np.ndarray:
 
 def _groups(y: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, ...]:
     """Mean predicted risk, observed proportion, its Wilson 95% CI and size per risk group:
-    quantile groups of predicted risk, merged where predictions tie."""
-    edges = np.unique(np.quantile(p, np.linspace(0, 1, GROUPS + 1)))
+    each distinct predicted risk when there are at most ``GROUPS`` of them (the model gives
+    only a few), else quantile groups of predicted risk, merged where predictions tie."""
+    distinct = np.unique(p)
+    if len(distinct) <= GROUPS:
+        edges = np.append(distinct, np.inf)
+    else:
+        edges = np.unique(np.quantile(p, np.linspace(0, 1, GROUPS + 1)))
     group = np.clip(np.searchsorted(edges, p, side="right") - 1, 0, len(edges) - 2)
     rows = []
     for g in np.unique(group):

@@ -8,7 +8,6 @@ hospital network with no way out.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,7 +16,7 @@ from flask import Blueprint, Flask, Response, render_template, request
 from scoring import Model, Value, nomogram, predict
 
 from ..runtime import current_runtime
-from ..wording import risk_text
+from ..wording import card_risk_text, forced_recalibration
 from .drawing import LEFT, interval_text, layout, whole
 from .links import (
     SOURCE_ATTRIBUTES_PATH,
@@ -25,11 +24,12 @@ from .links import (
     allowed_values,
     card_links,
     findings_from_query,
+    model_card_link,
     public_base_url,
     query_token,
 )
 
-__all__ = ["SOURCE_ATTRIBUTES_PATH", "card_links", "init_app", "public_base_url"]
+__all__ = ["SOURCE_ATTRIBUTES_PATH", "card_links", "init_app", "model_card_link", "public_base_url"]
 
 bp = Blueprint(
     "pages",
@@ -74,7 +74,7 @@ def nomogram_page() -> tuple[str, int] | str:
         drawing_left=LEFT,
         estimate=estimate,
         choices=_choices(model, findings),
-        risk_text=risk_text,
+        risk_text=card_risk_text,
         interval_text=interval_text,
         whole=whole,
     )
@@ -91,17 +91,18 @@ def model_card_page() -> str:
             "level": level.label,
             "reference": level.is_reference,
             "coefficient": level.coefficient,
-            "odds_ratio": math.exp(level.coefficient),
             "points": points[(predictor.name, level.label)],
         }
         for predictor in model.predictors
         for level in predictor.levels
     ]
+    recalibration = model.recalibration
     return render_template(
         "model_card.html",
         model=model,
         coefficients=coefficients,
-        recalibration=model.document.get("recalibration"),
+        recalibration=recalibration,
+        forced=forced_recalibration(recalibration) if recalibration else [],
         source_attributes=current_runtime().source_attributes,
         extra_cohort=_extra(model.document["derivation_cohort"], KNOWN_COHORT_FIELDS),
         extra_performance=_extra(model.performance, KNOWN_PERFORMANCE_FIELDS),

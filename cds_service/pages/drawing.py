@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from scoring import Axis, Interval, Nomogram, RiskEstimate, RiskTier, RiskTiers
+from scoring import Axis, Interval, Nomogram, RiskEstimate, RiskTiers
 
-from ..wording import percent, risk_text
+from ..wording import card_risk_text, threshold_percent
 
 ROW_HEIGHT = 62
 #: The axes' ends, in percent of the width: room for labels anchored at either end.
@@ -132,7 +132,7 @@ def layout(drawn: Nomogram, estimate: RiskEstimate, tiers: RiskTiers) -> Drawing
             "risk",
             drawn.probability_axis,
             # The risk as the card writes it.
-            risk_text(estimate.probability),
+            card_risk_text(estimate.probability),
             lambda p: f"{p * 100:g}%",
             (0.0, end),
         ),
@@ -156,7 +156,7 @@ def _with_threshold(
         return risk_row
     return replace(
         risk_row,
-        status=f"{risk_row.status} ({RiskTier.HIGH.value} from {percent(tiers.high_from)})",
+        status=f"{risk_row.status} (alert from {threshold_percent(tiers.high_from)})",
         threshold=on_total(drawn.position_of_risk(tiers.high_from)),
     )
 

@@ -85,6 +85,11 @@ def card_links(findings: Mapping[str, Value | None]) -> tuple[Link, ...]:
     base = public_base_url()
     return (
         Link(wording.NOMOGRAM_LINK_LABEL, f"{base}/nomogram?{nomogram_query(findings)}"),
-        Link(wording.MODEL_CARD_LINK_LABEL, f"{base}/model-card"),
+        model_card_link(),
         Link(wording.SOURCE_ATTRIBUTES_LINK_LABEL, f"{base}{SOURCE_ATTRIBUTES_PATH}"),
     )
+
+
+def model_card_link() -> Link:
+    """A Link to the model card: what the model was derived on, its performance and limits."""
+    return Link(wording.MODEL_CARD_LINK_LABEL, f"{public_base_url()}/model-card")

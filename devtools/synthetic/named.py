@@ -10,9 +10,9 @@ four days before it, cement radiograph 24 hours after; pain scores only as far a
 | --- | --- | --- |
 | pvp-high-risk | PVP at L1; cleft, oedema, Goutallier 4, blocky | high, 87.8% |
 | pvp-low-risk | PVP at T12; Goutallier 1, spongy | low, 1.5% |
-| pvp-missing-cement | PVP at L2; Goutallier 2; no cement read | 8.3%-16.8%, indeterminate |
+| pvp-missing-cement | PVP at L2; Goutallier 2; no cement read | low, 8.3%-16.8% |
 | pvp-entered-in-error | PVP at T8; cleft read in error, re-read absent; Goutallier 2 | low, 8.3% |
-| pvp-superseded-preliminary | PVP at L4; preliminary Goutallier 3, final 2; blocky | high, 16.8% |
+| pvp-superseded-preliminary | PVP at L4; preliminary Goutallier 3, final 2; blocky | low, 16.8% |
 | pvp-kyphoplasty | kyphoplasty (CPT 22514) at L1 | model does not apply |
 | pvp-two-level | PVP of T12 and L1 (CPT 22510 + 22512) | model does not apply |
 | pvp-no-procedure | fracture and MRI, no procedure | no card |

@@ -21,14 +21,14 @@ pytestmark = pytest.mark.integration
 
 
 #: Each named patient's tier line, from its definition in synthetic/named.py and the hand
-#: calculations in test_end_to_end.py (high from 13.8%).
+#: calculations in test_end_to_end.py (alert from 20%).
 EXPECTED_TIERS = {
     "pvp-high-risk": "tier: high (risk 87.8%)",
     "pvp-low-risk": "tier: low (risk 1.5%)",
-    # 8.3%-16.8% spans 13.8%: no RiskAssessment is recorded for it.
-    "pvp-missing-cement": "tier: not recorded (the range spans both tiers, or nothing is known)",
+    # 8.3%-16.8% lies wholly below 20%: recorded as a range.
+    "pvp-missing-cement": "tier: low (risk 8.3%-16.8%)",
     "pvp-entered-in-error": "tier: low (risk 8.3%)",
-    "pvp-superseded-preliminary": "tier: high (risk 16.8%)",
+    "pvp-superseded-preliminary": "tier: low (risk 16.8%)",
     "pvp-kyphoplasty": "tier: none (the model does not apply)",
     "pvp-two-level": "tier: none (the model does not apply)",
     "pvp-no-procedure": f"tier: none ({demo.QUIET})",
@@ -77,7 +77,10 @@ def test_demo_shows_each_finding_with_its_value_and_source(printed):
     lines = blocks(printed)["pvp-high-risk"]
     mri = named.MRI.date().isoformat()
     assert f"  - Intravertebral vacuum cleft: present, 51 points (pre-op CT/MRI {mri})" in lines
-    assert "[warning] High risk of residual back pain one month after PVP: 88%" in lines
+    assert (
+        "[warning] Residual back pain risk one month after PVP: 88%, at or above the 20% "
+        "alert threshold (study average 14%)" in lines
+    )
 
 
 def test_demo_shows_findings_read_from_report_text_with_their_sentence(printed):
@@ -115,7 +118,7 @@ def test_demo_keeps_running_until_ctrl_c_and_its_curl_works():
         curl = shlex.split(demo_process.lines[-1])
         url, body = curl[curl.index("-X") + 2], json.loads(curl[curl.index("-d") + 1])
         answer = requests.post(url, json=body, timeout=30).json()
-        assert "High risk" in answer["cards"][0]["summary"]
+        assert "at or above the 20% alert threshold" in answer["cards"][0]["summary"]
 
         code, stopping = demo_process.stop()
         assert code == 0
@@ -125,7 +128,8 @@ def test_demo_keeps_running_until_ctrl_c_and_its_curl_works():
 
 def test_demo_shows_the_myeloma_record_that_stops_the_model(printed):
     text = "\n".join(blocks(printed)["pvp-myeloma"])
-    assert "Condition/pvp-myeloma-myeloma" in text and "C90.00" in text
+    # Named by diagnosis and code, as a clinician finds it; no resource id.
+    assert "C90.00, confirmed" in text and "Condition/" not in text
 
 
 def test_an_error_answer_is_printed_with_its_status_and_diagnostics():

@@ -218,5 +218,6 @@ def test_a_browser_on_another_origin_makes_the_sandboxs_calls(demo, page_origin)
         f"patient 200 {named_patient('pvp-high-risk').identity.given}",
         "discovery 200 pvp-residual-back-pain,pvp-residual-back-pain-discharge",
         # 87.8%, worked out by hand in test_end_to_end.py; the summary rounds it.
-        "hook 200 High risk of residual back pain one month after PVP: 88%",
+        "hook 200 Residual back pain risk one month after PVP: 88%, at or above the 20% "
+        "alert threshold (study average 14%)",
     ]

@@ -60,7 +60,7 @@ GRADE_2_SPONGY = 0.0829
 # Goutallier 2, blocky (pvp-superseded-preliminary; the high end of pvp-missing-cement)
 #   logit = -3.361 + 1.758 = -1.603; 1 / (1 + e^1.603) = 1 / 5.968 = 0.1676
 GRADE_2_BLOCKY = 0.1676
-# The high-risk threshold: the derivation cohort's event rate, 37 / 268 = 0.138.
+# The alert threshold: 20% (docs/model-derivation.md section 4).
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +164,8 @@ def test_synth_output_loads_without_a_rejected_entry(fhir_server, tmp_path):
         # The read entered in error would otherwise conflict with the final one.
         ("pvp-entered-in-error", GRADE_2_SPONGY, "low", "info"),
         # The preliminary grade 3 would give 17.7% or, conflicting, a range.
-        ("pvp-superseded-preliminary", GRADE_2_BLOCKY, "high", "warning"),
+        # 16.8%: above the study's average, below the 20% alert threshold.
+        ("pvp-superseded-preliminary", GRADE_2_BLOCKY, "low", "info"),
     ],
 )
 def test_risk_read_without_prefetch_is_the_hand_calculated_one(
@@ -181,13 +182,19 @@ def test_risk_read_without_prefetch_is_the_hand_calculated_one(
 def test_missing_cement_gives_the_range_over_blocky_and_spongy(client, fhir_server):
     answer = client.post(SERVICE, json=hook("pvp-missing-cement", fhir_server)).get_json()
     (card,) = answer["cards"]
-    # 8.29% to 16.76%, in whole percent; it spans the 13.8% threshold.
-    assert "8%-17%: 1 finding missing" in card["summary"]
+    # 8.29% to 16.76%, in whole percent; wholly below the 20% alert threshold.
+    assert (
+        "8%-17%, below the 20% alert threshold (study average 14%) (1 missing)" in card["summary"]
+    )
 
 
-def test_a_range_spanning_both_tiers_is_not_recorded(client, fhir_server):
+def test_a_range_wholly_below_the_threshold_is_recorded_as_a_range(client, fhir_server):
     answer = client.post(SERVICE, json=hook("pvp-missing-cement", fhir_server)).get_json()
-    assert "systemActions" not in answer
+    (action,) = answer["systemActions"]
+    span = action["resource"]["prediction"][0]["probabilityRange"]
+    assert (span["low"]["value"], span["high"]["value"]) == pytest.approx(
+        (0.0829, 0.1676), abs=1e-4
+    )
 
 
 @pytest.mark.parametrize(

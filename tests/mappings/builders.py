@@ -34,6 +34,9 @@ PRE_OP_DAY = "2024-03-01"
 POST_OP_DAY = "2024-03-11"
 #: When most tests read the record: five days after the procedure, inside the alert window.
 NOW = datetime(2024, 3, 15, 12, 0, tzinfo=UTC)
+#: A request made after every reading of a test that dates readings past ``NOW`` (a reading
+#: dated after the request is set aside as future-dated).
+LATER = datetime(2024, 7, 1, 12, 0, tzinfo=UTC)
 
 Json = dict[str, Any]
 

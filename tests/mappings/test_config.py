@@ -19,7 +19,7 @@ from fhir_mappings import (
     search_codes,
 )
 
-from .builders import SNOMED, concept, fracture, index_pvp, observation, procedure
+from .builders import LATER, SNOMED, concept, fracture, index_pvp, observation, procedure
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SITE_YAML = FIXTURES / "site-mapping.yaml"
@@ -161,7 +161,7 @@ def test_site_level_and_fracture_codes_are_read(assess_json, site):
         procedure(
             "p1", body_site=[concept("http://hospital.example.org/fhir/CodeSystem/spine", "V-L1")]
         ),
-        {**fracture(), "code": concept("http://hl7.org/fhir/sid/icd-10", "M80.08")},
+        {**fracture(), "code": concept("http://fhir.de/CodeSystem/bfarm/icd-10-gm", "M80.08")},
         with_config=site,
     )
 
@@ -177,7 +177,7 @@ def test_site_rules_change_the_window(assess_json, site):
         valueCodeableConcept=concept("http://pvp-cds.org/fhir/CodeSystem/pvp-findings", "blocky"),
     )
 
-    result = assess_json(*index_pvp(late), with_config=site)
+    result = assess_json(*index_pvp(late), with_config=site, now=LATER)
 
     assert result.findings["cement_distribution"].status is FindingStatus.STALE
 
@@ -187,7 +187,7 @@ def test_search_codes_include_site_codes(site):
 
     assert f"{LOCAL}|IVC" in tokens["Observation"]
     assert f"{PROCEDURES}|PKP" in tokens["Procedure"]
-    assert "http://hl7.org/fhir/sid/icd-10|M80.08" in tokens["Condition"]
+    assert "http://fhir.de/CodeSystem/bfarm/icd-10-gm|M80.08" in tokens["Condition"]
     assert "http://www.ama-assn.org/go/cpt|22511" in tokens["Procedure"]
 
 

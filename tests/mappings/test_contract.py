@@ -104,7 +104,11 @@ def test_default_search_codes():
         "http://radlex.org|RID1840",
     }
     icd = "http://hl7.org/fhir/sid/icd-10-cm"
-    fractures = {f"{icd}|M80.{stem}X{stage}" for stem in ("08", "88") for stage in "ADGKPS"}
+    fractures = (
+        {f"{icd}|M80.{stem}X{stage}" for stem in ("08", "88") for stage in "ADGKPS"}
+        | {f"http://hl7.org/fhir/sid/icd-10|M80.{cause}8" for cause in "01234589"}
+        | {"http://snomed.info/sct|443165006"}
+    )
     malignancy = {
         f"{icd}|{code}"
         for code in ("C41.2", "C79.51", "C90.00", "C90.01", "C90.02", "C90.30", "C90.31", "C90.32")

@@ -18,6 +18,7 @@ from fhir_mappings import (
 )
 
 from .builders import (
+    LATER,
     NOW,
     PATIENT_ID,
     POST_OP_DAY,
@@ -40,9 +41,9 @@ def reader() -> ReportTextReader:
 
 @pytest.fixture
 def run(config, reader):
-    def assess_with_text(*resources, with_reader=True):
+    def assess_with_text(*resources, with_reader=True, now=NOW):
         parsed = resources_from(bundle(*index_pvp(*resources)))
-        return assess(parsed, PATIENT_ID, config, reader if with_reader else None, now=NOW)
+        return assess(parsed, PATIENT_ID, config, reader if with_reader else None, now=now)
 
     return assess_with_text
 
@@ -164,6 +165,7 @@ def test_a_coded_stale_reading_is_not_replaced_by_stale_text(run):
     finding = run(
         cement("c-1", "spongy", effective="2024-06-01"),
         report("xr-1", conclusion="Blocky cement in L1.", effective="2024-06-01", modality="XR"),
+        now=LATER,
     ).findings["cement_distribution"]
     assert (finding.status, finding.source.reference) == (
         FindingStatus.STALE,

@@ -13,6 +13,7 @@ from fhir_mappings import (
     Applicability,
     CaveatKind,
     ExclusionRule,
+    PainScale,
     Timing,
     load_mapping_config,
 )
@@ -21,9 +22,11 @@ from fhir_mappings.codes import Code
 from .builders import (
     CPT,
     ICD10CM,
+    LATER,
     LOINC,
     RADLEX,
     SNOMED,
+    cement,
     concept,
     condition,
     data_absent,
@@ -212,7 +215,7 @@ def test_pain_score_before_day_28_is_interim(assess_json):
 
 def test_pain_score_as_a_quantity_counts(assess_json):
     score = pain_score("vas-1m", "2024-04-10", valueQuantity={"value": 3, "unit": "{score}"})
-    assert assess_json(*index_pvp(score)).time_window.timing is Timing.OUTCOME_RECORDED
+    assert assess_json(*index_pvp(score), now=LATER).time_window.timing is Timing.OUTCOME_RECORDED
 
 
 def test_preliminary_pain_score_does_not_count(assess_json):
@@ -240,7 +243,7 @@ def test_site_file_adds_a_pain_score_code(assess_json, tmp_path):
     site.write_text(json.dumps({"pain_scores": [local]}))
     score = pain_score("nrs-1m", "2024-04-10")
     score["code"] = concept("http://hospital.example/obs", "BACK-NRS")
-    result = assess_json(*index_pvp(score), with_config=load_mapping_config(site))
+    result = assess_json(*index_pvp(score), with_config=load_mapping_config(site), now=LATER)
     assert result.time_window.timing is Timing.OUTCOME_RECORDED
 
 
@@ -301,3 +304,49 @@ def test_recorded_risk_assessment_entered_in_error_does_not_count(assess_json):
     recorded = risk_assessment("ra-1", basis=["Procedure/pvp-1"], status="entered-in-error")
     (estimate,) = assess_json(*index_pvp(recorded)).recorded_estimates
     assert not estimate.counts
+
+
+@pytest.mark.parametrize(
+    ("system", "code"),
+    [
+        pytest.param("http://hl7.org/fhir/sid/icd-10", "M80.08", id="who-icd10-postmenopausal"),
+        pytest.param("http://hl7.org/fhir/sid/icd-10", "M80.98", id="who-icd10-unspecified"),
+        pytest.param("http://snomed.info/sct", "443165006", id="snomed-osteoporotic-fracture"),
+    ],
+)
+def test_an_osteoporotic_fracture_coded_beyond_icd10cm_silences_the_caveat(
+    assess_json, system, code
+):
+    diagnosis = {**fracture(), "code": concept(system, code)}
+    caveats = assess_json(*index_pvp(diagnosis)).caveats
+    assert CaveatKind.NO_FRACTURE_DIAGNOSIS not in {caveat.kind for caveat in caveats}
+
+
+def test_a_finding_dated_after_the_request_is_set_aside_with_a_caveat(assess_json):
+    # NOW is 2024-03-15 12:00 UTC; the only cement reading is dated two days later.
+    result = assess_json(*index_pvp(cement("c-1", "blocky", effective="2024-03-17")))
+    assert result.findings["cement_distribution"].value is None
+    assert (CaveatKind.FUTURE_DATED, "Observation/c-1", "cement_distribution") in {
+        (caveat.kind, caveat.reference, caveat.finding) for caveat in result.caveats
+    }
+
+
+def test_a_date_only_reading_of_today_anywhere_on_earth_is_not_future(assess_json):
+    # 2024-03-16 is already the date at UTC+14 when it is 12:00 UTC on 2024-03-15.
+    result = assess_json(*index_pvp(cement("c-1", "blocky", effective="2024-03-16")))
+    assert result.findings["cement_distribution"].value == "blocky"
+
+
+def test_pain_scores_since_the_procedure_are_kept_with_value_scale_and_date(assess_json):
+    # Procedure 2024-03-10; a VAS 7 on day 3, and one from before the procedure left out.
+    before = pain_score("vas-0", "2024-03-01", valueInteger=8)
+    day3 = pain_score("vas-3", "2024-03-13", valueInteger=7)
+    scores = assess_json(*index_pvp(before, day3)).pain_scores
+    assert [(s.reference, s.value, s.scale, s.moment.day.isoformat()) for s in scores] == [
+        ("Observation/vas-3", 7.0, PainScale.VAS, "2024-03-13")
+    ]
+
+
+def test_a_future_dated_one_month_score_does_not_silence_the_card(assess_json):
+    score = pain_score("vas-1m", "2024-04-10")
+    assert assess_json(*index_pvp(score)).time_window.timing is Timing.IN_WINDOW

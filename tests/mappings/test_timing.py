@@ -15,6 +15,7 @@ from .builders import (
     FINDINGS,
     GOUTALLIER,
     IVC,
+    LATER,
     OEDEMA,
     absent,
     cement,
@@ -71,13 +72,17 @@ def test_lookback_is_configurable(assess_json, config):
 
 
 def test_cement_read_on_the_last_day_of_the_post_operative_window_counts(assess_json):
-    result = assess_json(*index_pvp(cement("o1", "blocky", effective=LAST_DAY_IN_POST_WINDOW)))
+    result = assess_json(
+        *index_pvp(cement("o1", "blocky", effective=LAST_DAY_IN_POST_WINDOW)), now=LATER
+    )
 
     assert result.findings["cement_distribution"].value == "blocky"
 
 
 def test_cement_read_after_the_post_operative_window_is_stale(assess_json):
-    result = assess_json(*index_pvp(cement("o1", "blocky", effective=FIRST_DAY_AFTER_POST_WINDOW)))
+    result = assess_json(
+        *index_pvp(cement("o1", "blocky", effective=FIRST_DAY_AFTER_POST_WINDOW)), now=LATER
+    )
 
     finding = result.findings["cement_distribution"]
     assert (finding.status, finding.placement) == (FindingStatus.STALE, Placement.TOO_LATE)
@@ -98,6 +103,7 @@ def test_post_operative_window_is_configurable(assess_json, config):
     result = assess_json(
         *index_pvp(cement("o1", "spongy", effective=FIRST_DAY_AFTER_POST_WINDOW)),
         with_config=longer,
+        now=LATER,
     )
 
     assert result.findings["cement_distribution"].value == "spongy"

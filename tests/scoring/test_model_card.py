@@ -49,30 +49,35 @@ def test_population_names_the_post_operative_drug_protocol():
     assert "bilateral" in cohort["population"]
 
 
-def test_default_threshold_is_the_cohort_event_rate_inside_the_decision_curve_range():
+def test_default_threshold_is_20_percent_chosen_from_the_decision_curve():
     model = load_model()
     threshold = model.risk_threshold
     low, high = (
         model.performance["decision_curve_net_benefit"][k]
         for k in ("threshold_low", "threshold_high")
     )
-    assert (threshold.default, threshold.basis) == (0.138, ThresholdBasis.COHORT_EVENT_RATE)
+    assert (threshold.default, threshold.basis) == (0.20, ThresholdBasis.DECISION_CURVE)
     assert low <= threshold.default <= high
 
 
 def test_threshold_called_the_cohort_event_rate_must_be_it(document):
-    document["risk_threshold"]["default"] = 0.2
+    document["risk_threshold"]["basis"] = "cohort-event-rate"
     with pytest.raises(ModelError, match="not the cohort's event rate"):
         model_from_document(document)
 
 
-def test_default_tiers_are_the_cohort_average():
-    assert RiskTiers.for_model(load_model()).is_cohort_average
+def test_default_tiers_are_the_model_default_not_the_cohort_average():
+    tiers = RiskTiers.for_model(load_model())
+    assert (tiers.is_model_default, tiers.is_cohort_average) == (True, False)
 
 
-def test_site_threshold_is_not_called_the_cohort_average():
+def test_site_threshold_is_neither_the_cohort_average_nor_the_default():
     tiers = RiskTiers.for_model(load_model(), 0.30)
-    assert (tiers.high_from, tiers.is_cohort_average) == (0.30, False)
+    assert (tiers.high_from, tiers.is_cohort_average, tiers.is_model_default) == (
+        0.30,
+        False,
+        False,
+    )
 
 
 def test_site_threshold_equal_to_the_cohort_rate_is_the_cohort_average():
@@ -105,3 +110,18 @@ def test_derivation_counts_must_count_every_level(document):
     del document["derivation_counts"]["groups"][0]["levels"]["cement_distribution"]["spongy"]
     with pytest.raises(ModelError, match="cement_distribution: must count each of its levels"):
         model_from_document(document)
+
+
+def test_published_odds_ratios_are_table_4_as_printed():
+    from .paper import TABLE_4
+
+    quoted = {
+        (row["odds_ratio"], row["ci95_low"], row["ci95_high"])
+        for row in load_model().model_card["published_odds_ratios"]
+    }
+    printed = {
+        (row.odds_ratio, row.ci_low, row.ci_high)
+        for name, row in TABLE_4.items()
+        if name != "Constant"
+    }
+    assert quoted == printed

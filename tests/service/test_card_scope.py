@@ -52,9 +52,10 @@ def test_detail_of_a_rare_high_risk_patient_is_under_1000_characters(client):
     assert len(card["detail"]) < 1000
 
 
-def test_default_boundary_is_called_the_study_cohorts_average_risk(client):
-    # 37/268 = 13.8%, shown as a whole percent.
-    assert "the study cohort's average risk of 14%" in typical(client)["detail"]
+def test_default_boundary_is_called_the_alert_threshold_beside_the_study_average(client):
+    # 20% (docs/model-derivation.md section 4); 37/268 = 13.8%, shown as a whole percent.
+    detail = typical(client)["detail"]
+    assert "(below the 20% alert threshold; the study cohort's average risk was 14%)" in detail
 
 
 @pytest.fixture
@@ -67,15 +68,18 @@ def site_client(monkeypatch):
 
 def test_site_threshold_is_called_the_sites_not_the_cohorts(site_client):
     detail = typical(site_client)["detail"]
-    assert "this site's threshold of 30%" in detail
-    assert "average" not in detail
+    assert "below this site's alert threshold of 30%" in detail
 
 
 def test_site_threshold_decides_the_tier(site_client):
     # IVC + Goutallier 3 + blocky: 64%, high at 30% as at 13.8%; Goutallier 2 + blocky:
     # -3.361 + 1.758 = -1.603 -> 16.8%: high by the cohort average, low by the site's 30%.
     card = card_for(site_client, fhir.findings(grade=2, cement=codes.BLOCKY))
-    assert card["summary"].startswith("Low risk")
+    assert (card["indicator"], card["summary"]) == (
+        "info",
+        "Residual back pain risk one month after PVP: 17%, above the study's average of 14%, "
+        "below this site's 30% alert threshold",
+    )
 
 
 def test_rare_combination_is_flagged(client):
@@ -98,10 +102,69 @@ def test_nothing_known_gives_no_number_and_says_what_to_record(client):
 def test_advice_is_one_line_from_what_the_study_measured(client):
     high = card_for(client, fhir.findings(ivc=True, grade=3, cement=codes.BLOCKY))["detail"]
     (advice,) = [line for line in high.splitlines() if line.startswith("**Advice:**")]
-    assert "24 hours, 3 days and one month" in advice
+    assert "the study's schedule was 24 hours, 3 days and one month" in advice
+    assert "as the authors advise for these risk factors" in advice
     assert "rehabilitation" not in high and "exercise" not in high
 
 
 def test_whole_percent_in_the_summary(client):
     # Goutallier 2, spongy: -2.403 -> 8.29%.
-    assert typical(client)["summary"].endswith(": 8%")
+    assert ": 8%, below the study's average of 14%" in typical(client)["summary"]
+
+
+@pytest.fixture
+def average_client(monkeypatch):
+    monkeypatch.setenv("PVP_CDS_HIGH_RISK_THRESHOLD", "0.138")
+    app = create_app({"TESTING": True, "AUTHENTICATION": "off"})
+    app.test_client_class = SchemaCheckingClient
+    return app.test_client()
+
+
+@pytest.mark.parametrize(
+    ("grade", "cement", "indicator", "summary_ends"),
+    [
+        # Goutallier 3-4 + blocky: -3.361 + 2.622 = -0.739 -> 32.3%, at or above 20%.
+        pytest.param(
+            3,
+            codes.BLOCKY,
+            "warning",
+            "32%, at or above the 20% alert threshold (study average 14%)",
+            id="above-threshold",
+        ),
+        # Goutallier 2 + blocky: -1.603 -> 16.8%: above the average, below the threshold.
+        pytest.param(
+            2,
+            codes.BLOCKY,
+            "info",
+            "17%, above the study's average of 14%, below the 20% alert threshold",
+            id="between-average-and-threshold",
+        ),
+        # Goutallier 0-1 + blocky: -3.361 -> 3.4%.
+        pytest.param(
+            0, codes.BLOCKY, "info", "3%, below the study's average of 14%", id="below-average"
+        ),
+    ],
+)
+def test_card_words_per_tier_at_the_default_threshold(
+    client, grade, cement, indicator, summary_ends
+):
+    card = card_for(client, fhir.findings(grade=grade, cement=cement))
+    assert card["indicator"] == indicator
+    assert card["summary"].endswith(summary_ends)
+    assert not card["summary"].lower().startswith(("high", "low"))
+
+
+@pytest.mark.parametrize(
+    ("grade", "indicator", "words"),
+    [
+        pytest.param(2, "warning", "17%, above the study's average of 14%", id="above"),
+        pytest.param(0, "info", "3%, below the study's average of 14%", id="below"),
+    ],
+)
+def test_card_words_when_the_threshold_is_the_study_average(
+    average_client, grade, indicator, words
+):
+    card = card_for(average_client, fhir.findings(grade=grade, cement=codes.BLOCKY))
+    assert card["indicator"] == indicator
+    assert card["summary"].endswith(words)
+    assert "the study cohort's average risk of 14%" in card["detail"]

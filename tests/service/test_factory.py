@@ -17,10 +17,10 @@ def _authentication_off(monkeypatch):
     monkeypatch.setenv("PVP_CDS_AUTHENTICATION", "off")
 
 
-def test_factory_defaults_use_the_cohort_event_rate_as_the_high_risk_threshold():
+def test_factory_defaults_use_the_model_file_s_alert_threshold():
     app = create_app()
-    # The model file prints it to a tenth of a percent: 37/268 = 0.1381.
-    assert app.extensions["pvp_cds"].tiers.high_from == pytest.approx(37 / 268, abs=0.0005)
+    # 20%, chosen in docs/model-derivation.md section 4.
+    assert app.extensions["pvp_cds"].tiers.high_from == 0.20
 
 
 def test_environment_variable_sets_the_high_risk_threshold(monkeypatch):

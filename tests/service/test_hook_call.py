@@ -36,8 +36,7 @@ def test_high_risk_patient_gets_a_warning_card_with_the_probability(client):
     # IVC + Goutallier 3 + blocky: logit -3.361 + 1.332 + 2.622 = 0.593 -> 64%
     card, _ = risk_card(client, fhir.findings(ivc=True, grade=3, cement=codes.BLOCKY))
     assert card["indicator"] == "warning"
-    assert "64%" in card["summary"]
-    assert "High risk" in card["summary"]
+    assert "64%, at or above the 20% alert threshold" in card["summary"]
 
 
 def test_low_risk_patient_gets_an_info_card(client):
@@ -45,8 +44,7 @@ def test_low_risk_patient_gets_an_info_card(client):
     card, _ = risk_card(client, fhir.findings(grade=1, cement=codes.SPONGY))
     assert card["indicator"] == "info"
     # Whole percent: 1.5% is "2%".
-    assert "2%" in card["summary"]
-    assert "Low risk" in card["summary"]
+    assert "2%, below the study's average of 14%" in card["summary"]
 
 
 def test_card_summary_is_shorter_than_140_characters(client):
@@ -55,10 +53,10 @@ def test_card_summary_is_shorter_than_140_characters(client):
 
 
 def test_missing_cement_read_gives_a_range_not_a_guess(client):
-    # Goutallier 2, no IVC/oedema: spongy -3.361 + 1.758 - 0.8 = -2.403 -> 8.3%;
-    # blocky -3.361 + 1.758 = -1.603 -> 16.8%
-    card, _ = risk_card(client, fhir.findings(grade=2, cement=None))
-    assert "8%-17%" in card["summary"]
+    # Goutallier 3, no IVC/oedema: spongy -3.361 + 2.622 - 0.8 = -1.539 -> 17.7%;
+    # blocky -3.361 + 2.622 = -0.739 -> 32.3%: the range spans the 20% threshold.
+    card, _ = risk_card(client, fhir.findings(grade=3, cement=None))
+    assert "18%-32%" in card["summary"]
     assert "1 finding missing" in card["summary"]
     assert "Bone cement distribution" in card["detail"]
 
@@ -108,7 +106,8 @@ def test_model_card_link_uses_the_public_base_url_when_set():
 
 def test_card_source_links_to_the_papers_doi(client):
     card, _ = risk_card(client, fhir.findings())
-    assert card["source"]["url"] == "https://doi.org/10.21203/rs.3.rs-468850/v1"
+    # The peer-reviewed paper, not the preprint.
+    assert card["source"]["url"] == "https://doi.org/10.1155/2021/3624614"
     assert card["source"]["label"]
 
 

@@ -85,13 +85,38 @@ def test_model_card_lists_every_limitation_and_derivation_note(app, client):
         assert item in text
 
 
-def test_model_card_gives_coefficients_odds_ratios_and_points(client):
+def test_model_card_gives_coefficients_and_points(client):
     text = page_text(client)
-    # Table 4: Goutallier 3-4 B 2.622, OR 13.767 (e^2.622 = 13.763 from the rounded B); the
-    # widest predictor scores 100 points. Oedema: B 1.377 (reconciled), e^1.377 = 3.963.
-    assert '<td class="num">2.622</td><td class="num">13.763</td><td class="num">100</td>' in text
-    assert '<td class="num">1.377</td><td class="num">3.963</td><td class="num">53</td>' in text
+    # Table 4: Goutallier 3-4 B 2.622, the widest predictor: 100 points. Oedema: B 1.377
+    # (reconciled): 1.377 / 2.622 x 100 = 52.5, shown as 53.
+    assert '<td class="num">2.622</td><td class="num">100</td>' in text
+    assert '<td class="num">1.377</td><td class="num">53</td>' in text
     assert "logit(p) = -3.361" in text
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        # Table 4 as printed, not e^B of the rounded coefficients (e^2.622 = 13.763).
+        "13.767 (3.671-51.638)",
+        "3.790 (1.175-12.227)",
+        # Oedema's OR is the paper's 3.965, not e^1.377 = 3.963.
+        "3.965 (1.218-12.907)",
+        # Cement as printed: blocky against spongy.
+        'blocky vs spongy</td><td class="num">2.225 (1.032-4.797)',
+    ],
+)
+def test_model_card_quotes_the_papers_odds_ratios_with_their_intervals(client, expected):
+    assert expected in page_text(client)
+
+
+def test_model_card_no_longer_recomputes_odds_ratios_from_rounded_coefficients(client):
+    assert "13.763" not in page_text(client)
+
+
+def test_model_card_cites_the_peer_reviewed_paper_before_the_preprint(client):
+    text = page_text(client)
+    assert text.index("Pain Research and Management") < text.index("Research Square preprint")
 
 
 def test_model_card_has_no_recalibration_section_for_the_published_model(client):

@@ -95,7 +95,8 @@ def test_unknown_cement_shows_the_range_it_implies(client):
             "goutallier_grade": 2,
         },
     )
-    assert page.risk_text == "8.3%-17%"
+    # Whole percent, as the card gives it.
+    assert page.risk_text == "8%-17%"
     assert page.axes["cement_distribution"].status == "unknown: 0-31 points"
     assert page.axes["risk"].has_band
 
@@ -103,7 +104,7 @@ def test_unknown_cement_shows_the_range_it_implies(client):
 def test_a_finding_left_out_of_the_query_is_unknown(client):
     page = get_page(client, {})
     # Nothing known: from the lowest 1.5% (0 points) to the highest 87.8% (233.8 points).
-    assert page.risk_text == "1.5%-88%"
+    assert page.risk_text == "2%-88%"
     assert page.axes["total-points"].status == "0-234"
 
 
@@ -201,7 +202,7 @@ def test_recalibrated_model_file_redraws_the_page(tmp_path):
             "cement_distribution": "blocky",
         },
     )
-    assert page.risk_text == "8.6%"
+    assert page.risk_text == "9%"
 
 
 query_parts = st.lists(
@@ -230,12 +231,12 @@ def threshold_x(total_points):
     return 3 + 94 * total_points / 250
 
 
-def test_risk_axis_marks_where_the_high_tier_starts(client):
-    # Default threshold 37/268: logit ln(37/231) = -1.8315, (-1.8315 + 4.161) x 38.139 = 88.85
+def test_risk_axis_marks_where_the_alert_starts(client):
+    # Default threshold 20%: logit ln(0.2/0.8) = -1.3863, (-1.3863 + 4.161) x 38.139 = 105.82
     # points.
     page = get_page(client, {})
-    assert page.axes["risk"].threshold == pytest.approx(threshold_x(88.85), abs=0.01)
-    assert page.axes["risk"].status.endswith("(high from 14%)")
+    assert page.axes["risk"].threshold == pytest.approx(threshold_x(105.82), abs=0.01)
+    assert page.axes["risk"].status.endswith("(alert from 20%)")
 
 
 def test_site_threshold_moves_the_mark():
@@ -245,7 +246,7 @@ def test_site_threshold_moves_the_mark():
     ).test_client()
     page = get_page(client, {})
     assert page.axes["risk"].threshold == pytest.approx(threshold_x(158.7), abs=0.01)
-    assert page.axes["risk"].status.endswith("(high from 50%)")
+    assert page.axes["risk"].status.endswith("(alert from 50%)")
 
 
 def test_threshold_no_patient_can_reach_is_not_drawn():
@@ -254,3 +255,9 @@ def test_threshold_no_patient_can_reach_is_not_drawn():
         {"TESTING": True, "AUTHENTICATION": "off", "HIGH_RISK_THRESHOLD": 0.95}
     ).test_client()
     assert get_page(client, {}).axes["risk"].threshold is None
+
+
+def test_nomogram_page_states_the_models_limits(client):
+    text = client.get("/nomogram").get_data(as_text=True)
+    assert '<h2 id="limits-heading">Limits</h2>' in text
+    assert "internal (bootstrap) validation only" in text

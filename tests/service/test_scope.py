@@ -101,7 +101,9 @@ def test_myeloma_on_record_gets_an_info_card_naming_the_record_and_no_risk(clien
     (card,) = body["cards"]
     assert card["indicator"] == "info"
     assert "does not apply" in card["summary"]
-    assert "Condition/cx-1" in card["detail"] and "C90.00" in card["detail"]
+    assert "C90.00" in card["detail"]
+    # Named by what a clinician can find, not by resource id.
+    assert "Condition/" not in card["detail"] and "Procedure/" not in card["detail"]
     assert "%" not in card["summary"]
     assert "systemActions" not in body
 
@@ -117,7 +119,7 @@ def test_resolved_metastasis_gives_the_risk_with_a_caveat(client):
     body = answer(client, conditions=fhir.searchset(condition("C79.51", clinical="resolved")))
     (card,) = body["cards"]
     assert "does not apply" not in card["summary"]
-    assert "past malignancy" in card["detail"] and "Condition/cx-1" in card["detail"]
+    assert "past malignancy" in card["detail"]
 
 
 # --- Recording once ------------------------------------------------------------------------
@@ -163,8 +165,8 @@ def test_no_risk_assessment_when_nothing_is_known(client):
 
 
 def test_no_risk_assessment_when_the_range_spans_both_tiers(client):
-    # Goutallier 2, cement unknown: 8.3%-16.8% spans 13.8%.
-    body = answer(client, observations=fhir.searchset(*fhir.findings(grade=2, cement=None)))
+    # Goutallier 3, cement unknown: 17.7%-32.3% spans 20%.
+    body = answer(client, observations=fhir.searchset(*fhir.findings(grade=3, cement=None)))
     assert "systemActions" not in body
 
 
@@ -198,3 +200,15 @@ def test_a_required_key_that_cannot_be_had_is_still_412(client):
     del prefetch["procedures"]
     response = client.post(URL, json=fhir.hook_request(prefetch_data=prefetch))
     assert response.status_code == 412
+
+
+def test_not_applicable_card_links_the_model_card_and_no_nomogram(client):
+    (card,) = answer(client, conditions=fhir.searchset(condition("C90.00")))["cards"]
+    assert [link["url"].rsplit("/", 1)[-1] for link in card["links"]] == ["model-card"]
+
+
+def test_not_applicable_card_does_not_carry_the_fracture_diagnosis_caveat(client):
+    # No osteoporotic fracture diagnosis on record, and a myeloma: the caveat is about the
+    # risk, and none is estimated.
+    (card,) = answer(client, conditions=fhir.searchset(condition("C90.00")))["cards"]
+    assert "osteoporotic fracture diagnosis" not in card["detail"]

@@ -27,14 +27,6 @@ def high_risk_card(app):
     return app.test_client().post(SERVICE, json=body).get_json()["cards"][0]
 
 
-def test_tier_names_come_from_the_model_file(tmp_path):
-    app = app_with_model(
-        tmp_path, lambda d: d.update(risk_tiers={"low": "lower", "high": "raised"})
-    )
-
-    assert high_risk_card(app)["summary"].startswith("Raised risk of residual back pain")
-
-
 def test_the_model_s_name_on_the_card_comes_from_the_model_file(tmp_path):
     app = app_with_model(tmp_path, lambda d: d.update(short_title="Site-recalibrated nomogram"))
 

@@ -12,10 +12,17 @@ import statsmodels.api as sm
 from validation import ValidationError, evaluate
 from validation.metrics import (
     MIN_EVENTS_FOR_CALIBRATION,
+    MIN_EVENTS_FOR_CALIBRATION_CURVE,
+    Count,
+    IntervalMethod,
+    brier_reference,
+    calibration_estimates,
     calibration_in_the_large,
     classification,
+    classification_counts,
     logistic_recalibration,
     point_metrics,
+    wilson,
 )
 
 from .cohorts import draw_cohort, theoretical_auc
@@ -44,9 +51,9 @@ def test_observed_expected_divides_events_by_the_sum_of_risks():
 
 def test_classification_at_the_threshold_counts_risks_at_or_above_it_as_high():
     # High from 0.40: 0.40, 0.50, 0.60, 0.80 -> TP 3 (0.40, 0.60, 0.80), FP 1 (0.50);
-    # low: TN 5, FN 1 (0.20).
+    # low: TN 5, FN 1 (0.20). Flagged: 4 of 10.
     assert classification(Y, P, 0.40) == pytest.approx(
-        {"sensitivity": 3 / 4, "specificity": 5 / 6, "ppv": 3 / 4, "npv": 5 / 6}
+        {"flagged": 4 / 10, "sensitivity": 3 / 4, "specificity": 5 / 6, "ppv": 3 / 4, "npv": 5 / 6}
     )
 
 
@@ -112,13 +119,82 @@ def test_fewer_than_100_events_warns_that_calibration_is_imprecise():
     assert any("make calibration estimates imprecise" in w for w in metrics.warnings)
 
 
-def test_enough_events_and_non_events_give_no_warning(drawn_from_the_model):
-    cohort, metrics = drawn_from_the_model
-    assert min(cohort.events, cohort.n - cohort.events) >= MIN_EVENTS_FOR_CALIBRATION
-    assert metrics.warnings == ()
+def test_enough_events_and_non_events_give_no_warning():
+    cohort = draw_cohort(3000, seed=7)
+    assert min(cohort.events, cohort.n - cohort.events) >= MIN_EVENTS_FOR_CALIBRATION_CURVE
+    assert evaluate(cohort, 0.138, resamples=20).warnings == ()
 
 
 def test_a_cohort_without_events_cannot_be_validated():
     cohort = draw_cohort(40, seed=1, shift=-30.0)
     with pytest.raises(ValidationError, match="40 patients with 0 events"):
         evaluate(cohort, 0.138, resamples=10)
+
+
+def test_a_proportion_of_17_of_17_has_an_interval_below_1():
+    # Wilson (1927) by hand for 17/17, z = 1.96: centre (1 + z^2/34) / (1 + z^2/17), half-width
+    # z sqrt(z^2 / (4 x 17^2)) / (1 + z^2/17); lower bound 0.8157. A percentile bootstrap of
+    # 17 events all flagged gives 1.000 to 1.000.
+    z = 1.959964
+    centre = (1 + z**2 / 34) / (1 + z**2 / 17)
+    half = z * math.sqrt(z**2 / (4 * 17**2)) / (1 + z**2 / 17)
+    estimate = wilson(17, 17)
+    assert estimate.ci95_low == pytest.approx(centre - half, abs=1e-6)
+    assert estimate.ci95_low == pytest.approx(0.8157, abs=1e-4)
+    assert estimate.ci95_low < 1
+
+
+def test_sensitivity_of_every_event_flagged_has_a_wilson_interval_below_1():
+    # 17 events, all at or above the threshold; 103 non-events, 40 of them flagged.
+    y = np.array([1] * 17 + [0] * 103)
+    p = np.array([0.5] * 17 + [0.5] * 40 + [0.05] * 63)
+    counts = classification_counts(y, p, 0.2)
+    assert (counts["sensitivity"].events, counts["sensitivity"].total) == (17, 17)
+    sensitivity = counts["sensitivity"].estimate()
+    assert sensitivity.estimate == 1.0 and sensitivity.ci95_low < 1
+    assert sensitivity.method == IntervalMethod.WILSON
+
+
+def test_share_flagged_is_the_patients_at_or_above_the_threshold():
+    # 0.40, 0.50, 0.60, 0.80: 4 of 10.
+    assert classification_counts(Y, P, 0.40)["flagged"] == Count(4, 10)
+
+
+def test_scaled_brier_is_one_minus_brier_over_that_of_the_event_rate():
+    # Event rate 0.4: the reference Brier score is 0.4 x 0.6 = 0.24.
+    hand_brier = float(np.mean((P - Y) ** 2))
+    assert brier_reference(Y) == pytest.approx(0.24)
+    assert point_metrics(Y, P, LP, 0.5)["scaled_brier"] == pytest.approx(1 - hand_brier / 0.24)
+
+
+def test_calibration_intervals_are_the_wald_intervals_of_statsmodels_logit():
+    slope = sm.Logit(Y, sm.add_constant(LP)).fit(disp=0)
+    intercept = sm.Logit(Y, np.ones((len(Y), 1)), offset=LP).fit(disp=0)
+    found = calibration_estimates(Y, LP)
+    assert (found["calibration_slope"].ci95_low, found["calibration_slope"].ci95_high) == (
+        pytest.approx(tuple(slope.conf_int()[1]), rel=1e-5)
+    )
+    assert (
+        found["calibration_in_the_large"].ci95_low,
+        found["calibration_in_the_large"].ci95_high,
+    ) == pytest.approx(tuple(intercept.conf_int()[0]), rel=1e-5)
+
+
+def test_every_metric_names_its_interval_method(drawn_from_the_model):
+    methods = {name: e.method for name, e in drawn_from_the_model[1].estimates.items()}
+    assert methods["sensitivity"] == methods["flagged"] == IntervalMethod.WILSON
+    assert methods["calibration_slope"] == IntervalMethod.WALD
+    assert methods["auc"] == methods["scaled_brier"] == IntervalMethod.BOOTSTRAP
+
+
+def test_warnings_name_their_sources():
+    metrics = evaluate(draw_cohort(300, seed=3), 0.138, resamples=20)
+    warning = next(w for w in metrics.warnings if "imprecise" in w)
+    assert "Collins et al., Stat Med 2016" in warning and "Riley et al., BMJ 2024" in warning
+
+
+def test_between_100_and_200_events_warns_about_the_calibration_curve():
+    cohort = draw_cohort(1200, seed=9)
+    assert 100 <= min(cohort.events, cohort.n - cohort.events) < 200
+    metrics = evaluate(cohort, 0.138, resamples=20)
+    assert any("Van Calster et al., J Clin Epidemiol 2016" in w for w in metrics.warnings)

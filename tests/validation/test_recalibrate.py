@@ -10,6 +10,7 @@ import pytest
 
 from scoring import RiskTiers, load_model, model_from_document, predict
 from validation import Method, fit, recalibrated_document
+from validation.recalibrate import Shortfall, minimum_sample, shortfalls
 
 from .cohorts import draw_cohort, hand_linear_predictor, logistic, lp_of, profiles
 
@@ -102,3 +103,60 @@ def test_model_without_recalibration_block_says_so():
 def test_model_with_recalibration_block_exposes_it(recalibrated):
     model = model_from_document(recalibrated[1])
     assert model.recalibration["site"] == "Example Hospital"
+
+
+def test_minimum_for_intercept_recalibration_is_rileys_criterion_iii():
+    # (1.96 / 0.05)^2 x 0.1417 x 0.8583 = 186.9: 187 patients, 27 events (17/120 = 0.1417).
+    minimum = minimum_sample(Method.INTERCEPT, 17 / 120)
+    assert (minimum.patients, minimum.events, minimum.non_events) == (187, 27, 0)
+    assert "Riley et al." in minimum.basis
+
+
+def test_minimum_for_logistic_recalibration_asks_100_events_and_100_non_events():
+    minimum = minimum_sample(Method.LOGISTIC, 17 / 120)
+    assert (minimum.events, minimum.non_events) == (100, 100)
+    assert "Vergouwe et al." in minimum.basis and "Collins et al." in minimum.basis
+
+
+def test_120_patients_with_17_events_are_below_the_minimum_of_either_method():
+    cohort = draw_cohort(120, seed=31)
+    for method in Method:
+        assert Shortfall.SAMPLE_BELOW_MINIMUM in shortfalls(cohort, fit(cohort, method))
+
+
+def test_a_slope_whose_interval_includes_1_is_not_shown(shifted):
+    recalibration = fit(draw_cohort(300, seed=32), Method.LOGISTIC)
+    assert recalibration.slope.ci95_low < 1 < recalibration.slope.ci95_high
+    assert Shortfall.CHANGE_NOT_SHOWN in shortfalls(draw_cohort(300, seed=32), recalibration)
+
+
+def test_a_clear_shift_in_a_large_cohort_passes_the_guards(shifted):
+    assert shortfalls(shifted, fit(shifted, Method.LOGISTIC)) == ()
+
+
+def test_forced_guards_are_recorded_in_the_file():
+    cohort = draw_cohort(120, seed=31)
+    recalibration = fit(cohort, Method.INTERCEPT)
+    forced = shortfalls(cohort, recalibration)
+    document = recalibrated_document(
+        load_model(), cohort, recalibration, site="S", period="P", threshold=0.2, forced=forced
+    )
+    assert document["recalibration"]["forced"] == [shortfall.value for shortfall in forced]
+    assert "sample-below-minimum" in document["recalibration"]["forced"]
+
+
+def test_unforced_file_has_no_forced_list(recalibrated):
+    assert "forced" not in recalibrated[1]["recalibration"]
+
+
+def test_every_combination_is_listed_with_its_risk_before_and_after(recalibrated):
+    recalibration, document = recalibrated
+    a, b = recalibration.intercept.estimate, recalibration.slope.estimate
+    rows = document["recalibration"]["combinations"]
+    # 2 x 2 x 3 x 2 levels.
+    assert len(rows) == 24
+    for row in rows:
+        lp = lp_of(row["findings"])
+        assert row["before"] == pytest.approx(logistic(lp))
+        assert row["after"] == pytest.approx(logistic(a + b * lp))
+        assert row["tier_after"] == ("high" if row["after"] >= 0.138 else "low")

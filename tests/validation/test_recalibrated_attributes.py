@@ -14,7 +14,9 @@ from .test_report_and_cli import cohort_csv
 
 def recalibrated(tmp_path, *extra: str):
     out = tmp_path / "model.json"
-    arguments = ["recalibrate", "--csv", str(cohort_csv(tmp_path)), "--site", "Example Hospital"]
+    # 450 patients, 150 events: past the intercept method's minimum sample (342 at this rate).
+    cohort = cohort_csv(tmp_path, rows=450)
+    arguments = ["recalibrate", "--csv", str(cohort), "--site", "Example Hospital"]
     assert main([*arguments, "--out", str(out), *extra]) == 0
     return out
 

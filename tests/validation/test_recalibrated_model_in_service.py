@@ -15,6 +15,7 @@ from scoring import load_model
 from tests.model_files import write_model_file
 from tests.service.conftest import SchemaCheckingClient
 from validation import Method, fit, recalibrated_document
+from validation.recalibrate import Shortfall, shortfalls
 
 from .cohorts import draw_cohort, logistic
 
@@ -32,7 +33,7 @@ def recalibrated_file(tmp_path_factory):
         recalibration,
         site="Example Hospital",
         period="2025",
-        threshold=0.138,
+        threshold=0.2,
         created=date(2026, 1, 2),
     )
     path = write_model_file(tmp_path_factory.mktemp("model") / "recalibrated.json", document)
@@ -64,3 +65,47 @@ def test_card_names_the_recalibration(card):
         and "intercept recalibration of li2021-pvp-residual-back-pain v1.0.0, 2026-01-02"
         in card["detail"]
     )
+
+
+@pytest.fixture(scope="module")
+def forced_file(tmp_path_factory):
+    cohort = draw_cohort(120, seed=31)
+    recalibration = fit(cohort, Method.INTERCEPT)
+    forced = shortfalls(cohort, recalibration)
+    assert Shortfall.SAMPLE_BELOW_MINIMUM in forced
+    document = recalibrated_document(
+        load_model(),
+        cohort,
+        recalibration,
+        site="Small Hospital",
+        period="2025",
+        threshold=0.2,
+        created=date(2026, 1, 2),
+        forced=forced,
+    )
+    return write_model_file(tmp_path_factory.mktemp("forced") / "forced.json", document)
+
+
+def forced_app(path):
+    app = create_app({"TESTING": True, "AUTHENTICATION": "off", "MODEL_FILE": str(path)})
+    app.test_client_class = SchemaCheckingClient
+    return app
+
+
+def test_card_of_a_forced_recalibration_says_it_was_forced(forced_file):
+    request = recent(json.loads(EXAMPLE.read_text()), datetime.now(UTC).date())
+    response = forced_app(forced_file).test_client().post(URL, json=request)
+    detail = response.get_json()["cards"][0]["detail"]
+    # Riley's criterion iii at this cohort's event rate asks for more patients than 120.
+    assert "**Forced past its guards:** fitted on fewer patients than intercept" in detail
+
+
+def test_model_card_of_a_forced_recalibration_says_it_was_forced(forced_file):
+    page = forced_app(forced_file).test_client().get("/model-card").get_data(as_text=True)
+    assert "Forced past its guards:" in page
+    assert "Riley et al." in page
+
+
+def test_model_card_labels_performance_after_recalibration_apparent(forced_file):
+    page = forced_app(forced_file).test_client().get("/model-card").get_data(as_text=True)
+    assert "After (apparent)" in page and "Not a validation" in page

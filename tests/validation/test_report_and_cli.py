@@ -65,6 +65,8 @@ def test_metrics_json_counts_the_cohort(report):
         "calibration_slope",
         "observed_expected",
         "brier",
+        "scaled_brier",
+        "flagged",
         "sensitivity",
         "specificity",
         "ppv",
@@ -129,25 +131,50 @@ def test_validate_command_refuses_a_bad_csv_naming_the_cell(tmp_path, capsys):
     assert "row 2, cement_distribution: 'sponge' is not a possible value" in capsys.readouterr().err
 
 
-def test_recalibrate_command_writes_a_model_the_service_can_load(tmp_path):
+def recalibrate(tmp_path, *extra: str) -> tuple[int, object]:
     out = tmp_path / "model.json"
     code = main(
         [
             "recalibrate",
             "--csv",
-            str(cohort_csv(tmp_path)),
+            str(cohort_csv(tmp_path, rows=120)),
             "--method",
             "logistic",
             "--site",
             "Example Hospital",
             "--out",
             str(out),
+            *extra,
         ]
     )
+    return code, out
+
+
+def test_recalibration_below_the_minimum_refuses_and_writes_nothing(tmp_path, capsys):
+    # 120 patients, 40 events: fewer than the 100 events a calibration slope needs.
+    code, out = recalibrate(tmp_path)
+    err = capsys.readouterr().err
+    assert code == 2 and not out.exists()
+    assert "refusing to write a recalibrated model: 120 patients (40 events" in err
+    assert "Pass --force" in err
+
+
+def test_forced_recalibration_writes_a_model_that_says_it_was_forced(tmp_path, capsys):
+    code, out = recalibrate(tmp_path, "--force")
     assert code == 0
     model = load_model(out)
     assert model.recalibration["method"] == "logistic"
     assert model.recalibration["period"] == "2025-02-01 to 2025-02-28"
+    assert "sample-below-minimum" in model.recalibration["forced"]
+    assert "warning: forced past a guard: 120 patients" in capsys.readouterr().out
+
+
+def test_recalibrate_prints_the_fitted_values_and_every_combination(tmp_path, capsys):
+    recalibrate(tmp_path, "--force")
+    printed = capsys.readouterr().out
+    assert "  intercept " in printed and "  slope " in printed and "(95% CI" in printed
+    assert printed.count(" -> ") >= 2 * 24
+    assert "apparent" in printed
 
 
 def test_validate_needs_a_source(capsys):
@@ -173,3 +200,36 @@ def test_validate_command_reports_an_unreachable_fhir_server(tmp_path, capsys):
     assert code == 2
     assert "the FHIR server could not be reached (Procedure" in err
     assert "some-opaque-access-token" not in err
+
+
+def test_report_names_each_interval_method(report):
+    html = report[0].html.read_text()
+    for method in ("Wilson score", "Wald, from the logistic fit", "percentile bootstrap"):
+        assert f"<td>{method}</td>" in html
+
+
+def test_report_tabulates_the_alert_burden_at_the_site_threshold(report):
+    summary = json.loads(report[0].metrics_json.read_text())
+    cohort = report[1]
+    site = next(row for row in summary["thresholds"] if row["threshold"] == 0.138)
+    assert site["flagged"] == int((cohort.probability >= 0.138).sum())
+    assert "13.8% (this site)" in report[0].html.read_text()
+
+
+def test_report_gives_the_brier_score_its_reference(report):
+    summary = json.loads(report[0].metrics_json.read_text())
+    rate = report[1].events / report[1].n
+    assert summary["brier_reference"] == pytest.approx(rate * (1 - rate))
+
+
+def test_report_sets_the_case_mix_beside_the_paper(report):
+    html = report[0].html.read_text()
+    assert "Li et al. 2021, Tables 2-3 (n = 268)" in html
+    assert "37 (13.8%)" in html
+
+
+def test_decision_curve_is_reported_as_runs_within_the_range_examined(report):
+    decision = json.loads(report[0].metrics_json.read_text())["decision_curve"]
+    assert decision["range_examined"] == [0.05, 0.40]
+    for run in decision["model_beats_both"] + decision["model_beats_both_at_95"]:
+        assert 0.05 <= run["from"] <= run["to"] <= 0.40
