@@ -196,7 +196,7 @@ def pain_score(
 
 
 def risk_assessment(
-    id: str, *, version: str = "1.0.0", basis: list[str], status: str = "final"
+    id: str, *, version: str = "1.1.0", basis: list[str], status: str = "final"
 ) -> Json:
     return {
         "resourceType": "RiskAssessment",

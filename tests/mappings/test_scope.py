@@ -290,7 +290,9 @@ def test_two_different_cpt_base_codes_on_one_day_are_two_levels(assess_json):
 
 def test_recorded_risk_assessment_is_read_with_its_method_and_basis(assess_json):
     recorded = risk_assessment(
-        "ra-1", basis=["https://ehr.example/fhir/Procedure/pvp-1/_history/2", "Observation/x"]
+        "ra-1",
+        version="1.0.0",
+        basis=["https://ehr.example/fhir/Procedure/pvp-1/_history/2", "Observation/x"],
     )
     (estimate,) = assess_json(*index_pvp(recorded)).recorded_estimates
     method = Code(

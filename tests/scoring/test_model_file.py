@@ -19,7 +19,7 @@ def document():
 
 def test_packaged_model_loads_with_its_id_and_version():
     model = load_model()
-    assert (model.id, model.version) == ("li2021-pvp-residual-back-pain", "1.0.0")
+    assert (model.id, model.version) == ("li2021-pvp-residual-back-pain", "1.1.0")
 
 
 def test_packaged_model_records_the_papers_provenance_and_performance():

@@ -79,8 +79,8 @@ def test_no_demographic_variable_is_an_input(model):
 
 
 def test_attributes_of_another_model_version_are_refused(model, document):
-    document["model"]["version"] = "1.1.0"
-    with pytest.raises(AttributesError, match=r"describes .* v1\.1\.0.* is .* v1\.0\.0"):
+    document["model"]["version"] = "1.0.0"
+    with pytest.raises(AttributesError, match=r"describes .* v1\.0\.0.* is .* v1\.1\.0"):
         source_attributes_from_document(document, model)
 
 

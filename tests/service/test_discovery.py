@@ -107,7 +107,7 @@ def test_health_names_the_model_and_its_version(client):
     assert response.status_code == 200
     assert response.get_json() == {
         "status": "ok",
-        "model": {"id": "li2021-pvp-residual-back-pain", "version": "1.0.0"},
+        "model": {"id": "li2021-pvp-residual-back-pain", "version": "1.1.0"},
     }
 
 

@@ -50,7 +50,7 @@ def condition(code: str, *, clinical: str = "active", verification: str | None =
     return resource
 
 
-def recorded(version: str = "1.0.0", procedure: str = "Procedure/pvp-1") -> dict:
+def recorded(version: str = "1.1.0", procedure: str = "Procedure/pvp-1") -> dict:
     return {
         "resourceType": "RiskAssessment",
         "id": "ra-1",
@@ -153,7 +153,7 @@ def test_risk_assessment_has_a_stable_identifier_of_model_version_and_procedure(
     again = answer(client)["systemActions"][0]["resource"]
     expected = {
         "system": "http://pvp-cds.org/fhir/NamingSystem/risk-assessment",
-        "value": "li2021-pvp-residual-back-pain|1.0.0|Procedure/pvp-1",
+        "value": "li2021-pvp-residual-back-pain|1.1.0|Procedure/pvp-1",
     }
     assert first["identifier"] == again["identifier"] == [expected]
 

@@ -45,7 +45,7 @@ def test_the_attributes_are_served_as_json_valid_against_their_schema(client):
     document = response.get_json()
     jsonschema.validate(document, schema())
     assert len(document["attributes"]) == 31
-    assert document["model"] == {"id": "li2021-pvp-residual-back-pain", "version": "1.0.0"}
+    assert document["model"] == {"id": "li2021-pvp-residual-back-pain", "version": "1.1.0"}
 
 
 def test_discovery_points_each_service_at_the_attributes_of_the_model_it_runs(client):
@@ -54,7 +54,7 @@ def test_discovery_points_each_service_at_the_attributes_of_the_model_it_runs(cl
         assert pointer["url"] == f"http://localhost{JSON_PATH}"
         assert (pointer["modelId"], pointer["modelVersion"]) == (
             "li2021-pvp-residual-back-pain",
-            "1.0.0",
+            "1.1.0",
         )
 
 

@@ -44,7 +44,7 @@ def test_a_risk_card_is_audited_with_its_probability_inputs_and_model(app, datab
     assert math.isclose(row["probability_low"], expected, abs_tol=1e-9)
     assert row["probability_high"] == row["probability_low"]
     assert (row["tier"], row["applicability"]) == ("high", "applies")
-    assert (row["model_id"], row["model_version"]) == ("li2021-pvp-residual-back-pain", "1.0.0")
+    assert (row["model_id"], row["model_version"]) == ("li2021-pvp-residual-back-pain", "1.1.0")
     assert row["card_uuids"] == [card["uuid"]]
     assert row["hook_instance"] == "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea"
     assert row["service_id"] == "pvp-residual-back-pain"

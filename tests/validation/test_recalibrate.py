@@ -72,7 +72,7 @@ def test_recalibration_block_keeps_the_original_coefficients(recalibrated):
 
 
 def test_recalibrated_model_has_the_next_minor_version(recalibrated):
-    assert recalibrated[1]["version"] == "1.1.0"
+    assert recalibrated[1]["version"] == "1.2.0"
 
 
 def test_recalibration_block_records_site_method_and_cohort(recalibrated, shifted):

@@ -29,14 +29,14 @@ def by_id(path):
 def test_the_new_model_file_has_its_attributes_beside_it_naming_its_version(tmp_path):
     out = recalibrated(tmp_path)
     attributes = json.loads(attributes_path(out).read_text())
-    assert attributes["model"] == {"id": "li2021-pvp-residual-back-pain", "version": "1.1.0"}
+    assert attributes["model"] == {"id": "li2021-pvp-residual-back-pain", "version": "1.2.0"}
 
 
 def test_the_service_starts_on_the_recalibrated_model_and_serves_its_attributes(tmp_path):
     out = recalibrated(tmp_path)
     app = create_app({"TESTING": True, "AUTHENTICATION": "off", "MODEL_FILE": str(out)})
     served = app.test_client().get("/model-card/source-attributes.json").get_json()
-    assert served["model"]["version"] == "1.1.0"
+    assert served["model"]["version"] == "1.2.0"
 
 
 def test_the_sites_figures_fill_external_and_local_validity(tmp_path):

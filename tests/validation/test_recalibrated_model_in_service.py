@@ -62,7 +62,7 @@ def test_card_gives_the_recalibrated_risk(card, recalibrated_file):
 def test_card_names_the_recalibration(card):
     assert (
         "**Recalibrated** at Example Hospital on 2000 patients" in card["detail"]
-        and "intercept recalibration of li2021-pvp-residual-back-pain v1.0.0, 2026-01-02"
+        and "intercept recalibration of li2021-pvp-residual-back-pain v1.1.0, 2026-01-02"
         in card["detail"]
     )
 
