@@ -1,16 +1,17 @@
 """Radiology report text in, what it states about each finding out.
 
-A blank spaCy English pipeline (no model to download) carries the rules of
-``report-text-rules.json``: an entity ruler for the target phrases (and for lookalikes, such as
-a disc vacuum phenomenon, that must not be read as a target), and four negspacy NegEx
-components for negation, uncertainty, historical and hypothetical context. The text is cut into
-lines and sentences first, so that a report template's lines never share a scope; skipped
-sections (indication, history, comparison) and unfilled template fields are dropped there.
+The rules of ``report-text-rules.json`` build a blank spaCy English pipeline
+(:mod:`.report_pipeline`): clauses, the target phrases and their lookalikes, words anchored to
+another word, and NegEx context (negation, uncertainty, history, hypothesis, persistence). The
+text is cut into lines and sentences first, so that a report template's lines never share a
+scope; skipped sections (indication, history, comparison) and unfilled template fields are
+dropped there, ``label: value`` answers are put into words, and abbreviations spelt out.
 
 Load the rules and build the pipeline once (:func:`load_text_rules`, :class:`ReportTextReader`);
 :meth:`ReportTextReader.read` is then pure. What is not stated stays unknown: a finding the text
-never names has no statement, and uncertain, historical or hypothetical mentions never count
-as present.
+never names has no statement, uncertain, historical or hypothetical mentions never count as
+present, and a mention about another vertebra is set aside rather than weighed against the
+treated one.
 """
 
 from __future__ import annotations
@@ -18,10 +19,9 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
-from itertools import product
 from pathlib import Path
 from typing import Any
 
@@ -29,22 +29,24 @@ import jsonschema
 
 from .codes import CementDistribution, FindingName, VertebralLevel
 from .reasons import NoValueKind
+from .report_pipeline import DOUBTFUL_CLAUSES, LOOKALIKE, build_pipeline
 from .site_files import read_site_file
 
 RULES_FILE = "report-text-rules.json"
 RULES_SCHEMA = "report-text-rules.schema.json"
 
 #: Entity labels besides the finding names.
-BLOCKY, SPONGY, LOOKALIKE = "cement_blocky", "cement_spongy", "lookalike"
+BLOCKY, SPONGY = "cement_blocky", "cement_spongy"
+#: A Goutallier grade read from its definition ("fat less than muscle"): the label's suffix.
+DEFINITION = "goutallier_definition_"
 LABEL_FINDINGS = {
     FindingName.INTRAVERTEBRAL_VACUUM_CLEFT.value: FindingName.INTRAVERTEBRAL_VACUUM_CLEFT,
     FindingName.POSTERIOR_FASCIA_OEDEMA.value: FindingName.POSTERIOR_FASCIA_OEDEMA,
     FindingName.GOUTALLIER_GRADE.value: FindingName.GOUTALLIER_GRADE,
     BLOCKY: FindingName.CEMENT_DISTRIBUTION,
     SPONGY: FindingName.CEMENT_DISTRIBUTION,
+    **{f"{DEFINITION}{grade}": FindingName.GOUTALLIER_GRADE for grade in range(5)},
 }
-#: The ConText categories, each a NegEx component setting ``span._.<category>``.
-CATEGORIES = ("negation", "uncertainty", "historical", "hypothetical")
 #: Findings tied to the treated vertebra: a mention at another level is about another fracture.
 LEVEL_BOUND = frozenset(
     {
@@ -53,19 +55,14 @@ LEVEL_BOUND = frozenset(
         FindingName.CEMENT_DISTRIBUTION,
     }
 )
-#: Levels a phrase's ``<level>`` stands for.
-PHRASE_LEVELS = tuple(
-    level.value
-    for level in VertebralLevel
-    if VertebralLevel.T3.position <= level.position <= VertebralLevel.L5.position
-)
 #: Longest quote shown on a card, in characters.
 QUOTE_LIMIT = 160
 
 # "T1" and "T2" are read as MRI sequences (T1-/T2-weighted), never as vertebrae: the model's
 # levels are T4-L5, so no treated level is lost.
 _LEVEL = re.compile(
-    r"(?<![\w-])(th|t|d|l|s)(1[0-2]|[1-9])(?:\s*[-–/]\s*(1[0-2]|[1-9]))?(?!\w)", re.I
+    r"(?<![\w-])(th|t|d|l|s)(1[0-2]|[1-9])(?:\s*[-–/]\s*(?:(th|t|d|l|s)?(1[0-2]|[1-9])))?(?!\w)",
+    re.I,
 )
 _CHECKED = r"\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\)|[☒☑✅]"
 _BOX = re.compile(r"\[\s*[xX✓✔]?\s*\]|\(\s*[xX]?\s*\)|[☐☒☑✅]")
@@ -73,6 +70,8 @@ _FIELD = re.compile(r"^(?P<label>[^:]{1,80}):\s*(?P<value>.*)$")
 _BLANK = re.compile(r"^(?:_+|\.{2,}|-+|\?+|\*+|n/?a|not recorded|<[^>]*>)?$", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 _ABBREVIATIONS = frozenset({"vs.", "approx.", "e.g.", "i.e.", "cf.", "fig.", "dr.", "ca."})
+#: A header line of capitals ("MRI LUMBAR SPINE", "OPINION:") that names no known section.
+_CAPITAL_HEADER = re.compile(r"^[^a-z.!?]*[A-Z]{3}[^a-z.!?]*:?$")
 
 
 class ReportRulesError(ValueError):
@@ -100,6 +99,20 @@ class TextRules:
     def modalities(self) -> Mapping[str, tuple[str, ...]]:
         return {name: tuple(words) for name, words in self.document["modalities"].items()}
 
+    def labelled_phrases(self) -> list[tuple[str, str]]:
+        """(entity label, phrase) for the targets, the Goutallier definitions and lookalikes."""
+        definitions = self.document.get("goutallier_definitions", {})
+        return [
+            *((label, p) for label, phrases in self.document["targets"].items() for p in phrases),
+            *(
+                (f"{DEFINITION}{grade}", p)
+                for grade, phrases in definitions.items()
+                if isinstance(phrases, list)
+                for p in phrases
+            ),
+            *((LOOKALIKE, p) for p in self.words("lookalikes")),
+        ]
+
 
 @dataclass(frozen=True)
 class Statement:
@@ -116,7 +129,9 @@ class Statement:
 
 @dataclass(frozen=True)
 class _Sentence:
+    #: What the pipeline reads: answers put into words, abbreviations spelt out.
     text: str
+    #: The report's own words, for the card.
     quote: str
 
 
@@ -137,55 +152,35 @@ class ReportTextReader:
     """The pipeline built from the rules. Build once; :meth:`read` may then run per request."""
 
     def __init__(self, rules: TextRules) -> None:
-        # spaCy takes seconds to import: only a process that reads report text pays for it.
-        import negspacy.negation  # noqa: F401  (registers the "negex" spaCy factory)
-        import spacy
-
         self.rules = rules
         self._lock = threading.Lock()
         document = rules.document
-        synonyms = {word.lower(): tuple(others) for word, others in document["synonyms"].items()}
-        self._nlp = spacy.blank("en")
-        self._nlp.add_pipe("sentencizer")
-        ruler = self._nlp.add_pipe("entity_ruler")
-        patterns = [
-            {"label": label, "pattern": pattern}
-            for label, phrases in [
-                *document["targets"].items(),
-                (LOOKALIKE, rules.words("lookalikes")),
-            ]
-            for phrase in phrases
-            for pattern in expand(phrase, synonyms, self._nlp.tokenizer)
-        ]
-        ruler.add_patterns(patterns)
-        termination = list(rules.words("modifiers", "termination"))
-        for category in CATEGORIES:
-            self._nlp.add_pipe(
-                "negex",
-                name=category,
-                config={
-                    "extension_name": category,
-                    "neg_termset": {
-                        "pseudo_negations": list(rules.words("modifiers", category, "pseudo")),
-                        "preceding_negations": list(
-                            rules.words("modifiers", category, "preceding")
-                        ),
-                        "following_negations": list(
-                            rules.words("modifiers", category, "following")
-                        ),
-                        "termination": termination,
-                    },
-                },
-            )
+        self._pipeline = build_pipeline(document, rules.labelled_phrases())
         self._read_sections = frozenset(w.lower() for w in rules.words("sections", "read"))
         self._skipped_sections = frozenset(w.lower() for w in rules.words("sections", "skipped"))
-        self._present = frozenset(w.lower() for w in rules.words("template_answers", "present"))
-        self._absent = frozenset(w.lower() for w in rules.words("template_answers", "absent"))
+        self._answers = {
+            kind: frozenset(w.lower() for w in rules.words("template_answers", kind))
+            for kind in ("present", "absent", "uncertain")
+        }
+        self._abbreviations = _Abbreviations(document.get("abbreviations", {}))
         self._cement_requires = _word_pattern(
             rules.words("context", "cement_distribution", "requires")
         )
         self._cement_excludes = _word_pattern(
             rules.words("context", "cement_distribution", "excludes")
+        )
+        self._muscle = _word_pattern(rules.words("context", "goutallier_definition", "requires"))
+        self._not_muscle = _word_pattern(
+            rules.words("context", "goutallier_definition", "excludes")
+        )
+        self._graded_levels = frozenset(
+            VertebralLevel(level) for level in rules.words("context", "goutallier_grade", "levels")
+        )
+        self._elsewhere = _word_pattern(rules.words("context", "elsewhere"))
+        self._negated_eponym = re.compile(
+            rf"{_word_pattern(rules.words('modifiers', 'negation', 'preceding')).pattern}"
+            r"[\s(]*$",
+            re.I,
         )
         forms = {
             form.lower(): int(grade)
@@ -204,11 +199,13 @@ class ReportTextReader:
         sentences = [sentence for text in texts for sentence in self._sentences(text)]
         # spaCy does not promise that one pipeline may run in several threads at once.
         with self._lock:
-            docs = list(self._nlp.pipe(sentence.text for sentence in sentences))
+            docs = [self._pipeline(sentence.text) for sentence in sentences]
         statements: list[Statement] = []
         for sentence, doc in zip(sentences, docs, strict=True):
             statements.extend(self._statements(sentence, doc, treated_levels))
         return _per_finding(statements)
+
+    # --- text to sentences ----------------------------------------------------------------
 
     def _sentences(self, text: str) -> Iterator[_Sentence]:
         reading = True
@@ -220,13 +217,25 @@ class ReportTextReader:
             if header is not None:
                 reading = header in self._read_sections
                 line = rest
+            elif not reading and _CAPITAL_HEADER.match(line):
+                # A section of its own ("MRI LUMBAR SPINE"): the skipped one has ended.
+                reading = True
+                continue
             if not reading or not line:
                 continue
             normalized = self._template_line(line)
             if normalized is None:
                 continue
             for piece in _split_sentences(normalized):
-                yield _Sentence(piece, _shorten(line if normalized != line else piece))
+                header, rest = self._header(piece)
+                if header is not None:
+                    # "History: fall. Findings: cleft at L1." on one line.
+                    reading = header in self._read_sections
+                    piece = rest
+                if not reading or not piece.strip(" ."):
+                    continue
+                quote = line if normalized != line else piece
+                yield _Sentence(self._abbreviations.spelt_out(piece), _shorten(quote))
 
     def _header(self, line: str) -> tuple[str | None, str]:
         bare = line.rstrip(":").strip().lower()
@@ -242,7 +251,8 @@ class ReportTextReader:
     def _template_line(self, line: str) -> str | None:
         """A template line as plain words: ticked options kept, unfilled fields dropped (None).
         ``Vacuum cleft: [ ] yes [x] no`` reads "Vacuum cleft: absent."; ``Fascia oedema: ___``
-        and a field whose boxes are all empty say nothing."""
+        and a field whose boxes are all empty say nothing; ``IVC: possible`` reads as a
+        hedge."""
         marks = list(_BOX.finditer(line))
         if marks:
             prefix = line[: marks[0].start()].strip()
@@ -254,7 +264,7 @@ class ReportTextReader:
             ]
             ticked = [label for label in ticked if label]
             if prefix:
-                return f"{prefix} {self._answer(ticked[0])}." if len(ticked) == 1 else None
+                return self._answered(prefix, ticked[0]) if len(ticked) == 1 else None
             return " ".join(f"{label.rstrip('.')}." for label in ticked) or None
         field = _FIELD.match(line)
         if field is None:
@@ -262,36 +272,62 @@ class ReportTextReader:
         value = field["value"].strip()
         if _BLANK.match(value):
             return None
-        answer = self._answer(value)
-        return f"{field['label']}: {answer}." if answer != value else line
+        answered = self._answered(field["label"], value)
+        return answered if self._answer(value) is not None else line
 
-    def _answer(self, value: str) -> str:
+    def _answered(self, label: str, value: str) -> str:
+        label = label.strip().rstrip(":")
+        match self._answer(value):
+            case "present":
+                return f"{label}: present."
+            case "absent":
+                return f"{label}: absent."
+            case "uncertain":
+                return f"Possible {label}."
+        return f"{label}: {value}"
+
+    def _answer(self, value: str) -> str | None:
         bare = value.strip(" .").lower()
-        if bare in self._present:
-            return "present"
-        if bare in self._absent:
-            return "absent"
-        return value
+        return next((kind for kind, words in self._answers.items() if bare in words), None)
+
+    # --- sentences to statements -------------------------------------------------------------
 
     def _statements(
         self, sentence: _Sentence, doc: Any, treated: frozenset[VertebralLevel]
     ) -> Iterator[Statement]:
+        doubtful = doc.user_data.get(DOUBTFUL_CLAUSES, frozenset())
         for ent in doc.ents:
             finding = LABEL_FINDINGS.get(ent.label_)
-            if finding is None or ent._.hypothetical or ent._.historical:
+            if finding is None or ent._.hypothetical:
                 continue
-            if finding in LEVEL_BOUND and _other_level(sentence.text, ent.start_char, treated):
+            if ent._.historical and not ent._.persistence:
+                continue
+            clause = ent.sent
+            if finding in LEVEL_BOUND and self._about_another_level(sentence, clause, treated):
                 continue
             if finding is FindingName.CEMENT_DISTRIBUTION:
                 statement = self._cement(sentence, ent)
             elif finding is FindingName.GOUTALLIER_GRADE:
                 statement = self._goutallier(sentence, ent)
-            elif ent._.uncertainty:
+            elif ent._.uncertainty or clause.start in doubtful:
                 statement = Statement(finding, None, sentence.quote, NoValueKind.REPORT_UNCERTAIN)
             else:
                 statement = Statement(finding, not ent._.negation, sentence.quote)
             if statement is not None:
                 yield statement
+
+    def _about_another_level(
+        self, sentence: _Sentence, clause: Any, treated: frozenset[VertebralLevel]
+    ) -> bool:
+        """Whether a mention is about another vertebra than the treated one: its clause points
+        elsewhere ("the level above", "adjacent vertebra"), or names levels (or, naming none,
+        its sentence does), none of them treated."""
+        if self._elsewhere.search(clause.text):
+            return True
+        if not treated:
+            return False
+        levels = levels_in(clause.text) or levels_in(sentence.text)
+        return bool(levels) and not levels & treated
 
     def _cement(self, sentence: _Sentence, ent: Any) -> Statement | None:
         text = sentence.text
@@ -306,89 +342,100 @@ class ReportTextReader:
         return Statement(finding, pattern.value, sentence.quote)
 
     def _goutallier(self, sentence: _Sentence, ent: Any) -> Statement | None:
+        """A grade given with the eponym, or read from the grade's definition. A negation
+        before a descriptor beside the grade ("no fatty atrophy (Goutallier 0)") leaves the
+        grade as given; one before the eponym itself denies it."""
         finding = FindingName.GOUTALLIER_GRADE
-        if ent._.negation:
+        clause = ent.sent
+        before = doc_text(clause, clause.start_char, ent.start_char)
+        if ent._.negation and (
+            ent.label_.startswith(DEFINITION) or self._negated_eponym.search(before)
+        ):
             return None
-        clause = _clause(sentence.text, ent.start_char)
-        region = clause.text[max(0, ent.start_char - clause.start - 15) :]
-        grades: list[int] = []
-        for pattern in self._grades:
-            for match in pattern.finditer(region):
-                if match.groupdict().get("high"):
-                    return Statement(finding, None, sentence.quote, NoValueKind.REPORT_GRADE_RANGE)
-                grades.append(self._grade_of[match["grade"].lower()])
-        if not grades:
+        if ent.label_.startswith(DEFINITION):
+            outside = f"{before} {doc_text(clause, ent.end_char, clause.end_char)}"
+            if not self._muscle.search(outside) or self._not_muscle.search(clause.text):
+                return None
+            grades = [int(ent.label_.removeprefix(DEFINITION))]
+        else:
+            region = clause.text[max(0, len(before) - 15) :]
+            grades = []
+            for pattern in self._grades:
+                for match in pattern.finditer(region):
+                    if match.groupdict().get("high"):
+                        return Statement(
+                            finding, None, sentence.quote, NoValueKind.REPORT_GRADE_RANGE
+                        )
+                    grades.append(self._grade_of[match["grade"].lower()])
+            if not grades:
+                return None
+        if not self._at_graded_level(clause.text[len(before) :], before):
             return None
         if ent._.uncertainty:
             return Statement(finding, None, sentence.quote, NoValueKind.REPORT_UNCERTAIN)
         # Both sides graded: the worse side counts, as for coded left/right grades.
         return Statement(finding, max(grades), sentence.quote)
 
+    def _at_graded_level(self, after: str, before: str) -> bool:
+        """Whether a grade is for the level the study graded (L4/5) or for no named level:
+        the levels named from the grade on in its clause, else one named just before it
+        ("at L4/5, Goutallier 2")."""
+        levels = levels_in(after) or levels_in(_LEVEL_JUST_BEFORE.search(before)[0])
+        return not levels or bool(levels & self._graded_levels)
 
-def expand(phrase: str, synonyms: Mapping[str, Sequence[str]], tokenize: Any) -> list[list[Any]]:
-    """The spaCy token patterns a rules phrase stands for (see the rules file's description).
-    Alternatives of one token share a pattern slot; one that the tokenizer cuts in several
-    tokens ("block-like", "'s") gets patterns of its own."""
-    slots: list[list[list[dict[str, Any]]]] = []
-    for word in phrase.split():
-        optional = word.endswith("?") and len(word) > 1
-        word = word[:-1] if optional else word
-        alternatives: list[str] = []
-        for alternative in word.split("|"):
-            if alternative == "<level>":
-                alternatives.extend(PHRASE_LEVELS)
-            else:
-                alternatives.extend([alternative, *synonyms.get(alternative.lower(), ())])
-        single, several = [], []
-        for alternative in dict.fromkeys(a.lower() for a in alternatives):
-            tokens = [token.lower_ for token in tokenize(alternative)]
-            (single if len(tokens) == 1 else several).append(tokens)
-        choices = [[{"LOWER": {"IN": [tokens[0] for tokens in single]}}]] if single else []
-        choices += [[{"LOWER": token} for token in tokens] for tokens in several]
-        slots.append([*choices, *([[]] if optional else [])])
-    patterns = [
-        [token for choice in combination for token in choice] for combination in product(*slots)
-    ]
-    return [pattern for pattern in patterns if pattern]
+
+class _Abbreviations:
+    """Abbreviations spelt out (as written, in their case), except beside an ``unless``
+    word."""
+
+    def __init__(self, table: Mapping[str, Mapping[str, Any]]) -> None:
+        self._table = dict(table)
+        names = "|".join(re.escape(name) for name in sorted(table, key=len, reverse=True))
+        self._pattern = re.compile(rf"(?<![\w-])(?:{names or '(?!)'})(?![\w-])")
+        self._unless = {
+            name: _word_pattern(entry.get("unless", ())) for name, entry in table.items()
+        }
+
+    def spelt_out(self, text: str) -> str:
+        def spell(match: re.Match[str]) -> str:
+            name = match[0]
+            if self._unless[name].search(text):
+                return name
+            return str(self._table[name]["means"])
+
+        return self._pattern.sub(spell, text)
+
+
+_LEVEL_JUST_BEFORE = re.compile(r"(?:(?:at|for|of)\s+(?:the\s+)?\S+\s*[,:]?\s*)?$", re.I)
+
+
+def doc_text(span: Any, start_char: int, end_char: int) -> str:
+    """The text of a span's document between two character offsets."""
+    return span.doc.text[start_char:end_char]
 
 
 def levels_in(text: str) -> frozenset[VertebralLevel]:
-    """The vertebrae a text names: ``L1``, ``Th12``, ``D12``, ranges ``L4-5``/``L4/5``."""
+    """The vertebrae a text names: ``L1``, ``Th12``, ``D12``, ranges ``L4-5``/``L4/5``/``L4-L5``,
+    and a level with its neighbour across regions, ``T12-L1``."""
+    regions = {"th": "T", "t": "T", "d": "T", "l": "L", "s": "S"}
     found: set[VertebralLevel] = set()
     for match in _LEVEL.finditer(text):
-        region = {"th": "T", "t": "T", "d": "T", "l": "L", "s": "S"}[match[1].lower()]
+        region = regions[match[1].lower()]
         first = int(match[2])
-        last = int(match[3]) if match[3] and int(match[3]) >= first else first
-        for number in range(first, last + 1):
-            if region == "T" and number <= 2:
+        other = regions[match[3].lower()] if match[3] else region
+        names = [f"{region}{first}"]
+        if match[4] and other != region:
+            names.append(f"{other}{match[4]}")
+        elif match[4] and int(match[4]) >= first:
+            names.extend(f"{region}{n}" for n in range(first + 1, int(match[4]) + 1))
+        for name in names:
+            if name[0] == "T" and int(name[1:]) <= 2:
                 continue
             try:
-                found.add(VertebralLevel(f"{region}{number}"))
+                found.add(VertebralLevel(name))
             except ValueError:
                 continue
     return frozenset(found)
-
-
-@dataclass(frozen=True)
-class _Clause:
-    start: int
-    text: str
-
-
-def _clause(text: str, at: int) -> _Clause:
-    """The ';'-separated part of a sentence around character ``at``."""
-    start = text.rfind(";", 0, at) + 1
-    end = text.find(";", at)
-    return _Clause(start, text[start : end if end >= 0 else len(text)])
-
-
-def _other_level(text: str, at: int, treated: frozenset[VertebralLevel]) -> bool:
-    """Whether the mention at ``at`` is about another vertebra than the treated one: its clause
-    (or, if the clause names none, its sentence) names levels, none of them treated."""
-    if not treated:
-        return False
-    levels = levels_in(_clause(text, at).text) or levels_in(text)
-    return bool(levels) and not levels & treated
 
 
 def _per_finding(statements: list[Statement]) -> dict[FindingName, Statement]:
@@ -459,12 +506,14 @@ def _grade_patterns(forms: Mapping[str, int]) -> tuple[re.Pattern[str], ...]:
     grade = rf"(?<![\w.-])(?P<grade>{form})(?![\w-])"
     # A range ("grade 2-3") is read as a range, not as its first grade.
     ranged = rf"(?<![\w.-])(?P<grade>{form})(?!\w)(?:\s*(?:-|–|to|or|/)\s*(?P<high>{form})(?!\w))?"
+    # "grade at L4/5: 3", "Goutallier L4-L5 = 2": the level the grade is for, not a grade.
+    at_level = r"(?:\s*(?:at|for)?\s*(?:th|t|l)\d{1,2}(?:\s*[-/]\s*(?:th|t|l|s)?\d{1,2})?)?"
     flags = re.I
     return (
         # "Goutallier grade 3", "grade II (Goutallier)", "Goutallier grade (0-4): three"
         re.compile(
             rf"(?:goutallier|goutalier|grade|stage)(?:\s+(?:grade|stage|classification|class))?"
-            rf"(?:\s*\([^)]*\))?\s*(?:[:=]|of|is)?\s*{ranged}",
+            rf"(?:\s*\([^)]*\))?{at_level}\s*(?:[:=]|of|is)?\s*{ranged}",
             flags,
         ),
         # "left: grade 2", "right side 3"
@@ -483,7 +532,8 @@ def _validate(document: Any, origin: str) -> None:
         pointer = "/" + "/".join(str(part) for part in error.absolute_path)
         raise ReportRulesError(f"report text rules file {origin}: {pointer}: {error.message}")
     for pointer, phrase in _phrases(document):
-        if not any(not word.endswith("?") or len(word) == 1 for word in phrase.split()):
+        words = [word for word in phrase.split() if word != "..."]
+        if not any(not word.endswith("?") or len(word) == 1 for word in words):
             raise ReportRulesError(
                 f"report text rules file {origin}: {pointer}: {phrase!r} has only optional "
                 "words, so it would match nothing"
@@ -494,6 +544,14 @@ def _phrases(document: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     for label, phrases in document.get("targets", {}).items():
         for index, phrase in enumerate(phrases):
             yield f"/targets/{label}/{index}", phrase
+    for grade, phrases in document.get("goutallier_definitions", {}).items():
+        for index, phrase in enumerate(phrases if isinstance(phrases, list) else ()):
+            yield f"/goutallier_definitions/{grade}/{index}", phrase
+    for finding, entries in document.get("anchored", {}).items():
+        for number, entry in enumerate(entries if isinstance(entries, list) else ()):
+            for part in ("words", "anchors"):
+                for index, phrase in enumerate(entry[part]):
+                    yield f"/anchored/{finding}/{number}/{part}/{index}", phrase
     for index, phrase in enumerate(document.get("lookalikes", [])):
         yield f"/lookalikes/{index}", phrase
 

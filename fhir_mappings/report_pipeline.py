@@ -1,0 +1,341 @@
+"""The spaCy pipeline that the report text rules build: a blank English pipeline (nothing
+downloaded) that cuts each sentence into clauses, finds the phrases of the findings and their
+lookalikes, the words that name a finding only beside an anchor, and the ConText modifiers
+(negspacy's NegEx: negation, uncertainty, history, hypothesis, persistence).
+
+Everything here is built once from the rules (:func:`build_pipeline`); running it is then a
+matter of microseconds per sentence. The ``Doc`` it returns has one sentence per clause, so a
+modifier's scope ends at its clause: "no retropulsion and a cleft is seen" leaves the cleft
+alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import product
+from typing import Any
+
+from .codes import VertebralLevel
+
+#: The ConText categories, each a NegEx component setting ``span._.<category>``. Persistence
+#: ("again demonstrated", "unchanged") makes a finding mentioned with its history current.
+CATEGORIES = ("negation", "uncertainty", "historical", "hypothetical", "persistence")
+#: Entity label of phrases that look like a target but name something else.
+LOOKALIKE = "lookalike"
+#: ``Doc.user_data`` key: clause starts after a coordinator whose reading is unclear.
+DOUBTFUL_CLAUSES = "doubtful_clauses"
+#: Levels a phrase's ``<level>`` stands for.
+PHRASE_LEVELS = tuple(
+    level.value
+    for level in VertebralLevel
+    if VertebralLevel.T3.position <= level.position <= VertebralLevel.L5.position
+)
+#: A phrase's ``...``: up to this many other words of the same clause.
+GAP_WORDS = 3
+
+Patterns = list[list[dict[str, Any]]]
+
+
+def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, str]]) -> Pipeline:
+    """The pipeline for a rules document; ``labelled`` is (entity label, phrase) for every
+    phrase the entity ruler matches (targets, Goutallier definitions, lookalikes)."""
+    # spaCy takes seconds to import: only a process that reads report text pays for it.
+    import negspacy.negation  # noqa: F401  (registers the "negex" spaCy factory)
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    synonyms = {word.lower(): tuple(others) for word, others in document["synonyms"].items()}
+
+    def patterns(phrases: Sequence[str]) -> list[str | list[dict[str, Any]]]:
+        return [
+            pattern
+            for phrase in phrases
+            for pattern in (
+                expand(phrase, synonyms, nlp.tokenizer)
+                if "..." in phrase.split()
+                else spellings(phrase, synonyms, nlp.tokenizer)
+            )
+        ]
+
+    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    ruler.add_patterns(
+        [
+            {"label": label, "pattern": pattern}
+            for label, phrase in labelled
+            for pattern in patterns([phrase])
+        ]
+    )
+    modifiers = document.get("modifiers", {})
+    termination = list(modifiers.get("termination", ()))
+    for category in CATEGORIES:
+        words = modifiers.get(category, {})
+        nlp.add_pipe(
+            "negex",
+            name=category,
+            config={
+                "extension_name": category,
+                "neg_termset": {
+                    "pseudo_negations": list(words.get("pseudo", ())),
+                    "preceding_negations": list(words.get("preceding", ())),
+                    "following_negations": list(words.get("following", ())),
+                    "termination": termination,
+                },
+            },
+        )
+    preceding = modifiers.get("negation", {}).get("preceding", ())
+    negations = frozenset(word.lower() for word in preceding if " " not in word)
+    clauses = ClauseMarker(document.get("clauses", {}), negations)
+
+    def spelt(phrases: Sequence[str]) -> list[str]:
+        return [text for phrase in phrases for text in spellings(phrase, synonyms, nlp.tokenizer)]
+
+    anchored = AnchoredWords(nlp, document.get("anchored", {}), spelt, negations)
+    steps: list[Callable[[Any], Any]] = [
+        nlp.get_pipe("sentencizer"),
+        clauses,
+        ruler,
+        anchored,
+        *(nlp.get_pipe(category) for category in CATEGORIES),
+    ]
+    return Pipeline(nlp, tuple(steps))
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """spaCy's tokenizer, then each step in turn (ours between spaCy's components)."""
+
+    nlp: Any
+    steps: tuple[Callable[[Any], Any], ...]
+
+    def __call__(self, text: str) -> Any:
+        doc = self.nlp.make_doc(text)
+        for step in self.steps:
+            doc = step(doc)
+        return doc
+
+
+class ClauseMarker:
+    """Marks where a sentence's clauses begin (as sentence starts, which bound NegEx's scope):
+    at each boundary word (";", "but", "however"), and at a coordinator ("and", ",") followed by
+    a clause of its own: a verb within the window, no list word before it, not a negation
+    first. Without a subject opener ("a", "the", "there") first, the new clause is marked
+    doubtful when the clause before it negates something: "no retropulsion and cleft is seen"
+    could deny the cleft or state it."""
+
+    def __init__(self, rules: Mapping[str, Any], negations: frozenset[str]) -> None:
+        self._boundaries = frozenset(w.lower() for w in rules.get("boundaries", ()))
+        self._coordinators = frozenset(w.lower() for w in rules.get("coordinators", ()))
+        self._openers = frozenset(w.lower() for w in rules.get("subject_openers", ()))
+        self._verbs = frozenset(w.lower() for w in rules.get("verbs", ()))
+        self._window = int(rules.get("window", 8))
+        self._negations = negations
+        #: Words that continue a list: "no cleft, gas or oedema is seen" is one clause.
+        self._list_words = self._coordinators | {"or", "nor"}
+
+    def __call__(self, doc: Any) -> Any:
+        doubtful: set[int] = set()
+        clause_start = 0
+        for i, token in enumerate(doc):
+            if i == 0 or token.is_sent_start:
+                clause_start = i
+                continue
+            word = token.lower_
+            if word in self._boundaries:
+                start = i + 1 if token.is_punct else i
+                if start < len(doc):
+                    doc[start].is_sent_start = True
+            elif word in self._coordinators and self._opens_clause(doc, i):
+                doc[i].is_sent_start = True
+                if doc[self._first_word(doc, i)].lower_ not in self._openers and any(
+                    t.lower_ in self._negations for t in doc[clause_start:i]
+                ):
+                    doubtful.add(i)
+        doc.user_data[DOUBTFUL_CLAUSES] = frozenset(doubtful)
+        return doc
+
+    def _first_word(self, doc: Any, at: int) -> int:
+        j = at + 1
+        while j < len(doc) and doc[j].lower_ in self._coordinators:
+            j += 1
+        return min(j, len(doc) - 1)
+
+    def _opens_clause(self, doc: Any, at: int) -> bool:
+        first = self._first_word(doc, at)
+        if first == len(doc) - 1 or doc[first].lower_ in self._negations:
+            return False
+        for token in doc[first + 1 : first + 1 + self._window]:
+            if token.is_sent_start or token.lower_ in self._boundaries:
+                return False
+            if token.lower_ in self._list_words:
+                return False
+            if token.lower_ in self._verbs:
+                return True
+        return False
+
+
+class AnchoredWords:
+    """Words that name a finding only beside an anchor in the same clause ("the thoracolumbar
+    fascia is oedematous", "a cleft within the L1 body"). The word becomes the entity, so the
+    modifiers before it apply as to any target; it is added only where no target or lookalike
+    already stands."""
+
+    def __init__(
+        self,
+        nlp: Any,
+        rules: Mapping[str, Any],
+        spelt: Callable[[Sequence[str]], list[str]],
+        negations: frozenset[str],
+    ) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self._words = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._anchors = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._rules: dict[str, tuple[str, _Anchoring]] = {}
+        for finding, entries in rules.items():
+            if not isinstance(entries, list):
+                continue
+            for index, entry in enumerate(entries):
+                key = f"{finding}#{index}"
+                self._rules[key] = (
+                    finding,
+                    _Anchoring(
+                        int(entry["within"]),
+                        frozenset(w.lower() for w in entry.get("between", ())),
+                        frozenset(w.lower() for w in entry.get("excludes", ())),
+                    ),
+                )
+                self._words.add(key, list(nlp.tokenizer.pipe(spelt(entry["words"]))))
+                self._anchors.add(key, list(nlp.tokenizer.pipe(spelt(entry["anchors"]))))
+        self._negations = negations
+
+    def __call__(self, doc: Any) -> Any:
+        if not self._rules:
+            return doc
+        from spacy.tokens import Span
+        from spacy.util import filter_spans
+
+        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        anchors: dict[str, list[tuple[int, int]]] = {}
+        for match_id, start, end in self._anchors(doc):
+            if not taken.intersection(range(start, end)):
+                anchors.setdefault(doc.vocab.strings[match_id], []).append((start, end))
+        found = []
+        for match_id, start, end in self._words(doc):
+            key = doc.vocab.strings[match_id]
+            if taken.intersection(range(start, end)) or key not in anchors:
+                continue
+            finding, rule = self._rules[key]
+            clause = doc[start].sent
+            if any(token.lower_ in rule.excludes for token in clause):
+                continue
+            if any(self._joined(doc, (start, end), anchor, rule) for anchor in anchors[key]):
+                found.append(Span(doc, start, end, label=finding))
+        if found:
+            doc.ents = [*doc.ents, *filter_spans(found)]
+        return doc
+
+    def _joined(
+        self, doc: Any, word: tuple[int, int], anchor: tuple[int, int], rule: _Anchoring
+    ) -> bool:
+        """Whether the anchor stands close enough to the word, in its clause, with nothing
+        between them that would make them about different things. A negation between an
+        anchor and the word after it is the word's own ("the fascia shows no oedema")."""
+        if anchor[0] < word[1] and word[0] < anchor[1]:
+            return False
+        anchor_first = anchor[1] <= word[0]
+        gap = doc[anchor[1] : word[0]] if anchor_first else doc[word[1] : anchor[0]]
+        if len(gap) > rule.within or doc[anchor[0]].sent.start != doc[word[0]].sent.start:
+            return False
+        return not any(
+            token.lower_ in rule.between and not (anchor_first and token.lower_ in self._negations)
+            for token in gap
+        )
+
+
+@dataclass(frozen=True)
+class _Anchoring:
+    within: int
+    between: frozenset[str]
+    excludes: frozenset[str]
+
+
+def expand(phrase: str, synonyms: Mapping[str, Sequence[str]], tokenize: Any) -> Patterns:
+    """The spaCy token patterns a rules phrase stands for (see the rules file's description):
+    one pattern per combination of its words' alternatives, each a run of lower-case tokens
+    (a word the tokenizer cuts, "block-like", is several), a gap of up to :data:`GAP_WORDS`
+    words of the same clause for each ``...``."""
+    gap = {"IS_SENT_START": False, "IS_PUNCT": False, "OP": f"{{0,{GAP_WORDS}}}"}
+    patterns = []
+    for combination in product(*_slots(phrase, synonyms, tokenize)):
+        pattern: list[dict[str, Any]] = []
+        after_gap = False
+        for tokens in combination:
+            if tokens is None:
+                pattern.append(gap)
+                after_gap = True
+                continue
+            for token in tokens:
+                # The word after a gap must be in the gap's clause too.
+                pattern.append({"LOWER": token, **({"IS_SENT_START": False} if after_gap else {})})
+                after_gap = False
+        if any("OP" not in token for token in pattern):
+            patterns.append(pattern)
+    return patterns
+
+
+def spellings(phrase: str, synonyms: Mapping[str, Sequence[str]], tokenize: Any) -> list[str]:
+    """The texts a phrase without gaps stands for, tokens joined by spaces: for spaCy's
+    PhraseMatcher, which tries thousands of them in the time the Matcher tries a few
+    patterns."""
+    return [
+        " ".join(token for tokens in combination for token in tokens)
+        for combination in product(*_slots(phrase, synonyms, tokenize))
+        if any(combination)
+    ]
+
+
+def _slots(
+    phrase: str, synonyms: Mapping[str, Sequence[str]], tokenize: Any
+) -> list[list[list[str] | None]]:
+    """Per word of the phrase, its alternatives as runs of lower-case tokens; ``[]`` for an
+    optional word left out, ``None`` for a gap."""
+    slots: list[list[list[str] | None]] = []
+    for word in phrase.split():
+        if word == "...":
+            slots.append([None])
+            continue
+        optional = word.endswith("?") and len(word) > 1
+        word = word[:-1] if optional else word
+        alternatives: list[str] = []
+        for alternative in word.split("|"):
+            inflected = alternative.endswith("~") and len(alternative) > 1
+            alternative = alternative.rstrip("~") if inflected else alternative
+            if alternative == "<level>":
+                alternatives.extend(PHRASE_LEVELS)
+                continue
+            for spelling in [alternative, *synonyms.get(alternative.lower(), ())]:
+                alternatives.extend(inflections(spelling) if inflected else [spelling])
+        runs: list[list[str] | None] = [
+            [token.lower_ for token in tokenize(alternative)]
+            for alternative in dict.fromkeys(a.lower() for a in alternatives)
+        ]
+        slots.append([*runs, *([[]] if optional else [])])
+    return slots
+
+
+def inflections(word: str) -> list[str]:
+    """The word in each of its inflections (lemminflect's tables, or its rules for a word it
+    does not know, such as "interdigitate")."""
+    from lemminflect import getAllInflections, getAllInflectionsOOV, getAllLemmas
+
+    lemmas = {lemma for found in getAllLemmas(word).values() for lemma in found} or {word}
+    forms = [word]
+    for lemma in sorted(lemmas):
+        table = getAllInflections(lemma) or {
+            **getAllInflectionsOOV(lemma, "NOUN"),
+            **getAllInflectionsOOV(lemma, "VERB"),
+        }
+        forms.extend(form for found in table.values() for form in found)
+    return list(dict.fromkeys(forms))
