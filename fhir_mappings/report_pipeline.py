@@ -23,6 +23,8 @@ from .codes import VertebralLevel
 CATEGORIES = ("negation", "uncertainty", "historical", "hypothetical", "persistence")
 #: Entity label of phrases that look like a target but name something else.
 LOOKALIKE = "lookalike"
+#: Between a finding and the value an anchored word gives it, in an entity label.
+READS = "="
 #: ``Doc.user_data`` key: clause starts after a coordinator whose reading is unclear.
 DOUBTFUL_CLAUSES = "doubtful_clauses"
 #: Levels a phrase's ``<level>`` stands for.
@@ -32,7 +34,9 @@ PHRASE_LEVELS = tuple(
     if VertebralLevel.T3.position <= level.position <= VertebralLevel.L5.position
 )
 #: A phrase's ``...``: up to this many other words of the same clause.
-GAP_WORDS = 3
+GAP_WORDS = 10
+#: Tokens a gap never crosses: the ends of a clause's parts.
+GAP_STOPS = [",", ";", ".", ":", "(", ")"]
 
 Patterns = list[list[dict[str, Any]]]
 
@@ -48,24 +52,23 @@ def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, st
     nlp.add_pipe("sentencizer")
     synonyms = {word.lower(): tuple(others) for word, others in document["synonyms"].items()}
 
-    def patterns(phrases: Sequence[str]) -> list[str | list[dict[str, Any]]]:
-        return [
-            pattern
-            for phrase in phrases
-            for pattern in (
-                expand(phrase, synonyms, nlp.tokenizer)
-                if "..." in phrase.split()
-                else spellings(phrase, synonyms, nlp.tokenizer)
-            )
-        ]
-
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
     ruler.add_patterns(
         [
-            {"label": label, "pattern": pattern}
+            {"label": label, "pattern": text}
             for label, phrase in labelled
-            for pattern in patterns([phrase])
+            if "..." not in phrase.split()
+            for text in spellings(phrase, synonyms, nlp.tokenizer)
         ]
+    )
+    gapped = GappedPhrases(
+        nlp,
+        [
+            (label, pattern)
+            for label, phrase in labelled
+            if "..." in phrase.split()
+            for pattern in expand(phrase, synonyms, nlp.tokenizer)
+        ],
     )
     modifiers = document.get("modifiers", {})
     termination = list(modifiers.get("termination", ()))
@@ -96,6 +99,7 @@ def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, st
         nlp.get_pipe("sentencizer"),
         clauses,
         ruler,
+        gapped,
         anchored,
         *(nlp.get_pipe(category) for category in CATEGORIES),
     ]
@@ -127,7 +131,10 @@ class ClauseMarker:
     def __init__(self, rules: Mapping[str, Any], negations: frozenset[str]) -> None:
         self._boundaries = frozenset(w.lower() for w in rules.get("boundaries", ()))
         self._coordinators = frozenset(w.lower() for w in rules.get("coordinators", ()))
-        self._openers = frozenset(w.lower() for w in rules.get("subject_openers", ()))
+        openers = [w.lower() for w in rules.get("subject_openers", ())]
+        if "<level>" in openers:
+            openers.extend(level.lower() for level in PHRASE_LEVELS)
+        self._openers = frozenset(openers)
         self._verbs = frozenset(w.lower() for w in rules.get("verbs", ()))
         self._window = int(rules.get("window", 8))
         self._negations = negations
@@ -148,7 +155,9 @@ class ClauseMarker:
                     doc[start].is_sent_start = True
             elif word in self._coordinators and self._opens_clause(doc, i):
                 doc[i].is_sent_start = True
-                if doc[self._first_word(doc, i)].lower_ not in self._openers and any(
+                first = doc[self._first_word(doc, i)].lower_
+                # "has not interdigitated and sits as a bolus": a verb of its own, not denied.
+                if first not in self._openers | self._verbs and any(
                     t.lower_ in self._negations for t in doc[clause_start:i]
                 ):
                     doubtful.add(i)
@@ -175,6 +184,36 @@ class ClauseMarker:
         return False
 
 
+class GappedPhrases:
+    """Phrases with a gap ("fat ... less than ... muscle"), added where no phrase without
+    one stands. spaCy's Matcher tries them only in a sentence that holds the first word of
+    one: a pattern with a gap costs far more to try than a phrase."""
+
+    def __init__(self, nlp: Any, patterns: Sequence[tuple[str, list[dict[str, Any]]]]) -> None:
+        from spacy.matcher import Matcher
+
+        self._matcher = Matcher(nlp.vocab)
+        for label, pattern in patterns:
+            self._matcher.add(label, [pattern])
+        self._first_words = frozenset(pattern[0]["LOWER"] for _, pattern in patterns)
+
+    def __call__(self, doc: Any) -> Any:
+        if not any(token.lower_ in self._first_words for token in doc):
+            return doc
+        from spacy.tokens import Span
+        from spacy.util import filter_spans
+
+        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        found = [
+            Span(doc, start, end, label=match_id)
+            for match_id, start, end in self._matcher(doc)
+            if not taken.intersection(range(start, end))
+        ]
+        if found:
+            doc.ents = [*doc.ents, *filter_spans(found)]
+        return doc
+
+
 class AnchoredWords:
     """Words that name a finding only beside an anchor in the same clause ("the thoracolumbar
     fascia is oedematous", "a cleft within the L1 body"). The word becomes the entity, so the
@@ -192,22 +231,23 @@ class AnchoredWords:
 
         self._words = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._anchors = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self._rules: dict[str, tuple[str, _Anchoring]] = {}
+        self._rules: dict[str, _Anchoring] = {}
         for finding, entries in rules.items():
             if not isinstance(entries, list):
                 continue
             for index, entry in enumerate(entries):
                 key = f"{finding}#{index}"
-                self._rules[key] = (
-                    finding,
-                    _Anchoring(
-                        int(entry["within"]),
-                        frozenset(w.lower() for w in entry.get("between", ())),
-                        frozenset(w.lower() for w in entry.get("excludes", ())),
-                    ),
+                self._rules[key] = _Anchoring(
+                    finding if entry.get("reads") is None else f"{finding}{READS}{entry['reads']}",
+                    int(entry.get("within", 0)),
+                    _lower(entry.get("between", ())),
+                    _lower(entry.get("before_anchor", ())),
+                    _lower(entry.get("excludes", ())),
+                    bool(entry.get("anchors")),
                 )
                 self._words.add(key, list(nlp.tokenizer.pipe(spelt(entry["words"]))))
-                self._anchors.add(key, list(nlp.tokenizer.pipe(spelt(entry["anchors"]))))
+                if entry.get("anchors"):
+                    self._anchors.add(key, list(nlp.tokenizer.pipe(spelt(entry["anchors"]))))
         self._negations = negations
 
     def __call__(self, doc: Any) -> Any:
@@ -224,14 +264,15 @@ class AnchoredWords:
         found = []
         for match_id, start, end in self._words(doc):
             key = doc.vocab.strings[match_id]
-            if taken.intersection(range(start, end)) or key not in anchors:
+            rule = self._rules[key]
+            if taken.intersection(range(start, end)):
                 continue
-            finding, rule = self._rules[key]
-            clause = doc[start].sent
-            if any(token.lower_ in rule.excludes for token in clause):
+            if any(token.lower_ in rule.excludes for token in doc[start].sent):
                 continue
-            if any(self._joined(doc, (start, end), anchor, rule) for anchor in anchors[key]):
-                found.append(Span(doc, start, end, label=finding))
+            if not rule.anchored or any(
+                self._joined(doc, (start, end), anchor, rule) for anchor in anchors.get(key, ())
+            ):
+                found.append(Span(doc, start, end, label=rule.label))
         if found:
             doc.ents = [*doc.ents, *filter_spans(found)]
         return doc
@@ -248,17 +289,33 @@ class AnchoredWords:
         gap = doc[anchor[1] : word[0]] if anchor_first else doc[word[1] : anchor[0]]
         if len(gap) > rule.within or doc[anchor[0]].sent.start != doc[word[0]].sent.start:
             return False
-        return not any(
-            token.lower_ in rule.between and not (anchor_first and token.lower_ in self._negations)
-            for token in gap
-        )
+        if anchor_first:
+            return not any(
+                token.lower_ in rule.between and token.lower_ not in self._negations
+                for token in gap
+            )
+        return not any(token.lower_ in rule.between | rule.before_anchor for token in gap)
 
 
 @dataclass(frozen=True)
 class _Anchoring:
+    #: The entity label: the finding, or ``<finding>=<value>`` where the words give a value
+    #: themselves (the fascia "is normal": absent).
+    label: str
     within: int
+    #: Words that may stand neither way between word and anchor.
     between: frozenset[str]
+    #: Words that may not stand between a word and the anchor after it: "oedema of the
+    #: muscles and fascia" names the muscles' oedema, "the fascia and muscles are oedematous"
+    #: both.
+    before_anchor: frozenset[str]
     excludes: frozenset[str]
+    #: False: the word reads alone, wherever no ``excludes`` word is in its clause.
+    anchored: bool
+
+
+def _lower(words: Sequence[str]) -> frozenset[str]:
+    return frozenset(word.lower() for word in words)
 
 
 def expand(phrase: str, synonyms: Mapping[str, Sequence[str]], tokenize: Any) -> Patterns:
@@ -266,7 +323,7 @@ def expand(phrase: str, synonyms: Mapping[str, Sequence[str]], tokenize: Any) ->
     one pattern per combination of its words' alternatives, each a run of lower-case tokens
     (a word the tokenizer cuts, "block-like", is several), a gap of up to :data:`GAP_WORDS`
     words of the same clause for each ``...``."""
-    gap = {"IS_SENT_START": False, "IS_PUNCT": False, "OP": f"{{0,{GAP_WORDS}}}"}
+    gap = {"IS_SENT_START": False, "TEXT": {"NOT_IN": GAP_STOPS}, "OP": f"{{0,{GAP_WORDS}}}"}
     patterns = []
     for combination in product(*_slots(phrase, synonyms, tokenize)):
         pattern: list[dict[str, Any]] = []

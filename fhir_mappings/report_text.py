@@ -20,7 +20,7 @@ import json
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ import jsonschema
 
 from .codes import CementDistribution, FindingName, VertebralLevel
 from .reasons import NoValueKind
-from .report_pipeline import DOUBTFUL_CLAUSES, LOOKALIKE, build_pipeline
+from .report_pipeline import DOUBTFUL_CLAUSES, LOOKALIKE, READS, build_pipeline
 from .site_files import read_site_file
 
 RULES_FILE = "report-text-rules.json"
@@ -61,15 +61,34 @@ QUOTE_LIMIT = 160
 # "T1" and "T2" are read as MRI sequences (T1-/T2-weighted), never as vertebrae: the model's
 # levels are T4-L5, so no treated level is lost.
 _LEVEL = re.compile(
-    r"(?<![\w-])(th|t|d|l|s)(1[0-2]|[1-9])(?:\s*[-–/]\s*(?:(th|t|d|l|s)?(1[0-2]|[1-9])))?(?!\w)",
+    r"(?<![\w-])(th|t|d|l|s)(1[0-2]|[1-9])"
+    r"(?:(?:\s*[-–/]\s*|\s+(?:to|through)\s+)(th|t|d|l|s)?(1[0-2]|[1-9]))?(?!\w)",
     re.I,
 )
 _CHECKED = r"\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\)|[☒☑✅]"
 _BOX = re.compile(r"\[\s*[xX✓✔]?\s*\]|\(\s*[xX]?\s*\)|[☐☒☑✅]")
-_FIELD = re.compile(r"^(?P<label>[^:]{1,80}):\s*(?P<value>.*)$")
-_BLANK = re.compile(r"^(?:_+|\.{2,}|-+|\?+|\*+|n/?a|not recorded|<[^>]*>)?$", re.I)
+_FIELD = re.compile(r"^(?P<label>[^:|]{1,80})(?P<separator>[:|])\s*(?P<value>.*)$")
+_BLANK = re.compile(
+    r"^(?:_+|\.{2,}|-+|\?+|\*+|n/?a|not recorded|<[^>]*>|\([^)]*\)|\{[^}]*\})?$", re.I
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
-_ABBREVIATIONS = frozenset({"vs.", "approx.", "e.g.", "i.e.", "cf.", "fig.", "dr.", "ca."})
+_ABBREVIATIONS = frozenset(
+    {
+        "vs.",
+        "approx.",
+        "e.g.",
+        "i.e.",
+        "cf.",
+        "fig.",
+        "dr.",
+        "ca.",
+        "al.",
+        "gr.",
+        "bilat.",
+        "lt.",
+        "rt.",
+    }
+)
 #: A header line of capitals ("MRI LUMBAR SPINE", "OPINION:") that names no known section.
 _CAPITAL_HEADER = re.compile(r"^[^a-z.!?]*[A-Z]{3}[^a-z.!?]*:?$")
 
@@ -170,11 +189,18 @@ class ReportTextReader:
             rules.words("context", "cement_distribution", "excludes")
         )
         self._muscle = _word_pattern(rules.words("context", "goutallier_definition", "requires"))
+        self._muscle_level = re.compile(
+            rf"{self._muscle.pattern}\s+(?:\w+\s+)??(?:at|of)\s+(?:the\s+)?{_LEVEL.pattern}", re.I
+        )
         self._not_muscle = _word_pattern(
             rules.words("context", "goutallier_definition", "excludes")
         )
-        self._graded_levels = frozenset(
+        self._graded_segment = frozenset(
             VertebralLevel(level) for level in rules.words("context", "goutallier_grade", "levels")
+        )
+        self._other_muscle = _word_pattern(rules.words("context", "goutallier_grade", "excludes"))
+        self._elsewhere_muscle = _word_pattern(
+            rules.words("context", "goutallier_grade", "elsewhere")
         )
         self._elsewhere = _word_pattern(rules.words("context", "elsewhere"))
         self._negated_eponym = re.compile(
@@ -189,6 +215,7 @@ class ReportTextReader:
         }
         self._grade_of = forms
         self._grades = _grade_patterns(forms)
+        self._progression = _progression_pattern(forms)
 
     def read(
         self, texts: Iterable[str], treated_levels: frozenset[VertebralLevel]
@@ -208,34 +235,32 @@ class ReportTextReader:
     # --- text to sentences ----------------------------------------------------------------
 
     def _sentences(self, text: str) -> Iterator[_Sentence]:
-        reading = True
+        section = _Section()
         for raw in _unwrapped(text.splitlines()):
             line = raw.strip().strip("*#").strip()
-            if not line:
-                continue
             header, rest = self._header(line)
             if header is not None:
-                reading = header in self._read_sections
+                section = _Section(header in self._read_sections, inline=bool(rest))
                 line = rest
-            elif not reading and _CAPITAL_HEADER.match(line):
-                # A section of its own ("MRI LUMBAR SPINE"): the skipped one has ended.
-                reading = True
+            elif section.ends_at(line):
+                section = _Section()
+                if not line or _CAPITAL_HEADER.match(line):
+                    continue
+            if not section.reading:
+                section = replace(section, has_text=section.has_text or bool(line))
                 continue
-            if not reading or not line:
+            if not line:
                 continue
-            normalized = self._template_line(line)
-            if normalized is None:
-                continue
-            for piece in _split_sentences(normalized):
-                header, rest = self._header(piece)
+            for number, piece in enumerate(_split_sentences(line)):
+                header, rest = self._header(piece) if number else (None, piece)
                 if header is not None:
                     # "History: fall. Findings: cleft at L1." on one line.
-                    reading = header in self._read_sections
+                    section = _Section(header in self._read_sections, inline=bool(rest))
                     piece = rest
-                if not reading or not piece.strip(" ."):
+                normalized = self._template_line(piece) if section.reading and piece else None
+                if normalized is None or not normalized.strip(" ."):
                     continue
-                quote = line if normalized != line else piece
-                yield _Sentence(self._abbreviations.spelt_out(piece), _shorten(quote))
+                yield _Sentence(self._abbreviations.spelt_out(normalized), _shorten(piece))
 
     def _header(self, line: str) -> tuple[str | None, str]:
         bare = line.rstrip(":").strip().lower()
@@ -272,8 +297,10 @@ class ReportTextReader:
         value = field["value"].strip()
         if _BLANK.match(value):
             return None
-        answered = self._answered(field["label"], value)
-        return answered if self._answer(value) is not None else line
+        if self._answer(value) is not None:
+            return self._answered(field["label"], value)
+        # "Goutallier L4/5 | 1": a table's row read as "label: value".
+        return f"{field['label'].strip()}: {value}" if field["separator"] == "|" else line
 
     def _answered(self, label: str, value: str) -> str:
         label = label.strip().rstrip(":")
@@ -296,44 +323,57 @@ class ReportTextReader:
         self, sentence: _Sentence, doc: Any, treated: frozenset[VertebralLevel]
     ) -> Iterator[Statement]:
         doubtful = doc.user_data.get(DOUBTFUL_CLAUSES, frozenset())
-        for ent in doc.ents:
-            finding = LABEL_FINDINGS.get(ent.label_)
-            if finding is None or ent._.hypothetical:
+        mentions = _Mentions(doc)
+        for ent in mentions.findings:
+            finding, reads = _finding_of(ent.label_)
+            if ent._.hypothetical or (ent._.historical and not ent._.persistence):
                 continue
-            if ent._.historical and not ent._.persistence:
-                continue
-            clause = ent.sent
-            if finding in LEVEL_BOUND and self._about_another_level(sentence, clause, treated):
+            if finding in LEVEL_BOUND and self._about_another_level(mentions, ent, treated):
                 continue
             if finding is FindingName.CEMENT_DISTRIBUTION:
-                statement = self._cement(sentence, ent)
+                statement = self._cement(sentence, mentions, ent)
             elif finding is FindingName.GOUTALLIER_GRADE:
-                statement = self._goutallier(sentence, ent)
-            elif ent._.uncertainty or clause.start in doubtful:
+                statement = self._goutallier(sentence, mentions, ent)
+            elif ent._.uncertainty or ent.sent.start in doubtful:
                 statement = Statement(finding, None, sentence.quote, NoValueKind.REPORT_UNCERTAIN)
+            elif reads is not None:
+                # "The fascia is normal": absent, unless that is denied or doubted.
+                statement = None if ent._.negation else Statement(finding, reads, sentence.quote)
             else:
                 statement = Statement(finding, not ent._.negation, sentence.quote)
             if statement is not None:
                 yield statement
 
     def _about_another_level(
-        self, sentence: _Sentence, clause: Any, treated: frozenset[VertebralLevel]
+        self, mentions: _Mentions, ent: Any, treated: frozenset[VertebralLevel]
     ) -> bool:
-        """Whether a mention is about another vertebra than the treated one: its clause points
-        elsewhere ("the level above", "adjacent vertebra"), or names levels (or, naming none,
-        its sentence does), none of them treated."""
+        """Whether a mention is about another vertebra than the treated one. Its clause points
+        elsewhere ("the level above", "adjacent vertebra"); or the levels nearest to it name no
+        treated one: those of its own stretch of the clause (between commas, "and", "with"),
+        else those of its clause, else those of its sentence, leaving out the levels another
+        finding's stretch names ("Goutallier 3 (L4/5) and no fascia oedema")."""
+        clause = ent.sent
         if self._elsewhere.search(clause.text):
             return True
         if not treated:
             return False
-        levels = levels_in(clause.text) or levels_in(sentence.text)
-        return bool(levels) and not levels & treated
+        for levels in mentions.levels_around(ent):
+            if levels:
+                return not levels & treated
+        return bool(self._elsewhere.search(ent.doc.text))
 
-    def _cement(self, sentence: _Sentence, ent: Any) -> Statement | None:
-        text = sentence.text
-        if ent._.negation or not self._cement_requires.search(text):
+    def _cement(self, sentence: _Sentence, mentions: _Mentions, ent: Any) -> Statement | None:
+        """A cement pattern in a sentence about cement; not one describing a leak (a leak
+        named before the pattern, or in its stretch of the clause: "small cement leakage
+        into the disc, solid in appearance"), nor a denied one."""
+        if ent._.negation or not self._cement_requires.search(sentence.text):
             return None
-        if self._cement_excludes.search(text):
+        start, end = mentions.stretch(ent)
+        described = ent.doc.text[ent.sent.start_char : end]
+        if any(
+            not _denied(described, leak.start())
+            for leak in self._cement_excludes.finditer(described)
+        ):
             return None
         finding = FindingName.CEMENT_DISTRIBUTION
         if ent._.uncertainty:
@@ -341,47 +381,105 @@ class ReportTextReader:
         pattern = CementDistribution.BLOCKY if ent.label_ == BLOCKY else CementDistribution.SPONGY
         return Statement(finding, pattern.value, sentence.quote)
 
-    def _goutallier(self, sentence: _Sentence, ent: Any) -> Statement | None:
-        """A grade given with the eponym, or read from the grade's definition. A negation
-        before a descriptor beside the grade ("no fatty atrophy (Goutallier 0)") leaves the
-        grade as given; one before the eponym itself denies it."""
+    def _goutallier(self, sentence: _Sentence, mentions: _Mentions, ent: Any) -> Statement | None:
+        """A grade given with the eponym (or with "grade" on a muscle-fat line), or read from
+        the grade's definition, for the paraspinal muscles at the level the study graded
+        (L4/5) or at no named level. A negation before a descriptor beside the grade ("no
+        fatty atrophy (Goutallier 0)") leaves the grade as given; one before the eponym itself
+        denies it."""
         finding = FindingName.GOUTALLIER_GRADE
         clause = ent.sent
-        before = doc_text(clause, clause.start_char, ent.start_char)
-        if ent._.negation and (
-            ent.label_.startswith(DEFINITION) or self._negated_eponym.search(before)
-        ):
+        text = ent.doc.text
+        before = text[clause.start_char : ent.start_char]
+        definition = ent.label_.startswith(DEFINITION)
+        if ent._.negation and (definition or self._negated_eponym.search(before)):
             return None
-        if ent.label_.startswith(DEFINITION):
-            outside = f"{before} {doc_text(clause, ent.end_char, clause.end_char)}"
-            if not self._muscle.search(outside) or self._not_muscle.search(clause.text):
+        if self._other_muscle.search(clause.text) or self._elsewhere_muscle.search(clause.text):
+            return None
+        if definition:
+            if not self._muscle.search(clause.text) or self._not_muscle.search(clause.text):
                 return None
-            grades = [int(ent.label_.removeprefix(DEFINITION))]
+            graded = [(int(ent.label_.removeprefix(DEFINITION)), mentions.levels_near(ent))]
         else:
-            region = clause.text[max(0, len(before) - 15) :]
-            grades = []
-            for pattern in self._grades:
-                for match in pattern.finditer(region):
-                    if match.groupdict().get("high"):
-                        return Statement(
-                            finding, None, sentence.quote, NoValueKind.REPORT_GRADE_RANGE
-                        )
-                    grades.append(self._grade_of[match["grade"].lower()])
-            if not grades:
-                return None
-        if not self._at_graded_level(clause.text[len(before) :], before):
+            graded = self._grades_in(text, clause.start_char, clause.end_char, ent.start_char)
+            if graded is None:
+                return Statement(finding, None, sentence.quote, NoValueKind.REPORT_GRADE_RANGE)
+        grades = self._at_graded_level(graded)
+        if not grades:
             return None
         if ent._.uncertainty:
             return Statement(finding, None, sentence.quote, NoValueKind.REPORT_UNCERTAIN)
         # Both sides graded: the worse side counts, as for coded left/right grades.
         return Statement(finding, max(grades), sentence.quote)
 
-    def _at_graded_level(self, after: str, before: str) -> bool:
-        """Whether a grade is for the level the study graded (L4/5) or for no named level:
-        the levels named from the grade on in its clause, else one named just before it
-        ("at L4/5, Goutallier 2")."""
-        levels = levels_in(after) or levels_in(_LEVEL_JUST_BEFORE.search(before)[0])
-        return not levels or bool(levels & self._graded_levels)
+    def _grades_in(
+        self, text: str, clause_start: int, end: int, eponym: int
+    ) -> list[tuple[int, frozenset[VertebralLevel] | None]] | None:
+        """The grades a clause gives from just before the eponym on ("grade II (Goutallier)"),
+        each with the levels named beside it (None: none named); None if it gives a range
+        ("grade 2-3")."""
+        start = max(clause_start, eponym - 15)
+        region = text[start:end]
+        progressed = self._progression.search(region)
+        if progressed:
+            # "progressed from 2 to 3": the grade now.
+            return [(self._grade_of[progressed["grade"].lower()], None)]
+        found: dict[int, tuple[int, int]] = {}
+        for pattern in self._grades:
+            for match in pattern.finditer(region):
+                if match.groupdict().get("high"):
+                    return None
+                found.setdefault(match.start("grade"), (match.end("grade"), match.start()))
+        graded = []
+        starts = sorted(found)
+        just_before = _LEVEL_JUST_BEFORE.search(text[clause_start:eponym])[0]
+        for index, at in enumerate(starts):
+            grade_end, _ = found[at]
+            following_end = starts[index + 1] if index + 1 < len(starts) else len(region)
+            after = _LEVEL_RIGHT_AFTER.match(region, grade_end, following_end)
+            preceding = region[max(0, eponym - start) : at]
+            levels = (
+                levels_in(after[0])
+                if after
+                else levels_in(preceding)
+                or levels_in(just_before)
+                or self._muscle_levels(text[clause_start:eponym])
+                or None
+            )
+            graded.append((self._grade_of[region[at:grade_end].lower()], levels))
+        return graded
+
+    def _muscle_levels(self, text: str) -> frozenset[VertebralLevel]:
+        """The levels named for the muscles ("paraspinal muscles at L3-L4 show ...")."""
+        return frozenset().union(*(levels_in(m[0]) for m in self._muscle_level.finditer(text)))
+
+    def _at_graded_level(
+        self, graded: list[tuple[int, frozenset[VertebralLevel] | None]]
+    ) -> list[int]:
+        """The grades for the segment the study graded: those named for it if any is, else
+        those for no named level."""
+        segment = self._graded_segment
+        at_segment = [g for g, levels in graded if levels and _covers(levels, segment)]
+        return at_segment or [g for g, levels in graded if not levels]
+
+
+@dataclass(frozen=True)
+class _Section:
+    """Where the reading of a report's lines stands: in a section that is read, or in one
+    that is skipped (indication, history, comparison). A skipped section ends at a blank line
+    after its text, at a header of capitals that names no section, and, when its header had
+    its text on the same line ("Indication: L1 OVCF"), at the next ``label: value`` line."""
+
+    reading: bool = True
+    inline: bool = False
+    has_text: bool = False
+
+    def ends_at(self, line: str) -> bool:
+        if self.reading:
+            return False
+        if not line:
+            return self.has_text or self.inline
+        return bool(_CAPITAL_HEADER.match(line)) or (self.inline and bool(_FIELD.match(line)))
 
 
 class _Abbreviations:
@@ -407,35 +505,123 @@ class _Abbreviations:
 
 
 _LEVEL_JUST_BEFORE = re.compile(r"(?:(?:at|for|of)\s+(?:the\s+)?\S+\s*[,:]?\s*)?$", re.I)
+_LEVEL_RIGHT_AFTER = re.compile(
+    rf"\s*\)?\s*[,(]?\s*(?:(?:at|for|in|of)\s+)?(?:the\s+)?(?:level\s+)?{_LEVEL.pattern}", re.I
+)
+#: What ends a finding's stretch of its clause: "Cement spongy (L1) and blocky (T12)".
+_SEPARATOR = re.compile(r",|\b(?:and|with|while|whereas|but)\b", re.I)
+_DENIED = re.compile(r"\b(?:no|not|without|nor|free\s+of)\s+(?:\w+\s+){0,2}$", re.I)
+_READ_VALUES = {"present": True, "absent": False}
 
 
-def doc_text(span: Any, start_char: int, end_char: int) -> str:
-    """The text of a span's document between two character offsets."""
-    return span.doc.text[start_char:end_char]
+def _finding_of(label: str) -> tuple[FindingName, bool | None]:
+    """The finding an entity label names, and the value the words give it if they do."""
+    name, _, reads = label.partition(READS)
+    return LABEL_FINDINGS[name], _READ_VALUES.get(reads)
+
+
+def _denied(text: str, at: int) -> bool:
+    """Whether the words at ``at`` are denied ("no cement leakage", "without leak")."""
+    return bool(_DENIED.search(text[:at]))
+
+
+def _covers(levels: frozenset[VertebralLevel], segment: frozenset[VertebralLevel]) -> bool:
+    """Whether levels named for a grade are the graded segment: all of it ("L4/5", "L3-L5")
+    or one of its vertebrae alone ("L4")."""
+    return segment <= levels or (len(levels) == 1 and levels <= segment)
+
+
+class _Mentions:
+    """The findings one sentence's Doc names and the vertebral levels it names, with where."""
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.findings = [
+            ent for ent in doc.ents if ent.label_.partition(READS)[0] in LABEL_FINDINGS
+        ]
+        self._levels = [
+            (match.start(), match.end(), _levels_of(match)) for match in _LEVEL.finditer(doc.text)
+        ]
+
+    def stretch(self, ent: Any) -> tuple[int, int]:
+        """The character span of the entity's part of its clause, between separators."""
+        text, clause = self.doc.text, ent.sent
+        left = clause.start_char
+        for match in _SEPARATOR.finditer(text, clause.start_char, ent.start_char):
+            left = match.end()
+        right = _SEPARATOR.search(text, ent.end_char, clause.end_char)
+        return left, right.start() if right else clause.end_char
+
+    def levels_around(self, ent: Any) -> Iterator[frozenset[VertebralLevel]]:
+        """The levels of the entity's stretch; of its clause; of its sentence; the last two
+        without those the stretch of a mention of another finding names."""
+        yield self._between(*self.stretch(ent))
+        finding = _finding_of(ent.label_)[0]
+        others = [
+            self.stretch(other)
+            for other in self.findings
+            if _finding_of(other.label_)[0] is not finding
+        ]
+        free = [
+            (start, end, levels)
+            for start, end, levels in self._levels
+            if not any(left <= start and end <= right for left, right in others)
+        ]
+        clause = ent.sent
+        yield frozenset().union(
+            *(
+                levels
+                for start, end, levels in free
+                if clause.start_char <= start and end <= clause.end_char
+            )
+        )
+        yield frozenset().union(*(levels for _, _, levels in free))
+
+    def levels_near(self, ent: Any) -> frozenset[VertebralLevel] | None:
+        """The levels of the entity's stretch, else of its clause; None if neither names
+        one."""
+        clause = ent.sent
+        return (
+            self._between(*self.stretch(ent))
+            or self._between(clause.start_char, clause.end_char)
+            or None
+        )
+
+    def _between(self, left: int, right: int) -> frozenset[VertebralLevel]:
+        return frozenset().union(
+            *(levels for start, end, levels in self._levels if left <= start and end <= right)
+        )
 
 
 def levels_in(text: str) -> frozenset[VertebralLevel]:
-    """The vertebrae a text names: ``L1``, ``Th12``, ``D12``, ranges ``L4-5``/``L4/5``/``L4-L5``,
-    and a level with its neighbour across regions, ``T12-L1``."""
+    """The vertebrae a text names: ``L1``, ``Th12``, ``D12``, ranges ``L4-5``/``L4/5``/
+    ``L4-L5``/``T12-L2``/``L2 to L4``."""
+    return frozenset().union(*(_levels_of(match) for match in _LEVEL.finditer(text)))
+
+
+def _levels_of(match: re.Match[str]) -> frozenset[VertebralLevel]:
     regions = {"th": "T", "t": "T", "d": "T", "l": "L", "s": "S"}
-    found: set[VertebralLevel] = set()
-    for match in _LEVEL.finditer(text):
-        region = regions[match[1].lower()]
-        first = int(match[2])
-        other = regions[match[3].lower()] if match[3] else region
-        names = [f"{region}{first}"]
-        if match[4] and other != region:
-            names.append(f"{other}{match[4]}")
-        elif match[4] and int(match[4]) >= first:
-            names.extend(f"{region}{n}" for n in range(first + 1, int(match[4]) + 1))
-        for name in names:
-            if name[0] == "T" and int(name[1:]) <= 2:
-                continue
-            try:
-                found.add(VertebralLevel(name))
-            except ValueError:
-                continue
-    return frozenset(found)
+    first = _level(regions[match[1].lower()], match[2])
+    if not match[4]:
+        return frozenset({first} if first else ())
+    last = _level(regions[(match[3] or match[1]).lower()], match[4])
+    if first is None or last is None or _ORDER[last] < _ORDER[first]:
+        return frozenset(level for level in (first, last) if level)
+    return frozenset(_LEVELS[_ORDER[first] : _ORDER[last] + 1])
+
+
+_LEVELS = tuple(VertebralLevel)
+_ORDER = {level: index for index, level in enumerate(_LEVELS)}
+
+
+def _level(region: str, number: str) -> VertebralLevel | None:
+    # "T1" and "T2" are MRI sequences (T1-/T2-weighted) far more often than vertebrae.
+    if region == "T" and int(number) <= 2:
+        return None
+    try:
+        return VertebralLevel(f"{region}{number}")
+    except ValueError:
+        return None
 
 
 def _per_finding(statements: list[Statement]) -> dict[FindingName, Statement]:
@@ -467,7 +653,8 @@ def _per_finding(statements: list[Statement]) -> dict[FindingName, Statement]:
 
 def _unwrapped(lines: list[str]) -> Iterator[str]:
     """Lines with a sentence wrapped onto the next line joined again: a line continues when
-    it ends without punctuation and the next one starts in lower case."""
+    it ends without punctuation and the next one starts in lower case. Blank lines are kept:
+    they end a section's paragraph."""
     current = ""
     for line in lines:
         stripped = line.strip()
@@ -476,7 +663,9 @@ def _unwrapped(lines: list[str]) -> Iterator[str]:
             continue
         if current:
             yield current
-        current = line
+        if not stripped:
+            yield ""
+        current = line if stripped else ""
     if current:
         yield current
 
@@ -503,23 +692,46 @@ def _word_pattern(words: Iterable[str]) -> re.Pattern[str]:
 
 def _grade_patterns(forms: Mapping[str, int]) -> tuple[re.Pattern[str], ...]:
     form = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-    grade = rf"(?<![\w.-])(?P<grade>{form})(?![\w-])"
+    # "G3" is grade 3.
+    grade = rf"(?<![\w.-])(?:g(?=\d))?(?P<grade>{form})(?![\w-])"
     # A range ("grade 2-3") is read as a range, not as its first grade.
-    ranged = rf"(?<![\w.-])(?P<grade>{form})(?!\w)(?:\s*(?:-|–|to|or|/)\s*(?P<high>{form})(?!\w))?"
+    ranged = (
+        rf"(?<![\w.-])(?:g(?=\d))?(?P<grade>{form})(?!\w)"
+        rf"(?:\s*(?:-|–|to|or|/)\s*(?P<high>{form})(?!\w))?"
+    )
     # "grade at L4/5: 3", "Goutallier L4-L5 = 2": the level the grade is for, not a grade.
     at_level = r"(?:\s*(?:at|for)?\s*(?:th|t|l)\d{1,2}(?:\s*[-/]\s*(?:th|t|l|s)?\d{1,2})?)?"
+    side = r"(?<![\w/-])(?:left|right|lt|rt|l|r|bilateral(?:ly)?|bilat)\b\.?"
     flags = re.I
     return (
-        # "Goutallier grade 3", "grade II (Goutallier)", "Goutallier grade (0-4): three"
+        # "Goutallier grade 3", "grade II (Goutallier)", "Goutallier grade (0-4): three",
+        # "Goutallier gr 2", "Goutallier grading at L4/5: 2"
         re.compile(
-            rf"(?:goutallier|goutalier|grade|stage)(?:\s+(?:grade|stage|classification|class))?"
+            rf"(?:goutallier|goutalier|grade|gr\.?|stage)\)?"
+            rf"(?:\s+(?:grade|gr\.?|grading|stage|classification|class|score|scores))?"
             rf"(?:\s*\([^)]*\))?{at_level}\s*(?:[:=]|of|is)?\s*{ranged}",
             flags,
         ),
-        # "left: grade 2", "right side 3"
-        re.compile(rf"(?:left|right)(?:\s+side)?\s*[:=]?\s*(?:grade\s*)?{grade}", flags),
+        # "left: grade 2", "right side 3", "R 2, L 3"
+        re.compile(rf"{side}(?:\s+side)?\s*[:=]?\s*(?:grade\s*)?{grade}", flags),
         # "3 on the right", "2 (left)"
         re.compile(rf"{grade}\s*\(?\s*(?:on\s+the\s+)?(?:left|right)", flags),
+        # "and 3 at L4/5": a grade given for a level
+        re.compile(rf"{grade}\s+(?:at|for)\s+(?=(?:th|t|l)\d)", flags),
+        # "unchanged at 2"
+        re.compile(
+            rf"(?:unchanged|stable|remains?|persists?)\s+(?:at\s+)?(?:grade\s+)?{grade}", flags
+        ),
+    )
+
+
+def _progression_pattern(forms: Mapping[str, int]) -> re.Pattern[str]:
+    """A grade that has changed: "progressed from 2 to 3" is grade 3 now."""
+    form = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(
+        rf"(?:progressed|increased|worsened|advanced|changed|deteriorated)\s+from\s+"
+        rf"(?:grade\s+)?(?:{form})\s+to\s+(?:grade\s+)?(?P<grade>{form})(?!\w)",
+        re.I,
     )
 
 
@@ -550,7 +762,7 @@ def _phrases(document: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     for finding, entries in document.get("anchored", {}).items():
         for number, entry in enumerate(entries if isinstance(entries, list) else ()):
             for part in ("words", "anchors"):
-                for index, phrase in enumerate(entry[part]):
+                for index, phrase in enumerate(entry.get(part, ())):
                     yield f"/anchored/{finding}/{number}/{part}/{index}", phrase
     for index, phrase in enumerate(document.get("lookalikes", [])):
         yield f"/lookalikes/{index}", phrase
