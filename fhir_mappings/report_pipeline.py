@@ -38,8 +38,6 @@ GAP_WORDS = 10
 #: Tokens a gap never crosses: the ends of a clause's parts.
 GAP_STOPS = [",", ";", ".", ":", "(", ")"]
 
-Patterns = list[list[dict[str, Any]]]
-
 
 def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, str]]) -> Pipeline:
     """The pipeline for a rules document; ``labelled`` is (entity label, phrase) for every
@@ -52,24 +50,20 @@ def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, st
     nlp.add_pipe("sentencizer")
     synonyms = {word.lower(): tuple(others) for word, others in document["synonyms"].items()}
 
+    def spelt(phrases: Sequence[str]) -> list[str]:
+        return [text for phrase in phrases for text in spellings(phrase, synonyms, nlp.tokenizer)]
+
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    plain = [(label, spelt([phrase])) for label, phrase in labelled if "..." not in phrase.split()]
     ruler.add_patterns(
-        [
-            {"label": label, "pattern": text}
-            for label, phrase in labelled
-            if "..." not in phrase.split()
-            for text in spellings(phrase, synonyms, nlp.tokenizer)
-        ]
+        [{"label": label, "pattern": text} for label, texts in plain for text in texts]
     )
-    gapped = GappedPhrases(
-        nlp,
-        [
-            (label, pattern)
-            for label, phrase in labelled
-            if "..." in phrase.split()
-            for pattern in expand(phrase, synonyms, nlp.tokenizer)
-        ],
-    )
+    gapped_phrases = [
+        (label, [spelt([part]) for part in _parts(phrase)])
+        for label, phrase in labelled
+        if "..." in phrase.split()
+    ]
+    gapped = GappedPhrases(nlp, gapped_phrases)
     modifiers = document.get("modifiers", {})
     termination = list(modifiers.get("termination", ()))
     for category in CATEGORIES:
@@ -90,32 +84,49 @@ def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, st
     preceding = modifiers.get("negation", {}).get("preceding", ())
     negations = frozenset(word.lower() for word in preceding if " " not in word)
     clauses = ClauseMarker(document.get("clauses", {}), negations)
-
-    def spelt(phrases: Sequence[str]) -> list[str]:
-        return [text for phrase in phrases for text in spellings(phrase, synonyms, nlp.tokenizer)]
-
-    anchored = AnchoredWords(nlp, document.get("anchored", {}), spelt, negations)
-    steps: list[Callable[[Any], Any]] = [
-        nlp.get_pipe("sentencizer"),
-        clauses,
-        ruler,
-        gapped,
-        anchored,
-        *(nlp.get_pipe(category) for category in CATEGORIES),
+    anchored_rules = document.get("anchored", {})
+    anchored = AnchoredWords(nlp, anchored_rules, spelt, negations)
+    # A word that everything that can become a finding holds (the longest, so the rarest
+    # likely, of each phrase; an anchor where a word needs one): a sentence with none of them
+    # (most of a report: discs, canal, conus) states nothing, and is not read further.
+    needed = [
+        *(text for label, texts in plain if label != LOOKALIKE for text in texts),
+        *(text for _, parts in gapped_phrases for text in parts[0]),
+        *(
+            text
+            for entries in anchored_rules.values()
+            if isinstance(entries, list)
+            for entry in entries
+            for text in spelt(entry.get("anchors") or entry["words"])
+        ),
     ]
-    return Pipeline(nlp, tuple(steps))
+    triggers = frozenset(max(text.split(), key=len) for text in needed)
+    finders = (nlp.get_pipe("sentencizer"), clauses, ruler, gapped, anchored)
+    context = tuple(nlp.get_pipe(category) for category in CATEGORIES)
+    return Pipeline(nlp, triggers, finders, context)
 
 
 @dataclass(frozen=True)
 class Pipeline:
-    """spaCy's tokenizer, then each step in turn (ours between spaCy's components)."""
+    """spaCy's tokenizer, then the steps that find the findings' words (ours between spaCy's
+    components), then the ConText ones for what they found. A sentence holding none of the
+    ``triggers`` words states no finding, and one where nothing is found needs no context:
+    neither is read further."""
 
     nlp: Any
-    steps: tuple[Callable[[Any], Any], ...]
+    triggers: frozenset[str]
+    finders: tuple[Callable[[Any], Any], ...]
+    context: tuple[Callable[[Any], Any], ...]
 
     def __call__(self, text: str) -> Any:
         doc = self.nlp.make_doc(text)
-        for step in self.steps:
+        if not any(token.lower_ in self.triggers for token in doc):
+            return doc
+        for step in self.finders:
+            doc = step(doc)
+        if all(ent.label_ == LOOKALIKE for ent in doc.ents):
+            return doc
+        for step in self.context:
             doc = step(doc)
         return doc
 
@@ -185,33 +196,65 @@ class ClauseMarker:
 
 
 class GappedPhrases:
-    """Phrases with a gap ("fat ... less than ... muscle"), added where no phrase without
-    one stands. spaCy's Matcher tries them only in a sentence that holds the first word of
-    one: a pattern with a gap costs far more to try than a phrase."""
+    """Phrases with gaps ("fat ... less than ... muscle"), added where no phrase without one
+    stands: their parts found by spaCy's PhraseMatcher, then joined where each follows the
+    one before within :data:`GAP_WORDS` words of the same clause, none of them a stop
+    (spaCy's Matcher does the same with quantifiers, at milliseconds a sentence)."""
 
-    def __init__(self, nlp: Any, patterns: Sequence[tuple[str, list[dict[str, Any]]]]) -> None:
-        from spacy.matcher import Matcher
+    def __init__(self, nlp: Any, phrases: Sequence[tuple[str, list[list[str]]]]) -> None:
+        from spacy.matcher import PhraseMatcher
 
-        self._matcher = Matcher(nlp.vocab)
-        for label, pattern in patterns:
-            self._matcher.add(label, [pattern])
-        self._first_words = frozenset(pattern[0]["LOWER"] for _, pattern in patterns)
+        self._matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._phrases = [(label, len(parts)) for label, parts in phrases]
+        for index, (_, parts) in enumerate(phrases):
+            for number, texts in enumerate(parts):
+                self._matcher.add(f"{index}:{number}", list(nlp.tokenizer.pipe(texts)))
 
     def __call__(self, doc: Any) -> Any:
-        if not any(token.lower_ in self._first_words for token in doc):
+        if not self._phrases:
             return doc
-        from spacy.tokens import Span
-        from spacy.util import filter_spans
+        parts: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for match_id, start, end in self._matcher(doc):
+            index, number = doc.vocab.strings[match_id].split(":")
+            parts.setdefault((int(index), int(number)), []).append((start, end))
+        found = []
+        for index, (label, count) in enumerate(self._phrases):
+            runs = parts.get((index, 0), [])
+            for number in range(1, count):
+                following = parts.get((index, number), [])
+                runs = [
+                    (start, after)
+                    for start, end in runs
+                    for begin, after in following
+                    if self._joinable(doc, end, begin)
+                ]
+            found.extend((label, start, end) for start, end in runs)
+        return _with_entities(doc, found)
 
-        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
-        found = [
-            Span(doc, start, end, label=match_id)
-            for match_id, start, end in self._matcher(doc)
-            if not taken.intersection(range(start, end))
-        ]
-        if found:
-            doc.ents = [*doc.ents, *filter_spans(found)]
-        return doc
+    @staticmethod
+    def _joinable(doc: Any, end: int, begin: int) -> bool:
+        if not end <= begin <= end + GAP_WORDS:
+            return False
+        if any(doc[i].is_sent_start for i in range(end, begin + 1)):
+            return False
+        return not any(doc[i].text in GAP_STOPS for i in range(end, begin))
+
+
+def _with_entities(doc: Any, found: Sequence[tuple[str, int, int]]) -> Any:
+    """The doc with the spans found added as entities where none stands yet (the longest of
+    overlapping ones)."""
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
+    taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    spans = [
+        Span(doc, start, end, label=label)
+        for label, start, end in found
+        if not taken.intersection(range(start, end))
+    ]
+    if spans:
+        doc.ents = [*doc.ents, *filter_spans(spans)]
+    return doc
 
 
 class AnchoredWords:
@@ -253,9 +296,6 @@ class AnchoredWords:
     def __call__(self, doc: Any) -> Any:
         if not self._rules:
             return doc
-        from spacy.tokens import Span
-        from spacy.util import filter_spans
-
         taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
         anchors: dict[str, list[tuple[int, int]]] = {}
         for match_id, start, end in self._anchors(doc):
@@ -272,10 +312,8 @@ class AnchoredWords:
             if not rule.anchored or any(
                 self._joined(doc, (start, end), anchor, rule) for anchor in anchors.get(key, ())
             ):
-                found.append(Span(doc, start, end, label=rule.label))
-        if found:
-            doc.ents = [*doc.ents, *filter_spans(found)]
-        return doc
+                found.append((rule.label, start, end))
+        return _with_entities(doc, found)
 
     def _joined(
         self, doc: Any, word: tuple[int, int], anchor: tuple[int, int], rule: _Anchoring
@@ -318,30 +356,6 @@ def _lower(words: Sequence[str]) -> frozenset[str]:
     return frozenset(word.lower() for word in words)
 
 
-def expand(phrase: str, synonyms: Mapping[str, Sequence[str]], tokenize: Any) -> Patterns:
-    """The spaCy token patterns a rules phrase stands for (see the rules file's description):
-    one pattern per combination of its words' alternatives, each a run of lower-case tokens
-    (a word the tokenizer cuts, "block-like", is several), a gap of up to :data:`GAP_WORDS`
-    words of the same clause for each ``...``."""
-    gap = {"IS_SENT_START": False, "TEXT": {"NOT_IN": GAP_STOPS}, "OP": f"{{0,{GAP_WORDS}}}"}
-    patterns = []
-    for combination in product(*_slots(phrase, synonyms, tokenize)):
-        pattern: list[dict[str, Any]] = []
-        after_gap = False
-        for tokens in combination:
-            if tokens is None:
-                pattern.append(gap)
-                after_gap = True
-                continue
-            for token in tokens:
-                # The word after a gap must be in the gap's clause too.
-                pattern.append({"LOWER": token, **({"IS_SENT_START": False} if after_gap else {})})
-                after_gap = False
-        if any("OP" not in token for token in pattern):
-            patterns.append(pattern)
-    return patterns
-
-
 def spellings(phrase: str, synonyms: Mapping[str, Sequence[str]], tokenize: Any) -> list[str]:
     """The texts a phrase without gaps stands for, tokens joined by spaces: for spaCy's
     PhraseMatcher, which tries thousands of them in the time the Matcher tries a few
@@ -353,16 +367,18 @@ def spellings(phrase: str, synonyms: Mapping[str, Sequence[str]], tokenize: Any)
     ]
 
 
+def _parts(phrase: str) -> list[str]:
+    """A phrase's parts between its gaps."""
+    return [part.strip() for part in f" {phrase} ".split(" ... ") if part.strip()]
+
+
 def _slots(
     phrase: str, synonyms: Mapping[str, Sequence[str]], tokenize: Any
-) -> list[list[list[str] | None]]:
-    """Per word of the phrase, its alternatives as runs of lower-case tokens; ``[]`` for an
-    optional word left out, ``None`` for a gap."""
-    slots: list[list[list[str] | None]] = []
+) -> list[list[list[str]]]:
+    """Per word of a phrase without gaps, its alternatives as runs of lower-case tokens;
+    ``[]`` for an optional word left out."""
+    slots: list[list[list[str]]] = []
     for word in phrase.split():
-        if word == "...":
-            slots.append([None])
-            continue
         optional = word.endswith("?") and len(word) > 1
         word = word[:-1] if optional else word
         alternatives: list[str] = []
@@ -374,7 +390,7 @@ def _slots(
                 continue
             for spelling in [alternative, *synonyms.get(alternative.lower(), ())]:
                 alternatives.extend(inflections(spelling) if inflected else [spelling])
-        runs: list[list[str] | None] = [
+        runs = [
             [token.lower_ for token in tokenize(alternative)]
             for alternative in dict.fromkeys(a.lower() for a in alternatives)
         ]
