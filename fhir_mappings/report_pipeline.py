@@ -142,6 +142,7 @@ class ClauseMarker:
     def __init__(self, rules: Mapping[str, Any], negations: frozenset[str]) -> None:
         self._boundaries = frozenset(w.lower() for w in rules.get("boundaries", ()))
         self._coordinators = frozenset(w.lower() for w in rules.get("coordinators", ()))
+        self._with_subject = frozenset(w.lower() for w in rules.get("only_before_a_subject", ()))
         openers = [w.lower() for w in rules.get("subject_openers", ())]
         if "<level>" in openers:
             openers.extend(level.lower() for level in PHRASE_LEVELS)
@@ -183,8 +184,15 @@ class ClauseMarker:
 
     def _opens_clause(self, doc: Any, at: int) -> bool:
         first = self._first_word(doc, at)
-        if first == len(doc) - 1 or doc[first].lower_ in self._negations:
+        word = doc[first].lower_
+        if first == len(doc) - 1 or word in self._negations:
             return False
+        if doc[at].lower_ in self._with_subject and word not in self._openers:
+            # "cleft, again demonstrated": the same subject goes on.
+            return False
+        if word in self._verbs:
+            # "has not spread and sits as a bolus": a verb of its own.
+            return True
         for token in doc[first + 1 : first + 1 + self._window]:
             if token.is_sent_start or token.lower_ in self._boundaries:
                 return False

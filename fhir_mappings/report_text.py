@@ -248,7 +248,6 @@ class ReportTextReader:
                     continue
             if not section.reading:
                 section = replace(section, has_text=section.has_text or bool(line))
-                continue
             if not line:
                 continue
             for number, piece in enumerate(_split_sentences(line)):
