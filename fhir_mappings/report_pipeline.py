@@ -27,6 +27,9 @@ LOOKALIKE = "lookalike"
 READS = "="
 #: ``Doc.user_data`` key: clause starts after a coordinator whose reading is unclear.
 DOUBTFUL_CLAUSES = "doubtful_clauses"
+#: ``Doc.user_data`` key: clause starts of a verb that goes on with the subject before it
+#: ("the L1 body has collapsed and contains gas").
+SHARED_SUBJECT = "shared_subject"
 #: Levels a phrase's ``<level>`` stands for.
 PHRASE_LEVELS = tuple(
     level.value
@@ -47,7 +50,6 @@ def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, st
     import spacy
 
     nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
     synonyms = {word.lower(): tuple(others) for word, others in document["synonyms"].items()}
 
     def spelt(phrases: Sequence[str]) -> list[str]:
@@ -101,7 +103,7 @@ def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, st
         ),
     ]
     triggers = frozenset(max(text.split(), key=len) for text in needed)
-    finders = (nlp.get_pipe("sentencizer"), clauses, ruler, gapped, anchored)
+    finders = (clauses, ruler, gapped, anchored)
     context = tuple(nlp.get_pipe(category) for category in CATEGORIES)
     return Pipeline(nlp, triggers, finders, context)
 
@@ -154,7 +156,12 @@ class ClauseMarker:
         self._list_words = self._coordinators | {"or", "nor"}
 
     def __call__(self, doc: Any) -> Any:
+        # The text is one sentence already (the reader splits them): "?cleft" and "et al." are
+        # not sentence ends here.
+        for token in doc:
+            token.is_sent_start = token.i == 0
         doubtful: set[int] = set()
+        shared: set[int] = set()
         clause_start = 0
         for i, token in enumerate(doc):
             if i == 0 or token.is_sent_start:
@@ -168,12 +175,15 @@ class ClauseMarker:
             elif word in self._coordinators and self._opens_clause(doc, i):
                 doc[i].is_sent_start = True
                 first = doc[self._first_word(doc, i)].lower_
+                if first in self._verbs:
+                    shared.add(i)
                 # "has not interdigitated and sits as a bolus": a verb of its own, not denied.
                 if first not in self._openers | self._verbs and any(
                     t.lower_ in self._negations for t in doc[clause_start:i]
                 ):
                     doubtful.add(i)
         doc.user_data[DOUBTFUL_CLAUSES] = frozenset(doubtful)
+        doc.user_data[SHARED_SUBJECT] = frozenset(shared)
         return doc
 
     def _first_word(self, doc: Any, at: int) -> int:
@@ -333,7 +343,7 @@ class AnchoredWords:
             return False
         anchor_first = anchor[1] <= word[0]
         gap = doc[anchor[1] : word[0]] if anchor_first else doc[word[1] : anchor[0]]
-        if len(gap) > rule.within or doc[anchor[0]].sent.start != doc[word[0]].sent.start:
+        if len(gap) > rule.within or not self._same_subject(doc, anchor[0], word[0]):
             return False
         if anchor_first:
             return not any(
@@ -341,6 +351,23 @@ class AnchoredWords:
                 for token in gap
             )
         return not any(token.lower_ in rule.between | rule.before_anchor for token in gap)
+
+    @staticmethod
+    def _same_subject(doc: Any, anchor: int, word: int) -> bool:
+        """Whether anchor and word are in one clause, or the word's clause goes on with the
+        subject of the anchor's, the one just before it."""
+        anchor_clause, word_clause = doc[anchor].sent.start, doc[word].sent.start
+        if anchor_clause == word_clause:
+            return True
+        starts = _clause_starts(doc)
+        return (
+            word_clause in doc.user_data.get(SHARED_SUBJECT, ())
+            and starts.index(word_clause) == starts.index(anchor_clause) + 1
+        )
+
+
+def _clause_starts(doc: Any) -> list[int]:
+    return [token.i for token in doc if token.is_sent_start]
 
 
 @dataclass(frozen=True)

@@ -508,7 +508,10 @@ _LEVEL_RIGHT_AFTER = re.compile(
     rf"\s*\)?\s*[,(]?\s*(?:(?:at|for|in|of)\s+)?(?:the\s+)?(?:level\s+)?{_LEVEL.pattern}", re.I
 )
 #: What ends a finding's stretch of its clause: "Cement spongy (L1) and blocky (T12)".
-_SEPARATOR = re.compile(r",|\b(?:and|with|while|whereas|but)\b", re.I)
+# "and" before a level joins levels ("at T12 and L1"), it does not end a stretch.
+_SEPARATOR = re.compile(
+    r",|\b(?:with|while|whereas|but)\b|\band\b(?!\s+(?:(?:at|in|of)\s+)?(?:th|t|d|l)\d)", re.I
+)
 _DENIED = re.compile(r"\b(?:no|not|without|nor|free\s+of)\s+(?:\w+\s+){0,2}$", re.I)
 _READ_VALUES = {"present": True, "absent": False}
 

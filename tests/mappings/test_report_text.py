@@ -279,6 +279,7 @@ def test_inflections_of_a_cement_pattern_verb(reader, verb):
         ("A gas-density cleft lies beneath the superior endplate of L1.", True),
         ("There is no cleft.", False),
         ("The L1 body contains a small collection of gas.", True),
+        ("The L1 body is flattened and holds a pocket of gas.", True),
     ],
 )
 def test_bare_cleft_or_gas_within_the_treated_body_is_a_vacuum_cleft(reader, text, expected):
