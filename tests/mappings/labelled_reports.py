@@ -41,9 +41,10 @@ PRESENCE = {"present": True, "absent": False}
 LOINC = "http://loinc.org"
 RADIOLOGY = {"system": LOINC, "code": "LP29684-5", "display": "Radiology"}
 UNKNOWN = "unknown"
-#: Traps whose unlabelled findings are hedged statements: read as a firm value, they are the
-#: worst error a reader can make besides a false "present".
-HEDGES = frozenset({"uncertainty"})
+#: Traps whose unlabelled findings are hedged statements (a hedge, a range of grades such as
+#: "2-3"): read as a firm value, they are the worst error a reader can make besides a false
+#: "present".
+HEDGES = frozenset({"uncertainty", "range"})
 
 PATIENT = "labelled-patient"
 PROCEDURE_DAY, PRE_OP_DAY, POST_OP_DAY = "2024-03-10", "2024-03-01", "2024-03-11"
