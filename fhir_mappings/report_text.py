@@ -1,16 +1,17 @@
 """Radiology report text in, what it states about each finding out.
 
-A blank spaCy English pipeline (no model to download) carries the rules of
-``report-text-rules.json``: an entity ruler for the target phrases (and for lookalikes, such as
-a disc vacuum phenomenon, that must not be read as a target), and four negspacy NegEx
-components for negation, uncertainty, historical and hypothetical context. The text is cut into
-lines and sentences first, so that a report template's lines never share a scope; skipped
-sections (indication, history, comparison) and unfilled template fields are dropped there.
+The rules of ``report-text-rules.json`` build a blank spaCy English pipeline
+(:mod:`.report_pipeline`): clauses, the target phrases and their lookalikes, words anchored to
+another word, and NegEx context (negation, uncertainty, history, hypothesis, persistence). The
+text is cut into lines and sentences first, so that a report template's lines never share a
+scope; skipped sections (indication, history, comparison) and unfilled template fields are
+dropped there, ``label: value`` answers are put into words, and abbreviations spelt out.
 
 Load the rules and build the pipeline once (:func:`load_text_rules`, :class:`ReportTextReader`);
 :meth:`ReportTextReader.read` is then pure. What is not stated stays unknown: a finding the text
-never names has no statement, and uncertain, historical or hypothetical mentions never count
-as present.
+never names has no statement, uncertain, historical or hypothetical mentions never count as
+present, and a mention about another vertebra is set aside rather than weighed against the
+treated one.
 """
 
 from __future__ import annotations
@@ -18,10 +19,9 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from importlib import resources
-from itertools import product
 from pathlib import Path
 from typing import Any
 
@@ -29,22 +29,24 @@ import jsonschema
 
 from .codes import CementDistribution, FindingName, VertebralLevel
 from .reasons import NoValueKind
+from .report_pipeline import DOUBTFUL_CLAUSES, LOOKALIKE, READS, build_pipeline
 from .site_files import read_site_file
 
 RULES_FILE = "report-text-rules.json"
 RULES_SCHEMA = "report-text-rules.schema.json"
 
 #: Entity labels besides the finding names.
-BLOCKY, SPONGY, LOOKALIKE = "cement_blocky", "cement_spongy", "lookalike"
+BLOCKY, SPONGY = "cement_blocky", "cement_spongy"
+#: A Goutallier grade read from its definition ("fat less than muscle"): the label's suffix.
+DEFINITION = "goutallier_definition_"
 LABEL_FINDINGS = {
     FindingName.INTRAVERTEBRAL_VACUUM_CLEFT.value: FindingName.INTRAVERTEBRAL_VACUUM_CLEFT,
     FindingName.POSTERIOR_FASCIA_OEDEMA.value: FindingName.POSTERIOR_FASCIA_OEDEMA,
     FindingName.GOUTALLIER_GRADE.value: FindingName.GOUTALLIER_GRADE,
     BLOCKY: FindingName.CEMENT_DISTRIBUTION,
     SPONGY: FindingName.CEMENT_DISTRIBUTION,
+    **{f"{DEFINITION}{grade}": FindingName.GOUTALLIER_GRADE for grade in range(5)},
 }
-#: The ConText categories, each a NegEx component setting ``span._.<category>``.
-CATEGORIES = ("negation", "uncertainty", "historical", "hypothetical")
 #: Findings tied to the treated vertebra: a mention at another level is about another fracture.
 LEVEL_BOUND = frozenset(
     {
@@ -53,26 +55,42 @@ LEVEL_BOUND = frozenset(
         FindingName.CEMENT_DISTRIBUTION,
     }
 )
-#: Levels a phrase's ``<level>`` stands for.
-PHRASE_LEVELS = tuple(
-    level.value
-    for level in VertebralLevel
-    if VertebralLevel.T3.position <= level.position <= VertebralLevel.L5.position
-)
 #: Longest quote shown on a card, in characters.
 QUOTE_LIMIT = 160
 
 # "T1" and "T2" are read as MRI sequences (T1-/T2-weighted), never as vertebrae: the model's
 # levels are T4-L5, so no treated level is lost.
 _LEVEL = re.compile(
-    r"(?<![\w-])(th|t|d|l|s)(1[0-2]|[1-9])(?:\s*[-–/]\s*(1[0-2]|[1-9]))?(?!\w)", re.I
+    r"(?<![\w-])(th|t|d|l|s)(1[0-2]|[1-9])"
+    r"(?:(?:\s*[-–/]\s*|\s+(?:to|through)\s+)(th|t|d|l|s)?(1[0-2]|[1-9]))?(?!\w)",
+    re.I,
 )
 _CHECKED = r"\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\)|[☒☑✅]"
 _BOX = re.compile(r"\[\s*[xX✓✔]?\s*\]|\(\s*[xX]?\s*\)|[☐☒☑✅]")
-_FIELD = re.compile(r"^(?P<label>[^:]{1,80}):\s*(?P<value>.*)$")
-_BLANK = re.compile(r"^(?:_+|\.{2,}|-+|\?+|\*+|n/?a|not recorded|<[^>]*>)?$", re.I)
+_FIELD = re.compile(r"^(?P<label>[^:|]{1,80})(?P<separator>[:|])\s*(?P<value>.*)$")
+_BLANK = re.compile(
+    r"^(?:_+|\.{2,}|-+|\?+|\*+|n/?a|not recorded|<[^>]*>|\([^)]*\)|\{[^}]*\})?$", re.I
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
-_ABBREVIATIONS = frozenset({"vs.", "approx.", "e.g.", "i.e.", "cf.", "fig.", "dr.", "ca."})
+_ABBREVIATIONS = frozenset(
+    {
+        "vs.",
+        "approx.",
+        "e.g.",
+        "i.e.",
+        "cf.",
+        "fig.",
+        "dr.",
+        "ca.",
+        "al.",
+        "gr.",
+        "bilat.",
+        "lt.",
+        "rt.",
+    }
+)
+#: A header line of capitals ("MRI LUMBAR SPINE", "OPINION:") that names no known section.
+_CAPITAL_HEADER = re.compile(r"^[^a-z.!?]*[A-Z]{3}[^a-z.!?]*:?$")
 
 
 class ReportRulesError(ValueError):
@@ -100,6 +118,20 @@ class TextRules:
     def modalities(self) -> Mapping[str, tuple[str, ...]]:
         return {name: tuple(words) for name, words in self.document["modalities"].items()}
 
+    def labelled_phrases(self) -> list[tuple[str, str]]:
+        """(entity label, phrase) for the targets, the Goutallier definitions and lookalikes."""
+        definitions = self.document.get("goutallier_definitions", {})
+        return [
+            *((label, p) for label, phrases in self.document["targets"].items() for p in phrases),
+            *(
+                (f"{DEFINITION}{grade}", p)
+                for grade, phrases in definitions.items()
+                if isinstance(phrases, list)
+                for p in phrases
+            ),
+            *((LOOKALIKE, p) for p in self.words("lookalikes")),
+        ]
+
 
 @dataclass(frozen=True)
 class Statement:
@@ -116,7 +148,9 @@ class Statement:
 
 @dataclass(frozen=True)
 class _Sentence:
+    #: What the pipeline reads: answers put into words, abbreviations spelt out.
     text: str
+    #: The report's own words, for the card.
     quote: str
 
 
@@ -137,55 +171,42 @@ class ReportTextReader:
     """The pipeline built from the rules. Build once; :meth:`read` may then run per request."""
 
     def __init__(self, rules: TextRules) -> None:
-        # spaCy takes seconds to import: only a process that reads report text pays for it.
-        import negspacy.negation  # noqa: F401  (registers the "negex" spaCy factory)
-        import spacy
-
         self.rules = rules
         self._lock = threading.Lock()
         document = rules.document
-        synonyms = {word.lower(): tuple(others) for word, others in document["synonyms"].items()}
-        self._nlp = spacy.blank("en")
-        self._nlp.add_pipe("sentencizer")
-        ruler = self._nlp.add_pipe("entity_ruler")
-        patterns = [
-            {"label": label, "pattern": pattern}
-            for label, phrases in [
-                *document["targets"].items(),
-                (LOOKALIKE, rules.words("lookalikes")),
-            ]
-            for phrase in phrases
-            for pattern in expand(phrase, synonyms, self._nlp.tokenizer)
-        ]
-        ruler.add_patterns(patterns)
-        termination = list(rules.words("modifiers", "termination"))
-        for category in CATEGORIES:
-            self._nlp.add_pipe(
-                "negex",
-                name=category,
-                config={
-                    "extension_name": category,
-                    "neg_termset": {
-                        "pseudo_negations": list(rules.words("modifiers", category, "pseudo")),
-                        "preceding_negations": list(
-                            rules.words("modifiers", category, "preceding")
-                        ),
-                        "following_negations": list(
-                            rules.words("modifiers", category, "following")
-                        ),
-                        "termination": termination,
-                    },
-                },
-            )
+        self._pipeline = build_pipeline(document, rules.labelled_phrases())
         self._read_sections = frozenset(w.lower() for w in rules.words("sections", "read"))
         self._skipped_sections = frozenset(w.lower() for w in rules.words("sections", "skipped"))
-        self._present = frozenset(w.lower() for w in rules.words("template_answers", "present"))
-        self._absent = frozenset(w.lower() for w in rules.words("template_answers", "absent"))
+        self._answers = {
+            kind: frozenset(w.lower() for w in rules.words("template_answers", kind))
+            for kind in ("present", "absent", "uncertain")
+        }
+        self._abbreviations = _Abbreviations(document.get("abbreviations", {}))
         self._cement_requires = _word_pattern(
             rules.words("context", "cement_distribution", "requires")
         )
         self._cement_excludes = _word_pattern(
             rules.words("context", "cement_distribution", "excludes")
+        )
+        self._muscle = _word_pattern(rules.words("context", "goutallier_definition", "requires"))
+        self._muscle_level = re.compile(
+            rf"{self._muscle.pattern}\s+(?:\w+\s+)??(?:at|of)\s+(?:the\s+)?{_LEVEL.pattern}", re.I
+        )
+        self._not_muscle = _word_pattern(
+            rules.words("context", "goutallier_definition", "excludes")
+        )
+        self._graded_segment = frozenset(
+            VertebralLevel(level) for level in rules.words("context", "goutallier_grade", "levels")
+        )
+        self._other_muscle = _word_pattern(rules.words("context", "goutallier_grade", "excludes"))
+        self._elsewhere_muscle = _word_pattern(
+            rules.words("context", "goutallier_grade", "elsewhere")
+        )
+        self._elsewhere = _word_pattern(rules.words("context", "elsewhere"))
+        self._negated_eponym = re.compile(
+            rf"{_word_pattern(rules.words('modifiers', 'negation', 'preceding')).pattern}"
+            r"[\s(]*$",
+            re.I,
         )
         forms = {
             form.lower(): int(grade)
@@ -194,6 +215,7 @@ class ReportTextReader:
         }
         self._grade_of = forms
         self._grades = _grade_patterns(forms)
+        self._progression = _progression_pattern(forms)
 
     def read(
         self, texts: Iterable[str], treated_levels: frozenset[VertebralLevel]
@@ -204,29 +226,40 @@ class ReportTextReader:
         sentences = [sentence for text in texts for sentence in self._sentences(text)]
         # spaCy does not promise that one pipeline may run in several threads at once.
         with self._lock:
-            docs = list(self._nlp.pipe(sentence.text for sentence in sentences))
+            docs = [self._pipeline(sentence.text) for sentence in sentences]
         statements: list[Statement] = []
         for sentence, doc in zip(sentences, docs, strict=True):
             statements.extend(self._statements(sentence, doc, treated_levels))
         return _per_finding(statements)
 
+    # --- text to sentences ----------------------------------------------------------------
+
     def _sentences(self, text: str) -> Iterator[_Sentence]:
-        reading = True
+        section = _Section()
         for raw in _unwrapped(text.splitlines()):
             line = raw.strip().strip("*#").strip()
-            if not line:
-                continue
             header, rest = self._header(line)
             if header is not None:
-                reading = header in self._read_sections
+                section = _Section(header in self._read_sections, inline=bool(rest))
                 line = rest
-            if not reading or not line:
+            elif section.ends_at(line):
+                section = _Section()
+                if not line or _CAPITAL_HEADER.match(line):
+                    continue
+            if not section.reading:
+                section = replace(section, has_text=section.has_text or bool(line))
+            if not line:
                 continue
-            normalized = self._template_line(line)
-            if normalized is None:
-                continue
-            for piece in _split_sentences(normalized):
-                yield _Sentence(piece, _shorten(line if normalized != line else piece))
+            for number, piece in enumerate(_split_sentences(line)):
+                header, rest = self._header(piece) if number else (None, piece)
+                if header is not None:
+                    # "History: fall. Findings: cleft at L1." on one line.
+                    section = _Section(header in self._read_sections, inline=bool(rest))
+                    piece = rest
+                normalized = self._template_line(piece) if section.reading and piece else None
+                if normalized is None or not normalized.strip(" ."):
+                    continue
+                yield _Sentence(self._abbreviations.spelt_out(normalized), _shorten(piece))
 
     def _header(self, line: str) -> tuple[str | None, str]:
         bare = line.rstrip(":").strip().lower()
@@ -242,7 +275,8 @@ class ReportTextReader:
     def _template_line(self, line: str) -> str | None:
         """A template line as plain words: ticked options kept, unfilled fields dropped (None).
         ``Vacuum cleft: [ ] yes [x] no`` reads "Vacuum cleft: absent."; ``Fascia oedema: ___``
-        and a field whose boxes are all empty say nothing."""
+        and a field whose boxes are all empty say nothing; ``IVC: possible`` reads as a
+        hedge."""
         marks = list(_BOX.finditer(line))
         if marks:
             prefix = line[: marks[0].start()].strip()
@@ -254,7 +288,7 @@ class ReportTextReader:
             ]
             ticked = [label for label in ticked if label]
             if prefix:
-                return f"{prefix} {self._answer(ticked[0])}." if len(ticked) == 1 else None
+                return self._answered(prefix, ticked[0]) if len(ticked) == 1 else None
             return " ".join(f"{label.rstrip('.')}." for label in ticked) or None
         field = _FIELD.match(line)
         if field is None:
@@ -262,42 +296,83 @@ class ReportTextReader:
         value = field["value"].strip()
         if _BLANK.match(value):
             return None
-        answer = self._answer(value)
-        return f"{field['label']}: {answer}." if answer != value else line
+        if self._answer(value) is not None:
+            return self._answered(field["label"], value)
+        # "Goutallier L4/5 | 1": a table's row read as "label: value".
+        return f"{field['label'].strip()}: {value}" if field["separator"] == "|" else line
 
-    def _answer(self, value: str) -> str:
+    def _answered(self, label: str, value: str) -> str:
+        label = label.strip().rstrip(":")
+        match self._answer(value):
+            case "present":
+                return f"{label}: present."
+            case "absent":
+                return f"{label}: absent."
+            case "uncertain":
+                return f"Possible {label}."
+        return f"{label}: {value}"
+
+    def _answer(self, value: str) -> str | None:
         bare = value.strip(" .").lower()
-        if bare in self._present:
-            return "present"
-        if bare in self._absent:
-            return "absent"
-        return value
+        return next((kind for kind, words in self._answers.items() if bare in words), None)
+
+    # --- sentences to statements -------------------------------------------------------------
 
     def _statements(
         self, sentence: _Sentence, doc: Any, treated: frozenset[VertebralLevel]
     ) -> Iterator[Statement]:
-        for ent in doc.ents:
-            finding = LABEL_FINDINGS.get(ent.label_)
-            if finding is None or ent._.hypothetical or ent._.historical:
+        doubtful = doc.user_data.get(DOUBTFUL_CLAUSES, frozenset())
+        mentions = _Mentions(doc)
+        for ent in mentions.findings:
+            finding, reads = _finding_of(ent.label_)
+            if ent._.hypothetical or (ent._.historical and not ent._.persistence):
                 continue
-            if finding in LEVEL_BOUND and _other_level(sentence.text, ent.start_char, treated):
+            if finding in LEVEL_BOUND and self._about_another_level(mentions, ent, treated):
                 continue
             if finding is FindingName.CEMENT_DISTRIBUTION:
-                statement = self._cement(sentence, ent)
+                statement = self._cement(sentence, mentions, ent)
             elif finding is FindingName.GOUTALLIER_GRADE:
-                statement = self._goutallier(sentence, ent)
-            elif ent._.uncertainty:
+                statement = self._goutallier(sentence, mentions, ent)
+            elif ent._.uncertainty or ent.sent.start in doubtful:
                 statement = Statement(finding, None, sentence.quote, NoValueKind.REPORT_UNCERTAIN)
+            elif reads is not None:
+                # "The fascia is normal": absent, unless that is denied or doubted.
+                statement = None if ent._.negation else Statement(finding, reads, sentence.quote)
             else:
                 statement = Statement(finding, not ent._.negation, sentence.quote)
             if statement is not None:
                 yield statement
 
-    def _cement(self, sentence: _Sentence, ent: Any) -> Statement | None:
-        text = sentence.text
-        if ent._.negation or not self._cement_requires.search(text):
+    def _about_another_level(
+        self, mentions: _Mentions, ent: Any, treated: frozenset[VertebralLevel]
+    ) -> bool:
+        """Whether a mention is about another vertebra than the treated one. Its clause points
+        elsewhere ("the level above", "adjacent vertebra"); or the levels nearest to it name no
+        treated one: those of its own stretch of the clause (between commas, "and", "with"),
+        else those of its clause, else those of its sentence, leaving out the levels another
+        finding's stretch names ("Goutallier 3 (L4/5) and no fascia oedema")."""
+        clause = ent.sent
+        if self._elsewhere.search(clause.text):
+            return True
+        if not treated:
+            return False
+        for levels in mentions.levels_around(ent):
+            if levels:
+                return not levels & treated
+        return bool(self._elsewhere.search(ent.doc.text))
+
+    def _cement(self, sentence: _Sentence, mentions: _Mentions, ent: Any) -> Statement | None:
+        """A cement pattern in a sentence about cement; not one describing a leak (a leak
+        named before the pattern, or in its stretch of the clause: "small cement leakage
+        into the disc, solid in appearance"), nor a denied one."""
+        if ent._.negation or not self._cement_requires.search(sentence.text):
             return None
-        if self._cement_excludes.search(text):
+        start, end = mentions.stretch(ent)
+        described = ent.doc.text[ent.sent.start_char : end]
+        if any(
+            not _denied(described, leak.start())
+            for leak in self._cement_excludes.finditer(described)
+        ):
             return None
         finding = FindingName.CEMENT_DISTRIBUTION
         if ent._.uncertainty:
@@ -305,18 +380,30 @@ class ReportTextReader:
         pattern = CementDistribution.BLOCKY if ent.label_ == BLOCKY else CementDistribution.SPONGY
         return Statement(finding, pattern.value, sentence.quote)
 
-    def _goutallier(self, sentence: _Sentence, ent: Any) -> Statement | None:
+    def _goutallier(self, sentence: _Sentence, mentions: _Mentions, ent: Any) -> Statement | None:
+        """A grade given with the eponym (or with "grade" on a muscle-fat line), or read from
+        the grade's definition, for the paraspinal muscles at the level the study graded
+        (L4/5) or at no named level. A negation before a descriptor beside the grade ("no
+        fatty atrophy (Goutallier 0)") leaves the grade as given; one before the eponym itself
+        denies it."""
         finding = FindingName.GOUTALLIER_GRADE
-        if ent._.negation:
+        clause = ent.sent
+        text = ent.doc.text
+        before = text[clause.start_char : ent.start_char]
+        definition = ent.label_.startswith(DEFINITION)
+        if ent._.negation and (definition or self._negated_eponym.search(before)):
             return None
-        clause = _clause(sentence.text, ent.start_char)
-        region = clause.text[max(0, ent.start_char - clause.start - 15) :]
-        grades: list[int] = []
-        for pattern in self._grades:
-            for match in pattern.finditer(region):
-                if match.groupdict().get("high"):
-                    return Statement(finding, None, sentence.quote, NoValueKind.REPORT_GRADE_RANGE)
-                grades.append(self._grade_of[match["grade"].lower()])
+        if self._other_muscle.search(clause.text) or self._elsewhere_muscle.search(clause.text):
+            return None
+        if definition:
+            if not self._muscle.search(clause.text) or self._not_muscle.search(clause.text):
+                return None
+            graded = [(int(ent.label_.removeprefix(DEFINITION)), mentions.levels_near(ent))]
+        else:
+            graded = self._grades_in(text, clause.start_char, clause.end_char, ent.start_char)
+            if graded is None:
+                return Statement(finding, None, sentence.quote, NoValueKind.REPORT_GRADE_RANGE)
+        grades = self._at_graded_level(graded)
         if not grades:
             return None
         if ent._.uncertainty:
@@ -324,71 +411,219 @@ class ReportTextReader:
         # Both sides graded: the worse side counts, as for coded left/right grades.
         return Statement(finding, max(grades), sentence.quote)
 
+    def _grades_in(
+        self, text: str, clause_start: int, end: int, eponym: int
+    ) -> list[tuple[int, frozenset[VertebralLevel] | None]] | None:
+        """The grades a clause gives from just before the eponym on ("grade II (Goutallier)"),
+        each with the levels named beside it (None: none named); None if it gives a range
+        ("grade 2-3")."""
+        start = max(clause_start, eponym - 15)
+        region = text[start:end]
+        progressed = self._progression.search(region)
+        if progressed:
+            # "progressed from 2 to 3": the grade now.
+            return [(self._grade_of[progressed["grade"].lower()], None)]
+        found: dict[int, tuple[int, int]] = {}
+        for pattern in self._grades:
+            for match in pattern.finditer(region):
+                if match.groupdict().get("high"):
+                    return None
+                found.setdefault(match.start("grade"), (match.end("grade"), match.start()))
+        graded = []
+        starts = sorted(found)
+        just_before = _LEVEL_JUST_BEFORE.search(text[clause_start:eponym])[0]
+        for index, at in enumerate(starts):
+            grade_end, _ = found[at]
+            following_end = starts[index + 1] if index + 1 < len(starts) else len(region)
+            after = _LEVEL_RIGHT_AFTER.match(region, grade_end, following_end)
+            preceding = region[max(0, eponym - start) : at]
+            levels = (
+                levels_in(after[0])
+                if after
+                else levels_in(preceding)
+                or levels_in(just_before)
+                or self._muscle_levels(text[clause_start:eponym])
+                or None
+            )
+            graded.append((self._grade_of[region[at:grade_end].lower()], levels))
+        return graded
 
-def expand(phrase: str, synonyms: Mapping[str, Sequence[str]], tokenize: Any) -> list[list[Any]]:
-    """The spaCy token patterns a rules phrase stands for (see the rules file's description).
-    Alternatives of one token share a pattern slot; one that the tokenizer cuts in several
-    tokens ("block-like", "'s") gets patterns of its own."""
-    slots: list[list[list[dict[str, Any]]]] = []
-    for word in phrase.split():
-        optional = word.endswith("?") and len(word) > 1
-        word = word[:-1] if optional else word
-        alternatives: list[str] = []
-        for alternative in word.split("|"):
-            if alternative == "<level>":
-                alternatives.extend(PHRASE_LEVELS)
-            else:
-                alternatives.extend([alternative, *synonyms.get(alternative.lower(), ())])
-        single, several = [], []
-        for alternative in dict.fromkeys(a.lower() for a in alternatives):
-            tokens = [token.lower_ for token in tokenize(alternative)]
-            (single if len(tokens) == 1 else several).append(tokens)
-        choices = [[{"LOWER": {"IN": [tokens[0] for tokens in single]}}]] if single else []
-        choices += [[{"LOWER": token} for token in tokens] for tokens in several]
-        slots.append([*choices, *([[]] if optional else [])])
-    patterns = [
-        [token for choice in combination for token in choice] for combination in product(*slots)
-    ]
-    return [pattern for pattern in patterns if pattern]
+    def _muscle_levels(self, text: str) -> frozenset[VertebralLevel]:
+        """The levels named for the muscles ("paraspinal muscles at L3-L4 show ...")."""
+        return frozenset().union(*(levels_in(m[0]) for m in self._muscle_level.finditer(text)))
 
-
-def levels_in(text: str) -> frozenset[VertebralLevel]:
-    """The vertebrae a text names: ``L1``, ``Th12``, ``D12``, ranges ``L4-5``/``L4/5``."""
-    found: set[VertebralLevel] = set()
-    for match in _LEVEL.finditer(text):
-        region = {"th": "T", "t": "T", "d": "T", "l": "L", "s": "S"}[match[1].lower()]
-        first = int(match[2])
-        last = int(match[3]) if match[3] and int(match[3]) >= first else first
-        for number in range(first, last + 1):
-            if region == "T" and number <= 2:
-                continue
-            try:
-                found.add(VertebralLevel(f"{region}{number}"))
-            except ValueError:
-                continue
-    return frozenset(found)
+    def _at_graded_level(
+        self, graded: list[tuple[int, frozenset[VertebralLevel] | None]]
+    ) -> list[int]:
+        """The grades for the segment the study graded: those named for it if any is, else
+        those for no named level."""
+        segment = self._graded_segment
+        at_segment = [g for g, levels in graded if levels and _covers(levels, segment)]
+        return at_segment or [g for g, levels in graded if not levels]
 
 
 @dataclass(frozen=True)
-class _Clause:
-    start: int
-    text: str
+class _Section:
+    """Where the reading of a report's lines stands: in a section that is read, or in one
+    that is skipped (indication, history, comparison). A skipped section ends at a blank line
+    after its text, at a header of capitals that names no section, and, when its header had
+    its text on the same line ("Indication: L1 OVCF"), at the next ``label: value`` line."""
+
+    reading: bool = True
+    inline: bool = False
+    has_text: bool = False
+
+    def ends_at(self, line: str) -> bool:
+        if self.reading:
+            return False
+        if not line:
+            return self.has_text or self.inline
+        return bool(_CAPITAL_HEADER.match(line)) or (self.inline and bool(_FIELD.match(line)))
 
 
-def _clause(text: str, at: int) -> _Clause:
-    """The ';'-separated part of a sentence around character ``at``."""
-    start = text.rfind(";", 0, at) + 1
-    end = text.find(";", at)
-    return _Clause(start, text[start : end if end >= 0 else len(text)])
+class _Abbreviations:
+    """Abbreviations spelt out (as written, in their case), except beside an ``unless``
+    word."""
+
+    def __init__(self, table: Mapping[str, Mapping[str, Any]]) -> None:
+        self._table = dict(table)
+        names = "|".join(re.escape(name) for name in sorted(table, key=len, reverse=True))
+        self._pattern = re.compile(rf"(?<![\w-])(?:{names or '(?!)'})(?![\w-])")
+        self._unless = {
+            name: _word_pattern(entry.get("unless", ())) for name, entry in table.items()
+        }
+
+    def spelt_out(self, text: str) -> str:
+        def spell(match: re.Match[str]) -> str:
+            name = match[0]
+            if self._unless[name].search(text):
+                return name
+            return str(self._table[name]["means"])
+
+        return self._pattern.sub(spell, text)
 
 
-def _other_level(text: str, at: int, treated: frozenset[VertebralLevel]) -> bool:
-    """Whether the mention at ``at`` is about another vertebra than the treated one: its clause
-    (or, if the clause names none, its sentence) names levels, none of them treated."""
-    if not treated:
-        return False
-    levels = levels_in(_clause(text, at).text) or levels_in(text)
-    return bool(levels) and not levels & treated
+_LEVEL_JUST_BEFORE = re.compile(r"(?:(?:at|for|of)\s+(?:the\s+)?\S+\s*[,:]?\s*)?$", re.I)
+_LEVEL_RIGHT_AFTER = re.compile(
+    rf"\s*\)?\s*[,(]?\s*(?:(?:at|for|in|of)\s+)?(?:the\s+)?(?:level\s+)?{_LEVEL.pattern}", re.I
+)
+#: What ends a finding's stretch of its clause: "Cement spongy (L1) and blocky (T12)".
+# "and" before a level joins levels ("at T12 and L1"), it does not end a stretch.
+_SEPARATOR = re.compile(
+    r",|\b(?:with|while|whereas|but)\b|\band\b(?!\s+(?:(?:at|in|of)\s+)?(?:th|t|d|l)\d)", re.I
+)
+_DENIED = re.compile(r"\b(?:no|not|without|nor|free\s+of)\s+(?:\w+\s+){0,2}$", re.I)
+_READ_VALUES = {"present": True, "absent": False}
+
+
+def _finding_of(label: str) -> tuple[FindingName, bool | None]:
+    """The finding an entity label names, and the value the words give it if they do."""
+    name, _, reads = label.partition(READS)
+    return LABEL_FINDINGS[name], _READ_VALUES.get(reads)
+
+
+def _denied(text: str, at: int) -> bool:
+    """Whether the words at ``at`` are denied ("no cement leakage", "without leak")."""
+    return bool(_DENIED.search(text[:at]))
+
+
+def _covers(levels: frozenset[VertebralLevel], segment: frozenset[VertebralLevel]) -> bool:
+    """Whether levels named for a grade are the graded segment: all of it ("L4/5", "L3-L5")
+    or one of its vertebrae alone ("L4")."""
+    return segment <= levels or (len(levels) == 1 and levels <= segment)
+
+
+class _Mentions:
+    """The findings one sentence's Doc names and the vertebral levels it names, with where."""
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.findings = [
+            ent for ent in doc.ents if ent.label_.partition(READS)[0] in LABEL_FINDINGS
+        ]
+        self._levels = [
+            (match.start(), match.end(), _levels_of(match)) for match in _LEVEL.finditer(doc.text)
+        ]
+
+    def stretch(self, ent: Any) -> tuple[int, int]:
+        """The character span of the entity's part of its clause, between separators."""
+        text, clause = self.doc.text, ent.sent
+        left = clause.start_char
+        for match in _SEPARATOR.finditer(text, clause.start_char, ent.start_char):
+            left = match.end()
+        right = _SEPARATOR.search(text, ent.end_char, clause.end_char)
+        return left, right.start() if right else clause.end_char
+
+    def levels_around(self, ent: Any) -> Iterator[frozenset[VertebralLevel]]:
+        """The levels of the entity's stretch; of its clause; of its sentence; the last two
+        without those the stretch of a mention of another finding names."""
+        yield self._between(*self.stretch(ent))
+        finding = _finding_of(ent.label_)[0]
+        others = [
+            self.stretch(other)
+            for other in self.findings
+            if _finding_of(other.label_)[0] is not finding
+        ]
+        free = [
+            (start, end, levels)
+            for start, end, levels in self._levels
+            if not any(left <= start and end <= right for left, right in others)
+        ]
+        clause = ent.sent
+        yield frozenset().union(
+            *(
+                levels
+                for start, end, levels in free
+                if clause.start_char <= start and end <= clause.end_char
+            )
+        )
+        yield frozenset().union(*(levels for _, _, levels in free))
+
+    def levels_near(self, ent: Any) -> frozenset[VertebralLevel] | None:
+        """The levels of the entity's stretch, else of its clause; None if neither names
+        one."""
+        clause = ent.sent
+        return (
+            self._between(*self.stretch(ent))
+            or self._between(clause.start_char, clause.end_char)
+            or None
+        )
+
+    def _between(self, left: int, right: int) -> frozenset[VertebralLevel]:
+        return frozenset().union(
+            *(levels for start, end, levels in self._levels if left <= start and end <= right)
+        )
+
+
+def levels_in(text: str) -> frozenset[VertebralLevel]:
+    """The vertebrae a text names: ``L1``, ``Th12``, ``D12``, ranges ``L4-5``/``L4/5``/
+    ``L4-L5``/``T12-L2``/``L2 to L4``."""
+    return frozenset().union(*(_levels_of(match) for match in _LEVEL.finditer(text)))
+
+
+def _levels_of(match: re.Match[str]) -> frozenset[VertebralLevel]:
+    regions = {"th": "T", "t": "T", "d": "T", "l": "L", "s": "S"}
+    first = _level(regions[match[1].lower()], match[2])
+    if not match[4]:
+        return frozenset({first} if first else ())
+    last = _level(regions[(match[3] or match[1]).lower()], match[4])
+    if first is None or last is None or _ORDER[last] < _ORDER[first]:
+        return frozenset(level for level in (first, last) if level)
+    return frozenset(_LEVELS[_ORDER[first] : _ORDER[last] + 1])
+
+
+_LEVELS = tuple(VertebralLevel)
+_ORDER = {level: index for index, level in enumerate(_LEVELS)}
+
+
+def _level(region: str, number: str) -> VertebralLevel | None:
+    # "T1" and "T2" are MRI sequences (T1-/T2-weighted) far more often than vertebrae.
+    if region == "T" and int(number) <= 2:
+        return None
+    try:
+        return VertebralLevel(f"{region}{number}")
+    except ValueError:
+        return None
 
 
 def _per_finding(statements: list[Statement]) -> dict[FindingName, Statement]:
@@ -420,7 +655,8 @@ def _per_finding(statements: list[Statement]) -> dict[FindingName, Statement]:
 
 def _unwrapped(lines: list[str]) -> Iterator[str]:
     """Lines with a sentence wrapped onto the next line joined again: a line continues when
-    it ends without punctuation and the next one starts in lower case."""
+    it ends without punctuation and the next one starts in lower case. Blank lines are kept:
+    they end a section's paragraph."""
     current = ""
     for line in lines:
         stripped = line.strip()
@@ -429,7 +665,9 @@ def _unwrapped(lines: list[str]) -> Iterator[str]:
             continue
         if current:
             yield current
-        current = line
+        if not stripped:
+            yield ""
+        current = line if stripped else ""
     if current:
         yield current
 
@@ -456,21 +694,46 @@ def _word_pattern(words: Iterable[str]) -> re.Pattern[str]:
 
 def _grade_patterns(forms: Mapping[str, int]) -> tuple[re.Pattern[str], ...]:
     form = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-    grade = rf"(?<![\w.-])(?P<grade>{form})(?![\w-])"
+    # "G3" is grade 3.
+    grade = rf"(?<![\w.-])(?:g(?=\d))?(?P<grade>{form})(?![\w-])"
     # A range ("grade 2-3") is read as a range, not as its first grade.
-    ranged = rf"(?<![\w.-])(?P<grade>{form})(?!\w)(?:\s*(?:-|–|to|or|/)\s*(?P<high>{form})(?!\w))?"
+    ranged = (
+        rf"(?<![\w.-])(?:g(?=\d))?(?P<grade>{form})(?!\w)"
+        rf"(?:\s*(?:-|–|to|or|/)\s*(?P<high>{form})(?!\w))?"
+    )
+    # "grade at L4/5: 3", "Goutallier L4-L5 = 2": the level the grade is for, not a grade.
+    at_level = r"(?:\s*(?:at|for)?\s*(?:th|t|l)\d{1,2}(?:\s*[-/]\s*(?:th|t|l|s)?\d{1,2})?)?"
+    side = r"(?<![\w/-])(?:left|right|lt|rt|l|r|bilateral(?:ly)?|bilat)\b\.?"
     flags = re.I
     return (
-        # "Goutallier grade 3", "grade II (Goutallier)", "Goutallier grade (0-4): three"
+        # "Goutallier grade 3", "grade II (Goutallier)", "Goutallier grade (0-4): three",
+        # "Goutallier gr 2", "Goutallier grading at L4/5: 2"
         re.compile(
-            rf"(?:goutallier|goutalier|grade|stage)(?:\s+(?:grade|stage|classification|class))?"
-            rf"(?:\s*\([^)]*\))?\s*(?:[:=]|of|is)?\s*{ranged}",
+            rf"(?:goutallier|goutalier|grade|gr\.?|stage)\)?"
+            rf"(?:\s+(?:grade|gr\.?|grading|stage|classification|class|score|scores))?"
+            rf"(?:\s*\([^)]*\))?{at_level}\s*(?:[:=]|of|is)?\s*{ranged}",
             flags,
         ),
-        # "left: grade 2", "right side 3"
-        re.compile(rf"(?:left|right)(?:\s+side)?\s*[:=]?\s*(?:grade\s*)?{grade}", flags),
+        # "left: grade 2", "right side 3", "R 2, L 3"
+        re.compile(rf"{side}(?:\s+side)?\s*[:=]?\s*(?:grade\s*)?{grade}", flags),
         # "3 on the right", "2 (left)"
         re.compile(rf"{grade}\s*\(?\s*(?:on\s+the\s+)?(?:left|right)", flags),
+        # "and 3 at L4/5": a grade given for a level
+        re.compile(rf"{grade}\s+(?:at|for)\s+(?=(?:th|t|l)\d)", flags),
+        # "unchanged at 2"
+        re.compile(
+            rf"(?:unchanged|stable|remains?|persists?)\s+(?:at\s+)?(?:grade\s+)?{grade}", flags
+        ),
+    )
+
+
+def _progression_pattern(forms: Mapping[str, int]) -> re.Pattern[str]:
+    """A grade that has changed: "progressed from 2 to 3" is grade 3 now."""
+    form = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(
+        rf"(?:progressed|increased|worsened|advanced|changed|deteriorated)\s+from\s+"
+        rf"(?:grade\s+)?(?:{form})\s+to\s+(?:grade\s+)?(?P<grade>{form})(?!\w)",
+        re.I,
     )
 
 
@@ -483,7 +746,8 @@ def _validate(document: Any, origin: str) -> None:
         pointer = "/" + "/".join(str(part) for part in error.absolute_path)
         raise ReportRulesError(f"report text rules file {origin}: {pointer}: {error.message}")
     for pointer, phrase in _phrases(document):
-        if not any(not word.endswith("?") or len(word) == 1 for word in phrase.split()):
+        words = [word for word in phrase.split() if word != "..."]
+        if not any(not word.endswith("?") or len(word) == 1 for word in words):
             raise ReportRulesError(
                 f"report text rules file {origin}: {pointer}: {phrase!r} has only optional "
                 "words, so it would match nothing"
@@ -494,6 +758,14 @@ def _phrases(document: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     for label, phrases in document.get("targets", {}).items():
         for index, phrase in enumerate(phrases):
             yield f"/targets/{label}/{index}", phrase
+    for grade, phrases in document.get("goutallier_definitions", {}).items():
+        for index, phrase in enumerate(phrases if isinstance(phrases, list) else ()):
+            yield f"/goutallier_definitions/{grade}/{index}", phrase
+    for finding, entries in document.get("anchored", {}).items():
+        for number, entry in enumerate(entries if isinstance(entries, list) else ()):
+            for part in ("words", "anchors"):
+                for index, phrase in enumerate(entry.get(part, ())):
+                    yield f"/anchored/{finding}/{number}/{part}/{index}", phrase
     for index, phrase in enumerate(document.get("lookalikes", [])):
         yield f"/lookalikes/{index}", phrase
 

@@ -1,4 +1,13 @@
-"""The labelled report text set (fixtures/reports/*.yaml), for the tests and the benchmark.
+"""The labelled report text sets, for the tests and the benchmark, and the figures read on them.
+
+Two sets, kept apart because they are worth different things:
+
+- ``fixtures/reports/``: sentences and whole reports written together with the rules. Every
+  figure on it is development data, not evidence.
+- ``fixtures/corpus/``: written independently of the rules by engineers who never saw them,
+  split by item before any rule changed (see its README). ``dev/`` may be read and tuned on
+  (so its figures are not evidence either); ``test/`` is frozen and never tuned on: only its
+  figures say how the reader does on text nobody here wrote.
 
 The expected values were written with the sentences, by reading them as a radiologist would,
 not by running the service.
@@ -7,16 +16,20 @@ not by running the service.
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from fhir_mappings import FindingStatus, assess, resources_from
 from fhir_mappings.codes import FindingName, VertebralLevel
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
+CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 KEYS = {
     "ivc": FindingName.INTRAVERTEBRAL_VACUUM_CLEFT,
     "oedema": FindingName.POSTERIOR_FASCIA_OEDEMA,
@@ -27,6 +40,16 @@ PRESENCE = {"present": True, "absent": False}
 #: Systems and codes spelled out, as in builders.py.
 LOINC = "http://loinc.org"
 RADIOLOGY = {"system": LOINC, "code": "LP29684-5", "display": "Radiology"}
+UNKNOWN = "unknown"
+#: Traps whose unlabelled findings are hedged statements (a hedge, a range of grades such as
+#: "2-3"): read as a firm value, they are the worst error a reader can make besides a false
+#: "present".
+HEDGES = frozenset({"uncertainty", "range"})
+
+PATIENT = "labelled-patient"
+PROCEDURE_DAY, PRE_OP_DAY, POST_OP_DAY = "2024-03-10", "2024-03-01", "2024-03-11"
+#: The records are read as of five days after the procedure.
+NOW = datetime(2024, 3, 15, 12, tzinfo=UTC)
 
 Value = bool | int | str
 
@@ -53,6 +76,8 @@ class LabelledReport:
     text: str
     expect: dict[FindingName, Value]
     trap: str | None
+    style: str | None = None
+    spelling: str | None = None
 
 
 def _expected(raw: dict[str, Any] | None) -> dict[FindingName, Value]:
@@ -60,8 +85,8 @@ def _expected(raw: dict[str, Any] | None) -> dict[FindingName, Value]:
 
 
 @cache
-def sentences() -> tuple[LabelledSentence, ...]:
-    document = yaml.safe_load((FIXTURES / "sentences.yaml").read_text(encoding="utf-8"))
+def sentences(folder: Path = FIXTURES) -> tuple[LabelledSentence, ...]:
+    document = yaml.safe_load((folder / "sentences.yaml").read_text(encoding="utf-8"))
     default = document["default_level"]
     return tuple(
         LabelledSentence(
@@ -75,8 +100,8 @@ def sentences() -> tuple[LabelledSentence, ...]:
 
 
 @cache
-def reports() -> tuple[LabelledReport, ...]:
-    document = yaml.safe_load((FIXTURES / "reports.yaml").read_text(encoding="utf-8"))
+def reports(folder: Path = FIXTURES) -> tuple[LabelledReport, ...]:
+    document = yaml.safe_load((folder / "reports.yaml").read_text(encoding="utf-8"))
     return tuple(
         LabelledReport(
             item["id"],
@@ -87,6 +112,8 @@ def reports() -> tuple[LabelledReport, ...]:
             item["text"],
             _expected(item.get("expect")),
             item.get("trap"),
+            item.get("style"),
+            item.get("spelling"),
         )
         for item in document["reports"]
     )
@@ -117,3 +144,130 @@ def attachment(text: str, content_type: str) -> dict[str, str]:
         "contentType": f"{content_type}; charset=utf-8",
         "data": base64.b64encode(text.encode("utf-8")).decode("ascii"),
     }
+
+
+# --- what the reader makes of them --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One finding of one labelled item: the value labelled and the value read, as words."""
+
+    item: str
+    finding: FindingName
+    expected: str
+    read: str
+    trap: str | None
+
+    @property
+    def stated(self) -> bool:
+        return self.expected != UNKNOWN
+
+    @property
+    def firm(self) -> bool:
+        return self.read != UNKNOWN
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The figures the issue's targets are stated in, over a list of outcomes."""
+
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def stated(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.stated]
+
+    @property
+    def recall(self) -> float:
+        """Of the findings the text states, the share read with the labelled value."""
+        stated = self.stated
+        return sum(o.read == o.expected for o in stated) / len(stated) if stated else 1.0
+
+    @property
+    def precision(self) -> float:
+        """Of the values read, the share that are the labelled value."""
+        firm = [o for o in self.outcomes if o.firm]
+        return sum(o.read == o.expected for o in firm) / len(firm) if firm else 1.0
+
+    @property
+    def hedged_read_as_firm(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.trap in HEDGES and not o.stated and o.firm]
+
+    @property
+    def false_present(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.read == "present" and o.expected != "present"]
+
+    @property
+    def misses(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.read != o.expected]
+
+
+def shown(value: object) -> str:
+    if value is True:
+        return "present"
+    if value is False:
+        return "absent"
+    return UNKNOWN if value is None else str(value)
+
+
+def sentence_outcomes(reader: Any, items: Iterable[LabelledSentence]) -> list[Outcome]:
+    """Each sentence read alone at its treated level, for every finding."""
+    outcomes = []
+    for sentence in items:
+        read = reader.read([sentence.text], frozenset({sentence.level}))
+        for name in FindingName:
+            got = read[name].value if name in read else None
+            expected = shown(sentence.expect.get(name))
+            outcomes.append(Outcome(sentence.text, name, expected, shown(got), sentence.trap))
+    return outcomes
+
+
+def report_resources(labelled: LabelledReport) -> list[Any]:
+    """The report as a DiagnosticReport dated before or after a vertebroplasty at its level,
+    with that Procedure, parsed."""
+    effective = PRE_OP_DAY if labelled.timing == "pre-op" else POST_OP_DAY
+    procedure = {
+        "resourceType": "Procedure",
+        "id": "pvp-1",
+        "status": "completed",
+        "code": {"coding": [{"system": "http://www.ama-assn.org/go/cpt", "code": "22511"}]},
+        "subject": {"reference": f"Patient/{PATIENT}"},
+        "performedDateTime": PROCEDURE_DAY,
+        "bodySite": [
+            {
+                "coding": [
+                    {
+                        "system": "http://pvp-cds.org/fhir/CodeSystem/vertebral-level",
+                        "code": labelled.level.value,
+                    }
+                ]
+            }
+        ],
+    }
+    report = diagnostic_report(labelled, effective=effective, patient=PATIENT)
+    return [resource for r in (procedure, report) for resource in resources_from(r)]
+
+
+def report_outcomes(reader: Any, config: Any, items: Iterable[LabelledReport]) -> list[Outcome]:
+    """Each whole report assessed as the service would (windows and modality apply)."""
+    outcomes = []
+    for labelled in items:
+        assessment = assess(report_resources(labelled), PATIENT, config, reader, now=NOW)
+        for name in FindingName:
+            finding = assessment.findings[name.value]
+            got = finding.value if finding.status is FindingStatus.FOUND else None
+            expected = shown(labelled.expect.get(name))
+            outcomes.append(Outcome(labelled.id, name, expected, shown(got), labelled.trap))
+    return outcomes
+
+
+def corpus_scores(reader: Any, config: Any, split: str) -> Scores:
+    """Sentences and whole reports of one split of the independent corpus, together."""
+    folder = CORPUS / split
+    return Scores(
+        (
+            *sentence_outcomes(reader, sentences(folder)),
+            *report_outcomes(reader, config, reports(folder)),
+        )
+    )

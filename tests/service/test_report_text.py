@@ -94,6 +94,21 @@ def test_card_quotes_each_sentence_a_finding_was_read_from(client, sentence):
     assert f"from report text: \u201c{sentence}\u201d" in detail
 
 
+def test_grade_read_from_its_definition_scores_and_is_quoted_on_the_card(client):
+    """Goutallier grade 4 written as its definition ("more fat than muscle"), not as the
+    eponym: the same risk as the coded twin, and the card quotes the sentence."""
+    definition = "Multifidus at L4/5: more fat than muscle."
+    mri = "FINDINGS:\n" + "\n".join([CLEFT, OEDEMA, definition])
+    prefetch = fhir.prefetch(observations=[])
+    prefetch["radiologyReports"] = fhir.searchset(
+        report("mri-1", MRI_DAY, "MRI lumbar spine", mri),
+        report("xr-1", RADIOGRAPH_DAY, "XR lumbar spine 2 views", f"IMPRESSION: {BLOCKY}"),
+    )
+    answer = call(client, prefetch)
+    assert probability(answer) == pytest.approx(HIGH_RISK, abs=1e-4)
+    assert f"from report text: \u201c{definition}\u201d" in answer["cards"][0]["detail"]
+
+
 def test_card_gives_the_report_and_its_date(client):
     detail = call(client, report_only_prefetch())["cards"][0]["detail"]
     # The examination as the report names it and its date, not the resource id.

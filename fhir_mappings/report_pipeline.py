@@ -1,0 +1,449 @@
+"""The spaCy pipeline that the report text rules build: a blank English pipeline (nothing
+downloaded) that cuts each sentence into clauses, finds the phrases of the findings and their
+lookalikes, the words that name a finding only beside an anchor, and the ConText modifiers
+(negspacy's NegEx: negation, uncertainty, history, hypothesis, persistence).
+
+Everything here is built once from the rules (:func:`build_pipeline`); running it is then a
+matter of microseconds per sentence. The ``Doc`` it returns has one sentence per clause, so a
+modifier's scope ends at its clause: "no retropulsion and a cleft is seen" leaves the cleft
+alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import product
+from typing import Any
+
+from .codes import VertebralLevel
+
+#: The ConText categories, each a NegEx component setting ``span._.<category>``. Persistence
+#: ("again demonstrated", "unchanged") makes a finding mentioned with its history current.
+CATEGORIES = ("negation", "uncertainty", "historical", "hypothetical", "persistence")
+#: Entity label of phrases that look like a target but name something else.
+LOOKALIKE = "lookalike"
+#: Between a finding and the value an anchored word gives it, in an entity label.
+READS = "="
+#: ``Doc.user_data`` key: clause starts after a coordinator whose reading is unclear.
+DOUBTFUL_CLAUSES = "doubtful_clauses"
+#: ``Doc.user_data`` key: clause starts of a verb that goes on with the subject before it
+#: ("the L1 body has collapsed and contains gas").
+SHARED_SUBJECT = "shared_subject"
+#: Levels a phrase's ``<level>`` stands for.
+PHRASE_LEVELS = tuple(
+    level.value
+    for level in VertebralLevel
+    if VertebralLevel.T3.position <= level.position <= VertebralLevel.L5.position
+)
+#: A phrase's ``...``: up to this many other words of the same clause.
+GAP_WORDS = 10
+#: Tokens a gap never crosses: the ends of a clause's parts.
+GAP_STOPS = [",", ";", ".", ":", "(", ")"]
+
+
+def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, str]]) -> Pipeline:
+    """The pipeline for a rules document; ``labelled`` is (entity label, phrase) for every
+    phrase the entity ruler matches (targets, Goutallier definitions, lookalikes)."""
+    # spaCy takes seconds to import: only a process that reads report text pays for it.
+    import negspacy.negation  # noqa: F401  (registers the "negex" spaCy factory)
+    import spacy
+
+    nlp = spacy.blank("en")
+    synonyms = {word.lower(): tuple(others) for word, others in document["synonyms"].items()}
+
+    def spelt(phrases: Sequence[str]) -> list[str]:
+        return [text for phrase in phrases for text in spellings(phrase, synonyms, nlp.tokenizer)]
+
+    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    plain = [(label, spelt([phrase])) for label, phrase in labelled if "..." not in phrase.split()]
+    ruler.add_patterns(
+        [{"label": label, "pattern": text} for label, texts in plain for text in texts]
+    )
+    gapped_phrases = [
+        (label, [spelt([part]) for part in _parts(phrase)])
+        for label, phrase in labelled
+        if "..." in phrase.split()
+    ]
+    gapped = GappedPhrases(nlp, gapped_phrases)
+    modifiers = document.get("modifiers", {})
+    termination = list(modifiers.get("termination", ()))
+    for category in CATEGORIES:
+        words = modifiers.get(category, {})
+        nlp.add_pipe(
+            "negex",
+            name=category,
+            config={
+                "extension_name": category,
+                "neg_termset": {
+                    "pseudo_negations": list(words.get("pseudo", ())),
+                    "preceding_negations": list(words.get("preceding", ())),
+                    "following_negations": list(words.get("following", ())),
+                    "termination": termination,
+                },
+            },
+        )
+    preceding = modifiers.get("negation", {}).get("preceding", ())
+    negations = frozenset(word.lower() for word in preceding if " " not in word)
+    clauses = ClauseMarker(document.get("clauses", {}), negations)
+    anchored_rules = document.get("anchored", {})
+    anchored = AnchoredWords(nlp, anchored_rules, spelt, negations)
+    # A word that everything that can become a finding holds (the longest, so the rarest
+    # likely, of each phrase; an anchor where a word needs one): a sentence with none of them
+    # (most of a report: discs, canal, conus) states nothing, and is not read further.
+    needed = [
+        *(text for label, texts in plain if label != LOOKALIKE for text in texts),
+        *(text for _, parts in gapped_phrases for text in parts[0]),
+        *(
+            text
+            for entries in anchored_rules.values()
+            if isinstance(entries, list)
+            for entry in entries
+            for text in spelt(entry.get("anchors") or entry["words"])
+        ),
+    ]
+    triggers = frozenset(max(text.split(), key=len) for text in needed)
+    finders = (clauses, ruler, gapped, anchored)
+    context = tuple(nlp.get_pipe(category) for category in CATEGORIES)
+    return Pipeline(nlp, triggers, finders, context)
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """spaCy's tokenizer, then the steps that find the findings' words (ours between spaCy's
+    components), then the ConText ones for what they found. A sentence holding none of the
+    ``triggers`` words states no finding, and one where nothing is found needs no context:
+    neither is read further."""
+
+    nlp: Any
+    triggers: frozenset[str]
+    finders: tuple[Callable[[Any], Any], ...]
+    context: tuple[Callable[[Any], Any], ...]
+
+    def __call__(self, text: str) -> Any:
+        doc = self.nlp.make_doc(text)
+        if not any(token.lower_ in self.triggers for token in doc):
+            return doc
+        for step in self.finders:
+            doc = step(doc)
+        if all(ent.label_ == LOOKALIKE for ent in doc.ents):
+            return doc
+        for step in self.context:
+            doc = step(doc)
+        return doc
+
+
+class ClauseMarker:
+    """Marks where a sentence's clauses begin (as sentence starts, which bound NegEx's scope):
+    at each boundary word (";", "but", "however"), and at a coordinator ("and", ",") followed by
+    a clause of its own: a verb within the window, no list word before it, not a negation
+    first. Without a subject opener ("a", "the", "there") first, the new clause is marked
+    doubtful when the clause before it negates something: "no retropulsion and cleft is seen"
+    could deny the cleft or state it."""
+
+    def __init__(self, rules: Mapping[str, Any], negations: frozenset[str]) -> None:
+        self._boundaries = frozenset(w.lower() for w in rules.get("boundaries", ()))
+        self._coordinators = frozenset(w.lower() for w in rules.get("coordinators", ()))
+        self._with_subject = frozenset(w.lower() for w in rules.get("only_before_a_subject", ()))
+        openers = [w.lower() for w in rules.get("subject_openers", ())]
+        if "<level>" in openers:
+            openers.extend(level.lower() for level in PHRASE_LEVELS)
+        self._openers = frozenset(openers)
+        self._verbs = frozenset(w.lower() for w in rules.get("verbs", ()))
+        self._window = int(rules.get("window", 8))
+        self._negations = negations
+        #: Words that continue a list: "no cleft, gas or oedema is seen" is one clause.
+        self._list_words = self._coordinators | {"or", "nor"}
+
+    def __call__(self, doc: Any) -> Any:
+        # The text is one sentence already (the reader splits them): "?cleft" and "et al." are
+        # not sentence ends here.
+        for token in doc:
+            token.is_sent_start = token.i == 0
+        doubtful: set[int] = set()
+        shared: set[int] = set()
+        clause_start = 0
+        for i, token in enumerate(doc):
+            if i == 0 or token.is_sent_start:
+                clause_start = i
+                continue
+            word = token.lower_
+            if word in self._boundaries:
+                start = i + 1 if token.is_punct else i
+                if start < len(doc):
+                    doc[start].is_sent_start = True
+            elif word in self._coordinators and self._opens_clause(doc, i):
+                doc[i].is_sent_start = True
+                first = doc[self._first_word(doc, i)].lower_
+                if first in self._verbs:
+                    shared.add(i)
+                # "has not interdigitated and sits as a bolus": a verb of its own, not denied.
+                if first not in self._openers | self._verbs and any(
+                    t.lower_ in self._negations for t in doc[clause_start:i]
+                ):
+                    doubtful.add(i)
+        doc.user_data[DOUBTFUL_CLAUSES] = frozenset(doubtful)
+        doc.user_data[SHARED_SUBJECT] = frozenset(shared)
+        return doc
+
+    def _first_word(self, doc: Any, at: int) -> int:
+        j = at + 1
+        while j < len(doc) and doc[j].lower_ in self._coordinators:
+            j += 1
+        return min(j, len(doc) - 1)
+
+    def _opens_clause(self, doc: Any, at: int) -> bool:
+        first = self._first_word(doc, at)
+        word = doc[first].lower_
+        if first == len(doc) - 1 or word in self._negations:
+            return False
+        if doc[at].lower_ in self._with_subject and word not in self._openers:
+            # "cleft, again demonstrated": the same subject goes on.
+            return False
+        if word in self._verbs:
+            # "has not spread and sits as a bolus": a verb of its own.
+            return True
+        for token in doc[first + 1 : first + 1 + self._window]:
+            if token.is_sent_start or token.lower_ in self._boundaries:
+                return False
+            if token.lower_ in self._list_words:
+                return False
+            if token.lower_ in self._verbs:
+                return True
+        return False
+
+
+class GappedPhrases:
+    """Phrases with gaps ("fat ... less than ... muscle"), added where no phrase without one
+    stands: their parts found by spaCy's PhraseMatcher, then joined where each follows the
+    one before within :data:`GAP_WORDS` words of the same clause, none of them a stop
+    (spaCy's Matcher does the same with quantifiers, at milliseconds a sentence)."""
+
+    def __init__(self, nlp: Any, phrases: Sequence[tuple[str, list[list[str]]]]) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self._matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._phrases = [(label, len(parts)) for label, parts in phrases]
+        for index, (_, parts) in enumerate(phrases):
+            for number, texts in enumerate(parts):
+                self._matcher.add(f"{index}:{number}", list(nlp.tokenizer.pipe(texts)))
+
+    def __call__(self, doc: Any) -> Any:
+        if not self._phrases:
+            return doc
+        parts: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for match_id, start, end in self._matcher(doc):
+            index, number = doc.vocab.strings[match_id].split(":")
+            parts.setdefault((int(index), int(number)), []).append((start, end))
+        found = []
+        for index, (label, count) in enumerate(self._phrases):
+            runs = parts.get((index, 0), [])
+            for number in range(1, count):
+                following = parts.get((index, number), [])
+                runs = [
+                    (start, after)
+                    for start, end in runs
+                    for begin, after in following
+                    if self._joinable(doc, end, begin)
+                ]
+            found.extend((label, start, end) for start, end in runs)
+        return _with_entities(doc, found)
+
+    @staticmethod
+    def _joinable(doc: Any, end: int, begin: int) -> bool:
+        if not end <= begin <= end + GAP_WORDS:
+            return False
+        if any(doc[i].is_sent_start for i in range(end, begin + 1)):
+            return False
+        return not any(doc[i].text in GAP_STOPS for i in range(end, begin))
+
+
+def _with_entities(doc: Any, found: Sequence[tuple[str, int, int]]) -> Any:
+    """The doc with the spans found added as entities where none stands yet (the longest of
+    overlapping ones)."""
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
+    taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    spans = [
+        Span(doc, start, end, label=label)
+        for label, start, end in found
+        if not taken.intersection(range(start, end))
+    ]
+    if spans:
+        doc.ents = [*doc.ents, *filter_spans(spans)]
+    return doc
+
+
+class AnchoredWords:
+    """Words that name a finding only beside an anchor in the same clause ("the thoracolumbar
+    fascia is oedematous", "a cleft within the L1 body"). The word becomes the entity, so the
+    modifiers before it apply as to any target; it is added only where no target or lookalike
+    already stands."""
+
+    def __init__(
+        self,
+        nlp: Any,
+        rules: Mapping[str, Any],
+        spelt: Callable[[Sequence[str]], list[str]],
+        negations: frozenset[str],
+    ) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self._words = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._anchors = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._rules: dict[str, _Anchoring] = {}
+        for finding, entries in rules.items():
+            if not isinstance(entries, list):
+                continue
+            for index, entry in enumerate(entries):
+                key = f"{finding}#{index}"
+                self._rules[key] = _Anchoring(
+                    finding if entry.get("reads") is None else f"{finding}{READS}{entry['reads']}",
+                    int(entry.get("within", 0)),
+                    _lower(entry.get("between", ())),
+                    _lower(entry.get("before_anchor", ())),
+                    _lower(entry.get("excludes", ())),
+                    bool(entry.get("anchors")),
+                )
+                self._words.add(key, list(nlp.tokenizer.pipe(spelt(entry["words"]))))
+                if entry.get("anchors"):
+                    self._anchors.add(key, list(nlp.tokenizer.pipe(spelt(entry["anchors"]))))
+        self._negations = negations
+
+    def __call__(self, doc: Any) -> Any:
+        if not self._rules:
+            return doc
+        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        anchors: dict[str, list[tuple[int, int]]] = {}
+        for match_id, start, end in self._anchors(doc):
+            if not taken.intersection(range(start, end)):
+                anchors.setdefault(doc.vocab.strings[match_id], []).append((start, end))
+        found = []
+        for match_id, start, end in self._words(doc):
+            key = doc.vocab.strings[match_id]
+            rule = self._rules[key]
+            if taken.intersection(range(start, end)):
+                continue
+            if any(token.lower_ in rule.excludes for token in doc[start].sent):
+                continue
+            if not rule.anchored or any(
+                self._joined(doc, (start, end), anchor, rule) for anchor in anchors.get(key, ())
+            ):
+                found.append((rule.label, start, end))
+        return _with_entities(doc, found)
+
+    def _joined(
+        self, doc: Any, word: tuple[int, int], anchor: tuple[int, int], rule: _Anchoring
+    ) -> bool:
+        """Whether the anchor stands close enough to the word, in its clause, with nothing
+        between them that would make them about different things. A negation between an
+        anchor and the word after it is the word's own ("the fascia shows no oedema")."""
+        if anchor[0] < word[1] and word[0] < anchor[1]:
+            return False
+        anchor_first = anchor[1] <= word[0]
+        gap = doc[anchor[1] : word[0]] if anchor_first else doc[word[1] : anchor[0]]
+        if len(gap) > rule.within or not self._same_subject(doc, anchor[0], word[0]):
+            return False
+        if anchor_first:
+            return not any(
+                token.lower_ in rule.between and token.lower_ not in self._negations
+                for token in gap
+            )
+        return not any(token.lower_ in rule.between | rule.before_anchor for token in gap)
+
+    @staticmethod
+    def _same_subject(doc: Any, anchor: int, word: int) -> bool:
+        """Whether anchor and word are in one clause, or the word's clause goes on with the
+        subject of the anchor's, the one just before it."""
+        anchor_clause, word_clause = doc[anchor].sent.start, doc[word].sent.start
+        if anchor_clause == word_clause:
+            return True
+        starts = _clause_starts(doc)
+        return (
+            word_clause in doc.user_data.get(SHARED_SUBJECT, ())
+            and starts.index(word_clause) == starts.index(anchor_clause) + 1
+        )
+
+
+def _clause_starts(doc: Any) -> list[int]:
+    return [token.i for token in doc if token.is_sent_start]
+
+
+@dataclass(frozen=True)
+class _Anchoring:
+    #: The entity label: the finding, or ``<finding>=<value>`` where the words give a value
+    #: themselves (the fascia "is normal": absent).
+    label: str
+    within: int
+    #: Words that may stand neither way between word and anchor.
+    between: frozenset[str]
+    #: Words that may not stand between a word and the anchor after it: "oedema of the
+    #: muscles and fascia" names the muscles' oedema, "the fascia and muscles are oedematous"
+    #: both.
+    before_anchor: frozenset[str]
+    excludes: frozenset[str]
+    #: False: the word reads alone, wherever no ``excludes`` word is in its clause.
+    anchored: bool
+
+
+def _lower(words: Sequence[str]) -> frozenset[str]:
+    return frozenset(word.lower() for word in words)
+
+
+def spellings(phrase: str, synonyms: Mapping[str, Sequence[str]], tokenize: Any) -> list[str]:
+    """The texts a phrase without gaps stands for, tokens joined by spaces: for spaCy's
+    PhraseMatcher, which tries thousands of them in the time the Matcher tries a few
+    patterns."""
+    return [
+        " ".join(token for tokens in combination for token in tokens)
+        for combination in product(*_slots(phrase, synonyms, tokenize))
+        if any(combination)
+    ]
+
+
+def _parts(phrase: str) -> list[str]:
+    """A phrase's parts between its gaps."""
+    return [part.strip() for part in f" {phrase} ".split(" ... ") if part.strip()]
+
+
+def _slots(
+    phrase: str, synonyms: Mapping[str, Sequence[str]], tokenize: Any
+) -> list[list[list[str]]]:
+    """Per word of a phrase without gaps, its alternatives as runs of lower-case tokens;
+    ``[]`` for an optional word left out."""
+    slots: list[list[list[str]]] = []
+    for word in phrase.split():
+        optional = word.endswith("?") and len(word) > 1
+        word = word[:-1] if optional else word
+        alternatives: list[str] = []
+        for alternative in word.split("|"):
+            inflected = alternative.endswith("~") and len(alternative) > 1
+            alternative = alternative.rstrip("~") if inflected else alternative
+            if alternative == "<level>":
+                alternatives.extend(PHRASE_LEVELS)
+                continue
+            for spelling in [alternative, *synonyms.get(alternative.lower(), ())]:
+                alternatives.extend(inflections(spelling) if inflected else [spelling])
+        runs = [
+            [token.lower_ for token in tokenize(alternative)]
+            for alternative in dict.fromkeys(a.lower() for a in alternatives)
+        ]
+        slots.append([*runs, *([[]] if optional else [])])
+    return slots
+
+
+def inflections(word: str) -> list[str]:
+    """The word in each of its inflections (lemminflect's tables, or its rules for a word it
+    does not know, such as "interdigitate")."""
+    from lemminflect import getAllInflections, getAllInflectionsOOV, getAllLemmas
+
+    lemmas = {lemma for found in getAllLemmas(word).values() for lemma in found} or {word}
+    forms = [word]
+    for lemma in sorted(lemmas):
+        table = getAllInflections(lemma) or {
+            **getAllInflectionsOOV(lemma, "NOUN"),
+            **getAllInflectionsOOV(lemma, "VERB"),
+        }
+        forms.extend(form for found in table.values() for form in found)
+    return list(dict.fromkeys(forms))
