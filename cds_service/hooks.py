@@ -80,7 +80,10 @@ def call_service(service_id: str) -> dict[str, Any]:
         service.optional_prefetch,
     )
     labelled = {f"prefetch '{key}'": values for key, values in payloads.items()}
-    assessment = _assess(runtime, labelled, context["patientId"], now)
+    # Resources are about this patient on this server: an absolute subject is checked against
+    # the fhirServer (fhir_mappings.subject).
+    subject = (context["patientId"], hook_request.get("fhirServer"))
+    assessment = _assess(runtime, labelled, subject, now)
     if assessment.applicability is Applicability.NO_PROCEDURE:
         # Almost every chart: nothing to fetch, write or record for it.
         metrics.note_applicability(assessment.applicability)
@@ -90,7 +93,7 @@ def call_service(service_id: str) -> dict[str, Any]:
         assessment, hook_request, service.prefetch, runtime, gate.check_fhir_server, deadline
     )
     if reports.resources:
-        assessment = _assess(runtime, labelled, context["patientId"], now, reports.resources)
+        assessment = _assess(runtime, labelled, subject, now, reports.resources)
     assessment = reports.noted_on(assessment)
     recorded = recording.Recorded.from_lookup(recording.PREFETCH_KEY in payloads)
     advice = advise(runtime, assessment, context, service.hook, now, recorded)
@@ -178,13 +181,21 @@ def advise(
 def _assess(
     runtime: Runtime,
     payloads: Mapping[str, list[dict[str, Any]]],
-    patient_id: str,
+    subject: tuple[str, str | None],
     now: datetime,
     reports: Sequence[Resource] = (),
 ) -> fhir_mappings.Assessment:
+    """``subject``: the patient in context and the fhirServer the request names, if any."""
+    patient_id, fhir_server = subject
     try:
         return fhir_mappings.assess_payloads(
-            payloads, patient_id, runtime.mapping, runtime.report_reader, now=now, parsed=reports
+            payloads,
+            patient_id,
+            runtime.mapping,
+            runtime.report_reader,
+            now=now,
+            parsed=reports,
+            fhir_server=fhir_server,
         )
     except fhir_mappings.InvalidResourceError as exc:
         raise InvalidRequest(str(exc)) from None
