@@ -93,6 +93,7 @@ def build_gate(config: Mapping[str, Any], replays: ReplayChecker) -> Gate:
         clients,
         algorithms=config["JWT_ALGORITHMS"],
         leeway=timedelta(seconds=config["JWT_LEEWAY_SECONDS"]),
+        max_lifetime=timedelta(seconds=config["JWT_MAX_LIFETIME_SECONDS"]),
         jwks_ttl=timedelta(seconds=config["JWKS_TTL_SECONDS"]),
         session=pooled_session(len(clients.clients)),
         timeout=config["JWKS_TIMEOUT"],

@@ -57,6 +57,8 @@ SETTINGS: dict[str, Setting] = {
     "PUBLIC_BASE_URL": Setting(None, (str,), optional=True),
     "JWT_ALGORITHMS": Setting(list(DEFAULT_ALGORITHMS), (list,)),
     "JWT_LEEWAY_SECONDS": Setting(5, (int,)),
+    # Longest lifetime (exp - iat) of a client JWT; EHRs issue them for 5 minutes.
+    "JWT_MAX_LIFETIME_SECONDS": Setting(300, (int,), positive=True),
     "JWKS_TTL_SECONDS": Setting(3600, (int,), positive=True),
     # Seconds to fetch a client's JWK Set; the key cache keeps the last good set meanwhile.
     "JWKS_TIMEOUT": Setting(5.0, (float,), positive=True),
