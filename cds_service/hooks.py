@@ -19,6 +19,7 @@ from scoring import RiskEstimate, predict
 
 from . import (
     auth,
+    body_deadline,
     cards,
     fhir_resources,
     logs,
@@ -41,6 +42,8 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("cds_hooks", __name__)
 bp.before_request(lambda: auth.gate().authenticate())
+# After authentication: an unauthenticated client's body is not read.
+bp.before_request(body_deadline.read_body_in_time)
 #: Endpoints for operators (load balancers, monitoring): no client authentication.
 ops = Blueprint("ops", __name__)
 

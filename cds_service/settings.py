@@ -46,6 +46,9 @@ SETTINGS: dict[str, Setting] = {
     # Seconds a hook call may spend on FHIR reads in all (every query and page); then 412.
     # CDS Hooks 2.0 asks services to answer "on the order of 500 ms"; see docs/performance.md.
     "HOOK_DEADLINE_SECONDS": Setting(1.5, (float,), positive=True),
+    # Seconds a request body may take to arrive after its headers (under pvp-cds serve); then
+    # 408 and the connection is closed, so a slow client cannot hold a worker thread longer.
+    "BODY_DEADLINE_SECONDS": Setting(5.0, (float,), positive=True),
     # Flask's own request-size cap: larger bodies get 413.
     "MAX_CONTENT_LENGTH": Setting(5 * 1024 * 1024, (int,), positive=True),
     "MAX_JSON_DEPTH": Setting(64, (int,), positive=True),
