@@ -21,10 +21,7 @@ def refers_to_patient(reference: str | None, patient_id: str, fhir_server: str |
     wanted = f"Patient/{patient_id}"
     if target == wanted:
         return True
-    if not _absolute_to(target, wanted):
-        return False
-    base = _base(fhir_server)
-    return base is not None and base.reference_path(target) == wanted
+    return _absolute_to(target, wanted) and _path_on(target, fhir_server) == wanted
 
 
 def not_the_patient(
@@ -50,6 +47,14 @@ def not_the_patient(
 
 def _absolute_to(target: str, wanted: str) -> bool:
     return "://" in target and target.endswith(f"/{wanted}")
+
+
+@lru_cache(maxsize=256)
+def _path_on(reference: str, fhir_server: str | None) -> str | None:
+    """What follows the fhirServer base in an absolute reference under it. Cached: every
+    resource of a chart names the same patient, and parsing a URL costs microseconds."""
+    base = _base(fhir_server)
+    return None if base is None else base.reference_path(reference)
 
 
 @lru_cache(maxsize=16)
