@@ -68,6 +68,17 @@ def not_applicable_card(assessment: Assessment, context: CardContext) -> Card:
     )
 
 
+def estimates_off_card(context: CardContext) -> Card:
+    """The site switched the estimates off (PVP_CDS_ESTIMATES=off): say so, rather than fall
+    silent, which would read as "no vertebroplasty on record"."""
+    return Card(
+        summary=wording.estimates_off_summary(context.model),
+        indicator=Indicator.INFO,
+        detail=wording.estimates_off_detail(context.model),
+        source=context.source,
+    )
+
+
 def reassessment_suggestion(
     assessment: Assessment, model: Model, patient_id: str
 ) -> Suggestion | None:

@@ -48,9 +48,30 @@ bp.before_request(body_deadline.read_body_in_time)
 ops = Blueprint("ops", __name__)
 
 
+#: The discovery extension that points a CDS client at the model's source attributes
+#: (docs/cds-hooks-conformance.md: our extensions use reverse-domain keys).
+SOURCE_ATTRIBUTES_EXTENSION = "org.pvp-cds.source-attributes"
+
+
 @bp.get("/cds-services")
 def discovery() -> dict[str, Any]:
-    return {"services": [s.discovery() for s in current_runtime().services.values()]}
+    runtime = current_runtime()
+    extension = {SOURCE_ATTRIBUTES_EXTENSION: _source_attributes_pointer(runtime)}
+    return {
+        "services": [
+            {**service.discovery(), "extension": extension} for service in runtime.services.values()
+        ]
+    }
+
+
+def _source_attributes_pointer(runtime: Runtime) -> dict[str, str]:
+    """Where the model's source attributes are served, and which model they describe."""
+    return {
+        "url": f"{pages.public_base_url()}{pages.SOURCE_ATTRIBUTES_PATH}",
+        "modelId": runtime.model.id,
+        "modelVersion": runtime.model.version,
+        "regulation": runtime.source_attributes.document["regulation"],
+    }
 
 
 @bp.post("/cds-services/<service_id>")
@@ -158,6 +179,8 @@ def advise(
     card_context = cards.CardContext(runtime.model, runtime.tiers)
     if assessment.applicability is not Applicability.APPLIES:
         return Advice(CdsResponse(cards=(cards.not_applicable_card(assessment, card_context),)))
+    if not runtime.estimates_on:
+        return Advice(CdsResponse(cards=(cards.estimates_off_card(card_context),)))
     # The mappings give only values the model takes (checked at start-up).
     estimate = predict(runtime.model, assessment.values(), runtime.tiers)
     metrics.note_tier(estimate.tier)

@@ -7,12 +7,22 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
 
 import fhir_mappings
-from scoring import Model, RiskTiers, load_model
+from fhir_mappings.site_files import read_site_file
+from scoring import (
+    AttributesError,
+    Model,
+    RiskTiers,
+    SourceAttributes,
+    load_model,
+    load_source_attributes,
+    with_site,
+)
 
 from .errors import ServiceNotFound, StartupError
 from .fhir_client import FhirClient, Timeouts
@@ -30,6 +40,10 @@ class Runtime:
     services: Mapping[str, CdsService]
     fhir: FhirClient
     executor: ThreadPoolExecutor
+    #: The model's source attributes, with the site's additions when it has a site file.
+    source_attributes: SourceAttributes
+    #: False when the site switched the estimates off (PVP_CDS_ESTIMATES=off).
+    estimates_on: bool = True
     #: Reads findings from radiology report text; None when the site turned it off.
     report_reader: fhir_mappings.ReportTextReader | None = None
 
@@ -71,8 +85,23 @@ def build_runtime(config: Mapping[str, Any]) -> Runtime:
             page_size=config["FHIR_PAGE_SIZE"],
         ),
         executor=ThreadPoolExecutor(config["FHIR_WORKERS"], thread_name_prefix="fhir"),
+        source_attributes=_source_attributes(
+            model, config["MODEL_FILE"], config["SITE_ATTRIBUTES_FILE"]
+        ),
+        estimates_on=config["ESTIMATES"] == "on",
         report_reader=reader,
     )
+
+
+def _source_attributes(
+    model: Model, model_file: str | None, site_file: str | None
+) -> SourceAttributes:
+    """The attributes beside the model file, with the site's file added when it has one."""
+    attributes = load_source_attributes(model, model_file)
+    if site_file is None:
+        return attributes
+    site = read_site_file(Path(site_file), "site attributes file", AttributesError)
+    return with_site(attributes, site, f"PVP_CDS_SITE_ATTRIBUTES_FILE {site_file}")
 
 
 @lru_cache(maxsize=4)

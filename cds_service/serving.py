@@ -28,6 +28,7 @@ from typing import Any
 from gunicorn import glogging
 
 from . import logs, metrics
+from .monitor_gauges import MonitorCollector
 
 #: gunicorn's worker timeout: a worker whose main loop is silent this long is restarted. With
 #: threaded workers a slow call does not silence the loop; what bounds a call is the FHIR
@@ -101,7 +102,8 @@ def options(config: Mapping[str, Any], *, bind: str, threads: int) -> dict[str, 
     if config["METRICS_PORT"] is not None:
         host = bind.rsplit(":", 1)[0].strip("[]")
         port = config["METRICS_PORT"]
-        chosen["when_ready"] = lambda server: _serve_metrics(server, host, port)
+        monitor = config["MONITOR_FILE"]
+        chosen["when_ready"] = lambda server: _serve_metrics(server, host, port, monitor)
     return chosen
 
 
@@ -143,13 +145,15 @@ def _milliseconds(elapsed: timedelta) -> float:
     return elapsed.total_seconds() * 1000
 
 
-def _serve_metrics(server: Any, host: str, port: int) -> None:
+def _serve_metrics(server: Any, host: str, port: int, monitor_file: str | None = None) -> None:
     from prometheus_client import start_http_server
     from prometheus_client.core import CollectorRegistry
     from prometheus_client.multiprocess import MultiProcessCollector
 
     registry = CollectorRegistry()
     MultiProcessCollector(registry)
+    if monitor_file is not None:
+        registry.register(MonitorCollector(Path(monitor_file)))
     start_http_server(port, addr=host, registry=registry)
     server.log.info("metrics on http://%s:%d/metrics", host, port)
 

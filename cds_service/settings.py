@@ -35,6 +35,12 @@ SETTINGS: dict[str, Setting] = {
     "REPORT_TEXT": Setting(True, (bool,)),
     # A site file (JSON or YAML) adding phrases and modifiers to the report text rules.
     "REPORT_RULES_FILE": Setting(None, (str,), optional=True),
+    # A site's own source attributes (JSON or YAML): who answers for the model there, when it
+    # was reviewed, its entries for the attributes a site adds to (docs/governance.md).
+    "SITE_ATTRIBUTES_FILE": Setting(None, (str,), optional=True),
+    # "off" switches the risk estimates off (a card says they are paused), for a governance
+    # committee that stops the model while it is reviewed (docs/operations.md).
+    "ESTIMATES": Setting("on", (str,), choices=("on", "off")),
     # Where "high" starts; None is the model file's default (its risk_threshold: 13.8%).
     "HIGH_RISK_THRESHOLD": Setting(None, (float,), optional=True),
     "FHIR_CONNECT_TIMEOUT": Setting(3.05, (float,), positive=True),
@@ -87,6 +93,8 @@ SETTINGS: dict[str, Setting] = {
     "WORKERS": Setting(None, (int,), optional=True, positive=True),
     "GRACEFUL_TIMEOUT": Setting(20, (int,), positive=True),
     "METRICS_PORT": Setting(None, (int,), optional=True, positive=True),
+    # The monitor.json of the latest `pvp-cds monitor`, read at each scrape of the metrics port.
+    "MONITOR_FILE": Setting(None, (str,), optional=True),
 }
 
 DEFAULTS: dict[str, Any] = {name: setting.default for name, setting in SETTINGS.items()}

@@ -323,6 +323,17 @@ def _recalibration(model: Model) -> list[str]:
 # --- The card when the model does not apply ---------------------------------------------------
 
 
+def estimates_off_summary(model: Model) -> str:
+    return f"{model.outcome['name'].capitalize()} estimates are switched off at this site"
+
+
+def estimates_off_detail(model: Model) -> str:
+    return (
+        f"This site has switched off the {model.short_title} while it is reviewed: no risk is "
+        f"estimated. Assess {model.outcome['name']} at {model.outcome['horizon']} as usual."
+    )
+
+
 def not_applicable_summary(assessment: Assessment, model: Model) -> str:
     why = {
         Applicability.NOT_VERTEBROPLASTY: "kyphoplasty or other augmentation, not vertebroplasty",
@@ -605,3 +616,4 @@ def reassessment_note(follow_up_label: str) -> str:
 #: The risk card's links to the pages the service serves.
 NOMOGRAM_LINK_LABEL = "See this estimate on the nomogram (what if a finding were different?)"
 MODEL_CARD_LINK_LABEL = "Model card: source, cohort, performance and limits"
+SOURCE_ATTRIBUTES_LINK_LABEL = "Source attributes of the model (ONC HTI-1), as JSON"

@@ -256,7 +256,19 @@ def run_validation_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.command == "monitor":
+        return commands.monitor(args, args.engine)
     return getattr(commands, args.command)(args)
+
+
+def run_monitor(args: argparse.Namespace) -> int:
+    """``pvp-cds monitor``: the validation tools on this site's audit trail."""
+
+    def run(config: Config) -> int:
+        with _governance_engine(config) as engine:
+            return run_validation_command(argparse.Namespace(**vars(args), engine=engine))
+
+    return _storage_command(run)(args)
 
 
 def _at_least(minimum: int) -> Callable[[str], int]:
@@ -497,9 +509,60 @@ def parser() -> argparse.ArgumentParser:
         help="intercept: average risk only (default); logistic: intercept and slope",
     )
     refit.add_argument("--site", required=True, help="the site, as the card will name it")
+    refit.add_argument(
+        "--contact", help="who at the site answers for the model (its source attributes)"
+    )
     refit.add_argument("--period", help="the period the data cover (default: from the data)")
     refit.add_argument("--version", help="the new model version (default: next minor)")
     refit.set_defaults(handler=run_validation_command)
+
+    watch = commands.add_parser(
+        "monitor",
+        help="the model on the patients it scored: the audit trail's estimates with the "
+        "one-month outcomes found since",
+        description="Join the audit trail's estimates since --since with the one-month pain "
+        "scores on the FHIR server (the outcome window and rules of validate), by month and "
+        "overall: patients scored, outcomes, pending, observed/expected with its range, "
+        "calibration-in-the-large, AUC, share flagged, feedback, findings missing. Writes "
+        "monitor.html and monitor.json; the service's metrics port serves the latter's gauges "
+        "when PVP_CDS_MONITOR_FILE names it. Reads the service's settings for the database.",
+    )
+    watch.add_argument("--fhir", metavar="URL", required=True, help="base URL of the FHIR server")
+    watch.add_argument("--token", help="bearer token for the FHIR server")
+    watch.add_argument(
+        "--since",
+        type=_since,
+        required=True,
+        help="first answer to count: ISO 8601 date or date-time (UTC unless it has a zone)",
+    )
+    watch.add_argument("--out", type=Path, required=True, help="folder for the report")
+    watch.add_argument(
+        "--model", help="model file (default: PVP_CDS_MODEL_FILE, else the packaged model)"
+    )
+    watch.add_argument("--mapping", help="site code-mapping file (default: PVP_CDS_MAPPING_FILE)")
+    watch.add_argument(
+        "--pain-code",
+        type=_pain_code,
+        action="append",
+        default=[],
+        metavar="SYSTEM|CODE",
+        help="another code of a 0-10 pain score besides LOINC 38214-3 and 72514-3 (repeatable)",
+    )
+    watch.add_argument(
+        "--outcome-window-days",
+        type=_at_least(0),
+        default=14,
+        help="pain scores count from day 30 minus this to day 30 plus this (default 14)",
+    )
+    watch.add_argument(
+        "--threshold",
+        type=_probability,
+        help="high-risk threshold (default: PVP_CDS_HIGH_RISK_THRESHOLD, else the model's)",
+    )
+    watch.add_argument(
+        "--as-of", type=_day, help="the day to read the outcomes as of (default: today, UTC)"
+    )
+    watch.set_defaults(handler=run_monitor)
     return root
 
 

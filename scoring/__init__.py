@@ -28,8 +28,22 @@ from .predict import (
     predict,
 )
 from .rarity import expected_derivation_patients, is_rare
+from .source_attributes import (
+    AttributesError,
+    SourceAttributes,
+    attributes_path,
+    load_source_attributes,
+    source_attributes_from_document,
+    with_site,
+)
 
 __all__ = [
+    "AttributesError",
+    "SourceAttributes",
+    "attributes_path",
+    "load_source_attributes",
+    "source_attributes_from_document",
+    "with_site",
     "DerivationCounts",
     "DerivationGroup",
     "Axis",

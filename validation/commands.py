@@ -1,5 +1,6 @@
-"""``pvp-cds validate`` and ``pvp-cds recalibrate``: the cohort from a CSV file or a FHIR
-server, then the report or the recalibrated model file. The arguments are parsed in
+"""``pvp-cds validate``, ``pvp-cds recalibrate`` and ``pvp-cds monitor``: the cohort from a CSV
+file or a FHIR server, then the report or the recalibrated model file; or the audit trail's
+estimates joined with the outcomes found since. The arguments are parsed in
 ``pvp_cds.cli``; this module is imported only when one of these commands runs.
 """
 
@@ -10,19 +11,42 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TextIO
+
+from sqlalchemy import Engine
 
 import fhir_mappings
 from cds_service.fhir_client import FhirServer
-from scoring import Model, ModelError, load_model
+from fhir_mappings.codes import PAIN_SCORE_CODES
+from scoring import (
+    Model,
+    ModelError,
+    attributes_path,
+    load_model,
+    load_source_attributes,
+    model_from_document,
+    source_attributes_from_document,
+)
 
 from .cohort import Cohort, Period
 from .csv_input import CsvInputError, read_csv
 from .fhir_input import FhirInputError, fhir_client, read_fhir
 from .metrics import ValidationError, evaluate
+from .monitor import (
+    OutcomeReader,
+    feedback_by_audit_row,
+    scored_patients,
+    today,
+)
+from .monitor import (
+    monitor as measure,
+)
+from .monitor_report import verdict, write_monitor_report
 from .outcome import OutcomeWindow
 from .recalibrate import Method, fit, recalibrated_document
 from .report import write_report
+from .site_attributes import recalibrated_attributes
 
 #: Print progress every so many patients on long extractions.
 PROGRESS_EVERY = 50
@@ -143,13 +167,69 @@ def _write_model(
         period=args.period or cohort.period,
         threshold=threshold,
         version=args.version,
+        contact=args.contact,
     )
+    original = load_source_attributes(model, args.model or os.environ.get("PVP_CDS_MODEL_FILE"))
+    attributes = recalibrated_attributes(original, document)
+    source_attributes_from_document(attributes, model_from_document(document), "new attributes")
     args.out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    attributes_file = attributes_path(args.out)
+    attributes_file.write_text(
+        json.dumps(attributes, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     print(f"{args.method} recalibration: intercept {recalibration.intercept.text(3)}", file=out)
     if recalibration.slope is not None:
         print(f"slope {recalibration.slope.text(3)}", file=out)
     print(
-        f"wrote {args.out} ({document['id']} v{document['version']}); deploy it with "
+        f"wrote {args.out} ({document['id']} v{document['version']}) and its source "
+        f"attributes {attributes_file}: review them, then deploy with "
         f"PVP_CDS_MODEL_FILE={args.out}",
         file=out,
     )
+
+
+def monitor(args: argparse.Namespace, engine: Engine) -> int:
+    """The patients scored since ``args.since`` (the audit trail in ``engine``) with their
+    outcomes on the FHIR server: monitor.html and monitor.json in ``args.out``."""
+    out = sys.stdout
+    try:
+        model = load_model(args.model or os.environ.get("PVP_CDS_MODEL_FILE") or None)
+        threshold = _threshold(args, model)
+        mapping = fhir_mappings.load_mapping_config(
+            args.mapping or os.environ.get("PVP_CDS_MAPPING_FILE") or None
+        )
+        window = OutcomeWindow.for_model(model, args.outcome_window_days)
+        audited = scored_patients(engine, args.since, model)
+        print(f"{len(audited.patients)} patients scored since {args.since.isoformat()}", file=out)
+        reader = OutcomeReader(
+            fhir_client(),
+            FhirServer(args.fhir, args.token),
+            mapping,
+            (*PAIN_SCORE_CODES, *args.pain_code),
+        )
+        monitoring = measure(
+            audited,
+            reader,
+            window,
+            feedback_by_audit_row(engine, args.since),
+            as_of=args.as_of or today(),
+            since=args.since,
+            threshold=threshold,
+        )
+        report = write_monitor_report(
+            args.out, model, monitoring, window, args.fhir, datetime.now(UTC)
+        )
+    except (ModelError, fhir_mappings.MappingConfigError, FhirInputError, ValidationError) as exc:
+        print(f"pvp-cds monitor: {exc}", file=sys.stderr)
+        return 2
+    overall = monitoring.overall
+    print(
+        f"{overall.outcomes} with an outcome ({overall.events} events), {overall.pending} "
+        f"pending, {overall.no_outcome} without an outcome",
+        file=out,
+    )
+    print(verdict(overall), file=out)
+    for warning in overall.warnings:
+        print(f"warning: {warning}", file=out)
+    print(f"wrote {report.html} and {report.json}", file=out)
+    return 0

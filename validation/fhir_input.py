@@ -101,7 +101,7 @@ def vertebroplasty_patients(
     for page in client.read(server, f"Procedure?code={_quoted(tokens)}"):
         for resource in fhir_mappings.resources_from(page):
             if isinstance(resource, Procedure) and resource.subject is not None:
-                patient_id = _patient_id(resource.subject.reference or "", server)
+                patient_id = referenced_patient(resource.subject.reference or "", server)
                 if patient_id:
                     found.setdefault(patient_id)
     return list(found)
@@ -154,7 +154,7 @@ def _add_patient(
     ]
     outcome = window.outcome(
         PainScore((moment.day - procedure_day).days, score)
-        for moment, score in _pain_scores(resources, pain_codes, mapping)
+        for moment, score in pain_scores(resources, pain_codes, mapping)
     )
     if missing:
         builder.exclude(FINDINGS_UNKNOWN, [*missing, *filter(None, [outcome.reason])])
@@ -165,7 +165,7 @@ def _add_patient(
     builder.add(Case(procedure_day, assessment.values(), outcome.score))
 
 
-def _pain_scores(
+def pain_scores(
     resources: list[Resource], pain_codes: tuple[Code, ...], mapping: MappingConfig
 ) -> Iterable[tuple[Moment, float]]:
     """When and what of each counted pain-score Observation with a day and a 0-10 value
@@ -201,7 +201,7 @@ def _quoted(tokens: str) -> str:
     return quote(tokens, safe=",|:/")
 
 
-def _patient_id(reference: str, server: FhirServer) -> str | None:
+def referenced_patient(reference: str, server: FhirServer) -> str | None:
     """The id of a ``Patient/id`` reference on ``server`` (relative, or absolute under its
     base; version suffix allowed). The same id on another server is another person."""
     parts = reference.split("/_history/")[0].split("/")

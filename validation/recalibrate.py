@@ -100,6 +100,7 @@ def recalibrated_document(
     threshold: float,
     version: str | None = None,
     created: date | None = None,
+    contact: str | None = None,
 ) -> dict[str, Any]:
     """The model file of the recalibrated model; checked against the schema before it is
     returned."""
@@ -144,6 +145,8 @@ def recalibrated_document(
         "metrics_before": _recorded(point_metrics(y, cohort.probability, lp, threshold)),
         "metrics_after": _recorded(point_metrics(y, _logistic(new_lp), new_lp, threshold)),
     }
+    if contact:
+        document["recalibration"]["contact"] = contact
     document["derivation_notes"] = [
         *document["derivation_notes"],
         f"Recalibrated ({recalibration.method.value}) at {site} on {cohort.n} patients "

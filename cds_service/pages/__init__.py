@@ -19,9 +19,17 @@ from scoring import Model, Value, nomogram, predict
 from ..runtime import current_runtime
 from ..wording import risk_text
 from .drawing import LEFT, interval_text, layout, whole
-from .links import UNKNOWN, allowed_values, card_links, findings_from_query, query_token
+from .links import (
+    SOURCE_ATTRIBUTES_PATH,
+    UNKNOWN,
+    allowed_values,
+    card_links,
+    findings_from_query,
+    public_base_url,
+    query_token,
+)
 
-__all__ = ["card_links", "init_app"]
+__all__ = ["SOURCE_ATTRIBUTES_PATH", "card_links", "init_app", "public_base_url"]
 
 bp = Blueprint(
     "pages",
@@ -94,10 +102,18 @@ def model_card_page() -> str:
         model=model,
         coefficients=coefficients,
         recalibration=model.document.get("recalibration"),
+        source_attributes=current_runtime().source_attributes,
         extra_cohort=_extra(model.document["derivation_cohort"], KNOWN_COHORT_FIELDS),
         extra_performance=_extra(model.performance, KNOWN_PERFORMANCE_FIELDS),
         whole=whole,
     )
+
+
+@bp.get(SOURCE_ATTRIBUTES_PATH)
+def source_attributes() -> dict[str, Any]:
+    """The model's source attributes, with the site's additions, as JSON (the schema is
+    scoring/source-attributes.schema.json)."""
+    return dict(current_runtime().source_attributes.document)
 
 
 KNOWN_COHORT_FIELDS = {"size", "events", "setting", "period", "design", "population"}

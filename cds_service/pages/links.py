@@ -18,6 +18,9 @@ from scoring import Model, Value
 from .. import wording
 from ..cds_hooks import Link
 
+#: Where the model's source attributes are served as JSON, beside the model card.
+SOURCE_ATTRIBUTES_PATH = "/model-card/source-attributes.json"
+
 #: A finding the record does not give.
 UNKNOWN = "unknown"
 
@@ -78,9 +81,10 @@ def _root_url(scheme: str, host: str, root_path: str) -> str:
 
 def card_links(findings: Mapping[str, Value | None]) -> tuple[Link, ...]:
     """CDS Hooks 2.0 Links (type ``absolute``: a plain page) to the nomogram with the
-    patient's findings marked, and to the model card."""
+    patient's findings marked, to the model card, and to the model's source attributes."""
     base = public_base_url()
     return (
         Link(wording.NOMOGRAM_LINK_LABEL, f"{base}/nomogram?{nomogram_query(findings)}"),
         Link(wording.MODEL_CARD_LINK_LABEL, f"{base}/model-card"),
+        Link(wording.SOURCE_ATTRIBUTES_LINK_LABEL, f"{base}{SOURCE_ATTRIBUTES_PATH}"),
     )

@@ -6,7 +6,7 @@
 """
 
 from .bundles import WrittenBundle, transaction, write_bundles
-from .cohort import generate_cohort, patient_id
+from .cohort import generate_cohort, moved, patient_id
 from .named import NAMED_PATIENTS, NamedPatient, named_patient
 from .records import (
     Augmentation,
@@ -30,6 +30,7 @@ __all__ = [
     "WrittenBundle",
     "fhir_resources",
     "generate_cohort",
+    "moved",
     "named_patient",
     "patient_id",
     "transaction",

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 
@@ -151,6 +151,23 @@ def _patient(seed: int, number: int, model: Model, tiers: RiskTiers) -> Syntheti
         procedures=(vertebroplasty(level, performed),),
         reads=reads,
         pain_scores=pain_scores(performed, scores),
+    )
+
+
+def moved(patient: SyntheticPatient, days: int) -> SyntheticPatient:
+    """The same patient with every date moved by ``days``: a cohort of the past made recent,
+    for a service that speaks only between the procedure and the one-month assessment."""
+    shift = timedelta(days=days)
+    return replace(
+        patient,
+        birth_date=patient.birth_date + shift,
+        diagnosed=patient.diagnosed + shift,
+        procedures=tuple(replace(p, performed=p.performed + shift) for p in patient.procedures),
+        reads=tuple(replace(read, effective=read.effective + shift) for read in patient.reads),
+        pain_scores=tuple(
+            replace(score, effective=score.effective + shift) for score in patient.pain_scores
+        ),
+        reports=tuple(replace(r, effective=r.effective + shift) for r in patient.reports),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from cds_service import metrics
 from cds_service.client_auth import Refusal
+from cds_service.monitor_gauges import PATIENT_STATES, PERIODS, MonitorCollector, MonitorGauges
 from devtools.ports import free_port
 
 RULES = Path(__file__).resolve().parents[2] / "deploy" / "prometheus" / "alert-rules.yaml"
@@ -26,7 +28,7 @@ def expressions() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def series(client_module) -> dict[str, set[str]]:
+def series(client_module, tmp_path_factory) -> dict[str, set[str]]:
     """Each sample name the service exposes, with the label names it carries."""
     # One sample of each labelled metric, so that its label names show.
     client_module.post("/cds-services/pvp-residual-back-pain", data="{}")
@@ -36,12 +38,22 @@ def series(client_module) -> dict[str, set[str]]:
     with pytest.raises(requests.ConnectionError):
         metrics.fhir_get(requests.Session(), f"http://127.0.0.1:{free_port()}/Patient/1")
     names: dict[str, set[str]] = {}
-    for family in text_string_to_metric_families(metrics.exposition()[0].decode()):
+    families = [
+        *text_string_to_metric_families(metrics.exposition()[0].decode()),
+        *MonitorCollector(monitor_file(tmp_path_factory.mktemp("monitor"))).collect(),
+    ]
+    for family in families:
         for suffix in SUFFIXES.get(family.type, ()):
             names[family.name + suffix] = set()
         for sample in family.samples:
             names.setdefault(sample.name, set()).update(sample.labels)
     return names
+
+
+def monitor_file(directory: Path) -> Path:
+    path = directory / "monitor.json"
+    path.write_text(json.dumps({"gauges": GAUGES.as_json()}))
+    return path
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +63,20 @@ def client_module():
     return create_app({"TESTING": True, "AUTHENTICATION": "off"}).test_client()
 
 
+#: The gauges block of a monitor.json, with a value for every label.
+GAUGES = MonitorGauges(
+    created=1_790_000_000.0,
+    patients=dict.fromkeys(PATIENT_STATES, 1),
+    observed_expected=1.0,
+    expected_low=0.5,
+    expected_high=1.5,
+    missing={period: {"cement_distribution": 0.1} for period in PERIODS},
+    period_patients=dict.fromkeys(PERIODS, 10),
+)
+
 CLOSED_SETS = {
+    "state": set(PATIENT_STATES),
+    "period": set(PERIODS),
     "outcome": set(metrics.HOOK_OUTCOMES),
     "reason": set(metrics.REFUSAL_REASONS),
     "route": {"/cds-services/<service_id>"},

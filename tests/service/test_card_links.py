@@ -72,7 +72,7 @@ def test_links_use_the_public_base_url_when_set(base):
     app.test_client_class = SchemaCheckingClient
     card = risk_card(app.test_client(), fhir.findings())
     paths = {link["url"].removeprefix(base.rstrip("/")).split("?")[0] for link in card["links"]}
-    assert paths == {"/nomogram", "/model-card"}
+    assert paths == {"/nomogram", "/model-card", "/model-card/source-attributes.json"}
 
 
 def test_following_the_link_shows_the_cards_risk(client):

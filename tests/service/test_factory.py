@@ -9,6 +9,7 @@ import pytest
 from cds_service import create_app
 from cds_service.errors import StartupError
 from scoring import ModelError, load_model
+from tests.model_files import write_model_file
 
 
 @pytest.fixture(autouse=True)
@@ -42,8 +43,7 @@ def test_bad_high_risk_threshold_refuses_to_start(monkeypatch, threshold):
 def test_model_file_from_the_environment_is_loaded(monkeypatch, tmp_path):
     document = dict(load_model().document)
     document["version"] = "1.1.0"
-    path = tmp_path / "recalibrated.json"
-    path.write_text(json.dumps(document))
+    path = write_model_file(tmp_path / "recalibrated.json", document)
     monkeypatch.setenv("PVP_CDS_MODEL_FILE", str(path))
     assert create_app().extensions["pvp_cds"].model.version == "1.1.0"
 
@@ -61,8 +61,7 @@ def test_model_whose_inputs_the_mappings_do_not_produce_refuses_to_start(monkeyp
     document["predictors"][0]["name"] = "bone_density"
     for group in document["derivation_counts"]["groups"]:
         group["levels"]["bone_density"] = group["levels"].pop("intravertebral_vacuum_cleft")
-    path = tmp_path / "other.json"
-    path.write_text(json.dumps(document))
+    path = write_model_file(tmp_path / "other.json", document)
     monkeypatch.setenv("PVP_CDS_MODEL_FILE", str(path))
     with pytest.raises(StartupError, match=r"bone_density.*intravertebral_vacuum_cleft"):
         create_app()
@@ -74,8 +73,7 @@ def test_model_that_cannot_take_a_value_the_mappings_give_refuses_to_start(monke
     document = json.loads(json.dumps(load_model().document))
     cement = next(p for p in document["predictors"] if p["name"] == "cement_distribution")
     cement["levels"][1]["values"] = ["diffuse"]
-    path = tmp_path / "other-cement.json"
-    path.write_text(json.dumps(document))
+    path = write_model_file(tmp_path / "other-cement.json", document)
     monkeypatch.setenv("PVP_CDS_MODEL_FILE", str(path))
     with pytest.raises(StartupError, match="cement_distribution 'spongy'"):
         create_app()

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from cds_service import create_app
 from cds_service.pages import CONTENT_SECURITY_POLICY
 from scoring import RiskTiers, load_model, predict
+from tests.model_files import write_model_file
 
 from .pages import read_nomogram_page
 
@@ -187,7 +188,7 @@ def test_recalibrated_model_file_redraws_the_page(tmp_path):
     # (blocky cement, nothing else): 1 / (1 + e^2.361) = 0.0862.
     document = json.loads(json.dumps(MODEL.document))
     document["intercept"]["coefficient"] = -2.361
-    (tmp_path / "site.json").write_text(json.dumps(document))
+    write_model_file(tmp_path / "site.json", document)
     client = create_app(
         {"TESTING": True, "AUTHENTICATION": "off", "MODEL_FILE": str(tmp_path / "site.json")}
     ).test_client()

@@ -9,6 +9,7 @@ from pathlib import Path
 from cds_service import create_app
 from devtools.examples import recent
 from scoring import load_model
+from tests.model_files import write_model_file
 
 HIGH_RISK_EXAMPLE = Path(__file__).parents[2] / "examples" / "patient-view-high-risk.json"
 SERVICE = "/cds-services/pvp-residual-back-pain"
@@ -17,8 +18,7 @@ SERVICE = "/cds-services/pvp-residual-back-pain"
 def app_with_model(tmp_path, change):
     document = json.loads(json.dumps(load_model().document))
     change(document)
-    path = tmp_path / "model.json"
-    path.write_text(json.dumps(document))
+    path = write_model_file(tmp_path / "model.json", document)
     return create_app({"TESTING": True, "AUTHENTICATION": "off", "MODEL_FILE": str(path)})
 
 

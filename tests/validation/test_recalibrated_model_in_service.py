@@ -12,6 +12,7 @@ import pytest
 from cds_service import create_app
 from devtools.examples import recent
 from scoring import load_model
+from tests.model_files import write_model_file
 from tests.service.conftest import SchemaCheckingClient
 from validation import Method, fit, recalibrated_document
 
@@ -34,8 +35,7 @@ def recalibrated_file(tmp_path_factory):
         threshold=0.138,
         created=date(2026, 1, 2),
     )
-    path = tmp_path_factory.mktemp("model") / "recalibrated.json"
-    path.write_text(json.dumps(document))
+    path = write_model_file(tmp_path_factory.mktemp("model") / "recalibrated.json", document)
     return path, recalibration.intercept.estimate
 
 
