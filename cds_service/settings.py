@@ -52,6 +52,9 @@ SETTINGS: dict[str, Setting] = {
     # Seconds a hook call may spend on FHIR reads in all (every query and page); then 412.
     # CDS Hooks 2.0 asks services to answer "on the order of 500 ms"; see docs/performance.md.
     "HOOK_DEADLINE_SECONDS": Setting(1.5, (float,), positive=True),
+    # Seconds a request body may take to arrive after its headers (under pvp-cds serve); then
+    # 408 and the connection is closed, so a slow client cannot hold a worker thread longer.
+    "BODY_DEADLINE_SECONDS": Setting(5.0, (float,), positive=True),
     # Flask's own request-size cap: larger bodies get 413.
     "MAX_CONTENT_LENGTH": Setting(5 * 1024 * 1024, (int,), positive=True),
     "MAX_JSON_DEPTH": Setting(64, (int,), positive=True),
@@ -63,6 +66,8 @@ SETTINGS: dict[str, Setting] = {
     "PUBLIC_BASE_URL": Setting(None, (str,), optional=True),
     "JWT_ALGORITHMS": Setting(list(DEFAULT_ALGORITHMS), (list,)),
     "JWT_LEEWAY_SECONDS": Setting(5, (int,)),
+    # Longest lifetime (exp - iat) of a client JWT; EHRs issue them for 5 minutes.
+    "JWT_MAX_LIFETIME_SECONDS": Setting(300, (int,), positive=True),
     "JWKS_TTL_SECONDS": Setting(3600, (int,), positive=True),
     # Seconds to fetch a client's JWK Set; the key cache keeps the last good set meanwhile.
     "JWKS_TIMEOUT": Setting(5.0, (float,), positive=True),
