@@ -57,6 +57,8 @@ def is_loopback(host: str) -> bool:
 
 def serve(args: argparse.Namespace) -> int:
     try:
+        # First: whatever building the app loads must find prometheus_client's mode set.
+        serving.prepare_metrics_directory()
         app = create_app()
     except CONFIGURATION_ERRORS as exc:
         print(f"pvp-cds: cannot start: {exc}", file=sys.stderr)
@@ -71,7 +73,6 @@ def serve(args: argparse.Namespace) -> int:
             )
             return 2
     bind = f"[{args.host}]:{args.port}" if ":" in args.host else f"{args.host}:{args.port}"
-    serving.prepare_metrics_directory()
     _Gunicorn(app, serving.options(app.config, bind=bind, threads=args.threads)).run()
     return 0
 

@@ -93,21 +93,15 @@ def test_feedback_the_service_cannot_keep_is_503_with_retry_after(app, client, m
     assert (issue["code"], "send it again" in issue["diagnostics"]) == ("transient", True)
 
 
-def test_feedback_refused_for_a_failing_disk_is_stored_once_when_sent_again(
+def test_feedback_refused_for_a_failing_disk_keeps_none_of_its_items_and_is_stored_when_sent_again(
     app, client, monkeypatch
 ):
-    store = app.extensions["pvp_cds_store"]
-    real_append = store.spool.append
-    appended: list[str] = []
+    def disk_failure(*_):
+        raise sqlite3.OperationalError("disk I/O error")
 
-    def fails_on_the_second(kind, payload):
-        if appended:
-            raise sqlite3.OperationalError("disk I/O error")
-        appended.append(kind)
-        real_append(kind, payload)
-
-    monkeypatch.setattr(store.spool, "append", fails_on_the_second)
+    monkeypatch.setattr(app.extensions["pvp_cds_store"].spool, "append", disk_failure)
     assert client.post(URL, json={"feedback": [accepted(), overridden()]}).status_code == 503
     monkeypatch.undo()
+    assert stored(app) == []
     assert client.post(URL, json={"feedback": [accepted(), overridden()]}).status_code == 200
     assert stored(app) == [accepted(), overridden()]
