@@ -27,7 +27,7 @@ import fhir_mappings
 from scoring import RiskEstimate
 
 from .. import logs
-from ..errors import ServiceUnavailable, StartupError
+from ..errors import InvalidRequest, ServiceUnavailable, StartupError
 from ..runtime import current_runtime
 from .audit import AuditRecord, audit_record
 from .engine import database_url, default_data_dir, make_engine, shown
@@ -197,9 +197,13 @@ def record_answer(
 
 
 def record_feedback(service_id: str, items: Sequence[Mapping[str, Any]]) -> None:
-    """Keep CDS Hooks feedback items, in one commit, or refuse them all with 503 when the local
-    disk fails: the client sends them again, and items stored before are stored once
-    (``report_key``)."""
+    """Keep CDS Hooks feedback items, in one commit; refuse them all with 400 when one holds
+    text the database cannot keep, or with 503 when the local disk fails: the client sends
+    them again, and the items kept before the failure are stored once (``report_key``)."""
+    if (where := _unstorable_text(items, "feedback")) is not None:
+        raise InvalidRequest(
+            f"{where} contains the NUL character (U+0000), which cannot be stored; remove it"
+        )
     try:
         current_store().record_feedback(service_id, items)
     except (sqlite3.Error, OSError) as exc:
@@ -207,3 +211,22 @@ def record_feedback(service_id: str, items: Sequence[Mapping[str, Any]]) -> None
         raise ServiceUnavailable(
             "the feedback could not be stored now; send it again later"
         ) from None
+
+
+def _unstorable_text(value: Any, where: str) -> str | None:
+    """Where in ``value`` (JSON) there is text the database cannot keep, or None. PostgreSQL's
+    text and jsonb refuse the NUL character, which JSON allows (``\\u0000``); what a client
+    sends the database would refuse for ever is refused before it is answered."""
+    if isinstance(value, str):
+        return where if "\x00" in value else None
+    if isinstance(value, dict):
+        for name, member in value.items():
+            if "\x00" in name:
+                return f"a member name in {where}"
+            if (found := _unstorable_text(member, f"{where}.{name}")) is not None:
+                return found
+    if isinstance(value, list):
+        for index, member in enumerate(value):
+            if (found := _unstorable_text(member, f"{where}[{index}]")) is not None:
+                return found
+    return None
