@@ -145,6 +145,32 @@ def test_the_data_directory_of_a_crashed_master_serves_again_and_its_records_arr
         again.stop()
 
 
+def test_the_records_of_a_killed_worker_arrive_while_the_service_runs_on(
+    proxied_url, proxy, postgres_database, tmp_path
+):
+    # The database is away meanwhile, so the killed worker's records are still on its disk.
+    served = serve_process.serve(environment(proxied_url, tmp_path / "data"), tmp_path / "log")
+    direct = postgres_database.render_as_string(hide_password=False)
+    try:
+        with Clients(served.base) as clients:
+            proxy.stop()
+            while len(clients.answered) < 100:
+                time.sleep(0.05)
+            os.kill(served.workers()[0], signal.SIGKILL)  # gunicorn starts another
+            answered = len(clients.answered)
+            while len(clients.answered) < answered + 50:
+                time.sleep(0.05)
+        proxy.start()
+        deadline = time.monotonic() + 60
+        while missing := set(clients.answered) - {
+            row["card_uuid"] for row in rows(direct, schema.audit_card)
+        }:
+            assert time.monotonic() < deadline, f"{len(missing)} answered cards not audited"
+            time.sleep(0.2)
+    finally:
+        served.stop()
+
+
 @pytest.fixture(autouse=True)
 def _no_leftover_servers():
     """A failed test must not leave servers behind on the shared machine."""
