@@ -88,7 +88,8 @@ def _settings() -> Config:
 
 @contextmanager
 def _governance_engine(config: Config) -> Iterator[Engine]:
-    """The database for the command-line tools, once this host's backlog is moved to it."""
+    """The database for the command-line tools, once the backlog that stopped processes left
+    on this host is moved to it (running ones move their own)."""
     store = storage.open_store(config)
     try:
         if not store.flush():
@@ -398,7 +399,8 @@ def parser() -> argparse.ArgumentParser:
     ).set_defaults(handler=_storage_command(db_upgrade))
     backlog = database.add_parser(
         "backlog",
-        help="move this host's local backlog to the database and list the records it refused",
+        help="move the local backlog that stopped processes left to the database and list the "
+        "records it refused",
     )
     backlog.add_argument(
         "--retry",
