@@ -12,6 +12,7 @@ from typing import Any
 from fhir.resources.R4B.resource import Resource
 from flask import Blueprint, Flask, current_app, request
 from flask_cors import CORS
+from werkzeug.exceptions import RequestEntityTooLarge
 
 import fhir_mappings
 from fhir_mappings import Applicability
@@ -142,11 +143,32 @@ def call_service(service_id: str) -> dict[str, Any]:
 @bp.post("/cds-services/<service_id>/feedback")
 def feedback(service_id: str) -> dict[str, Any]:
     service = current_runtime().service(service_id)
-    body = _valid_body(schemas.FEEDBACK_REQUEST)
-    metrics.feedback_received(body["feedback"])
-    storage.record_feedback(service.id, body["feedback"])
-    log.info("feedback: %d received", len(body["feedback"]))
+    items = _feedback_items()
+    storage.record_feedback(service.id, items)
+    metrics.feedback_received(items)
+    log.info("feedback: %d received", len(items))
     return {}
+
+
+def _feedback_items() -> list[dict[str, Any]]:
+    """The items of a feedback request, within its caps: an EHR reports on the cards one
+    clinician saw, and a flood of items would hold a worker (and the hook calls queued
+    behind its commit) for seconds."""
+    config = current_app.config
+    most_bytes, most_items = config["FEEDBACK_MAX_BYTES"], config["FEEDBACK_MAX_ITEMS"]
+    request.max_content_length = most_bytes
+    try:
+        items = _valid_body(schemas.FEEDBACK_REQUEST)["feedback"]
+    except RequestEntityTooLarge:
+        raise RequestEntityTooLarge(
+            f"a feedback request may have at most {most_bytes} bytes; send fewer items at once"
+        ) from None
+    if len(items) > most_items:
+        raise RequestEntityTooLarge(
+            f"a feedback request may have at most {most_items} items, this one has "
+            f"{len(items)}; send them in several requests"
+        )
+    return items
 
 
 @ops.get("/health")

@@ -57,6 +57,9 @@ SETTINGS: dict[str, Setting] = {
     "BODY_DEADLINE_SECONDS": Setting(5.0, (float,), positive=True),
     # Flask's own request-size cap: larger bodies get 413.
     "MAX_CONTENT_LENGTH": Setting(5 * 1024 * 1024, (int,), positive=True),
+    # A feedback request's caps (413 beyond): items, and bytes of its body.
+    "FEEDBACK_MAX_ITEMS": Setting(100, (int,), positive=True),
+    "FEEDBACK_MAX_BYTES": Setting(1024 * 1024, (int,), positive=True),
     "MAX_JSON_DEPTH": Setting(64, (int,), positive=True),
     "CORS_ORIGINS": Setting("*", (str, list)),
     # CDS client authentication (JWT): "required" or, for local development only, "off".
