@@ -5,6 +5,7 @@ connections keep being served meanwhile."""
 from __future__ import annotations
 
 import json
+import re
 import select
 import socket
 import threading
@@ -66,8 +67,27 @@ def trickle(address: tuple[str, int], declared_length: int, outcome: Trickled) -
             readable, _, _ = select.select([connection], [], [], 1.0)
             if readable:
                 outcome.answered_after = time.monotonic() - started
-                outcome.answer = connection.recv(4096)
+                outcome.answer = whole_answer(connection)
                 return
+
+
+def whole_answer(connection: socket.socket) -> bytes:
+    """The answer's head and as much of its body as its Content-Length says (or until the
+    server closes): one recv may return the head alone."""
+    answer = b""
+    while True:
+        head, separator, body = answer.partition(b"\r\n\r\n")
+        if separator:
+            length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+            if length is None or len(body) >= int(length.group(1)):
+                return answer
+        try:
+            chunk = connection.recv(4096)
+        except OSError:
+            return answer
+        if not chunk:
+            return answer
+        answer += chunk
 
 
 def test_a_byte_a_second_body_is_cut_off_at_the_deadline_while_kept_alive_callers_are_served(
