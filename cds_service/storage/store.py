@@ -107,6 +107,7 @@ class DatabaseCalls:
         )
         self._started = False
         self._starting = threading.Lock()
+        self._running: list[threading.Thread] = []
 
     def run(self, call: Callable[[], T]) -> T:
         deadline = time.monotonic() + self._timeout
@@ -121,9 +122,14 @@ class DatabaseCalls:
             raise DatabaseTimeout(f"no answer from the database in {self._timeout} s") from None
 
     def stop(self) -> None:
-        """End the threads once the calls under way are done."""
+        """End the threads once the calls under way are done, waiting for them a bounded
+        time: a call that finishes after the engine is disposed would check its connection in
+        to the discarded pool, which never closes it."""
         for _ in range(self._threads):
             self._calls.put(None)
+        deadline = time.monotonic() + 2 * self._timeout
+        for thread in self._running:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
     def _start(self) -> None:
         with self._starting:
@@ -131,9 +137,11 @@ class DatabaseCalls:
                 return
             self._started = True
             for n in range(self._threads):
-                threading.Thread(
+                thread = threading.Thread(
                     target=self._serve, name=f"pvp-cds-database-{n}", daemon=True
-                ).start()
+                )
+                thread.start()
+                self._running.append(thread)
 
     def _serve(self) -> None:
         while (task := self._calls.get()) is not None:
