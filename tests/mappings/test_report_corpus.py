@@ -1,9 +1,10 @@
 """The independent labelled corpus (fixtures/corpus/, see its README): its test split frozen,
 and the reader held to the targets of issue 23 on it.
 
-The corpus was written by engineers who never saw the rules, and split by item before any rule
-changed. The rules were tuned on ``dev/`` only: figures on it are not evidence. ``test/`` is
-never tuned on, and nobody who changes the rules reads it or its misses: the
+The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``
+and ``spent/`` (the first round's test split, read once and tuned on since): figures on them are
+not evidence. ``test/``, written in a later blind round, is never tuned on, and nobody who
+changes the rules reads it or its misses: the
 ``test_frozen_split_reading_*`` tests below are the evidence, and a drop below a target fails
 them. (Whoever tunes the rules runs the suite with ``-k "not frozen_split_reading"`` and leaves
 these to a reviewer.)
@@ -17,7 +18,7 @@ import pytest
 
 from fhir_mappings import ReportTextReader, load_text_rules
 
-from .labelled_reports import CORPUS, Scores, corpus_scores
+from .labelled_reports import CORPUS, TEST_SPLIT, Scores, corpus_scores
 
 #: SHA-256 of the frozen test split, as the corpus README gives them.
 TEST_SPLIT_SHA256 = {
@@ -28,13 +29,13 @@ TEST_SPLIT_SHA256 = {
 
 @pytest.mark.parametrize("name", sorted(TEST_SPLIT_SHA256))
 def test_corpus_test_split_files_are_frozen(name):
-    digest = hashlib.sha256((CORPUS / "test" / name).read_bytes()).hexdigest()
+    digest = hashlib.sha256((CORPUS / TEST_SPLIT / name).read_bytes()).hexdigest()
     assert digest == TEST_SPLIT_SHA256[name]
 
 
 @pytest.fixture(scope="module")
 def held_out(config) -> Scores:
-    return corpus_scores(ReportTextReader(load_text_rules()), config, "test")
+    return corpus_scores(ReportTextReader(load_text_rules()), config, TEST_SPLIT)
 
 
 def test_frozen_split_reading_recall_of_stated_findings_is_at_least_95_percent(held_out):
