@@ -1,7 +1,7 @@
 """The spaCy pipeline that the report text rules build: a blank English pipeline (nothing
 downloaded) that cuts each sentence into clauses, finds the phrases of the findings and their
 lookalikes, the words that name a finding only beside an anchor, and the ConText modifiers
-(negspacy's NegEx: negation, uncertainty, history, hypothesis, persistence).
+around them (negation, uncertainty, history, hypothesis, experiencer, persistence).
 
 Everything here is built once from the rules (:func:`build_pipeline`); running it is then a
 matter of microseconds per sentence. The ``Doc`` it returns has one sentence per clause, so a
@@ -11,16 +11,32 @@ alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from itertools import product
 from typing import Any
 
 from .codes import VertebralLevel
 
-#: The ConText categories, each a NegEx component setting ``span._.<category>``. Persistence
-#: ("again demonstrated", "unchanged") makes a finding mentioned with its history current.
-CATEGORIES = ("negation", "uncertainty", "historical", "hypothetical", "persistence")
+#: The ConText categories: ``span._.<category>`` is set on a finding that a modifier of the
+#: category reaches. Experiencer: someone else's finding (a relative's). Persistence ("again
+#: demonstrated", "unchanged", "interval development") makes a finding mentioned with its
+#: history current.
+CATEGORIES = ("negation", "uncertainty", "historical", "hypothetical", "experiencer", "persistence")
+#: Which way from a modifier its scope runs, by the rules file's key for its phrases.
+FORWARD, BACKWARD, BOTH, TERMINATE, PSEUDO = "forward", "backward", "both", "terminate", "pseudo"
+DIRECTIONS = {
+    "preceding": FORWARD,
+    "following": BACKWARD,
+    "bidirectional": BOTH,
+    "termination": TERMINATE,
+    "pseudo": PSEUDO,
+}
+#: The published ConText lexicon read besides the rules file's own modifiers (medspaCy's English
+#: rules, packaged verbatim; the rules file's ``context_lexicon`` names its source and licence).
+CONTEXT_LEXICON = "context-rules-medspacy-en.json"
 #: Entity label of phrases that look like a target but name something else.
 LOOKALIKE = "lookalike"
 #: Between a finding and the value an anchored word gives it, in an entity label.
@@ -30,6 +46,9 @@ DOUBTFUL_CLAUSES = "doubtful_clauses"
 #: ``Doc.user_data`` key: clause starts of a verb that goes on with the subject before it
 #: ("the L1 body has collapsed and contains gas").
 SHARED_SUBJECT = "shared_subject"
+#: ``Doc.user_data`` key: clause starts at a word of contrast (";", "but", "although"): what
+#: follows may be about another thing or level.
+CONTRAST_STARTS = "contrast_starts"
 #: Levels a phrase's ``<level>`` stands for.
 PHRASE_LEVELS = tuple(
     level.value
@@ -46,7 +65,6 @@ def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, st
     """The pipeline for a rules document; ``labelled`` is (entity label, phrase) for every
     phrase the entity ruler matches (targets, Goutallier definitions, lookalikes)."""
     # spaCy takes seconds to import: only a process that reads report text pays for it.
-    import negspacy.negation  # noqa: F401  (registers the "negex" spaCy factory)
     import spacy
 
     nlp = spacy.blank("en")
@@ -67,22 +85,7 @@ def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, st
     ]
     gapped = GappedPhrases(nlp, gapped_phrases)
     modifiers = document.get("modifiers", {})
-    termination = list(modifiers.get("termination", ()))
-    for category in CATEGORIES:
-        words = modifiers.get(category, {})
-        nlp.add_pipe(
-            "negex",
-            name=category,
-            config={
-                "extension_name": category,
-                "neg_termset": {
-                    "pseudo_negations": list(words.get("pseudo", ())),
-                    "preceding_negations": list(words.get("preceding", ())),
-                    "following_negations": list(words.get("following", ())),
-                    "termination": termination,
-                },
-            },
-        )
+    context = ConText(nlp, [*context_rules(modifiers, spelt), *lexicon_rules(document, spelt)])
     preceding = modifiers.get("negation", {}).get("preceding", ())
     negations = frozenset(word.lower() for word in preceding if " " not in word)
     clauses = ClauseMarker(document.get("clauses", {}), negations)
@@ -104,21 +107,20 @@ def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, st
     ]
     triggers = frozenset(max(text.split(), key=len) for text in needed)
     finders = (clauses, ruler, gapped, anchored)
-    context = tuple(nlp.get_pipe(category) for category in CATEGORIES)
     return Pipeline(nlp, triggers, finders, context)
 
 
 @dataclass(frozen=True)
 class Pipeline:
     """spaCy's tokenizer, then the steps that find the findings' words (ours between spaCy's
-    components), then the ConText ones for what they found. A sentence holding none of the
-    ``triggers`` words states no finding, and one where nothing is found needs no context:
-    neither is read further."""
+    components), then ConText for what they found. A sentence holding none of the ``triggers``
+    words states no finding, and one where nothing is found needs no context: neither is read
+    further."""
 
     nlp: Any
     triggers: frozenset[str]
     finders: tuple[Callable[[Any], Any], ...]
-    context: tuple[Callable[[Any], Any], ...]
+    context: Callable[[Any], Any]
 
     def __call__(self, text: str) -> Any:
         doc = self.nlp.make_doc(text)
@@ -128,9 +130,148 @@ class Pipeline:
             doc = step(doc)
         if all(ent.label_ == LOOKALIKE for ent in doc.ents):
             return doc
-        for step in self.context:
-            doc = step(doc)
+        return self.context(doc)
+
+
+@dataclass(frozen=True)
+class ContextRule:
+    """Phrases of one ConText category and direction (``TERMINATE`` without a category ends
+    every category's scope)."""
+
+    category: str | None
+    direction: str
+    texts: tuple[str, ...]
+
+
+def context_rules(
+    modifiers: Mapping[str, Any], spelt: Callable[[Sequence[str]], list[str]]
+) -> Iterator[ContextRule]:
+    """The rules file's own modifiers: per category, its phrases by direction; the shared
+    ``termination`` list ends every category's scope."""
+    yield ContextRule(None, TERMINATE, tuple(spelt(modifiers.get("termination", ()))))
+    for category in CATEGORIES:
+        for key, direction in DIRECTIONS.items():
+            phrases = modifiers.get(category, {}).get(key, ())
+            if phrases:
+                yield ContextRule(category, direction, tuple(spelt(phrases)))
+
+
+def lexicon_rules(
+    document: Mapping[str, Any], spelt: Callable[[Sequence[str]], list[str]]
+) -> Iterator[ContextRule]:
+    """The published ConText lexicon's rules, in the categories the rules file maps them to,
+    less those it leaves out. A rule's token pattern (``LOWER`` words or word lists, ``OP:
+    "?"``) becomes this file's phrase syntax."""
+    settings = document.get("context_lexicon")
+    if not settings:
+        return
+    lexicon = json.loads(resources.files(__package__).joinpath(CONTEXT_LEXICON).read_text("utf-8"))
+    categories = settings["categories"]
+    left_out = {literal.lower() for literal in settings.get("left_out", {})}
+    for rule in lexicon["context_rules"]:
+        category = categories.get(rule["category"])
+        if category is None or rule["literal"].lower() in left_out:
+            continue
+        phrase = _lexicon_phrase(rule)
+        direction = {"BIDIRECTIONAL": BOTH}.get(rule["direction"], rule["direction"].lower())
+        yield ContextRule(category, direction, tuple(spelt([phrase])))
+
+
+def _lexicon_phrase(rule: Mapping[str, Any]) -> str:
+    if not rule.get("pattern"):
+        return str(rule["literal"])
+    words = []
+    for token in rule["pattern"]:
+        lower = token["LOWER"]
+        alternatives = lower["IN"] if isinstance(lower, dict) else [lower]
+        # A multi-word alternative ("risk of") in one token never matches one token: its
+        # first word is what it can stand for.
+        word = "|".join(dict.fromkeys(a.split()[0] for a in alternatives))
+        words.append(f"{word}?" if token.get("OP") == "?" else word)
+    return " ".join(words)
+
+
+class ConText:
+    """ConText (Harkema et al., 2009, NegEx's successor) as medspaCy implements it: each
+    modifier phrase has a category and a direction; its scope runs from it forward, backward or
+    both ways to the end of its clause, and stops at a termination phrase of its category or of
+    all. A finding in the scope gets the category. A pseudo phrase ("no definite", "likely
+    post-traumatic") silences the modifiers of its category that overlap it, and a modifier
+    inside a longer one of any category gives way to it ("no" inside "no longer": history, not
+    negation)."""
+
+    def __init__(self, nlp: Any, rules: Sequence[ContextRule]) -> None:
+        from spacy.matcher import PhraseMatcher
+        from spacy.tokens import Span
+
+        for category in CATEGORIES:
+            Span.set_extension(category, default=False, force=True)
+        self._rules = [rule for rule in rules if rule.texts]
+        self._matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for index, rule in enumerate(self._rules):
+            self._matcher.add(str(index), list(nlp.tokenizer.pipe(rule.texts)))
+
+    def __call__(self, doc: Any) -> Any:
+        modifiers = self._modifiers(doc)
+        ends = [(rule, start, end) for rule, start, end in modifiers if rule.direction == TERMINATE]
+        findings = [ent for ent in doc.ents if ent.label_ != LOOKALIKE]
+        for rule, start, end in modifiers:
+            if rule.direction in (TERMINATE, PSEUDO):
+                continue
+            low, high = _scope(doc, rule, start, end, ends)
+            for ent in findings:
+                if ent.start < high and low < ent.end and not (ent.start < end and start < ent.end):
+                    ent._.set(rule.category, True)
         return doc
+
+    def _modifiers(self, doc: Any) -> list[tuple[ContextRule, int, int]]:
+        found = [
+            (self._rules[int(doc.vocab.strings[match_id])], start, end)
+            for match_id, start, end in self._matcher(doc)
+        ]
+        pseudo = [(r.category, s, e) for r, s, e in found if r.direction == PSEUDO]
+        unsilenced = [
+            (rule, start, end)
+            for rule, start, end in found
+            if rule.direction == PSEUDO
+            or not any(
+                category == rule.category and s < end and start < e for category, s, e in pseudo
+            )
+        ]
+        return [
+            (rule, start, end)
+            for rule, start, end in unsilenced
+            if not any(_gives_way((rule, start, end), other) for other in unsilenced)
+        ]
+
+
+def _gives_way(modifier: tuple[ContextRule, int, int], other: tuple[ContextRule, int, int]) -> bool:
+    """Whether a modifier lies inside a longer one that reads its words otherwise: of another
+    category ("no" in "no longer"), or of its own category and direction. ("previous" reaches
+    forward though "on the previous" reaches back.)"""
+    rule, start, end = modifier
+    longer, other_start, other_end = other
+    inside = other_start <= start and end <= other_end and other_end - other_start > end - start
+    return inside and (longer.category != rule.category or longer.direction == rule.direction)
+
+
+def _scope(
+    doc: Any,
+    rule: ContextRule,
+    start: int,
+    end: int,
+    ends: Sequence[tuple[ContextRule, int, int]],
+) -> tuple[int, int]:
+    """The token span a modifier reaches: its clause in its direction, up to the nearest
+    termination of its category or of all."""
+    clause = doc[start].sent
+    stops = [(s, e) for r, s, e in ends if r.category in (None, rule.category)]
+    low, high = start, end
+    if rule.direction in (FORWARD, BOTH):
+        high = min((s for s, _ in stops if s >= end), default=clause.end)
+    if rule.direction in (BACKWARD, BOTH):
+        low = max((e for _, e in stops if e <= start), default=clause.start)
+    return max(low, clause.start), min(high, clause.end)
 
 
 class ClauseMarker:

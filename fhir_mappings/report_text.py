@@ -2,10 +2,11 @@
 
 The rules of ``report-text-rules.json`` build a blank spaCy English pipeline
 (:mod:`.report_pipeline`): clauses, the target phrases and their lookalikes, words anchored to
-another word, and NegEx context (negation, uncertainty, history, hypothesis, persistence). The
-text is cut into lines and sentences first, so that a report template's lines never share a
-scope; skipped sections (indication, history, comparison) and unfilled template fields are
-dropped there, ``label: value`` answers are put into words, and abbreviations spelt out.
+another word, and ConText (negation, uncertainty, history, hypothesis, experiencer,
+persistence). The text is cut into lines and sentences first, so that a report template's lines
+never share a scope; skipped sections (indication, history, comparison) and unfilled template
+fields are dropped there, ``label: value`` answers are put into words, and abbreviations spelt
+out.
 
 Load the rules and build the pipeline once (:func:`load_text_rules`, :class:`ReportTextReader`);
 :meth:`ReportTextReader.read` is then pure. What is not stated stays unknown: a finding the text
@@ -325,7 +326,9 @@ class ReportTextReader:
         mentions = _Mentions(doc)
         for ent in mentions.findings:
             finding, reads = _finding_of(ent.label_)
-            if ent._.hypothetical or (ent._.historical and not ent._.persistence):
+            if ent._.hypothetical or ent._.experiencer:
+                continue
+            if ent._.historical and not ent._.persistence:
                 continue
             if finding in LEVEL_BOUND and self._about_another_level(mentions, ent, treated):
                 continue
