@@ -55,6 +55,8 @@ PHRASE_LEVELS = tuple(
     for level in VertebralLevel
     if VertebralLevel.T3.position <= level.position <= VertebralLevel.L5.position
 )
+#: Years a phrase's ``<year>`` stands for ("the 2019 MRI").
+PHRASE_YEARS = tuple(str(year) for year in range(1990, 2040))
 #: A phrase's ``...``: up to this many other words of the same clause.
 GAP_WORDS = 10
 #: Tokens a gap never crosses: the ends of a clause's parts.
@@ -220,7 +222,7 @@ class ConText:
                 continue
             low, high = _scope(doc, rule, start, end, ends)
             for ent in findings:
-                if ent.start < high and low < ent.end and not (ent.start < end and start < ent.end):
+                if ent.start < high and low < ent.end and _outside_or_within(ent, start, end):
                     ent._.set(rule.category, True)
         return doc
 
@@ -243,6 +245,12 @@ class ConText:
             for rule, start, end in unsilenced
             if not any(_gives_way((rule, start, end), other) for other in unsilenced)
         ]
+
+
+def _outside_or_within(ent: Any, start: int, end: int) -> bool:
+    """Whether a modifier stands apart from a finding's words, or in a gap of them ("fat
+    possibly less than muscle"); not at their edge ("no fatty streaks" is a phrase itself)."""
+    return end <= ent.start or ent.end <= start or (ent.start < start and end < ent.end)
 
 
 def _gives_way(modifier: tuple[ContextRule, int, int], other: tuple[ContextRule, int, int]) -> bool:
@@ -563,6 +571,9 @@ def _slots(
             alternative = alternative.rstrip("~") if inflected else alternative
             if alternative == "<level>":
                 alternatives.extend(PHRASE_LEVELS)
+                continue
+            if alternative == "<year>":
+                alternatives.extend(PHRASE_YEARS)
                 continue
             for spelling in [alternative, *synonyms.get(alternative.lower(), ())]:
                 alternatives.extend(inflections(spelling) if inflected else [spelling])

@@ -72,7 +72,9 @@ _FIELD = re.compile(r"^(?P<label>[^:|]{1,80})(?P<separator>[:|])\s*(?P<value>.*)
 _BLANK = re.compile(
     r"^(?:_+|\.{2,}|-+|\?+|\*+|n/?a|not recorded|<[^>]*>|\([^)]*\)|\{[^}]*\})?$", re.I
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+# A "?" after a space is a query ("?cleft", ", ? early cleft"), not a sentence's end.
+_ASIDE = re.compile(r"^([^:(]{1,60}?)\s*\([^)]*\)(?=\s*:)")
+_SENTENCE_END = re.compile(r"(?:(?<=[.!])|(?<=\S\?))\s+(?=\S)")
 _ABBREVIATIONS = frozenset(
     {
         "vs.",
@@ -204,6 +206,13 @@ class ReportTextReader:
             rules.words("context", "goutallier_grade", "elsewhere")
         )
         self._elsewhere = _word_pattern(rules.words("context", "elsewhere"))
+        self._other_structures = {
+            finding: _word_pattern(rules.words("context", finding.value, "excludes"))
+            for finding in (
+                FindingName.INTRAVERTEBRAL_VACUUM_CLEFT,
+                FindingName.POSTERIOR_FASCIA_OEDEMA,
+            )
+        }
         self._negated_eponym = re.compile(
             rf"{_word_pattern(rules.words('modifiers', 'negation', 'preceding')).pattern}"
             r"[\s(]*$",
@@ -264,6 +273,8 @@ class ReportTextReader:
 
     def _header(self, line: str) -> tuple[str | None, str]:
         bare = line.rstrip(":").strip().lower()
+        # "ADDENDUM (same day):" is the addendum's header.
+        line = _ASIDE.sub(r"\1", line, count=1)
         if bare in self._read_sections or bare in self._skipped_sections:
             return bare, ""
         field = _FIELD.match(line)
@@ -331,6 +342,10 @@ class ReportTextReader:
             if ent._.historical and not ent._.persistence:
                 continue
             if finding in LEVEL_BOUND and self._about_another_level(mentions, ent, treated):
+                continue
+            if finding in self._other_structures and self._other_structures[finding].search(
+                ent.sent.text
+            ):
                 continue
             if finding is FindingName.CEMENT_DISTRIBUTION:
                 statement = self._cement(sentence, mentions, ent)
@@ -515,7 +530,7 @@ _LEVEL_RIGHT_AFTER = re.compile(
 _SEPARATOR = re.compile(
     r",|\b(?:with|while|whereas|but)\b|\band\b(?!\s+(?:(?:at|in|of)\s+)?(?:th|t|d|l)\d)", re.I
 )
-_DENIED = re.compile(r"\b(?:no|not|without|nor|free\s+of)\s+(?:\w+\s+){0,2}$", re.I)
+_DENIED = re.compile(r"\b(?:no|not|without|nor|free\s+of)\s+(?:[\w/-]+\s+){0,6}$", re.I)
 _READ_VALUES = {"present": True, "absent": False}
 
 
@@ -658,12 +673,16 @@ def _per_finding(statements: list[Statement]) -> dict[FindingName, Statement]:
 
 def _unwrapped(lines: list[str]) -> Iterator[str]:
     """Lines with a sentence wrapped onto the next line joined again: a line continues when
-    it ends without punctuation and the next one starts in lower case. Blank lines are kept:
-    they end a section's paragraph."""
+    it ends without punctuation and the next one starts in lower case, or when it is a label
+    and the next one its boxes. Blank lines are kept: they end a section's paragraph."""
     current = ""
     for line in lines:
         stripped = line.strip()
         if current and stripped[:1].islower() and current.rstrip()[-1:] not in ".:;!?]":
+            current = f"{current.rstrip()} {stripped}"
+            continue
+        if current.rstrip().endswith(":") and _BOX.match(stripped):
+            # "Goutallier (L4-5):" with its boxes on the next line.
             current = f"{current.rstrip()} {stripped}"
             continue
         if current:
@@ -702,10 +721,11 @@ def _grade_patterns(forms: Mapping[str, int]) -> tuple[re.Pattern[str], ...]:
     # A range ("grade 2-3") is read as a range, not as its first grade.
     ranged = (
         rf"(?<![\w.-])(?:g(?=\d))?(?P<grade>{form})(?!\w)"
-        rf"(?:\s*(?:-|–|to|or|/)\s*(?P<high>{form})(?!\w))?"
+        rf"(?:\s*(?:-|–|to|or|/)\s*(?:(?:possibly|probably|perhaps|maybe|even)\s+)?"
+        rf"(?P<high>{form})(?!\w))?"
     )
     # "grade at L4/5: 3", "Goutallier L4-L5 = 2": the level the grade is for, not a grade.
-    at_level = r"(?:\s*(?:at|for)?\s*(?:th|t|l)\d{1,2}(?:\s*[-/]\s*(?:th|t|l|s)?\d{1,2})?)?"
+    at_level = r"(?:\s*,?\s*(?:at|for)?\s*(?:th|t|l)\d{1,2}(?:\s*[-/]\s*(?:th|t|l|s)?\d{1,2})?)?"
     side = r"(?<![\w/-])(?:left|right|lt|rt|l|r|bilateral(?:ly)?|bilat)\b\.?"
     flags = re.I
     return (
@@ -723,6 +743,8 @@ def _grade_patterns(forms: Mapping[str, int]) -> tuple[re.Pattern[str], ...]:
         re.compile(rf"{grade}\s*\(?\s*(?:on\s+the\s+)?(?:left|right)", flags),
         # "and 3 at L4/5": a grade given for a level
         re.compile(rf"{grade}\s+(?:at|for)\s+(?=(?:th|t|l)\d)", flags),
+        # "Goutallier 1 and 3 respectively": a grade per muscle named
+        re.compile(rf"(?:,|and|&)\s*{grade}(?=(?:\s*(?:,|and|&)\s*\w+)*\s+respectively)", flags),
         # "unchanged at 2"
         re.compile(
             rf"(?:unchanged|stable|remains?|persists?)\s+(?:at\s+)?(?:grade\s+)?{grade}", flags

@@ -1,0 +1,205 @@
+"""What a report says around a finding: hedges, history, requests, someone else's finding,
+and the lookalike structures and leaks that are not the finding at all. Precision first: each
+of these sentences, read as a firm value, would be the worst kind of error.
+
+The sentences are our own, written for these tests (none is copied from the labelled sets).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from fhir_mappings import ReportTextReader, load_text_rules
+from fhir_mappings.codes import FindingName, VertebralLevel
+
+IVC = FindingName.INTRAVERTEBRAL_VACUUM_CLEFT
+OEDEMA = FindingName.POSTERIOR_FASCIA_OEDEMA
+GOUTALLIER = FindingName.GOUTALLIER_GRADE
+CEMENT = FindingName.CEMENT_DISTRIBUTION
+L1 = frozenset({VertebralLevel.L1})
+
+
+@pytest.fixture(scope="module")
+def reader() -> ReportTextReader:
+    return ReportTextReader(load_text_rules())
+
+
+def firm(reader: ReportTextReader, *texts: str) -> dict[FindingName, object]:
+    """The findings the texts state with a value (unknown ones left out)."""
+    read = reader.read(texts, L1)
+    return {name: s.value for name, s in read.items() if s.value is not None}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gas within the L1 body, probably.",
+        "A cleft in L1 is suspected.",
+        "Posterior fascial oedema may be present.",
+        "High T2 signal along the lumbodorsal fascia, possibly oedema.",
+        "Faint STIR brightness along the posterior fascia could reflect oedema or motion.",
+        "An intravertebral cleft is the favoured explanation.",
+        "Kummell disease remains a possibility.",
+        "Kummell disease is among the differential considerations.",
+        "Vacuum cleft at L1 (query).",
+        "A cleft in L1 cannot be confidently excluded.",
+        "Cleft not well assessed on this study.",
+        "Equivocal fluid cleft in L1.",
+        "Fluid cleft in L1 versus a fracture line.",
+    ],
+)
+def test_a_hedge_after_the_finding_reaches_back_to_it(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The fascial oedema is probably post-traumatic.", {OEDEMA: True}),
+        ("Cleft in L1, likely related to osteonecrosis.", {IVC: True}),
+        ("Gas cleft in L1, of uncertain age.", {IVC: True}),
+    ],
+)
+def test_a_hedge_on_the_cause_or_age_leaves_the_finding_firm(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_approximately_equal_fat_and_muscle_is_the_definition_of_grade_3(reader):
+    text = "In the multifidus at L4/5 fat is approximately equal to muscle."
+    assert firm(reader, text) == {GOUTALLIER: 3}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Approximately Goutallier 3 at L4/5.", "Goutallier grade 2 or possibly 3 at L4/5."],
+)
+def test_an_approximate_or_alternative_grade_is_not_read(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "An intravertebral cleft was demonstrated on the CT of 3 March.",
+        "The MRI of last month showed fascial oedema.",
+        "At the time of the initial MRI there was a cleft in L1.",
+        "Comparison with the MRI dated 2 May, which showed an L1 cleft.",
+        "Outside CT demonstrated a vacuum cleft in L1.",
+        "Known posterior fascial oedema.",
+        "Goutallier grade 2 on the 2019 MRI.",
+        "The cleft has since filled with cement.",
+    ],
+)
+def test_a_finding_of_a_prior_study_or_the_past_is_not_read(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The cleft seen on the prior CT is again demonstrated.", {IVC: True}),
+        ("Fascial oedema has decreased since the previous study but persists.", {OEDEMA: True}),
+        ("Interval development of a vacuum cleft in L1, not seen on the prior MRI.", {IVC: True}),
+        ("The L1 cleft is larger than on the previous study.", {IVC: True}),
+        ("New intravertebral cleft in L1 compared with the CT of last week.", {IVC: True}),
+    ],
+)
+def test_a_persistent_new_or_changed_finding_is_current(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_now_ends_the_reach_of_a_past_grade(reader):
+    assert firm(reader, "Goutallier 1 at L4/5 in 2018, now Goutallier 3.") == {GOUTALLIER: 3}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please assess for a vacuum cleft at L1.",
+        "Evaluate the lumbodorsal fascia for edema.",
+        "Kindly grade the multifidus (Goutallier) at L4/5.",
+        "Recommend CT to look for an intravertebral cleft.",
+        "Correlate clinically for fascial oedema.",
+        "MRI requested to exclude Kummell disease.",
+        "Further assessment with CT is suggested to confirm a vacuum cleft.",
+        "Fascial oedema is a recognised predictor of residual pain.",
+        "Should cement be blocky, refracture is more likely.",
+    ],
+)
+def test_a_request_instruction_or_general_statement_is_not_read(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_grade_given_at_someones_request_is_read(reader):
+    text = "At the request of the spine team the multifidus at L4/5 was reviewed: Goutallier 2."
+    assert firm(reader, text) == {GOUTALLIER: 2}
+
+
+def test_a_relatives_finding_is_not_the_patients(reader):
+    assert firm(reader, "Family history of Kummell disease.") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Oedema of the plantar fascia.",
+        "Fascia lata oedema in the left thigh.",
+        "Oedema of the fascia of the gluteus medius.",
+        "Oedema of the deep cervical fascia.",
+        "Subcutaneous fascial planes are oedematous.",
+        "Gas in a paravertebral vein at L1.",
+        "Sagittal cleft vertebra, a developmental variant.",
+    ],
+)
+def test_the_same_word_for_another_structure_is_not_the_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Blocky cement in the paravertebral venous plexus.",
+        "A solid plug of cement in the inferior vena cava.",
+        "Compact cement fragment in a segmental pulmonary artery.",
+        "Globular cement outside the vertebral body, in the psoas.",
+        "Solid cement deposit along the needle track.",
+        "A nodular focus of cement lies in the L1-2 disc.",
+    ],
+)
+def test_cement_in_a_vessel_or_outside_the_body_says_nothing_of_distribution(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_denied_leak_keeps_the_distribution(reader):
+    text = "Blocky cement fills the L1 body without leakage into the disc or veins."
+    assert firm(reader, text) == {CEMENT: "blocky"}
+
+
+def test_a_question_mark_after_a_space_hedges_what_follows_and_ends_no_sentence(reader):
+    assert firm(reader, "Linear T2 hyperintensity, ? early fluid cleft.") == {}
+
+
+def test_a_colon_before_a_new_subject_ends_the_clause_of_a_question(reader):
+    text = "Clinical question of a cleft: there is a gas cleft in L1."
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_a_template_label_with_its_boxes_on_the_next_line_is_read(reader):
+    text = "Goutallier grade (L4/5):\n  [ ] 0  [ ] 1  [x] 2  [ ] 3  [ ] 4"
+    assert firm(reader, text) == {GOUTALLIER: 2}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Multifidus and erector spinae at L4/5: Goutallier 2 and 4 respectively.", 4),
+        ("Paraspinal Goutallier grade, L4/5: III", 3),
+    ],
+)
+def test_grades_listed_per_muscle_or_after_a_comma_and_level_are_read(reader, text, expected):
+    assert firm(reader, text) == {GOUTALLIER: expected}
+
+
+def test_an_addendum_header_with_an_aside_is_a_section_that_is_read(reader):
+    text = "Clinical details: back pain.\nADDENDUM (late entry): Goutallier grade 3 at L4/5."
+    assert firm(reader, text) == {GOUTALLIER: 3}
