@@ -73,6 +73,9 @@ _BLANK = re.compile(
     r"^(?:_+|\.{2,}|-+|\?+|\*+|n/?a|not recorded|<[^>]*>|\([^)]*\)|\{[^}]*\})?$", re.I
 )
 # A "?" after a space is a query ("?cleft", ", ? early cleft"), not a sentence's end.
+_CHOICES = re.compile(r"\s*(?:/|\||\bor\b)\s*", re.I)
+#: Dot leaders between a template's label and its value ("Vacuum cleft ....... none").
+_LEADER = re.compile(r"(?<=\w)\s*\.{3,}\s*(?=\w)")
 _ASIDE = re.compile(r"^([^:(]{1,60}?)\s*\([^)]*\)(?=\s*:)")
 _SENTENCE_END = re.compile(r"(?:(?<=[.!])|(?<=\S\?))\s+(?=\S)")
 _ABBREVIATIONS = frozenset(
@@ -185,6 +188,13 @@ class ReportTextReader:
             for kind in ("present", "absent", "uncertain")
         }
         self._abbreviations = _Abbreviations(document.get("abbreviations", {}))
+        self._pattern_words = frozenset(
+            word.lower()
+            for label in (BLOCKY, SPONGY)
+            for phrase in document["targets"][label]
+            for word in phrase.split("|")
+            if " " not in word
+        )
         self._cement_requires = _word_pattern(
             rules.words("context", "cement_distribution", "requires")
         )
@@ -247,7 +257,7 @@ class ReportTextReader:
     def _sentences(self, text: str) -> Iterator[_Sentence]:
         section = _Section()
         for raw in _unwrapped(text.splitlines()):
-            line = raw.strip().strip("*#").strip()
+            line = _LEADER.sub(": ", raw.strip().strip("*#").strip())
             header, rest = self._header(line)
             if header is not None:
                 section = _Section(header in self._read_sections, inline=bool(rest))
@@ -306,7 +316,7 @@ class ReportTextReader:
         if field is None:
             return line
         value = field["value"].strip()
-        if _BLANK.match(value):
+        if _BLANK.match(value) or self._choices_offered(value):
             return None
         if self._answer(value) is not None:
             return self._answered(field["label"], value)
@@ -323,6 +333,14 @@ class ReportTextReader:
             case "uncertain":
                 return f"Possible {label}."
         return f"{label}: {value}"
+
+    def _choices_offered(self, value: str) -> bool:
+        """Whether a field's value lists answers to choose from ("yes/no", "Y / N", "blocky or
+        spongy"): an unfilled template, not an answer."""
+        choices = [c for c in _CHOICES.split(value.strip(" .[]()")) if c.strip()]
+        return len(choices) > 1 and all(
+            self._answer(c) is not None or c.strip().lower() in self._pattern_words for c in choices
+        )
 
     def _answer(self, value: str) -> str | None:
         bare = value.strip(" .").lower()
@@ -743,6 +761,8 @@ def _grade_patterns(forms: Mapping[str, int]) -> tuple[re.Pattern[str], ...]:
         re.compile(rf"{grade}\s*\(?\s*(?:on\s+the\s+)?(?:left|right)", flags),
         # "and 3 at L4/5": a grade given for a level
         re.compile(rf"{grade}\s+(?:at|for)\s+(?=(?:th|t|l)\d)", flags),
+        # "Goutallier 2 (L3/4), 3 (L4/5)": the next grade of a list, for its level
+        re.compile(rf"(?:,|;|and)\s*{grade}(?=\s*\(?\s*(?:at\s+)?(?:th|t|l)\d)", flags),
         # "Goutallier 1 and 3 respectively": a grade per muscle named
         re.compile(rf"(?:,|and|&)\s*{grade}(?=(?:\s*(?:,|and|&)\s*\w+)*\s+respectively)", flags),
         # "unchanged at 2"

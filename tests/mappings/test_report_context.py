@@ -203,3 +203,59 @@ def test_grades_listed_per_muscle_or_after_a_comma_and_level_are_read(reader, te
 def test_an_addendum_header_with_an_aside_is_a_section_that_is_read(reader):
     text = "Clinical details: back pain.\nADDENDUM (late entry): Goutallier grade 3 at L4/5."
     assert firm(reader, text) == {GOUTALLIER: 3}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vacuum cleft: yes/no",
+        "Vacuum cleft: Y / N",
+        "Cement distribution: blocky / spongy",
+        "Cement distribution: [blocky/spongy]",
+    ],
+)
+def test_a_field_offering_its_choices_is_unfilled(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_dot_leaders_separate_a_templates_label_from_its_value(reader):
+    assert firm(reader, "Vacuum cleft .......... none") == {IVC: False}
+
+
+def test_a_spared_fascia_beside_oedema_elsewhere_is_absent(reader):
+    text = "Oedema of the paraspinal muscles with sparing of the posterior fascia."
+    assert firm(reader, text) == {OEDEMA: False}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Appearances may be due to a fluid cleft.", {}),
+        ("The fascial oedema may be due to the fall.", {OEDEMA: True}),
+    ],
+)
+def test_may_be_hedges_what_follows_it_not_the_finding_before(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The IVC is compressed by the aneurysm.", "Cement in the IVC.", "The IVC is flattened."],
+)
+def test_ivc_beside_words_of_the_vena_cava_is_not_a_cleft(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_grade_listed_after_a_comma_with_its_level_is_read_for_that_level(reader):
+    assert firm(reader, "Goutallier 2 (L3/4), 3 (L4/5).") == {GOUTALLIER: 3}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fat occupies more than 50% of the multifidus cross-section at L4/5.", {GOUTALLIER: 4}),
+        ("Less than 50% fatty infiltration of the multifidus.", {}),
+    ],
+)
+def test_fat_over_half_the_muscle_is_grade_4_and_under_half_is_not_a_grade(reader, text, expected):
+    assert firm(reader, text) == expected
