@@ -27,7 +27,12 @@ from .codes import VertebralLevel
 CATEGORIES = ("negation", "uncertainty", "historical", "hypothetical", "experiencer", "persistence")
 #: Which way from a modifier its scope runs, by the rules file's key for its phrases.
 FORWARD, BACKWARD, BOTH, TERMINATE, PSEUDO = "forward", "backward", "both", "terminate", "pseudo"
+#: Forward, over the next few words only: an adjective's noun ("the former cleft").
+NEAR = "near"
+#: How far a ``NEAR`` modifier reaches, in words.
+NOUN_PHRASE_WORDS = 3
 DIRECTIONS = {
+    "adjectives": NEAR,
     "preceding": FORWARD,
     "following": BACKWARD,
     "bidirectional": BOTH,
@@ -90,7 +95,8 @@ def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, st
     context = ConText(nlp, [*context_rules(modifiers, spelt), *lexicon_rules(document, spelt)])
     preceding = modifiers.get("negation", {}).get("preceding", ())
     negations = frozenset(word.lower() for word in preceding if " " not in word)
-    clauses = ClauseMarker(document.get("clauses", {}), negations)
+    clause_rules = document.get("clauses", {})
+    clauses = ClauseMarker(clause_rules, negations, spelt(clause_rules.get("verbs", ())))
     anchored_rules = document.get("anchored", {})
     anchored = AnchoredWords(nlp, anchored_rules, spelt, negations)
     # A word that everything that can become a finding holds (the longest, so the rarest
@@ -275,8 +281,10 @@ def _scope(
     clause = doc[start].sent
     stops = [(s, e) for r, s, e in ends if r.category in (None, rule.category)]
     low, high = start, end
-    if rule.direction in (FORWARD, BOTH):
+    if rule.direction in (FORWARD, BOTH, NEAR):
         high = min((s for s, _ in stops if s >= end), default=clause.end)
+    if rule.direction == NEAR:
+        high = min(high, end + NOUN_PHRASE_WORDS)
     if rule.direction in (BACKWARD, BOTH):
         low = max((e for _, e in stops if e <= start), default=clause.start)
     return max(low, clause.start), min(high, clause.end)
@@ -290,15 +298,18 @@ class ClauseMarker:
     doubtful when the clause before it negates something: "no retropulsion and cleft is seen"
     could deny the cleft or state it."""
 
-    def __init__(self, rules: Mapping[str, Any], negations: frozenset[str]) -> None:
+    def __init__(
+        self, rules: Mapping[str, Any], negations: frozenset[str], verbs: Sequence[str]
+    ) -> None:
         self._boundaries = frozenset(w.lower() for w in rules.get("boundaries", ()))
+        self._floating = frozenset(w.lower() for w in rules.get("floating", ()))
         self._coordinators = frozenset(w.lower() for w in rules.get("coordinators", ()))
         self._with_subject = frozenset(w.lower() for w in rules.get("only_before_a_subject", ()))
         openers = [w.lower() for w in rules.get("subject_openers", ())]
         if "<level>" in openers:
             openers.extend(level.lower() for level in PHRASE_LEVELS)
         self._openers = frozenset(openers)
-        self._verbs = frozenset(w.lower() for w in rules.get("verbs", ()))
+        self._verbs = frozenset(verb.lower() for verb in verbs)
         self._window = int(rules.get("window", 8))
         self._negations = negations
         #: Words that continue a list: "no cleft, gas or oedema is seen" is one clause.
@@ -311,6 +322,7 @@ class ClauseMarker:
             token.is_sent_start = token.i == 0
         doubtful: set[int] = set()
         shared: set[int] = set()
+        contrast: set[int] = set()
         clause_start = 0
         for i, token in enumerate(doc):
             if i == 0 or token.is_sent_start:
@@ -319,21 +331,36 @@ class ClauseMarker:
             word = token.lower_
             if word in self._boundaries:
                 start = i + 1 if token.is_punct else i
-                if start < len(doc):
+                if start < len(doc) and not self._parenthetical(doc, i):
                     doc[start].is_sent_start = True
+                    contrast.add(start)
             elif word in self._coordinators and self._opens_clause(doc, i):
-                doc[i].is_sent_start = True
                 first = doc[self._first_word(doc, i)].lower_
+                before = doc[clause_start:i]
+                has_verb = any(t.lower_ in self._verbs for t in before)
+                negated = any(t.lower_ in self._negations for t in before)
+                if first not in self._openers | self._verbs and not has_verb and not negated:
+                    # "fat and muscle are present": one subject of two nouns.
+                    continue
+                doc[i].is_sent_start = True
                 if first in self._verbs:
                     shared.add(i)
-                # "has not interdigitated and sits as a bolus": a verb of its own, not denied.
-                if first not in self._openers | self._verbs and any(
-                    t.lower_ in self._negations for t in doc[clause_start:i]
-                ):
+                # "No retropulsion and cleft is seen" may deny the cleft or state it; "there
+                # is no retropulsion and oedema is present" has a verb of its own before "and".
+                if first not in self._openers | self._verbs and negated and not has_verb:
                     doubtful.add(i)
         doc.user_data[DOUBTFUL_CLAUSES] = frozenset(doubtful)
         doc.user_data[SHARED_SUBJECT] = frozenset(shared)
+        doc.user_data[CONTRAST_STARTS] = frozenset(contrast)
         return doc
+
+    def _parenthetical(self, doc: Any, at: int) -> bool:
+        """Whether a boundary word that may stand anywhere ("however") stands inside its
+        clause, between the subject and its verb: "the fascia, however, is oedematous"."""
+        if doc[at].lower_ not in self._floating:
+            return False
+        following = next((t for t in doc[at + 1 :] if not t.is_punct), None)
+        return following is not None and following.lower_ in self._verbs
 
     def _first_word(self, doc: Any, at: int) -> int:
         j = at + 1

@@ -30,7 +30,7 @@ import jsonschema
 
 from .codes import CementDistribution, FindingName, VertebralLevel
 from .reasons import NoValueKind
-from .report_pipeline import DOUBTFUL_CLAUSES, LOOKALIKE, READS, build_pipeline
+from .report_pipeline import CONTRAST_STARTS, DOUBTFUL_CLAUSES, LOOKALIKE, READS, build_pipeline
 from .site_files import read_site_file
 
 RULES_FILE = "report-text-rules.json"
@@ -76,6 +76,15 @@ _BLANK = re.compile(
 _CHOICES = re.compile(r"\s*(?:/|\||\bor\b)\s*", re.I)
 #: Dot leaders between a template's label and its value ("Vacuum cleft ....... none").
 _LEADER = re.compile(r"(?<=\w)\s*\.{3,}\s*(?=\w)")
+#: A finding marked present or absent by a sign after it ("IVC+", "TLF oedema (-)").
+_PLUS_MINUS = re.compile(r"(?<=\w)\s*(\+|\(\+\)|\(-\)|\(−\))(?=[\s,;.)]|$)")
+_SIGNED = {"+": " present", "(+)": " present", "(-)": " absent", "(−)": " absent"}
+#: An adverb set off by commas inside a clause ("the fascia, however, is oedematous").
+_ASIDE_ADVERB = re.compile(
+    r",\s*(?:however|moreover|furthermore|additionally|also|though|therefore|of note|notably)"
+    r"\s*,",
+    re.I,
+)
 _ASIDE = re.compile(r"^([^:(]{1,60}?)\s*\([^)]*\)(?=\s*:)")
 _SENTENCE_END = re.compile(r"(?:(?<=[.!])|(?<=\S\?))\s+(?=\S)")
 _ABBREVIATIONS = frozenset(
@@ -198,6 +207,10 @@ class ReportTextReader:
         self._cement_requires = _word_pattern(
             rules.words("context", "cement_distribution", "requires")
         )
+        self._no_spongy = frozenset(
+            word.lower()
+            for word in rules.words("context", "cement_distribution", "denied_means_blocky")
+        )
         self._cement_excludes = _word_pattern(
             rules.words("context", "cement_distribution", "excludes")
         )
@@ -258,6 +271,8 @@ class ReportTextReader:
         section = _Section()
         for raw in _unwrapped(text.splitlines()):
             line = _LEADER.sub(": ", raw.strip().strip("*#").strip())
+            line = _PLUS_MINUS.sub(lambda sign: _SIGNED[sign[1]], line)
+            line = _ASIDE_ADVERB.sub("", line)
             header, rest = self._header(line)
             if header is not None:
                 section = _Section(header in self._read_sections, inline=bool(rest))
@@ -401,8 +416,14 @@ class ReportTextReader:
         """A cement pattern in a sentence about cement; not one describing a leak (a leak
         named before the pattern, or in its stretch of the clause: "small cement leakage
         into the disc, solid in appearance"), nor a denied one."""
-        if ent._.negation or not self._cement_requires.search(sentence.text):
+        if not self._cement_requires.search(sentence.text):
             return None
+        pattern = CementDistribution.BLOCKY if ent.label_ == BLOCKY else CementDistribution.SPONGY
+        if ent._.negation:
+            # "No interdigitation of the cement": the definition of blocky.
+            if pattern is not CementDistribution.SPONGY or ent.text.lower() not in self._no_spongy:
+                return None
+            pattern = CementDistribution.BLOCKY
         start, end = mentions.stretch(ent)
         described = ent.doc.text[ent.sent.start_char : end]
         if any(
@@ -413,7 +434,6 @@ class ReportTextReader:
         finding = FindingName.CEMENT_DISTRIBUTION
         if ent._.uncertainty:
             return Statement(finding, None, sentence.quote, NoValueKind.REPORT_UNCERTAIN)
-        pattern = CementDistribution.BLOCKY if ent.label_ == BLOCKY else CementDistribution.SPONGY
         return Statement(finding, pattern.value, sentence.quote)
 
     def _goutallier(self, sentence: _Sentence, mentions: _Mentions, ent: Any) -> Statement | None:
@@ -591,14 +611,16 @@ class _Mentions:
         return left, right.start() if right else clause.end_char
 
     def levels_around(self, ent: Any) -> Iterator[frozenset[VertebralLevel]]:
-        """The levels of the entity's stretch; of its clause; of its sentence; the last two
-        without those the stretch of a mention of another finding names."""
+        """The levels of the entity's stretch; of its clause; of its sentence up to the end of
+        its part (a word of contrast, "but", "although", ends it: what follows is about
+        something else); the last two without those the stretch of a mention of another
+        finding or of a lookalike names ("no marrow oedema at T12, but the fascia ...")."""
         yield self._between(*self.stretch(ent))
         finding = _finding_of(ent.label_)[0]
         others = [
             self.stretch(other)
-            for other in self.findings
-            if _finding_of(other.label_)[0] is not finding
+            for other in self.doc.ents
+            if other.label_ == LOOKALIKE or _finding_of(other.label_)[0] is not finding
         ]
         free = [
             (start, end, levels)
@@ -613,7 +635,12 @@ class _Mentions:
                 if clause.start_char <= start and end <= clause.end_char
             )
         )
-        yield frozenset().union(*(levels for _, _, levels in free))
+        contrast = self.doc.user_data.get(CONTRAST_STARTS, ())
+        part_end = min(
+            (self.doc[start].idx for start in contrast if start > ent.start),
+            default=len(self.doc.text),
+        )
+        yield frozenset().union(*(levels for _, end, levels in free if end <= part_end))
 
     def levels_near(self, ent: Any) -> frozenset[VertebralLevel] | None:
         """The levels of the entity's stretch, else of its clause; None if neither names
@@ -763,6 +790,8 @@ def _grade_patterns(forms: Mapping[str, int]) -> tuple[re.Pattern[str], ...]:
         re.compile(rf"{grade}\s+(?:at|for)\s+(?=(?:th|t|l)\d)", flags),
         # "Goutallier 2 (L3/4), 3 (L4/5)": the next grade of a list, for its level
         re.compile(rf"(?:,|;|and)\s*{grade}(?=\s*\(?\s*(?:at\s+)?(?:th|t|l)\d)", flags),
+        # "Grade at L4/5: 2 (Goutallier)"
+        re.compile(rf"{grade}\s*\(\s*(?:goutallier|goutalier)", flags),
         # "Goutallier 1 and 3 respectively": a grade per muscle named
         re.compile(rf"(?:,|and|&)\s*{grade}(?=(?:\s*(?:,|and|&)\s*\w+)*\s+respectively)", flags),
         # "unchanged at 2"

@@ -259,3 +259,87 @@ def test_a_grade_listed_after_a_comma_with_its_level_is_read_for_that_level(read
 )
 def test_fat_over_half_the_muscle_is_grade_4_and_under_half_is_not_a_grade(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+# --- recall: the same general mechanisms, read where they state a finding -------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No canal compromise; the lumbodorsal fascia, however, is oedematous.",
+        "No marrow signal change; the lumbodorsal fascia however shows high STIR signal.",
+    ],
+)
+def test_however_inside_a_clause_does_not_cut_it(reader, text):
+    assert firm(reader, text) == {OEDEMA: True}
+
+
+def test_and_after_a_negated_clause_with_its_own_verb_begins_a_clause(reader):
+    text = "There is no canal narrowing and lumbodorsal fascial oedema is present."
+    assert firm(reader, text) == {OEDEMA: True}
+
+
+def test_two_nouns_before_one_verb_are_one_subject(reader):
+    text = "Fat and muscle are seen in equal amounts in the multifidus at L4/5."
+    assert firm(reader, text) == {GOUTALLIER: 3}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("No fluid cleft, although the L3/4 disc contains gas.", {IVC: False}),
+        ("No marrow oedema at T11, but the dorsal fascia is oedematous.", {OEDEMA: True}),
+    ],
+)
+def test_a_level_after_a_word_of_contrast_or_of_a_lookalike_is_not_the_findings(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Solid cement within the previously described cleft.", {CEMENT: "blocky"}),
+        ("The former cleft is filled by a compact cement mass.", {CEMENT: "blocky"}),
+        ("Goutallier 3 at L4/5, previously grade 2.", {GOUTALLIER: 3}),
+    ],
+)
+def test_a_past_adjective_reaches_its_own_noun_only(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The cement does not interdigitate with the bone.", "Cement lump, not interdigitated."],
+)
+def test_denied_interdigitation_is_blocky(reader, text):
+    assert firm(reader, text) == {CEMENT: "blocky"}
+
+
+def test_a_sign_after_a_finding_states_it(reader):
+    text = "L1: IVC+, TLF oedema (-)."
+    assert firm(reader, text) == {IVC: True, OEDEMA: False}
+
+
+def test_a_grade_before_the_eponym_in_brackets_is_read(reader):
+    assert firm(reader, "Grade at L4-5: 3 (Goutallier).") == {GOUTALLIER: 3}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vaccum phenomenon within the L1 vertebral body.", {IVC: True}),
+        ("Lumbodorsal facia oedema.", {OEDEMA: True}),
+        ("Edema along the thoracolumbar fashion.", {OEDEMA: True}),
+        ("Cement has spread in a spongy fashion.", {CEMENT: "spongy"}),
+    ],
+)
+def test_common_dictation_slips_are_read_as_meant(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_verb_of_the_cement_after_a_denied_leak_begins_a_clause(reader):
+    text = "No cement leak, and the cement permeates the cancellous bone of L1."
+    assert firm(reader, text) == {CEMENT: "spongy"}
