@@ -570,6 +570,11 @@ _SEPARATOR = re.compile(
 )
 _DENIED = re.compile(r"\b(?:no|not|without|nor|free\s+of)\s+(?:[\w/-]+\s+){0,6}$", re.I)
 _READ_VALUES = {"present": True, "absent": False}
+_DENIED_LEVEL = re.compile(
+    r"\b(?:not|rather\s+than|instead\s+of|other\s+than|except|sparing)\s+(?:(?:at|in|of)\s+)?"
+    r"(?:the\s+)?$",
+    re.I,
+)
 
 
 def _finding_of(label: str) -> tuple[FindingName, bool | None]:
@@ -597,8 +602,11 @@ class _Mentions:
         self.findings = [
             ent for ent in doc.ents if ent.label_.partition(READS)[0] in LABEL_FINDINGS
         ]
+        # "at T12 rather than L1": a level named to be denied is not the mention's.
         self._levels = [
-            (match.start(), match.end(), _levels_of(match)) for match in _LEVEL.finditer(doc.text)
+            (match.start(), match.end(), _levels_of(match))
+            for match in _LEVEL.finditer(doc.text)
+            if not _DENIED_LEVEL.search(doc.text, 0, match.start())
         ]
 
     def stretch(self, ent: Any) -> tuple[int, int]:

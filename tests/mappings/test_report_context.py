@@ -343,3 +343,22 @@ def test_common_dictation_slips_are_read_as_meant(reader, text, expected):
 def test_a_verb_of_the_cement_after_a_denied_leak_begins_a_clause(reader):
     text = "No cement leak, and the cement permeates the cancellous bone of L1."
     assert firm(reader, text) == {CEMENT: "spongy"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "STIR not acquired; fascial oedema cannot be evaluated.",
+        "Cannot comment on fascial oedema without a STIR sequence.",
+        "Unable to assess for a cleft owing to motion.",
+    ],
+)
+def test_a_finding_that_could_not_be_assessed_is_unknown_not_absent(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text", ["Fluid cleft at T12 rather than L1.", "Gas cleft in T11, not in L1."]
+)
+def test_a_level_named_to_be_denied_is_not_the_mentions_level(reader, text):
+    assert firm(reader, text) == {}
