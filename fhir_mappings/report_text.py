@@ -68,9 +68,13 @@ _LEVEL = re.compile(
 )
 _CHECKED = r"\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\)|[☒☑✅]"
 _BOX = re.compile(r"\[\s*[xX✓✔]?\s*\]|\(\s*[xX]?\s*\)|[☐☒☑✅]")
-_FIELD = re.compile(r"^(?P<label>[^:|]{1,80})(?P<separator>[:|])\s*(?P<value>.*)$")
+_FIELD = re.compile(r"^(?P<label>[^:|=]{1,80}?)(?P<separator>[:|=]|\s[-–—]\s)\s*(?P<value>.*)$")
+#: A template value that says nothing: a blank, a placeholder, a pointer elsewhere.
 _BLANK = re.compile(
-    r"^(?:_+|\.{2,}|-+|\?+|\*+|n/?a|not recorded|<[^>]*>|\([^)]*\)|\{[^}]*\})?$", re.I
+    r"^(?:_+|\.{2,}|-+|\?+|\*+|n/?a|not recorded|<[^>]*>|\([^)]*\)|\{[^}]*\}|\[[^\]]*\]"
+    r"|(?:see|as|refer to)\s+(?:above|below|text|report|comments?|findings)|pending|to follow"
+    r"|deferred|tbc|tbd|not\s+(?:assessed|graded|evaluated|applicable|performed|stated))?\.?$",
+    re.I,
 )
 # A "?" after a space is a query ("?cleft", ", ? early cleft"), not a sentence's end.
 _CHOICES = re.compile(r"\s*(?:/|\||\bor\b)\s*", re.I)
@@ -311,22 +315,12 @@ class ReportTextReader:
 
     def _template_line(self, line: str) -> str | None:
         """A template line as plain words: ticked options kept, unfilled fields dropped (None).
-        ``Vacuum cleft: [ ] yes [x] no`` reads "Vacuum cleft: absent."; ``Fascia oedema: ___``
-        and a field whose boxes are all empty say nothing; ``IVC: possible`` reads as a
-        hedge."""
+        ``Vacuum cleft: [ ] yes [x] no`` and ``Vacuum cleft: yes [ ] no [x]`` read "Vacuum
+        cleft: absent."; ``Fascia oedema: ___`` and a field whose boxes are all empty say
+        nothing; ``IVC: possible`` reads as a hedge."""
         marks = list(_BOX.finditer(line))
         if marks:
-            prefix = line[: marks[0].start()].strip()
-            ends = [mark.start() for mark in marks[1:]] + [len(line)]
-            ticked = [
-                line[mark.end() : end].strip(" ,;/")
-                for mark, end in zip(marks, ends, strict=True)
-                if re.fullmatch(_CHECKED, mark.group())
-            ]
-            ticked = [label for label in ticked if label]
-            if prefix:
-                return self._answered(prefix, ticked[0]) if len(ticked) == 1 else None
-            return " ".join(f"{label.rstrip('.')}." for label in ticked) or None
+            return self._boxes(line, marks)
         field = _FIELD.match(line)
         if field is None:
             return line
@@ -337,6 +331,35 @@ class ReportTextReader:
             return self._answered(field["label"], value)
         # "Goutallier L4/5 | 1": a table's row read as "label: value".
         return f"{field['label'].strip()}: {value}" if field["separator"] == "|" else line
+
+    def _boxes(self, line: str, marks: list[re.Match[str]]) -> str | None:
+        """A line of boxes: each option's words after its box ("[x] no"), or, where the line
+        ends with a box, before it ("no [x]"; a single box closing a line ticks the line)."""
+        ticks = [bool(re.fullmatch(_CHECKED, mark.group())) for mark in marks]
+        before_boxes = line[: marks[0].start()].strip()
+        if marks[-1].end() == len(line.rstrip()) and before_boxes:
+            if len(marks) == 1:
+                return f"{before_boxes.rstrip(':')}." if ticks[0] else None
+            starts = [0, *(mark.end() for mark in marks[:-1])]
+            options = [
+                line[start : mark.start()].strip(" ,;/")
+                for start, mark in zip(starts, marks, strict=True)
+            ]
+            # The first holds the label too: "Vacuum cleft: yes", "Vacuum cleft  Y".
+            label, _, first = (
+                options[0].rpartition(":") if ":" in options[0] else (options[0].rpartition(" "))
+            )
+            options[0] = first.strip()
+        else:
+            label = before_boxes
+            ends = [mark.start() for mark in marks[1:]] + [len(line)]
+            options = [
+                line[mark.end() : end].strip(" ,;/") for mark, end in zip(marks, ends, strict=True)
+            ]
+        ticked = [option for option, tick in zip(options, ticks, strict=True) if tick and option]
+        if label.strip():
+            return self._answered(label, ticked[0]) if len(ticked) == 1 else None
+        return " ".join(f"{option.rstrip('.')}." for option in ticked) or None
 
     def _answered(self, label: str, value: str) -> str:
         label = label.strip().rstrip(":")

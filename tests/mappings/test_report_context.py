@@ -362,3 +362,33 @@ def test_a_finding_that_could_not_be_assessed_is_unknown_not_absent(reader, text
 )
 def test_a_level_named_to_be_denied_is_not_the_mentions_level(reader, text):
     assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vacuum cleft: Yes (X) No ( )", {IVC: True}),
+        ("Vacuum cleft: Present [ ]  Absent [X]", {IVC: False}),
+        ("Vacuum cleft  Y [x]  N [ ]", {IVC: True}),
+        ("Goutallier grade: 0 [ ] 1 [ ] 2 [X] 3 [ ] 4 [ ]", {GOUTALLIER: 2}),
+        ("Cement distribution: Blocky [ ] Spongy [X]", {CEMENT: "spongy"}),
+        ("Intravertebral vacuum cleft [x]", {IVC: True}),
+        ("Intravertebral vacuum cleft [ ]", {}),
+    ],
+)
+def test_a_box_after_its_option_ticks_that_option(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Posterior fascia oedema - N", {OEDEMA: False}),
+        ("Posterior fascia oedema = no", {OEDEMA: False}),
+        ("Posterior fascia oedema: see above", {}),
+        ("Posterior fascia oedema: [pending]", {}),
+        ("Goutallier (L4-5): not graded", {}),
+    ],
+)
+def test_template_separators_and_values_that_point_elsewhere(reader, text, expected):
+    assert firm(reader, text) == expected
