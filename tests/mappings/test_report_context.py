@@ -392,3 +392,41 @@ def test_a_box_after_its_option_ticks_that_option(reader, text, expected):
 )
 def test_template_separators_and_values_that_point_elsewhere(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Appearances in keeping with, but not diagnostic of, Kummell disease.",
+        "Gas cleft in L1 (presumed).",
+        "Minimal if any lumbodorsal fascial oedema.",
+        "No overt fascial oedema.",
+        "Goutallier 3 (estimated) at L4/5.",
+        "A cleft-like lucency in L1.",
+    ],
+)
+def test_more_hedges_keep_the_finding_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The gas cleft previously described.", {}),
+        ("Cleft in L1, as seen on the recent CT.", {}),
+        ("The gas cleft previously described persists.", {IVC: True}),
+        ("Spongy cement around the previously described cleft.", {CEMENT: "spongy"}),
+    ],
+)
+def test_previously_described_after_its_noun_is_history_before_it_its_nouns_only(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The presence of a cleft would favour vertebroplasty.", "A cleft in L1 would explain pain."],
+)
+def test_would_makes_the_finding_before_it_hypothetical(reader, text):
+    assert firm(reader, text) == {}
