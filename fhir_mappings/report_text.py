@@ -56,6 +56,10 @@ LEVEL_BOUND = frozenset(
         FindingName.CEMENT_DISTRIBUTION,
     }
 )
+#: Findings read as present or absent.
+PRESENCE_FINDINGS = frozenset(
+    {FindingName.INTRAVERTEBRAL_VACUUM_CLEFT, FindingName.POSTERIOR_FASCIA_OEDEMA}
+)
 #: Longest quote shown on a card, in characters.
 QUOTE_LIMIT = 160
 
@@ -398,6 +402,10 @@ class ReportTextReader:
             if ent._.historical and not ent._.persistence:
                 continue
             if finding in LEVEL_BOUND and self._about_another_level(mentions, ent, treated):
+                if finding in PRESENCE_FINDINGS and _denied_at(doc.text, treated):
+                    # "Clefts at T12 and L2; none at L1": absent at the treated level.
+                    if not (ent._.negation or ent._.uncertainty or ent.sent.start in doubtful):
+                        yield Statement(finding, False, sentence.quote)
                 continue
             if finding in self._other_structures and self._other_structures[finding].search(
                 ent.sent.text
@@ -598,6 +606,19 @@ _DENIED_LEVEL = re.compile(
     r"(?:the\s+)?$",
     re.I,
 )
+
+
+_ELLIPTIC_DENIAL = re.compile(
+    rf"\b(?:none|not|no|neither)\s+(?:(?:at|in|of)\s+)?(?:the\s+)?{_LEVEL.pattern}", re.I
+)
+
+
+def _denied_at(text: str, treated: frozenset[VertebralLevel]) -> bool:
+    """Whether the text denies, by ellipsis, what it said of other levels for the treated one:
+    "a cleft in T12 but not in L1", "clefts at T12 and L2; none at L1"."""
+    return bool(treated) and any(
+        levels_in(match[0]) & treated for match in _ELLIPTIC_DENIAL.finditer(text)
+    )
 
 
 def _finding_of(label: str) -> tuple[FindingName, bool | None]:

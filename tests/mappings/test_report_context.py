@@ -357,11 +357,20 @@ def test_a_finding_that_could_not_be_assessed_is_unknown_not_absent(reader, text
     assert firm(reader, text) == {}
 
 
+def test_a_level_named_to_be_denied_is_not_the_mentions_level(reader):
+    assert firm(reader, "Fluid cleft at T12 rather than L1.") == {}
+
+
 @pytest.mark.parametrize(
-    "text", ["Fluid cleft at T12 rather than L1.", "Gas cleft in T11, not in L1."]
+    "text",
+    [
+        "Gas cleft in T11, not in L1.",
+        "Fluid clefts at T12 and L3; none at L1.",
+        "A cleft is seen in T11 but not in L1.",
+    ],
 )
-def test_a_level_named_to_be_denied_is_not_the_mentions_level(reader, text):
-    assert firm(reader, text) == {}
+def test_a_finding_at_other_levels_denied_for_the_treated_one_is_absent(reader, text):
+    assert firm(reader, text) == {IVC: False}
 
 
 @pytest.mark.parametrize(
