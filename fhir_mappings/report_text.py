@@ -233,6 +233,9 @@ class ReportTextReader:
             VertebralLevel(level) for level in rules.words("context", "goutallier_grade", "levels")
         )
         self._other_muscle = _word_pattern(rules.words("context", "goutallier_grade", "excludes"))
+        self._paraspinal_muscles = _word_pattern(
+            rules.words("context", "goutallier_grade", "muscles")
+        )
         self._elsewhere_muscle = _word_pattern(
             rules.words("context", "goutallier_grade", "elsewhere")
         )
@@ -255,7 +258,11 @@ class ReportTextReader:
             for form in words
         }
         self._grade_of = forms
-        self._grades = _grade_patterns(forms)
+        muscles = (
+            *rules.words("context", "goutallier_grade", "muscles"),
+            *rules.words("context", "goutallier_grade", "excludes"),
+        )
+        self._grades = (*_grade_patterns(forms), _muscle_grade_pattern(muscles, forms))
         self._progression = _progression_pattern(forms)
 
     def read(
@@ -480,16 +487,23 @@ class ReportTextReader:
         definition = ent.label_.startswith(DEFINITION)
         if ent._.negation and (definition or self._negated_eponym.search(before)):
             return None
-        if self._other_muscle.search(clause.text) or self._elsewhere_muscle.search(clause.text):
+        other_muscle = bool(self._other_muscle.search(clause.text))
+        if self._elsewhere_muscle.search(clause.text) or (other_muscle and definition):
             return None
         if definition:
             if not self._muscle.search(clause.text) or self._not_muscle.search(clause.text):
                 return None
             graded = [(int(ent.label_.removeprefix(DEFINITION)), mentions.levels_near(ent))]
         else:
-            graded = self._grades_in(text, clause.start_char, clause.end_char, ent.start_char)
-            if graded is None:
+            found = self._grades_in(text, clause.start_char, clause.end_char, ent.start_char)
+            if found is None:
                 return Statement(finding, None, sentence.quote, NoValueKind.REPORT_GRADE_RANGE)
+            # "multifidus 2, erector spinae 2, psoas 1": the paraspinal muscles' grades.
+            graded = [
+                (grade, levels)
+                for grade, levels, at in found
+                if not other_muscle or self._paraspinal(text, clause.start_char, at)
+            ]
         grades = self._at_graded_level(graded)
         if not grades:
             return None
@@ -498,18 +512,25 @@ class ReportTextReader:
         # Both sides graded: the worse side counts, as for coded left/right grades.
         return Statement(finding, max(grades), sentence.quote)
 
+    def _paraspinal(self, text: str, clause_start: int, at: int) -> bool:
+        """Whether the muscle named last before a grade is a paraspinal one."""
+        before = text[clause_start:at]
+        own = [match.end() for match in self._paraspinal_muscles.finditer(before)]
+        other = [match.end() for match in self._other_muscle.finditer(before)]
+        return bool(own) and (not other or own[-1] > other[-1])
+
     def _grades_in(
         self, text: str, clause_start: int, end: int, eponym: int
-    ) -> list[tuple[int, frozenset[VertebralLevel] | None]] | None:
+    ) -> list[tuple[int, frozenset[VertebralLevel] | None, int]] | None:
         """The grades a clause gives from just before the eponym on ("grade II (Goutallier)"),
-        each with the levels named beside it (None: none named); None if it gives a range
-        ("grade 2-3")."""
+        each with the levels named beside it (None: none named) and where it stands; None if
+        it gives a range ("grade 2-3")."""
         start = max(clause_start, eponym - 15)
         region = text[start:end]
         progressed = self._progression.search(region)
         if progressed:
             # "progressed from 2 to 3": the grade now.
-            return [(self._grade_of[progressed["grade"].lower()], None)]
+            return [(self._grade_of[progressed["grade"].lower()], None, start + progressed.start())]
         found: dict[int, tuple[int, int]] = {}
         for pattern in self._grades:
             for match in pattern.finditer(region):
@@ -532,7 +553,7 @@ class ReportTextReader:
                 or self._muscle_levels(text[clause_start:eponym])
                 or None
             )
-            graded.append((self._grade_of[region[at:grade_end].lower()], levels))
+            graded.append((self._grade_of[region[at:grade_end].lower()], levels, start + at))
         return graded
 
     def _muscle_levels(self, text: str) -> frozenset[VertebralLevel]:
@@ -850,6 +871,17 @@ def _grade_patterns(forms: Mapping[str, int]) -> tuple[re.Pattern[str], ...]:
         re.compile(
             rf"(?:unchanged|stable|remains?|persists?)\s+(?:at\s+)?(?:grade\s+)?{grade}", flags
         ),
+    )
+
+
+def _muscle_grade_pattern(muscles: Iterable[str], forms: Mapping[str, int]) -> re.Pattern[str]:
+    """A grade after a muscle's name, in a list of them: "multifidus 2, psoas 1"."""
+    names = "|".join(re.escape(m) for m in sorted(muscles, key=len, reverse=True))
+    form = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(
+        rf"(?<!\w)(?:{names or '(?!)'})(?:\s+muscles?)?\s*[:=]?\s*(?:grade\s*)?"
+        rf"(?<![\w.-])(?P<grade>{form})(?![\w-])",
+        re.I,
     )
 
 

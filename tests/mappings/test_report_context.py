@@ -439,3 +439,15 @@ def test_previously_described_after_its_noun_is_history_before_it_its_nouns_only
 )
 def test_would_makes_the_finding_before_it_hypothetical(reader, text):
     assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Goutallier at L4/5: multifidus 3, erector spinae 2, psoas 1.", {GOUTALLIER: 3}),
+        ("Goutallier grades: psoas 4, multifidus 2.", {GOUTALLIER: 2}),
+        ("Goutallier: psoas 3.", {}),
+    ],
+)
+def test_in_a_list_of_muscles_the_paraspinal_muscles_grades_count(reader, text, expected):
+    assert firm(reader, text) == expected
