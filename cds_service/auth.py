@@ -11,6 +11,8 @@ from typing import Any
 
 from flask import Flask, current_app, g, request
 
+from fhir_mappings.server_base import ServerBase
+
 from . import metrics
 from .client_auth import (
     AuthenticationError,
@@ -72,7 +74,7 @@ def gate() -> Gate:
 def build_gate(config: Mapping[str, Any], replays: ReplayChecker) -> Gate:
     mode = config["AUTHENTICATION"]
     allow_http = config["ALLOW_HTTP_FHIR"]
-    fhir_servers = frozenset(config["FHIR_SERVERS"])
+    fhir_servers = frozenset(_checked_bases(config["FHIR_SERVERS"]))
     if mode == AUTHENTICATION_OFF:
         log.warning("authentication of CDS clients is OFF: for local development only")
         return Gate(None, None, fhir_servers, allow_http)
@@ -93,12 +95,24 @@ def build_gate(config: Mapping[str, Any], replays: ReplayChecker) -> Gate:
         clients,
         algorithms=config["JWT_ALGORITHMS"],
         leeway=timedelta(seconds=config["JWT_LEEWAY_SECONDS"]),
+        max_lifetime=timedelta(seconds=config["JWT_MAX_LIFETIME_SECONDS"]),
         jwks_ttl=timedelta(seconds=config["JWKS_TTL_SECONDS"]),
         session=pooled_session(len(clients.clients)),
         timeout=config["JWKS_TIMEOUT"],
         replays=replays,
     )
     return Gate(authenticator, config["PUBLIC_BASE_URL"], fhir_servers, allow_http)
+
+
+def _checked_bases(urls: list[str]) -> list[str]:
+    """The global FHIR servers, each a base URL as the allow-list reads it: one that is not (a
+    dot segment, a query) would never match, and every call sent there would fail."""
+    for index, url in enumerate(urls):
+        try:
+            ServerBase.parse(url)
+        except ValueError as exc:
+            raise StartupError(f"PVP_CDS_FHIR_SERVERS[{index}]: {url!r}: {exc}") from None
+    return urls
 
 
 def init_app(app: Flask) -> None:

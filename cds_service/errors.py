@@ -10,7 +10,8 @@
     │   │   ├── InvalidRequest       400: malformed, off the spec, invalid FHIR in prefetch
     │   │   ├── Unauthorized         401: the reason goes to the log, never to the client
     │   │   │   └── AuthenticationError   (client_auth) a client JWT refused
-    │   │   └── ServiceNotFound      404
+    │   │   ├── ServiceNotFound      404
+    │   │   └── RequestTimeout       408: the body did not arrive within its deadline
     │   ├── DataUnavailable          412: the FHIR data could not be had (upstream)
     │   │   └── DataLate             412: ... not within the hook call's time budget
     │   └── ServiceUnavailable       503: the service cannot keep what was sent; send it again
@@ -65,6 +66,13 @@ class InvalidRequest(ClientError):
 class ServiceNotFound(ClientError):
     status = 404
     issue_code = "not-found"
+
+
+class RequestTimeout(ClientError):
+    """The request body did not arrive within its deadline (408); the connection is closed."""
+
+    status = 408
+    issue_code = "timeout"
 
 
 class Unauthorized(ClientError):

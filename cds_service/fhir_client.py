@@ -1,19 +1,24 @@
 """Reading FHIR data from the EHR's server when prefetch did not bring it.
 
 One pooled ``requests.Session`` per app, a timeout on every call, ``next`` links followed up to a
-bound and only on the same server, and every read inside the hook call's time budget
-(:mod:`cds_service.deadline`). The access token travels in one header and nowhere else.
+bound, and every read inside the hook call's time budget (:mod:`cds_service.deadline`). The
+access token travels in one header and only under the server's base: every URL is normalised
+and checked against the base just before it is requested (:mod:`fhir_mappings.server_base`),
+and the URL requested is the one checked; redirects are not followed.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import orjson
 import requests
+
+from fhir_mappings.server_base import ServerBase
 
 from . import metrics
 from .deadline import UNBOUNDED, Deadline
@@ -33,18 +38,17 @@ class FhirServer:
     base_url: str
     access_token: str | None = field(default=None, repr=False)
 
-    def url(self, relative: str) -> str:
-        return urljoin(self.base_url.rstrip("/") + "/", relative)
+    def url(self, link: str) -> str | None:
+        """The URL to request for ``link`` (a search or read relative to the base, or a next
+        link), normalised; None when it lies outside the base (or the base is no URL)."""
+        return None if self._base is None else self._base.resolve(link)
 
-    def owns(self, url: str) -> bool:
-        """True when ``url`` lies under this server's base (scheme, host, port and path)."""
-        base = urlsplit(self.base_url.rstrip("/") + "/")
+    @cached_property
+    def _base(self) -> ServerBase | None:
         try:
-            other = urlsplit(url)
-        except ValueError:  # e.g. an unclosed IPv6 bracket: not a URL of ours
-            return False
-        same_origin = (base.scheme, base.netloc) == (other.scheme, other.netloc)
-        return same_origin and other.path.startswith(base.path)
+            return ServerBase.parse(self.base_url)
+        except ValueError:
+            return None
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,7 @@ class FhirClient:
         """GET a read or search URL; a searchset comes back as all its pages' Bundles."""
         if self._page_size is not None and "?" in relative:
             relative += f"&_count={self._page_size}"
-        first_page = self._get(server, server.url(relative), deadline)
+        first_page = self._get(server, relative, deadline)
         return self.remaining_pages(server, first_page, deadline)
 
     def remaining_pages(
@@ -84,7 +88,7 @@ class FhirClient:
         """``first_page`` and every page its ``next`` links lead to, up to the bound."""
         pages = [first_page]
         while (next_url := next_link(pages[-1])) is not None:
-            if not server.owns(next_url):
+            if server.url(next_url) is None:
                 raise DataUnavailable(f"a next link leaves {server.base_url}; not followed")
             if len(pages) >= self._max_pages:
                 raise DataUnavailable(
@@ -93,7 +97,11 @@ class FhirClient:
             pages.append(self._get(server, next_url, deadline))
         return pages
 
-    def _get(self, server: FhirServer, url: str, deadline: Deadline) -> dict[str, Any]:
+    def _get(self, server: FhirServer, link: str, deadline: Deadline) -> dict[str, Any]:
+        # The one place a request leaves: the URL sent is the one checked against the base.
+        url = server.url(link)
+        if url is None:
+            raise DataUnavailable(f"{_resource_type_of(link)}: leaves {server.base_url}; not read")
         # handling=strict: a server that does not know a search parameter must refuse the
         # search rather than silently widen it to more resources than asked for.
         headers = {"Accept": FHIR_JSON, "Prefer": "handling=strict"}
@@ -107,8 +115,15 @@ class FhirClient:
         timeout = (min(self._timeouts.connect, left), min(self._timeouts.read, left))
         try:
             # Timed by metrics to the headers; the body is read below, piece by piece.
+            # A redirect is not followed: requests keeps the token on the same host, and the
+            # Location may lie outside the base.
             response = metrics.fhir_get(
-                self._session, url, headers=headers, timeout=timeout, stream=True
+                self._session,
+                url,
+                headers=headers,
+                timeout=timeout,
+                stream=True,
+                allow_redirects=False,
             )
             try:
                 _raise_for_status(response, what)
@@ -165,9 +180,14 @@ def _resource_type_of(url: str) -> str:
 
 def _raise_for_status(response: requests.Response, what: str) -> None:
     status = response.status_code
-    if status < 400:
+    if status < 300:
         return
     log.info("FHIR server answered %d for %s", status, what)
+    if status < 400:
+        raise DataUnavailable(
+            f"the FHIR server redirected the read of {what} ({status}); redirects are not "
+            "followed: give the server's own base URL as fhirServer"
+        )
     if status in (401, 403):
         raise DataUnavailable(
             f"the FHIR server refused the access token ({status}) when reading {what}"

@@ -12,6 +12,7 @@ from typing import Any
 from fhir.resources.R4B.resource import Resource
 from flask import Blueprint, Flask, current_app, request
 from flask_cors import CORS
+from werkzeug.exceptions import RequestEntityTooLarge
 
 import fhir_mappings
 from fhir_mappings import Applicability
@@ -19,6 +20,7 @@ from scoring import RiskEstimate, predict
 
 from . import (
     auth,
+    body_deadline,
     cards,
     fhir_resources,
     logs,
@@ -41,6 +43,8 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("cds_hooks", __name__)
 bp.before_request(lambda: auth.gate().authenticate())
+# After authentication: an unauthenticated client's body is not read.
+bp.before_request(body_deadline.read_body_in_time)
 #: Endpoints for operators (load balancers, monitoring): no client authentication.
 ops = Blueprint("ops", __name__)
 
@@ -101,7 +105,10 @@ def call_service(service_id: str) -> dict[str, Any]:
         service.optional_prefetch,
     )
     labelled = {f"prefetch '{key}'": values for key, values in payloads.items()}
-    assessment = _assess(runtime, labelled, context["patientId"], now)
+    # Resources are about this patient on this server: an absolute subject is checked against
+    # the fhirServer (fhir_mappings.subject).
+    subject = (context["patientId"], hook_request.get("fhirServer"))
+    assessment = _assess(runtime, labelled, subject, now)
     if assessment.applicability is Applicability.NO_PROCEDURE:
         # Almost every chart: nothing to fetch, write or record for it.
         metrics.note_applicability(assessment.applicability)
@@ -111,7 +118,7 @@ def call_service(service_id: str) -> dict[str, Any]:
         assessment, hook_request, service.prefetch, runtime, gate.check_fhir_server, deadline
     )
     if reports.resources:
-        assessment = _assess(runtime, labelled, context["patientId"], now, reports.resources)
+        assessment = _assess(runtime, labelled, subject, now, reports.resources)
     assessment = reports.noted_on(assessment)
     recorded = recording.Recorded.from_lookup(recording.PREFETCH_KEY in payloads)
     advice = advise(runtime, assessment, context, service.hook, now, recorded)
@@ -136,11 +143,32 @@ def call_service(service_id: str) -> dict[str, Any]:
 @bp.post("/cds-services/<service_id>/feedback")
 def feedback(service_id: str) -> dict[str, Any]:
     service = current_runtime().service(service_id)
-    body = _valid_body(schemas.FEEDBACK_REQUEST)
-    metrics.feedback_received(body["feedback"])
-    storage.record_feedback(service.id, body["feedback"])
-    log.info("feedback: %d received", len(body["feedback"]))
+    items = _feedback_items()
+    storage.record_feedback(service.id, items)
+    metrics.feedback_received(items)
+    log.info("feedback: %d received", len(items))
     return {}
+
+
+def _feedback_items() -> list[dict[str, Any]]:
+    """The items of a feedback request, within its caps: an EHR reports on the cards one
+    clinician saw, and a flood of items would hold a worker (and the hook calls queued
+    behind its commit) for seconds."""
+    config = current_app.config
+    most_bytes, most_items = config["FEEDBACK_MAX_BYTES"], config["FEEDBACK_MAX_ITEMS"]
+    request.max_content_length = most_bytes
+    try:
+        items = _valid_body(schemas.FEEDBACK_REQUEST)["feedback"]
+    except RequestEntityTooLarge:
+        raise RequestEntityTooLarge(
+            f"a feedback request may have at most {most_bytes} bytes; send fewer items at once"
+        ) from None
+    if len(items) > most_items:
+        raise RequestEntityTooLarge(
+            f"a feedback request may have at most {most_items} items, this one has "
+            f"{len(items)}; send them in several requests"
+        )
+    return items
 
 
 @ops.get("/health")
@@ -203,13 +231,21 @@ def advise(
 def _assess(
     runtime: Runtime,
     payloads: Mapping[str, list[dict[str, Any]]],
-    patient_id: str,
+    subject: tuple[str, str | None],
     now: datetime,
     reports: Sequence[Resource] = (),
 ) -> fhir_mappings.Assessment:
+    """``subject``: the patient in context and the fhirServer the request names, if any."""
+    patient_id, fhir_server = subject
     try:
         return fhir_mappings.assess_payloads(
-            payloads, patient_id, runtime.mapping, runtime.report_reader, now=now, parsed=reports
+            payloads,
+            patient_id,
+            runtime.mapping,
+            runtime.report_reader,
+            now=now,
+            parsed=reports,
+            fhir_server=fhir_server,
         )
     except fhir_mappings.InvalidResourceError as exc:
         raise InvalidRequest(str(exc)) from None

@@ -9,8 +9,8 @@ Under ``pvp-cds serve`` every gunicorn worker writes its counts to files in
 ``PROMETHEUS_MULTIPROC_DIR`` (prometheus_client's multiprocess mode) and the exposition sums
 them. prometheus_client picks that mode once, when it is first imported, from that environment
 variable: it is therefore imported here only when the first metric is made, after ``serve`` has
-set the directory (see ``serving.prepare_metrics_directory``), which it does after building
-the app and before gunicorn forks the workers.
+set the directory (see ``serving.prepare_metrics_directory``), which it does before it builds
+the app.
 """
 
 from __future__ import annotations
@@ -131,9 +131,8 @@ def _instruments() -> Instruments:
         storage_backlog=Gauge(
             "pvp_cds_storage_backlog",
             "Records kept on local disk waiting for the database",
-            # Every worker of an instance sees the same local backlog, and any worker's mover
-            # empties it: the latest reading of any of them is the instance's.
-            multiprocess_mode="livemostrecent",
+            # Each worker keeps a backlog of its own and moves it: the instance's is their sum.
+            multiprocess_mode="livesum",
         ),
     )
 

@@ -11,6 +11,10 @@
 - Metrics: every worker writes to ``PROMETHEUS_MULTIPROC_DIR`` (emptied at start); when
   ``PVP_CDS_METRICS_PORT`` is set the master process serves their sum there, on its own port,
   apart from the CDS Hooks endpoints.
+- The local backlog (docs/storage.md): each worker, once forked, takes over the records left
+  by processes that ended and moves them; a worker that ends lets its own backlog file go.
+  A worker whose master has died stops (gunicorn checks its parent every second), finishing
+  the calls in flight.
 """
 
 from __future__ import annotations
@@ -25,9 +29,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from flask import Flask
 from gunicorn import glogging
 
-from . import logs, metrics
+from . import logs, metrics, storage
+from .errors import StartupError
 from .monitor_gauges import MonitorCollector
 
 #: gunicorn's worker timeout: a worker whose main loop is silent this long is restarted. With
@@ -52,10 +58,17 @@ def prepare_metrics_directory() -> Path:
     if "prometheus_client" in sys.modules:
         raise RuntimeError("prometheus_client was imported before its multiprocess mode was set")
     configured = os.environ.get(metrics.MULTIPROCESS_DIRECTORY)
-    directory = Path(configured) if configured else Path(tempfile.mkdtemp(prefix="pvp-cds-"))
-    directory.mkdir(parents=True, exist_ok=True)
-    for stale in directory.glob("*.db"):
-        stale.unlink()
+    try:
+        directory = Path(configured) if configured else Path(tempfile.mkdtemp(prefix="pvp-cds-"))
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob("*.db"):
+            stale.unlink()
+    except OSError as exc:
+        raise StartupError(
+            f"{metrics.MULTIPROCESS_DIRECTORY}: cannot keep the metrics in "
+            f"{configured or tempfile.gettempdir()} "
+            f"({type(exc).__name__}); give the service a writable directory"
+        ) from None
     os.environ[metrics.MULTIPROCESS_DIRECTORY] = str(directory)
     return directory
 
@@ -98,6 +111,8 @@ def options(config: Mapping[str, Any], *, bind: str, threads: int) -> dict[str, 
         "control_socket_disable": True,
         "child_exit": _forget_worker_metrics,
         "pre_fork": freeze_startup_heap,
+        "post_worker_init": _worker_started,
+        "worker_exit": _worker_exiting,
     }
     if config["METRICS_PORT"] is not None:
         host = bind.rsplit(":", 1)[0].strip("[]")
@@ -113,6 +128,17 @@ def freeze_startup_heap(server: Any = None, worker: Any = None) -> None:
     each worker's full collections do not walk that large, permanent heap on the request
     path, nor touch its pages (which the workers then keep sharing with the master)."""
     gc.freeze()
+
+
+def _worker_started(worker: Any) -> None:
+    app: Flask = worker.wsgi
+    storage.start_moving(app)
+
+
+def _worker_exiting(server: Any, worker: Any) -> None:
+    app: Flask | None = getattr(worker, "wsgi", None)
+    if app is not None:
+        storage.stop(app)
 
 
 class JsonLogger(glogging.Logger):

@@ -52,8 +52,14 @@ SETTINGS: dict[str, Setting] = {
     # Seconds a hook call may spend on FHIR reads in all (every query and page); then 412.
     # CDS Hooks 2.0 asks services to answer "on the order of 500 ms"; see docs/performance.md.
     "HOOK_DEADLINE_SECONDS": Setting(1.5, (float,), positive=True),
+    # Seconds a request body may take to arrive after its headers (under pvp-cds serve); then
+    # 408 and the connection is closed, so a slow client cannot hold a worker thread longer.
+    "BODY_DEADLINE_SECONDS": Setting(5.0, (float,), positive=True),
     # Flask's own request-size cap: larger bodies get 413.
     "MAX_CONTENT_LENGTH": Setting(5 * 1024 * 1024, (int,), positive=True),
+    # A feedback request's caps (413 beyond): items, and bytes of its body.
+    "FEEDBACK_MAX_ITEMS": Setting(100, (int,), positive=True),
+    "FEEDBACK_MAX_BYTES": Setting(1024 * 1024, (int,), positive=True),
     "MAX_JSON_DEPTH": Setting(64, (int,), positive=True),
     "CORS_ORIGINS": Setting("*", (str, list)),
     # CDS client authentication (JWT): "required" or, for local development only, "off".
@@ -63,6 +69,8 @@ SETTINGS: dict[str, Setting] = {
     "PUBLIC_BASE_URL": Setting(None, (str,), optional=True),
     "JWT_ALGORITHMS": Setting(list(DEFAULT_ALGORITHMS), (list,)),
     "JWT_LEEWAY_SECONDS": Setting(5, (int,)),
+    # Longest lifetime (exp - iat) of a client JWT; EHRs issue them for 5 minutes.
+    "JWT_MAX_LIFETIME_SECONDS": Setting(300, (int,), positive=True),
     "JWKS_TTL_SECONDS": Setting(3600, (int,), positive=True),
     # Seconds to fetch a client's JWK Set; the key cache keeps the last good set meanwhile.
     "JWKS_TIMEOUT": Setting(5.0, (float,), positive=True),

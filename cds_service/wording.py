@@ -9,7 +9,7 @@ never from literals here. Markdown only where a card's ``detail`` is written.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -37,12 +37,15 @@ from scoring import (
     FactorResult,
     Interval,
     Model,
+    PointsScale,
+    Possibility,
     RiskEstimate,
     RiskTier,
     RiskTiers,
     Value,
     expected_derivation_patients,
     is_rare,
+    possibilities,
 )
 
 #: A finding as a sentence names it, and the imaging it is read from.
@@ -188,7 +191,7 @@ def risk_detail(
         )
     sections = [
         _headline(estimate, model, tiers),
-        _inputs_table(estimate, assessment),
+        _inputs_table(estimate, assessment, model),
         *_missing(estimate, assessment),
         *_pain_scores(assessment),
         *_caveats(assessment, _rare_combination(estimate, model)),
@@ -229,9 +232,32 @@ def _headline(estimate: RiskEstimate, model: Model, tiers: RiskTiers) -> str:
         RiskTier.INDETERMINATE: f"the range spans {boundary}; the missing findings decide",
     }[estimate.tier]
     outcome = model.outcome
-    return (
+    headline = (
         f"**Risk of {outcome['name']} ({outcome['scale']} >= {outcome['event_threshold']}) at "
         f"one month: {card_risk_text(estimate.probability)}** ({tier})."
+    )
+    if not estimate.unknown:
+        return headline
+    places = possibilities(model, estimate, tiers)
+    lists_them = "" if len(estimate.unknown) == 1 else " The nomogram page lists them."
+    return f"{headline} {possible_risks(estimate, places)}{lists_them}"
+
+
+def possible_risks(estimate: RiskEstimate, places: Sequence[Possibility]) -> str:
+    """What a range over unknown findings holds: an unknown finding takes one of its levels,
+    so the risk is one of a few values, never one between them. For one unknown finding, which
+    level gives which risk; for more, how many values there are."""
+    unknown = [factor for factor in estimate.factors if factor.is_unknown]
+    if len(unknown) == 1:
+        by_level = ", ".join(
+            f"{whole_percent(place.estimate.probability.low)} if {place.levels[0][1]}"
+            for place in places
+        )
+        return f"{unknown[0].label} unknown: {by_level}."
+    values = len({place.estimate.probability.low for place in places})
+    return (
+        f"{len(unknown)} findings unknown: the risk is one of {values} values, one per "
+        "combination of their levels."
     )
 
 
@@ -300,10 +326,19 @@ def _model_line(model: Model) -> str:
     )
 
 
-def _points(interval: Interval) -> str:
-    if interval.is_point:
-        return f"{interval.low:.0f}"
-    return f"{interval.low:.0f}-{interval.high:.0f}"
+def _points(factor: FactorResult, model: Model) -> str:
+    if not factor.is_unknown:
+        return f"{factor.points.low:.0f}"
+    return either(level_points(model, factor.name))
+
+
+def level_points(model: Model, name: str) -> list[str]:
+    """The points an unknown finding could score, lowest first: one of its levels' points,
+    never a value between them."""
+    predictor = next(p for p in model.predictors if p.name == name)
+    scale = PointsScale.for_model(model)
+    points = sorted(scale.points(predictor, level.coefficient) for level in predictor.levels)
+    return list(dict.fromkeys(f"{p:.0f}" for p in points))
 
 
 def _value_text(factor: FactorResult) -> str:
@@ -340,12 +375,12 @@ def _source_text(finding: Finding) -> str:
     return text if source.status == "final" else f"{text} ({source.status})"
 
 
-def _inputs_table(estimate: RiskEstimate, assessment: Assessment) -> str:
+def _inputs_table(estimate: RiskEstimate, assessment: Assessment, model: Model) -> str:
     rows = ["| Finding | Value | Points | Read on |", "|---|---|---|---|"]
     for factor in estimate.factors:
         finding = assessment.findings[factor.name]
         rows.append(
-            f"| {factor.label} | {_value_text(factor)} | {_points(factor.points)} "
+            f"| {factor.label} | {_value_text(factor)} | {_points(factor, model)} "
             f"| {_escape(_source_text(finding))} |"
         )
     return "\n".join(rows)
@@ -701,7 +736,7 @@ def _unreadable(unreadable: Unreadable) -> str:
     match unreadable.problem:
         case Problem.UNEXPECTED_VALUE_TYPE:
             found = f"found {unreadable.found}" if unreadable.found else "found no value"
-            return f"expected {_either(unreadable.expected)}, {found}"
+            return f"expected {either(unreadable.expected)}, {found}"
         case Problem.GRADE_OUT_OF_RANGE:
             grades = f"{GOUTALLIER_GRADES[0]}-{GOUTALLIER_GRADES[-1]}"
             return f"Goutallier grade {unreadable.found} is not {grades}"
@@ -713,7 +748,7 @@ def _unreadable(unreadable: Unreadable) -> str:
             return f"answer {unreadable.found} has codings that disagree"
         case Problem.ATTACHMENT_NOT_TEXT:
             found = unreadable.found or "(none given)"
-            return f"a presentedForm of type {found} is not {_either(unreadable.expected)}"
+            return f"a presentedForm of type {found} is not {either(unreadable.expected)}"
         case Problem.ATTACHMENT_ONLY_AT_URL:
             return "its text is only at a URL, which is not fetched"
         case Problem.ATTACHMENT_NOT_DECODABLE:
@@ -723,7 +758,7 @@ def _unreadable(unreadable: Unreadable) -> str:
     return unreadable.problem.value
 
 
-def _either(names: Iterable[str]) -> str:
+def either(names: Iterable[str]) -> str:
     names = list(names)
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 

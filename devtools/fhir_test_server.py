@@ -197,7 +197,9 @@ class FhirTestServer:
         if open_access and (token or smart_clients):
             raise ValueError("an open FHIR test server takes no token and no SMART clients")
         self.port = port or free_port()
-        self.token = None if open_access else token or secrets.token_urlsafe(24)
+        # Hex, not urlsafe base64: a token starting with "-" (one in 64 of those) would be
+        # taken for an option when passed as `--token TOKEN` on a command line.
+        self.token = None if open_access else token or secrets.token_hex(24)
         self._smart_clients = tuple(smart_clients)
         self._token_lifetime = token_lifetime
         self._venv_dir = venv_dir

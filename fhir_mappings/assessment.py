@@ -61,6 +61,7 @@ from .scope import (
     scores_since,
     time_window,
 )
+from .subject import not_the_patient, refers_to_patient
 from .timing import Moment, Placement, after_procedure, before_procedure, is_after
 
 #: Condition.verificationStatus values that mean "this diagnosis does not hold".
@@ -156,12 +157,15 @@ def assess(
     *,
     now: datetime,
     set_aside: int = 0,
+    fhir_server: str | None = None,
 ) -> Assessment:
     """Read one patient's resources as of ``now`` (timezone-aware: the request's time); with
     a ``report_reader``, radiology report text fills in findings no Observation gives. Raises
-    InvalidResourceError for a resource about another patient, or an Observation, Procedure,
-    Condition, DiagnosticReport or RiskAssessment without an id. ``set_aside`` counts
-    resources already left out, unparsed, by the selection (:mod:`fhir_mappings.selection`)."""
+    InvalidResourceError for a resource about another patient (another id, or an absolute
+    reference not under ``fhir_server``, the base URL the data came from:
+    :mod:`fhir_mappings.subject`), or an Observation, Procedure, Condition, DiagnosticReport
+    or RiskAssessment without an id. ``set_aside`` counts resources already left out,
+    unparsed, by the selection (:mod:`fhir_mappings.selection`)."""
     evidence: dict[FindingName, _Evidence] = {name: _Evidence() for name in FindingName}
     records: list[ProcedureRecord] = []
     reports: list[DiagnosticReport] = []
@@ -171,7 +175,7 @@ def assess(
     estimates: list[RecordedEstimate] = []
     ignored = set_aside
     for resource in _unique(resources):
-        _check_patient(resource, patient_id)
+        _check_patient(resource, patient_id, fhir_server)
         if isinstance(resource, Observation) and is_pain_score_code(resource, config):
             score = pain_score(resource, config)
             if score is not None:
@@ -455,7 +459,7 @@ def _unique(resources: Iterable[Resource]) -> list[Resource]:
     return [*by_reference.values(), *unnamed]
 
 
-def _check_patient(resource: Resource, patient_id: str) -> None:
+def _check_patient(resource: Resource, patient_id: str, fhir_server: str | None) -> None:
     name = f"{resource.get_resource_type()}/{resource.id}"
     if isinstance(resource, Patient):
         if resource.id != patient_id:
@@ -466,28 +470,15 @@ def _check_patient(resource: Resource, patient_id: str) -> None:
     for field_name in ("subject", "patient"):
         reference = getattr(resource, field_name, None)
         if isinstance(reference, Reference):
-            if not _refers_to(reference, patient_id):
-                raise InvalidResourceError(
-                    f"{name}: {field_name}: refers to {reference.reference or '(no reference)'}, "
-                    f"not the patient in context Patient/{patient_id}"
+            if not refers_to_patient(reference.reference, patient_id, fhir_server):
+                raise not_the_patient(
+                    name, field_name, reference.reference, patient_id, fhir_server
                 )
             return
     if isinstance(resource, CLINICAL_TYPES):
         raise InvalidResourceError(
             f"{name}: subject: missing, so it cannot be shown to be about Patient/{patient_id}"
         )
-
-
-def _refers_to(reference: Reference, patient_id: str) -> bool:
-    return refers_to_patient(reference.reference, patient_id)
-
-
-def refers_to_patient(reference: str | None, patient_id: str) -> bool:
-    """Whether a reference names the patient: ``Patient/{id}``, or an absolute URL ending so;
-    a version suffix (``/_history/n``) is allowed."""
-    target = (reference or "").split("/_history/")[0]
-    wanted = f"Patient/{patient_id}"
-    return target == wanted or ("://" in target and target.endswith(f"/{wanted}"))
 
 
 def _when(reading: Reading) -> tuple:

@@ -22,7 +22,8 @@ always checked, on the JSON, for every resource and Bundle: each payload is a re
 searchset/collection Bundle; a Bundle's ``entry`` is a list of objects and its ``link`` a list
 of objects with a string ``relation`` and ``url`` (what the service reads of a Bundle: the
 rest of it is not validated); every resource has a string ``resourceType``; and no resource
-is about another patient (its ``subject`` or ``patient`` reference, the Patient's ``id``): a
+is about another patient (its ``subject`` or ``patient`` reference, the Patient's ``id``; an
+absolute reference must lie under the request's fhirServer: :mod:`fhir_mappings.subject`): a
 payload that mixes patients is a mix-up at the sender, refused whatever it holds. The JSON is
 read as json/orjson parse it: objects are dicts.
 """
@@ -36,10 +37,11 @@ from typing import Any, NamedTuple
 
 from fhir.resources.R4B.resource import Resource
 
-from .assessment import Assessment, assess, refers_to_patient
+from .assessment import Assessment, assess
 from .config import MappingConfig, default_config
 from .parsing import READABLE_BUNDLE_TYPES, InvalidResourceError, parse_resource
 from .report_text import ReportTextReader
+from .subject import not_the_patient, refers_to_patient
 
 #: Resources read for their id only, checked here against the patient in context.
 IDENTITY_TYPES = frozenset({"Patient"})
@@ -90,21 +92,32 @@ def assess_payloads(
     *,
     now: datetime,
     parsed: Iterable[Resource] = (),
+    fhir_server: str | None = None,
 ) -> Assessment:
     """Assess one patient from FHIR JSON payloads (resources or Bundles) keyed by a label
     that error messages start with, e.g. ``prefetch 'observations'``; ``parsed`` adds
-    resources already parsed (the radiology reports the service fetched for report text)."""
-    selection = select(payloads, patient_id, config)
+    resources already parsed (the radiology reports the service fetched for report text).
+    ``fhir_server`` is the base URL the data came from (the request's fhirServer), if any."""
+    selection = select(payloads, patient_id, config, fhir_server)
     if not selection.has_index_procedure:
         return NO_INDEX_PROCEDURE
     resources = [*selection.resources(), *parsed]
     return assess(
-        resources, patient_id, config, report_reader, now=now, set_aside=selection.ignored
+        resources,
+        patient_id,
+        config,
+        report_reader,
+        now=now,
+        set_aside=selection.ignored,
+        fhir_server=fhir_server,
     )
 
 
 def select(
-    payloads: Mapping[str, Iterable[Any]], patient_id: str, config: MappingConfig
+    payloads: Mapping[str, Iterable[Any]],
+    patient_id: str,
+    config: MappingConfig,
+    fhir_server: str | None = None,
 ) -> Selection:
     """Sort the payloads' resources into used and set aside, reading JSON only."""
     by_reference: dict[tuple[str, str], _Raw] = {}
@@ -113,7 +126,7 @@ def select(
     for origin, values in payloads.items():
         for value in values:
             for raw in _labelled_many(origin, value):
-                _check_patient(raw.data, patient_id)
+                _check_patient(raw.data, patient_id, fhir_server)
                 key = (raw.data["resourceType"], raw.data.get("id"))
                 if isinstance(key[1], str):
                     by_reference[key] = raw  # the later copy wins, as in assess
@@ -178,7 +191,7 @@ def _resource_type(data: Any, where: str) -> str:
     return resource_type
 
 
-def _check_patient(data: Mapping[str, Any], patient_id: str) -> None:
+def _check_patient(data: Mapping[str, Any], patient_id: str, fhir_server: str | None) -> None:
     """The raw-JSON form of the check ``assess`` makes on models, for every resource."""
     resource_type = data["resourceType"]
     name = f"{resource_type}/{data.get('id')}"
@@ -192,11 +205,9 @@ def _check_patient(data: Mapping[str, Any], patient_id: str) -> None:
         reference = data.get(field_name)
         if isinstance(reference, dict):
             target = reference.get("reference")
-            if not refers_to_patient(target if isinstance(target, str) else None, patient_id):
-                raise InvalidResourceError(
-                    f"{name}: {field_name}: refers to {target or '(no reference)'}, "
-                    f"not the patient in context Patient/{patient_id}"
-                )
+            target = target if isinstance(target, str) else None
+            if not refers_to_patient(target, patient_id, fhir_server):
+                raise not_the_patient(name, field_name, target, patient_id, fhir_server)
             return
     if resource_type in CLINICAL_TYPES and not any(f in data for f in ("subject", "patient")):
         raise InvalidResourceError(

@@ -57,6 +57,8 @@ def is_loopback(host: str) -> bool:
 
 def serve(args: argparse.Namespace) -> int:
     try:
+        # First: whatever building the app loads must find prometheus_client's mode set.
+        serving.prepare_metrics_directory()
         app = create_app()
     except CONFIGURATION_ERRORS as exc:
         print(f"pvp-cds: cannot start: {exc}", file=sys.stderr)
@@ -71,7 +73,6 @@ def serve(args: argparse.Namespace) -> int:
             )
             return 2
     bind = f"[{args.host}]:{args.port}" if ":" in args.host else f"{args.host}:{args.port}"
-    serving.prepare_metrics_directory()
     _Gunicorn(app, serving.options(app.config, bind=bind, threads=args.threads)).run()
     return 0
 
@@ -87,7 +88,8 @@ def _settings() -> Config:
 
 @contextmanager
 def _governance_engine(config: Config) -> Iterator[Engine]:
-    """The database for the command-line tools, once this host's backlog is moved to it."""
+    """The database for the command-line tools, once the backlog that stopped processes left
+    on this host is moved to it (running ones move their own)."""
     store = storage.open_store(config)
     try:
         if not store.flush():
@@ -409,7 +411,8 @@ def parser() -> argparse.ArgumentParser:
     ).set_defaults(handler=_storage_command(db_upgrade))
     backlog = database.add_parser(
         "backlog",
-        help="move this host's local backlog to the database and list the records it refused",
+        help="move the local backlog that stopped processes left to the database and list the "
+        "records it refused",
     )
     backlog.add_argument(
         "--retry",

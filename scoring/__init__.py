@@ -14,7 +14,16 @@ from .model import (
     load_model,
     model_from_document,
 )
-from .nomogram import Axis, Category, Nomogram, PointsRow, Tick, nomogram
+from .nomogram import (
+    Axis,
+    Category,
+    Nomogram,
+    PointsRow,
+    Possibility,
+    Tick,
+    nomogram,
+    possibilities,
+)
 from .predict import (
     FactorResult,
     InputError,
@@ -57,8 +66,10 @@ __all__ = [
     "Nomogram",
     "PointsRow",
     "PointsScale",
+    "Possibility",
     "Tick",
     "nomogram",
+    "possibilities",
     "OutcomeAssessment",
     "FactorResult",
     "InputError",

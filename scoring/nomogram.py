@@ -9,11 +9,19 @@ from 0 to the end of the total-points axis.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
 from .model import Model, Value
-from .predict import POINTS_FOR_WIDEST_PREDICTOR, PointsScale, logistic
+from .predict import (
+    POINTS_FOR_WIDEST_PREDICTOR,
+    PointsScale,
+    RiskEstimate,
+    RiskTiers,
+    logistic,
+    predict,
+)
 
 #: Probabilities labelled on the probability axis, where the model can reach them.
 PROBABILITY_TICKS = (
@@ -81,6 +89,41 @@ class Nomogram:
     def reaches(self, probability: float) -> bool:
         """Whether some patient's risk can be ``probability``."""
         return 0.0 <= self.position_of_risk(probability) <= self.max_total_points
+
+
+@dataclass(frozen=True)
+class Possibility:
+    """One way the unknown findings could turn out: a level for each (finding name, level
+    label, in the model's order) and the estimate the findings so completed give."""
+
+    levels: tuple[tuple[str, str], ...]
+    estimate: RiskEstimate
+
+
+def possibilities(
+    model: Model, estimate: RiskEstimate, tiers: RiskTiers
+) -> tuple[Possibility, ...]:
+    """Where the patient of ``estimate`` could stand on the nomogram: one place per combination
+    of the unknown findings' levels, lowest total first. An unknown finding takes one of its
+    levels, so the risk takes only these values, not every value between the lowest and the
+    highest; with every finding known, the one place is the estimate's own."""
+    findings = {factor.name: factor.value for factor in estimate.factors}
+    unknown = [
+        [(p.name, level) for level in p.levels]
+        for p in model.predictors
+        if findings[p.name] is None
+    ]
+    found = []
+    for combination in itertools.product(*unknown):
+        # One value stands for its level: every value of a level has its coefficient.
+        completed = {**findings, **{name: level.values[0] for name, level in combination}}
+        found.append(
+            Possibility(
+                tuple((name, level.label) for name, level in combination),
+                predict(model, completed, tiers),
+            )
+        )
+    return tuple(sorted(found, key=lambda place: place.estimate.total_points.low))
 
 
 def nomogram(model: Model) -> Nomogram:

@@ -48,8 +48,12 @@ class RecordingServer:
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
 
+    @property
+    def port(self) -> int:
+        return self._httpd.server_address[1]
+
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}{path}"
+        return f"http://127.0.0.1:{self.port}{path}"
 
     def publish(self, path: str, document: Any, *, status: int = 200, **headers: str) -> None:
         self.routes[path] = Route(

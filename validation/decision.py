@@ -77,15 +77,6 @@ class DecisionCurve:
         treat-all and treat-none."""
         return runs(self.thresholds, self.advantage > 0, within)
 
-    def useful_range(self) -> tuple[float, float] | None:
-        """The lowest and highest threshold at which the model beats both treat-all and
-        treat-none (net benefit above 0), or None if it never does."""
-        better = self.advantage > 0
-        if not better.any():
-            return None
-        chosen = self.thresholds[better]
-        return float(chosen.min()), float(chosen.max())
-
 
 def runs(
     thresholds: np.ndarray, mask: np.ndarray, within: tuple[float, float] = CLINICAL_RANGE

@@ -29,6 +29,7 @@ from cds_service.settings import SETTINGS
 from fhir_mappings import Applicability, FindingStatus, MappingConfig
 from fhir_mappings.codes import PAIN_SCORE_CODES, Code, ProcedureKind
 from fhir_mappings.readings import counts
+from fhir_mappings.subject import refers_to_patient
 from fhir_mappings.timing import Moment, moment_of
 from scoring import Model
 
@@ -100,7 +101,7 @@ def vertebroplasty_patients(
     for page in client.read(server, f"Procedure?code={_quoted(tokens)}"):
         for resource in fhir_mappings.resources_from(page):
             if isinstance(resource, Procedure) and resource.subject is not None:
-                patient_id = referenced_patient(resource.subject.reference or "")
+                patient_id = referenced_patient(resource.subject.reference or "", server)
                 if patient_id:
                     found.setdefault(patient_id)
     return list(found)
@@ -132,7 +133,9 @@ def _add_patient(
             for resource in fhir_mappings.resources_from(page)
         ]
         # The records of a past cohort, read as of now: only findings and exclusions matter here.
-        assessment = fhir_mappings.assess(resources, patient_id, mapping, now=datetime.now(UTC))
+        assessment = fhir_mappings.assess(
+            resources, patient_id, mapping, now=datetime.now(UTC), fhir_server=server.base_url
+        )
     except fhir_mappings.InvalidResourceError:
         builder.exclude(INVALID_DATA)
         return
@@ -198,9 +201,10 @@ def _quoted(tokens: str) -> str:
     return quote(tokens, safe=",|:/")
 
 
-def referenced_patient(reference: str) -> str | None:
-    """The id of a ``Patient/id`` reference (relative or absolute, version suffix allowed)."""
+def referenced_patient(reference: str, server: FhirServer) -> str | None:
+    """The id of a ``Patient/id`` reference on ``server`` (relative, or absolute under its
+    base; version suffix allowed). The same id on another server is another person."""
     parts = reference.split("/_history/")[0].split("/")
-    if len(parts) >= 2 and parts[-2] == "Patient" and parts[-1]:
-        return parts[-1]
-    return None
+    if len(parts) < 2 or parts[-2] != "Patient" or not parts[-1]:
+        return None
+    return parts[-1] if refers_to_patient(reference, parts[-1], server.base_url) else None

@@ -152,7 +152,7 @@ class OutcomeReader:
                 if isinstance(resource, Procedure)
             ]
             subject = procedures[0].subject if procedures else None
-            who = referenced_patient(subject.reference or "" if subject else "")
+            who = referenced_patient(subject.reference or "" if subject else "", self.server)
             if who is None:
                 return None
             tokens = ",".join(code.token for code in self.pain_codes)

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -48,10 +50,23 @@ def write_monitor_report(
         "gauges": monitoring.gauges(created).as_json(),
     }
     json_path = out_dir / "monitor.json"
-    json_path.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    write_whole(json_path, json.dumps(summary, indent=2) + "\n")
     html_path = out_dir / "monitor.html"
     html_path.write_text(_html(model, monitoring, window, source), encoding="utf-8")
     return MonitorReport(html_path, json_path)
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` in one step: the metrics port reads monitor.json at every
+    scrape, and a file written in place could be read half written."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 def verdict(figures: Figures) -> str:

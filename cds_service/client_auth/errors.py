@@ -23,6 +23,8 @@ class Refusal(StrEnum):
     UNTRUSTED_ISSUER = "untrusted-issuer"
     UNKNOWN_KEY = "unknown-key"
     REPLAYED = "replayed"
+    #: ``exp`` further after ``iat`` than the maximum lifetime allows.
+    TOO_LONG_LIVED = "too-long-lived"
     MALFORMED = "malformed"
 
 

@@ -3,40 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+
+from fhir_mappings.server_base import ServerBase
 
 from .errors import FhirServerNotAllowed
-
-_DEFAULT_PORTS = {"https": 443, "http": 80}
 
 
 def check_fhir_server(url: str, allowed: Iterable[str], *, allow_http: bool) -> None:
     """Raise :class:`FhirServerNotAllowed` unless ``url`` is one of the ``allowed`` base URLs.
 
-    Also for use without authentication, with a global list. Base URLs are compared whole,
-    ignoring only the case of scheme and host, a default port and a trailing slash: a prefix or
-    same-host match would let a hook point us at a lookalike host or another server's path.
-    Plain http only with ``allow_http`` (local development).
+    Also for use without authentication, with a global list. Base URLs are compared whole and
+    normalised (:class:`~fhir_mappings.server_base.ServerBase`: the case of scheme and host, a
+    default port, percent-encoded unreserved characters, a trailing slash); one with user info,
+    a query or a dot segment in any spelling is refused. A prefix or same-host match would let
+    a hook point us at a lookalike host or another server's path. Plain http only with
+    ``allow_http`` (local development).
     """
-    target = base_url_key(url)
-    if target is None:
-        raise FhirServerNotAllowed(url, "not an absolute http(s) URL without user info")
-    if target[0] != "https" and not allow_http:
+    try:
+        target = ServerBase.parse(url)
+    except ValueError as exc:
+        raise FhirServerNotAllowed(url, str(exc)) from None
+    if target.scheme != "https" and not allow_http:
         raise FhirServerNotAllowed(url, "https required")
-    if target not in {base_url_key(entry) for entry in allowed}:
+    if target not in set(_bases(allowed)):
         raise FhirServerNotAllowed(url, "not on the client's allow-list")
 
 
-def base_url_key(url: str) -> tuple[str, str, int, str, str] | None:
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname or "@" in parts.netloc:
-        return None
-    if parts.fragment:
-        return None
-    path = parts.path.rstrip("/")
-    return (scheme, parts.hostname, port or _DEFAULT_PORTS[scheme], path, parts.query)
+def _bases(urls: Iterable[str]) -> Iterable[ServerBase]:
+    for url in urls:
+        try:
+            yield ServerBase.parse(url)
+        except ValueError:
+            continue  # never matches; the trusted-client file's schema refuses such entries

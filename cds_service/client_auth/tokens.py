@@ -61,7 +61,9 @@ class ClientAuthenticator:
     5. ``kid`` is in the client's JWK Set (refetched once, rate-limited, if unknown), and that
        key fits ``alg``;
     6. signature; ``exp``, ``iat`` and ``nbf`` with ``leeway``; ``aud`` is ``audience``; all of
-       ``iss``, ``aud``, ``exp``, ``iat``, ``jti`` present;
+       ``iss``, ``aud``, ``exp``, ``iat``, ``jti`` present (CDS Hooks 2.0 requires ``iat``:
+       without it a token's lifetime cannot be bounded); ``exp`` at most ``max_lifetime``
+       after ``iat``;
     7. ``tenant`` on the client's tenant list, if it has one;
     8. ``jti`` not seen before within the token's lifetime.
 
@@ -74,6 +76,7 @@ class ClientAuthenticator:
         *,
         algorithms: Iterable[str] = DEFAULT_ALGORITHMS,
         leeway: timedelta = timedelta(seconds=5),
+        max_lifetime: timedelta = timedelta(minutes=5),
         jwks_ttl: timedelta = timedelta(hours=1),
         jwks_min_refresh_interval: timedelta = timedelta(seconds=10),
         session: requests.Session | None = None,
@@ -89,6 +92,8 @@ class ClientAuthenticator:
             )
         self._clients = clients
         self._leeway = leeway
+        # A jti is kept until its token expires: a bound on the lifetime bounds that too.
+        self._max_lifetime = max_lifetime.total_seconds()
         # This process's memory unless a shared cache (the service's database) is given.
         self._replays = replays if replays is not None else ReplayCache()
         session = session if session is not None else requests.Session()
@@ -209,6 +214,14 @@ class ClientAuthenticator:
             raise AuthenticationError(_refusal_of(exc), f"{type(exc).__name__}: {exc}") from exc
         if not claims["jti"]:
             raise AuthenticationError(Refusal.MALFORMED, "jti is empty")
+        # PyJWT has checked both are numbers (exp and iat against the clock).
+        lifetime = claims["exp"] - claims["iat"]
+        if lifetime > self._max_lifetime:
+            raise AuthenticationError(
+                Refusal.TOO_LONG_LIVED,
+                f"lifetime exp - iat of {lifetime} s is longer than the "
+                f"{self._max_lifetime:g} s allowed",
+            )
         return claims
 
     def _check_first_use(self, claims: dict[str, Any], client: TrustedClient) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import jsonschema
 
+from fhir_mappings.server_base import ServerBase
 from fhir_mappings.site_files import read_site_file
 
 from .errors import TrustedClientsError
@@ -86,6 +87,7 @@ def load_trusted_clients(path: str | Path, *, allow_http: bool = False) -> Trust
         raise TrustedClientsError(f"{path}: " + "; ".join(_describe(e, document) for e in errors))
     if not allow_http:
         _check_https(document, path)
+    _check_fhir_bases(document, path)
     clients = tuple(
         _trusted_client(entry, f"{path}: {_client_label(document, index)}", path.parent)
         for index, entry in enumerate(document["clients"])
@@ -152,6 +154,23 @@ def _check_https(document: dict[str, Any], path: Path) -> None:
                 f"{path}: {where}: {url!r} is not https (plain http is for local development"
                 " only and must be allowed explicitly)"
             )
+
+
+def _check_fhir_bases(document: dict[str, Any], path: Path) -> None:
+    """Every listed FHIR server is a base URL as the allow-list check reads it: one that is
+    not (a dot segment, for one) would never match, and its client's calls would fail."""
+    listed = [(f"fhir_servers[{i}]", url) for i, url in enumerate(document.get("fhir_servers", ()))]
+    for index, entry in enumerate(document["clients"]):
+        label = _client_label(document, index)
+        listed += [
+            (f"{label}.fhir_servers[{i}]", url)
+            for i, url in enumerate(entry.get("fhir_servers", ()))
+        ]
+    for where, url in listed:
+        try:
+            ServerBase.parse(url)
+        except ValueError as exc:
+            raise TrustedClientsError(f"{path}: {where}: {url!r}: {exc}") from None
 
 
 def _jku_url(jku: str | dict[str, str]) -> str:

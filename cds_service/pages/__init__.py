@@ -13,11 +13,17 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, render_template, request
 
-from scoring import Model, Value, nomogram, predict
+from scoring import Model, Value, nomogram, possibilities, predict
 
 from ..runtime import current_runtime
-from ..wording import card_risk_text, forced_recalibration
-from .drawing import LEFT, interval_text, layout, whole
+from ..wording import (
+    card_risk_text,
+    either,
+    forced_recalibration,
+    level_points,
+    possible_risks,
+)
+from .drawing import LEFT, layout, listed, whole
 from .links import (
     SOURCE_ATTRIBUTES_PATH,
     UNKNOWN,
@@ -67,15 +73,21 @@ def nomogram_page() -> tuple[str, int] | str:
             "bad_query.html", problems=problems, allowed=allowed_values(model), model=model
         ), 400
     estimate = predict(model, findings, runtime.tiers)
+    places = possibilities(model, estimate, runtime.tiers)
     return render_template(
         "nomogram.html",
         model=model,
-        drawing=layout(nomogram(model), estimate, runtime.tiers),
+        drawing=layout(nomogram(model), estimate, runtime.tiers, places),
         drawing_left=LEFT,
         estimate=estimate,
+        places=places,
+        possible_risks=possible_risks(estimate, places) if estimate.unknown else "",
+        unknown=[factor for factor in estimate.factors if factor.is_unknown],
         choices=_choices(model, findings),
         risk_text=card_risk_text,
-        interval_text=interval_text,
+        level_points=lambda name: either(level_points(model, name)),
+        total_points=listed([whole(place.estimate.total_points.low) for place in places]),
+        risks=listed([card_risk_text(place.estimate.probability) for place in places]),
         whole=whole,
     )
 

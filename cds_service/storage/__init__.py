@@ -10,26 +10,30 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 import fhir_mappings
 from scoring import RiskEstimate
 
 from .. import logs
-from ..errors import ServiceUnavailable, StartupError
+from ..errors import InvalidRequest, ServiceUnavailable, StartupError
 from ..runtime import current_runtime
 from .audit import AuditRecord, audit_record
 from .engine import database_url, default_data_dir, make_engine, shown
 from .migrate import UPGRADE_COMMAND, check_current, current_revision, upgrade
-from .spool import SPOOL_FILE, Spool
-from .store import UNAVAILABLE, Store, StoreStatus, report_key
+from .spool import Spool
+from .store import UNAVAILABLE, DatabaseTimeout, Store, StoreStatus, report_key, settle
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +51,12 @@ __all__ = [
     "record_feedback",
     "upgrade_database",
     "report_key",
+    "start_moving",
+    "stop",
 ]
+
+#: Seconds the start-up check of a PostgreSQL schema may wait for the server.
+START_UP_SECONDS = 10.0
 
 
 def data_dir(config: Mapping[str, Any]) -> Path:
@@ -56,11 +65,13 @@ def data_dir(config: Mapping[str, Any]) -> Path:
 
 def open_store(config: Mapping[str, Any]) -> Store:
     """The store for the service: its schema checked (or, for the embedded database, brought
-    up to date), every request-path call bounded by ``DATABASE_TIMEOUT``."""
+    up to date), every database call bounded by ``DATABASE_TIMEOUT``. Nothing stays open:
+    ``pvp-cds serve`` forks its workers after this, and a connection (a SQLite file, a
+    socket) carried across a fork is shared by processes that each think it their own."""
     directory = data_dir(config)
     try:
-        spool = Spool(directory / SPOOL_FILE)
-    except (OSError, sqlite3.Error) as exc:
+        spool = Spool(directory)
+    except OSError as exc:
         raise StartupError(
             f"PVP_CDS_DATA_DIR: cannot keep the local backlog in {directory} "
             f"({type(exc).__name__}); give the service a writable directory"
@@ -77,17 +88,34 @@ def open_store(config: Mapping[str, Any]) -> Store:
             finally:
                 migrations.dispose()
         else:
-            check_current(engine)
+            _within(START_UP_SECONDS, lambda: check_current(engine))
     except UNAVAILABLE as exc:
-        engine.dispose()
         raise StartupError(
             f"cannot reach the database {shown(url)} ({type(exc).__name__}); check "
             "PVP_CDS_DATABASE_URL and that the server is up"
         ) from None
-    except StartupError:
+    except SQLAlchemyError as exc:
+        raise StartupError(
+            f"the database {shown(url)} cannot be used ({type(exc).__name__}); check "
+            "PVP_CDS_DATABASE_URL, or restore the database file from a backup"
+        ) from None
+    finally:
         engine.dispose()
-        raise
-    return Store(engine, spool)
+    return Store(engine, spool, timeout=config["DATABASE_TIMEOUT"])
+
+
+def _within(seconds: float, call: Callable[[], Any]) -> Any:
+    """``call()``, or DatabaseTimeout after ``seconds``. On a thread of its own that ends with
+    the call, so none is left running when gunicorn forks."""
+    answer: Future = Future()
+    thread = threading.Thread(target=settle, args=(call, answer), daemon=True)
+    thread.start()
+    try:
+        answer.exception(timeout=seconds)  # waits for the call to end, however it ends
+    except FutureTimeout:
+        raise DatabaseTimeout(f"no answer from the database in {seconds} s") from None
+    thread.join()
+    return answer.result()
 
 
 def command_line_engine(config: Mapping[str, Any]) -> Engine:
@@ -110,9 +138,21 @@ def upgrade_database(config: Mapping[str, Any]) -> str:
 
 
 def init_app(app: Flask) -> None:
-    store = open_store(app.config)
-    app.extensions["pvp_cds_store"] = store
-    store.wake()
+    """Open the store; the first record, readiness probe or ``start_moving`` in a process
+    starts its mover (never in the process that builds the app before gunicorn forks)."""
+    app.extensions["pvp_cds_store"] = open_store(app.config)
+
+
+def start_moving(app: Flask) -> None:
+    """In a process that serves ``app`` (a gunicorn worker once forked): take over the backlog
+    that processes which ended left, and move it."""
+    app.extensions["pvp_cds_store"].wake()
+
+
+def stop(app: Flask) -> None:
+    """When a process that serves ``app`` ends: its backlog file is deleted if empty, else
+    left for the next process."""
+    app.extensions["pvp_cds_store"].close()
 
 
 def current_store() -> Store:
@@ -157,15 +197,36 @@ def record_answer(
 
 
 def record_feedback(service_id: str, items: Sequence[Mapping[str, Any]]) -> None:
-    """Keep CDS Hooks feedback items, or refuse them all with 503 when the local disk fails:
-    the client sends them again, and the items kept before the failure are stored once
-    (``report_key``)."""
-    store = current_store()
+    """Keep CDS Hooks feedback items, in one commit; refuse them all with 400 when one holds
+    text the database cannot keep, or with 503 when the local disk fails: the client sends
+    them again, and the items kept before the failure are stored once (``report_key``)."""
+    if (where := _unstorable_text(items, "feedback")) is not None:
+        raise InvalidRequest(
+            f"{where} contains the NUL character (U+0000), which cannot be stored; remove it"
+        )
     try:
-        for item in items:
-            store.record_feedback(service_id, item)
+        current_store().record_feedback(service_id, items)
     except (sqlite3.Error, OSError) as exc:
         log.error("feedback could not be kept: %s", type(exc).__name__)
         raise ServiceUnavailable(
             "the feedback could not be stored now; send it again later"
         ) from None
+
+
+def _unstorable_text(value: Any, where: str) -> str | None:
+    """Where in ``value`` (JSON) there is text the database cannot keep, or None. PostgreSQL's
+    text and jsonb refuse the NUL character, which JSON allows (``\\u0000``); what a client
+    sends the database would refuse for ever is refused before it is answered."""
+    if isinstance(value, str):
+        return where if "\x00" in value else None
+    if isinstance(value, dict):
+        for name, member in value.items():
+            if "\x00" in name:
+                return f"a member name in {where}"
+            if (found := _unstorable_text(member, f"{where}.{name}")) is not None:
+                return found
+    if isinstance(value, list):
+        for index, member in enumerate(value):
+            if (found := _unstorable_text(member, f"{where}[{index}]")) is not None:
+                return found
+    return None

@@ -1,7 +1,11 @@
 """Database engines: the embedded SQLite file by default, PostgreSQL (psycopg 3) by URL.
 
-Every call the service makes on a request's path is bounded by ``timeout`` seconds; the
-command-line tools (migrations, export, purge) run without that bound.
+The service's engine gives up after ``timeout`` seconds where the driver can: the connect
+timeout, the server's statement timeout, the pool's wait (the store also stops waiting for
+any call after that long, whatever the driver does: store.py). The command-line tools
+(migrations, export, purge) run without that bound. Every PostgreSQL connection has TCP
+keepalives and a TCP user timeout, so a connection to a server that has gone (a failover, a
+dead network path) fails within seconds instead of the kernel's quarter of an hour.
 """
 
 from __future__ import annotations
@@ -19,6 +23,15 @@ from sqlalchemy.exc import ArgumentError
 from ..errors import StartupError
 
 DATABASE_FILE = "pvp-cds.sqlite3"
+#: libpq's TCP settings: an idle connection is probed after 5 s, then every 2 s, and dropped
+#: after 3 probes without an answer; data sent and not acknowledged for 10 s drops it too.
+TCP_SETTINGS = {
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 10_000,
+}
 
 
 def default_data_dir() -> Path:
@@ -78,7 +91,7 @@ def _sqlite_pragmas(connection: sqlite3.Connection, _record: Any) -> None:
 
 
 def _postgresql_engine(url: URL, timeout: float | None) -> Engine:
-    connect_args: dict[str, Any] = {}
+    connect_args: dict[str, Any] = dict(TCP_SETTINGS)
     pool: dict[str, Any] = {}
     if timeout is not None:
         # libpq counts whole seconds and takes 2 as its least timeout; a refused connection

@@ -1,18 +1,34 @@
-"""The local durable backlog: records written to local disk before the database has them.
+"""The local durable backlog: records kept on local disk until the database has them.
 
 A card must never wait on the database, so audit, feedback and replay records are appended
-here (a SQLite file in the data directory, fsynced on commit) and moved to the database by a
-background thread. Every process on the host shares the file. A record leaves the backlog only
-after the database has committed it; records carry their own unique keys, so one moved twice
-(two processes draining at once, or a crash between the database's commit and the removal
-here) is stored once.
+here and moved to the database by a background thread (``store.py``). A record leaves the
+backlog only after the database has committed it; records carry their own unique keys, so one
+moved twice (a crash between the database's commit and the removal here) is stored once.
+
+**One file per process.** Each process appends to a SQLite file of its own,
+``backlog/<owner>.sqlite3`` (WAL, fsynced on commit), created by the process after it has
+started (so never before gunicorn forks its workers) and opened only while the process holds
+the exclusive ``flock`` of ``backlog/<owner>.lock``. No two processes ever open one SQLite file,
+so nothing rests on SQLite's locks between processes: a connection carried across ``fork``
+leaves the child without them, and a process that then believes itself alone resets the WAL
+under the live one (a backlog shared by every process broke that way when a gunicorn master
+died before its workers). A process that ends, however it ends, drops its lock with it; any
+other process on the data directory then takes the lock, copies the records into its own
+backlog and deletes the file (``adopt_orphans``).
+
+A record the database refuses, or that this version cannot read, is set aside as a JSON file of
+its own in ``backlog/refused/`` for an operator (``pvp-cds db backlog``), where any process can
+list it and put it back in line.
 """
 
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
+import secrets
 import sqlite3
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -25,7 +41,15 @@ import orjson
 
 from .. import json_provider
 
-SPOOL_FILE = "backlog.sqlite3"
+log = logging.getLogger(__name__)
+
+BACKLOG_DIRECTORY = "backlog"
+REFUSED_DIRECTORY = "refused"
+#: Earlier versions kept one backlog file for every process of the host, beside the database:
+#: an upgrade takes its records over like those of a process that ended.
+SHARED_FILE = "backlog.sqlite3"
+#: Records copied from an orphaned file per transaction.
+ADOPT_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -33,13 +57,16 @@ class Pending:
     id: int
     kind: str
     payload: dict[str, Any]
+    spooled_at: float
+    #: The backlog file it is kept in.
+    source: str
 
 
 @dataclass(frozen=True)
 class Refused:
     """A record kept for an operator: what it is and why, never its content."""
 
-    id: int
+    id: str
     kind: str
     spooled_at: float
     reason: str
@@ -47,59 +74,94 @@ class Refused:
 
 @dataclass
 class _Queued:
-    """A record waiting for this process's next commit."""
+    """Records waiting for this process's next commit: (kind, payload as JSON, spooled at)."""
 
-    row: tuple[str, str]
+    rows: list[tuple[str, str, float]]
     # Both set by the committing thread before it releases the commit lock.
     committed: bool = False
     error: BaseException | None = None
 
 
-#: Connections a forked child inherited: never used, and never closed, since closing
-#: SQLite's handles in a child can disturb the parent's locks.
-_INHERITED: list[sqlite3.Connection] = []
+class _Lock:
+    """The exclusive ``flock`` of a lock file: the file it guards is ours while we hold it."""
 
-
-class Spool:
-    """Append, read oldest first, remove. One connection per thread and process, kept open:
-    closing the last connection to a WAL database checkpoints and deletes the WAL file, which
-    costs several fsyncs per record. A connection never crosses a fork (gunicorn forks its
-    workers after the app is built).
-
-    Writers queue on a lock file beside the backlog (``flock``) before SQLite's own lock: a
-    process that finds SQLite's lock taken sleeps in growing steps (1, 2, 5, 10... ms) and
-    polls, which under load left hook calls waiting hundreds of milliseconds for a commit that
-    takes a fraction of one; a process waiting on ``flock`` is woken as soon as it is free.
-    """
-
-    def __init__(self, path: Path, *, timeout: float = 30.0) -> None:
+    def __init__(self, path: Path, descriptor: int) -> None:
         self.path = path
-        self._timeout = timeout
+        self._descriptor = descriptor
+
+    @classmethod
+    def take(cls, path: Path, *, create: bool = False) -> _Lock | None:
+        """The lock, or None if another process holds it or the file is gone. ``create``:
+        a new lock file, locked before anyone else can take it."""
+        flags = os.O_RDWR | os.O_CLOEXEC | (os.O_CREAT | os.O_EXCL if create else 0)
+        try:
+            descriptor = os.open(path, flags, 0o600)
+        except (FileNotFoundError, FileExistsError):
+            return None
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            # Still the file at that path: a process that retired it (and removed it) after we
+            # opened it, or took a new lock file in the moment before we locked it, has not left
+            # us the lock of anything.
+            if not os.path.samestat(os.fstat(descriptor), os.stat(path)):
+                raise FileNotFoundError(path)
+        except (BlockingIOError, FileNotFoundError):
+            os.close(descriptor)
+            return None
+        return cls(path, descriptor)
+
+    def release(self, *, remove: bool) -> None:
+        if remove:
+            self.path.unlink(missing_ok=True)  # while still held: nobody takes it meanwhile
+        os.close(self._descriptor)
+
+
+class _Closed(Exception):
+    """The file was let go while a record queued for it: it goes to the next one."""
+
+
+class BacklogFile:
+    """The backlog file of one process. One connection per thread, kept open: closing the last
+    connection to a WAL database checkpoints and deletes the WAL file, which costs several
+    fsyncs per record."""
+
+    def __init__(self, path: Path, lock: _Lock) -> None:
+        self.path = path
+        self.pid = os.getpid()
+        self._lock = lock
         self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
         self._queue: list[_Queued] = []
         self._queue_lock = threading.Lock()
-        # This process's writers, one at a time (flock does not tell one thread from another).
+        # This process's writers, one at a time (no other process writes here).
         self._writing = threading.RLock()
-        #: Lock file name -> (process id, descriptor): see _lock_descriptor.
-        self._lock_files: dict[str, tuple[int, int]] = {}
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self._closed = False
         with self._write_transaction() as connection:
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS pending ("
                 " id INTEGER PRIMARY KEY AUTOINCREMENT,"
                 " kind TEXT NOT NULL,"
                 " payload TEXT NOT NULL,"
-                " spooled_at REAL NOT NULL,"
-                # Set when the database refused the record itself (not a connection failure):
-                # kept for an operator, no longer retried.
-                " refused TEXT)"
+                " spooled_at REAL NOT NULL)"
             )
 
-    def append(self, kind: str, payload: dict[str, Any]) -> None:
-        """Return once the record is on disk. Group commit: the records of this process's
+    @classmethod
+    def create(cls, directory: Path) -> BacklogFile:
+        while True:
+            name = f"{os.getpid()}-{secrets.token_hex(4)}"
+            lock = _Lock.take(directory / f"{name}.lock", create=True)
+            if lock is not None:
+                return cls(directory / f"{name}.sqlite3", lock)
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    def append(self, rows: list[tuple[str, str, float]]) -> None:
+        """Return once the rows are on disk. Group commit: the records of this process's
         threads that queue while one commit is under way go to disk together in the next
         one, so concurrent hook calls share an fsync instead of waiting for one each."""
-        queued = _Queued((kind, json_provider.dumps(payload).decode()))
+        queued = _Queued(rows)
         with self._queue_lock:
             self._queue.append(queued)
         with self._writing:
@@ -112,11 +174,12 @@ class Spool:
         with self._queue_lock:
             batch, self._queue = self._queue, []
         try:
+            if self._closed:
+                raise _Closed
             with self._write_transaction() as connection:
-                spooled_at = time.time()
                 connection.executemany(
                     "INSERT INTO pending (kind, payload, spooled_at) VALUES (?, ?, ?)",
-                    [(*queued.row, spooled_at) for queued in batch],
+                    [row for queued in batch for row in queued.rows],
                 )
         except BaseException as exc:
             for queued in batch:
@@ -126,59 +189,47 @@ class Spool:
                 queued.committed = True
 
     def oldest(self, limit: int) -> list[Pending]:
+        if self._closed:
+            return []
         # A read needs no lock: WAL readers see the last commit and never wait for a writer.
         rows = (
             self._thread_connection()
             .execute(
-                "SELECT id, kind, payload FROM pending WHERE refused IS NULL ORDER BY id LIMIT ?",
-                (limit,),
+                "SELECT id, kind, payload, spooled_at FROM pending ORDER BY id LIMIT ?", (limit,)
             )
             .fetchall()
         )
-        return [Pending(row[0], row[1], orjson.loads(row[2])) for row in rows]
+        return [Pending(*row[:2], orjson.loads(row[2]), row[3], self.name) for row in rows]
 
     def remove(self, ids: list[int]) -> None:
-        with self._write_transaction() as connection:
-            connection.executemany("DELETE FROM pending WHERE id = ?", [(i,) for i in ids])
+        """Remove records once the database has them. From a file let go meanwhile, nothing:
+        the next process moves them again, and the database stores them once."""
+        with self._writing:
+            if self._closed:
+                return
+            with self._write_transaction() as connection:
+                connection.executemany("DELETE FROM pending WHERE id = ?", [(i,) for i in ids])
 
-    def mark_refused(self, record_id: int, reason: str) -> None:
-        with self._write_transaction() as connection:
-            connection.execute("UPDATE pending SET refused = ? WHERE id = ?", (reason, record_id))
+    def waiting(self) -> int:
+        return self._thread_connection().execute("SELECT COUNT(*) FROM pending").fetchone()[0]
 
-    def refused(self) -> list[Refused]:
-        rows = (
-            self._thread_connection()
-            .execute(
-                "SELECT id, kind, spooled_at, refused FROM pending WHERE refused IS NOT NULL"
-                " ORDER BY id"
-            )
-            .fetchall()
-        )
-        return [Refused(*row) for row in rows]
-
-    def retry_refused(self) -> int:
-        """Put the refused records back in line for the database; return how many."""
-        with self._write_transaction() as connection:
-            return connection.execute(
-                "UPDATE pending SET refused = NULL WHERE refused IS NOT NULL"
-            ).rowcount
-
-    def counts(self) -> tuple[int, int]:
-        """Records waiting for the database, and records it refused."""
-        waiting, refused = (
-            self._thread_connection()
-            .execute(
-                "SELECT COUNT(*) FILTER (WHERE refused IS NULL),"
-                " COUNT(*) FILTER (WHERE refused IS NOT NULL) FROM pending"
-            )
-            .fetchone()
-        )
-        return waiting, refused
+    def close(self) -> None:
+        """Close the file and let it go: deleted if it holds nothing, otherwise left for the
+        next process to take its records over."""
+        with self._writing:
+            self._closed = True
+            retire = self.waiting() == 0
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()
+            if retire:
+                _delete_database(self.path)
+            self._lock.release(remove=retire)
 
     @contextmanager
     def _write_transaction(self) -> Iterator[sqlite3.Connection]:
         """This thread's connection, in a write transaction committed on leaving."""
-        with self._writing, self._between_processes():
+        with self._writing:
             connection = self._thread_connection()
             connection.execute("BEGIN IMMEDIATE")
             try:
@@ -188,52 +239,238 @@ class Spool:
                 raise
             connection.execute("COMMIT")
 
-    @contextmanager
-    def moving(self, *, wait: bool) -> Iterator[bool]:
-        """Whether this process may move records to the database now. One process at a
-        time: two would each move the same records (stored once, but the work done twice).
-        Without ``wait``, False at once when another process is moving; it moves every
-        process's records, so this one's too."""
-        descriptor = self._lock_descriptor("move")
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(descriptor, fcntl.LOCK_UN)
-
-    @contextmanager
-    def _between_processes(self) -> Iterator[None]:
-        descriptor = self._lock_descriptor("write")
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(descriptor, fcntl.LOCK_UN)
-
-    def _lock_descriptor(self, name: str) -> int:
-        # Opened once per process: a descriptor inherited across a fork shares its lock
-        # with the parent's, so it would not keep the two apart.
-        held = self._lock_files.get(name)
-        if held is None or held[0] != os.getpid():
-            descriptor = os.open(f"{self.path}.{name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
-            held = self._lock_files[name] = (os.getpid(), descriptor)
-        return held[1]
-
     def _thread_connection(self) -> sqlite3.Connection:
-        held = getattr(self._local, "held", None)
-        if held is not None and held[0] == os.getpid():
-            return held[1]
-        if held is not None:
-            _INHERITED.append(held[1])
-        connection = sqlite3.connect(
-            self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False
-        )
-        connection.execute("PRAGMA journal_mode=WAL")
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            return connection
+        connection = _connect(self.path)
         # fsync on every commit: an appended record survives a crash or a power cut.
         connection.execute("PRAGMA synchronous=FULL")
-        self._local.held = (os.getpid(), connection)
+        with self._writing:
+            self._connections.append(connection)
+        self._local.connection = connection
         return connection
+
+
+#: Backlog files a forked child inherited: never used, and never closed, since closing
+#: SQLite's handles in a child can disturb the parent's file (a checkpoint, the WAL).
+_INHERITED: list[BacklogFile] = []
+
+
+class Spool:
+    """This process's backlog in the data directory, and the records other processes left
+    there. Opening it writes nothing but a probe: the process's own file is created at its
+    first record."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self._own_file: BacklogFile | None = None
+        self._opening = threading.Lock()
+        #: Files of processes that ended which this process could not read: kept as they are,
+        #: not tried again (file -> why).
+        self._unreadable: dict[Path, str] = {}
+        self.refused_directory.mkdir(parents=True, exist_ok=True)
+        # The directory takes files: found out now, not at the first record.
+        tempfile.TemporaryFile(dir=self.directory).close()
+
+    @property
+    def directory(self) -> Path:
+        return self.data_dir / BACKLOG_DIRECTORY
+
+    @property
+    def refused_directory(self) -> Path:
+        return self.directory / REFUSED_DIRECTORY
+
+    # -- this process's records ---------------------------------------------------------------
+
+    def append(self, kind: str, payloads: list[dict[str, Any]]) -> None:
+        """Keep records of one kind, in one commit; return once they are on disk."""
+        now = time.time()
+        rows = [(kind, json_provider.dumps(p).decode(), now) for p in payloads]
+        while True:
+            try:
+                return self._own().append(rows)
+            except _Closed:
+                continue
+
+    def current(self) -> BacklogFile | None:
+        """This process's backlog file, if it has one: what the mover reads and removes
+        from, the same file from the first read to the last removal."""
+        return self._own_if_open()
+
+    def counts(self) -> tuple[int, int]:
+        """Records of this process waiting for the database, and records set aside."""
+        own = self._own_if_open()
+        return (own.waiting() if own else 0), len(self._refused_files()) + len(self._unreadable)
+
+    def close(self) -> None:
+        """Let this process's file go: deleted when it holds nothing, else left for the next
+        process. A later record opens a new one."""
+        with self._opening:
+            own, self._own_file = self._own_if_open(), None
+        if own is not None:
+            own.close()
+
+    # -- records the database refused ---------------------------------------------------------
+
+    def set_aside(self, pending: Pending, reason: str) -> None:
+        """Keep a record for an operator (``pvp-cds db backlog``) instead of retrying it. Named
+        after its place in this backlog, so one set aside twice (a crash before its removal
+        from the backlog) is one file."""
+        record = {
+            "kind": pending.kind,
+            "payload": pending.payload,
+            "spooled_at": pending.spooled_at,
+            "reason": reason,
+        }
+        name = f"{pending.source}-{pending.id}.json"
+        _write_durably(self.refused_directory / name, orjson.dumps(record))
+
+    def refused(self) -> list[Refused]:
+        kept = []
+        for path in self._refused_files():
+            record = orjson.loads(path.read_bytes())
+            kept.append(Refused(path.stem, record["kind"], record["spooled_at"], record["reason"]))
+        kept += [
+            Refused(path.name, "backlog file", path.stat().st_mtime, reason)
+            for path, reason in self._unreadable.items()
+        ]
+        return sorted(kept, key=lambda refused: refused.spooled_at)
+
+    def retry_refused(self) -> int:
+        """Put the records set aside back in line for the database; return how many."""
+        paths = self._refused_files()
+        records = [orjson.loads(path.read_bytes()) for path in paths]
+        rows = [
+            (r["kind"], json_provider.dumps(r["payload"]).decode(), r["spooled_at"])
+            for r in records
+        ]
+        if rows:
+            self._own().append(rows)
+        for path in paths:
+            path.unlink()
+        return len(rows)
+
+    # -- records of processes that ended ------------------------------------------------------
+
+    def adopt_orphans(self) -> int:
+        """Take over the files of processes that have ended: copy their records into this
+        process's backlog and delete them. Return how many records were taken over."""
+        own = self._own()
+        left = [
+            (lock_path.with_suffix(".sqlite3"), lock_path)
+            for lock_path in sorted(self.directory.glob("*.lock"))
+            if lock_path != own.path.with_suffix(".lock")
+        ]
+        shared = self.data_dir / SHARED_FILE
+        if shared.exists():
+            # Earlier versions took this lock for every write to the shared file.
+            Path(f"{shared}.write.lock").touch()
+            left.append((shared, Path(f"{shared}.write.lock")))
+            Path(f"{shared}.move.lock").unlink(missing_ok=True)
+        adopted = 0
+        for database, lock_path in left:
+            if database not in self._unreadable and (lock := _Lock.take(lock_path)):
+                adopted += self._adopt(database, lock, own)
+        if adopted:
+            log.info("took over %d records left on disk by processes that ended", adopted)
+        return adopted
+
+    def _adopt(self, database: Path, lock: _Lock, own: BacklogFile) -> int:
+        """Copy the records of ``database``, whose lock this process now holds, and delete
+        it; a file it cannot read is kept as it is."""
+        copied, done = 0, False
+        try:
+            # No file: its process ended before its first record.
+            copied = self._copy_records(database, own) if database.exists() else 0
+            done = True
+        except (sqlite3.DatabaseError, ValueError) as exc:
+            # Never deleted: an operator may recover it. Listed by `pvp-cds db backlog`.
+            self._unreadable[database] = f"unreadable: {type(exc).__name__}"
+            log.error(
+                "a backlog file left by a process that ended cannot be read (%s); kept as it is",
+                type(exc).__name__,
+            )
+        finally:
+            if done:
+                _delete_database(database)
+            lock.release(remove=done)
+        return copied
+
+    def _copy_records(self, database: Path, own: BacklogFile) -> int:
+        """Copy the records of ``database`` (whose lock this process holds, so nobody else has
+        it open) into ``own``, removing each batch once copied: a crash in between copies a
+        batch twice, and the database stores it once."""
+        source = _connect(database)
+        copied = 0
+        try:
+            columns = {row[1] for row in source.execute("PRAGMA table_info(pending)")}
+            if not columns:  # its process ended before the file was set up
+                return 0
+            # Earlier versions marked the records the database refused in the file itself.
+            refused = "refused" if "refused" in columns else "NULL"
+            while rows := source.execute(
+                f"SELECT id, kind, payload, spooled_at, {refused} FROM pending ORDER BY id LIMIT ?",
+                (ADOPT_BATCH,),
+            ).fetchall():
+                waiting = [(kind, payload, at) for _, kind, payload, at, why in rows if not why]
+                if waiting:
+                    own.append(waiting)
+                for row_id, kind, payload, at, why in rows:
+                    if why:
+                        pending = Pending(row_id, kind, orjson.loads(payload), at, database.stem)
+                        self.set_aside(pending, why)
+                source.execute("BEGIN IMMEDIATE")
+                source.executemany("DELETE FROM pending WHERE id = ?", [(r[0],) for r in rows])
+                source.execute("COMMIT")
+                copied += len(rows)
+        finally:
+            source.close()
+        return copied
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _own(self) -> BacklogFile:
+        own = self._own_if_open()
+        if own is not None:
+            return own
+        with self._opening:
+            own = self._own_if_open()
+            if own is None:
+                if self._own_file is not None:  # the parent's, across a fork
+                    _INHERITED.append(self._own_file)
+                own = self._own_file = BacklogFile.create(self.directory)
+            return own
+
+    def _own_if_open(self) -> BacklogFile | None:
+        own = self._own_file
+        return own if own is not None and own.pid == os.getpid() else None
+
+    def _refused_files(self) -> list[Path]:
+        return sorted(self.refused_directory.glob("*.json"))
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    connection.execute("PRAGMA journal_mode=WAL")
+    return connection
+
+
+def _delete_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all, on disk before returning."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    with temporary.open("wb") as output:
+        output.write(data)
+        output.flush()
+        os.fsync(output.fileno())
+    os.replace(temporary, path)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)

@@ -2,9 +2,11 @@
 the shared JWT replay cache straight to the database, and the database's health.
 
 Write-behind: a hook call appends its audit record to the local backlog (``spool.py``) and
-answers; a background thread moves records to the database. When the database is down or slow
-(every call bounded by the database timeout), records wait on local disk, the thread retries
-with backoff, and ``status()`` reports the store degraded with the size of the backlog.
+answers; a background thread moves records to the database. Every database call is made on a
+thread of the store's and waited for at most the database timeout, whatever the database does
+(refuses, answers slowly, or hangs on a frozen connection): when it does not answer in time,
+records wait on local disk, the thread retries with backoff, and ``status()`` reports the
+store degraded with the size of the backlog.
 """
 
 from __future__ import annotations
@@ -13,13 +15,16 @@ import hashlib
 import json
 import logging
 import os
+import queue
 import threading
 import time
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, Table, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -38,11 +43,18 @@ from .spool import Pending, Spool
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 #: A record as the database's rows: (table, row) pairs.
 Rows = list[tuple[Table, dict[str, Any]]]
 
-#: What a database that is down, unreachable or too slow raises.
-UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
+
+class DatabaseTimeout(Exception):
+    """The database did not answer within the database timeout."""
+
+
+#: What a database that is down, unreachable, too slow or hung raises.
+UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout, DatabaseTimeout)
 AUDIT, FEEDBACK, REPLAY = "audit", "feedback", "replay"
 KINDS = frozenset({AUDIT, FEEDBACK, REPLAY})
 BATCH = 200
@@ -52,14 +64,23 @@ RETRY_FIRST, RETRY_MOST = 0.2, 5.0
 #: already; moving a batch costs about what moving one does (measured: 0.15 ms a record in
 #: batches of 200, 0.9 ms alone), so under load the move stays off the hook calls' CPU.
 GATHER_SECONDS = 0.05
+#: Seconds without a word from the database after which a readiness probe has it asked: a
+#: database that hangs fails no call, so only asking finds it out.
+CONTACT_SECONDS = 5.0
+#: Seconds between two looks for the backlog files of processes that ended.
+ADOPT_INTERVAL = 10.0
+#: Threads making database calls, per process: at most this many calls are in flight at once,
+#: and as many threads can be stuck on a database that hangs before callers stop waiting.
+DATABASE_THREADS = 4
 
 
 @dataclass(frozen=True)
 class StoreStatus:
     database_up: bool
-    #: Records on local disk waiting for the database.
+    #: This process's records on local disk waiting for the database.
     backlog: int
-    #: Records the database refused (not a connection failure): kept on disk for an operator.
+    #: Records set aside on local disk for an operator: the database refused them (not a
+    #: connection failure) or this version cannot read them.
     refused: int
 
 
@@ -69,10 +90,72 @@ def report_key(service_id: str, item: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+class DatabaseCalls:
+    """Threads that make the store's database calls, so that a caller waits for one at most
+    ``timeout`` seconds, from asking for a connection to the commit. The driver's own bounds
+    (connect timeout, the server's statement timeout) do not cover a connection that hangs
+    without failing (a frozen proxy, a failover that drops packets): then the caller stops
+    waiting, and the thread stays stuck until the network's timeouts (engine.py) end the
+    call. Daemon threads, so a stuck one never holds up the process's exit."""
+
+    def __init__(self, timeout: float, threads: int = DATABASE_THREADS) -> None:
+        self._timeout = timeout
+        self._threads = threads
+        self._free = threading.Semaphore(threads)
+        self._calls: queue.SimpleQueue[tuple[Callable[[], Any], Future] | None] = (
+            queue.SimpleQueue()
+        )
+        self._started = False
+        self._starting = threading.Lock()
+
+    def run(self, call: Callable[[], T]) -> T:
+        deadline = time.monotonic() + self._timeout
+        if not self._free.acquire(timeout=self._timeout):
+            raise DatabaseTimeout(f"every database thread still waits after {self._timeout} s")
+        answer: Future = Future()
+        self._start()
+        self._calls.put((call, answer))
+        try:
+            return answer.result(timeout=max(0.0, deadline - time.monotonic()))
+        except FutureTimeout:
+            raise DatabaseTimeout(f"no answer from the database in {self._timeout} s") from None
+
+    def stop(self) -> None:
+        """End the threads once the calls under way are done."""
+        for _ in range(self._threads):
+            self._calls.put(None)
+
+    def _start(self) -> None:
+        with self._starting:
+            if self._started:
+                return
+            self._started = True
+            for n in range(self._threads):
+                threading.Thread(
+                    target=self._serve, name=f"pvp-cds-database-{n}", daemon=True
+                ).start()
+
+    def _serve(self) -> None:
+        while (task := self._calls.get()) is not None:
+            try:
+                settle(*task)
+            finally:
+                self._free.release()
+
+
+def settle(call: Callable[[], Any], answer: Future) -> None:
+    """Give ``answer`` what ``call()`` returns or raises."""
+    try:
+        answer.set_result(call())
+    except BaseException as exc:
+        answer.set_exception(exc)
+
+
 class Store:
-    def __init__(self, engine: Engine, spool: Spool) -> None:
+    def __init__(self, engine: Engine, spool: Spool, *, timeout: float) -> None:
         self.engine = engine
         self.spool = spool
+        self._timeout = timeout
         self._local_replays = ReplayCache()
         self._closing = threading.Event()
         self._reset_process_state()
@@ -81,61 +164,72 @@ class Store:
     # -- what the service records -------------------------------------------------------------
 
     def record_audit(self, record: AuditRecord) -> None:
-        self._append(AUDIT, record.payload())
+        self._append(AUDIT, [record.payload()])
 
-    def record_feedback(self, service_id: str, item: Mapping[str, Any]) -> None:
+    def record_feedback(self, service_id: str, items: Sequence[Mapping[str, Any]]) -> None:
+        """Keep the items of one feedback request, in one commit."""
+        received_at = _now().isoformat()
         self._append(
             FEEDBACK,
-            {"service_id": service_id, "item": dict(item), "received_at": _now().isoformat()},
+            [
+                {"service_id": service_id, "item": dict(item), "received_at": received_at}
+                for item in items
+            ],
         )
 
     def first_use(self, key: tuple[str, str], expires_at: float, *, now: float) -> bool:
         """The shared replay check: True the first time any process sees ``key`` while it
-        lives. While the database is unavailable, this process's own cache decides, and the
-        key is kept on disk for the database (docs/storage.md says why)."""
+        lives. While the database is unavailable (or does not answer within the database
+        timeout), this process's own cache decides, and the key is kept on disk for the
+        database (docs/storage.md says why)."""
         # Every process keeps what it accepted too, so during an outage it still refuses a
         # replay of a token it saw before.
         if not self._local_replays.first_use(key, expires_at, now=now):
             return False
         if self._database_up():
             try:
-                with self.engine.begin() as connection:
-                    accepted = _claim(connection, key, expires_at, now)
+                accepted = self._in_transaction(
+                    lambda connection: _claim(connection, key, expires_at, now)
+                )
                 if now - self._last_purge >= REPLAY_PURGE_INTERVAL:
                     self._kick()
                 return accepted
             except UNAVAILABLE as exc:
                 metrics.storage_error(REPLAY)
                 self._went_down(exc)
-        self._append(REPLAY, {"issuer": key[0], "jti": key[1], "expires_at": expires_at})
+        self._append(REPLAY, [{"issuer": key[0], "jti": key[1], "expires_at": expires_at}])
         return True
 
     # -- health and draining ------------------------------------------------------------------
 
     def status(self) -> StoreStatus:
+        """What the readiness probe says, from what is known now: it never waits on the
+        database, but has it asked when nothing has been heard from it for a while."""
         waiting, refused = self.spool.counts()
         metrics.storage_backlog(waiting)
-        if waiting or not self._database_up():
+        if waiting or not self._database_up() or self._contact_is_old():
             self._kick()
         return StoreStatus(self._database_up(), waiting, refused)
 
     def flush(self) -> bool:
-        """Move the backlog to the database now, in this thread; True if it is empty."""
+        """Take over the records of processes that ended and move this process's backlog to
+        the database now, in this thread; True if it is empty."""
         return self._drain(until_empty=True)
 
     def wake(self) -> None:
-        """Start moving any backlog left by an earlier process."""
-        if self.spool.counts()[0]:
-            self._kick()
+        """Start moving: any backlog left by processes that ended, taken over first."""
+        self._kick()
 
     def close(self) -> None:
-        """Stop moving records and close the database connections; the backlog keeps
-        anything not yet moved, for the next process."""
+        """Stop moving records and close the database connections; this process's backlog
+        file keeps anything not yet moved, for the next process."""
         self._closing.set()
         with self._lock:
             flusher = self._flusher
         if flusher is not None:
             flusher.join(timeout=RETRY_MOST + 1)
+        self.spool.close()
+        self._calls.stop()
         self.engine.dispose()
 
     # -- reads for tests and the command line -------------------------------------------------
@@ -153,22 +247,41 @@ class Store:
 
     def _reset_process_state(self) -> None:
         self._lock = threading.Lock()
+        # One mover at a time in a process: the background thread, or a flush.
+        self._moving = threading.Lock()
         self._flusher: threading.Thread | None = None
         self._kicked = False
         self._down_since: float | None = None
+        self._last_contact = time.monotonic()
         self._last_purge = time.time()
+        self._next_adoption = 0.0
+        self._calls = DatabaseCalls(self._timeout)
 
     def _after_fork(self) -> None:
         # The parent's pooled connections and threads do not belong to this process.
         self.engine.dispose(close=False)
         self._reset_process_state()
 
-    def _append(self, kind: str, payload: dict[str, Any]) -> None:
-        self.spool.append(kind, payload)
+    def _in_transaction(self, work: Callable[[Connection], T]) -> T:
+        """``work`` in a transaction, waited for at most the database timeout."""
+
+        def transaction() -> T:
+            with self.engine.begin() as connection:
+                return work(connection)
+
+        result = self._calls.run(transaction)
+        self._last_contact = time.monotonic()
+        return result
+
+    def _append(self, kind: str, payloads: list[dict[str, Any]]) -> None:
+        self.spool.append(kind, payloads)
         self._kick()
 
     def _database_up(self) -> bool:
         return self._down_since is None
+
+    def _contact_is_old(self) -> bool:
+        return time.monotonic() - self._last_contact > CONTACT_SECONDS
 
     def _went_down(self, exc: Exception) -> None:
         with self._lock:
@@ -217,42 +330,54 @@ class Store:
             self._flusher = None
 
     def _drain(self, *, until_empty: bool) -> bool:
-        """Move the backlog to the database. ``until_empty``: wait for any other process's
-        move to end, then move everything, and say whether the backlog is empty. Otherwise
-        (the background mover): leave it to a process already moving, and stop after a batch
-        that was not full, so that records arriving meanwhile gather into the next one
-        (moving a batch costs about what moving one record does); True when caught up.
-        False when the database is unavailable or another process is moving."""
-        if not self._database_up() and not self._probe():
+        """Move the backlog to the database. ``until_empty``: wait for a move under way in
+        this process, take over every backlog left by processes that ended, move everything,
+        and say whether the backlog is empty. Otherwise (the background mover): leave it to a
+        move already under way, and stop after a batch that was not full, so that records
+        arriving meanwhile gather into the next one (moving a batch costs about what moving
+        one record does); True when caught up. False when the database is unavailable."""
+        if not self._moving.acquire(blocking=until_empty):
             return False
-        self._purge_replays_if_due(time.time())
-        with self.spool.moving(wait=until_empty) as ours:
-            if not ours:
+        try:
+            self._adopt_orphans_if_due(force=until_empty)
+            if (not self._database_up() or self._contact_is_old()) and not self._probe():
                 return False
-            while batch := self.spool.oldest(BATCH):
+            self._purge_replays_if_due(time.time())
+            backlog = self.spool.current()
+            while backlog is not None and (batch := backlog.oldest(BATCH)):
                 try:
-                    stored = self._write(self._readable(batch))
+                    self._write(self._readable(batch))
                 except UNAVAILABLE as exc:
                     metrics.storage_error(_operation(batch[0].kind))
                     self._went_down(exc)
                     return False
-                self.spool.remove([pending.id for pending in stored])
+                backlog.remove([pending.id for pending in batch])
                 if len(batch) < BATCH and not until_empty:
                     break
+        finally:
+            self._moving.release()
         # All that waited when the last batch was read has moved (refused records wait for an
         # operator, not for the database).
         metrics.storage_backlog(0)
         return self._database_up()
 
+    def _adopt_orphans_if_due(self, *, force: bool) -> None:
+        now = time.monotonic()
+        if force or now >= self._next_adoption:
+            self._next_adoption = now + ADOPT_INTERVAL
+            self.spool.adopt_orphans()
+
     def _probe(self) -> bool:
+        """Ask the database whether it answers; mark it down or back up accordingly."""
         try:
-            with self.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except UNAVAILABLE:
+            self._in_transaction(lambda connection: connection.execute(text("SELECT 1")))
+        except UNAVAILABLE as exc:
+            self._went_down(exc)
             return False
-        # Connections pooled before the outage are dead: start afresh.
-        self.engine.dispose()
-        self._came_back()
+        if not self._database_up():
+            # Connections pooled before the outage are dead: start afresh.
+            self.engine.dispose()
+            self._came_back()
         return True
 
     def _readable(self, batch: list[Pending]) -> list[tuple[Pending, Rows]]:
@@ -268,38 +393,33 @@ class Store:
                 self._refuse(pending, f"unreadable: {type(exc).__name__}")
         return readable
 
-    def _write(self, records: list[tuple[Pending, Rows]]) -> list[Pending]:
-        """Store the records; return those stored (one the database refuses stays on disk)."""
+    def _write(self, records: list[tuple[Pending, Rows]]) -> None:
+        """Store the records; a record the database refuses is set aside."""
         try:
-            with self.engine.begin() as connection:
-                _write_rows(connection, [rows for _, rows in records])
+            self._in_transaction(
+                lambda connection: _write_rows(connection, [rows for _, rows in records])
+            )
         except UNAVAILABLE:
             raise
         except SQLAlchemyError:
             # One record the database refuses must not hold up the others: retry one by one.
-            return self._write_one_by_one(records)
-        return [pending for pending, _ in records]
+            self._write_one_by_one(records)
 
-    def _write_one_by_one(self, records: list[tuple[Pending, Rows]]) -> list[Pending]:
-        stored = []
+    def _write_one_by_one(self, records: list[tuple[Pending, Rows]]) -> None:
         for pending, rows in records:
             try:
-                with self.engine.begin() as connection:
-                    _write_rows(connection, [rows])
+                self._in_transaction(lambda connection, rows=rows: _write_rows(connection, [rows]))
             except UNAVAILABLE:
                 raise
             except SQLAlchemyError as exc:
                 self._refuse(pending, type(exc).__name__)
-            else:
-                stored.append(pending)
-        return stored
 
     def _refuse(self, pending: Pending, reason: str) -> None:
         """Keep the record on local disk for an operator, no longer retried."""
         operation = _operation(pending.kind)
         metrics.storage_error(operation)
         log.error("a %s record could not be stored (%s); kept on local disk", operation, reason)
-        self.spool.mark_refused(pending.id, reason)
+        self.spool.set_aside(pending, reason)
 
     def _purge_replays_if_due(self, now: float) -> None:
         if now - self._last_purge < REPLAY_PURGE_INTERVAL:
@@ -313,9 +433,12 @@ class Store:
 
     def purge_replays(self, now: float) -> int:
         """Delete the jtis of tokens that could no longer be accepted; return how many."""
-        with self.engine.begin() as connection:
-            table = schema.jwt_replay
-            return connection.execute(delete(table).where(table.c.expires_at <= now)).rowcount
+        return self._in_transaction(lambda connection: _purge_replays(connection, now))
+
+
+def _purge_replays(connection: Connection, now: float) -> int:
+    table = schema.jwt_replay
+    return connection.execute(delete(table).where(table.c.expires_at <= now)).rowcount
 
 
 def _now() -> datetime:

@@ -56,8 +56,15 @@ def containers(manifest: Manifest) -> list[dict[str, Any]]:
 
 
 def pod_spec(manifest: Manifest) -> dict[str, Any] | None:
+    template = pod_template(manifest)
+    return None if template is None else template["spec"]
+
+
+def pod_template(manifest: Manifest) -> dict[str, Any] | None:
     if manifest["kind"] in ("Deployment", "Job", "StatefulSet", "DaemonSet"):
-        return manifest["spec"]["template"]["spec"]
+        return manifest["spec"]["template"]
+    if manifest["kind"] == "CronJob":
+        return manifest["spec"]["jobTemplate"]["spec"]["template"]
     return None
 
 

@@ -98,3 +98,14 @@ def test_every_label_matcher_names_a_label_and_values_it_takes(series, client_mo
                 assert label in series[name] | {"le"}, (name, label)
                 for value in pattern.split("|"):
                     assert value in CLOSED_SETS.get(label, {value}), (label, value)
+
+
+def test_the_series_the_rule_unit_tests_feed_are_ones_the_service_exposes(series):
+    from .scraped import target
+    from .test_alert_rules_run import CASES
+
+    added_by_the_scrape = set(target())
+    for case in CASES:
+        for fed in case.series:
+            assert fed.name in series, (case.behaviour, fed.name)
+            assert set(fed.labels) - added_by_the_scrape <= series[fed.name] | {"le"}, fed

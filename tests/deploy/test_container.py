@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,6 +148,32 @@ def test_dockerignore_lets_in_only_what_the_wheel_is_built_from():
     assert let_in == {"pyproject.toml", "README.md", *_packages()}
 
 
+def test_the_build_stage_copies_every_package_of_the_wheel(dockerfile):
+    build = stages(dockerfile)[0]
+    copied = {arguments.split()[0].rstrip("/") for arguments in arguments_of(build, "COPY")}
+    assert _packages() <= copied, _packages() - copied
+
+
+def test_the_image_holds_the_extras_the_deployment_runs(dockerfile, final_stage):
+    # postgresql: the deployment's PVP_CDS_DATABASE_URL (docs/operations.md); validate: its
+    # monthly CronJob runs `pvp-cds monitor`. Built as wheels first, then installed offline.
+    needed = {"postgresql", "validate"}
+    built = _extras(" ".join(arguments_of(stages(dockerfile)[0], "RUN")))
+    installed = _extras(" ".join(arguments_of(final_stage, "RUN")))
+    assert needed <= installed, needed - installed
+    assert installed <= built, installed - built
+
+
+def _extras(commands: str) -> set[str]:
+    """The extras of pvp-cds named in the commands' requirements (pvp-cds[a,b] or the wheel's
+    file name followed by [a,b])."""
+    return {
+        extra.strip()
+        for match in re.finditer(r"pvp[-_]cds[^\s\[\]]*\[([\w,\s]+)\]", commands)
+        for extra in match.group(1).split(",")
+    }
+
+
 def _packages() -> set[str]:
     """The packages pyproject.toml builds into the wheel."""
     import tomllib
@@ -166,18 +193,25 @@ def _container_engine_problem() -> str | None:
     return None
 
 
-def test_the_image_builds_and_answers_a_hook_with_a_card():
+@pytest.fixture(scope="module")
+def image() -> Iterator[str]:
+    """The image built from the Dockerfile, where a container engine runs; else a skip."""
     problem = _container_engine_problem()
     if problem is not None:
         pytest.skip(f"image not built: {problem}; the Dockerfile was checked statically instead")
     tag = f"pvp-cds-test:{uuid.uuid4().hex[:12]}"
     subprocess.run(["docker", "build", "--quiet", "-t", tag, str(ROOT)], check=True, timeout=1200)
+    yield tag
+    subprocess.run(["docker", "rmi", "--force", tag], capture_output=True, check=False)
+
+
+def test_the_image_builds_and_answers_a_hook_with_a_card(image):
     port = free_port()
     container = subprocess.run(
         ["docker", "run", "--detach", "--rm", "--read-only", "--tmpfs", "/tmp",
          "--tmpfs", "/var/lib/pvp-cds:uid=10001,gid=10001",
          "--publish", f"127.0.0.1:{port}:8080", "--env", "PVP_CDS_AUTHENTICATION=off",
-         tag, "--host", "0.0.0.0", "--port", "8080", "--insecure-bind"],
+         image, "--host", "0.0.0.0", "--port", "8080", "--insecure-bind"],
         capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
     try:
@@ -199,7 +233,19 @@ def test_the_image_builds_and_answers_a_hook_with_a_card():
         assert answer.json()["cards"][0]["indicator"] == "warning"
     finally:
         subprocess.run(["docker", "rm", "--force", container], capture_output=True, check=False)
-        subprocess.run(["docker", "rmi", "--force", tag], capture_output=True, check=False)
+
+
+def test_the_image_runs_the_monitor_and_reaches_postgresql(image):
+    # What the CronJob runs, and the driver of the deployment's database URL, import in it.
+    checked = subprocess.run(
+        ["docker", "run", "--rm", "--read-only", "--tmpfs", "/tmp", "--entrypoint", "python",
+         image, "-c",
+         "import psycopg, validation.commands; from pvp_cds import cli; "
+         "cli.parser().parse_args(['monitor', '--help'])"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stderr
+    assert "--since" in checked.stdout
 
 
 def test_the_image_user_is_the_one_kubernetes_runs_as(final_stage):

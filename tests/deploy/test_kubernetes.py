@@ -3,17 +3,23 @@ the Kubernetes OpenAPI schemas, and held to what this service needs of them."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+import re
 import shutil
 import subprocess
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 import kubernetes_validate
 import pytest
 import yaml
 
 from cds_service import settings
+from pvp_cds import cli
 
-from .kustomize import containers, pod_spec, render
+from .kustomize import containers, pod_spec, pod_template, render
 
 ROOT = Path(__file__).resolve().parents[2]
 KUSTOMIZE = ROOT / "deploy" / "kubernetes"
@@ -53,6 +59,8 @@ def test_the_rendering_has_every_part_of_the_deployment(manifests):
         "NetworkPolicy",
         "ConfigMap",
         "Job",
+        "CronJob",
+        "PersistentVolumeClaim",
         "ServiceAccount",
     } <= kinds
 
@@ -186,3 +194,131 @@ def test_the_scrape_annotations_name_the_metrics_port(manifests):
     (container,) = template["spec"]["containers"]
     ports = {p["name"]: p["containerPort"] for p in container["ports"]}
     assert annotations["prometheus.io/port"] == str(ports["metrics"])
+
+
+# --- Monthly monitoring: the CronJob writes monitor.json, the service pods read it. ------------
+
+#: What `pvp-cds monitor` writes in its --out folder for the metrics port (docs/operations.md).
+MONITOR_JSON = "monitor.json"
+
+
+def environment(container: dict[str, Any], manifests) -> dict[str, str]:
+    """The container's environment as the kubelet makes it; a Secret's value is a stand-in."""
+    maps = {m["metadata"]["name"]: m["data"] for m in by_kind(manifests, "ConfigMap")}
+    found: dict[str, str] = {}
+    for source in container.get("envFrom", []):
+        found.update(maps[source["configMapRef"]["name"]])
+    for entry in container.get("env", []):
+        reference = entry.get("valueFrom", {})
+        if "secretKeyRef" in reference:
+            secret = reference["secretKeyRef"]
+            found[entry["name"]] = f"<{secret['name']}/{secret['key']}>"
+        elif "configMapKeyRef" in reference:
+            key = reference["configMapKeyRef"]
+            found[entry["name"]] = maps[key["name"]][key["key"]]
+        elif "value" in entry:
+            found[entry["name"]] = entry["value"]
+    return found
+
+
+def command_line(container: dict[str, Any], manifests) -> list[str]:
+    """The command and args as run: each $(NAME) of a variable the container has replaced by
+    its value, $$ by $; any other $(NAME) stays as written (Kubernetes' rule)."""
+    variables = environment(container, manifests)
+
+    def expand(match: re.Match[str]) -> str:
+        if match.group(0) == "$$":
+            return "$"
+        return variables.get(match.group(1), match.group(0))
+
+    return [
+        re.sub(r"\$\$|\$\((\w+)\)", expand, part)
+        for part in container.get("command", []) + container.get("args", [])
+    ]
+
+
+def monitor_arguments(manifests):
+    """The CronJob's command line, parsed by the pvp-cds command's own parser."""
+    (container,) = containers(the(manifests, "CronJob"))
+    program, *argv = command_line(container, manifests)
+    assert program == "pvp-cds"
+    errors = io.StringIO()
+    with contextlib.redirect_stderr(errors):
+        try:
+            return cli.parser().parse_args(argv)
+        except SystemExit:
+            pytest.fail(f"pvp-cds {' '.join(argv)} refused: {errors.getvalue()}")
+
+
+def mounted(manifest, path: PurePosixPath) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The volume mount holding ``path`` in the manifest's one container, and its volume."""
+    (container,) = containers(manifest)
+    mount = max(
+        (m for m in container["volumeMounts"] if path.is_relative_to(m["mountPath"])),
+        key=lambda m: len(m["mountPath"]),
+    )
+    volumes = {v["name"]: v for v in pod_spec(manifest)["volumes"]}
+    return mount, volumes[mount["name"]]
+
+
+def test_the_monitor_job_runs_pvp_cds_monitor_with_options_it_accepts(manifests):
+    (container,) = containers(the(manifests, "CronJob"))
+    assert not [part for part in command_line(container, manifests) if "$(" in part]
+    assert monitor_arguments(manifests).handler is cli.run_monitor
+
+
+def test_the_monitor_reads_a_fhir_server_the_service_is_set_up_for(manifests):
+    servers = json.loads(the(manifests, "ConfigMap")["data"]["PVP_CDS_FHIR_SERVERS"])
+    arguments = monitor_arguments(manifests)
+    assert arguments.fhir in servers
+    assert arguments.token == "<pvp-cds-secrets/monitor-fhir-token>"
+
+
+def test_the_monitor_has_the_service_settings_and_database(manifests):
+    (job,) = containers(the(manifests, "CronJob"))
+    (service,) = containers(the(manifests, "Deployment"))
+    assert job["envFrom"] == service["envFrom"]
+    database = "PVP_CDS_DATABASE_URL"
+    assert environment(job, manifests)[database] == environment(service, manifests)[database]
+
+
+def test_the_monitor_writes_the_file_the_service_pods_read(manifests):
+    written = PurePosixPath(monitor_arguments(manifests).out) / MONITOR_JSON
+    read = PurePosixPath(the(manifests, "ConfigMap")["data"]["PVP_CDS_MONITOR_FILE"])
+    job_mount, job_volume = mounted(the(manifests, "CronJob"), written)
+    pod_mount, pod_volume = mounted(the(manifests, "Deployment"), read)
+    claim = job_volume["persistentVolumeClaim"]["claimName"]
+    assert pod_volume["persistentVolumeClaim"]["claimName"] == claim
+    assert written.relative_to(job_mount["mountPath"]) == read.relative_to(pod_mount["mountPath"])
+    assert not job_mount.get("readOnly")
+    assert pod_mount["readOnly"] is True
+    assert pod_volume["persistentVolumeClaim"]["readOnly"] is True
+
+
+def test_the_monitoring_volume_can_be_mounted_on_every_node(manifests):
+    (claim,) = by_kind(manifests, "PersistentVolumeClaim")
+    assert claim["spec"]["accessModes"] == ["ReadWriteMany"]
+
+
+def test_the_monitor_runs_monthly_one_run_at_a_time(manifests):
+    spec = the(manifests, "CronJob")["spec"]
+    minute, hour, day, month, weekday = spec["schedule"].split()
+    assert (month, weekday) == ("*", "*")
+    # A single day that every month has.
+    assert 1 <= int(day) <= 28
+    assert int(minute) < 60 and int(hour) < 24
+    assert spec["concurrencyPolicy"] == "Forbid"
+
+
+def test_the_monitor_pods_may_reach_the_database_and_fhir_server_but_take_no_hook_calls(
+    manifests,
+):
+    labels = pod_template(the(manifests, "CronJob"))["metadata"]["labels"]
+    policy = the(manifests, "NetworkPolicy")["spec"]["podSelector"]["matchLabels"]
+    assert policy.items() <= labels.items()
+    assert not the(manifests, "Service")["spec"]["selector"].items() <= labels.items()
+
+
+def test_production_names_a_storage_class_for_the_monitoring_volume():
+    (claim,) = by_kind(render(RENDERINGS["production"]), "PersistentVolumeClaim")
+    assert claim["spec"]["storageClassName"]

@@ -33,11 +33,18 @@ def assess_json(request: pytest.FixtureRequest, config: MappingConfig) -> Callab
         *resources: dict[str, Any],
         with_config: MappingConfig | None = None,
         now: datetime | None = None,
+        fhir_server: str | None = None,
     ) -> Assessment:
         mapping, when = with_config or config, now or NOW
         if request.param == "selected":
             payloads = {"payload": [bundle(*resources)]}
-            return assess_payloads(payloads, PATIENT_ID, mapping, now=when)
-        return assess(resources_from(bundle(*resources)), PATIENT_ID, mapping, now=when)
+            return assess_payloads(payloads, PATIENT_ID, mapping, now=when, fhir_server=fhir_server)
+        return assess(
+            resources_from(bundle(*resources)),
+            PATIENT_ID,
+            mapping,
+            now=when,
+            fhir_server=fhir_server,
+        )
 
     return run

@@ -66,22 +66,49 @@ def test_subject_naming_anything_else_is_refused(assess_json, reference):
         assess_json({**present("o1"), "subject": {"reference": reference}})
 
 
+SERVER = "https://fhir.example.org/r4"
+
+
 @pytest.mark.parametrize(
     "reference",
     [
         f"Patient/{PATIENT_ID}",
-        f"https://fhir.example.org/r4/Patient/{PATIENT_ID}",
+        f"{SERVER}/Patient/{PATIENT_ID}",
+        f"HTTPS://FHIR.example.org:443/r4/Patient/{PATIENT_ID}",
         f"Patient/{PATIENT_ID}/_history/3",
+        f"{SERVER}/Patient/{PATIENT_ID}/_history/3",
     ],
 )
-def test_relative_absolute_and_versioned_references_to_the_patient_are_accepted(
+def test_relative_same_server_and_versioned_references_to_the_patient_are_accepted(
     assess_json, reference
 ):
     result = assess_json(
-        procedure("pvp-1", levels=["L1"]), {**present("o1"), "subject": {"reference": reference}}
+        procedure("pvp-1", levels=["L1"]),
+        {**present("o1"), "subject": {"reference": reference}},
+        fhir_server=SERVER,
     )
 
     assert result.findings["intravertebral_vacuum_cleft"].value is True
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        f"http://other.example/r4/Patient/{PATIENT_ID}",
+        f"http://fhir.example.org/r4/Patient/{PATIENT_ID}",
+        f"https://fhir.example.org/r5/Patient/{PATIENT_ID}",
+        f"https://fhir.example.org/r4/../r4/Patient/{PATIENT_ID}",
+    ],
+)
+def test_the_patient_id_on_another_server_is_another_patient(assess_json, reference):
+    with pytest.raises(InvalidResourceError, match="another server than the fhirServer"):
+        assess_json({**present("o1"), "subject": {"reference": reference}}, fhir_server=SERVER)
+
+
+def test_an_absolute_reference_without_a_fhir_server_is_not_shown_to_be_the_patient(assess_json):
+    absolute = {**present("o1"), "subject": {"reference": f"{SERVER}/Patient/{PATIENT_ID}"}}
+    with pytest.raises(InvalidResourceError, match="the request has no fhirServer"):
+        assess_json(absolute)
 
 
 def test_resource_without_id_is_refused(config):

@@ -12,7 +12,15 @@ import math
 
 import pytest
 
-from scoring import RiskTiers, load_model, model_from_document, nomogram, predict
+from scoring import (
+    Possibility,
+    RiskTiers,
+    load_model,
+    model_from_document,
+    nomogram,
+    possibilities,
+    predict,
+)
 from scoring.nomogram import nice_step
 
 from .paper import reconciled_probability
@@ -138,3 +146,74 @@ def test_position_of_risk_and_which_risks_a_patient_can_reach(drawn):
     assert drawn.position_of_risk(0.5) == pytest.approx(4.161 * POINTS_PER_UNIT)
     assert drawn.reaches(0.5) and drawn.reaches(0.02) and drawn.reaches(0.87)
     assert not drawn.reaches(0.01) and not drawn.reaches(0.9)
+
+
+def risk_of(logit):
+    return 1 / (1 + math.exp(-logit))
+
+
+def places(model, **findings):
+    known = {p.name: None for p in model.predictors} | findings
+    tiers = RiskTiers.for_model(model)
+    return possibilities(model, predict(model, known, tiers), tiers)
+
+
+def test_unknown_cement_leaves_two_possible_places(model):
+    # Goutallier 2, nothing else known: spongy -3.361 + 1.758 - 0.800 = -2.403 at 67.05 points
+    # (1.758 x 38.139), blocky -1.603 at 67.05 + 30.51 = 97.56 points.
+    found = places(
+        model, intravertebral_vacuum_cleft=False, posterior_fascia_oedema=False, goutallier_grade=2
+    )
+    assert [place.levels for place in found] == [
+        (("cement_distribution", "spongy"),),
+        (("cement_distribution", "blocky"),),
+    ]
+    assert [place.estimate.probability.low for place in found] == pytest.approx(
+        [risk_of(-2.403), risk_of(-1.603)]
+    )
+    assert [place.estimate.total_points.low for place in found] == pytest.approx(
+        [67.05, 97.56], abs=0.01
+    )
+
+
+def test_unknown_goutallier_and_cement_leave_six_possible_places_lowest_first(model):
+    # IVC and oedema absent: -3.361 + Goutallier (0, 1.758, 2.622) + cement (spongy -0.800,
+    # blocky 0); points: Goutallier 0, 67.05, 100, blocky 30.51.
+    found = places(model, intravertebral_vacuum_cleft=False, posterior_fascia_oedema=False)
+    expected = [
+        ("grade 0-1", "spongy", -4.161, 0.0),
+        ("grade 0-1", "blocky", -3.361, 30.51),
+        ("grade 2", "spongy", -2.403, 67.05),
+        ("grade 2", "blocky", -1.603, 97.56),
+        ("grade 3-4", "spongy", -1.539, 100.0),
+        ("grade 3-4", "blocky", -0.739, 130.51),
+    ]
+    assert [place.levels for place in found] == [
+        (("goutallier_grade", grade), ("cement_distribution", cement))
+        for grade, cement, _, _ in expected
+    ]
+    for place, (_, _, logit, points) in zip(found, expected, strict=True):
+        assert place.estimate.probability.low == pytest.approx(risk_of(logit))
+        assert place.estimate.total_points.low == pytest.approx(points, abs=0.01)
+        assert place.estimate.probability.is_point
+
+
+def test_nothing_known_leaves_every_combination_from_the_lowest_to_the_highest(model):
+    # 2 x 2 x 3 x 2 levels; 0 points is logit -4.161 (1.5%), the highest -3.361 + 1.332 +
+    # 1.377 + 2.622 = 1.970 (87.8%).
+    found = places(model)
+    assert len(found) == 24
+    assert found[0].estimate.probability.low == pytest.approx(risk_of(-4.161))
+    assert found[-1].estimate.probability.low == pytest.approx(risk_of(1.970))
+
+
+def test_with_every_finding_known_the_one_place_is_the_estimate(model):
+    findings = {
+        "intravertebral_vacuum_cleft": True,
+        "posterior_fascia_oedema": False,
+        "goutallier_grade": 3,
+        "cement_distribution": "blocky",
+    }
+    tiers = RiskTiers.for_model(model)
+    estimate = predict(model, findings, tiers)
+    assert possibilities(model, estimate, tiers) == (Possibility((), estimate),)

@@ -179,6 +179,43 @@ def test_an_unknown_kid_is_logged_with_the_kids_the_client_publishes(authenticat
     assert refusal_reason(authenticator, token).endswith("expected one of ['ec-2024', 'rsa-2024']")
 
 
+TEN_YEARS = 10 * 365 * 24 * 3600
+
+
+def test_a_token_valid_for_ten_years_is_refused(authenticator, es_key):
+    # Accepted, its jti would have to be kept for ten years to refuse a replay.
+    now = int(time.time())
+    reason = refusal_reason(authenticator, sign(es_key, claims(iat=now, exp=now + TEN_YEARS)))
+    assert reason == f"lifetime exp - iat of {TEN_YEARS} s is longer than the 300 s allowed"
+
+
+def test_a_token_valid_for_five_minutes_after_iat_is_accepted(authenticator, es_key):
+    # As EHRs issue them (SMART Backend Services: exp no more than five minutes in the future).
+    now = int(time.time())
+    token = sign(es_key, claims(iat=now, exp=now + 300))
+    assert authenticator.authenticate(bearer(token), AUDIENCE).issuer == ISSUER
+
+
+def test_a_token_valid_one_second_longer_than_the_maximum_is_refused(authenticator, es_key):
+    now = int(time.time())
+    reason = refusal_reason(authenticator, sign(es_key, claims(iat=now, exp=now + 301)))
+    assert reason.startswith("lifetime exp - iat of 301 s")
+
+
+def test_the_maximum_lifetime_is_configurable(authenticator_for, ehr, es_key):
+    lenient = authenticator_for(ehr, max_lifetime=timedelta(minutes=10))
+    now = int(time.time())
+    token = sign(es_key, claims(iat=now, exp=now + 600))
+    assert lenient.authenticate(bearer(token), AUDIENCE).issuer == ISSUER
+
+
+def test_a_long_lived_token_refused_leaves_its_jti_unused(authenticator, es_key):
+    now = int(time.time())
+    refusal_reason(authenticator, sign(es_key, claims(jti="j-9", iat=now, exp=now + TEN_YEARS)))
+    token = sign(es_key, claims(jti="j-9"))
+    assert authenticator.authenticate(bearer(token), AUDIENCE).issuer == ISSUER
+
+
 @pytest.mark.parametrize("claim", ["aud", "exp", "iat", "jti"])
 def test_token_missing_a_required_claim_is_refused(authenticator, es_key, claim):
     reason = refusal_reason(authenticator, sign(es_key, claims(**{claim: None})))

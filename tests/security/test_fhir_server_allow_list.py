@@ -20,6 +20,8 @@ CLIENT = AuthenticatedClient(
         "https://fhir.example.org/r4/",
         "HTTPS://FHIR.Example.ORG/r4",
         "https://fhir.example.org:443/r4",
+        "https://fhir.example.org/%72%34",
+        "https://FHIR.example.org:443/r4/",
     ],
 )
 def test_a_listed_server_is_allowed_however_it_is_spelt(url):
@@ -32,6 +34,9 @@ def test_a_listed_server_is_allowed_however_it_is_spelt(url):
         "https://fhir.other.org/r4",
         "https://fhir.example.org/r5",
         "https://fhir.example.org/r4/../admin",
+        "https://fhir.example.org/r4/%2e%2e/r4",
+        "https://fhir.example.org/admin/../r4",
+        "https://fhir.example.org/r4;x",
         "https://fhir.example.org/r4/Patient",
         "https://fhir.example.org",
         "https://fhir.example.org.attacker.example/r4",

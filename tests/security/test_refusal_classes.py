@@ -47,6 +47,12 @@ CASES: dict[str, tuple[Callable[[ClientKey, ClientKey], str | None], Refusal]] =
     ),
     "no kid": (lambda key, other: bearer(sign(key, claims(), kid=None)), Refusal.MALFORMED),
     "no exp": (lambda key, other: bearer(sign(key, claims(exp=None))), Refusal.MALFORMED),
+    # CDS Hooks 2.0 requires iat; without it the lifetime cannot be bounded.
+    "no iat": (lambda key, other: bearer(sign(key, claims(iat=None))), Refusal.MALFORMED),
+    "valid for ten years": (
+        lambda key, other: bearer(sign(key, claims(iat=now(), exp=now() + 10 * 365 * 86400))),
+        Refusal.TOO_LONG_LIVED,
+    ),
     "empty jti": (lambda key, other: bearer(sign(key, claims(jti=""))), Refusal.MALFORMED),
     "unpublished kid": (
         lambda key, other: bearer(

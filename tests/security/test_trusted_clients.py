@@ -122,6 +122,27 @@ def test_a_schema_error_names_the_entry_and_the_problem(tmp_path, document, mess
     assert message in str(refused.value)
 
 
+@pytest.mark.parametrize(
+    "document, where",
+    [
+        (
+            with_client(fhir_servers=["https://fhir.example.org/r4/../admin"]),
+            f"{ENTRY}.fhir_servers[0]",
+        ),
+        (
+            {"clients": [CLIENT], "fhir_servers": ["https://x.example/fhir/%2e%2e"]},
+            "fhir_servers[0]",
+        ),
+    ],
+)
+def test_a_fhir_server_with_a_dot_segment_is_refused_naming_it(tmp_path, document, where):
+    # It would never match a fhirServer: the client's calls would all fail instead.
+    path = write(tmp_path, document)
+    with pytest.raises(TrustedClientsError, match="dot segments") as refused:
+        load_trusted_clients(path)
+    assert f"{path}: {where}: " in str(refused.value)
+
+
 def test_an_issuer_listed_twice_is_refused(tmp_path):
     path = write(tmp_path, {"clients": [CLIENT, CLIENT]})
     with pytest.raises(TrustedClientsError, match="issuer listed more than once: https://ehr"):

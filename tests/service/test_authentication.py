@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 import pytest
 import yaml
@@ -48,6 +49,11 @@ def other_fhir():
 
 @pytest.fixture
 def app(tmp_path, key, allowed_fhir):
+    return authenticating_app(tmp_path, key, allowed_fhir)
+
+
+def authenticating_app(tmp_path, key, allowed_fhir, **settings):
+    """The service with authentication on, trusting ``key``, with ``settings`` on top."""
     (tmp_path / "ehr.jwks.json").write_text(json.dumps(jwks(key)))
     clients = {
         "clients": [
@@ -65,6 +71,7 @@ def app(tmp_path, key, allowed_fhir):
             "TRUSTED_CLIENTS_FILE": str(tmp_path / "clients.yaml"),
             "PUBLIC_BASE_URL": PUBLIC_BASE,
             "ALLOW_HTTP_FHIR": True,
+            **settings,
         }
     )
     app.test_client_class = SchemaCheckingClient
@@ -102,6 +109,24 @@ def test_token_for_another_endpoint_is_401(client, key):
         SERVICE_PATH, json=fhir.hook_request(), headers=bearer(key, "/cds-services")
     )
     assert response.status_code == 401
+
+
+def test_a_token_valid_for_ten_years_is_401(client, key):
+    now = int(time.time())
+    long_lived = claims(aud=PUBLIC_BASE + SERVICE_PATH, iat=now, exp=now + 10 * 365 * 86400)
+    headers = {"Authorization": f"Bearer {sign(key, long_lived)}"}
+    response = client.post(SERVICE_PATH, json=fhir.hook_request(), headers=headers)
+    assert response.status_code == 401
+    assert response.get_json()["issue"][0]["diagnostics"] == "authentication required"
+
+
+def test_the_maximum_token_lifetime_is_a_setting(tmp_path, key, allowed_fhir):
+    lenient = authenticating_app(tmp_path, key, allowed_fhir, JWT_MAX_LIFETIME_SECONDS=600)
+    now = int(time.time())
+    ten_minutes = claims(aud=PUBLIC_BASE + SERVICE_PATH, iat=now, exp=now + 600)
+    headers = {"Authorization": f"Bearer {sign(key, ten_minutes)}"}
+    response = lenient.test_client().post(SERVICE_PATH, json=fhir.hook_request(), headers=headers)
+    assert response.status_code == 200
 
 
 def test_replayed_token_is_401(client, key):

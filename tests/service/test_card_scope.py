@@ -168,3 +168,35 @@ def test_card_words_when_the_threshold_is_the_study_average(
     assert card["indicator"] == indicator
     assert card["summary"].endswith(words)
     assert "the study cohort's average risk of 14%" in card["detail"]
+
+
+def without_goutallier(observations):
+    return [o for o in observations if o["id"] != "goutallier-1"]
+
+
+def test_a_missing_cement_says_which_of_its_values_gives_which_risk(client):
+    # Goutallier 2: spongy -3.361 + 1.758 - 0.800 = -2.403 -> 8.3%, blocky -1.603 -> 16.8%.
+    card = card_for(client, fhir.findings(grade=2, cement=None))
+    assert "Bone cement distribution unknown: 8% if spongy, 17% if blocky." in card["detail"]
+    # Blocky against spongy: 0.800 x 100 / 2.622 = 30.5 points; spongy 0.
+    assert "| Bone cement distribution | unknown | 0 or 31 |" in card["detail"]
+
+
+def test_a_missing_goutallier_grade_says_which_grade_gives_which_risk(client):
+    # IVC, blocky: -3.361 + 1.332 = -2.029 -> 11.6%; grade 2 + 1.758 -> -0.271 -> 43.3%;
+    # grade 3-4 + 2.622 -> 0.593 -> 64.4%. Points 0, 1.758 x 38.139 = 67, 100.
+    card = card_for(client, without_goutallier(fhir.findings(ivc=True, cement=codes.BLOCKY)))
+    assert (
+        "Paraspinal muscle degeneration (Goutallier grade) unknown: 12% if grade 0-1, "
+        "43% if grade 2, 64% if grade 3-4." in card["detail"]
+    )
+    assert "| unknown | 0, 67 or 100 |" in card["detail"]
+
+
+def test_two_missing_findings_give_the_number_of_possible_risks_and_point_to_the_page(client):
+    # Goutallier (3 levels) x cement (2 levels): 6 combinations, 6 different logits.
+    card = card_for(client, without_goutallier(fhir.findings(cement=None)))
+    assert (
+        "2 findings unknown: the risk is one of 6 values, one per combination of their levels. "
+        "The nomogram page lists them." in card["detail"]
+    )

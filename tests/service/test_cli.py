@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from cds_service import serving
 from pvp_cds.cli import is_loopback, main
+
+
+@pytest.fixture(autouse=True)
+def _metrics_mode_left_alone(monkeypatch):
+    """`serve` sets prometheus_client's multiprocess mode before anything loads it; this test
+    process has loaded it already (tests/storage start `pvp-cds serve` as a process)."""
+    monkeypatch.setattr(serving, "prepare_metrics_directory", lambda: None)
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10", "::", "cds.example.org"])

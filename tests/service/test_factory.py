@@ -126,3 +126,10 @@ def test_settings_given_as_json_are_taken(monkeypatch):
     gate = create_app().extensions["pvp_cds_gate"]
     assert gate.allow_http_fhir is True
     assert gate.fhir_servers == {"http://127.0.0.1:8090/fhir"}
+
+
+@pytest.mark.parametrize("url", ["https://fhir.example.org/r4/../admin", "fhir.example.org/r4"])
+def test_a_global_fhir_server_that_is_not_a_base_url_refuses_to_start(url):
+    # It could never match a fhirServer: every call sent there would fail instead.
+    with pytest.raises(StartupError, match=r"PVP_CDS_FHIR_SERVERS\[1\]"):
+        create_app({"AUTHENTICATION": "off", "FHIR_SERVERS": ["https://fhir.example.org/r4", url]})

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 import yaml
@@ -225,6 +226,10 @@ def test_authentication_refusals_are_counted_by_class_of_reason(authenticated_cl
 
 
 def test_storage_hooks_count_errors_and_report_the_backlog():
+    # The gauge is the process's: a mover of an earlier test's store would set it meanwhile.
+    for thread in threading.enumerate():
+        if thread.name == "pvp-cds-store":
+            thread.join(timeout=30)
     before = read()
     metrics.storage_error("audit")
     metrics.storage_backlog(7)
@@ -239,11 +244,11 @@ BACKLOG_READINGS_OF_TWO_WORKERS = """
 import os
 from cds_service import metrics
 
-metrics.storage_backlog(5)  # this worker's probe counted 5 waiting records
+metrics.storage_backlog(5)  # this worker keeps 5 records waiting
 ready, done = os.pipe(), os.pipe()
 child = os.fork()
 if child == 0:
-    metrics.storage_backlog(0)  # later, another worker's mover moved them all
+    metrics.storage_backlog(2)  # and another worker 2 of its own
     os.write(ready[1], b"x")
     os.read(done[0], 1)  # stays alive while the metrics are read
     os._exit(0)
@@ -254,7 +259,7 @@ os.waitpid(child, 0)
 """
 
 
-def test_the_backlog_is_the_latest_reading_of_any_live_worker(tmp_path):
+def test_the_backlog_is_the_sum_of_every_live_worker_s(tmp_path):
     # Multiprocess mode is fixed when prometheus_client is imported: a process of its own.
     completed = subprocess.run(
         [sys.executable, "-c", BACKLOG_READINGS_OF_TWO_WORKERS],
@@ -264,4 +269,4 @@ def test_the_backlog_is_the_latest_reading_of_any_live_worker(tmp_path):
         timeout=60,
         check=True,
     )
-    assert value(samples(completed.stdout), "pvp_cds_storage_backlog") == 0
+    assert value(samples(completed.stdout), "pvp_cds_storage_backlog") == 7

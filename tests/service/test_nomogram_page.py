@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 from urllib.parse import urlencode
 
 import pytest
@@ -54,17 +55,38 @@ def test_page_numbers_equal_the_scoring_core_for_every_combination(client):
         assert float(shown["data-total-points-high"]) == estimate.total_points.high, findings
 
 
-def test_page_marks_each_known_category_and_bands_each_unknown_finding(client):
+def level_count(name):
+    return len(next(p for p in MODEL.predictors if p.name == name).levels)
+
+
+def test_page_marks_each_known_category_and_each_level_an_unknown_finding_could_take(client):
     for findings in every_query():
         page = get_page(client, findings)
         for name, value in findings.items():
             marks = page.axes[name]
             if value is None:
-                assert (marks.chosen, marks.has_band, marks.has_marker) == ([], True, False)
-                assert marks.status.startswith("unknown: 0-")
+                assert marks.chosen == [] and not marks.has_marker, (findings, name)
+                assert len(marks.possible) == level_count(name), (findings, name)
+                assert marks.status.startswith("unknown: 0")
             else:
                 assert marks.chosen == [level_label(name, value)], (findings, name)
-                assert (marks.has_marker, marks.has_band) == (True, False)
+                assert (len(marks.markers), marks.has_marker) == (1, True), (findings, name)
+
+
+def test_page_draws_one_dot_per_combination_of_the_unknown_findings_and_no_band(client):
+    for findings in every_query():
+        page = get_page(client, findings)
+        combinations = math.prod(
+            level_count(name) for name, value in findings.items() if value is None
+        )
+        for axis in ("total-points", "linear-predictor", "risk"):
+            marks = page.axes[axis]
+            if combinations == 1:
+                assert (len(marks.markers), marks.has_marker) == (1, True), findings
+            else:
+                # Li 2021's coefficients put no two combinations on the same total.
+                assert len(marks.possible) == len(marks.markers) == combinations, findings
+        assert page.band_elements == 0, findings
 
 
 def test_high_risk_patient_reads_64_percent_at_181_points(client):
@@ -85,8 +107,14 @@ def test_high_risk_patient_reads_64_percent_at_181_points(client):
     assert page.axes["cement_distribution"].chosen == ["blocky"]
 
 
-def test_unknown_cement_shows_the_range_it_implies(client):
-    # Goutallier 2 alone: spongy -2.403 -> 8.3%, blocky -1.603 -> 16.8%; blocky adds 30.5 points.
+def threshold_x(total_points):
+    """Axes run from 3% to 97% of the width; the total-points axis ends at 250."""
+    return 3 + 94 * total_points / 250
+
+
+def test_unknown_cement_shows_its_two_possible_risks_and_which_gives_which(client):
+    # Goutallier 2 alone: spongy -3.361 + 1.758 - 0.800 = -2.403 -> 8.3% at 1.758 x 100 /
+    # 2.622 = 67.05 points; blocky -1.603 -> 16.8% at 67.05 + 0.800 x 100 / 2.622 = 97.56.
     page = get_page(
         client,
         {
@@ -95,17 +123,74 @@ def test_unknown_cement_shows_the_range_it_implies(client):
             "goutallier_grade": 2,
         },
     )
-    # Whole percent, as the card gives it.
+    # The card's range in whole percent, then which value gives which.
     assert page.risk_text == "8%-17%"
-    assert page.axes["cement_distribution"].status == "unknown: 0-31 points"
-    assert page.axes["risk"].has_band
+    assert page.possible_text == "Bone cement distribution unknown: 8% if spongy, 17% if blocky."
+    assert page.axes["cement_distribution"].status == "unknown: 0 or 31 points"
+    assert page.axes["total-points"].status == "67 or 98"
+    assert page.axes["risk"].status == "8% or 17% (alert from 20%)"
+    risk = page.axes["risk"].possible
+    assert [marker.x for marker in risk] == pytest.approx(
+        [threshold_x(67.05), threshold_x(97.56)], abs=0.01
+    )
+    assert [marker.title for marker in risk] == [
+        "8% with Bone cement distribution: spongy",
+        "17% with Bone cement distribution: blocky",
+    ]
+    assert page.band_elements == 0
+
+
+def test_unknown_goutallier_and_cement_show_their_six_possible_risks(client):
+    # IVC and oedema absent: logit -3.361 + Goutallier (0, 1.758, 2.622) + cement (spongy
+    # -0.800, blocky 0); points Goutallier 0, 67.05, 100 and blocky 30.51 (x 100 / 2.622).
+    expected = [
+        ("grade 0-1", "spongy", 0.0, -4.161),  # 1.5%
+        ("grade 0-1", "blocky", 30.51, -3.361),  # 3.4%
+        ("grade 2", "spongy", 67.05, -2.403),  # 8.3%
+        ("grade 2", "blocky", 97.56, -1.603),  # 16.8%
+        ("grade 3-4", "spongy", 100.0, -1.539),  # 17.7%
+        ("grade 3-4", "blocky", 130.51, -0.739),  # 32.3%
+    ]
+    page = get_page(
+        client, {"intravertebral_vacuum_cleft": False, "posterior_fascia_oedema": False}
+    )
+    header, *rows = page.possible_rows
+    assert header == [
+        "Risk",
+        "Points",
+        "Paraspinal muscle degeneration (Goutallier grade)",
+        "Bone cement distribution",
+    ]
+    assert rows == [
+        [percent_by_hand(logit), f"{points:.0f}", grade, cement]
+        for grade, cement, points, logit in expected
+    ]
+    assert [row[0] for row in rows] == ["2%", "3%", "8%", "17%", "18%", "32%"]
+    assert page.axes["risk"].status == "one of 6 values from 2% to 32% (alert from 20%)"
+    risk = page.axes["risk"].possible
+    assert [marker.x for marker in risk] == pytest.approx(
+        [threshold_x(points) for _, _, points, _ in expected], abs=0.01
+    )
+    assert risk[3].title == (
+        "17% with Paraspinal muscle degeneration (Goutallier grade): grade 2, "
+        "Bone cement distribution: blocky"
+    )
+    assert page.possible_text == ""
+    assert page.band_elements == 0
+
+
+def percent_by_hand(logit):
+    return f"{100 / (1 + math.exp(-logit)):.0f}%"
 
 
 def test_a_finding_left_out_of_the_query_is_unknown(client):
     page = get_page(client, {})
-    # Nothing known: from the lowest 1.5% (0 points) to the highest 87.8% (233.8 points).
+    # Nothing known: from the lowest 1.5% (0 points) to the highest 87.8% (233.8 points),
+    # 2 x 2 x 3 x 2 = 24 combinations; no two give the same total in whole points.
     assert page.risk_text == "2%-88%"
-    assert page.axes["total-points"].status == "0-234"
+    assert page.axes["total-points"].status == "one of 24 values from 0 to 234"
+    assert page.axes["risk"].status == "one of 24 values from 2% to 88% (alert from 20%)"
+    assert len(page.possible_rows) == 1 + 24
 
 
 @pytest.mark.parametrize(
@@ -224,11 +309,6 @@ def test_any_query_string_gets_the_page_or_a_400_never_a_500(client, parts):
     response = client.get(f"/nomogram?{urlencode(parts)}")
     assert response.status_code in (200, 400)
     assert response.content_type.startswith("text/html")
-
-
-def threshold_x(total_points):
-    """Axes run from 3% to 97% of the width; the total-points axis ends at 250."""
-    return 3 + 94 * total_points / 250
 
 
 def test_risk_axis_marks_where_the_alert_starts(client):

@@ -146,9 +146,15 @@ def test_nomogram_page_at_full_screen_and_in_print(browser, service_url, screens
         "cement_distribution=blocky", "cement_distribution=unknown"
     )
     page.goto(url)
-    # Cement unknown: spongy 0.593 - 0.800 -> 45%, blocky 0.593 -> 64%.
+    # Cement unknown: spongy 0.593 - 0.800 = -0.207 -> 45%, blocky 0.593 -> 64%: two open dots
+    # on each axis of the total, and no band.
     assert page.locator("#result .risk").inner_text() == "45%-64%"
-    assert page.locator('[data-axis="cement_distribution"] rect.band').count() == 1
+    assert page.locator("#possible-risks").inner_text() == (
+        f"Bone cement distribution unknown: {percent_by_hand(-0.207)} if spongy, "
+        f"{percent_by_hand(0.593)} if blocky."
+    )
+    assert page.locator('[data-axis="risk"] circle.marker.possible').count() == 2
+    assert page.locator("#nomogram rect, #nomogram .band").count() == 0
     page.screenshot(path=screenshot_dir / "nomogram-full.png", full_page=True)
     page.emulate_media(media="print")
     assert not page.locator("#what-if").is_visible()

@@ -9,8 +9,9 @@ fails the storage tests; elsewhere they skip, saying they ran against SQLite onl
 from __future__ import annotations
 
 import os
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from sqlalchemy.engine import URL, make_url
 
 from cds_service import create_app, settings, storage
 from cds_service.storage import schema
+
+from .proxy import TcpProxy
 
 ADMIN_URL = make_url(
     os.environ.get(
@@ -148,3 +151,32 @@ def configure_cli(monkeypatch: pytest.MonkeyPatch, config: dict) -> None:
     """The command line's settings: the test's database and data directory."""
     monkeypatch.setenv("PVP_CDS_DATABASE_URL", config["DATABASE_URL"])
     monkeypatch.setenv("PVP_CDS_DATA_DIR", config["DATA_DIR"])
+
+
+@pytest.fixture
+def proxy(postgres_database: URL) -> Iterator[TcpProxy]:
+    running = TcpProxy((postgres_database.host, postgres_database.port or 5432))
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def proxied_url(postgres_database: URL, proxy: TcpProxy) -> str:
+    # Empty the session database's tables first, as the database_url fixture does.
+    engine = create_engine(postgres_database)
+    with engine.begin() as connection:
+        for table in reversed(schema.metadata.sorted_tables):
+            connection.execute(table.delete())
+    engine.dispose()
+    return postgres_database.set(host="127.0.0.1", port=proxy.port).render_as_string(
+        hide_password=False
+    )
+
+
+def eventually(condition: Callable[[], bool], within: float = 20.0) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()

@@ -1,5 +1,7 @@
 """A TCP proxy in front of the real PostgreSQL server that a test can stop and start: stopped,
-its port is closed and every connection through it is cut, as when the database goes down."""
+its port is closed and every connection through it is cut, as when the database goes down.
+Frozen, it keeps every connection open and takes new ones, but passes nothing on, as a dead
+proxy or a failover does: nothing fails, nothing answers."""
 
 from __future__ import annotations
 
@@ -13,8 +15,16 @@ class TcpProxy:
         self._lock = threading.Lock()
         self._connections: list[socket.socket] = []
         self._listener: socket.socket | None = None
+        self._flowing = threading.Event()
+        self._flowing.set()
         self.port = 0
         self.start()
+
+    def freeze(self) -> None:
+        self._flowing.clear()
+
+    def thaw(self) -> None:
+        self._flowing.set()
 
     def start(self) -> None:
         listener = socket.socket()
@@ -31,6 +41,7 @@ class TcpProxy:
 
     def stop(self) -> None:
         """Close the port and cut every open connection."""
+        self._flowing.set()  # frozen threads go on, to find their connections closed
         with self._lock:
             listener, self._listener = self._listener, None
             connections, self._connections = self._connections, []
@@ -46,6 +57,7 @@ class TcpProxy:
                 client, _ = listener.accept()
             except OSError:
                 return
+            self._flowing.wait()
             try:
                 upstream = socket.create_connection(self._target, timeout=5)
             except OSError:
@@ -59,12 +71,15 @@ class TcpProxy:
                     return
                 self._connections += [client, upstream]
             for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=_pipe, args=(source, sink), daemon=True).start()
+                threading.Thread(
+                    target=_pipe, args=(source, sink, self._flowing), daemon=True
+                ).start()
 
 
-def _pipe(source: socket.socket, sink: socket.socket) -> None:
+def _pipe(source: socket.socket, sink: socket.socket, flowing: threading.Event) -> None:
     try:
         while data := source.recv(65536):
+            flowing.wait()
             sink.sendall(data)
     except OSError:
         pass

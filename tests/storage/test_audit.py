@@ -145,6 +145,7 @@ def test_export_as_ndjson_gives_the_rows_since_the_date_oldest_first(
 ):
     for day in (1, 10, 20):
         store.record_audit(make_record(datetime(2026, 3, day, 12, tzinfo=UTC)))
+    store.close()  # the service stops: the command takes its backlog over
     configure_cli(monkeypatch, config)
     assert main(["audit", "export", "--since", "2026-03-05", "--format", "ndjson"]) == 0
     exported = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
@@ -159,6 +160,7 @@ def test_export_as_csv_has_a_header_and_json_in_the_structured_columns(
     store, config, monkeypatch, capsys
 ):
     store.record_audit(make_record(datetime(2026, 3, 10, 12, tzinfo=UTC)))
+    store.close()  # the service stops: the command takes its backlog over
     configure_cli(monkeypatch, config)
     assert main(["audit", "export", "--since", "2026-03-01T00:00:00+00:00", "--format", "csv"]) == 0
     (row,) = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
@@ -174,6 +176,7 @@ def test_purge_deletes_the_audit_rows_older_than_the_retention_period(
     now = datetime.now(UTC)
     store.record_audit(make_record(now - timedelta(days=40)))
     store.record_audit(make_record(now - timedelta(days=20)))
+    store.close()  # the service stops: the command takes its backlog over
     configure_cli(monkeypatch, config)
     monkeypatch.setenv("PVP_CDS_AUDIT_RETENTION_DAYS", "30")
     assert main(["audit", "purge"]) == 0

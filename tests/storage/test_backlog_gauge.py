@@ -18,7 +18,7 @@ def backlog_gauge() -> float:
 
 def test_the_backlog_gauge_reads_zero_once_the_mover_has_moved_the_records(store):
     metrics.storage_backlog(7)  # an earlier reading, taken while records waited
-    store.record_feedback(SERVICE, ITEM)  # wakes the background mover
+    store.record_feedback(SERVICE, [ITEM])  # wakes the background mover
 
     deadline = time.monotonic() + 10
     while (store.spool.counts() != (0, 0) or backlog_gauge() != 0) and time.monotonic() < deadline:

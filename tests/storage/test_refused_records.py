@@ -1,6 +1,6 @@
 """A record that cannot be stored, because the database refuses it or because this version of
-the service cannot read it, is kept on local disk, marked and counted, and the records behind
-it still arrive: one bad record never holds up the rest (docs/storage.md)."""
+the service cannot read it, is set aside on local disk for an operator and counted, and the
+records behind it still arrive: one bad record never holds up the rest (docs/storage.md)."""
 
 from __future__ import annotations
 
@@ -31,11 +31,11 @@ def stored_cards(database_url: str) -> list[str]:
     return sorted(row["card_uuid"] for row in rows(database_url, schema.feedback))
 
 
-def test_a_record_the_database_refuses_is_kept_marked_and_the_rest_arrive(store, database_url):
-    store.record_feedback(SERVICE, feedback_item("card-1"))
+def test_a_record_the_database_refuses_is_set_aside_and_the_rest_arrive(store, database_url):
+    store.record_feedback(SERVICE, [feedback_item("card-1")])
     # feedback.outcome is NOT NULL: the database itself refuses this row.
-    store.record_feedback(SERVICE, {**feedback_item("card-2"), "outcome": None})
-    store.record_feedback(SERVICE, feedback_item("card-3"))
+    store.record_feedback(SERVICE, [{**feedback_item("card-2"), "outcome": None}])
+    store.record_feedback(SERVICE, [feedback_item("card-3")])
 
     assert store.flush()
     assert stored_cards(database_url) == ["card-1", "card-3"]
@@ -52,12 +52,12 @@ def test_a_record_the_database_refuses_is_kept_marked_and_the_rest_arrive(store,
         ("audit", {"id": "not-a-whole-record"}),
     ],
 )
-def test_a_record_this_version_cannot_read_is_kept_marked_and_the_rest_arrive(
+def test_a_record_this_version_cannot_read_is_set_aside_and_the_rest_arrive(
     store, database_url, kind, payload
 ):
-    store.record_feedback(SERVICE, feedback_item("card-1"))
-    store.spool.append(kind, payload)
-    store.record_feedback(SERVICE, feedback_item("card-3"))
+    store.record_feedback(SERVICE, [feedback_item("card-1")])
+    store.spool.append(kind, [payload])
+    store.record_feedback(SERVICE, [feedback_item("card-3")])
 
     assert store.flush()
     assert stored_cards(database_url) == ["card-1", "card-3"]
@@ -67,7 +67,7 @@ def test_a_record_this_version_cannot_read_is_kept_marked_and_the_rest_arrive(
 
 def test_an_unreadable_record_is_counted_and_logged_under_a_label_of_ours(store, caplog):
     before = samples(metrics.exposition()[0].decode())
-    store.spool.append("audit-v9", {"patient": "Patient/kept-out-of-logs"})
+    store.spool.append("audit-v9", [{"patient": "Patient/kept-out-of-logs"}])
 
     with caplog.at_level(logging.ERROR, logger=STORE_LOGGER):
         store.flush()
@@ -85,8 +85,9 @@ def test_an_unreadable_record_is_counted_and_logged_under_a_label_of_ours(store,
 def test_db_backlog_lists_the_refused_records_without_their_content(
     store, config, monkeypatch, capsys
 ):
-    store.spool.append("audit-v9", {"patient": "Patient/kept-out-of-sight"})
-    store.record_feedback(SERVICE, {**feedback_item("card-2"), "outcome": None})
+    store.spool.append("audit-v9", [{"patient": "Patient/kept-out-of-sight"}])
+    store.record_feedback(SERVICE, [{**feedback_item("card-2"), "outcome": None}])
+    store.close()  # the service stops: the command takes its backlog over
     configure_cli(monkeypatch, config)
 
     assert main(["db", "backlog"]) == 0
@@ -104,14 +105,18 @@ def test_db_backlog_retry_moves_the_refused_records_again(
     # A record the mover had refused (whatever the cause, since mended).
     store.spool.append(
         "feedback",
-        {
-            "service_id": SERVICE,
-            "item": feedback_item("card-1"),
-            "received_at": "2026-03-11T10:06:00+00:00",
-        },
+        [
+            {
+                "service_id": SERVICE,
+                "item": feedback_item("card-1"),
+                "received_at": "2026-03-11T10:06:00+00:00",
+            }
+        ],
     )
-    (pending,) = store.spool.oldest(10)
-    store.spool.mark_refused(pending.id, "IntegrityError")
+    (pending,) = store.spool.current().oldest(10)
+    store.spool.set_aside(pending, "IntegrityError")
+    store.spool.current().remove([pending.id])
+    store.close()  # the service stops: the command takes its backlog over
     configure_cli(monkeypatch, config)
 
     assert main(["db", "backlog"]) == 0

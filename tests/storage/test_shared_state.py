@@ -75,7 +75,7 @@ def test_the_same_feedback_from_many_threads_is_stored_once(database_url, tmp_pa
     opened = stores(database_url, tmp_path, THREADS)
 
     def send(index: int) -> bool:
-        opened[index].record_feedback(SERVICE, ITEM)
+        opened[index].record_feedback(SERVICE, [ITEM])
         return opened[index].flush()
 
     assert all(at_once(send, THREADS))

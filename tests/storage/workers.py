@@ -3,6 +3,7 @@ directory, as on another host), wait for the others, then act at once."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +23,7 @@ def send_feedback(config: dict, barrier: Any, service_id: str, item: dict) -> bo
     store = storage.open_store(config)
     try:
         barrier.wait(timeout=60)
-        store.record_feedback(service_id, item)
+        store.record_feedback(service_id, [item])
         return store.flush()
     finally:
         store.close()
@@ -33,3 +34,10 @@ def reporting(results: Any, target: Callable[..., bool], *args: Any) -> None:
         results.put(target(*args))
     except Exception as exc:
         results.put(f"{type(exc).__name__}: {exc}")
+
+
+def leave_records(config: dict, service_id: str, items: list[dict]) -> None:
+    """Keep feedback on local disk and end the process at once, before anything moves it to
+    the database: what a process killed mid-run leaves behind."""
+    storage.open_store(config).record_feedback(service_id, items)
+    os._exit(0)

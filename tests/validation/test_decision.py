@@ -47,14 +47,6 @@ def test_treat_all_at_a_threshold_near_zero_is_the_prevalence():
     assert curve.treat_all[0] == pytest.approx(0.25)
 
 
-def test_useful_range_is_where_the_model_beats_both_strategies():
-    # Risks that separate the outcome perfectly: the model wins at every threshold below 0.9
-    # where treat-all has lost its lead.
-    y = np.array([1, 1, 0, 0, 0, 0, 0, 0, 0, 0])
-    p = np.array([0.9, 0.9, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05])
-    assert decision_curve(y, p).useful_range() == (0.06, 0.7)
-
-
 def test_runs_are_contiguous_and_say_when_they_reach_the_end_of_the_range():
     thresholds = np.round(np.arange(0.01, 0.701, 0.01), 2)
     # Holds from 5% to 12%, fails at 13%-19%, holds again from 20% to 50%.

@@ -1,0 +1,133 @@
+"""A deadline on reading a request body, so that a client sending its body slowly holds a
+worker thread no longer than ``PVP_CDS_BODY_DEADLINE_SECONDS``.
+
+gunicorn's threaded workers read a body from a blocking socket without a time limit: its own
+settings bound the wait for a request's first byte and the drain of a body the app left
+unread, not the reading of a body the app asks for. A timeout per read does not help either:
+a byte a second satisfies every read. So one watchdog thread per process shuts the reading
+side of the connection (``shutdown(SHUT_RD)``) when a body is not in by its deadline: the read
+in progress returns at once, the request is answered 408, and the connection ends after the
+answer. Arming and disarming are a heap push and a flag under a lock: the hook calls that send
+their bodies at once pay that and nothing more.
+
+Only under ``pvp-cds serve``: gunicorn puts the connection's socket in the WSGI environ
+(``gunicorn.socket``); elsewhere (the test client, a development server) there is nothing to
+watch. The request line and headers are gunicorn's to read before the app runs: a client
+trickling those is not bounded here (docs/operations.md, "Slow clients").
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+
+from flask import current_app, request
+
+from .errors import RequestTimeout
+
+#: The WSGI environ key under which gunicorn gives the connection's socket.
+GUNICORN_SOCKET = "gunicorn.socket"
+
+
+def read_body_in_time() -> None:
+    """Read the request body (Flask keeps it for ``request.get_data``) within the deadline;
+    RequestTimeout (408) when it did not arrive in time."""
+    connection = request.environ.get(GUNICORN_SOCKET)
+    if connection is None or not _has_body():
+        return
+    seconds = current_app.config["BODY_DEADLINE_SECONDS"]
+    armed = WATCHDOG.arm(connection, seconds)
+    try:
+        request.get_data(cache=True)
+    except Exception:
+        # A read cut short may end in the server's or werkzeug's own error: it is the timeout.
+        if WATCHDOG.disarm(armed):
+            raise _late(seconds) from None
+        raise
+    if WATCHDOG.disarm(armed):
+        raise _late(seconds)
+
+
+def _has_body() -> bool:
+    return bool(request.content_length) or "Transfer-Encoding" in request.headers
+
+
+def _late(seconds: float) -> RequestTimeout:
+    return RequestTimeout(
+        f"the request body did not arrive within {seconds:g} s of its headers; send it at once "
+        "(the connection is closed)"
+    )
+
+
+@dataclass(order=True)
+class Armed:
+    """One connection's deadline, on the watchdog's heap until it passes."""
+
+    at: float
+    connection: socket.socket = field(compare=False)
+    #: The body was read (or its reading ended) before the deadline.
+    disarmed: bool = field(default=False, compare=False)
+    #: The deadline passed first: the connection's reading side is shut.
+    fired: bool = field(default=False, compare=False)
+
+
+class Watchdog:
+    """One thread per process that shuts the reading side of each connection whose deadline
+    passes before it is disarmed. The thread starts in the process that first arms it: one
+    started before gunicorn forks its workers would not run in them."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition(threading.Lock())
+        self._due: list[Armed] = []
+        self._running_in: int | None = None
+
+    def arm(self, connection: socket.socket, seconds: float) -> Armed:
+        armed = Armed(time.monotonic() + seconds, connection)
+        with self._changed:
+            if self._running_in != os.getpid():
+                self._start()
+            heapq.heappush(self._due, armed)
+            if self._due[0] is armed:  # earlier than the watchdog waits for: wake it
+                self._changed.notify()
+        return armed
+
+    def disarm(self, armed: Armed) -> bool:
+        """Stop watching; whether the deadline had passed first."""
+        with self._changed:
+            armed.disarmed = True
+            return armed.fired
+
+    def _start(self) -> None:
+        self._due.clear()  # only what this process armed
+        self._running_in = os.getpid()
+        threading.Thread(target=self._watch, name="body-deadline", daemon=True).start()
+
+    def _watch(self) -> None:
+        with self._changed:
+            while True:
+                while self._due and self._due[0].disarmed:
+                    heapq.heappop(self._due)
+                if not self._due:
+                    self._changed.wait()
+                    continue
+                left = self._due[0].at - time.monotonic()
+                if left > 0:
+                    self._changed.wait(left)
+                    continue
+                late = heapq.heappop(self._due)
+                late.fired = True
+                _shut_reading(late.connection)
+
+
+def _shut_reading(connection: socket.socket) -> None:
+    try:
+        connection.shutdown(socket.SHUT_RD)
+    except OSError:  # the client has gone already
+        pass
+
+
+WATCHDOG = Watchdog()
