@@ -848,11 +848,12 @@ def _grade_patterns(forms: Mapping[str, int]) -> tuple[re.Pattern[str], ...]:
     flags = re.I
     return (
         # "Goutallier grade 3", "grade II (Goutallier)", "Goutallier grade (0-4): three",
+        # "fatty infiltration (Goutallier, L4-5): 4",
         # "Goutallier gr 2", "Goutallier grading at L4/5: 2"
         re.compile(
             rf"(?:goutallier|goutalier|grade|gr\.?|stage)\)?"
             rf"(?:\s+(?:grade|gr\.?|grading|stage|classification|class|score|scores))?"
-            rf"(?:\s*\([^)]*\))?{at_level}\s*(?:[:=]|of|is)?\s*{ranged}",
+            rf"(?:\s*\([^)]*\))?{at_level}\)?\s*(?:[:=]|of|is)?\s*{ranged}",
             flags,
         ),
         # "left: grade 2", "right side 3", "R 2, L 3"

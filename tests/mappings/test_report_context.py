@@ -451,3 +451,8 @@ def test_would_makes_the_finding_before_it_hypothetical(reader, text):
 )
 def test_in_a_list_of_muscles_the_paraspinal_muscles_grades_count(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+def test_a_grade_after_the_eponym_and_level_in_brackets_is_read(reader):
+    text = "Multifidus fat (Goutallier, L4/5): 3"
+    assert firm(reader, text) == {GOUTALLIER: 3}
