@@ -1,7 +1,7 @@
 """The spaCy pipeline that the report text rules build: a blank English pipeline (nothing
 downloaded) that cuts each sentence into clauses, finds the phrases of the findings and their
 lookalikes, the words that name a finding only beside an anchor, and the ConText modifiers
-(negspacy's NegEx: negation, uncertainty, history, hypothesis, persistence).
+around them (negation, uncertainty, history, hypothesis, experiencer, persistence).
 
 Everything here is built once from the rules (:func:`build_pipeline`); running it is then a
 matter of microseconds per sentence. The ``Doc`` it returns has one sentence per clause, so a
@@ -11,16 +11,37 @@ alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from itertools import product
 from typing import Any
 
 from .codes import VertebralLevel
 
-#: The ConText categories, each a NegEx component setting ``span._.<category>``. Persistence
-#: ("again demonstrated", "unchanged") makes a finding mentioned with its history current.
-CATEGORIES = ("negation", "uncertainty", "historical", "hypothetical", "persistence")
+#: The ConText categories: ``span._.<category>`` is set on a finding that a modifier of the
+#: category reaches. Experiencer: someone else's finding (a relative's). Persistence ("again
+#: demonstrated", "unchanged", "interval development") makes a finding mentioned with its
+#: history current.
+CATEGORIES = ("negation", "uncertainty", "historical", "hypothetical", "experiencer", "persistence")
+#: Which way from a modifier its scope runs, by the rules file's key for its phrases.
+FORWARD, BACKWARD, BOTH, TERMINATE, PSEUDO = "forward", "backward", "both", "terminate", "pseudo"
+#: Forward, over the next few words only: an adjective's noun ("the former cleft").
+NEAR = "near"
+#: How far a ``NEAR`` modifier reaches, in words.
+NOUN_PHRASE_WORDS = 3
+DIRECTIONS = {
+    "adjectives": NEAR,
+    "preceding": FORWARD,
+    "following": BACKWARD,
+    "bidirectional": BOTH,
+    "termination": TERMINATE,
+    "pseudo": PSEUDO,
+}
+#: The published ConText lexicon read besides the rules file's own modifiers (medspaCy's English
+#: rules, packaged verbatim; the rules file's ``context_lexicon`` names its source and licence).
+CONTEXT_LEXICON = "context-rules-medspacy-en.json"
 #: Entity label of phrases that look like a target but name something else.
 LOOKALIKE = "lookalike"
 #: Between a finding and the value an anchored word gives it, in an entity label.
@@ -30,12 +51,17 @@ DOUBTFUL_CLAUSES = "doubtful_clauses"
 #: ``Doc.user_data`` key: clause starts of a verb that goes on with the subject before it
 #: ("the L1 body has collapsed and contains gas").
 SHARED_SUBJECT = "shared_subject"
+#: ``Doc.user_data`` key: clause starts at a word of contrast (";", "but", "although"): what
+#: follows may be about another thing or level.
+CONTRAST_STARTS = "contrast_starts"
 #: Levels a phrase's ``<level>`` stands for.
 PHRASE_LEVELS = tuple(
     level.value
     for level in VertebralLevel
     if VertebralLevel.T3.position <= level.position <= VertebralLevel.L5.position
 )
+#: Years a phrase's ``<year>`` stands for ("the 2019 MRI").
+PHRASE_YEARS = tuple(str(year) for year in range(1990, 2040))
 #: A phrase's ``...``: up to this many other words of the same clause.
 GAP_WORDS = 10
 #: Tokens a gap never crosses: the ends of a clause's parts.
@@ -46,7 +72,6 @@ def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, st
     """The pipeline for a rules document; ``labelled`` is (entity label, phrase) for every
     phrase the entity ruler matches (targets, Goutallier definitions, lookalikes)."""
     # spaCy takes seconds to import: only a process that reads report text pays for it.
-    import negspacy.negation  # noqa: F401  (registers the "negex" spaCy factory)
     import spacy
 
     nlp = spacy.blank("en")
@@ -67,25 +92,11 @@ def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, st
     ]
     gapped = GappedPhrases(nlp, gapped_phrases)
     modifiers = document.get("modifiers", {})
-    termination = list(modifiers.get("termination", ()))
-    for category in CATEGORIES:
-        words = modifiers.get(category, {})
-        nlp.add_pipe(
-            "negex",
-            name=category,
-            config={
-                "extension_name": category,
-                "neg_termset": {
-                    "pseudo_negations": list(words.get("pseudo", ())),
-                    "preceding_negations": list(words.get("preceding", ())),
-                    "following_negations": list(words.get("following", ())),
-                    "termination": termination,
-                },
-            },
-        )
+    context = ConText(nlp, [*context_rules(modifiers, spelt), *lexicon_rules(document, spelt)])
     preceding = modifiers.get("negation", {}).get("preceding", ())
     negations = frozenset(word.lower() for word in preceding if " " not in word)
-    clauses = ClauseMarker(document.get("clauses", {}), negations)
+    clause_rules = document.get("clauses", {})
+    clauses = ClauseMarker(clause_rules, negations, spelt(clause_rules.get("verbs", ())))
     anchored_rules = document.get("anchored", {})
     anchored = AnchoredWords(nlp, anchored_rules, spelt, negations)
     # A word that everything that can become a finding holds (the longest, so the rarest
@@ -104,21 +115,20 @@ def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, st
     ]
     triggers = frozenset(max(text.split(), key=len) for text in needed)
     finders = (clauses, ruler, gapped, anchored)
-    context = tuple(nlp.get_pipe(category) for category in CATEGORIES)
     return Pipeline(nlp, triggers, finders, context)
 
 
 @dataclass(frozen=True)
 class Pipeline:
     """spaCy's tokenizer, then the steps that find the findings' words (ours between spaCy's
-    components), then the ConText ones for what they found. A sentence holding none of the
-    ``triggers`` words states no finding, and one where nothing is found needs no context:
-    neither is read further."""
+    components), then ConText for what they found. A sentence holding none of the ``triggers``
+    words states no finding, and one where nothing is found needs no context: neither is read
+    further."""
 
     nlp: Any
     triggers: frozenset[str]
     finders: tuple[Callable[[Any], Any], ...]
-    context: tuple[Callable[[Any], Any], ...]
+    context: Callable[[Any], Any]
 
     def __call__(self, text: str) -> Any:
         doc = self.nlp.make_doc(text)
@@ -128,9 +138,156 @@ class Pipeline:
             doc = step(doc)
         if all(ent.label_ == LOOKALIKE for ent in doc.ents):
             return doc
-        for step in self.context:
-            doc = step(doc)
+        return self.context(doc)
+
+
+@dataclass(frozen=True)
+class ContextRule:
+    """Phrases of one ConText category and direction (``TERMINATE`` without a category ends
+    every category's scope)."""
+
+    category: str | None
+    direction: str
+    texts: tuple[str, ...]
+
+
+def context_rules(
+    modifiers: Mapping[str, Any], spelt: Callable[[Sequence[str]], list[str]]
+) -> Iterator[ContextRule]:
+    """The rules file's own modifiers: per category, its phrases by direction; the shared
+    ``termination`` list ends every category's scope."""
+    yield ContextRule(None, TERMINATE, tuple(spelt(modifiers.get("termination", ()))))
+    for category in CATEGORIES:
+        for key, direction in DIRECTIONS.items():
+            phrases = modifiers.get(category, {}).get(key, ())
+            if phrases:
+                yield ContextRule(category, direction, tuple(spelt(phrases)))
+
+
+def lexicon_rules(
+    document: Mapping[str, Any], spelt: Callable[[Sequence[str]], list[str]]
+) -> Iterator[ContextRule]:
+    """The published ConText lexicon's rules, in the categories the rules file maps them to,
+    less those it leaves out. A rule's token pattern (``LOWER`` words or word lists, ``OP:
+    "?"``) becomes this file's phrase syntax."""
+    settings = document.get("context_lexicon")
+    if not settings:
+        return
+    lexicon = json.loads(resources.files(__package__).joinpath(CONTEXT_LEXICON).read_text("utf-8"))
+    categories = settings["categories"]
+    left_out = {literal.lower() for literal in settings.get("left_out", {})}
+    for rule in lexicon["context_rules"]:
+        category = categories.get(rule["category"])
+        if category is None or rule["literal"].lower() in left_out:
+            continue
+        phrase = _lexicon_phrase(rule)
+        direction = {"BIDIRECTIONAL": BOTH}.get(rule["direction"], rule["direction"].lower())
+        yield ContextRule(category, direction, tuple(spelt([phrase])))
+
+
+def _lexicon_phrase(rule: Mapping[str, Any]) -> str:
+    if not rule.get("pattern"):
+        return str(rule["literal"])
+    words = []
+    for token in rule["pattern"]:
+        lower = token["LOWER"]
+        alternatives = lower["IN"] if isinstance(lower, dict) else [lower]
+        # A multi-word alternative ("risk of") in one token never matches one token: its
+        # first word is what it can stand for.
+        word = "|".join(dict.fromkeys(a.split()[0] for a in alternatives))
+        words.append(f"{word}?" if token.get("OP") == "?" else word)
+    return " ".join(words)
+
+
+class ConText:
+    """ConText (Harkema et al., 2009, NegEx's successor) as medspaCy implements it: each
+    modifier phrase has a category and a direction; its scope runs from it forward, backward or
+    both ways to the end of its clause, and stops at a termination phrase of its category or of
+    all. A finding in the scope gets the category. A pseudo phrase ("no definite", "likely
+    post-traumatic") silences the modifiers of its category that overlap it, and a modifier
+    inside a longer one of any category gives way to it ("no" inside "no longer": history, not
+    negation)."""
+
+    def __init__(self, nlp: Any, rules: Sequence[ContextRule]) -> None:
+        from spacy.matcher import PhraseMatcher
+        from spacy.tokens import Span
+
+        for category in CATEGORIES:
+            Span.set_extension(category, default=False, force=True)
+        self._rules = [rule for rule in rules if rule.texts]
+        self._matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for index, rule in enumerate(self._rules):
+            self._matcher.add(str(index), list(nlp.tokenizer.pipe(rule.texts)))
+
+    def __call__(self, doc: Any) -> Any:
+        modifiers = self._modifiers(doc)
+        ends = [(rule, start, end) for rule, start, end in modifiers if rule.direction == TERMINATE]
+        findings = [ent for ent in doc.ents if ent.label_ != LOOKALIKE]
+        for rule, start, end in modifiers:
+            if rule.direction in (TERMINATE, PSEUDO):
+                continue
+            low, high = _scope(doc, rule, start, end, ends)
+            for ent in findings:
+                if ent.start < high and low < ent.end and _outside_or_within(ent, start, end):
+                    ent._.set(rule.category, True)
         return doc
+
+    def _modifiers(self, doc: Any) -> list[tuple[ContextRule, int, int]]:
+        found = [
+            (self._rules[int(doc.vocab.strings[match_id])], start, end)
+            for match_id, start, end in self._matcher(doc)
+        ]
+        pseudo = [(r.category, s, e) for r, s, e in found if r.direction == PSEUDO]
+        unsilenced = [
+            (rule, start, end)
+            for rule, start, end in found
+            if rule.direction == PSEUDO
+            or not any(
+                category == rule.category and s < end and start < e for category, s, e in pseudo
+            )
+        ]
+        return [
+            (rule, start, end)
+            for rule, start, end in unsilenced
+            if not any(_gives_way((rule, start, end), other) for other in unsilenced)
+        ]
+
+
+def _outside_or_within(ent: Any, start: int, end: int) -> bool:
+    """Whether a modifier stands apart from a finding's words, or in a gap of them ("fat
+    possibly less than muscle"); not at their edge ("no fatty streaks" is a phrase itself)."""
+    return end <= ent.start or ent.end <= start or (ent.start < start and end < ent.end)
+
+
+def _gives_way(modifier: tuple[ContextRule, int, int], other: tuple[ContextRule, int, int]) -> bool:
+    """Whether a modifier lies inside a longer one that reads its words otherwise: of another
+    category ("no" in "no longer"), or of its own category and direction. ("previous" reaches
+    forward though "on the previous" reaches back.)"""
+    rule, start, end = modifier
+    longer, other_start, other_end = other
+    inside = other_start <= start and end <= other_end and other_end - other_start > end - start
+    return inside and (longer.category != rule.category or longer.direction == rule.direction)
+
+
+def _scope(
+    doc: Any,
+    rule: ContextRule,
+    start: int,
+    end: int,
+    ends: Sequence[tuple[ContextRule, int, int]],
+) -> tuple[int, int]:
+    """The token span a modifier reaches: its clause in its direction, up to the nearest
+    termination of its category or of all."""
+    clause = doc[start].sent
+    stops = [(s, e) for r, s, e in ends if r.category in (None, rule.category)]
+    low, high = start, end
+    if rule.direction in (FORWARD, BOTH, NEAR):
+        high = min((s for s, _ in stops if s >= end), default=clause.end)
+    if rule.direction == NEAR:
+        high = min(high, end + NOUN_PHRASE_WORDS)
+    if rule.direction in (BACKWARD, BOTH):
+        low = max((e for _, e in stops if e <= start), default=clause.start)
+    return max(low, clause.start), min(high, clause.end)
 
 
 class ClauseMarker:
@@ -141,15 +298,18 @@ class ClauseMarker:
     doubtful when the clause before it negates something: "no retropulsion and cleft is seen"
     could deny the cleft or state it."""
 
-    def __init__(self, rules: Mapping[str, Any], negations: frozenset[str]) -> None:
+    def __init__(
+        self, rules: Mapping[str, Any], negations: frozenset[str], verbs: Sequence[str]
+    ) -> None:
         self._boundaries = frozenset(w.lower() for w in rules.get("boundaries", ()))
+        self._floating = frozenset(w.lower() for w in rules.get("floating", ()))
         self._coordinators = frozenset(w.lower() for w in rules.get("coordinators", ()))
         self._with_subject = frozenset(w.lower() for w in rules.get("only_before_a_subject", ()))
         openers = [w.lower() for w in rules.get("subject_openers", ())]
         if "<level>" in openers:
             openers.extend(level.lower() for level in PHRASE_LEVELS)
         self._openers = frozenset(openers)
-        self._verbs = frozenset(w.lower() for w in rules.get("verbs", ()))
+        self._verbs = frozenset(verb.lower() for verb in verbs)
         self._window = int(rules.get("window", 8))
         self._negations = negations
         #: Words that continue a list: "no cleft, gas or oedema is seen" is one clause.
@@ -162,6 +322,7 @@ class ClauseMarker:
             token.is_sent_start = token.i == 0
         doubtful: set[int] = set()
         shared: set[int] = set()
+        contrast: set[int] = set()
         clause_start = 0
         for i, token in enumerate(doc):
             if i == 0 or token.is_sent_start:
@@ -170,21 +331,36 @@ class ClauseMarker:
             word = token.lower_
             if word in self._boundaries:
                 start = i + 1 if token.is_punct else i
-                if start < len(doc):
+                if start < len(doc) and not self._parenthetical(doc, i):
                     doc[start].is_sent_start = True
+                    contrast.add(start)
             elif word in self._coordinators and self._opens_clause(doc, i):
-                doc[i].is_sent_start = True
                 first = doc[self._first_word(doc, i)].lower_
+                before = doc[clause_start:i]
+                has_verb = any(t.lower_ in self._verbs for t in before)
+                negated = any(t.lower_ in self._negations for t in before)
+                if first not in self._openers | self._verbs and not has_verb and not negated:
+                    # "fat and muscle are present": one subject of two nouns.
+                    continue
+                doc[i].is_sent_start = True
                 if first in self._verbs:
                     shared.add(i)
-                # "has not interdigitated and sits as a bolus": a verb of its own, not denied.
-                if first not in self._openers | self._verbs and any(
-                    t.lower_ in self._negations for t in doc[clause_start:i]
-                ):
+                # "No retropulsion and cleft is seen" may deny the cleft or state it; "there
+                # is no retropulsion and oedema is present" has a verb of its own before "and".
+                if first not in self._openers | self._verbs and negated and not has_verb:
                     doubtful.add(i)
         doc.user_data[DOUBTFUL_CLAUSES] = frozenset(doubtful)
         doc.user_data[SHARED_SUBJECT] = frozenset(shared)
+        doc.user_data[CONTRAST_STARTS] = frozenset(contrast)
         return doc
+
+    def _parenthetical(self, doc: Any, at: int) -> bool:
+        """Whether a boundary word that may stand anywhere ("however") stands inside its
+        clause, between the subject and its verb: "the fascia, however, is oedematous"."""
+        if doc[at].lower_ not in self._floating:
+            return False
+        following = next((t for t in doc[at + 1 :] if not t.is_punct), None)
+        return following is not None and following.lower_ in self._verbs
 
     def _first_word(self, doc: Any, at: int) -> int:
         j = at + 1
@@ -422,6 +598,9 @@ def _slots(
             alternative = alternative.rstrip("~") if inflected else alternative
             if alternative == "<level>":
                 alternatives.extend(PHRASE_LEVELS)
+                continue
+            if alternative == "<year>":
+                alternatives.extend(PHRASE_YEARS)
                 continue
             for spelling in [alternative, *synonyms.get(alternative.lower(), ())]:
                 alternatives.extend(inflections(spelling) if inflected else [spelling])

@@ -2,10 +2,11 @@
 
 The rules of ``report-text-rules.json`` build a blank spaCy English pipeline
 (:mod:`.report_pipeline`): clauses, the target phrases and their lookalikes, words anchored to
-another word, and NegEx context (negation, uncertainty, history, hypothesis, persistence). The
-text is cut into lines and sentences first, so that a report template's lines never share a
-scope; skipped sections (indication, history, comparison) and unfilled template fields are
-dropped there, ``label: value`` answers are put into words, and abbreviations spelt out.
+another word, and ConText (negation, uncertainty, history, hypothesis, experiencer,
+persistence). The text is cut into lines and sentences first, so that a report template's lines
+never share a scope; skipped sections (indication, history, comparison) and unfilled template
+fields are dropped there, ``label: value`` answers are put into words, and abbreviations spelt
+out.
 
 Load the rules and build the pipeline once (:func:`load_text_rules`, :class:`ReportTextReader`);
 :meth:`ReportTextReader.read` is then pure. What is not stated stays unknown: a finding the text
@@ -29,7 +30,7 @@ import jsonschema
 
 from .codes import CementDistribution, FindingName, VertebralLevel
 from .reasons import NoValueKind
-from .report_pipeline import DOUBTFUL_CLAUSES, LOOKALIKE, READS, build_pipeline
+from .report_pipeline import CONTRAST_STARTS, DOUBTFUL_CLAUSES, LOOKALIKE, READS, build_pipeline
 from .site_files import read_site_file
 
 RULES_FILE = "report-text-rules.json"
@@ -55,6 +56,10 @@ LEVEL_BOUND = frozenset(
         FindingName.CEMENT_DISTRIBUTION,
     }
 )
+#: Findings read as present or absent.
+PRESENCE_FINDINGS = frozenset(
+    {FindingName.INTRAVERTEBRAL_VACUUM_CLEFT, FindingName.POSTERIOR_FASCIA_OEDEMA}
+)
 #: Longest quote shown on a card, in characters.
 QUOTE_LIMIT = 160
 
@@ -67,11 +72,29 @@ _LEVEL = re.compile(
 )
 _CHECKED = r"\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\)|[☒☑✅]"
 _BOX = re.compile(r"\[\s*[xX✓✔]?\s*\]|\(\s*[xX]?\s*\)|[☐☒☑✅]")
-_FIELD = re.compile(r"^(?P<label>[^:|]{1,80})(?P<separator>[:|])\s*(?P<value>.*)$")
+_FIELD = re.compile(r"^(?P<label>[^:|=]{1,80}?)(?P<separator>[:|=]|\s[-–—]\s)\s*(?P<value>.*)$")
+#: A template value that says nothing: a blank, a placeholder, a pointer elsewhere.
 _BLANK = re.compile(
-    r"^(?:_+|\.{2,}|-+|\?+|\*+|n/?a|not recorded|<[^>]*>|\([^)]*\)|\{[^}]*\})?$", re.I
+    r"^(?:_+|\.{2,}|-+|\?+|\*+|n/?a|not recorded|<[^>]*>|\([^)]*\)|\{[^}]*\}|\[[^\]]*\]"
+    r"|(?:see|as|refer to)\s+(?:above|below|text|report|comments?|findings)|pending|to follow"
+    r"|deferred|tbc|tbd|not\s+(?:assessed|graded|evaluated|applicable|performed|stated))?\.?$",
+    re.I,
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+# A "?" after a space is a query ("?cleft", ", ? early cleft"), not a sentence's end.
+_CHOICES = re.compile(r"\s*(?:/|\||\bor\b)\s*", re.I)
+#: Dot leaders between a template's label and its value ("Vacuum cleft ....... none").
+_LEADER = re.compile(r"(?<=\w)\s*\.{3,}\s*(?=\w)")
+#: A finding marked present or absent by a sign after it ("IVC+", "TLF oedema (-)").
+_PLUS_MINUS = re.compile(r"(?<=\w)\s*(\+|\(\+\)|\(-\)|\(−\))(?=[\s,;.)]|$)")
+_SIGNED = {"+": " present", "(+)": " present", "(-)": " absent", "(−)": " absent"}
+#: An adverb set off by commas inside a clause ("the fascia, however, is oedematous").
+_ASIDE_ADVERB = re.compile(
+    r",\s*(?:however|moreover|furthermore|additionally|also|though|therefore|of note|notably)"
+    r"\s*,",
+    re.I,
+)
+_ASIDE = re.compile(r"^([^:(]{1,60}?)\s*\([^)]*\)(?=\s*:)")
+_SENTENCE_END = re.compile(r"(?:(?<=[.!])|(?<=\S\?))\s+(?=\S)")
 _ABBREVIATIONS = frozenset(
     {
         "vs.",
@@ -182,8 +205,19 @@ class ReportTextReader:
             for kind in ("present", "absent", "uncertain")
         }
         self._abbreviations = _Abbreviations(document.get("abbreviations", {}))
+        self._pattern_words = frozenset(
+            word.lower()
+            for label in (BLOCKY, SPONGY)
+            for phrase in document["targets"][label]
+            for word in phrase.split("|")
+            if " " not in word
+        )
         self._cement_requires = _word_pattern(
             rules.words("context", "cement_distribution", "requires")
+        )
+        self._no_spongy = frozenset(
+            word.lower()
+            for word in rules.words("context", "cement_distribution", "denied_means_blocky")
         )
         self._cement_excludes = _word_pattern(
             rules.words("context", "cement_distribution", "excludes")
@@ -199,10 +233,20 @@ class ReportTextReader:
             VertebralLevel(level) for level in rules.words("context", "goutallier_grade", "levels")
         )
         self._other_muscle = _word_pattern(rules.words("context", "goutallier_grade", "excludes"))
+        self._paraspinal_muscles = _word_pattern(
+            rules.words("context", "goutallier_grade", "muscles")
+        )
         self._elsewhere_muscle = _word_pattern(
             rules.words("context", "goutallier_grade", "elsewhere")
         )
         self._elsewhere = _word_pattern(rules.words("context", "elsewhere"))
+        self._other_structures = {
+            finding: _word_pattern(rules.words("context", finding.value, "excludes"))
+            for finding in (
+                FindingName.INTRAVERTEBRAL_VACUUM_CLEFT,
+                FindingName.POSTERIOR_FASCIA_OEDEMA,
+            )
+        }
         self._negated_eponym = re.compile(
             rf"{_word_pattern(rules.words('modifiers', 'negation', 'preceding')).pattern}"
             r"[\s(]*$",
@@ -214,7 +258,11 @@ class ReportTextReader:
             for form in words
         }
         self._grade_of = forms
-        self._grades = _grade_patterns(forms)
+        muscles = (
+            *rules.words("context", "goutallier_grade", "muscles"),
+            *rules.words("context", "goutallier_grade", "excludes"),
+        )
+        self._grades = (*_grade_patterns(forms), _muscle_grade_pattern(muscles, forms))
         self._progression = _progression_pattern(forms)
 
     def read(
@@ -237,7 +285,9 @@ class ReportTextReader:
     def _sentences(self, text: str) -> Iterator[_Sentence]:
         section = _Section()
         for raw in _unwrapped(text.splitlines()):
-            line = raw.strip().strip("*#").strip()
+            line = _LEADER.sub(": ", raw.strip().strip("*#").strip())
+            line = _PLUS_MINUS.sub(lambda sign: _SIGNED[sign[1]], line)
+            line = _ASIDE_ADVERB.sub("", line)
             header, rest = self._header(line)
             if header is not None:
                 section = _Section(header in self._read_sections, inline=bool(rest))
@@ -263,6 +313,8 @@ class ReportTextReader:
 
     def _header(self, line: str) -> tuple[str | None, str]:
         bare = line.rstrip(":").strip().lower()
+        # "ADDENDUM (same day):" is the addendum's header.
+        line = _ASIDE.sub(r"\1", line, count=1)
         if bare in self._read_sections or bare in self._skipped_sections:
             return bare, ""
         field = _FIELD.match(line)
@@ -274,32 +326,51 @@ class ReportTextReader:
 
     def _template_line(self, line: str) -> str | None:
         """A template line as plain words: ticked options kept, unfilled fields dropped (None).
-        ``Vacuum cleft: [ ] yes [x] no`` reads "Vacuum cleft: absent."; ``Fascia oedema: ___``
-        and a field whose boxes are all empty say nothing; ``IVC: possible`` reads as a
-        hedge."""
+        ``Vacuum cleft: [ ] yes [x] no`` and ``Vacuum cleft: yes [ ] no [x]`` read "Vacuum
+        cleft: absent."; ``Fascia oedema: ___`` and a field whose boxes are all empty say
+        nothing; ``IVC: possible`` reads as a hedge."""
         marks = list(_BOX.finditer(line))
         if marks:
-            prefix = line[: marks[0].start()].strip()
-            ends = [mark.start() for mark in marks[1:]] + [len(line)]
-            ticked = [
-                line[mark.end() : end].strip(" ,;/")
-                for mark, end in zip(marks, ends, strict=True)
-                if re.fullmatch(_CHECKED, mark.group())
-            ]
-            ticked = [label for label in ticked if label]
-            if prefix:
-                return self._answered(prefix, ticked[0]) if len(ticked) == 1 else None
-            return " ".join(f"{label.rstrip('.')}." for label in ticked) or None
+            return self._boxes(line, marks)
         field = _FIELD.match(line)
         if field is None:
             return line
         value = field["value"].strip()
-        if _BLANK.match(value):
+        if _BLANK.match(value) or self._choices_offered(value):
             return None
         if self._answer(value) is not None:
             return self._answered(field["label"], value)
         # "Goutallier L4/5 | 1": a table's row read as "label: value".
         return f"{field['label'].strip()}: {value}" if field["separator"] == "|" else line
+
+    def _boxes(self, line: str, marks: list[re.Match[str]]) -> str | None:
+        """A line of boxes: each option's words after its box ("[x] no"), or, where the line
+        ends with a box, before it ("no [x]"; a single box closing a line ticks the line)."""
+        ticks = [bool(re.fullmatch(_CHECKED, mark.group())) for mark in marks]
+        before_boxes = line[: marks[0].start()].strip()
+        if marks[-1].end() == len(line.rstrip()) and before_boxes:
+            if len(marks) == 1:
+                return f"{before_boxes.rstrip(':')}." if ticks[0] else None
+            starts = [0, *(mark.end() for mark in marks[:-1])]
+            options = [
+                line[start : mark.start()].strip(" ,;/")
+                for start, mark in zip(starts, marks, strict=True)
+            ]
+            # The first holds the label too: "Vacuum cleft: yes", "Vacuum cleft  Y".
+            label, _, first = (
+                options[0].rpartition(":") if ":" in options[0] else (options[0].rpartition(" "))
+            )
+            options[0] = first.strip()
+        else:
+            label = before_boxes
+            ends = [mark.start() for mark in marks[1:]] + [len(line)]
+            options = [
+                line[mark.end() : end].strip(" ,;/") for mark, end in zip(marks, ends, strict=True)
+            ]
+        ticked = [option for option, tick in zip(options, ticks, strict=True) if tick and option]
+        if label.strip():
+            return self._answered(label, ticked[0]) if len(ticked) == 1 else None
+        return " ".join(f"{option.rstrip('.')}." for option in ticked) or None
 
     def _answered(self, label: str, value: str) -> str:
         label = label.strip().rstrip(":")
@@ -311,6 +382,14 @@ class ReportTextReader:
             case "uncertain":
                 return f"Possible {label}."
         return f"{label}: {value}"
+
+    def _choices_offered(self, value: str) -> bool:
+        """Whether a field's value lists answers to choose from ("yes/no", "Y / N", "blocky or
+        spongy"): an unfilled template, not an answer."""
+        choices = [c for c in _CHOICES.split(value.strip(" .[]()")) if c.strip()]
+        return len(choices) > 1 and all(
+            self._answer(c) is not None or c.strip().lower() in self._pattern_words for c in choices
+        )
 
     def _answer(self, value: str) -> str | None:
         bare = value.strip(" .").lower()
@@ -325,9 +404,19 @@ class ReportTextReader:
         mentions = _Mentions(doc)
         for ent in mentions.findings:
             finding, reads = _finding_of(ent.label_)
-            if ent._.hypothetical or (ent._.historical and not ent._.persistence):
+            if ent._.hypothetical or ent._.experiencer:
+                continue
+            if ent._.historical and not ent._.persistence:
                 continue
             if finding in LEVEL_BOUND and self._about_another_level(mentions, ent, treated):
+                if finding in PRESENCE_FINDINGS and _denied_at(doc.text, treated):
+                    # "Clefts at T12 and L2; none at L1": absent at the treated level.
+                    if not (ent._.negation or ent._.uncertainty or ent.sent.start in doubtful):
+                        yield Statement(finding, False, sentence.quote)
+                continue
+            if finding in self._other_structures and self._other_structures[finding].search(
+                ent.sent.text
+            ):
                 continue
             if finding is FindingName.CEMENT_DISTRIBUTION:
                 statement = self._cement(sentence, mentions, ent)
@@ -365,8 +454,14 @@ class ReportTextReader:
         """A cement pattern in a sentence about cement; not one describing a leak (a leak
         named before the pattern, or in its stretch of the clause: "small cement leakage
         into the disc, solid in appearance"), nor a denied one."""
-        if ent._.negation or not self._cement_requires.search(sentence.text):
+        if not self._cement_requires.search(sentence.text):
             return None
+        pattern = CementDistribution.BLOCKY if ent.label_ == BLOCKY else CementDistribution.SPONGY
+        if ent._.negation:
+            # "No interdigitation of the cement": the definition of blocky.
+            if pattern is not CementDistribution.SPONGY or ent.text.lower() not in self._no_spongy:
+                return None
+            pattern = CementDistribution.BLOCKY
         start, end = mentions.stretch(ent)
         described = ent.doc.text[ent.sent.start_char : end]
         if any(
@@ -377,7 +472,6 @@ class ReportTextReader:
         finding = FindingName.CEMENT_DISTRIBUTION
         if ent._.uncertainty:
             return Statement(finding, None, sentence.quote, NoValueKind.REPORT_UNCERTAIN)
-        pattern = CementDistribution.BLOCKY if ent.label_ == BLOCKY else CementDistribution.SPONGY
         return Statement(finding, pattern.value, sentence.quote)
 
     def _goutallier(self, sentence: _Sentence, mentions: _Mentions, ent: Any) -> Statement | None:
@@ -393,16 +487,23 @@ class ReportTextReader:
         definition = ent.label_.startswith(DEFINITION)
         if ent._.negation and (definition or self._negated_eponym.search(before)):
             return None
-        if self._other_muscle.search(clause.text) or self._elsewhere_muscle.search(clause.text):
+        other_muscle = bool(self._other_muscle.search(clause.text))
+        if self._elsewhere_muscle.search(clause.text) or (other_muscle and definition):
             return None
         if definition:
             if not self._muscle.search(clause.text) or self._not_muscle.search(clause.text):
                 return None
             graded = [(int(ent.label_.removeprefix(DEFINITION)), mentions.levels_near(ent))]
         else:
-            graded = self._grades_in(text, clause.start_char, clause.end_char, ent.start_char)
-            if graded is None:
+            found = self._grades_in(text, clause.start_char, clause.end_char, ent.start_char)
+            if found is None:
                 return Statement(finding, None, sentence.quote, NoValueKind.REPORT_GRADE_RANGE)
+            # "multifidus 2, erector spinae 2, psoas 1": the paraspinal muscles' grades.
+            graded = [
+                (grade, levels)
+                for grade, levels, at in found
+                if not other_muscle or self._paraspinal(text, clause.start_char, at)
+            ]
         grades = self._at_graded_level(graded)
         if not grades:
             return None
@@ -411,18 +512,25 @@ class ReportTextReader:
         # Both sides graded: the worse side counts, as for coded left/right grades.
         return Statement(finding, max(grades), sentence.quote)
 
+    def _paraspinal(self, text: str, clause_start: int, at: int) -> bool:
+        """Whether the muscle named last before a grade is a paraspinal one."""
+        before = text[clause_start:at]
+        own = [match.end() for match in self._paraspinal_muscles.finditer(before)]
+        other = [match.end() for match in self._other_muscle.finditer(before)]
+        return bool(own) and (not other or own[-1] > other[-1])
+
     def _grades_in(
         self, text: str, clause_start: int, end: int, eponym: int
-    ) -> list[tuple[int, frozenset[VertebralLevel] | None]] | None:
+    ) -> list[tuple[int, frozenset[VertebralLevel] | None, int]] | None:
         """The grades a clause gives from just before the eponym on ("grade II (Goutallier)"),
-        each with the levels named beside it (None: none named); None if it gives a range
-        ("grade 2-3")."""
+        each with the levels named beside it (None: none named) and where it stands; None if
+        it gives a range ("grade 2-3")."""
         start = max(clause_start, eponym - 15)
         region = text[start:end]
         progressed = self._progression.search(region)
         if progressed:
             # "progressed from 2 to 3": the grade now.
-            return [(self._grade_of[progressed["grade"].lower()], None)]
+            return [(self._grade_of[progressed["grade"].lower()], None, start + progressed.start())]
         found: dict[int, tuple[int, int]] = {}
         for pattern in self._grades:
             for match in pattern.finditer(region):
@@ -445,7 +553,7 @@ class ReportTextReader:
                 or self._muscle_levels(text[clause_start:eponym])
                 or None
             )
-            graded.append((self._grade_of[region[at:grade_end].lower()], levels))
+            graded.append((self._grade_of[region[at:grade_end].lower()], levels, start + at))
         return graded
 
     def _muscle_levels(self, text: str) -> frozenset[VertebralLevel]:
@@ -512,8 +620,26 @@ _LEVEL_RIGHT_AFTER = re.compile(
 _SEPARATOR = re.compile(
     r",|\b(?:with|while|whereas|but)\b|\band\b(?!\s+(?:(?:at|in|of)\s+)?(?:th|t|d|l)\d)", re.I
 )
-_DENIED = re.compile(r"\b(?:no|not|without|nor|free\s+of)\s+(?:\w+\s+){0,2}$", re.I)
+_DENIED = re.compile(r"\b(?:no|not|without|nor|free\s+of)\s+(?:[\w/-]+\s+){0,6}$", re.I)
 _READ_VALUES = {"present": True, "absent": False}
+_DENIED_LEVEL = re.compile(
+    r"\b(?:not|rather\s+than|instead\s+of|other\s+than|except|sparing)\s+(?:(?:at|in|of)\s+)?"
+    r"(?:the\s+)?$",
+    re.I,
+)
+
+
+_ELLIPTIC_DENIAL = re.compile(
+    rf"\b(?:none|not|no|neither)\s+(?:(?:at|in|of)\s+)?(?:the\s+)?{_LEVEL.pattern}", re.I
+)
+
+
+def _denied_at(text: str, treated: frozenset[VertebralLevel]) -> bool:
+    """Whether the text denies, by ellipsis, what it said of other levels for the treated one:
+    "a cleft in T12 but not in L1", "clefts at T12 and L2; none at L1"."""
+    return bool(treated) and any(
+        levels_in(match[0]) & treated for match in _ELLIPTIC_DENIAL.finditer(text)
+    )
 
 
 def _finding_of(label: str) -> tuple[FindingName, bool | None]:
@@ -541,8 +667,11 @@ class _Mentions:
         self.findings = [
             ent for ent in doc.ents if ent.label_.partition(READS)[0] in LABEL_FINDINGS
         ]
+        # "at T12 rather than L1": a level named to be denied is not the mention's.
         self._levels = [
-            (match.start(), match.end(), _levels_of(match)) for match in _LEVEL.finditer(doc.text)
+            (match.start(), match.end(), _levels_of(match))
+            for match in _LEVEL.finditer(doc.text)
+            if not _DENIED_LEVEL.search(doc.text, 0, match.start())
         ]
 
     def stretch(self, ent: Any) -> tuple[int, int]:
@@ -555,14 +684,16 @@ class _Mentions:
         return left, right.start() if right else clause.end_char
 
     def levels_around(self, ent: Any) -> Iterator[frozenset[VertebralLevel]]:
-        """The levels of the entity's stretch; of its clause; of its sentence; the last two
-        without those the stretch of a mention of another finding names."""
+        """The levels of the entity's stretch; of its clause; of its sentence up to the end of
+        its part (a word of contrast, "but", "although", ends it: what follows is about
+        something else); the last two without those the stretch of a mention of another
+        finding or of a lookalike names ("no marrow oedema at T12, but the fascia ...")."""
         yield self._between(*self.stretch(ent))
         finding = _finding_of(ent.label_)[0]
         others = [
             self.stretch(other)
-            for other in self.findings
-            if _finding_of(other.label_)[0] is not finding
+            for other in self.doc.ents
+            if other.label_ == LOOKALIKE or _finding_of(other.label_)[0] is not finding
         ]
         free = [
             (start, end, levels)
@@ -577,7 +708,12 @@ class _Mentions:
                 if clause.start_char <= start and end <= clause.end_char
             )
         )
-        yield frozenset().union(*(levels for _, _, levels in free))
+        contrast = self.doc.user_data.get(CONTRAST_STARTS, ())
+        part_end = min(
+            (self.doc[start].idx for start in contrast if start > ent.start),
+            default=len(self.doc.text),
+        )
+        yield frozenset().union(*(levels for _, end, levels in free if end <= part_end))
 
     def levels_near(self, ent: Any) -> frozenset[VertebralLevel] | None:
         """The levels of the entity's stretch, else of its clause; None if neither names
@@ -655,12 +791,16 @@ def _per_finding(statements: list[Statement]) -> dict[FindingName, Statement]:
 
 def _unwrapped(lines: list[str]) -> Iterator[str]:
     """Lines with a sentence wrapped onto the next line joined again: a line continues when
-    it ends without punctuation and the next one starts in lower case. Blank lines are kept:
-    they end a section's paragraph."""
+    it ends without punctuation and the next one starts in lower case, or when it is a label
+    and the next one its boxes. Blank lines are kept: they end a section's paragraph."""
     current = ""
     for line in lines:
         stripped = line.strip()
         if current and stripped[:1].islower() and current.rstrip()[-1:] not in ".:;!?]":
+            current = f"{current.rstrip()} {stripped}"
+            continue
+        if current.rstrip().endswith(":") and _BOX.match(stripped):
+            # "Goutallier (L4-5):" with its boxes on the next line.
             current = f"{current.rstrip()} {stripped}"
             continue
         if current:
@@ -699,19 +839,21 @@ def _grade_patterns(forms: Mapping[str, int]) -> tuple[re.Pattern[str], ...]:
     # A range ("grade 2-3") is read as a range, not as its first grade.
     ranged = (
         rf"(?<![\w.-])(?:g(?=\d))?(?P<grade>{form})(?!\w)"
-        rf"(?:\s*(?:-|–|to|or|/)\s*(?P<high>{form})(?!\w))?"
+        rf"(?:\s*(?:-|–|to|or|/)\s*(?:(?:possibly|probably|perhaps|maybe|even)\s+)?"
+        rf"(?P<high>{form})(?!\w))?"
     )
     # "grade at L4/5: 3", "Goutallier L4-L5 = 2": the level the grade is for, not a grade.
-    at_level = r"(?:\s*(?:at|for)?\s*(?:th|t|l)\d{1,2}(?:\s*[-/]\s*(?:th|t|l|s)?\d{1,2})?)?"
+    at_level = r"(?:\s*,?\s*(?:at|for)?\s*(?:th|t|l)\d{1,2}(?:\s*[-/]\s*(?:th|t|l|s)?\d{1,2})?)?"
     side = r"(?<![\w/-])(?:left|right|lt|rt|l|r|bilateral(?:ly)?|bilat)\b\.?"
     flags = re.I
     return (
         # "Goutallier grade 3", "grade II (Goutallier)", "Goutallier grade (0-4): three",
+        # "fatty infiltration (Goutallier, L4-5): 4",
         # "Goutallier gr 2", "Goutallier grading at L4/5: 2"
         re.compile(
             rf"(?:goutallier|goutalier|grade|gr\.?|stage)\)?"
             rf"(?:\s+(?:grade|gr\.?|grading|stage|classification|class|score|scores))?"
-            rf"(?:\s*\([^)]*\))?{at_level}\s*(?:[:=]|of|is)?\s*{ranged}",
+            rf"(?:\s*\([^)]*\))?{at_level}\)?\s*(?:[:=]|of|is)?\s*{ranged}",
             flags,
         ),
         # "left: grade 2", "right side 3", "R 2, L 3"
@@ -720,10 +862,27 @@ def _grade_patterns(forms: Mapping[str, int]) -> tuple[re.Pattern[str], ...]:
         re.compile(rf"{grade}\s*\(?\s*(?:on\s+the\s+)?(?:left|right)", flags),
         # "and 3 at L4/5": a grade given for a level
         re.compile(rf"{grade}\s+(?:at|for)\s+(?=(?:th|t|l)\d)", flags),
+        # "Goutallier 2 (L3/4), 3 (L4/5)": the next grade of a list, for its level
+        re.compile(rf"(?:,|;|and)\s*{grade}(?=\s*\(?\s*(?:at\s+)?(?:th|t|l)\d)", flags),
+        # "Grade at L4/5: 2 (Goutallier)"
+        re.compile(rf"{grade}\s*\(\s*(?:goutallier|goutalier)", flags),
+        # "Goutallier 1 and 3 respectively": a grade per muscle named
+        re.compile(rf"(?:,|and|&)\s*{grade}(?=(?:\s*(?:,|and|&)\s*\w+)*\s+respectively)", flags),
         # "unchanged at 2"
         re.compile(
             rf"(?:unchanged|stable|remains?|persists?)\s+(?:at\s+)?(?:grade\s+)?{grade}", flags
         ),
+    )
+
+
+def _muscle_grade_pattern(muscles: Iterable[str], forms: Mapping[str, int]) -> re.Pattern[str]:
+    """A grade after a muscle's name, in a list of them: "multifidus 2, psoas 1"."""
+    names = "|".join(re.escape(m) for m in sorted(muscles, key=len, reverse=True))
+    form = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(
+        rf"(?<!\w)(?:{names or '(?!)'})(?:\s+muscles?)?\s*[:=]?\s*(?:grade\s*)?"
+        rf"(?<![\w.-])(?P<grade>{form})(?![\w-])",
+        re.I,
     )
 
 
