@@ -335,6 +335,14 @@ def _cohort_arguments(command: argparse.ArgumentParser) -> None:
     source = command.add_mutually_exclusive_group(required=True)
     source.add_argument("--csv", type=Path, help="one row per patient (docs/validation.md)")
     source.add_argument("--fhir", metavar="URL", help="base URL of a FHIR R4 server")
+    _outcome_arguments(command)
+    command.add_argument("--from", dest="start", type=_day, help="first procedure date")
+    command.add_argument("--to", dest="end", type=_day, help="last procedure date")
+
+
+def _outcome_arguments(command: argparse.ArgumentParser) -> None:
+    """How the patients' records and outcomes are read and judged: shared by validate,
+    recalibrate and monitor."""
     command.add_argument("--token", help="bearer token for the FHIR server")
     command.add_argument(
         "--model", help="model file (default: PVP_CDS_MODEL_FILE, else the packaged model)"
@@ -354,12 +362,10 @@ def _cohort_arguments(command: argparse.ArgumentParser) -> None:
         default=14,
         help="pain scores count from day 30 minus this to day 30 plus this (default 14)",
     )
-    command.add_argument("--from", dest="start", type=_day, help="first procedure date")
-    command.add_argument("--to", dest="end", type=_day, help="last procedure date")
     command.add_argument(
         "--threshold",
         type=_probability,
-        help="high-risk threshold (default: PVP_CDS_HIGH_RISK_THRESHOLD, else the model's)",
+        help="alert threshold (default: PVP_CDS_HIGH_RISK_THRESHOLD, else the model's)",
     )
 
 
@@ -537,7 +543,6 @@ def parser() -> argparse.ArgumentParser:
         "when PVP_CDS_MONITOR_FILE names it. Reads the service's settings for the database.",
     )
     watch.add_argument("--fhir", metavar="URL", required=True, help="base URL of the FHIR server")
-    watch.add_argument("--token", help="bearer token for the FHIR server")
     watch.add_argument(
         "--since",
         type=_since,
@@ -545,29 +550,7 @@ def parser() -> argparse.ArgumentParser:
         help="first answer to count: ISO 8601 date or date-time (UTC unless it has a zone)",
     )
     watch.add_argument("--out", type=Path, required=True, help="folder for the report")
-    watch.add_argument(
-        "--model", help="model file (default: PVP_CDS_MODEL_FILE, else the packaged model)"
-    )
-    watch.add_argument("--mapping", help="site code-mapping file (default: PVP_CDS_MAPPING_FILE)")
-    watch.add_argument(
-        "--pain-code",
-        type=_pain_code,
-        action="append",
-        default=[],
-        metavar="SYSTEM|CODE",
-        help="another code of a 0-10 pain score besides LOINC 38214-3 and 72514-3 (repeatable)",
-    )
-    watch.add_argument(
-        "--outcome-window-days",
-        type=_at_least(0),
-        default=14,
-        help="pain scores count from day 30 minus this to day 30 plus this (default 14)",
-    )
-    watch.add_argument(
-        "--threshold",
-        type=_probability,
-        help="high-risk threshold (default: PVP_CDS_HIGH_RISK_THRESHOLD, else the model's)",
-    )
+    _outcome_arguments(watch)
     watch.add_argument(
         "--as-of", type=_day, help="the day to read the outcomes as of (default: today, UTC)"
     )
