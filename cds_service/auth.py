@@ -116,5 +116,5 @@ def _checked_bases(urls: list[str]) -> list[str]:
 
 
 def init_app(app: Flask) -> None:
-    # The replay cache is the store's, so every process and instance refuses a replayed jti.
-    app.extensions["pvp_cds_gate"] = build_gate(app.config, app.extensions["pvp_cds_store"])
+    # The replay check is shared, so every process (and instance) refuses a replayed jti.
+    app.extensions["pvp_cds_gate"] = build_gate(app.config, app.extensions["pvp_cds_replays"])
