@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from cds_service import create_app, metrics, storage
-from cds_service.errors import ServiceUnavailable
+from cds_service.errors import ServiceUnavailable, StartupError
 from cds_service.storage import replays
 from tests.security.jwt_kit import ISSUER, ClientKey, claims, jwks, sign
 from tests.service import fhir
@@ -346,3 +346,30 @@ def test_the_readiness_probe_reports_the_replay_store_down(tmp_path):
     assert answer.status_code == 200
     assert answer.get_json()["status"] == "degraded"
     assert answer.get_json()["replay"] == {"store": "redis", "shared": "down"}
+
+
+# --- A store that cannot be used stops the start-up, naming the setting. -------------------
+
+
+@pytest.mark.parametrize(
+    "overrides, named",
+    [
+        ({"REPLAY_STORE": "postgresql"}, "PVP_CDS_DATABASE_URL"),
+        ({"REPLAY_STORE": "redis"}, "PVP_CDS_REPLAY_REDIS_URL"),
+        ({"REPLAY_STORE": "redis", "REPLAY_REDIS_URL": "http://host/0"}, "REPLAY_REDIS_URL"),
+        ({"REPLAY_STORE": "memcached"}, "PVP_CDS_REPLAY_STORE"),
+        ({"REPLAY_FALLBACK": "allow"}, "PVP_CDS_REPLAY_FALLBACK"),
+    ],
+)
+def test_a_replay_store_that_cannot_be_used_stops_the_start_up(tmp_path, overrides, named):
+    with pytest.raises(StartupError) as refused:
+        create_app({**config_for(None, tmp_path / "data"), "TESTING": True, **overrides})
+    assert named in str(refused.value)
+
+
+def test_a_replay_file_that_cannot_be_written_stops_the_start_up(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / replays.REPLAY_FILE).mkdir()  # a directory where the file should be
+    with pytest.raises(StartupError) as refused:
+        storage.open_replays_for(config_for(None, tmp_path / "data"))
+    assert "PVP_CDS_DATA_DIR" in str(refused.value)
