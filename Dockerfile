@@ -22,11 +22,12 @@ COPY cds_service ./cds_service
 COPY devtools ./devtools
 COPY pvp_cds ./pvp_cds
 COPY validation ./validation
-# With the extras the deployment's commands need: postgresql for PVP_CDS_DATABASE_URL, validate
-# for `pvp-cds monitor` (the monthly CronJob). The service itself never imports the latter.
+# With the extras the deployment's commands need: postgresql for PVP_CDS_DATABASE_URL, redis for
+# PVP_CDS_REPLAY_STORE=redis, validate for `pvp-cds monitor` (the monthly CronJob). The service
+# itself never imports the latter.
 RUN python -m build --wheel --outdir /wheels . \
     && python -m pip wheel --no-cache-dir --wheel-dir /wheels \
-        "$(ls /wheels/pvp_cds-*.whl)[postgresql,validate]"
+        "$(ls /wheels/pvp_cds-*.whl)[postgresql,redis,validate]"
 
 # --- runtime: the wheels installed, no compiler, no tests, no pip, not root --------------------
 FROM ${PYTHON_IMAGE} AS runtime
@@ -40,7 +41,7 @@ RUN groupadd --system --gid 10001 pvp-cds \
     && install -d -o 10001 -g 10001 /var/lib/pvp-cds
 COPY --from=build /wheels /wheels
 RUN python -m pip install --no-cache-dir --no-index --find-links=/wheels \
-        "pvp-cds[postgresql,validate]" \
+        "pvp-cds[postgresql,redis,validate]" \
     && rm -rf /wheels \
     && python -m pip uninstall --yes pip setuptools wheel
 # Root stays read-only at run time: only /tmp (a tmpfs or emptyDir) is written, for gunicorn's

@@ -4,6 +4,7 @@ asserts nothing.
     python benchmarks/bench_hot_path.py [--seconds 5] [--connections 16] [--rounds 5]
                                          [--path quiet|scoring]... [--no-fhir]
                                          [--fhir-latency-ms 50]
+                                         [--auth ES384|RS384]... [--no-auth] [--quick]
 
 Starts ``gunicorn -w 2 -k gthread --threads 4 --preload`` (with the service's pre_fork hook,
 ``benchmarks/gunicorn_conf.py``) on 127.0.0.1 for the floor app
@@ -12,6 +13,11 @@ one after the other, and drives each with wrk (Debian package ``wrk``) on:
 
 - quiet: a patient-view with prefetch and no vertebroplasty (what almost every chart is);
 - scoring: the high-risk example (a vertebroplasty and four findings: card + RiskAssessment);
+- authenticated quiet and scoring (unless ``--no-auth``), for ES384 and RS384: every request
+  carries a new client JWT (signed before the run, its own jti), against the authenticated
+  floor (``floor_app.authenticated_app``: PyJWT with the key in memory, iss, aud and exp
+  checked, a jti seen before refused, the body parsed); the service verifies it against a
+  trusted-client file and checks the jti in its replay store (the default: the SQLite file);
 - no-prefetch (unless ``--no-fhir``): the hook reads the real FHIR test server (four queries
   in parallel), one connection at a time, against each of those queries alone: once on
   loopback, once behind a proxy that holds each query ``--fhir-latency-ms`` (the distance of
@@ -21,8 +27,12 @@ The service keeps its audit trail in a new temporary data directory, as on a new
 
 Both servers stay up and are measured in turns (floor, service, floor, service...), so a
 machine shared with other work slows both alike; the median ratio is the figure to read.
-Targets: quiet >= 0.85x the floor, scoring >= 0.6x, p99 <= 15 ms at 16 connections,
-no-prefetch <= 1.2x its slowest query.
+Each line gives the workers' CPU time a request; refused or failed calls are counted
+(ERRORS). Targets: quiet >= 0.85x the floor, scoring >= 0.35x with the audit on;
+authenticated quiet >= 0.8x the authenticated floor and authenticated scoring >= 0.35x, for
+ES384 and RS384; no refused or failed call in any run; quiet p99 <= 15 ms where the floor's
+own is under 10 ms; no-prefetch <= 1.2x its slowest query. ``--quick``: one short round of
+each, no FHIR server, to iterate.
 """
 
 from __future__ import annotations
@@ -49,6 +59,15 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.auth_load import (  # noqa: E402
+    ALGORITHMS,
+    PUBLIC_BASE_URL,
+    Signer,
+    TokenSupply,
+    floor_environment,
+    service_environment,
+    token_lines,
+)
 from benchmarks.latency_proxy import latency_proxy  # noqa: E402
 from devtools import demo  # noqa: E402
 from devtools.examples import recent  # noqa: E402
@@ -136,10 +155,19 @@ def wrk(
     seconds: int,
     connections: int,
     before_measuring: Callable[[], None] = lambda: None,
+    tokens: TokenSupply | None = None,
 ) -> Load:
-    """One wrk run; a POST of ``body`` as JSON, or a GET when ``body`` is None."""
+    """One wrk run; a POST of ``body`` as JSON, or a GET when ``body`` is None; with
+    ``tokens``, each request carries the next client JWT."""
     if seconds > WARM_UP:
-        wrk(url, body=body, headers=headers, seconds=WARM_UP, connections=connections)
+        wrk(
+            url,
+            body=body,
+            headers=headers,
+            seconds=WARM_UP,
+            connections=connections,
+            tokens=tokens,
+        )
         # Let the server finish what the warm-up left (the audit mover, closing connections):
         # a worker still busy when wrk opens its connections loses them all to the other one.
         time.sleep(SETTLE)
@@ -148,10 +176,12 @@ def wrk(
     if body is not None:
         lines += ['wrk.method = "POST"', 'wrk.headers["Content-Type"] = "application/json"']
         lines += _body_lines(json.dumps(body))
+    threads = min(2, connections)
+    if tokens is not None:
+        lines += token_lines(tokens.file_for(seconds), threads)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write("\n".join(lines) + "\n")
     try:
-        threads = min(2, connections)
         output = subprocess.run(
             [
                 "wrk",
@@ -306,7 +336,9 @@ def _print_ratio(name: str, ratios: list[float], balanced: list[float]) -> None:
         )
 
 
-def _measured(server: Served, body: dict, seconds: int, connections: int) -> Load:
+def _measured(
+    server: Served, body: dict, seconds: int, connections: int, tokens: TokenSupply | None = None
+) -> Load:
     before: dict[int, float] = {}
     load = wrk(
         server.base + SERVICE_PATH,
@@ -315,6 +347,7 @@ def _measured(server: Served, body: dict, seconds: int, connections: int) -> Loa
         seconds=seconds,
         connections=connections,
         before_measuring=lambda: before.update(workers_cpu_seconds(server.master)),
+        tokens=tokens,
     )
     after = workers_cpu_seconds(server.master)
     used = sum(after[w] - before.get(w, 0.0) for w in after)
@@ -324,6 +357,62 @@ def _measured(server: Served, body: dict, seconds: int, connections: int) -> Loa
         cpu_shares=cpu_shares(before, after),
         cpu_ms_per_request=used / served * 1000 if served else None,
     )
+
+
+AUTHENTICATED_PATHS = ("quiet", "scoring")
+
+
+def bench_authenticated(
+    seconds: int, connections: int, rounds: int, algorithms: list[str], rate: int
+) -> None:
+    """Every request with a new client JWT, against the authenticated floor; both servers
+    up at once and measured in turns, each sent the same tokens (each once)."""
+    bodies = {"quiet": quiet_request(), "scoring": SCORING}
+    for alg in algorithms:
+        signer = Signer.new(alg)
+        with (
+            tempfile.TemporaryDirectory() as keys,
+            tempfile.TemporaryDirectory() as data_dir,
+            gunicorn(
+                "benchmarks.floor_app:authenticated_app()",
+                floor_environment(signer, Path(keys), SERVICE_PATH),
+            ) as floor_server,
+            gunicorn(
+                "cds_service:create_app()",
+                {**service_environment(signer, Path(keys)), "PVP_CDS_DATA_DIR": data_dir},
+            ) as service_server,
+        ):
+            for name in AUTHENTICATED_PATHS:
+                label = f"{name} {alg}"
+                print(
+                    f"-- {label}, authenticated: {connections} connections, {seconds} s per "
+                    f"run, {rounds} rounds"
+                )
+                ratios, balanced, cpu_ratios = [], [], []
+                for _ in range(rounds):
+                    tokens = TokenSupply(signer, PUBLIC_BASE_URL + SERVICE_PATH, rate)
+                    try:
+                        floor = _measured(floor_server, bodies[name], seconds, connections, tokens)
+                        tokens.rewind()
+                        service = _measured(
+                            service_server, bodies[name], seconds, connections, tokens
+                        )
+                    finally:
+                        tokens.close()
+                    print(floor.line(f"{label}: floor (Flask + PyJWT + JSON)"))
+                    print(service.line(f"{label}: pvp-cds"))
+                    ratio = service.requests_per_second / floor.requests_per_second
+                    ratios.append(ratio)
+                    if floor.balanced and service.balanced:
+                        balanced.append(ratio)
+                    if floor.cpu_ms_per_request and service.cpu_ms_per_request:
+                        cpu_ratios.append(floor.cpu_ms_per_request / service.cpu_ms_per_request)
+                _print_ratio(label, ratios, balanced)
+                if cpu_ratios:
+                    print(
+                        f"{label}: floor's CPU a request over the service's, median "
+                        f"{statistics.median(cpu_ratios):.2f}x"
+                    )
 
 
 def bench_no_prefetch(seconds: int, latency_ms: int) -> None:
@@ -396,11 +485,38 @@ def main() -> None:
     parser.add_argument(
         "--path", action="append", choices=PREFETCH_PATHS, help="only these prefetch paths"
     )
+    parser.add_argument(
+        "--auth", action="append", choices=ALGORITHMS, help="only these authenticated runs"
+    )
+    parser.add_argument("--no-auth", action="store_true", help="skip the authenticated runs")
+    parser.add_argument(
+        "--token-rate",
+        type=int,
+        default=4000,
+        help="client JWTs signed for each second of an authenticated run (more than a server "
+        "answers: a token sent twice is refused)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="one 3-second round of each path, no FHIR server"
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.seconds, args.rounds, args.no_fhir = 3, 1, True
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-    bench_prefetch_paths(args.seconds, args.connections, args.rounds, args.path or PREFETCH_PATHS)
+    if args.path or not args.auth:
+        bench_prefetch_paths(
+            args.seconds, args.connections, args.rounds, args.path or PREFETCH_PATHS
+        )
+    if not args.no_auth:
+        bench_authenticated(
+            args.seconds,
+            args.connections,
+            args.rounds,
+            args.auth or list(ALGORITHMS),
+            args.token_rate,
+        )
     if not args.no_fhir:
         bench_no_prefetch(args.seconds, args.fhir_latency_ms)
 

@@ -36,6 +36,7 @@ class Gate:
     """The authenticator (None when authentication is off) and the FHIR server rules."""
 
     authenticator: ClientAuthenticator | None
+    #: Without a trailing slash: the audience is this + the request path.
     public_base_url: str | None
     fhir_servers: frozenset[str]
     allow_http_fhir: bool
@@ -43,7 +44,7 @@ class Gate:
     def authenticate(self) -> None:
         if self.authenticator is None or request.method == "OPTIONS":
             return
-        audience = self.public_base_url.rstrip("/") + request.path
+        audience = self.public_base_url + request.path
         # An AuthenticationError is an Unauthorized: answered 401, its reason logged only.
         try:
             g.cds_client = self.authenticator.authenticate(
@@ -101,7 +102,7 @@ def build_gate(config: Mapping[str, Any], replays: ReplayChecker) -> Gate:
         timeout=config["JWKS_TIMEOUT"],
         replays=replays,
     )
-    return Gate(authenticator, config["PUBLIC_BASE_URL"], fhir_servers, allow_http)
+    return Gate(authenticator, config["PUBLIC_BASE_URL"].rstrip("/"), fhir_servers, allow_http)
 
 
 def _checked_bases(urls: list[str]) -> list[str]:
@@ -116,5 +117,5 @@ def _checked_bases(urls: list[str]) -> list[str]:
 
 
 def init_app(app: Flask) -> None:
-    # The replay cache is the store's, so every process and instance refuses a replayed jti.
-    app.extensions["pvp_cds_gate"] = build_gate(app.config, app.extensions["pvp_cds_store"])
+    # The replay check is shared, so every process (and instance) refuses a replayed jti.
+    app.extensions["pvp_cds_gate"] = build_gate(app.config, app.extensions["pvp_cds_replays"])

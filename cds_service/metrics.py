@@ -72,6 +72,7 @@ class Instruments:
     feedback: Counter
     storage_errors: Counter
     storage_backlog: Gauge
+    replay_local_decisions: Counter
 
 
 _MAKING = threading.Lock()
@@ -134,6 +135,11 @@ def _instruments() -> Instruments:
             # Each worker keeps a backlog of its own and moves it: the instance's is their sum.
             multiprocess_mode="livesum",
         ),
+        replay_local_decisions=Counter(
+            "pvp_cds_replay_local_decisions",
+            "jti replay checks decided by one process's memory alone, because the shared replay "
+            "store did not answer: a token accepted so may be accepted once more elsewhere",
+        ),
     )
 
 
@@ -191,6 +197,10 @@ def storage_error(operation: str) -> None:
 def storage_backlog(pending: int) -> None:
     """How many records wait on local disk for the database, as of now."""
     instruments().storage_backlog.set(pending)
+
+
+def replay_decided_locally() -> None:
+    instruments().replay_local_decisions.inc()
 
 
 def fhir_resource_type(url: str) -> str:

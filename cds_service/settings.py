@@ -89,6 +89,15 @@ SETTINGS: dict[str, Setting] = {
     "DATABASE_URL": Setting(None, (str,), optional=True),
     # Seconds any database call on a request's path may take before the store counts as down.
     "DATABASE_TIMEOUT": Setting(1.0, (float,), positive=True),
+    # The shared jti replay check (docs/security.md): "sqlite" (a file of its own in DATA_DIR,
+    # shared by one host's processes), "postgresql" (the service's database) or "redis"; None
+    # follows the database: postgresql when DATABASE_URL is PostgreSQL, else sqlite.
+    "REPLAY_STORE": Setting(None, (str,), optional=True, choices=("sqlite", "postgresql", "redis")),
+    "REPLAY_REDIS_URL": Setting(None, (str,), optional=True),
+    # Seconds a replay check may wait for its store before the fallback decides.
+    "REPLAY_TIMEOUT": Setting(0.5, (float,), positive=True),
+    # While the store does not answer: "local" (this process's memory decides) or "refuse" (503).
+    "REPLAY_FALLBACK": Setting("local", (str,), choices=("local", "refuse")),
     # Audit rows older than this many days go with `pvp-cds audit purge`.
     "AUDIT_RETENTION_DAYS": Setting(3650, (int,), positive=True),
     # pvp-cds serve: worker processes (None: one per available core), seconds calls in flight

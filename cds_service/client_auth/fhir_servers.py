@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from fhir_mappings.server_base import ServerBase
@@ -25,11 +26,17 @@ def check_fhir_server(url: str, allowed: Iterable[str], *, allow_http: bool) -> 
         raise FhirServerNotAllowed(url, str(exc)) from None
     if target.scheme != "https" and not allow_http:
         raise FhirServerNotAllowed(url, "https required")
-    if target not in set(_bases(allowed)):
+    if target not in _bases(frozenset(allowed)):
         raise FhirServerNotAllowed(url, "not on the client's allow-list")
 
 
-def _bases(urls: Iterable[str]) -> Iterable[ServerBase]:
+@functools.lru_cache(maxsize=256)
+def _bases(urls: frozenset[str]) -> frozenset[ServerBase]:
+    """An allow-list parsed once: the lists are the configuration's, a few per client."""
+    return frozenset(_parsed(urls))
+
+
+def _parsed(urls: Iterable[str]) -> Iterable[ServerBase]:
     for url in urls:
         try:
             yield ServerBase.parse(url)

@@ -34,6 +34,12 @@ class ReplayCache:
             heapq.heappush(self._by_expiry, (expires_at, key))
             return True
 
+    def holds(self, key: tuple[str, str], *, now: float) -> bool:
+        """Whether ``key`` is recorded and still live at ``now``."""
+        with self._lock:
+            expires_at = self._expiry.get(key)
+            return expires_at is not None and expires_at > now
+
     def __len__(self) -> int:
         with self._lock:
             return len(self._expiry)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -27,6 +30,8 @@ ASYMMETRIC_ALGORITHMS = frozenset(
 )
 
 _REQUIRED_CLAIMS = ["iss", "aud", "exp", "iat", "jti"]
+#: PyJWT's decode options, the same for every token.
+_DECODE_OPTIONS = {"require": _REQUIRED_CLAIMS, "enforce_minimum_key_length": True}
 
 #: PyJWT's refusals that have a class of their own; any other means a malformed token.
 _JWT_REFUSALS = (
@@ -68,6 +73,10 @@ class ClientAuthenticator:
     8. ``jti`` not seen before within the token's lifetime.
 
     Other claims (Epic sends ``sub``) are accepted and ignored.
+
+    Per token, the header and payload are read once without verification (to find whose key
+    verifies it) and once by PyJWT as it verifies the signature and claims; a key object is
+    built once per JWK, not per token.
     """
 
     def __init__(
@@ -91,11 +100,18 @@ class ClientAuthenticator:
                 f" refused: {refused}"
             )
         self._clients = clients
-        self._leeway = leeway
+        # What a client may send us to: its own FHIR servers and the global ones, joined once.
+        self._fhir_servers = {
+            client.issuer: client.fhir_servers | clients.fhir_servers for client in clients.clients
+        }
+        self._leeway_seconds = leeway.total_seconds()
         # A jti is kept until its token expires: a bound on the lifetime bounds that too.
         self._max_lifetime = max_lifetime.total_seconds()
         # This process's memory unless a shared cache (the service's database) is given.
         self._replays = replays if replays is not None else ReplayCache()
+        # The key object made from each JWK: (source, kid, alg) -> (the JWK it was made from, key).
+        # Bounded by the keys in the JWK Sets times the algorithms allowed.
+        self._verifiers: dict[tuple[str, str, str], tuple[dict[str, Any], jwt.PyJWK]] = {}
         session = session if session is not None else requests.Session()
         # One cache per source: clients that share a JWKS URL share its cache.
         self._key_sets: dict[str, KeySet] = {}
@@ -118,25 +134,24 @@ class ClientAuthenticator:
         the token's ``aud`` must equal.
         """
         token = _bearer_token(authorization)
-        header = _checked_header(token, self._algorithms)
-        client = self._trusted_client(token)
+        segments = token.split(".")
+        if len(segments) != 3:
+            raise AuthenticationError(
+                Refusal.MALFORMED, "malformed token header: Not enough segments"
+            )
+        header = _checked_header(_unverified(segments[0], "header"), self._algorithms)
+        client = self._trusted_client(_unverified(segments[1], "payload"))
         key = self._signing_key(client, header)
         claims = self._verified_claims(token, key, client, audience)
         tenant = _checked_tenant(claims, client)
         self._check_first_use(claims, client)
         return AuthenticatedClient(
-            issuer=client.issuer,
-            tenant=tenant,
-            fhir_servers=client.fhir_servers | self._clients.fhir_servers,
+            issuer=client.issuer, tenant=tenant, fhir_servers=self._fhir_servers[client.issuer]
         )
 
-    def _trusted_client(self, token: str) -> TrustedClient:
+    def _trusted_client(self, unverified_claims: dict[str, Any]) -> TrustedClient:
         # Unverified: the issuer only tells us whose keys to verify the signature with.
-        try:
-            claims = jwt.decode(token, options={"verify_signature": False})
-        except jwt.PyJWTError as exc:
-            raise AuthenticationError(Refusal.MALFORMED, f"malformed token payload: {exc}") from exc
-        issuer = claims.get("iss")
+        issuer = unverified_claims.get("iss")
         client = self._clients.get(issuer) if isinstance(issuer, str) else None
         if client is None:
             trusted = sorted(client.issuer for client in self._clients.clients)
@@ -162,14 +177,19 @@ class ClientAuthenticator:
                 f"key {quote(kid)} is for alg {jwk.get('alg')!r} use {jwk.get('use')!r},"
                 f" token is {alg}",
             )
+        made = self._verifiers.get((key_set.source, kid, alg))
+        if made is not None and made[0] is jwk:  # the same JWK (a refresh makes new ones)
+            return made[1]
         try:
             # Bind the key to the header's (already allowed) alg: a JWK without "alg" would
             # otherwise get PyJWT's default, RS256 for any RSA key.
-            return jwt.PyJWK(jwk, algorithm=alg)
+            key = jwt.PyJWK(jwk, algorithm=alg)
         except jwt.PyJWTError as exc:
             raise AuthenticationError(
                 Refusal.UNKNOWN_KEY, f"key {quote(kid)} unusable for {alg}: {exc}"
             ) from exc
+        self._verifiers[(key_set.source, kid, alg)] = (jwk, key)
+        return key
 
     def _key_set(self, client: TrustedClient, jku: Any) -> KeySet:
         if jku is None:
@@ -199,8 +219,8 @@ class ClientAuthenticator:
                 algorithms=[key.algorithm_name],
                 audience=audience,
                 issuer=client.issuer,
-                leeway=self._leeway,
-                options={"require": _REQUIRED_CLAIMS, "enforce_minimum_key_length": True},
+                leeway=self._leeway_seconds,
+                options=_DECODE_OPTIONS,
             )
         except jwt.InvalidAudienceError as exc:
             # The signature has verified: the unverified read gives the same, authentic claims.
@@ -226,7 +246,7 @@ class ClientAuthenticator:
 
     def _check_first_use(self, claims: dict[str, Any], client: TrustedClient) -> None:
         # Keep the jti as long as the token could still be accepted: exp plus the leeway.
-        expires_at = float(claims["exp"]) + self._leeway.total_seconds()
+        expires_at = float(claims["exp"]) + self._leeway_seconds
         if not self._replays.first_use((client.issuer, claims["jti"]), expires_at, now=time.time()):
             raise AuthenticationError(Refusal.REPLAYED, f"jti {quote(claims['jti'])} replayed")
 
@@ -242,19 +262,32 @@ def _bearer_token(authorization: str | None) -> str:
     return token.strip()
 
 
-def _checked_header(token: str, algorithms: frozenset[str]) -> dict[str, Any]:
+def _unverified(segment: str, part: str) -> dict[str, Any]:
+    """A compact JWS's header or payload, read without checking anything: only to choose the
+    key. PyJWT reads the token again, strictly, as it verifies it."""
     try:
-        header = jwt.get_unverified_header(token)
-    except jwt.PyJWTError as exc:
-        raise AuthenticationError(Refusal.MALFORMED, f"malformed token header: {exc}") from exc
+        document = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except (ValueError, binascii.Error, RecursionError) as exc:
+        raise AuthenticationError(
+            Refusal.MALFORMED, f"malformed token {part}: {type(exc).__name__}"
+        ) from exc
+    if not isinstance(document, dict):
+        raise AuthenticationError(Refusal.MALFORMED, f"malformed token {part}: not a JSON object")
+    return document
+
+
+def _checked_header(header: dict[str, Any], algorithms: frozenset[str]) -> dict[str, Any]:
     alg = header.get("alg")
     if not isinstance(alg, str) or alg not in algorithms:
         raise AuthenticationError(Refusal.MALFORMED, f"alg {quote(alg)} not allowed")
     typ = header.get("typ")
     if not isinstance(typ, str) or typ.upper() != "JWT":
         raise AuthenticationError(Refusal.MALFORMED, f"typ {quote(typ)} is not JWT")
-    if not header.get("kid"):
+    kid = header.get("kid")
+    if not kid:
         raise AuthenticationError(Refusal.MALFORMED, "kid missing from the token header")
+    if not isinstance(kid, str):
+        raise AuthenticationError(Refusal.MALFORMED, f"kid {quote(kid)} is not a string")
     return header
 
 

@@ -1,4 +1,5 @@
-"""Durable state: the audit trail, feedback, and the JWT replay cache shared by every process.
+"""Durable state: the audit trail and feedback; and the JWT replay check shared by every
+process (``replays.py``, in a store of its own choosing).
 
 One database (SQLAlchemy 2 Core; Alembic migrations in ``migrations/``): by default an
 embedded SQLite file in the data directory, in production PostgreSQL through
@@ -32,6 +33,7 @@ from ..runtime import current_runtime
 from .audit import AuditRecord, audit_record
 from .engine import database_url, default_data_dir, make_engine, shown
 from .migrate import UPGRADE_COMMAND, check_current, current_revision, upgrade
+from .replays import ReplayStatus, SharedReplays, open_replays
 from .spool import Spool
 from .store import UNAVAILABLE, DatabaseTimeout, Store, StoreStatus, report_key, settle
 
@@ -40,12 +42,16 @@ log = logging.getLogger(__name__)
 __all__ = [
     "UPGRADE_COMMAND",
     "AuditRecord",
+    "ReplayStatus",
+    "SharedReplays",
     "command_line_engine",
     "Store",
     "StoreStatus",
+    "current_replays",
     "current_store",
     "data_dir",
     "init_app",
+    "open_replays_for",
     "open_store",
     "record_answer",
     "record_feedback",
@@ -137,10 +143,18 @@ def upgrade_database(config: Mapping[str, Any]) -> str:
         engine.dispose()
 
 
+def open_replays_for(config: Mapping[str, Any]) -> SharedReplays:
+    """The shared jti replay check in the store the configuration chooses."""
+    directory = data_dir(config)
+    return open_replays(config, database_url(config["DATABASE_URL"], directory), directory)
+
+
 def init_app(app: Flask) -> None:
-    """Open the store; the first record, readiness probe or ``start_moving`` in a process
-    starts its mover (never in the process that builds the app before gunicorn forks)."""
+    """Open the store and the replay check; the first record, readiness probe or
+    ``start_moving`` in a process starts its mover (never in the process that builds the app
+    before gunicorn forks)."""
     app.extensions["pvp_cds_store"] = open_store(app.config)
+    app.extensions["pvp_cds_replays"] = open_replays_for(app.config)
 
 
 def start_moving(app: Flask) -> None:
@@ -153,10 +167,15 @@ def stop(app: Flask) -> None:
     """When a process that serves ``app`` ends: its backlog file is deleted if empty, else
     left for the next process."""
     app.extensions["pvp_cds_store"].close()
+    app.extensions["pvp_cds_replays"].close()
 
 
 def current_store() -> Store:
     return current_app.extensions["pvp_cds_store"]
+
+
+def current_replays() -> SharedReplays:
+    return current_app.extensions["pvp_cds_replays"]
 
 
 def record_answer(

@@ -70,7 +70,9 @@ feedback = Table(
     Column("item", JSON, nullable=False),
 )
 
-#: Every accepted client JWT's (issuer, jti), kept until the token could no longer be accepted.
+#: Every accepted client JWT's (issuer, jti), kept until the token could no longer be accepted:
+#: the replay store when it is the PostgreSQL database (UNLOGGED there, migration 0003). The
+#: SQLite replay store keeps the same table in a file of its own (replays.py).
 jwt_replay = Table(
     "jwt_replay",
     metadata,

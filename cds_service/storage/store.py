@@ -1,5 +1,5 @@
-"""The store the service writes to: audit and feedback records through the local backlog,
-the shared JWT replay cache straight to the database, and the database's health.
+"""The store the service writes to: audit and feedback records through the local backlog, and
+the database's health. (The shared JWT replay check is replays.py's.)
 
 Write-behind: a hook call appends its audit record to the local backlog (``spool.py``) and
 answers; a background thread moves records to the database. Every database call is made on a
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Table, delete, select, text
+from sqlalchemy import Connection, Engine, Table, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import (
     InterfaceError,
@@ -36,7 +36,6 @@ from sqlalchemy.exc import (
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from .. import metrics
-from ..client_auth import ReplayCache
 from . import schema
 from .audit import AuditRecord
 from .spool import Pending, Spool
@@ -58,7 +57,6 @@ UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout, DatabaseTimeout)
 AUDIT, FEEDBACK, REPLAY = "audit", "feedback", "replay"
 KINDS = frozenset({AUDIT, FEEDBACK, REPLAY})
 BATCH = 200
-REPLAY_PURGE_INTERVAL = 60.0
 RETRY_FIRST, RETRY_MOST = 0.2, 5.0
 #: How long a woken mover lets records gather before it moves them. They are on local disk
 #: already; moving a batch costs about what moving one does (measured: 0.15 ms a record in
@@ -164,7 +162,6 @@ class Store:
         self.engine = engine
         self.spool = spool
         self._timeout = timeout
-        self._local_replays = ReplayCache()
         self._closing = threading.Event()
         self._reset_process_state()
         _after_fork_in_child(self)
@@ -184,29 +181,6 @@ class Store:
                 for item in items
             ],
         )
-
-    def first_use(self, key: tuple[str, str], expires_at: float, *, now: float) -> bool:
-        """The shared replay check: True the first time any process sees ``key`` while it
-        lives. While the database is unavailable (or does not answer within the database
-        timeout), this process's own cache decides, and the key is kept on disk for the
-        database (docs/storage.md says why)."""
-        # Every process keeps what it accepted too, so during an outage it still refuses a
-        # replay of a token it saw before.
-        if not self._local_replays.first_use(key, expires_at, now=now):
-            return False
-        if self._database_up():
-            try:
-                accepted = self._in_transaction(
-                    lambda connection: _claim(connection, key, expires_at, now)
-                )
-                if now - self._last_purge >= REPLAY_PURGE_INTERVAL:
-                    self._kick()
-                return accepted
-            except UNAVAILABLE as exc:
-                metrics.storage_error(REPLAY)
-                self._went_down(exc)
-        self._append(REPLAY, [{"issuer": key[0], "jti": key[1], "expires_at": expires_at}])
-        return True
 
     # -- health and draining ------------------------------------------------------------------
 
@@ -261,7 +235,6 @@ class Store:
         self._kicked = False
         self._down_since: float | None = None
         self._last_contact = time.monotonic()
-        self._last_purge = time.time()
         self._next_adoption = 0.0
         self._calls = DatabaseCalls(self._timeout)
 
@@ -350,7 +323,6 @@ class Store:
             self._adopt_orphans_if_due(force=until_empty)
             if (not self._database_up() or self._contact_is_old()) and not self._probe():
                 return False
-            self._purge_replays_if_due(time.time())
             backlog = self.spool.current()
             while backlog is not None and (batch := backlog.oldest(BATCH)):
                 try:
@@ -429,25 +401,6 @@ class Store:
         log.error("a %s record could not be stored (%s); kept on local disk", operation, reason)
         self.spool.set_aside(pending, reason)
 
-    def _purge_replays_if_due(self, now: float) -> None:
-        if now - self._last_purge < REPLAY_PURGE_INTERVAL:
-            return
-        self._last_purge = now
-        try:
-            self.purge_replays(now)
-        except UNAVAILABLE as exc:
-            metrics.storage_error(REPLAY)
-            self._went_down(exc)
-
-    def purge_replays(self, now: float) -> int:
-        """Delete the jtis of tokens that could no longer be accepted; return how many."""
-        return self._in_transaction(lambda connection: _purge_replays(connection, now))
-
-
-def _purge_replays(connection: Connection, now: float) -> int:
-    table = schema.jwt_replay
-    return connection.execute(delete(table).where(table.c.expires_at <= now)).rowcount
-
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -460,22 +413,6 @@ def _insert(connection: Connection, table: Any) -> Any:
 
 def jti_key(jti: str) -> str:
     return hashlib.sha256(jti.encode()).hexdigest()
-
-
-def _claim(connection: Connection, key: tuple[str, str], expires_at: float, now: float) -> bool:
-    """Insert (issuer, jti) unless a live row holds it; an expired row is taken over."""
-    issuer, jti = key
-    table = schema.jwt_replay
-    statement = _insert(connection, table).values(
-        issuer=issuer, jti_sha256=jti_key(jti), expires_at=expires_at
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=[table.c.issuer, table.c.jti_sha256],
-        set_={"expires_at": statement.excluded.expires_at},
-        where=table.c.expires_at <= now,
-    )
-    # A row comes back only if inserted or taken over (rowcount is not portable here).
-    return connection.execute(statement.returning(table.c.issuer)).first() is not None
 
 
 def _write_rows(connection: Connection, records: list[Rows]) -> None:
@@ -496,6 +433,8 @@ def _rows(pending: Pending) -> Rows:
     if pending.kind == FEEDBACK:
         return [(schema.feedback, _feedback_row(payload))]
     if pending.kind == REPLAY:
+        # Written by earlier versions, which kept a jti decided during an outage here; a
+        # backlog they left is still moved.
         return [
             (
                 schema.jwt_replay,

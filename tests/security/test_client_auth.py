@@ -110,6 +110,12 @@ def test_missing_kid_is_refused(authenticator, es_key):
     assert refusal_reason(authenticator, token) == "kid missing from the token header"
 
 
+def test_a_kid_that_is_not_a_string_is_refused(authenticator, es_key):
+    # Built by hand: PyJWT will not sign such a header.
+    token = unsigned({"alg": "ES384", "typ": "JWT", "kid": ["ec-2024"]}, claims())
+    assert refusal_reason(authenticator, token) == "kid ['ec-2024'] is not a string"
+
+
 def test_unknown_kid_is_refused(authenticator, es_key):
     token = sign(ClientKey("never-published", es_key.alg, es_key.private_key), claims())
     assert "kid 'never-published' not in the JWK Set" in refusal_reason(authenticator, token)

@@ -60,6 +60,22 @@ def test_a_rotated_out_key_is_refused_after_the_next_refresh(
     )
 
 
+def test_a_key_replaced_under_the_same_kid_is_used_after_the_next_refresh(
+    authenticator_for, ehr, server, es_key
+):
+    # The key object made from a JWK is kept between tokens: a new JWK under the old kid must
+    # not be verified with the old key.
+    authenticator = authenticator_for(
+        ehr, jwks_ttl=timedelta(0), jwks_min_refresh_interval=timedelta(0)
+    )
+    authenticator.authenticate(bearer(sign(es_key, claims())), AUDIENCE)
+    replacement = ClientKey.ec_p384(es_key.kid)
+    server.publish("/jwks", jwks(replacement))
+
+    assert authenticator.authenticate(bearer(sign(replacement, claims())), AUDIENCE)
+    assert "InvalidSignatureError" in refusal_reason(authenticator, sign(es_key, claims()))
+
+
 def test_unknown_kids_cannot_make_us_hammer_the_jwks_endpoint(authenticator, server, es_key):
     authenticator.authenticate(bearer(sign(es_key, claims())), AUDIENCE)
     for n in range(5):

@@ -103,7 +103,8 @@ def test_building_the_app_opens_no_backlog_file(tmp_path):
     # fork would be shared by every worker, without the locks that keep them apart.
     app = create_app({"AUTHENTICATION": "off", "DATA_DIR": str(tmp_path)})
     opened = [path.name for path in tmp_path.rglob("*.sqlite3*")]
-    assert opened == ["pvp-cds.sqlite3"]  # the embedded database, closed once migrated
+    # The embedded database and the replay file, each closed once made.
+    assert sorted(opened) == ["pvp-cds.sqlite3", "replay.sqlite3"]
     assert app.extensions["pvp_cds_store"]._flusher is None  # nor any thread moving one
     app.extensions["pvp_cds_store"].close()
 

@@ -1,14 +1,11 @@
 """State shared by every process and instance: the same feedback from many threads and
-processes is stored once; the same jti presented by many at once is accepted once."""
+processes is stored once. (The jti replay check: test_replay_stores.py.)"""
 
 from __future__ import annotations
 
 import multiprocessing
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
-
-import pytest
 
 from cds_service import storage
 from cds_service.storage import schema
@@ -23,7 +20,6 @@ ITEM = {
     "overrideReason": {"reason": {"system": "http://example.org/reasons", "code": "planned"}},
     "outcomeTimestamp": "2026-03-11T10:05:00Z",
 }
-KEY = ("https://ehr.example.org/", "jti-shared-1")
 THREADS, PROCESSES = 12, 3
 
 
@@ -87,50 +83,3 @@ def test_the_same_feedback_from_many_threads_is_stored_once(database_url, tmp_pa
 def test_the_same_feedback_from_several_processes_is_stored_once(database_url, tmp_path):
     assert all(in_processes(workers.send_feedback, database_url, tmp_path, SERVICE, ITEM))
     assert [row["item"] for row in rows(database_url, schema.feedback)] == [ITEM]
-
-
-def test_the_same_jti_from_many_threads_is_accepted_once(database_url, tmp_path):
-    opened = stores(database_url, tmp_path, THREADS)
-    expires_at = time.time() + 300
-    accepted = at_once(lambda i: opened[i].first_use(KEY, expires_at, now=time.time()), THREADS)
-    for store in opened:
-        store.close()
-    assert accepted.count(True) == 1
-
-
-def test_the_same_jti_from_several_processes_is_accepted_once(database_url, tmp_path):
-    accepted = in_processes(workers.claim_jti, database_url, tmp_path, KEY, time.time() + 300)
-    assert accepted.count(True) == 1
-
-
-def test_a_jti_accepted_by_one_instance_is_refused_by_another(database_url, tmp_path):
-    first, second = stores(database_url, tmp_path, 2)
-    now = time.time()
-    assert first.first_use(KEY, now + 300, now=now)
-    assert not second.first_use(KEY, now + 300, now=now + 1)
-    first.close()
-    second.close()
-
-
-def test_the_same_jti_from_another_issuer_is_not_a_replay(store):
-    now = time.time()
-    assert store.first_use(KEY, now + 300, now=now)
-    assert store.first_use(("https://other-ehr.example.org/", KEY[1]), now + 300, now=now)
-
-
-def test_a_jti_whose_token_has_expired_may_be_used_again(database_url, tmp_path):
-    first, second = stores(database_url, tmp_path, 2)
-    now = time.time()
-    assert first.first_use(KEY, now + 10, now=now)
-    assert second.first_use(KEY, now + 400, now=now + 11)
-    first.close()
-    second.close()
-
-
-def test_expired_jtis_are_purged(store, database_url):
-    now = time.time()
-    store.first_use(("iss", "old"), now - 1, now=now - 100)
-    store.first_use(("iss", "live"), now + 300, now=now)
-    assert store.purge_replays(now) == 1
-    remaining = rows(database_url, schema.jwt_replay)
-    assert [row["expires_at"] for row in remaining] == [pytest.approx(now + 300)]

@@ -7,16 +7,29 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from cds_service import storage
+from cds_service import create_app, storage
 
 
 def claim_jti(config: dict, barrier: Any, key: tuple[str, str], expires_at: float) -> bool:
-    store = storage.open_store(config)
+    replays = storage.open_replays_for(config)
     try:
         barrier.wait(timeout=60)
-        return store.first_use(key, expires_at, now=expires_at - 300)
+        return replays.first_use(key, expires_at, now=expires_at - 300)
     finally:
-        store.close()
+        replays.close()
+
+
+def hook_call(config: dict, barrier: Any, path: str, token: str, body: dict[str, Any]) -> int:
+    """A service process of its own answering one authenticated hook call; its status."""
+    app = create_app({**config, "TESTING": True})
+    try:
+        client = app.test_client()
+        barrier.wait(timeout=60)
+        return client.post(
+            path, json=body, headers={"Authorization": f"Bearer {token}"}
+        ).status_code
+    finally:
+        storage.stop(app)
 
 
 def send_feedback(config: dict, barrier: Any, service_id: str, item: dict) -> bool:
