@@ -103,12 +103,15 @@ def assess_payloads(
     that error messages start with, e.g. ``prefetch 'observations'``; ``parsed`` adds
     resources already parsed (the radiology reports the service fetched for report text).
     ``fhir_server`` is the base URL the data came from (the request's fhirServer), if any."""
-    selection = select(payloads, patient_id, config, fhir_server)
+    resources = _checked_resources(payloads, patient_id, fhir_server)
+    # No Procedure at all (almost every chart): no code to look up, nothing to sort.
+    if not any(raw.data["resourceType"] == INDEX_TYPE for raw in resources):
+        return NO_INDEX_PROCEDURE
+    selection = _sorted(resources, config)
     if not selection.has_index_procedure:
         return NO_INDEX_PROCEDURE
-    resources = [*selection.resources(), *parsed]
     return assess(
-        resources,
+        [*selection.resources(), *parsed],
         patient_id,
         config,
         report_reader,
@@ -125,9 +128,16 @@ def select(
     fhir_server: str | None = None,
 ) -> Selection:
     """Sort the payloads' resources into used and set aside, reading JSON only."""
+    return _sorted(_checked_resources(payloads, patient_id, fhir_server), config)
+
+
+def _checked_resources(
+    payloads: Mapping[str, Iterable[Any]], patient_id: str, fhir_server: str | None
+) -> list[_Raw]:
+    """Every resource of the payloads, each checked to be about the patient; of two with the
+    same type and id, the later (as in assess)."""
     by_reference: dict[tuple[str, str], _Raw] = {}
     unnamed: list[_Raw] = []
-    selection = Selection()
     # Every resource is checked against the patient: the usual reference, made once here.
     wanted = f"Patient/{patient_id}"
     for origin, values in payloads.items():
@@ -137,12 +147,16 @@ def select(
                 _check_patient(data, patient_id, wanted, fhir_server)
                 resource_id = data.get("id")
                 if isinstance(resource_id, str):
-                    # The later copy wins, as in assess.
                     by_reference[data["resourceType"], resource_id] = raw
                 else:
                     unnamed.append(raw)
+    return [*by_reference.values(), *unnamed]
+
+
+def _sorted(resources: list[_Raw], config: MappingConfig) -> Selection:
+    selection = Selection()
     used_codes = config.used_codes
-    for raw in [*by_reference.values(), *unnamed]:
+    for raw in resources:
         if raw.data["resourceType"] in IDENTITY_TYPES:
             continue
         if _is_used(raw.data, used_codes):
