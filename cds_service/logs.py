@@ -81,9 +81,10 @@ def _kind(value: object) -> str:
 
 def note_request(*, hook_instance: str, service_id: str, patient_id: str) -> None:
     """Attach the correlation fields every later log line of this request carries."""
-    g.hook_instance = hook_instance
-    g.service_id = service_id
-    g.patient_id = patient_id
+    state = g._get_current_object()  # once: each access through the proxy is a lookup
+    state.hook_instance = hook_instance
+    state.service_id = service_id
+    state.patient_id = patient_id
 
 
 def patient_pseudonym() -> str:

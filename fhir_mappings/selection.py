@@ -65,7 +65,12 @@ class _Raw(NamedTuple):
 
     data: Mapping[str, Any]
     origin: str
-    where: str
+    #: Its index in its Bundle's entries; None for a payload that is the resource itself.
+    entry: int | None
+
+    @property
+    def where(self) -> str:
+        return _entry(self.entry)
 
 
 @dataclass
@@ -98,12 +103,15 @@ def assess_payloads(
     that error messages start with, e.g. ``prefetch 'observations'``; ``parsed`` adds
     resources already parsed (the radiology reports the service fetched for report text).
     ``fhir_server`` is the base URL the data came from (the request's fhirServer), if any."""
-    selection = select(payloads, patient_id, config, fhir_server)
+    resources = _checked_resources(payloads, patient_id, fhir_server)
+    # No Procedure at all (almost every chart): no code to look up, nothing to sort.
+    if not any(raw.data["resourceType"] == INDEX_TYPE for raw in resources):
+        return NO_INDEX_PROCEDURE
+    selection = _sorted(resources, config)
     if not selection.has_index_procedure:
         return NO_INDEX_PROCEDURE
-    resources = [*selection.resources(), *parsed]
     return assess(
-        resources,
+        [*selection.resources(), *parsed],
         patient_id,
         config,
         report_reader,
@@ -120,20 +128,35 @@ def select(
     fhir_server: str | None = None,
 ) -> Selection:
     """Sort the payloads' resources into used and set aside, reading JSON only."""
+    return _sorted(_checked_resources(payloads, patient_id, fhir_server), config)
+
+
+def _checked_resources(
+    payloads: Mapping[str, Iterable[Any]], patient_id: str, fhir_server: str | None
+) -> list[_Raw]:
+    """Every resource of the payloads, each checked to be about the patient; of two with the
+    same type and id, the later (as in assess)."""
     by_reference: dict[tuple[str, str], _Raw] = {}
     unnamed: list[_Raw] = []
-    selection = Selection()
+    # Every resource is checked against the patient: the usual reference, made once here.
+    wanted = f"Patient/{patient_id}"
     for origin, values in payloads.items():
         for value in values:
             for raw in _labelled_many(origin, value):
-                _check_patient(raw.data, patient_id, fhir_server)
-                key = (raw.data["resourceType"], raw.data.get("id"))
-                if isinstance(key[1], str):
-                    by_reference[key] = raw  # the later copy wins, as in assess
+                data = raw.data
+                _check_patient(data, patient_id, wanted, fhir_server)
+                resource_id = data.get("id")
+                if isinstance(resource_id, str):
+                    by_reference[data["resourceType"], resource_id] = raw
                 else:
                     unnamed.append(raw)
+    return [*by_reference.values(), *unnamed]
+
+
+def _sorted(resources: list[_Raw], config: MappingConfig) -> Selection:
+    selection = Selection()
     used_codes = config.used_codes
-    for raw in [*by_reference.values(), *unnamed]:
+    for raw in resources:
         if raw.data["resourceType"] in IDENTITY_TYPES:
             continue
         if _is_used(raw.data, used_codes):
@@ -145,16 +168,17 @@ def select(
 
 def _labelled_many(origin: str, value: Any) -> list[_Raw]:
     try:
-        return list(_resources_in(origin, value))
+        return _resources_in(origin, value)
     except InvalidResourceError as exc:
         raise InvalidResourceError(f"{origin}: {exc}") from None
 
 
-def _resources_in(origin: str, value: Any) -> Iterable[_Raw]:
+def _resources_in(origin: str, value: Any) -> list[_Raw]:
+    """The resources of a payload. A list, not a generator: this runs for every resource of
+    every call, and a generator costs a frame switch per resource."""
     resource_type = _resource_type(value, "resource")
     if resource_type != "Bundle":
-        yield _Raw(value, origin, "resource")
-        return
+        return [_Raw(value, origin, None)]
     bundle_type = value.get("type")
     if not isinstance(bundle_type, str) or bundle_type not in READABLE_BUNDLE_TYPES:
         raise InvalidResourceError(
@@ -165,13 +189,19 @@ def _resources_in(origin: str, value: Any) -> Iterable[_Raw]:
     entries = value.get("entry", [])
     if not isinstance(entries, list):
         raise InvalidResourceError("Bundle: entry: expected a list")
+    found = []
     for index, entry in enumerate(entries):
-        where = f"Bundle entry[{index}]"
         if not isinstance(entry, dict):
-            raise InvalidResourceError(f"{where}: expected an object")
+            raise InvalidResourceError(f"{_entry(index)}: expected an object")
         if "resource" in entry and not _is_outcome(entry):
-            _resource_type(entry["resource"], where)
-            yield _Raw(entry["resource"], origin, where)
+            _resource_type(entry["resource"], _entry(index))
+            found.append(_Raw(entry["resource"], origin, index))
+    return found
+
+
+def _entry(index: int | None) -> str:
+    """Where a resource was in its payload, for messages."""
+    return "resource" if index is None else f"Bundle entry[{index}]"
 
 
 def _is_outcome(entry: Mapping[str, Any]) -> bool:
@@ -191,28 +221,37 @@ def _resource_type(data: Any, where: str) -> str:
     return resource_type
 
 
-def _check_patient(data: Mapping[str, Any], patient_id: str, fhir_server: str | None) -> None:
-    """The raw-JSON form of the check ``assess`` makes on models, for every resource."""
+def _check_patient(
+    data: Mapping[str, Any], patient_id: str, wanted: str, fhir_server: str | None
+) -> None:
+    """The raw-JSON form of the check ``assess`` makes on models, for every resource.
+    ``wanted``: ``Patient/{patient_id}``, the reference almost every resource carries."""
     resource_type = data["resourceType"]
-    name = f"{resource_type}/{data.get('id')}"
     if resource_type == "Patient":
         if data.get("id") != patient_id:
             raise InvalidResourceError(
-                f"{name}: id: not the patient in context Patient/{patient_id}"
+                f"{_name(data)}: id: not the patient in context Patient/{patient_id}"
             )
         return
     for field_name in ("subject", "patient"):
         reference = data.get(field_name)
         if isinstance(reference, dict):
             target = reference.get("reference")
+            if target == wanted:
+                return
             target = target if isinstance(target, str) else None
             if not refers_to_patient(target, patient_id, fhir_server):
-                raise not_the_patient(name, field_name, target, patient_id, fhir_server)
+                raise not_the_patient(_name(data), field_name, target, patient_id, fhir_server)
             return
     if resource_type in CLINICAL_TYPES and not any(f in data for f in ("subject", "patient")):
         raise InvalidResourceError(
-            f"{name}: subject: missing, so it cannot be shown to be about Patient/{patient_id}"
+            f"{_name(data)}: subject: missing, so it cannot be shown to be about "
+            f"Patient/{patient_id}"
         )
+
+
+def _name(data: Mapping[str, Any]) -> str:
+    return f"{data['resourceType']}/{data.get('id')}"
 
 
 def _check_links(links: Any) -> None:
