@@ -395,7 +395,9 @@ class PostgresReplays:
         self._opening = threading.Lock()
 
     def close(self) -> None:
-        self._calls.stop()
+        self._calls.stop(then=self._close_connections)
+
+    def _close_connections(self) -> None:
         with self._opening:
             opened, self._opened = self._opened, []
         for connection in opened:

@@ -106,6 +106,8 @@ class DatabaseCalls:
         self._started = False
         self._starting = threading.Lock()
         self._running: list[threading.Thread] = []
+        self._live = 0
+        self._then: Callable[[], None] | None = None
 
     def run(self, call: Callable[[], T]) -> T:
         deadline = time.monotonic() + self._timeout
@@ -119,12 +121,18 @@ class DatabaseCalls:
         except FutureTimeout:
             raise DatabaseTimeout(f"no answer from the database in {self._timeout} s") from None
 
-    def stop(self) -> None:
-        """End the threads once the calls under way are done, waiting for them a bounded
-        time: a call that finishes after the engine is disposed would check its connection in
-        to the discarded pool, which never closes it."""
+    def stop(self, then: Callable[[], None]) -> None:
+        """End the threads once the calls under way are done, then call ``then`` (the
+        engine's disposal): a call that finished after the engine was disposed would check its
+        connection in to the discarded pool, which never closes it. Waits for the threads a
+        bounded time; one still stuck on a database that hangs calls ``then`` as it ends."""
+        with self._starting:
+            self._then = then
+            nothing_runs = self._live == 0
         for _ in range(self._threads):
             self._calls.put(None)
+        if nothing_runs:
+            then()
         deadline = time.monotonic() + 2 * self._timeout
         for thread in self._running:
             thread.join(timeout=max(0.0, deadline - time.monotonic()))
@@ -140,6 +148,7 @@ class DatabaseCalls:
                 )
                 thread.start()
                 self._running.append(thread)
+                self._live += 1
 
     def _serve(self) -> None:
         while (task := self._calls.get()) is not None:
@@ -147,6 +156,11 @@ class DatabaseCalls:
                 settle(*task)
             finally:
                 self._free.release()
+        with self._starting:
+            self._live -= 1
+            then = self._then if self._live == 0 else None
+        if then is not None:
+            then()
 
 
 def settle(call: Callable[[], Any], answer: Future) -> None:
@@ -211,8 +225,7 @@ class Store:
         if flusher is not None:
             flusher.join(timeout=RETRY_MOST + 1)
         self.spool.close()
-        self._calls.stop()
-        self.engine.dispose()
+        self._calls.stop(then=self.engine.dispose)
 
     # -- reads for tests and the command line -------------------------------------------------
 
@@ -355,8 +368,10 @@ class Store:
             self._went_down(exc)
             return False
         if not self._database_up():
-            # Connections pooled before the outage are dead: start afresh.
-            self.engine.dispose()
+            # Connections pooled before the outage are dead: close them. The pool itself stays
+            # (engine.dispose() would replace it), so that a call still stuck on the outage
+            # checks its connection in where the store's close will find it.
+            self.engine.pool.dispose()
             self._came_back()
         return True
 

@@ -38,6 +38,7 @@ def start(tmp_path: Path, **settings: str) -> Served:
     environment = {
         **os.environ,
         "PVP_CDS_AUTHENTICATION": "off",
+        "PVP_CDS_DATA_DIR": str(tmp_path / "data"),
         "PVP_CDS_METRICS_PORT": str(metrics_port),
         "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
         **{f"PVP_CDS_{name}": value for name, value in settings.items()},
