@@ -84,9 +84,20 @@ _BLANK = re.compile(
 _CHOICES = re.compile(r"\s*(?:/|\||\bor\b)\s*", re.I)
 #: Dot leaders between a template's label and its value ("Vacuum cleft ....... none").
 _LEADER = re.compile(r"(?<=\w)\s*\.{3,}\s*(?=\w)")
-#: A finding marked present or absent by a sign after it ("IVC+", "TLF oedema (-)").
-_PLUS_MINUS = re.compile(r"(?<=\w)\s*(\+|\(\+\)|\(-\)|\(−\))(?=[\s,;.)]|$)")
-_SIGNED = {"+": " present", "(+)": " present", "(-)": " absent", "(−)": " absent"}
+#: A finding marked present or absent by a sign after it ("IVC+", "TLF oedema (-)", "TLF
+#: oedema -,"). A bare minus only after a word and before the end of its item: "L4-5", "T2-"
+#: and "oedema: -" (an unfilled field) are not signs. A comma after the sign ends the item
+#: ("IVC -, TLF oedema +"): the word put in its place is the item's own.
+_PLUS_MINUS = re.compile(
+    r"(?:(?<=\w)\s*(?P<sign>\+|\(\+\)|\(-\)|\(−\))(?=[\s,;.)]|$)"
+    r"|(?<=[a-z])\s*(?P<minus>[-−])(?=\s*(?:[,;)]|\.?$)))(?P<comma>\s*,)?",
+    re.I,
+)
+_SIGNED = {
+    "+": " present",
+    "(+)": " present",
+    **dict.fromkeys(("(-)", "(−)", "-", "−"), " absent"),
+}
 #: An adverb set off by commas inside a clause ("the fascia, however, is oedematous").
 _ASIDE_ADVERB = re.compile(
     r",\s*(?:however|moreover|furthermore|additionally|also|though|therefore|of note|notably)"
@@ -286,7 +297,7 @@ class ReportTextReader:
         section = _Section()
         for raw in _unwrapped(text.splitlines()):
             line = _LEADER.sub(": ", raw.strip().strip("*#").strip())
-            line = _PLUS_MINUS.sub(lambda sign: _SIGNED[sign[1]], line)
+            line = _PLUS_MINUS.sub(_signed, line)
             line = _ASIDE_ADVERB.sub("", line)
             header, rest = self._header(line)
             if header is not None:
@@ -410,8 +421,10 @@ class ReportTextReader:
                 continue
             if finding in LEVEL_BOUND and self._about_another_level(mentions, ent, treated):
                 if finding in PRESENCE_FINDINGS and _denied_at(doc.text, treated):
-                    # "Clefts at T12 and L2; none at L1": absent at the treated level.
-                    if not (ent._.negation or ent._.uncertainty or ent.sent.start in doubtful):
+                    # "Clefts at T12 and L2; none at L1", "oedema at T11, none at L2": absent at
+                    # the treated level (the "none" may reach back to the mention: it is the
+                    # denial itself).
+                    if not (ent._.uncertainty or ent.sent.start in doubtful):
                         yield Statement(finding, False, sentence.quote)
                 continue
             if finding in self._other_structures and self._other_structures[finding].search(
@@ -525,12 +538,12 @@ class ReportTextReader:
         """The grades a clause gives from just before the eponym on ("grade II (Goutallier)"),
         each with the levels named beside it (None: none named) and where it stands; None if
         it gives a range ("grade 2-3")."""
+        # "has progressed from Goutallier 2 to 3": the grade now, wherever the verb stands.
+        progressed = self._progression.search(text, clause_start, end)
+        if progressed:
+            return [(self._grade_of[progressed["grade"].lower()], None, progressed.start())]
         start = max(clause_start, eponym - 15)
         region = text[start:end]
-        progressed = self._progression.search(region)
-        if progressed:
-            # "progressed from 2 to 3": the grade now.
-            return [(self._grade_of[progressed["grade"].lower()], None, start + progressed.start())]
         found: dict[int, tuple[int, int]] = {}
         for pattern in self._grades:
             for match in pattern.finditer(region):
@@ -640,6 +653,11 @@ def _denied_at(text: str, treated: frozenset[VertebralLevel]) -> bool:
     return bool(treated) and any(
         levels_in(match[0]) & treated for match in _ELLIPTIC_DENIAL.finditer(text)
     )
+
+
+def _signed(sign: re.Match[str]) -> str:
+    word = _SIGNED[sign["sign"] or sign["minus"]]
+    return f"{word};" if sign["comma"] else word
 
 
 def _finding_of(label: str) -> tuple[FindingName, bool | None]:
@@ -891,7 +909,8 @@ def _progression_pattern(forms: Mapping[str, int]) -> re.Pattern[str]:
     form = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     return re.compile(
         rf"(?:progressed|increased|worsened|advanced|changed|deteriorated)\s+from\s+"
-        rf"(?:grade\s+)?(?:{form})\s+to\s+(?:grade\s+)?(?P<grade>{form})(?!\w)",
+        rf"(?:(?:goutallier|goutalier)\s+)?(?:grade\s+)?(?:{form})\s+to\s+(?:grade\s+)?"
+        rf"(?P<grade>{form})(?!\w)",
         re.I,
     )
 

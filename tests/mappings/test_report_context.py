@@ -456,3 +456,82 @@ def test_in_a_list_of_muscles_the_paraspinal_muscles_grades_count(reader, text, 
 def test_a_grade_after_the_eponym_and_level_in_brackets_is_read(reader):
     text = "Multifidus fat (Goutallier, L4/5): 3"
     assert firm(reader, text) == {GOUTALLIER: 3}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Gas cleft -, lumbodorsal fascia oedema +", {IVC: False, OEDEMA: True}),
+        ("Kummell -; fascial oedema -.", {IVC: False, OEDEMA: False}),
+        ("Fascial oedema: -", {}),
+    ],
+)
+def test_a_bare_minus_after_a_finding_marks_it_absent(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A vacuum cleft is defined as gas within a collapsed vertebral body.",
+        "Fascial oedema is defined by bright STIR signal in the lumbodorsal fascia.",
+        "The term Kummell disease refers to delayed collapse around an intravertebral cleft.",
+        "The Goutallier scale grades muscle fat from 0 (none) to 4 (more fat than muscle).",
+    ],
+)
+def test_a_definition_states_no_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Posterior fascial oedema is hard to exclude on this motion-degraded study.",
+        "A fluid cleft in L1 is difficult to exclude.",
+        "Curvilinear low signal in L1 s/o gas cleft.",
+    ],
+)
+def test_a_hedge_written_after_the_finding_or_abbreviated_keeps_it_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_negation_ends_where_a_with_after_a_comma_begins(reader):
+    text = "Wedge fracture of L1 without retropulsion, with oedema along the lumbodorsal fascia."
+    assert firm(reader, text) == {OEDEMA: True}
+
+
+def test_history_in_a_relative_clause_does_not_reach_back_to_the_finding(reader):
+    text = "There is oedema along the posterior fascia, which the original report does not mention."
+    assert firm(reader, text) == {OEDEMA: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Non-interdigitated cement filling the L1 cleft.", {CEMENT: "blocky"}),
+        ("Non-oedematous posterior fascia.", {OEDEMA: False}),
+        ("Non-displaced fracture of L1 containing a vacuum cleft.", {IVC: True}),
+    ],
+)
+def test_a_non_prefix_denies_its_own_word_only(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_request_that_an_addendum_answers_is_not_a_hypothesis(reader):
+    text = "Per request of the spine team, multifidus Goutallier grade 2 at L4/5."
+    assert firm(reader, text) == {GOUTALLIER: 2}
+
+
+def test_where_a_finding_was_described_before_is_not_a_hedge(reader):
+    text = "The gas cleft described on last month's CT is again seen."
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_a_grade_that_progressed_from_one_eponymous_grade_to_another_is_the_later(reader):
+    text = "Multifidus fat has increased from Goutallier 1 to 2 since the last MRI."
+    assert firm(reader, text) == {GOUTALLIER: 2}
+
+
+def test_oedema_at_other_levels_and_none_at_the_treated_one_is_absent(reader):
+    text = "Oedema of the lumbodorsal fascia at T10-T11, none at L1."
+    assert firm(reader, text) == {OEDEMA: False}
