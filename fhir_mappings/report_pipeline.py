@@ -62,6 +62,8 @@ PHRASE_LEVELS = tuple(
 )
 #: Years a phrase's ``<year>`` stands for ("the 2019 MRI").
 PHRASE_YEARS = tuple(str(year) for year in range(1990, 2040))
+#: Whole numbers a phrase's ``<number>`` stands for ("approximately 60 %").
+PHRASE_NUMBERS = tuple(str(number) for number in range(101))
 #: A phrase's ``...``: up to this many other words of the same clause.
 GAP_WORDS = 10
 #: Tokens a gap never crosses: the ends of a clause's parts.
@@ -601,6 +603,9 @@ def _slots(
                 continue
             if alternative == "<year>":
                 alternatives.extend(PHRASE_YEARS)
+                continue
+            if alternative == "<number>":
+                alternatives.extend(PHRASE_NUMBERS)
                 continue
             for spelling in [alternative, *synonyms.get(alternative.lower(), ())]:
                 alternatives.extend(inflections(spelling) if inflected else [spelling])

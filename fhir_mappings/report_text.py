@@ -216,13 +216,14 @@ class ReportTextReader:
             for kind in ("present", "absent", "uncertain")
         }
         self._abbreviations = _Abbreviations(document.get("abbreviations", {}))
-        self._pattern_words = frozenset(
-            word.lower()
+        #: The one-word cement patterns, with the pattern each names.
+        self._pattern_words = {
+            word.lower(): label
             for label in (BLOCKY, SPONGY)
             for phrase in document["targets"][label]
             for word in phrase.split("|")
             if " " not in word
-        )
+        }
         self._cement_requires = _word_pattern(
             rules.words("context", "cement_distribution", "requires")
         )
@@ -230,6 +231,9 @@ class ReportTextReader:
             word.lower()
             for word in rules.words("context", "cement_distribution", "denied_means_blocky")
         )
+        scant = _word_pattern(rules.words("context", "cement_distribution", "scant")).pattern
+        #: "very little interdigitation": a scant word just before the pattern's.
+        self._scant = re.compile(rf"{scant}\s*$", re.I)
         self._cement_excludes = _word_pattern(
             rules.words("context", "cement_distribution", "excludes")
         )
@@ -396,11 +400,15 @@ class ReportTextReader:
 
     def _choices_offered(self, value: str) -> bool:
         """Whether a field's value lists answers to choose from ("yes/no", "Y / N", "blocky or
-        spongy"): an unfilled template, not an answer."""
-        choices = [c for c in _CHOICES.split(value.strip(" .[]()")) if c.strip()]
-        return len(choices) > 1 and all(
-            self._answer(c) is not None or c.strip().lower() in self._pattern_words for c in choices
-        )
+        spongy"): an unfilled template, not an answer. Words that all name one pattern
+        ("spongy/trabecular", "solid/blocky") are one answer, said twice."""
+        choices = [c.strip().lower() for c in _CHOICES.split(value.strip(" .[]()")) if c.strip()]
+        if len(choices) < 2:
+            return False
+        patterns = {self._pattern_words.get(c) for c in choices}
+        if len(patterns) == 1 and None not in patterns:
+            return False
+        return all(self._answer(c) is not None or c in self._pattern_words for c in choices)
 
     def _answer(self, value: str) -> str | None:
         bare = value.strip(" .").lower()
@@ -470,7 +478,7 @@ class ReportTextReader:
         if not self._cement_requires.search(sentence.text):
             return None
         pattern = CementDistribution.BLOCKY if ent.label_ == BLOCKY else CementDistribution.SPONGY
-        if ent._.negation:
+        if ent._.negation or self._scant.search(ent.doc.text, ent.sent.start_char, ent.start_char):
             # "No interdigitation of the cement": the definition of blocky.
             if pattern is not CementDistribution.SPONGY or ent.text.lower() not in self._no_spongy:
                 return None
@@ -577,10 +585,16 @@ class ReportTextReader:
         self, graded: list[tuple[int, frozenset[VertebralLevel] | None]]
     ) -> list[int]:
         """The grades for the segment the study graded: those named for it if any is, else
-        those for no named level."""
+        those for no named level. Where no grade is named for another level, the ones for no
+        level go with those for the segment ("right G3, left G2 at L4/5": a level at the end
+        of a list is the list's)."""
         segment = self._graded_segment
         at_segment = [g for g, levels in graded if levels and _covers(levels, segment)]
-        return at_segment or [g for g, levels in graded if not levels]
+        unnamed = [g for g, levels in graded if not levels]
+        elsewhere = [g for g, levels in graded if levels and not _covers(levels, segment)]
+        if not at_segment:
+            return unnamed
+        return at_segment if elsewhere else [*at_segment, *unnamed]
 
 
 @dataclass(frozen=True)
@@ -890,6 +904,8 @@ def _grade_patterns(forms: Mapping[str, int]) -> tuple[re.Pattern[str], ...]:
         re.compile(
             rf"(?:unchanged|stable|remains?|persists?)\s+(?:at\s+)?(?:grade\s+)?{grade}", flags
         ),
+        # "multifidus G3": the grade's short form, on a muscle-fat line
+        re.compile(r"(?<![\w.-])g(?P<grade>[0-4])(?![\w-])", flags),
     )
 
 

@@ -138,6 +138,53 @@ def test_lines_of_a_template_do_not_share_a_negation(reader):
     assert values(reader, report) == {OEDEMA: False, IVC: True}
 
 
+# --- compact notations ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Erector spinae G2 at L4/5.", 2),
+        ("Multifidi L4-5: G4.", 4),
+        ("Left multifidus G1, right G3 at L4-5.", 3),
+    ],
+)
+def test_a_grade_written_g_and_its_number_on_a_muscle_fat_line_is_read(reader, text, expected):
+    assert values(reader, text) == {GOUTALLIER: expected}
+
+
+def test_a_g_and_number_without_muscle_or_fat_is_not_read(reader):
+    assert values(reader, "Disc signal at L4/5 G2.") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cement distribution: trabecular/spongy", "spongy"),
+        ("PMMA: compact / solid", "blocky"),
+        ("Cement distribution: blocky/spongy", None),
+    ],
+)
+def test_a_field_answered_with_two_words_for_one_pattern_is_that_pattern(reader, text, expected):
+    assert values(reader, text).get(CEMENT) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cement as a solid bolus, with scant interdigitation into the bone around it.",
+        "Cement in L1 shows minimal interdigitation.",
+    ],
+)
+def test_scant_interdigitation_is_the_blocky_pattern(reader, text):
+    assert values(reader, text) == {CEMENT: "blocky"}
+
+
+def test_an_approximate_quantity_does_not_hedge_the_finding_beside_it(reader):
+    text = "Interdigitating cement, filling approximately 70% of the L1 body."
+    assert values(reader, text) == {CEMENT: "spongy"}
+
+
 # --- spellings and forms -------------------------------------------------------------------
 
 
