@@ -316,6 +316,7 @@ class ClauseMarker:
         self._negations = negations
         #: Words that continue a list: "no cleft, gas or oedema is seen" is one clause.
         self._list_words = self._coordinators | {"or", "nor"}
+        self._levels = frozenset(level.lower() for level in PHRASE_LEVELS)
 
     def __call__(self, doc: Any) -> Any:
         # The text is one sentence already (the reader splits them): "?cleft" and "et al." are
@@ -336,20 +337,26 @@ class ClauseMarker:
                 if start < len(doc) and not self._parenthetical(doc, i):
                     doc[start].is_sent_start = True
                     contrast.add(start)
-            elif word in self._coordinators and self._opens_clause(doc, i):
+            elif (
+                word in self._coordinators
+                and not self._joins_levels(doc, i)
+                and self._opens_clause(doc, i)
+            ):
                 first = doc[self._first_word(doc, i)].lower_
                 before = doc[clause_start:i]
                 has_verb = any(t.lower_ in self._verbs for t in before)
-                negated = any(t.lower_ in self._negations for t in before)
-                if first not in self._openers | self._verbs and not has_verb and not negated:
+                negations = sum(t.lower_ in self._negations for t in before)
+                if first not in self._openers | self._verbs and not has_verb and not negations:
                     # "fat and muscle are present": one subject of two nouns.
                     continue
                 doc[i].is_sent_start = True
                 if first in self._verbs:
                     shared.add(i)
                 # "No retropulsion and cleft is seen" may deny the cleft or state it; "there
-                # is no retropulsion and oedema is present" has a verb of its own before "and".
-                if first not in self._openers | self._verbs and negated and not has_verb:
+                # is no retropulsion and oedema is present" has a verb of its own before "and";
+                # "no retropulsion, no cord compression, and fluid tracks ..." gives each denied
+                # item its own negation, so the item without one is not denied.
+                if first not in self._openers | self._verbs and negations == 1 and not has_verb:
                     doubtful.add(i)
         doc.user_data[DOUBTFUL_CLAUSES] = frozenset(doubtful)
         doc.user_data[SHARED_SUBJECT] = frozenset(shared)
@@ -363,6 +370,12 @@ class ClauseMarker:
             return False
         following = next((t for t in doc[at + 1 :] if not t.is_punct), None)
         return following is not None and following.lower_ in self._verbs
+
+    def _joins_levels(self, doc: Any, at: int) -> bool:
+        """Whether the coordinator joins two vertebral levels: "posterior to T8 and T9 is
+        oedematous" is one clause."""
+        first = self._first_word(doc, at)
+        return at > 0 and doc[at - 1].lower_ in self._levels and doc[first].lower_ in self._levels
 
     def _first_word(self, doc: Any, at: int) -> int:
         j = at + 1

@@ -462,14 +462,28 @@ class ReportTextReader:
         else those of its clause, else those of its sentence, leaving out the levels another
         finding's stretch names ("Goutallier 3 (L4/5) and no fascia oedema")."""
         clause = ent.sent
-        if self._elsewhere.search(clause.text):
+        if self._points_elsewhere(mentions, ent, clause.start_char, clause.end_char):
             return True
         if not treated:
             return False
         for levels in mentions.levels_around(ent):
             if levels:
                 return not levels & treated
-        return bool(self._elsewhere.search(ent.doc.text))
+        return self._points_elsewhere(mentions, ent, 0, len(ent.doc.text))
+
+    def _points_elsewhere(self, mentions: _Mentions, ent: Any, start: int, end: int) -> bool:
+        """Whether words between ``start`` and ``end`` point to another level for the mention:
+        in its own stretch of the clause, or in another one that does not deny something
+        there ("no new fracture at the adjacent levels, and no fascial oedema")."""
+        own = mentions.stretch(ent)
+        text = ent.doc.text
+        for match in self._elsewhere.finditer(text, start, end):
+            if own[0] <= match.start() < own[1]:
+                return True
+            left = max((m.end() for m in _SEPARATOR.finditer(text, 0, match.start())), default=0)
+            if not _denied(text[left : match.start()], match.start() - left):
+                return True
+        return False
 
     def _cement(self, sentence: _Sentence, mentions: _Mentions, ent: Any) -> Statement | None:
         """A cement pattern in a sentence about cement; not one describing a leak (a leak

@@ -597,6 +597,40 @@ def test_another_grading_on_a_muscle_line_is_not_a_goutallier_grade(reader):
     assert values(reader, "Paraspinal muscles normal; Pfirrmann grade 3 L4/5 disc.") == {}
 
 
+# --- clauses and scope ----------------------------------------------------------------------
+
+
+def test_and_between_two_levels_joins_the_levels_not_two_clauses(reader):
+    text = "The lumbodorsal fascia behind L2 and L3 is oedematous."
+    assert values(reader, text, treated=frozenset({VertebralLevel.L2})) == {OEDEMA: True}
+
+
+def test_a_layer_of_the_fascia_is_the_fascia(reader):
+    text = "Oedematous thickening is present in the deep layer of the thoracolumbar fascia."
+    assert values(reader, text) == {OEDEMA: True}
+
+
+def test_after_a_list_of_denials_each_with_its_no_an_item_without_one_is_stated(reader):
+    text = "No cleft, no retropulsion, and oedema tracks along the lumbodorsal fascia."
+    assert values(reader, text) == {IVC: False, OEDEMA: True}
+
+
+def test_a_denial_at_another_level_does_not_move_the_rest_of_the_sentence_there(reader):
+    text = "No collapse of the adjacent vertebrae, and no fascial oedema."
+    assert values(reader, text) == {OEDEMA: False}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("No new fracture, and no oedema of the posterior fascia.", {OEDEMA: False}),
+        ("No new posterior fascial oedema.", {OEDEMA: None}),
+    ],
+)
+def test_no_new_hedges_its_own_noun_only(reader, text, expected):
+    assert values(reader, text) == expected
+
+
 # --- the labelled set ------------------------------------------------------------------------
 
 TRAPS = [s for s in sentences() if s.trap]
