@@ -82,6 +82,9 @@ _BLANK = re.compile(
 )
 # A "?" after a space is a query ("?cleft", ", ? early cleft"), not a sentence's end.
 _CHOICES = re.compile(r"\s*(?:/|\||\bor\b)\s*", re.I)
+_BAR = re.compile(r"\s*\|\s*")
+#: A ``label: value`` field, as a row of them writes each ("Goutallier (L4-5): 4").
+_LABELLED = re.compile(r"^[^:|=]{1,80}?[:=]\s*\S")
 #: Dot leaders between a template's label and its value ("Vacuum cleft ....... none").
 _LEADER = re.compile(r"(?<=\w)\s*\.{3,}\s*(?=\w)")
 #: A finding marked present or absent by a sign after it ("IVC+", "TLF oedema (-)", "TLF
@@ -231,6 +234,8 @@ class ReportTextReader:
             word.lower()
             for word in rules.words("context", "cement_distribution", "denied_means_blocky")
         )
+        labels = _word_pattern(rules.words("context", "cement_distribution", "field_labels"))
+        self._cement_field = re.compile(rf"^\s*{labels.pattern}\s*:", re.I)
         scant = _word_pattern(rules.words("context", "cement_distribution", "scant")).pattern
         #: "very little interdigitation": a scant word just before the pattern's.
         self._scant = re.compile(rf"{scant}\s*$", re.I)
@@ -299,6 +304,7 @@ class ReportTextReader:
 
     def _sentences(self, text: str) -> Iterator[_Sentence]:
         section = _Section()
+        about_cement = bool(self._cement_requires.search(text))
         for raw in _unwrapped(text.splitlines()):
             line = _LEADER.sub(": ", raw.strip().strip("*#").strip())
             line = _PLUS_MINUS.sub(_signed, line)
@@ -324,6 +330,9 @@ class ReportTextReader:
                 normalized = self._template_line(piece) if section.reading and piece else None
                 if normalized is None or not normalized.strip(" ."):
                     continue
+                if about_cement and self._cement_field.match(normalized):
+                    # "Distribution: blocky" in a report about the cement is the cement's.
+                    normalized = f"Cement {normalized.lstrip()}"
                 yield _Sentence(self._abbreviations.spelt_out(normalized), _shorten(piece))
 
     def _header(self, line: str) -> tuple[str | None, str]:
@@ -865,7 +874,16 @@ def _split_sentences(line: str) -> list[str]:
             pieces[-1] = f"{pieces[-1]} {piece}"
         else:
             pieces.append(piece)
-    return [piece for piece in pieces if piece.strip(" .")]
+    return [cell for piece in pieces if piece.strip(" .") for cell in _fields_of_row(piece)]
+
+
+def _fields_of_row(piece: str) -> list[str]:
+    """A row of ``label: value`` fields between bars ("IVC: No | TLF edema: Yes") as one
+    field each, so that no answer is read with another's label; any other text whole."""
+    cells = [cell.strip() for cell in _BAR.split(piece) if cell.strip()]
+    if len(cells) > 1 and all(_LABELLED.match(cell) for cell in cells):
+        return cells
+    return [piece]
 
 
 def _shorten(text: str) -> str:

@@ -597,6 +597,20 @@ def test_another_grading_on_a_muscle_line_is_not_a_goutallier_grade(reader):
     assert values(reader, "Paraspinal muscles normal; Pfirrmann grade 3 L4/5 disc.") == {}
 
 
+def test_each_field_of_a_row_between_bars_is_read_with_its_own_label(reader):
+    text = "Level: L1 | Fluid cleft: Yes | Dorsal fascia oedema: No | Retropulsion: No"
+    assert values(reader, text) == {IVC: True, OEDEMA: False}
+
+
+def test_a_bare_distribution_field_in_a_report_about_the_cement_is_the_cement_s(reader):
+    text = "Post-vertebroplasty CT.\nFill pattern: interdigitating\nLeak: none"
+    assert values(reader, text) == {CEMENT: "spongy"}
+
+
+def test_a_bare_distribution_field_in_a_report_not_about_cement_says_nothing(reader):
+    assert values(reader, "Pattern: diffuse") == {}
+
+
 # --- clauses and scope ----------------------------------------------------------------------
 
 
