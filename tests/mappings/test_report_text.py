@@ -611,6 +611,22 @@ def test_a_bare_distribution_field_in_a_report_not_about_cement_says_nothing(rea
     assert values(reader, "Pattern: diffuse") == {}
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The PMMA in L1 is one smoothly outlined cast.", "blocky"),
+        ("A dense, rounded cement mass in the L1 body.", "blocky"),
+        ("Cement has spread evenly through the cancellous bone of L1.", "spongy"),
+    ],
+)
+def test_cement_described_by_its_shape_or_spread_is_read(reader, text, expected):
+    assert values(reader, text) == {CEMENT: expected}
+
+
+def test_cement_that_spread_into_the_disc_is_a_leak_not_a_pattern(reader):
+    assert values(reader, "Some cement has spread into the L1/2 disc.") == {}
+
+
 # --- clauses and scope ----------------------------------------------------------------------
 
 
