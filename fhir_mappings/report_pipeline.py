@@ -112,12 +112,21 @@ def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, st
             for entries in anchored_rules.values()
             if isinstance(entries, list)
             for entry in entries
-            for text in spelt(entry.get("anchors") or entry["words"])
+            for text in spelt(_rarer_part(entry))
         ),
     ]
     triggers = frozenset(max(text.split(), key=len) for text in needed)
     finders = (clauses, ruler, gapped, anchored)
     return Pipeline(nlp, triggers, finders, context)
+
+
+def _rarer_part(entry: Mapping[str, Any]) -> Sequence[str]:
+    """The part of an anchored entry that a sentence holds less often: its anchors, unless
+    they are vertebral levels (named in most sentences of a spine report), else its words."""
+    anchors = entry.get("anchors") or ()
+    if not anchors or any("<level>" in anchor.split("|") for anchor in anchors):
+        return entry["words"]
+    return anchors
 
 
 @dataclass(frozen=True)
@@ -532,6 +541,9 @@ class AnchoredWords:
         anchor and the word after it is the word's own ("the fascia shows no oedema")."""
         if anchor[0] < word[1] and word[0] < anchor[1]:
             return False
+        if _in_compound(doc, anchor):
+            # "T12-L1", "L4/5": a range or a disc, not the word's anchor.
+            return False
         anchor_first = anchor[1] <= word[0]
         gap = doc[anchor[1] : word[0]] if anchor_first else doc[word[1] : anchor[0]]
         if len(gap) > rule.within or not self._same_subject(doc, anchor[0], word[0]):
@@ -555,6 +567,15 @@ class AnchoredWords:
             word_clause in doc.user_data.get(SHARED_SUBJECT, ())
             and starts.index(word_clause) == starts.index(anchor_clause) + 1
         )
+
+
+def _in_compound(doc: Any, span: tuple[int, int]) -> bool:
+    """Whether a span is joined to the word before or after it by a hyphen or slash."""
+    start, end = span
+    joined = ("-", "/", "–")
+    return (start > 0 and doc[start - 1].text in joined) or (
+        end < len(doc) and doc[end].text in joined
+    )
 
 
 def _clause_starts(doc: Any) -> list[int]:

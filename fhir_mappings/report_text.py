@@ -465,27 +465,35 @@ class ReportTextReader:
     def _about_another_level(
         self, mentions: _Mentions, ent: Any, treated: frozenset[VertebralLevel]
     ) -> bool:
-        """Whether a mention is about another vertebra than the treated one. Its clause points
-        elsewhere ("the level above", "adjacent vertebra"); or the levels nearest to it name no
-        treated one: those of its own stretch of the clause (between commas, "and", "with"),
-        else those of its clause, else those of its sentence, leaving out the levels another
-        finding's stretch names ("Goutallier 3 (L4/5) and no fascia oedema")."""
-        clause = ent.sent
-        if self._points_elsewhere(mentions, ent, clause.start_char, clause.end_char):
+        """Whether a mention is about another vertebra than the treated one, by what stands
+        nearest to it: words pointing elsewhere ("the level above", "adjacent vertebra") in
+        its own stretch of the clause (between commas, "and", "with"), else the levels that
+        stretch names, else words pointing elsewhere in its clause; then the levels of its
+        clause, else of its sentence, leaving out the levels another finding's stretch names
+        ("Goutallier 3 (L4/5) and no fascia oedema"), else words pointing elsewhere anywhere
+        in the sentence."""
+        own = mentions.stretch(ent)
+        text = ent.doc.text
+        if self._points_elsewhere(text, own, *own):
+            return True
+        named = mentions.levels_between(*own)
+        if treated and named:
+            # "Spongy cement at L1, blocky at the previously treated T11": its own level.
+            return not named & treated
+        if self._points_elsewhere(text, own, *mentions.clause_chars(ent)):
             return True
         if not treated:
             return False
         for levels in mentions.levels_around(ent):
             if levels:
                 return not levels & treated
-        return self._points_elsewhere(mentions, ent, 0, len(ent.doc.text))
+        return self._points_elsewhere(text, own, 0, len(text))
 
-    def _points_elsewhere(self, mentions: _Mentions, ent: Any, start: int, end: int) -> bool:
-        """Whether words between ``start`` and ``end`` point to another level for the mention:
-        in its own stretch of the clause, or in another one that does not deny something
-        there ("no new fracture at the adjacent levels, and no fascial oedema")."""
-        own = mentions.stretch(ent)
-        text = ent.doc.text
+    def _points_elsewhere(self, text: str, own: tuple[int, int], start: int, end: int) -> bool:
+        """Whether words between ``start`` and ``end`` point to another level for a mention
+        whose stretch of the clause is ``own``: in that stretch, or in another one that does
+        not deny something there ("no new fracture at the adjacent levels, and no fascial
+        oedema")."""
         for match in self._elsewhere.finditer(text, start, end):
             if own[0] <= match.start() < own[1]:
                 return True
@@ -728,22 +736,38 @@ class _Mentions:
             for match in _LEVEL.finditer(doc.text)
             if not _DENIED_LEVEL.search(doc.text, 0, match.start())
         ]
+        #: Each clause as (first token, token after it, first character, character after it),
+        #: found once: ``span.sent`` walks the tokens again at every call.
+        self._clauses: list[tuple[int, int, int, int]] | None = None
+        self._stretches: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def clause_chars(self, ent: Any) -> tuple[int, int]:
+        """The character span of the entity's clause."""
+        if self._clauses is None:
+            self._clauses = [(c.start, c.end, c.start_char, c.end_char) for c in self.doc.sents]
+        return next(
+            (left, right) for start, end, left, right in self._clauses if start <= ent.start < end
+        )
 
     def stretch(self, ent: Any) -> tuple[int, int]:
         """The character span of the entity's part of its clause, between separators."""
-        text, clause = self.doc.text, ent.sent
-        left = clause.start_char
-        for match in _SEPARATOR.finditer(text, clause.start_char, ent.start_char):
-            left = match.end()
-        right = _SEPARATOR.search(text, ent.end_char, clause.end_char)
-        return left, right.start() if right else clause.end_char
+        key = (ent.start, ent.end)
+        if key not in self._stretches:
+            text = self.doc.text
+            clause_start, clause_end = self.clause_chars(ent)
+            left = clause_start
+            for match in _SEPARATOR.finditer(text, clause_start, ent.start_char):
+                left = match.end()
+            right = _SEPARATOR.search(text, ent.end_char, clause_end)
+            self._stretches[key] = (left, right.start() if right else clause_end)
+        return self._stretches[key]
 
     def levels_around(self, ent: Any) -> Iterator[frozenset[VertebralLevel]]:
         """The levels of the entity's stretch; of its clause; of its sentence up to the end of
         its part (a word of contrast, "but", "although", ends it: what follows is about
         something else); the last two without those the stretch of a mention of another
         finding or of a lookalike names ("no marrow oedema at T12, but the fascia ...")."""
-        yield self._between(*self.stretch(ent))
+        yield self.levels_between(*self.stretch(ent))
         finding = _finding_of(ent.label_)[0]
         others = [
             self.stretch(other)
@@ -755,13 +779,9 @@ class _Mentions:
             for start, end, levels in self._levels
             if not any(left <= start and end <= right for left, right in others)
         ]
-        clause = ent.sent
+        clause_start, clause_end = self.clause_chars(ent)
         yield frozenset().union(
-            *(
-                levels
-                for start, end, levels in free
-                if clause.start_char <= start and end <= clause.end_char
-            )
+            *(levels for start, end, levels in free if clause_start <= start and end <= clause_end)
         )
         contrast = self.doc.user_data.get(CONTRAST_STARTS, ())
         part_end = min(
@@ -773,14 +793,13 @@ class _Mentions:
     def levels_near(self, ent: Any) -> frozenset[VertebralLevel] | None:
         """The levels of the entity's stretch, else of its clause; None if neither names
         one."""
-        clause = ent.sent
         return (
-            self._between(*self.stretch(ent))
-            or self._between(clause.start_char, clause.end_char)
+            self.levels_between(*self.stretch(ent))
+            or self.levels_between(*self.clause_chars(ent))
             or None
         )
 
-    def _between(self, left: int, right: int) -> frozenset[VertebralLevel]:
+    def levels_between(self, left: int, right: int) -> frozenset[VertebralLevel]:
         return frozenset().union(
             *(levels for start, end, levels in self._levels if left <= start and end <= right)
         )

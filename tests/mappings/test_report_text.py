@@ -627,6 +627,24 @@ def test_cement_that_spread_into_the_disc_is_a_leak_not_a_pattern(reader):
     assert values(reader, "Some cement has spread into the L1/2 disc.") == {}
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("L1 is flattened and holds a thin crescent of gas.", {IVC: True}),
+        ("Gas in L1.", {IVC: True}),
+        ("Gas at T12-L1.", {}),
+        ("Air along the needle track in L1 after the procedure.", {}),
+    ],
+)
+def test_gas_in_the_treated_vertebra_named_by_its_level_is_a_cleft(reader, text, expected):
+    assert values(reader, text) == expected
+
+
+def test_a_level_in_the_finding_s_own_stretch_decides_over_elsewhere_words_beside_it(reader):
+    text = "Interdigitating cement at L1, solid cement in the previously augmented T11."
+    assert values(reader, text) == {CEMENT: "spongy"}
+
+
 # --- clauses and scope ----------------------------------------------------------------------
 
 
@@ -659,6 +677,11 @@ def test_a_denial_at_another_level_does_not_move_the_rest_of_the_sentence_there(
 )
 def test_no_new_hedges_its_own_noun_only(reader, text, expected):
     assert values(reader, text) == expected
+
+
+def test_fat_infiltration_exceeding_the_muscle_is_grade_4(reader):
+    text = "Multifidus at L4/5 with fatty infiltration clearly exceeding the remaining muscle."
+    assert values(reader, text) == {GOUTALLIER: 4}
 
 
 # --- the labelled set ------------------------------------------------------------------------
