@@ -364,6 +364,9 @@ class ReportTextReader:
             return None
         if self._answer(value) is not None:
             return self._answered(field["label"], value)
+        if not any(character.isalnum() for character in value):
+            # "TLF oedema: ✗": a sign of the form's own, not an answer of the rules' lists.
+            return None
         # "Goutallier L4/5 | 1": a table's row read as "label: value".
         return f"{field['label'].strip()}: {value}" if field["separator"] == "|" else line
 
@@ -972,12 +975,13 @@ def _muscle_grade_pattern(muscles: Iterable[str], forms: Mapping[str, int]) -> r
 
 
 def _progression_pattern(forms: Mapping[str, int]) -> re.Pattern[str]:
-    """A grade that has changed: "progressed from 2 to 3" is grade 3 now."""
+    """A grade that has changed: "progressed from 2 to 3", "2 → 3" is grade 3 now."""
     form = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     return re.compile(
-        rf"(?:progressed|increased|worsened|advanced|changed|deteriorated)\s+from\s+"
-        rf"(?:(?:goutallier|goutalier)\s+)?(?:grade\s+)?(?:{form})\s+to\s+(?:grade\s+)?"
-        rf"(?P<grade>{form})(?!\w)",
+        rf"(?:(?:progressed|increased|worsened|advanced|changed|deteriorated)\s+from\s+"
+        rf"(?:(?:goutallier|goutalier)\s+)?(?:grade\s+)?(?:{form})\s+to"
+        # "Goutallier 2 → 3"
+        rf"|(?<![\w.-])(?:{form})\s*(?:→|->|-->|⇒))\s*(?:grade\s+)?(?P<grade>{form})(?!\w)",
         re.I,
     )
 

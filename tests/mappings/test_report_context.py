@@ -535,3 +535,38 @@ def test_a_grade_that_progressed_from_one_eponymous_grade_to_another_is_the_late
 def test_oedema_at_other_levels_and_none_at_the_treated_one_is_absent(reader):
     text = "Oedema of the lumbodorsal fascia at T10-T11, none at L1."
     assert firm(reader, text) == {OEDEMA: False}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Lumbodorsal fascia oedema: -ve", {OEDEMA: False}),
+        ("Gas cleft: neg", {IVC: False}),
+        ("Fascial oedema: ✘", {OEDEMA: False}),
+        ("Gas cleft: ✔", {IVC: True}),
+        ("Fascial oedema: ●", {}),
+    ],
+)
+def test_a_field_answered_by_a_sign_or_short_form_reads_that_answer_or_nothing(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
+
+
+def test_a_grade_changed_with_an_arrow_is_the_grade_after_it(reader):
+    assert firm(reader, "Multifidus Goutallier (L4/5): 1 → 2") == {GOUTALLIER: 2}
+
+
+def test_thought_to_be_after_the_finding_is_a_hedge(reader):
+    assert firm(reader, "A fluid cleft in L1 is felt to be present.") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Multifidus Goutallier 1 (scale: 0 = none, 4 = fat beyond muscle).",
+        "Goutallier 3 means as much fat as muscle.",
+    ],
+)
+def test_a_scale_legend_beside_a_grade_leaves_it_unknown(reader, text):
+    assert firm(reader, text) == {}
