@@ -570,3 +570,20 @@ def test_thought_to_be_after_the_finding_is_a_hedge(reader):
 )
 def test_a_scale_legend_beside_a_grade_leaves_it_unknown(reader, text):
     assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "High STIR signal deep to the lumbodorsal fascia, in the multifidus.",
+        "Oedema superficial to the thoracolumbar fascia.",
+        "Fluid tracking along the fascial planes between the erector spinae bellies.",
+        "Intermuscular fascial oedema in the lower back.",
+    ],
+)
+def test_oedema_beside_the_fascia_or_along_intermuscular_planes_is_not_fascia_oedema(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_fascial_planes_preserved_says_nothing_of_the_posterior_fascia(reader):
+    assert firm(reader, "Fascial planes: preserved.") == {}
