@@ -236,9 +236,17 @@ class ReportTextReader:
         )
         labels = _word_pattern(rules.words("context", "cement_distribution", "field_labels"))
         self._cement_field = re.compile(rf"^\s*{labels.pattern}\s*:", re.I)
-        scant = _word_pattern(rules.words("context", "cement_distribution", "scant")).pattern
-        #: "very little interdigitation": a scant word just before the pattern's.
-        self._scant = re.compile(rf"{scant}\s*$", re.I)
+        #: How much a spongy word's interdigitation there is, by the word just before or after
+        #: it: "very little interdigitation", "interdigitates poorly" (scant: blocky), "some
+        #: interdigitation" (partial: unstated).
+        self._degrees = {
+            degree: (
+                re.compile(rf"{words.pattern}\s*$", re.I),
+                re.compile(rf"\s*(?:(?:is|are|was|were)\s+)?{words.pattern}", re.I),
+            )
+            for degree in ("scant", "partial")
+            for words in [_word_pattern(rules.words("context", "cement_distribution", degree))]
+        }
         self._cement_excludes = _word_pattern(
             rules.words("context", "cement_distribution", "excludes")
         )
@@ -512,9 +520,14 @@ class ReportTextReader:
         if not self._cement_requires.search(sentence.text):
             return None
         pattern = CementDistribution.BLOCKY if ent.label_ == BLOCKY else CementDistribution.SPONGY
-        if ent._.negation or self._scant.search(ent.doc.text, ent.sent.start_char, ent.start_char):
+        spongy = pattern is CementDistribution.SPONGY
+        interdigitation = spongy and ent.text.lower() in self._no_spongy
+        degree = self._degree(ent) if interdigitation else None
+        if degree == "partial":
+            return None
+        if ent._.negation or degree == "scant":
             # "No interdigitation of the cement": the definition of blocky.
-            if pattern is not CementDistribution.SPONGY or ent.text.lower() not in self._no_spongy:
+            if not interdigitation:
                 return None
             pattern = CementDistribution.BLOCKY
         start, end = mentions.stretch(ent)
@@ -528,6 +541,17 @@ class ReportTextReader:
         if ent._.uncertainty:
             return Statement(finding, None, sentence.quote, NoValueKind.REPORT_UNCERTAIN)
         return Statement(finding, pattern.value, sentence.quote)
+
+    def _degree(self, ent: Any) -> str | None:
+        """ "scant" or "partial" where a word of degree stands just before or after the entity
+        in its clause; else None."""
+        text, clause = ent.doc.text, ent.sent
+        for degree, (before, after) in self._degrees.items():
+            if before.search(text, clause.start_char, ent.start_char) or after.match(
+                text, ent.end_char, clause.end_char
+            ):
+                return degree
+        return None
 
     def _goutallier(self, sentence: _Sentence, mentions: _Mentions, ent: Any) -> Statement | None:
         """A grade given with the eponym (or with "grade" on a muscle-fat line), or read from

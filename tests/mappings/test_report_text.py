@@ -174,10 +174,20 @@ def test_a_field_answered_with_two_words_for_one_pattern_is_that_pattern(reader,
     [
         "Cement as a solid bolus, with scant interdigitation into the bone around it.",
         "Cement in L1 shows minimal interdigitation.",
+        "The PMMA interdigitates poorly with the surrounding bone.",
+        "Interdigitation is limited throughout the L1 cement.",
     ],
 )
 def test_scant_interdigitation_is_the_blocky_pattern(reader, text):
     assert values(reader, text) == {CEMENT: "blocky"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The L1 cement is partly interdigitated.", "Cement with patchy interdigitation in L1."],
+)
+def test_partial_interdigitation_states_no_pattern(reader, text):
+    assert values(reader, text) == {}
 
 
 def test_an_approximate_quantity_does_not_hedge_the_finding_beside_it(reader):
