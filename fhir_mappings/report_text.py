@@ -88,11 +88,12 @@ _LABELLED = re.compile(r"^[^:|=]{1,80}?[:=]\s*\S")
 #: Dot leaders between a template's label and its value ("Vacuum cleft ....... none").
 _LEADER = re.compile(r"(?<=\w)\s*\.{3,}\s*(?=\w)")
 #: A finding marked present or absent by a sign after it ("IVC+", "TLF oedema (-)", "TLF
-#: oedema -,"). A bare minus only after a word and before the end of its item: "L4-5", "T2-"
-#: and "oedema: -" (an unfilled field) are not signs. A comma after the sign ends the item
-#: ("IVC -, TLF oedema +"): the word put in its place is the item's own.
+#: oedema -,"): after a word, not a number ("grade 3+" is a range). A bare minus only before
+#: the end of its item: "L4-5", "T2-" and "oedema: -" (an unfilled field) are not signs. A
+#: comma after the sign ends the item ("IVC -, TLF oedema +"): the word put in its place is
+#: the item's own.
 _PLUS_MINUS = re.compile(
-    r"(?:(?<=\w)\s*(?P<sign>\+|\(\+\)|\(-\)|\(−\))(?=[\s,;.)]|$)"
+    r"(?:(?<=[^\W\d_])\s*(?P<sign>\+|\(\+\)|\(-\)|\(−\))(?=[\s,;.)]|$)"
     r"|(?<=[a-z])\s*(?P<minus>[-−])(?=\s*(?:[,;)]|\.?$)))(?P<comma>\s*,)?",
     re.I,
 )
@@ -613,7 +614,7 @@ class ReportTextReader:
         found: dict[int, tuple[int, int]] = {}
         for pattern in self._grades:
             for match in pattern.finditer(region):
-                if match.groupdict().get("high"):
+                if match.groupdict().get("high") or match.groupdict().get("open"):
                     return None
                 found.setdefault(match.start("grade"), (match.end("grade"), match.start()))
         graded = []
@@ -946,11 +947,13 @@ def _grade_patterns(forms: Mapping[str, int]) -> tuple[re.Pattern[str], ...]:
     form = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     # "G3" is grade 3.
     grade = rf"(?<![\w.-])(?:g(?=\d))?(?P<grade>{form})(?![\w-])"
-    # A range ("grade 2-3") is read as a range, not as its first grade.
+    # A range ("grade 2-3", "3 or greater", "3+") is read as a range, not as its first grade.
     ranged = (
         rf"(?<![\w.-])(?:g(?=\d))?(?P<grade>{form})(?!\w)"
         rf"(?:\s*(?:-|–|to|or|/)\s*(?:(?:possibly|probably|perhaps|maybe|even)\s+)?"
-        rf"(?P<high>{form})(?!\w))?"
+        rf"(?P<high>{form})(?!\w)"
+        rf"|(?P<open>\s*\+(?!\w)|\s+(?:or|and)\s+(?:greater|more|higher|above|worse|over|"
+        rf"less|lower|below|better|under)\b))?"
     )
     # "grade at L4/5: 3", "Goutallier L4-L5 = 2": the level the grade is for, not a grade.
     at_level = r"(?:\s*,?\s*(?:at|for)?\s*(?:th|t|l)\d{1,2}(?:\s*[-/]\s*(?:th|t|l|s)?\d{1,2})?)?"

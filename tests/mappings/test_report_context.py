@@ -587,3 +587,11 @@ def test_oedema_beside_the_fascia_or_along_intermuscular_planes_is_not_fascia_oe
 
 def test_fascial_planes_preserved_says_nothing_of_the_posterior_fascia(reader):
     assert firm(reader, "Fascial planes: preserved.") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Multifidus Goutallier 2 or higher at L4/5.", "Paraspinal muscles at L4/5: Goutallier 2+"],
+)
+def test_an_open_range_of_grades_is_unknown(reader, text):
+    assert firm(reader, text) == {}
