@@ -595,3 +595,21 @@ def test_fascial_planes_preserved_says_nothing_of_the_posterior_fascia(reader):
 )
 def test_an_open_range_of_grades_is_unknown(reader, text):
     assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The IVC is compressed by a retroperitoneal mass.",
+        "IVC lies anterior to the L1 body.",
+        "Interfacet cleft at T12-L1.",
+        "A cleft through the left L1 pedicle.",
+        "Air in the L1 vertebral body after the bone biopsy.",
+        "Kummell-type collapse of L1.",
+        "The L1 appearance mimics Kummell disease.",
+    ],
+)
+def test_the_vena_cava_posterior_element_clefts_biopsy_air_and_likenesses_are_no_cleft(
+    reader, text
+):
+    assert firm(reader, text) == {}
