@@ -442,9 +442,14 @@ class ReportTextReader:
     ) -> Iterator[Statement]:
         doubtful = doc.user_data.get(DOUBTFUL_CLAUSES, frozenset())
         mentions = _Mentions(doc)
+        # The definitions of two grades or more in one sentence are the scale's legend ("0
+        # normal, 1 fatty streaks, 2 less fat than muscle, ..."), not this patient's grade.
+        legend = len({e.label_ for e in mentions.findings if e.label_.startswith(DEFINITION)}) > 1
         for ent in mentions.findings:
             finding, reads = _finding_of(ent.label_)
             if ent._.hypothetical or ent._.experiencer:
+                continue
+            if legend and finding is FindingName.GOUTALLIER_GRADE:
                 continue
             if ent._.historical and not ent._.persistence:
                 continue

@@ -694,6 +694,18 @@ def test_fat_infiltration_exceeding_the_muscle_is_grade_4(reader):
     assert values(reader, text) == {GOUTALLIER: 4}
 
 
+def test_a_legend_of_the_grades_definitions_is_no_grade(reader):
+    text = (
+        "Goutallier: 0 no fat, 1 some fatty streaks, 2 less fat than muscle, "
+        "3 as much fat as muscle, 4 more fat than muscle."
+    )
+    assert values(reader, text) == {}
+
+
+def test_muscle_more_than_fat_is_grade_2(reader):
+    assert values(reader, "Erector spinae at L4/5: muscle greater than fat.") == {GOUTALLIER: 2}
+
+
 # --- the labelled set ------------------------------------------------------------------------
 
 TRAPS = [s for s in sentences() if s.trap]
