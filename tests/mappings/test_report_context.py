@@ -613,3 +613,17 @@ def test_the_vena_cava_posterior_element_clefts_biopsy_air_and_likenesses_are_no
     reader, text
 ):
     assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Lumbodorsal fascial oedema of uncertain significance.", {OEDEMA: True}),
+        ("Gas cleft in L1, its significance uncertain.", {IVC: True}),
+        ("Posterior fascial oedema is suggested.", {}),
+    ],
+)
+def test_a_hedge_on_significance_leaves_the_finding_but_is_suggested_hedges_it(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
