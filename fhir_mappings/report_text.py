@@ -465,6 +465,9 @@ class ReportTextReader:
                 ent.sent.text
             ):
                 continue
+            if finding is FindingName.INTRAVERTEBRAL_VACUUM_CLEFT and mentions.at_a_disc_level(ent):
+                # "Vacuum cleft at T12/L1": the disc between them, or both; not clear.
+                continue
             if finding is FindingName.CEMENT_DISTRIBUTION:
                 statement = self._cement(sentence, mentions, ent)
             elif finding is FindingName.GOUTALLIER_GRADE:
@@ -769,6 +772,13 @@ class _Mentions:
             for match in _LEVEL.finditer(doc.text)
             if not _DENIED_LEVEL.search(doc.text, 0, match.start())
         ]
+        #: Where two neighbouring vertebrae are written as one ("T12/L1", "L1-2"): the disc
+        #: between them, or both; never one vertebral body.
+        self._disc_levels = [
+            (start, end)
+            for start, end, levels in self._levels
+            if len(levels) == 2 and _neighbours(levels) and "to" not in doc.text[start:end]
+        ]
         #: Each clause as (first token, token after it, first character, character after it),
         #: found once: ``span.sent`` walks the tokens again at every call.
         self._clauses: list[tuple[int, int, int, int]] | None = None
@@ -832,10 +842,24 @@ class _Mentions:
             or None
         )
 
+    def at_a_disc_level(self, ent: Any) -> bool:
+        """Whether the levels named nearest to the entity (its stretch, else its clause) are
+        all written as a disc level ("vacuum cleft at T12/L1")."""
+        for left, right in (self.stretch(ent), self.clause_chars(ent)):
+            named = [(s, e) for s, e, _ in self._levels if left <= s and e <= right]
+            if named:
+                return all(level in self._disc_levels for level in named)
+        return False
+
     def levels_between(self, left: int, right: int) -> frozenset[VertebralLevel]:
         return frozenset().union(
             *(levels for start, end, levels in self._levels if left <= start and end <= right)
         )
+
+
+def _neighbours(levels: frozenset[VertebralLevel]) -> bool:
+    first, second = sorted(_ORDER[level] for level in levels)
+    return second == first + 1
 
 
 def levels_in(text: str) -> frozenset[VertebralLevel]:

@@ -655,6 +655,18 @@ def test_a_level_in_the_finding_s_own_stretch_decides_over_elsewhere_words_besid
     assert values(reader, text) == {CEMENT: "spongy"}
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Gas cleft at L1/2.", {}),
+        ("Vacuum cleft at the T12-L1 level.", {}),
+        ("Gas clefts from T12 to L2.", {IVC: True}),
+    ],
+)
+def test_a_cleft_at_a_level_written_as_a_disc_is_not_read_for_the_vertebra(reader, text, expected):
+    assert values(reader, text) == expected
+
+
 # --- clauses and scope ----------------------------------------------------------------------
 
 
