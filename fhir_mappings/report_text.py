@@ -236,7 +236,14 @@ class ReportTextReader:
             for word in rules.words("context", "cement_distribution", "denied_means_blocky")
         )
         labels = _word_pattern(rules.words("context", "cement_distribution", "field_labels"))
-        self._cement_field = re.compile(rf"^\s*{labels.pattern}\s*:", re.I)
+        # "Distribution: blocky"; and "L1: blocky", "L1 (treated): solid/compact" where a
+        # post-op report lists its levels with nothing but a pattern as their value.
+        pattern_words = "|".join(re.escape(word) for word in sorted(self._pattern_words))
+        self._cement_field = re.compile(
+            rf"^\s*(?:{labels.pattern}\s*:|{_LEVEL.pattern}(?:\s*\([^)]*\))?\s*:"
+            rf"(?:\s*(?:{pattern_words}|cement|pattern|distribution)\b\s*[/,]?)+\s*\.?$)",
+            re.I,
+        )
         #: How much a spongy word's interdigitation there is, by the word just before or after
         #: it: "very little interdigitation", "interdigitates poorly" (scant: blocky), "some
         #: interdigitation" (partial: unstated).

@@ -617,6 +617,16 @@ def test_a_bare_distribution_field_in_a_report_about_the_cement_is_the_cement_s(
     assert values(reader, text) == {CEMENT: "spongy"}
 
 
+def test_a_level_whose_value_is_a_pattern_in_a_report_about_the_cement_is_that_level_s(reader):
+    text = "Radiographs after T11 and L1 vertebroplasty.\nT11: trabecular\nL1: compact"
+    assert values(reader, text) == {CEMENT: "blocky"}
+
+
+def test_a_level_with_other_words_in_a_report_naming_vertebroplasty_is_no_cement(reader):
+    text = "Indication: vertebroplasty planned.\nL1: diffuse marrow oedema."
+    assert values(reader, text) == {}
+
+
 def test_a_bare_distribution_field_in_a_report_not_about_cement_says_nothing(reader):
     assert values(reader, "Pattern: diffuse") == {}
 
