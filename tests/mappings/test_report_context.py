@@ -627,3 +627,20 @@ def test_a_hedge_on_significance_leaves_the_finding_but_is_suggested_hedges_it(
     reader, text, expected
 ):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "According to the referral letter there is a gas cleft in L1.",
+        "The referring team's note mentions fascial oedema.",
+        "During the procedure the cement looked blocky.",
+    ],
+)
+def test_what_others_report_or_what_was_seen_during_the_procedure_is_no_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_according_to_goutallier_names_the_scale_not_a_source(reader):
+    text = "Multifidus fat at L4/5 of grade 2 according to Goutallier."
+    assert firm(reader, text) == {GOUTALLIER: 2}
