@@ -298,8 +298,15 @@ class ReportTextReader:
             *rules.words("context", "goutallier_grade", "muscles"),
             *rules.words("context", "goutallier_grade", "excludes"),
         )
-        self._grades = (*_grade_patterns(forms), _muscle_grade_pattern(muscles, forms))
-        self._progression = _progression_pattern(forms)
+        # The eponym as the rules spell it, dictation slips included ("Goutalier").
+        eponym = "|".join(
+            re.escape(word)
+            for word in sorted(
+                {"goutallier", *document["synonyms"].get("goutallier", ())}, key=len, reverse=True
+            )
+        )
+        self._grades = (*_grade_patterns(forms, eponym), _muscle_grade_pattern(muscles, forms))
+        self._progression = _progression_pattern(forms, eponym)
 
     def read(
         self, texts: Iterable[str], treated_levels: frozenset[VertebralLevel]
@@ -979,7 +986,7 @@ def _word_pattern(words: Iterable[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{alternatives or '(?!)'})(?!\w)", re.I)
 
 
-def _grade_patterns(forms: Mapping[str, int]) -> tuple[re.Pattern[str], ...]:
+def _grade_patterns(forms: Mapping[str, int], eponym: str) -> tuple[re.Pattern[str], ...]:
     form = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     # "G3" is grade 3.
     grade = rf"(?<![\w.-])(?:g(?=\d))?(?P<grade>{form})(?![\w-])"
@@ -1000,7 +1007,7 @@ def _grade_patterns(forms: Mapping[str, int]) -> tuple[re.Pattern[str], ...]:
         # "fatty infiltration (Goutallier, L4-5): 4",
         # "Goutallier gr 2", "Goutallier grading at L4/5: 2"
         re.compile(
-            rf"(?:goutallier|goutalier|grade|gr\.?|stage)\)?"
+            rf"(?:{eponym}|grade|gr\.?|stage)(?:'s)?\)?"
             rf"(?:\s+(?:grade|gr\.?|grading|stage|classification|class|score|scores))?"
             rf"(?:\s*\([^)]*\))?{at_level}\)?\s*(?:[:=]|of|is)?\s*{ranged}",
             flags,
@@ -1014,7 +1021,7 @@ def _grade_patterns(forms: Mapping[str, int]) -> tuple[re.Pattern[str], ...]:
         # "Goutallier 2 (L3/4), 3 (L4/5)": the next grade of a list, for its level
         re.compile(rf"(?:,|;|and)\s*{grade}(?=\s*\(?\s*(?:at\s+)?(?:th|t|l)\d)", flags),
         # "Grade at L4/5: 2 (Goutallier)"
-        re.compile(rf"{grade}\s*\(\s*(?:goutallier|goutalier)", flags),
+        re.compile(rf"{grade}\s*\(\s*(?:{eponym})", flags),
         # "Goutallier 1 and 3 respectively": a grade per muscle named
         re.compile(rf"(?:,|and|&)\s*{grade}(?=(?:\s*(?:,|and|&)\s*\w+)*\s+respectively)", flags),
         # "unchanged at 2"
@@ -1037,12 +1044,12 @@ def _muscle_grade_pattern(muscles: Iterable[str], forms: Mapping[str, int]) -> r
     )
 
 
-def _progression_pattern(forms: Mapping[str, int]) -> re.Pattern[str]:
+def _progression_pattern(forms: Mapping[str, int], eponym: str) -> re.Pattern[str]:
     """A grade that has changed: "progressed from 2 to 3", "2 → 3" is grade 3 now."""
     form = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     return re.compile(
         rf"(?:(?:progressed|increased|worsened|advanced|changed|deteriorated)\s+from\s+"
-        rf"(?:(?:goutallier|goutalier)\s+)?(?:grade\s+)?(?:{form})\s+to"
+        rf"(?:(?:{eponym})\s+)?(?:grade\s+)?(?:{form})\s+to"
         # "Goutallier 2 → 3"
         rf"|(?<![\w.-])(?:{form})\s*(?:→|->|-->|⇒))\s*(?:grade\s+)?(?P<grade>{form})(?!\w)",
         re.I,

@@ -677,6 +677,19 @@ def test_a_cleft_at_a_level_written_as_a_disc_is_not_read_for_the_vertebra(reade
     assert values(reader, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Gouttalier grade 3 at L4/5.", {GOUTALLIER: 3}),
+        ("Posterior fasica oedema at L1.", {OEDEMA: True}),
+        ("Spongey cement in L1.", {CEMENT: "spongy"}),
+        ("Cement in L1 forms one large globule.", {CEMENT: "blocky"}),
+    ],
+)
+def test_more_dictation_slips_and_cement_words_are_read_as_meant(reader, text, expected):
+    assert values(reader, text) == expected
+
+
 # --- clauses and scope ----------------------------------------------------------------------
 
 
