@@ -62,6 +62,8 @@ PHRASE_LEVELS = tuple(
 )
 #: Years a phrase's ``<year>`` stands for ("the 2019 MRI").
 PHRASE_YEARS = tuple(str(year) for year in range(1990, 2040))
+#: Whole numbers a phrase's ``<number>`` stands for ("approximately 60 %").
+PHRASE_NUMBERS = tuple(str(number) for number in range(101))
 #: A phrase's ``...``: up to this many other words of the same clause.
 GAP_WORDS = 10
 #: Tokens a gap never crosses: the ends of a clause's parts.
@@ -110,12 +112,21 @@ def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, st
             for entries in anchored_rules.values()
             if isinstance(entries, list)
             for entry in entries
-            for text in spelt(entry.get("anchors") or entry["words"])
+            for text in spelt(_rarer_part(entry))
         ),
     ]
     triggers = frozenset(max(text.split(), key=len) for text in needed)
     finders = (clauses, ruler, gapped, anchored)
     return Pipeline(nlp, triggers, finders, context)
+
+
+def _rarer_part(entry: Mapping[str, Any]) -> Sequence[str]:
+    """The part of an anchored entry that a sentence holds less often: its anchors, unless
+    they are vertebral levels (named in most sentences of a spine report), else its words."""
+    anchors = entry.get("anchors") or ()
+    if not anchors or any("<level>" in anchor.split("|") for anchor in anchors):
+        return entry["words"]
+    return anchors
 
 
 @dataclass(frozen=True)
@@ -314,6 +325,7 @@ class ClauseMarker:
         self._negations = negations
         #: Words that continue a list: "no cleft, gas or oedema is seen" is one clause.
         self._list_words = self._coordinators | {"or", "nor"}
+        self._levels = frozenset(level.lower() for level in PHRASE_LEVELS)
 
     def __call__(self, doc: Any) -> Any:
         # The text is one sentence already (the reader splits them): "?cleft" and "et al." are
@@ -334,20 +346,26 @@ class ClauseMarker:
                 if start < len(doc) and not self._parenthetical(doc, i):
                     doc[start].is_sent_start = True
                     contrast.add(start)
-            elif word in self._coordinators and self._opens_clause(doc, i):
+            elif (
+                word in self._coordinators
+                and not self._joins_levels(doc, i)
+                and self._opens_clause(doc, i)
+            ):
                 first = doc[self._first_word(doc, i)].lower_
                 before = doc[clause_start:i]
                 has_verb = any(t.lower_ in self._verbs for t in before)
-                negated = any(t.lower_ in self._negations for t in before)
-                if first not in self._openers | self._verbs and not has_verb and not negated:
+                negations = sum(t.lower_ in self._negations for t in before)
+                if first not in self._openers | self._verbs and not has_verb and not negations:
                     # "fat and muscle are present": one subject of two nouns.
                     continue
                 doc[i].is_sent_start = True
                 if first in self._verbs:
                     shared.add(i)
                 # "No retropulsion and cleft is seen" may deny the cleft or state it; "there
-                # is no retropulsion and oedema is present" has a verb of its own before "and".
-                if first not in self._openers | self._verbs and negated and not has_verb:
+                # is no retropulsion and oedema is present" has a verb of its own before "and";
+                # "no retropulsion, no cord compression, and fluid tracks ..." gives each denied
+                # item its own negation, so the item without one is not denied.
+                if first not in self._openers | self._verbs and negations == 1 and not has_verb:
                     doubtful.add(i)
         doc.user_data[DOUBTFUL_CLAUSES] = frozenset(doubtful)
         doc.user_data[SHARED_SUBJECT] = frozenset(shared)
@@ -361,6 +379,12 @@ class ClauseMarker:
             return False
         following = next((t for t in doc[at + 1 :] if not t.is_punct), None)
         return following is not None and following.lower_ in self._verbs
+
+    def _joins_levels(self, doc: Any, at: int) -> bool:
+        """Whether the coordinator joins two vertebral levels: "posterior to T8 and T9 is
+        oedematous" is one clause."""
+        first = self._first_word(doc, at)
+        return at > 0 and doc[at - 1].lower_ in self._levels and doc[first].lower_ in self._levels
 
     def _first_word(self, doc: Any, at: int) -> int:
         j = at + 1
@@ -517,6 +541,9 @@ class AnchoredWords:
         anchor and the word after it is the word's own ("the fascia shows no oedema")."""
         if anchor[0] < word[1] and word[0] < anchor[1]:
             return False
+        if _in_compound(doc, anchor):
+            # "T12-L1", "L4/5": a range or a disc, not the word's anchor.
+            return False
         anchor_first = anchor[1] <= word[0]
         gap = doc[anchor[1] : word[0]] if anchor_first else doc[word[1] : anchor[0]]
         if len(gap) > rule.within or not self._same_subject(doc, anchor[0], word[0]):
@@ -540,6 +567,15 @@ class AnchoredWords:
             word_clause in doc.user_data.get(SHARED_SUBJECT, ())
             and starts.index(word_clause) == starts.index(anchor_clause) + 1
         )
+
+
+def _in_compound(doc: Any, span: tuple[int, int]) -> bool:
+    """Whether a span is joined to the word before or after it by a hyphen or slash."""
+    start, end = span
+    joined = ("-", "/", "–")
+    return (start > 0 and doc[start - 1].text in joined) or (
+        end < len(doc) and doc[end].text in joined
+    )
 
 
 def _clause_starts(doc: Any) -> list[int]:
@@ -601,6 +637,9 @@ def _slots(
                 continue
             if alternative == "<year>":
                 alternatives.extend(PHRASE_YEARS)
+                continue
+            if alternative == "<number>":
+                alternatives.extend(PHRASE_NUMBERS)
                 continue
             for spelling in [alternative, *synonyms.get(alternative.lower(), ())]:
                 alternatives.extend(inflections(spelling) if inflected else [spelling])

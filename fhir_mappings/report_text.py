@@ -82,11 +82,26 @@ _BLANK = re.compile(
 )
 # A "?" after a space is a query ("?cleft", ", ? early cleft"), not a sentence's end.
 _CHOICES = re.compile(r"\s*(?:/|\||\bor\b)\s*", re.I)
+_BAR = re.compile(r"\s*\|\s*")
+#: A ``label: value`` field, as a row of them writes each ("Goutallier (L4-5): 4").
+_LABELLED = re.compile(r"^[^:|=]{1,80}?[:=]\s*\S")
 #: Dot leaders between a template's label and its value ("Vacuum cleft ....... none").
 _LEADER = re.compile(r"(?<=\w)\s*\.{3,}\s*(?=\w)")
-#: A finding marked present or absent by a sign after it ("IVC+", "TLF oedema (-)").
-_PLUS_MINUS = re.compile(r"(?<=\w)\s*(\+|\(\+\)|\(-\)|\(−\))(?=[\s,;.)]|$)")
-_SIGNED = {"+": " present", "(+)": " present", "(-)": " absent", "(−)": " absent"}
+#: A finding marked present or absent by a sign after it ("IVC+", "TLF oedema (-)", "TLF
+#: oedema -,"): after a word, not a number ("grade 3+" is a range). A bare minus only before
+#: the end of its item: "L4-5", "T2-" and "oedema: -" (an unfilled field) are not signs. A
+#: comma after the sign ends the item ("IVC -, TLF oedema +"): the word put in its place is
+#: the item's own.
+_PLUS_MINUS = re.compile(
+    r"(?:(?<=[^\W\d_])\s*(?P<sign>\+|\(\+\)|\(-\)|\(−\))(?=[\s,;.)]|$)"
+    r"|(?<=[a-z])\s*(?P<minus>[-−])(?=\s*(?:[,;)]|\.?$)))(?P<comma>\s*,)?",
+    re.I,
+)
+_SIGNED = {
+    "+": " present",
+    "(+)": " present",
+    **dict.fromkeys(("(-)", "(−)", "-", "−"), " absent"),
+}
 #: An adverb set off by commas inside a clause ("the fascia, however, is oedematous").
 _ASIDE_ADVERB = re.compile(
     r",\s*(?:however|moreover|furthermore|additionally|also|though|therefore|of note|notably)"
@@ -205,13 +220,14 @@ class ReportTextReader:
             for kind in ("present", "absent", "uncertain")
         }
         self._abbreviations = _Abbreviations(document.get("abbreviations", {}))
-        self._pattern_words = frozenset(
-            word.lower()
+        #: The one-word cement patterns, with the pattern each names.
+        self._pattern_words = {
+            word.lower(): label
             for label in (BLOCKY, SPONGY)
             for phrase in document["targets"][label]
             for word in phrase.split("|")
             if " " not in word
-        )
+        }
         self._cement_requires = _word_pattern(
             rules.words("context", "cement_distribution", "requires")
         )
@@ -219,6 +235,26 @@ class ReportTextReader:
             word.lower()
             for word in rules.words("context", "cement_distribution", "denied_means_blocky")
         )
+        labels = _word_pattern(rules.words("context", "cement_distribution", "field_labels"))
+        # "Distribution: blocky"; and "L1: blocky", "L1 (treated): solid/compact" where a
+        # post-op report lists its levels with nothing but a pattern as their value.
+        pattern_words = "|".join(re.escape(word) for word in sorted(self._pattern_words))
+        self._cement_field = re.compile(
+            rf"^\s*(?:{labels.pattern}\s*:|{_LEVEL.pattern}(?:\s*\([^)]*\))?\s*:"
+            rf"(?:\s*(?:{pattern_words}|cement|pattern|distribution)\b\s*[/,]?)+\s*\.?$)",
+            re.I,
+        )
+        #: How much a spongy word's interdigitation there is, by the word just before or after
+        #: it: "very little interdigitation", "interdigitates poorly" (scant: blocky), "some
+        #: interdigitation" (partial: unstated).
+        self._degrees = {
+            degree: (
+                re.compile(rf"{words.pattern}\s*$", re.I),
+                re.compile(rf"\s*(?:(?:is|are|was|were)\s+)?{words.pattern}", re.I),
+            )
+            for degree in ("scant", "partial")
+            for words in [_word_pattern(rules.words("context", "cement_distribution", degree))]
+        }
         self._cement_excludes = _word_pattern(
             rules.words("context", "cement_distribution", "excludes")
         )
@@ -262,8 +298,15 @@ class ReportTextReader:
             *rules.words("context", "goutallier_grade", "muscles"),
             *rules.words("context", "goutallier_grade", "excludes"),
         )
-        self._grades = (*_grade_patterns(forms), _muscle_grade_pattern(muscles, forms))
-        self._progression = _progression_pattern(forms)
+        # The eponym as the rules spell it, dictation slips included ("Goutalier").
+        eponym = "|".join(
+            re.escape(word)
+            for word in sorted(
+                {"goutallier", *document["synonyms"].get("goutallier", ())}, key=len, reverse=True
+            )
+        )
+        self._grades = (*_grade_patterns(forms, eponym), _muscle_grade_pattern(muscles, forms))
+        self._progression = _progression_pattern(forms, eponym)
 
     def read(
         self, texts: Iterable[str], treated_levels: frozenset[VertebralLevel]
@@ -284,9 +327,10 @@ class ReportTextReader:
 
     def _sentences(self, text: str) -> Iterator[_Sentence]:
         section = _Section()
+        about_cement = bool(self._cement_requires.search(text))
         for raw in _unwrapped(text.splitlines()):
             line = _LEADER.sub(": ", raw.strip().strip("*#").strip())
-            line = _PLUS_MINUS.sub(lambda sign: _SIGNED[sign[1]], line)
+            line = _PLUS_MINUS.sub(_signed, line)
             line = _ASIDE_ADVERB.sub("", line)
             header, rest = self._header(line)
             if header is not None:
@@ -309,6 +353,9 @@ class ReportTextReader:
                 normalized = self._template_line(piece) if section.reading and piece else None
                 if normalized is None or not normalized.strip(" ."):
                     continue
+                if about_cement and self._cement_field.match(normalized):
+                    # "Distribution: blocky" in a report about the cement is the cement's.
+                    normalized = f"Cement {normalized.lstrip()}"
                 yield _Sentence(self._abbreviations.spelt_out(normalized), _shorten(piece))
 
     def _header(self, line: str) -> tuple[str | None, str]:
@@ -340,6 +387,9 @@ class ReportTextReader:
             return None
         if self._answer(value) is not None:
             return self._answered(field["label"], value)
+        if not any(character.isalnum() for character in value):
+            # "TLF oedema: ✗": a sign of the form's own, not an answer of the rules' lists.
+            return None
         # "Goutallier L4/5 | 1": a table's row read as "label: value".
         return f"{field['label'].strip()}: {value}" if field["separator"] == "|" else line
 
@@ -385,11 +435,15 @@ class ReportTextReader:
 
     def _choices_offered(self, value: str) -> bool:
         """Whether a field's value lists answers to choose from ("yes/no", "Y / N", "blocky or
-        spongy"): an unfilled template, not an answer."""
-        choices = [c for c in _CHOICES.split(value.strip(" .[]()")) if c.strip()]
-        return len(choices) > 1 and all(
-            self._answer(c) is not None or c.strip().lower() in self._pattern_words for c in choices
-        )
+        spongy"): an unfilled template, not an answer. Words that all name one pattern
+        ("spongy/trabecular", "solid/blocky") are one answer, said twice."""
+        choices = [c.strip().lower() for c in _CHOICES.split(value.strip(" .[]()")) if c.strip()]
+        if len(choices) < 2:
+            return False
+        patterns = {self._pattern_words.get(c) for c in choices}
+        if len(patterns) == 1 and None not in patterns:
+            return False
+        return all(self._answer(c) is not None or c in self._pattern_words for c in choices)
 
     def _answer(self, value: str) -> str | None:
         bare = value.strip(" .").lower()
@@ -402,21 +456,31 @@ class ReportTextReader:
     ) -> Iterator[Statement]:
         doubtful = doc.user_data.get(DOUBTFUL_CLAUSES, frozenset())
         mentions = _Mentions(doc)
+        # The definitions of two grades or more in one sentence are the scale's legend ("0
+        # normal, 1 fatty streaks, 2 less fat than muscle, ..."), not this patient's grade.
+        legend = len({e.label_ for e in mentions.findings if e.label_.startswith(DEFINITION)}) > 1
         for ent in mentions.findings:
             finding, reads = _finding_of(ent.label_)
             if ent._.hypothetical or ent._.experiencer:
+                continue
+            if legend and finding is FindingName.GOUTALLIER_GRADE:
                 continue
             if ent._.historical and not ent._.persistence:
                 continue
             if finding in LEVEL_BOUND and self._about_another_level(mentions, ent, treated):
                 if finding in PRESENCE_FINDINGS and _denied_at(doc.text, treated):
-                    # "Clefts at T12 and L2; none at L1": absent at the treated level.
-                    if not (ent._.negation or ent._.uncertainty or ent.sent.start in doubtful):
+                    # "Clefts at T12 and L2; none at L1", "oedema at T11, none at L2": absent at
+                    # the treated level (the "none" may reach back to the mention: it is the
+                    # denial itself).
+                    if not (ent._.uncertainty or ent.sent.start in doubtful):
                         yield Statement(finding, False, sentence.quote)
                 continue
             if finding in self._other_structures and self._other_structures[finding].search(
                 ent.sent.text
             ):
+                continue
+            if finding is FindingName.INTRAVERTEBRAL_VACUUM_CLEFT and mentions.at_a_disc_level(ent):
+                # "Vacuum cleft at T12/L1": the disc between them, or both; not clear.
                 continue
             if finding is FindingName.CEMENT_DISTRIBUTION:
                 statement = self._cement(sentence, mentions, ent)
@@ -435,20 +499,42 @@ class ReportTextReader:
     def _about_another_level(
         self, mentions: _Mentions, ent: Any, treated: frozenset[VertebralLevel]
     ) -> bool:
-        """Whether a mention is about another vertebra than the treated one. Its clause points
-        elsewhere ("the level above", "adjacent vertebra"); or the levels nearest to it name no
-        treated one: those of its own stretch of the clause (between commas, "and", "with"),
-        else those of its clause, else those of its sentence, leaving out the levels another
-        finding's stretch names ("Goutallier 3 (L4/5) and no fascia oedema")."""
-        clause = ent.sent
-        if self._elsewhere.search(clause.text):
+        """Whether a mention is about another vertebra than the treated one, by what stands
+        nearest to it: words pointing elsewhere ("the level above", "adjacent vertebra") in
+        its own stretch of the clause (between commas, "and", "with"), else the levels that
+        stretch names, else words pointing elsewhere in its clause; then the levels of its
+        clause, else of its sentence, leaving out the levels another finding's stretch names
+        ("Goutallier 3 (L4/5) and no fascia oedema"), else words pointing elsewhere anywhere
+        in the sentence."""
+        own = mentions.stretch(ent)
+        text = ent.doc.text
+        if self._points_elsewhere(text, own, *own):
+            return True
+        named = mentions.levels_between(*own)
+        if treated and named:
+            # "Spongy cement at L1, blocky at the previously treated T11": its own level.
+            return not named & treated
+        if self._points_elsewhere(text, own, *mentions.clause_chars(ent)):
             return True
         if not treated:
             return False
         for levels in mentions.levels_around(ent):
             if levels:
                 return not levels & treated
-        return bool(self._elsewhere.search(ent.doc.text))
+        return self._points_elsewhere(text, own, 0, len(text))
+
+    def _points_elsewhere(self, text: str, own: tuple[int, int], start: int, end: int) -> bool:
+        """Whether words between ``start`` and ``end`` point to another level for a mention
+        whose stretch of the clause is ``own``: in that stretch, or in another one that does
+        not deny something there ("no new fracture at the adjacent levels, and no fascial
+        oedema")."""
+        for match in self._elsewhere.finditer(text, start, end):
+            if own[0] <= match.start() < own[1]:
+                return True
+            left = max((m.end() for m in _SEPARATOR.finditer(text, 0, match.start())), default=0)
+            if not _denied(text[left : match.start()], match.start() - left):
+                return True
+        return False
 
     def _cement(self, sentence: _Sentence, mentions: _Mentions, ent: Any) -> Statement | None:
         """A cement pattern in a sentence about cement; not one describing a leak (a leak
@@ -457,9 +543,14 @@ class ReportTextReader:
         if not self._cement_requires.search(sentence.text):
             return None
         pattern = CementDistribution.BLOCKY if ent.label_ == BLOCKY else CementDistribution.SPONGY
-        if ent._.negation:
+        spongy = pattern is CementDistribution.SPONGY
+        interdigitation = spongy and ent.text.lower() in self._no_spongy
+        degree = self._degree(ent) if interdigitation else None
+        if degree == "partial":
+            return None
+        if ent._.negation or degree == "scant":
             # "No interdigitation of the cement": the definition of blocky.
-            if pattern is not CementDistribution.SPONGY or ent.text.lower() not in self._no_spongy:
+            if not interdigitation:
                 return None
             pattern = CementDistribution.BLOCKY
         start, end = mentions.stretch(ent)
@@ -473,6 +564,17 @@ class ReportTextReader:
         if ent._.uncertainty:
             return Statement(finding, None, sentence.quote, NoValueKind.REPORT_UNCERTAIN)
         return Statement(finding, pattern.value, sentence.quote)
+
+    def _degree(self, ent: Any) -> str | None:
+        """ "scant" or "partial" where a word of degree stands just before or after the entity
+        in its clause; else None."""
+        text, clause = ent.doc.text, ent.sent
+        for degree, (before, after) in self._degrees.items():
+            if before.search(text, clause.start_char, ent.start_char) or after.match(
+                text, ent.end_char, clause.end_char
+            ):
+                return degree
+        return None
 
     def _goutallier(self, sentence: _Sentence, mentions: _Mentions, ent: Any) -> Statement | None:
         """A grade given with the eponym (or with "grade" on a muscle-fat line), or read from
@@ -525,16 +627,16 @@ class ReportTextReader:
         """The grades a clause gives from just before the eponym on ("grade II (Goutallier)"),
         each with the levels named beside it (None: none named) and where it stands; None if
         it gives a range ("grade 2-3")."""
+        # "has progressed from Goutallier 2 to 3": the grade now, wherever the verb stands.
+        progressed = self._progression.search(text, clause_start, end)
+        if progressed:
+            return [(self._grade_of[progressed["grade"].lower()], None, progressed.start())]
         start = max(clause_start, eponym - 15)
         region = text[start:end]
-        progressed = self._progression.search(region)
-        if progressed:
-            # "progressed from 2 to 3": the grade now.
-            return [(self._grade_of[progressed["grade"].lower()], None, start + progressed.start())]
         found: dict[int, tuple[int, int]] = {}
         for pattern in self._grades:
             for match in pattern.finditer(region):
-                if match.groupdict().get("high"):
+                if match.groupdict().get("high") or match.groupdict().get("open"):
                     return None
                 found.setdefault(match.start("grade"), (match.end("grade"), match.start()))
         graded = []
@@ -564,10 +666,16 @@ class ReportTextReader:
         self, graded: list[tuple[int, frozenset[VertebralLevel] | None]]
     ) -> list[int]:
         """The grades for the segment the study graded: those named for it if any is, else
-        those for no named level."""
+        those for no named level. Where no grade is named for another level, the ones for no
+        level go with those for the segment ("right G3, left G2 at L4/5": a level at the end
+        of a list is the list's)."""
         segment = self._graded_segment
         at_segment = [g for g, levels in graded if levels and _covers(levels, segment)]
-        return at_segment or [g for g, levels in graded if not levels]
+        unnamed = [g for g, levels in graded if not levels]
+        elsewhere = [g for g, levels in graded if levels and not _covers(levels, segment)]
+        if not at_segment:
+            return unnamed
+        return at_segment if elsewhere else [*at_segment, *unnamed]
 
 
 @dataclass(frozen=True)
@@ -642,6 +750,11 @@ def _denied_at(text: str, treated: frozenset[VertebralLevel]) -> bool:
     )
 
 
+def _signed(sign: re.Match[str]) -> str:
+    word = _SIGNED[sign["sign"] or sign["minus"]]
+    return f"{word};" if sign["comma"] else word
+
+
 def _finding_of(label: str) -> tuple[FindingName, bool | None]:
     """The finding an entity label names, and the value the words give it if they do."""
     name, _, reads = label.partition(READS)
@@ -673,22 +786,45 @@ class _Mentions:
             for match in _LEVEL.finditer(doc.text)
             if not _DENIED_LEVEL.search(doc.text, 0, match.start())
         ]
+        #: Where two neighbouring vertebrae are written as one ("T12/L1", "L1-2"): the disc
+        #: between them, or both; never one vertebral body.
+        self._disc_levels = [
+            (start, end)
+            for start, end, levels in self._levels
+            if len(levels) == 2 and _neighbours(levels) and "to" not in doc.text[start:end]
+        ]
+        #: Each clause as (first token, token after it, first character, character after it),
+        #: found once: ``span.sent`` walks the tokens again at every call.
+        self._clauses: list[tuple[int, int, int, int]] | None = None
+        self._stretches: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def clause_chars(self, ent: Any) -> tuple[int, int]:
+        """The character span of the entity's clause."""
+        if self._clauses is None:
+            self._clauses = [(c.start, c.end, c.start_char, c.end_char) for c in self.doc.sents]
+        return next(
+            (left, right) for start, end, left, right in self._clauses if start <= ent.start < end
+        )
 
     def stretch(self, ent: Any) -> tuple[int, int]:
         """The character span of the entity's part of its clause, between separators."""
-        text, clause = self.doc.text, ent.sent
-        left = clause.start_char
-        for match in _SEPARATOR.finditer(text, clause.start_char, ent.start_char):
-            left = match.end()
-        right = _SEPARATOR.search(text, ent.end_char, clause.end_char)
-        return left, right.start() if right else clause.end_char
+        key = (ent.start, ent.end)
+        if key not in self._stretches:
+            text = self.doc.text
+            clause_start, clause_end = self.clause_chars(ent)
+            left = clause_start
+            for match in _SEPARATOR.finditer(text, clause_start, ent.start_char):
+                left = match.end()
+            right = _SEPARATOR.search(text, ent.end_char, clause_end)
+            self._stretches[key] = (left, right.start() if right else clause_end)
+        return self._stretches[key]
 
     def levels_around(self, ent: Any) -> Iterator[frozenset[VertebralLevel]]:
         """The levels of the entity's stretch; of its clause; of its sentence up to the end of
         its part (a word of contrast, "but", "although", ends it: what follows is about
         something else); the last two without those the stretch of a mention of another
         finding or of a lookalike names ("no marrow oedema at T12, but the fascia ...")."""
-        yield self._between(*self.stretch(ent))
+        yield self.levels_between(*self.stretch(ent))
         finding = _finding_of(ent.label_)[0]
         others = [
             self.stretch(other)
@@ -700,13 +836,9 @@ class _Mentions:
             for start, end, levels in self._levels
             if not any(left <= start and end <= right for left, right in others)
         ]
-        clause = ent.sent
+        clause_start, clause_end = self.clause_chars(ent)
         yield frozenset().union(
-            *(
-                levels
-                for start, end, levels in free
-                if clause.start_char <= start and end <= clause.end_char
-            )
+            *(levels for start, end, levels in free if clause_start <= start and end <= clause_end)
         )
         contrast = self.doc.user_data.get(CONTRAST_STARTS, ())
         part_end = min(
@@ -718,17 +850,30 @@ class _Mentions:
     def levels_near(self, ent: Any) -> frozenset[VertebralLevel] | None:
         """The levels of the entity's stretch, else of its clause; None if neither names
         one."""
-        clause = ent.sent
         return (
-            self._between(*self.stretch(ent))
-            or self._between(clause.start_char, clause.end_char)
+            self.levels_between(*self.stretch(ent))
+            or self.levels_between(*self.clause_chars(ent))
             or None
         )
 
-    def _between(self, left: int, right: int) -> frozenset[VertebralLevel]:
+    def at_a_disc_level(self, ent: Any) -> bool:
+        """Whether the levels named nearest to the entity (its stretch, else its clause) are
+        all written as a disc level ("vacuum cleft at T12/L1")."""
+        for left, right in (self.stretch(ent), self.clause_chars(ent)):
+            named = [(s, e) for s, e, _ in self._levels if left <= s and e <= right]
+            if named:
+                return all(level in self._disc_levels for level in named)
+        return False
+
+    def levels_between(self, left: int, right: int) -> frozenset[VertebralLevel]:
         return frozenset().union(
             *(levels for start, end, levels in self._levels if left <= start and end <= right)
         )
+
+
+def _neighbours(levels: frozenset[VertebralLevel]) -> bool:
+    first, second = sorted(_ORDER[level] for level in levels)
+    return second == first + 1
 
 
 def levels_in(text: str) -> frozenset[VertebralLevel]:
@@ -819,7 +964,16 @@ def _split_sentences(line: str) -> list[str]:
             pieces[-1] = f"{pieces[-1]} {piece}"
         else:
             pieces.append(piece)
-    return [piece for piece in pieces if piece.strip(" .")]
+    return [cell for piece in pieces if piece.strip(" .") for cell in _fields_of_row(piece)]
+
+
+def _fields_of_row(piece: str) -> list[str]:
+    """A row of ``label: value`` fields between bars ("IVC: No | TLF edema: Yes") as one
+    field each, so that no answer is read with another's label; any other text whole."""
+    cells = [cell.strip() for cell in _BAR.split(piece) if cell.strip()]
+    if len(cells) > 1 and all(_LABELLED.match(cell) for cell in cells):
+        return cells
+    return [piece]
 
 
 def _shorten(text: str) -> str:
@@ -832,15 +986,17 @@ def _word_pattern(words: Iterable[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{alternatives or '(?!)'})(?!\w)", re.I)
 
 
-def _grade_patterns(forms: Mapping[str, int]) -> tuple[re.Pattern[str], ...]:
+def _grade_patterns(forms: Mapping[str, int], eponym: str) -> tuple[re.Pattern[str], ...]:
     form = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     # "G3" is grade 3.
     grade = rf"(?<![\w.-])(?:g(?=\d))?(?P<grade>{form})(?![\w-])"
-    # A range ("grade 2-3") is read as a range, not as its first grade.
+    # A range ("grade 2-3", "3 or greater", "3+") is read as a range, not as its first grade.
     ranged = (
         rf"(?<![\w.-])(?:g(?=\d))?(?P<grade>{form})(?!\w)"
         rf"(?:\s*(?:-|–|to|or|/)\s*(?:(?:possibly|probably|perhaps|maybe|even)\s+)?"
-        rf"(?P<high>{form})(?!\w))?"
+        rf"(?P<high>{form})(?!\w)"
+        rf"|(?P<open>\s*\+(?!\w)|\s+(?:or|and)\s+(?:greater|more|higher|above|worse|over|"
+        rf"less|lower|below|better|under)\b))?"
     )
     # "grade at L4/5: 3", "Goutallier L4-L5 = 2": the level the grade is for, not a grade.
     at_level = r"(?:\s*,?\s*(?:at|for)?\s*(?:th|t|l)\d{1,2}(?:\s*[-/]\s*(?:th|t|l|s)?\d{1,2})?)?"
@@ -851,7 +1007,7 @@ def _grade_patterns(forms: Mapping[str, int]) -> tuple[re.Pattern[str], ...]:
         # "fatty infiltration (Goutallier, L4-5): 4",
         # "Goutallier gr 2", "Goutallier grading at L4/5: 2"
         re.compile(
-            rf"(?:goutallier|goutalier|grade|gr\.?|stage)\)?"
+            rf"(?:{eponym}|grade|gr\.?|stage)(?:'s)?\)?"
             rf"(?:\s+(?:grade|gr\.?|grading|stage|classification|class|score|scores))?"
             rf"(?:\s*\([^)]*\))?{at_level}\)?\s*(?:[:=]|of|is)?\s*{ranged}",
             flags,
@@ -865,13 +1021,15 @@ def _grade_patterns(forms: Mapping[str, int]) -> tuple[re.Pattern[str], ...]:
         # "Goutallier 2 (L3/4), 3 (L4/5)": the next grade of a list, for its level
         re.compile(rf"(?:,|;|and)\s*{grade}(?=\s*\(?\s*(?:at\s+)?(?:th|t|l)\d)", flags),
         # "Grade at L4/5: 2 (Goutallier)"
-        re.compile(rf"{grade}\s*\(\s*(?:goutallier|goutalier)", flags),
+        re.compile(rf"{grade}\s*\(\s*(?:{eponym})", flags),
         # "Goutallier 1 and 3 respectively": a grade per muscle named
         re.compile(rf"(?:,|and|&)\s*{grade}(?=(?:\s*(?:,|and|&)\s*\w+)*\s+respectively)", flags),
         # "unchanged at 2"
         re.compile(
             rf"(?:unchanged|stable|remains?|persists?)\s+(?:at\s+)?(?:grade\s+)?{grade}", flags
         ),
+        # "multifidus G3": the grade's short form, on a muscle-fat line
+        re.compile(r"(?<![\w.-])g(?P<grade>[0-4])(?![\w-])", flags),
     )
 
 
@@ -886,12 +1044,14 @@ def _muscle_grade_pattern(muscles: Iterable[str], forms: Mapping[str, int]) -> r
     )
 
 
-def _progression_pattern(forms: Mapping[str, int]) -> re.Pattern[str]:
-    """A grade that has changed: "progressed from 2 to 3" is grade 3 now."""
+def _progression_pattern(forms: Mapping[str, int], eponym: str) -> re.Pattern[str]:
+    """A grade that has changed: "progressed from 2 to 3", "2 → 3" is grade 3 now."""
     form = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     return re.compile(
-        rf"(?:progressed|increased|worsened|advanced|changed|deteriorated)\s+from\s+"
-        rf"(?:grade\s+)?(?:{form})\s+to\s+(?:grade\s+)?(?P<grade>{form})(?!\w)",
+        rf"(?:(?:progressed|increased|worsened|advanced|changed|deteriorated)\s+from\s+"
+        rf"(?:(?:{eponym})\s+)?(?:grade\s+)?(?:{form})\s+to"
+        # "Goutallier 2 → 3"
+        rf"|(?<![\w.-])(?:{form})\s*(?:→|->|-->|⇒))\s*(?:grade\s+)?(?P<grade>{form})(?!\w)",
         re.I,
     )
 

@@ -117,30 +117,46 @@ def _attachment_text(attachment: Attachment) -> str:
 
 
 class _TextOfHtml(HTMLParser):
-    """HTML to lines of text; a checkbox becomes ``[x]`` or ``[ ]`` as in plain templates."""
+    """HTML to lines of text; a checkbox becomes ``[x]`` or ``[ ]`` as in plain templates, and
+    a table row ``label | value``, as a plain text table is written, so that a row's label and
+    its answer ("Posterior fascia edema", "No") read as a template field."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._hidden = 0
+        #: Cells of the current table row so far.
+        self._cells = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
             self._hidden += 1
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
+            self._cells = 0
+        elif tag in ("td", "th"):
+            self.parts.append(self._cell_separator())
+            self._cells += 1
         elif tag == "input" and dict(attrs).get("type") == "checkbox":
             self.parts.append(" [x] " if "checked" in dict(attrs) else " [ ] ")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
             self._hidden = max(0, self._hidden - 1)
-        elif tag in _BLOCK_TAGS or tag in ("td", "th"):
-            self.parts.append("\n" if tag in _BLOCK_TAGS else " ")
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
         if not self._hidden:
             self.parts.append(data)
+
+    def _cell_separator(self) -> str:
+        """Between a row's cells: none before the first, a space after a label that ends
+        with its own colon ("Goutallier grade:"), else a bar."""
+        if not self._cells:
+            return ""
+        written = next((part.rstrip() for part in reversed(self.parts) if part.strip()), "")
+        return " " if written.endswith(":") else " | "
 
 
 def _html_text(html: str) -> str:

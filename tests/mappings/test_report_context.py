@@ -456,3 +456,191 @@ def test_in_a_list_of_muscles_the_paraspinal_muscles_grades_count(reader, text, 
 def test_a_grade_after_the_eponym_and_level_in_brackets_is_read(reader):
     text = "Multifidus fat (Goutallier, L4/5): 3"
     assert firm(reader, text) == {GOUTALLIER: 3}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Gas cleft -, lumbodorsal fascia oedema +", {IVC: False, OEDEMA: True}),
+        ("Kummell -; fascial oedema -.", {IVC: False, OEDEMA: False}),
+        ("Fascial oedema: -", {}),
+    ],
+)
+def test_a_bare_minus_after_a_finding_marks_it_absent(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A vacuum cleft is defined as gas within a collapsed vertebral body.",
+        "Fascial oedema is defined by bright STIR signal in the lumbodorsal fascia.",
+        "The term Kummell disease refers to delayed collapse around an intravertebral cleft.",
+        "The Goutallier scale grades muscle fat from 0 (none) to 4 (more fat than muscle).",
+    ],
+)
+def test_a_definition_states_no_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Posterior fascial oedema is hard to exclude on this motion-degraded study.",
+        "A fluid cleft in L1 is difficult to exclude.",
+        "Curvilinear low signal in L1 s/o gas cleft.",
+    ],
+)
+def test_a_hedge_written_after_the_finding_or_abbreviated_keeps_it_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_negation_ends_where_a_with_after_a_comma_begins(reader):
+    text = "Wedge fracture of L1 without retropulsion, with oedema along the lumbodorsal fascia."
+    assert firm(reader, text) == {OEDEMA: True}
+
+
+def test_history_in_a_relative_clause_does_not_reach_back_to_the_finding(reader):
+    text = "There is oedema along the posterior fascia, which the original report does not mention."
+    assert firm(reader, text) == {OEDEMA: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Non-interdigitated cement filling the L1 cleft.", {CEMENT: "blocky"}),
+        ("Non-oedematous posterior fascia.", {OEDEMA: False}),
+        ("Non-displaced fracture of L1 containing a vacuum cleft.", {IVC: True}),
+    ],
+)
+def test_a_non_prefix_denies_its_own_word_only(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_request_that_an_addendum_answers_is_not_a_hypothesis(reader):
+    text = "Per request of the spine team, multifidus Goutallier grade 2 at L4/5."
+    assert firm(reader, text) == {GOUTALLIER: 2}
+
+
+def test_where_a_finding_was_described_before_is_not_a_hedge(reader):
+    text = "The gas cleft described on last month's CT is again seen."
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_a_grade_that_progressed_from_one_eponymous_grade_to_another_is_the_later(reader):
+    text = "Multifidus fat has increased from Goutallier 1 to 2 since the last MRI."
+    assert firm(reader, text) == {GOUTALLIER: 2}
+
+
+def test_oedema_at_other_levels_and_none_at_the_treated_one_is_absent(reader):
+    text = "Oedema of the lumbodorsal fascia at T10-T11, none at L1."
+    assert firm(reader, text) == {OEDEMA: False}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Lumbodorsal fascia oedema: -ve", {OEDEMA: False}),
+        ("Gas cleft: neg", {IVC: False}),
+        ("Fascial oedema: ✘", {OEDEMA: False}),
+        ("Gas cleft: ✔", {IVC: True}),
+        ("Fascial oedema: ●", {}),
+    ],
+)
+def test_a_field_answered_by_a_sign_or_short_form_reads_that_answer_or_nothing(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
+
+
+def test_a_grade_changed_with_an_arrow_is_the_grade_after_it(reader):
+    assert firm(reader, "Multifidus Goutallier (L4/5): 1 → 2") == {GOUTALLIER: 2}
+
+
+def test_thought_to_be_after_the_finding_is_a_hedge(reader):
+    assert firm(reader, "A fluid cleft in L1 is felt to be present.") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Multifidus Goutallier 1 (scale: 0 = none, 4 = fat beyond muscle).",
+        "Goutallier 3 means as much fat as muscle.",
+    ],
+)
+def test_a_scale_legend_beside_a_grade_leaves_it_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "High STIR signal deep to the lumbodorsal fascia, in the multifidus.",
+        "Oedema superficial to the thoracolumbar fascia.",
+        "Fluid tracking along the fascial planes between the erector spinae bellies.",
+        "Intermuscular fascial oedema in the lower back.",
+    ],
+)
+def test_oedema_beside_the_fascia_or_along_intermuscular_planes_is_not_fascia_oedema(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_fascial_planes_preserved_says_nothing_of_the_posterior_fascia(reader):
+    assert firm(reader, "Fascial planes: preserved.") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Multifidus Goutallier 2 or higher at L4/5.", "Paraspinal muscles at L4/5: Goutallier 2+"],
+)
+def test_an_open_range_of_grades_is_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The IVC is compressed by a retroperitoneal mass.",
+        "IVC lies anterior to the L1 body.",
+        "Interfacet cleft at T12-L1.",
+        "A cleft through the left L1 pedicle.",
+        "Air in the L1 vertebral body after the bone biopsy.",
+        "Kummell-type collapse of L1.",
+        "The L1 appearance mimics Kummell disease.",
+    ],
+)
+def test_the_vena_cava_posterior_element_clefts_biopsy_air_and_likenesses_are_no_cleft(
+    reader, text
+):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Lumbodorsal fascial oedema of uncertain significance.", {OEDEMA: True}),
+        ("Gas cleft in L1, its significance uncertain.", {IVC: True}),
+        ("Posterior fascial oedema is suggested.", {}),
+    ],
+)
+def test_a_hedge_on_significance_leaves_the_finding_but_is_suggested_hedges_it(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "According to the referral letter there is a gas cleft in L1.",
+        "The referring team's note mentions fascial oedema.",
+        "During the procedure the cement looked blocky.",
+    ],
+)
+def test_what_others_report_or_what_was_seen_during_the_procedure_is_no_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_according_to_goutallier_names_the_scale_not_a_source(reader):
+    text = "Multifidus fat at L4/5 of grade 2 according to Goutallier."
+    assert firm(reader, text) == {GOUTALLIER: 2}

@@ -138,6 +138,63 @@ def test_lines_of_a_template_do_not_share_a_negation(reader):
     assert values(reader, report) == {OEDEMA: False, IVC: True}
 
 
+# --- compact notations ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Erector spinae G2 at L4/5.", 2),
+        ("Multifidi L4-5: G4.", 4),
+        ("Left multifidus G1, right G3 at L4-5.", 3),
+    ],
+)
+def test_a_grade_written_g_and_its_number_on_a_muscle_fat_line_is_read(reader, text, expected):
+    assert values(reader, text) == {GOUTALLIER: expected}
+
+
+def test_a_g_and_number_without_muscle_or_fat_is_not_read(reader):
+    assert values(reader, "Disc signal at L4/5 G2.") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cement distribution: trabecular/spongy", "spongy"),
+        ("PMMA: compact / solid", "blocky"),
+        ("Cement distribution: blocky/spongy", None),
+    ],
+)
+def test_a_field_answered_with_two_words_for_one_pattern_is_that_pattern(reader, text, expected):
+    assert values(reader, text).get(CEMENT) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cement as a solid bolus, with scant interdigitation into the bone around it.",
+        "Cement in L1 shows minimal interdigitation.",
+        "The PMMA interdigitates poorly with the surrounding bone.",
+        "Interdigitation is limited throughout the L1 cement.",
+    ],
+)
+def test_scant_interdigitation_is_the_blocky_pattern(reader, text):
+    assert values(reader, text) == {CEMENT: "blocky"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The L1 cement is partly interdigitated.", "Cement with patchy interdigitation in L1."],
+)
+def test_partial_interdigitation_states_no_pattern(reader, text):
+    assert values(reader, text) == {}
+
+
+def test_an_approximate_quantity_does_not_hedge_the_finding_beside_it(reader):
+    text = "Interdigitating cement, filling approximately 70% of the L1 body."
+    assert values(reader, text) == {CEMENT: "spongy"}
+
+
 # --- spellings and forms -------------------------------------------------------------------
 
 
@@ -550,6 +607,140 @@ def test_another_grading_on_a_muscle_line_is_not_a_goutallier_grade(reader):
     assert values(reader, "Paraspinal muscles normal; Pfirrmann grade 3 L4/5 disc.") == {}
 
 
+def test_each_field_of_a_row_between_bars_is_read_with_its_own_label(reader):
+    text = "Level: L1 | Fluid cleft: Yes | Dorsal fascia oedema: No | Retropulsion: No"
+    assert values(reader, text) == {IVC: True, OEDEMA: False}
+
+
+def test_a_bare_distribution_field_in_a_report_about_the_cement_is_the_cement_s(reader):
+    text = "Post-vertebroplasty CT.\nFill pattern: interdigitating\nLeak: none"
+    assert values(reader, text) == {CEMENT: "spongy"}
+
+
+def test_a_level_whose_value_is_a_pattern_in_a_report_about_the_cement_is_that_level_s(reader):
+    text = "Radiographs after T11 and L1 vertebroplasty.\nT11: trabecular\nL1: compact"
+    assert values(reader, text) == {CEMENT: "blocky"}
+
+
+def test_a_level_with_other_words_in_a_report_naming_vertebroplasty_is_no_cement(reader):
+    text = "Indication: vertebroplasty planned.\nL1: diffuse marrow oedema."
+    assert values(reader, text) == {}
+
+
+def test_a_bare_distribution_field_in_a_report_not_about_cement_says_nothing(reader):
+    assert values(reader, "Pattern: diffuse") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The PMMA in L1 is one smoothly outlined cast.", "blocky"),
+        ("A dense, rounded cement mass in the L1 body.", "blocky"),
+        ("Cement has spread evenly through the cancellous bone of L1.", "spongy"),
+    ],
+)
+def test_cement_described_by_its_shape_or_spread_is_read(reader, text, expected):
+    assert values(reader, text) == {CEMENT: expected}
+
+
+def test_cement_that_spread_into_the_disc_is_a_leak_not_a_pattern(reader):
+    assert values(reader, "Some cement has spread into the L1/2 disc.") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("L1 is flattened and holds a thin crescent of gas.", {IVC: True}),
+        ("Gas in L1.", {IVC: True}),
+        ("Gas at T12-L1.", {}),
+        ("Air along the needle track in L1 after the procedure.", {}),
+    ],
+)
+def test_gas_in_the_treated_vertebra_named_by_its_level_is_a_cleft(reader, text, expected):
+    assert values(reader, text) == expected
+
+
+def test_a_level_in_the_finding_s_own_stretch_decides_over_elsewhere_words_beside_it(reader):
+    text = "Interdigitating cement at L1, solid cement in the previously augmented T11."
+    assert values(reader, text) == {CEMENT: "spongy"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Gas cleft at L1/2.", {}),
+        ("Vacuum cleft at the T12-L1 level.", {}),
+        ("Gas clefts from T12 to L2.", {IVC: True}),
+    ],
+)
+def test_a_cleft_at_a_level_written_as_a_disc_is_not_read_for_the_vertebra(reader, text, expected):
+    assert values(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Gouttalier grade 3 at L4/5.", {GOUTALLIER: 3}),
+        ("Posterior fasica oedema at L1.", {OEDEMA: True}),
+        ("Spongey cement in L1.", {CEMENT: "spongy"}),
+        ("Cement in L1 forms one large globule.", {CEMENT: "blocky"}),
+    ],
+)
+def test_more_dictation_slips_and_cement_words_are_read_as_meant(reader, text, expected):
+    assert values(reader, text) == expected
+
+
+# --- clauses and scope ----------------------------------------------------------------------
+
+
+def test_and_between_two_levels_joins_the_levels_not_two_clauses(reader):
+    text = "The lumbodorsal fascia behind L2 and L3 is oedematous."
+    assert values(reader, text, treated=frozenset({VertebralLevel.L2})) == {OEDEMA: True}
+
+
+def test_a_layer_of_the_fascia_is_the_fascia(reader):
+    text = "Oedematous thickening is present in the deep layer of the thoracolumbar fascia."
+    assert values(reader, text) == {OEDEMA: True}
+
+
+def test_after_a_list_of_denials_each_with_its_no_an_item_without_one_is_stated(reader):
+    text = "No cleft, no retropulsion, and oedema tracks along the lumbodorsal fascia."
+    assert values(reader, text) == {IVC: False, OEDEMA: True}
+
+
+def test_a_denial_at_another_level_does_not_move_the_rest_of_the_sentence_there(reader):
+    text = "No collapse of the adjacent vertebrae, and no fascial oedema."
+    assert values(reader, text) == {OEDEMA: False}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("No new fracture, and no oedema of the posterior fascia.", {OEDEMA: False}),
+        ("No new posterior fascial oedema.", {OEDEMA: None}),
+    ],
+)
+def test_no_new_hedges_its_own_noun_only(reader, text, expected):
+    assert values(reader, text) == expected
+
+
+def test_fat_infiltration_exceeding_the_muscle_is_grade_4(reader):
+    text = "Multifidus at L4/5 with fatty infiltration clearly exceeding the remaining muscle."
+    assert values(reader, text) == {GOUTALLIER: 4}
+
+
+def test_a_legend_of_the_grades_definitions_is_no_grade(reader):
+    text = (
+        "Goutallier: 0 no fat, 1 some fatty streaks, 2 less fat than muscle, "
+        "3 as much fat as muscle, 4 more fat than muscle."
+    )
+    assert values(reader, text) == {}
+
+
+def test_muscle_more_than_fat_is_grade_2(reader):
+    assert values(reader, "Erector spinae at L4/5: muscle greater than fat.") == {GOUTALLIER: 2}
+
+
 # --- the labelled set ------------------------------------------------------------------------
 
 TRAPS = [s for s in sentences() if s.trap]
@@ -588,7 +779,7 @@ def test_labelled_stated_findings_are_read_with_recall_of_at_least_95_percent(re
 
 
 def test_packaged_rules_carry_their_version():
-    assert load_text_rules().version == "2.1.0"
+    assert load_text_rules().version == "2.2.0"
 
 
 def test_site_rules_add_a_phrase(tmp_path):
@@ -603,7 +794,7 @@ def test_site_rules_add_a_phrase(tmp_path):
         )
     )
     rules = load_text_rules(site)
-    assert rules.version == "2.1.0+site.2.1.0"
+    assert rules.version == "2.2.0+site.2.1.0"
     assert values(ReportTextReader(rules), "Pseudarthrosis cleft at L1.") == {IVC: True}
 
 

@@ -210,6 +210,17 @@ def test_html_presented_form_is_read(run):
     assert finding.value == 3
 
 
+def test_html_table_row_reads_as_a_label_and_its_answer(run):
+    html = (
+        "<table><tr><th>Finding</th><th>Result</th></tr>"
+        "<tr><td>Dorsal fascia oedema</td><td>No</td></tr></table>"
+    )
+    finding = run(report("mr-1", forms=[attachment(html, "text/html")])).findings[
+        "posterior_fascia_oedema"
+    ]
+    assert finding.value is False
+
+
 def test_pdf_presented_form_is_reported_as_unreadable(run):
     pdf = {"contentType": "application/pdf", "data": "JVBERi0xLjQ="}
     finding = run(report("mr-1", forms=[pdf])).findings["goutallier_grade"]
