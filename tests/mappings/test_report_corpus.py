@@ -1,13 +1,14 @@
 """The independent labelled corpus (fixtures/corpus/, see its README): its test split frozen,
 and the reader held to the targets of issue 23 on it.
 
-The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``
-and ``spent/`` (the first round's test split, read once and tuned on since): figures on them are
-not evidence. ``test/``, written in a later blind round, is never tuned on, and nobody who
-changes the rules reads it or its misses: the
-``test_frozen_split_reading_*`` tests below are the evidence, and a drop below a target fails
-them. (Whoever tunes the rules runs the suite with ``-k "not frozen_split_reading"`` and leaves
-these to a reviewer.)
+The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
+``spent/`` and ``spent2/`` (the first two rounds' test splits, read once and tuned on since):
+figures on them are not evidence. ``test/``, written in a later blind round, is never tuned on,
+and nobody who changes the rules reads it or its misses: the ``test_frozen_split_reading_*``
+tests below are the evidence. The targets of issue 23 are not met there yet: each is a strict
+expected failure, and a floor holds the reader where the shipped rules left it, so that a drop
+fails the suite. (Whoever tunes the rules runs the suite with ``-k "not frozen_split_reading"``
+and leaves these to a reviewer.)
 """
 
 from __future__ import annotations
@@ -45,26 +46,45 @@ NOT_MET = "issue 23 target not met on the frozen third-round split (rules {rules
 
 
 @pytest.mark.xfail(
-    strict=True, reason=NOT_MET.format(rules="2.1.0", figure="recall 91.6%, 544/594")
+    strict=True, reason=NOT_MET.format(rules="2.2.0", figure="recall 94.1%, 559/594")
 )
 def test_frozen_split_reading_recall_of_stated_findings_is_at_least_95_percent(held_out):
     assert held_out.recall >= 0.95
 
 
 @pytest.mark.xfail(
-    strict=True, reason=NOT_MET.format(rules="2.1.0", figure="precision 93.5%, 544/582")
+    strict=True, reason=NOT_MET.format(rules="2.2.0", figure="precision 95.9%, 559/583")
 )
 def test_frozen_split_reading_precision_is_at_least_99_percent(held_out):
     assert held_out.precision >= 0.99
 
 
-@pytest.mark.xfail(
-    strict=True, reason=NOT_MET.format(rules="2.1.0", figure="2 hedges read as firm")
-)
+@pytest.mark.xfail(strict=True, reason=NOT_MET.format(rules="2.2.0", figure="1 hedge read as firm"))
 def test_frozen_split_reading_reads_no_hedged_statement_as_a_firm_value(held_out):
     assert held_out.hedged_read_as_firm == []
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_MET.format(rules="2.1.0", figure="14 false present"))
+@pytest.mark.xfail(strict=True, reason=NOT_MET.format(rules="2.2.0", figure="10 false present"))
 def test_frozen_split_reading_gives_no_false_present(held_out):
     assert held_out.false_present == []
+
+
+#: Where rules 2.2.0 left the reader on the frozen split, read once by a reviewer (corpus README,
+#: "The third round's test split"): a floor, not a target; the next rules must not fall below it.
+FLOOR = {"recall": 559 / 594, "precision": 559 / 583, "hedged": 1, "false_present": 10}
+
+
+def test_frozen_split_reading_recall_stays_at_least_where_rules_2_2_0_left_it(held_out):
+    assert held_out.recall >= FLOOR["recall"]
+
+
+def test_frozen_split_reading_precision_stays_at_least_where_rules_2_2_0_left_it(held_out):
+    assert held_out.precision >= FLOOR["precision"]
+
+
+def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_2_0(held_out):
+    assert len(held_out.hedged_read_as_firm) <= FLOOR["hedged"]
+
+
+def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_2_0(held_out):
+    assert len(held_out.false_present) <= FLOOR["false_present"]
