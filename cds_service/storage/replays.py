@@ -230,6 +230,8 @@ def _after_fork_in_child(replays: SharedReplays) -> None:
 
 # --- SQLite: a file of its own, shared by the processes of one host. ----------------------
 
+#: How long a process starting beside others may wait to create the SQLite replay file.
+SQLITE_CREATE_SECONDS = 10.0
 _SQLITE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS jwt_replay (
     issuer TEXT NOT NULL,
@@ -263,13 +265,29 @@ class SqliteReplays:
         self._opening = threading.Lock()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            with closing(self._connect()) as connection:
-                connection.executescript(_SQLITE_SCHEMA)
+            self._create()
         except (OSError, sqlite3.Error) as exc:
             raise StartupError(
                 f"cannot keep the replay cache in {path} ({type(exc).__name__}: {exc}); give "
                 "the service a writable PVP_CDS_DATA_DIR"
             ) from None
+
+    def _create(self) -> None:
+        """The file and its table. Processes that start together (gunicorn's workers, two
+        instances on one host) race for it: switching a new file to WAL takes it whole, and
+        SQLite answers "busy" to the others without always waiting, so the loser tries again
+        for a while rather than fail its start."""
+        deadline = time.monotonic() + SQLITE_CREATE_SECONDS
+        while True:
+            try:
+                with closing(self._connect(timeout=SQLITE_CREATE_SECONDS)) as connection:
+                    connection.executescript(_SQLITE_SCHEMA)
+                return
+            except sqlite3.OperationalError as exc:
+                busy = exc.sqlite_errorcode in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+                if not busy or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def claim(self, key: Key, expires_at: float, now: float) -> bool:
         issuer, jti = key
@@ -319,11 +337,14 @@ class SqliteReplays:
                 self._opened.append(connection)
         return connection
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, timeout: float | None = None) -> sqlite3.Connection:
         # Autocommit: each claim is one statement, its own transaction. The busy timeout bounds
         # the wait for another process's write.
         connection = sqlite3.connect(
-            self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False
+            self.path,
+            timeout=self._timeout if timeout is None else timeout,
+            isolation_level=None,
+            check_same_thread=False,
         )
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")

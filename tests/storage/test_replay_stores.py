@@ -220,6 +220,21 @@ def test_the_sqlite_store_is_a_file_of_its_own_written_without_waiting_for_the_d
         assert connection.execute("SELECT count(*) FROM jwt_replay").fetchone() == (1,)
 
 
+def test_a_process_starting_while_another_holds_the_sqlite_replay_file_waits_its_turn(tmp_path):
+    # As when gunicorn's workers or two instances on one host start together: the file is
+    # held longer than a replay check may wait (0.5 s), and starting must not fail for it.
+    path = tmp_path / replays.REPLAY_FILE
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    release = threading.Timer(1.5, holder.commit)
+    release.start()
+    try:
+        replays.SqliteReplays(path, timeout=0.5).close()
+    finally:
+        release.join()
+        holder.close()
+
+
 def test_the_postgresql_table_is_unlogged(postgres_database):
     from sqlalchemy import create_engine, text
 
