@@ -9,9 +9,11 @@ fails the storage tests; elsewhere they skip, saying they ran against SQLite onl
 from __future__ import annotations
 
 import os
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -180,3 +182,15 @@ def eventually(condition: Callable[[], bool], within: float = 20.0) -> bool:
             return True
         time.sleep(0.1)
     return condition()
+
+
+def at_once(action, count: int) -> list:
+    """``action(i)`` for i in range(count), on as many threads released together."""
+    barrier = threading.Barrier(count)
+
+    def run(index: int):
+        barrier.wait(timeout=30)
+        return action(index)
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(run, range(count)))

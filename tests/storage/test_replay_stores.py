@@ -13,7 +13,6 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ from tests.service import fhir
 from tests.service.metrics_reading import samples, value
 
 from . import workers
-from .conftest import config_for
+from .conftest import at_once, config_for
 from .proxy import TcpProxy
 
 REDIS = ("127.0.0.1", 6379)
@@ -85,17 +84,6 @@ def key() -> tuple[str, str]:
 def opened(config: dict, count: int) -> list[storage.SharedReplays]:
     """Replay checks as separate processes or hosts hold them: each its own memory."""
     return [storage.open_replays_for(config) for _ in range(count)]
-
-
-def at_once(action, count: int) -> list:
-    barrier = threading.Barrier(count)
-
-    def run(index: int):
-        barrier.wait(timeout=30)
-        return action(index)
-
-    with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(run, range(count)))
 
 
 def test_the_store_is_the_one_configured(replay_config):

@@ -4,14 +4,12 @@ processes is stored once. (The jti replay check: test_replay_stores.py.)"""
 from __future__ import annotations
 
 import multiprocessing
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 from cds_service import storage
 from cds_service.storage import schema
 
 from . import workers
-from .conftest import config_for, rows
+from .conftest import at_once, config_for, rows
 
 SERVICE = "pvp-residual-back-pain"
 ITEM = {
@@ -21,17 +19,6 @@ ITEM = {
     "outcomeTimestamp": "2026-03-11T10:05:00Z",
 }
 THREADS, PROCESSES = 12, 3
-
-
-def at_once(action, count: int) -> list:
-    barrier = threading.Barrier(count)
-
-    def run(index: int):
-        barrier.wait(timeout=30)
-        return action(index)
-
-    with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(run, range(count)))
 
 
 def stores(database_url: str, tmp_path, count: int) -> list[storage.Store]:
