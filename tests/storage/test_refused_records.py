@@ -4,6 +4,7 @@ records behind it still arrive: one bad record never holds up the rest (docs/sto
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 import pytest
@@ -125,3 +126,19 @@ def test_db_backlog_retry_moves_the_refused_records_again(
     assert stored_cards(database_url) == ["card-1"]
     assert store.spool.counts() == (0, 0)
     assert "refused:" not in capsys.readouterr().out.split("put back in line")[1]
+
+
+def test_a_replay_record_an_earlier_version_left_in_the_backlog_is_moved_not_set_aside(
+    store, database_url
+):
+    # Earlier versions kept a jti decided during an outage in the backlog; after an upgrade
+    # such a record must arrive, not page an operator as unreadable.
+    jti = {"issuer": "https://ehr.example.org/", "jti": "left-by-1.x", "expires_at": 4e9}
+    store.spool.append("replay", [jti])
+
+    assert store.flush()
+    assert store.spool.counts() == (0, 0)
+    expected = hashlib.sha256(b"left-by-1.x").hexdigest()
+    [row] = rows(database_url, schema.jwt_replay)
+    assert (row["issuer"], row["expires_at"]) == (jti["issuer"], jti["expires_at"])
+    assert row["jti_sha256"] == expected
