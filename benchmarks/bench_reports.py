@@ -79,7 +79,12 @@ SETS = {
     TEST_SPLIT: (CORPUS / TEST_SPLIT, "corpus TEST split (frozen, never tuned on: the evidence)"),
 }
 DEVELOPMENT = ("older", *DEVELOPMENT_SPLITS)
-SPLITS = {"dev": DEVELOPMENT, "dev2": ("dev2",), "test": (TEST_SPLIT,), "all": (*DEVELOPMENT, TEST_SPLIT)}
+SPLITS = {
+    "dev": DEVELOPMENT,
+    "dev2": ("dev2",),
+    "test": (TEST_SPLIT,),
+    "all": (*DEVELOPMENT, TEST_SPLIT),
+}
 
 
 def print_table(title: str, outcomes: list[Outcome]) -> None:
