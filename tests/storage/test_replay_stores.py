@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ import yaml
 from cds_service import create_app, metrics, storage
 from cds_service.errors import ServiceUnavailable, StartupError
 from cds_service.storage import replays
+from cds_service.storage.store import jti_key
 from tests.security.jwt_kit import ISSUER, ClientKey, claims, jwks, sign
 from tests.service import fhir
 from tests.service.metrics_reading import samples, value
@@ -206,6 +208,54 @@ def test_the_sqlite_store_is_a_file_of_its_own_written_without_waiting_for_the_d
     with sqlite3.connect(tmp_path / "data" / replays.REPLAY_FILE) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         assert connection.execute("SELECT count(*) FROM jwt_replay").fetchone() == (1,)
+
+
+def sqlite_indexes(path: Path) -> list[str]:
+    with closing(sqlite3.connect(path)) as connection:
+        rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        return [name for (name,) in rows]
+
+
+def test_a_sqlite_replay_check_writes_the_key_alone_with_no_index_beside_it(tmp_path):
+    # Each index is one more page written by every check; the table's key is the only one.
+    path = tmp_path / replays.REPLAY_FILE
+    replays.SqliteReplays(path, timeout=0.5).close()
+    assert sqlite_indexes(path) == []
+
+
+def test_a_replay_file_from_an_earlier_version_loses_its_index_and_keeps_its_jtis(tmp_path, key):
+    # The schema the previous version created, with a live jti in it.
+    path = tmp_path / replays.REPLAY_FILE
+    with closing(sqlite3.connect(path, isolation_level=None)) as connection:
+        connection.executescript(
+            """
+            CREATE TABLE jwt_replay (
+                issuer TEXT NOT NULL, jti_sha256 TEXT NOT NULL, expires_at REAL NOT NULL,
+                PRIMARY KEY (issuer, jti_sha256)
+            ) WITHOUT ROWID;
+            CREATE INDEX ix_jwt_replay_expires_at ON jwt_replay (expires_at);
+            """
+        )
+        connection.execute(
+            "INSERT INTO jwt_replay VALUES (?, ?, ?)",
+            (key[0], jti_key(key[1]), time.time() + 300),
+        )
+    upgraded = replays.SqliteReplays(path, timeout=0.5)
+    assert sqlite_indexes(path) == []
+    assert not upgraded.claim(key, time.time() + 300, time.time())
+    upgraded.close()
+
+
+def test_the_sqlite_purge_deletes_the_expired_entries_and_keeps_the_live_ones(tmp_path):
+    store = replays.SqliteReplays(tmp_path / replays.REPLAY_FILE, timeout=0.5)
+    now = time.time()
+    store.claim(("iss", "expired"), now - 1, now - 10)
+    store.claim(("iss", "live"), now + 300, now)
+    store.purge(now)
+    with closing(sqlite3.connect(tmp_path / replays.REPLAY_FILE)) as connection:
+        kept = connection.execute("SELECT jti_sha256 FROM jwt_replay").fetchall()
+    assert kept == [(jti_key("live"),)]
+    store.close()
 
 
 def test_a_process_starting_while_another_holds_the_sqlite_replay_file_waits_its_turn(tmp_path):
