@@ -277,11 +277,11 @@ class ReportTextReader:
         )
         self._elsewhere = _word_pattern(rules.words("context", "elsewhere"))
         self._other_structures = {
-            finding: _word_pattern(rules.words("context", finding.value, "excludes"))
-            for finding in (
-                FindingName.INTRAVERTEBRAL_VACUUM_CLEFT,
-                FindingName.POSTERIOR_FASCIA_OEDEMA,
+            finding: (
+                _word_pattern(rules.words("context", finding.value, "excludes")),
+                _word_pattern(rules.words("context", finding.value, "excludes_nearby")),
             )
+            for finding in PRESENCE_FINDINGS
         }
         self._negated_eponym = re.compile(
             rf"{_word_pattern(rules.words('modifiers', 'negation', 'preceding')).pattern}"
@@ -475,9 +475,7 @@ class ReportTextReader:
                     if not (ent._.uncertainty or ent.sent.start in doubtful):
                         yield Statement(finding, False, sentence.quote)
                 continue
-            if finding in self._other_structures and self._other_structures[finding].search(
-                ent.sent.text
-            ):
+            if finding in PRESENCE_FINDINGS and self._about_another_structure(mentions, ent):
                 continue
             if finding is FindingName.INTRAVERTEBRAL_VACUUM_CLEFT and mentions.at_a_disc_level(ent):
                 # "Vacuum cleft at T12/L1": the disc between them, or both; not clear.
@@ -495,6 +493,14 @@ class ReportTextReader:
                 statement = Statement(finding, not ent._.negation, sentence.quote)
             if statement is not None:
                 yield statement
+
+    def _about_another_structure(self, mentions: _Mentions, ent: Any) -> bool:
+        """Whether a mention is about another structure: one named anywhere in its clause
+        ("the psoas fascia"), or one named in its own stretch of it ("a fluid cleft in the
+        pedicle"; but "no pedicle involvement and no cleft" names two items)."""
+        in_clause, nearby = self._other_structures[_finding_of(ent.label_)[0]]
+        start, end = mentions.stretch(ent)
+        return bool(in_clause.search(ent.sent.text) or nearby.search(ent.doc.text, start, end))
 
     def _about_another_level(
         self, mentions: _Mentions, ent: Any, treated: frozenset[VertebralLevel]
