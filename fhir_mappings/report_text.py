@@ -60,6 +60,8 @@ LEVEL_BOUND = frozenset(
 PRESENCE_FINDINGS = frozenset(
     {FindingName.INTRAVERTEBRAL_VACUUM_CLEFT, FindingName.POSTERIOR_FASCIA_OEDEMA}
 )
+#: Most words a section's header has ("relevant past medical history").
+HEADER_WORDS = 4
 #: Longest quote shown on a card, in characters.
 QUOTE_LIMIT = 160
 
@@ -220,6 +222,7 @@ class ReportTextReader:
             for kind in ("present", "absent", "uncertain")
         }
         self._abbreviations = _Abbreviations(document.get("abbreviations", {}))
+        self._level_names = _LevelNames(document.get("regions", {}))
         #: The one-word cement patterns, with the pattern each names.
         self._pattern_words = {
             word.lower(): label
@@ -275,7 +278,7 @@ class ReportTextReader:
         self._elsewhere_muscle = _word_pattern(
             rules.words("context", "goutallier_grade", "elsewhere")
         )
-        self._elsewhere = _word_pattern(rules.words("context", "elsewhere"))
+        self._elsewhere = _phrase_pattern(rules.words("context", "elsewhere"))
         self._other_structures = {
             finding: (
                 _word_pattern(rules.words("context", finding.value, "excludes")),
@@ -356,20 +359,49 @@ class ReportTextReader:
                 if about_cement and self._cement_field.match(normalized):
                     # "Distribution: blocky" in a report about the cement is the cement's.
                     normalized = f"Cement {normalized.lstrip()}"
-                yield _Sentence(self._abbreviations.spelt_out(normalized), _shorten(piece))
+                text = self._level_names.written_as_levels(normalized)
+                yield _Sentence(self._abbreviations.spelt_out(text), _shorten(piece))
 
     def _header(self, line: str) -> tuple[str | None, str]:
         bare = line.rstrip(":").strip().lower()
         # "ADDENDUM (same day):" is the addendum's header.
         line = _ASIDE.sub(r"\1", line, count=1)
-        if bare in self._read_sections or bare in self._skipped_sections:
+        sections = self._read_sections | self._skipped_sections
+        if bare in sections:
             return bare, ""
+        if line.rstrip().endswith(":") or line.isupper():
+            # "MRI FINDINGS", "Brief clinical history:"; not "no change since prior".
+            section = self._section_named(bare, sections)
+            if section is not None:
+                return section, ""
         field = _FIELD.match(line)
         if field:
             label = field["label"].strip().strip("*").strip().lower()
-            if label in self._read_sections or label in self._skipped_sections:
+            if label in self._read_sections:
                 return label, field["value"].strip()
+            # "Relevant clinical history: ...": a label before a value is a section's header
+            # by its last words only when that section is skipped; "Goutallier assessment: 3"
+            # keeps its label.
+            section = self._section_named(label, self._skipped_sections)
+            if section is not None:
+                return section, field["value"].strip()
         return None, line
+
+    @staticmethod
+    def _section_named(label: str, sections: frozenset[str]) -> str | None:
+        """The section a header names: itself, or, in a header of a few words, its last
+        words ("MRI findings", "brief clinical history")."""
+        words = label.split()
+        if not words or len(words) > HEADER_WORDS:
+            return None
+        return next(
+            (
+                " ".join(words[first:])
+                for first in range(len(words))
+                if " ".join(words[first:]) in sections
+            ),
+            None,
+        )
 
     def _template_line(self, line: str) -> str | None:
         """A template line as plain words: ticked options kept, unfilled fields dropped (None).
@@ -703,6 +735,56 @@ class _Section:
         return bool(_CAPITAL_HEADER.match(line)) or (self.inline and bool(_FIELD.match(line)))
 
 
+_ORDINALS = {
+    word: number
+    for number, words in enumerate(
+        (
+            ("first", "1st"),
+            ("second", "2nd"),
+            ("third", "3rd"),
+            ("fourth", "4th"),
+            ("fifth", "5th"),
+            ("sixth", "6th"),
+            ("seventh", "7th"),
+            ("eighth", "8th"),
+            ("ninth", "9th"),
+            ("tenth", "10th"),
+            ("eleventh", "11th"),
+            ("twelfth", "12th"),
+        ),
+        start=1,
+    )
+    for word in words
+}
+_ORDINAL_LEVEL = re.compile(
+    rf"\b(?P<number>{'|'.join(_ORDINALS)})\s+(?P<region>lumbar|thoracic|dorsal)\b", re.I
+)
+#: "T-12", "L-1": the level with a hyphen in it.
+_HYPHENATED_LEVEL = re.compile(r"(?<![\w-])(th|t|d|l)-(1[0-2]|[1-9])(?![\w-])", re.I)
+
+
+class _LevelNames:
+    """Vertebrae named in words, written as levels so that every rule about levels reads
+    them: "the second lumbar vertebra" is L2, "T-12" T12, and a region of the spine ("the
+    thoracolumbar junction", "the lower lumbar levels") the range of levels the rules give
+    it: a range of several vertebrae never names one vertebral body."""
+
+    def __init__(self, regions: Mapping[str, str]) -> None:
+        self._regions = {name.lower(): levels for name, levels in regions.items()}
+        names = "|".join(re.escape(n) for n in sorted(self._regions, key=len, reverse=True))
+        self._region = re.compile(rf"(?<!\w)(?:{names or '(?!)'})(?!\w)", re.I)
+
+    def written_as_levels(self, text: str) -> str:
+        text = _HYPHENATED_LEVEL.sub(r"\1\2", text)
+        text = _ORDINAL_LEVEL.sub(_ordinal_level, text)
+        return self._region.sub(lambda match: self._regions[match[0].lower()], text)
+
+
+def _ordinal_level(match: re.Match[str]) -> str:
+    region = "L" if match["region"].lower() == "lumbar" else "T"
+    return f"{region}{_ORDINALS[match['number'].lower()]}"
+
+
 class _Abbreviations:
     """Abbreviations spelt out (as written, in their case), except beside an ``unless``
     word."""
@@ -990,6 +1072,25 @@ def _shorten(text: str) -> str:
 def _word_pattern(words: Iterable[str]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
     return re.compile(rf"(?<!\w)(?:{alternatives or '(?!)'})(?!\w)", re.I)
+
+
+def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
+    """Phrases of the rules' syntax ("level|vertebra above|below", "just? above") as one
+    pattern of whole words: ``a|b`` either word, a trailing ``?`` an optional word."""
+    alternatives = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        pattern, first = "", True
+        for word in phrase.split():
+            optional = word.endswith("?") and len(word) > 1
+            choice = "(?:" + "|".join(re.escape(w) for w in word.rstrip("?").split("|")) + ")"
+            if first:
+                # Words before the first one a phrase needs take their space after them.
+                pattern += rf"(?:{choice}\s+)?" if optional else choice
+                first = optional
+            else:
+                pattern += rf"(?:\s+{choice})?" if optional else rf"\s+{choice}"
+        alternatives.append(pattern)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives) or '(?!)'})(?!\w)", re.I)
 
 
 def _grade_patterns(forms: Mapping[str, int], eponym: str) -> tuple[re.Pattern[str], ...]:

@@ -158,3 +158,74 @@ def test_a_grade_beside_another_scale_s_noun_is_not_a_goutallier_grade(reader):
 )
 def test_a_pattern_word_describing_bone_is_not_the_cement_s_pattern(reader, text):
     assert firm(reader, text) == {}
+
+
+# --- the treated level and the words pointing elsewhere --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "An intravertebral cleft is seen one level up.",
+        "Vacuum cleft in the vertebra directly below.",
+        "Fluid cleft in the body just caudal to the fractured vertebra.",
+        "Oedema of the thoracolumbar fascia at a lower level.",
+        "Cement in the neighbouring vertebra is blocky.",
+    ],
+)
+def test_words_pointing_to_another_vertebra_set_the_mention_aside(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A fluid cleft occupies the third lumbar vertebra.", {}),
+        ("A fluid cleft occupies the first lumbar vertebra.", {IVC: True}),
+        ("Gas cleft in the twelfth thoracic vertebral body.", {}),
+        ("Posterior fascial oedema at L-1.", {OEDEMA: True}),
+        ("Posterior fascial oedema at T-11.", {}),
+    ],
+)
+def test_a_vertebra_named_in_words_or_with_a_hyphen_is_that_level(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A region of several vertebrae never names the treated vertebral body...
+        ("Kummell disease at the thoracolumbar junction.", {}),
+        ("Gas cleft in an upper lumbar vertebral body.", {}),
+        # ... nor one outside it the treated level's fascia ...
+        ("Thoracolumbar fascial oedema over the lower lumbar spine.", {}),
+        # ... but oedema over a region that includes the treated level is present there.
+        ("Posterior fascial oedema across the thoracolumbar junction.", {OEDEMA: True}),
+    ],
+)
+def test_a_region_of_the_spine_is_the_range_of_its_levels(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+# --- report sections ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        "Brief clinical history: fall, vacuum cleft on an outside CT.\n\nFindings: L1 fracture.",
+        "BACKGROUND\nKnown Kummell disease at L1.\n\nREPORT\nL1 fracture.",
+        "Presenting complaint: pain; ?cleft at L1.\n\nL1 fracture.",
+    ],
+)
+def test_a_history_section_named_by_its_last_words_is_not_read(reader, report):
+    assert firm(reader, report) == {}
+
+
+def test_a_findings_header_with_words_before_it_is_read(reader):
+    report = "Relevant history: fall.\nLUMBAR MRI FINDINGS\nFluid cleft within the L1 body."
+    assert firm(reader, report) == {IVC: True}
+
+
+def test_a_label_ending_in_a_read_section_word_keeps_its_value(reader):
+    assert firm(reader, "Fascial oedema summary: yes") == {OEDEMA: True}
