@@ -68,6 +68,8 @@ PHRASE_NUMBERS = tuple(str(number) for number in range(101))
 GAP_WORDS = 10
 #: Tokens a gap never crosses: the ends of a clause's parts.
 GAP_STOPS = [",", ";", ".", ":", "(", ")"]
+#: Tokens of a quantity, which no gap holds either.
+QUANTITY_SIGNS = frozenset({"%", "percent", "half", "third", "quarter", "thirds", "quarters"})
 
 
 def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, str]]) -> Pipeline:
@@ -455,7 +457,11 @@ class GappedPhrases:
             return False
         if any(doc[i].is_sent_start for i in range(end, begin + 1)):
             return False
-        return not any(doc[i].text in GAP_STOPS for i in range(end, begin))
+        # A quantity in a gap changes what the phrase compares: "fat less than 50% of the
+        # muscle" is not "fat less than muscle".
+        return not any(
+            doc[i].text in GAP_STOPS or doc[i].lower_ in QUANTITY_SIGNS for i in range(end, begin)
+        )
 
 
 def _with_entities(doc: Any, found: Sequence[tuple[str, int, int]]) -> Any:

@@ -79,7 +79,9 @@ _FIELD = re.compile(r"^(?P<label>[^:|=]{1,80}?)(?P<separator>[:|=]|\s[-–—]\s
 _BLANK = re.compile(
     r"^(?:_+|\.{2,}|-+|\?+|\*+|n/?a|not recorded|<[^>]*>|\([^)]*\)|\{[^}]*\}|\[[^\]]*\]"
     r"|(?:see|as|refer to)\s+(?:above|below|text|report|comments?|findings)|pending|to follow"
-    r"|deferred|tbc|tbd|not\s+(?:assessed|graded|evaluated|applicable|performed|stated))?\.?$",
+    r"|deferred|tbc|tbd|not\s+(?:assessed|graded|evaluated|applicable|performed|stated)"
+    # A picklist's prompt left in place: "choose", "select one", "[select]".
+    r"|(?:please\s+)?(?:choose|select|pick|enter|specify)(?:\s+(?:one|an?\s+option|value|grade))?)?\.?$",
     re.I,
 )
 # A "?" after a space is a query ("?cleft", ", ? early cleft"), not a sentence's end.
@@ -497,7 +499,7 @@ class ReportTextReader:
                 continue
             if legend and finding is FindingName.GOUTALLIER_GRADE:
                 continue
-            if ent._.historical and not ent._.persistence:
+            if ent._.historical and not ent._.persistence and not self._progressed(ent, finding):
                 continue
             if finding in LEVEL_BOUND and self._about_another_level(mentions, ent, treated):
                 if finding in PRESENCE_FINDINGS and _denied_at(doc.text, treated):
@@ -525,6 +527,13 @@ class ReportTextReader:
                 statement = Statement(finding, not ent._.negation, sentence.quote)
             if statement is not None:
                 yield statement
+
+    def _progressed(self, ent: Any, finding: FindingName) -> bool:
+        """Whether a Goutallier grade's clause gives the grade now beside one of before
+        ("grade 3 in 2019, now 4"): its history does not make the grade now historical."""
+        return finding is FindingName.GOUTALLIER_GRADE and bool(
+            self._progression.search(ent.doc.text, ent.sent.start_char, ent.sent.end_char)
+        )
 
     def _about_another_structure(self, mentions: _Mentions, ent: Any) -> bool:
         """Whether a mention is about another structure: one named anywhere in its clause
@@ -1155,10 +1164,13 @@ def _progression_pattern(forms: Mapping[str, int], eponym: str) -> re.Pattern[st
     """A grade that has changed: "progressed from 2 to 3", "2 → 3" is grade 3 now."""
     form = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     return re.compile(
-        rf"(?:(?:progressed|increased|worsened|advanced|changed|deteriorated)\s+from\s+"
-        rf"(?:(?:{eponym})\s+)?(?:grade\s+)?(?:{form})\s+to"
+        rf"(?:(?:progressed|increased|worsened|advanced|changed|deteriorated)\s+(?:from\s+"
+        rf"(?:(?:{eponym})\s+)?(?:grade\s+)?(?:{form})\s+)?to"
         # "Goutallier 2 → 3"
-        rf"|(?<![\w.-])(?:{form})\s*(?:→|->|-->|⇒))\s*(?:grade\s+)?(?P<grade>{form})(?!\w)",
+        rf"|(?<![\w.-])(?:{form})\s*(?:→|->|-->|⇒)"
+        # "grade 3 in 2019, now 4": the grade now, after one of before
+        rf"|(?<![\w.-])(?:{form})\b[^;.]*?[,;]?\s+(?:and\s+)?now(?:\s+(?:is|at))?)"
+        rf"\s*(?:grade\s+)?(?P<grade>{form})(?!\w)",
         re.I,
     )
 

@@ -229,3 +229,58 @@ def test_a_findings_header_with_words_before_it_is_read(reader):
 
 def test_a_label_ending_in_a_read_section_word_keeps_its_value(reader):
     assert firm(reader, "Fascial oedema summary: yes") == {OEDEMA: True}
+
+
+# --- clause scope ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("No canal narrowing, the L1 body harbours a fluid cleft.", {IVC: True}),
+        ("No retropulsion and the collapsed L1 body reveals gas.", {IVC: True}),
+    ],
+)
+def test_a_denial_ends_where_a_new_subject_and_its_verb_begin(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+# --- Goutallier: history, quantities ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Goutallier 2 on the 2020 study, now 3.", {GOUTALLIER: 3}),
+        ("The Goutallier grade has advanced to 4.", {GOUTALLIER: 4}),
+    ],
+)
+def test_a_grade_now_beside_a_grade_of_before_is_the_grade_now(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_grade_followed_only_by_previously_is_historical(reader):
+    assert firm(reader, "Multifidus Goutallier 1 previously.") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fat less than 40% of the multifidus cross-section.",
+        "In the erector spinae fat is less than half of the muscle.",
+    ],
+)
+def test_a_quantity_inside_a_definition_s_gap_is_not_the_definition(reader, text):
+    # Fat under half of the muscle is grade 1 or 2: unknown (corpus labelling rules).
+    assert firm(reader, text) == {}
+
+
+# --- templates ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Vacuum cleft: choose", "Goutallier grade: select one", "Cement pattern: please select"],
+)
+def test_a_picklist_prompt_left_in_a_field_is_an_unfilled_template(reader, text):
+    assert firm(reader, text) == {}
