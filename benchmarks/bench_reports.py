@@ -3,7 +3,7 @@ asserts nothing.
 
     python benchmarks/bench_reports.py [--split dev|test|all] [--repeat N]
 
-Four sets, printed apart, each figure headed by the set it comes from:
+Six sets, printed apart, each figure headed by the set it comes from:
 
 - the older labelled set (tests/mappings/fixtures/reports/): written together with the rules,
   so its figures are NOT evidence;
@@ -13,6 +13,9 @@ Four sets, printed apart, each figure headed by the set it comes from:
   round's test split, read once and tuned on since: development data, NOT evidence;
 - the independent corpus, spent2 split (tests/mappings/fixtures/corpus/spent2/): the second
   round's test split, read once and tuned on since: development data, NOT evidence;
+- the independent corpus, dev2 split (tests/mappings/fixtures/corpus/dev2/): a fourth blind
+  round written as development data; read once by rules 2.2.0 before any tuning (its README),
+  tuned on since: NOT evidence;
 - the independent corpus, frozen test split (tests/mappings/fixtures/corpus/test/), written in
   a later blind round: never tuned on; its figures are the evidence, and every miss on it is
   listed.
@@ -69,10 +72,19 @@ SETS = {
         f"corpus spent2 split (the second round's test split, read and tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev2": (
+        CORPUS / "dev2",
+        f"corpus dev2 split (the fourth round, development data, tuned on since: {NOT_EVIDENCE})",
+    ),
     TEST_SPLIT: (CORPUS / TEST_SPLIT, "corpus TEST split (frozen, never tuned on: the evidence)"),
 }
 DEVELOPMENT = ("older", *DEVELOPMENT_SPLITS)
-SPLITS = {"dev": DEVELOPMENT, "test": (TEST_SPLIT,), "all": (*DEVELOPMENT, TEST_SPLIT)}
+SPLITS = {
+    "dev": DEVELOPMENT,
+    "dev2": ("dev2",),
+    "test": (TEST_SPLIT,),
+    "all": (*DEVELOPMENT, TEST_SPLIT),
+}
 
 
 def print_table(title: str, outcomes: list[Outcome]) -> None:
