@@ -46,6 +46,11 @@ CONTEXT_LEXICON = "context-rules-medspacy-en.json"
 LOOKALIKE = "lookalike"
 #: Between a finding and the value an anchored word gives it, in an entity label.
 READS = "="
+#: The categories of a modifier that reaches back from a clause going on about what the
+#: sentence named before ("... and is therefore doubtful", "; this may be artefact").
+DOUBT_REACHES_BACK = frozenset({"uncertainty", "hypothetical"})
+#: Words that join a clause to the one before, skipped to find its first word.
+JOINING = frozenset({"and", "but", "however", "although", "though", "whereas", "while"})
 #: ``Doc.user_data`` key: clause starts after a coordinator whose reading is unclear.
 DOUBTFUL_CLAUSES = "doubtful_clauses"
 #: ``Doc.user_data`` key: clause starts of a verb that goes on with the subject before it
@@ -64,6 +69,8 @@ PHRASE_LEVELS = tuple(
 PHRASE_YEARS = tuple(str(year) for year in range(1990, 2040))
 #: Whole numbers a phrase's ``<number>`` stands for ("approximately 60 %").
 PHRASE_NUMBERS = tuple(str(number) for number in range(101))
+#: Whole numbers over half a hundred a phrase's ``<over_half>`` stands for ("60 % fat").
+PHRASE_OVER_HALF = tuple(str(number) for number in range(51, 101))
 #: A phrase's ``...``: up to this many other words of the same clause.
 GAP_WORDS = 10
 #: Tokens a gap never crosses: the ends of a clause's parts.
@@ -96,7 +103,11 @@ def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, st
     ]
     gapped = GappedPhrases(nlp, gapped_phrases)
     modifiers = document.get("modifiers", {})
-    context = ConText(nlp, [*context_rules(modifiers, spelt), *lexicon_rules(document, spelt)])
+    context = ConText(
+        nlp,
+        [*context_rules(modifiers, spelt), *lexicon_rules(document, spelt)],
+        document.get("clauses", {}).get("refer_back", ()),
+    )
     preceding = modifiers.get("negation", {}).get("preceding", ())
     negations = frozenset(word.lower() for word in preceding if " " not in word)
     clause_rules = document.get("clauses", {})
@@ -221,10 +232,13 @@ class ConText:
     inside a longer one of any category gives way to it ("no" inside "no longer": history, not
     negation)."""
 
-    def __init__(self, nlp: Any, rules: Sequence[ContextRule]) -> None:
+    def __init__(
+        self, nlp: Any, rules: Sequence[ContextRule], refer_back: Sequence[str] = ()
+    ) -> None:
         from spacy.matcher import PhraseMatcher
         from spacy.tokens import Span
 
+        self._refer_back = frozenset(word.lower() for word in refer_back)
         for category in CATEGORIES:
             Span.set_extension(category, default=False, force=True)
         self._rules = [rule for rule in rules if rule.texts]
@@ -240,10 +254,26 @@ class ConText:
             if rule.direction in (TERMINATE, PSEUDO):
                 continue
             low, high = _scope(doc, rule, start, end, ends)
+            if rule.category in DOUBT_REACHES_BACK and self._refers_back(doc, start):
+                # "A cleft is seen on STIR but not on T2 and is therefore doubtful": a doubt
+                # in a clause about what the sentence named before is about that too.
+                low = 0
             for ent in findings:
                 if ent.start < high and low < ent.end and _outside_or_within(ent, start, end):
                     ent._.set(rule.category, True)
         return doc
+
+    def _refers_back(self, doc: Any, at: int) -> bool:
+        """Whether the clause of a modifier goes on about what a clause before it named: it
+        starts with a verb of the subject before it, or with a word referring back ("this",
+        "which")."""
+        clause = doc[at].sent
+        if clause.start == 0:
+            return False
+        if clause.start in doc.user_data.get(SHARED_SUBJECT, ()):
+            return True
+        first = next((t for t in clause if not t.is_punct and t.lower_ not in JOINING), None)
+        return first is not None and first.lower_ in self._refer_back
 
     def _modifiers(self, doc: Any) -> list[tuple[ContextRule, int, int]]:
         found = [
@@ -324,6 +354,7 @@ class ClauseMarker:
         self._openers = frozenset(openers)
         self._verbs = frozenset(verb.lower() for verb in verbs)
         self._window = int(rules.get("window", 8))
+        self._plural_verbs = frozenset(w.lower() for w in rules.get("plural_verbs", ()))
         self._negations = negations
         #: Words that continue a list: "no cleft, gas or oedema is seen" is one clause.
         self._list_words = self._coordinators | {"or", "nor"}
@@ -357,8 +388,15 @@ class ClauseMarker:
                 before = doc[clause_start:i]
                 has_verb = any(t.lower_ in self._verbs for t in before)
                 negations = sum(t.lower_ in self._negations for t in before)
-                if first not in self._openers | self._verbs and not has_verb and not negations:
-                    # "fat and muscle are present": one subject of two nouns.
+                if (
+                    not has_verb
+                    and not negations
+                    and (
+                        first not in self._openers | self._verbs or self._plural_verb_after(doc, i)
+                    )
+                ):
+                    # "fat and muscle are present", "fascial oedema and a cleft are not seen":
+                    # one subject of two nouns, whose verb is both nouns'.
                     continue
                 doc[i].is_sent_start = True
                 if first in self._verbs:
@@ -373,6 +411,14 @@ class ClauseMarker:
         doc.user_data[SHARED_SUBJECT] = frozenset(shared)
         doc.user_data[CONTRAST_STARTS] = frozenset(contrast)
         return doc
+
+    def _plural_verb_after(self, doc: Any, at: int) -> bool:
+        """Whether the first verb after a coordinator is plural ("are", "were"): the verb of
+        a subject of two nouns."""
+        if doc[at].lower_ in self._with_subject:
+            return False
+        verb = next((t for t in doc[at + 1 :] if t.lower_ in self._verbs), None)
+        return verb is not None and verb.lower_ in self._plural_verbs
 
     def _parenthetical(self, doc: Any, at: int) -> bool:
         """Whether a boundary word that may stand anywhere ("however") stands inside its
@@ -559,7 +605,11 @@ class AnchoredWords:
                 token.lower_ in rule.between and token.lower_ not in self._negations
                 for token in gap
             )
-        return not any(token.lower_ in rule.between | rule.before_anchor for token in gap)
+        # "No oedema of the paraspinal muscles or thoracolumbar fascia": a denial goes to
+        # every noun of the list after it, so the fascia is named apart from the muscles.
+        denied = word[0] > 0 and doc[word[0] - 1].lower_ in self._negations
+        apart = rule.between if denied else rule.between | rule.before_anchor
+        return not any(token.lower_ in apart for token in gap)
 
     @staticmethod
     def _same_subject(doc: Any, anchor: int, word: int) -> bool:
@@ -646,6 +696,9 @@ def _slots(
                 continue
             if alternative == "<number>":
                 alternatives.extend(PHRASE_NUMBERS)
+                continue
+            if alternative == "<over_half>":
+                alternatives.extend(PHRASE_OVER_HALF)
                 continue
             for spelling in [alternative, *synonyms.get(alternative.lower(), ())]:
                 alternatives.extend(inflections(spelling) if inflected else [spelling])

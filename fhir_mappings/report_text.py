@@ -87,6 +87,8 @@ _BLANK = re.compile(
 # A "?" after a space is a query ("?cleft", ", ? early cleft"), not a sentence's end.
 _CHOICES = re.compile(r"\s*(?:/|\||\bor\b)\s*", re.I)
 _BAR = re.compile(r"\s*\|\s*")
+#: A bracketed group of a line: "[Present/Absent]", "{blocky | spongy}".
+_BRACKETED = re.compile(r"[\[({]([^\[\](){}]*)[\])}]")
 #: A ``label: value`` field, as a row of them writes each ("Goutallier (L4-5): 4").
 _LABELLED = re.compile(r"^[^:|=]{1,80}?[:=]\s*\S")
 #: Dot leaders between a template's label and its value ("Vacuum cleft ....... none").
@@ -186,6 +188,11 @@ class Statement:
     quote: str
     #: Why there is no value, when ``value`` is None.
     why: NoValueKind | None = None
+    #: A Goutallier grade read from the grade's definition, not given as a number.
+    by_definition: bool = False
+    #: Every Goutallier grade the words give, where they give several (one per side or
+    #: muscle): ``value`` is the worst.
+    grades: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -194,6 +201,9 @@ class _Sentence:
     text: str
     #: The report's own words, for the card.
     quote: str
+    #: Whether the report names the cement anywhere: "the distribution is spongy" in it is
+    #: the cement's.
+    about_cement: bool = False
 
 
 def load_text_rules(site_file: str | Path | None = None) -> TextRules:
@@ -224,7 +234,9 @@ class ReportTextReader:
             for kind in ("present", "absent", "uncertain")
         }
         self._abbreviations = _Abbreviations(document.get("abbreviations", {}))
-        self._level_names = _LevelNames(document.get("regions", {}))
+        self._level_names = _LevelNames(
+            document.get("regions", {}), document.get("vertebra_prefixes", {})
+        )
         #: The one-word cement patterns, with the pattern each names.
         self._pattern_words = {
             word.lower(): label
@@ -241,6 +253,7 @@ class ReportTextReader:
             for word in rules.words("context", "cement_distribution", "denied_means_blocky")
         )
         labels = _word_pattern(rules.words("context", "cement_distribution", "field_labels"))
+        self._cement_labels = labels
         # "Distribution: blocky"; and "L1: blocky", "L1 (treated): solid/compact" where a
         # post-op report lists its levels with nothing but a pattern as their value.
         pattern_words = "|".join(re.escape(word) for word in sorted(self._pattern_words))
@@ -312,6 +325,7 @@ class ReportTextReader:
         )
         self._grades = (*_grade_patterns(forms, eponym), _muscle_grade_pattern(muscles, forms))
         self._progression = _progression_pattern(forms, eponym)
+        self._was = _grade_before_in_brackets(forms)
 
     def read(
         self, texts: Iterable[str], treated_levels: frozenset[VertebralLevel]
@@ -325,7 +339,7 @@ class ReportTextReader:
             docs = [self._pipeline(sentence.text) for sentence in sentences]
         statements: list[Statement] = []
         for sentence, doc in zip(sentences, docs, strict=True):
-            statements.extend(self._statements(sentence, doc, treated_levels))
+            statements.extend(_graded_alike(list(self._statements(sentence, doc, treated_levels))))
         return _per_finding(statements)
 
     # --- text to sentences ----------------------------------------------------------------
@@ -362,7 +376,7 @@ class ReportTextReader:
                     # "Distribution: blocky" in a report about the cement is the cement's.
                     normalized = f"Cement {normalized.lstrip()}"
                 text = self._level_names.written_as_levels(normalized)
-                yield _Sentence(self._abbreviations.spelt_out(text), _shorten(piece))
+                yield _Sentence(self._abbreviations.spelt_out(text), _shorten(piece), about_cement)
 
     def _header(self, line: str) -> tuple[str | None, str]:
         bare = line.rstrip(":").strip().lower()
@@ -415,6 +429,10 @@ class ReportTextReader:
             return self._boxes(line, marks)
         field = _FIELD.match(line)
         if field is None:
+            if any(self._choices_offered(group[1]) for group in _BRACKETED.finditer(line)):
+                # "Thoracolumbar fascia edema [Present/Absent]": the picklist left unfilled
+                # ("Vacuum cleft (Y/N): N" is filled).
+                return None
             return line
         value = field["value"].strip()
         if _BLANK.match(value) or self._choices_offered(value):
@@ -454,6 +472,9 @@ class ReportTextReader:
         ticked = [option for option, tick in zip(options, ticks, strict=True) if tick and option]
         if label.strip():
             return self._answered(label, ticked[0]) if len(ticked) == 1 else None
+        if len({option.split()[0].lower() for option in ticked}) < len(ticked):
+            # "[x] Goutallier 2 [x] Goutallier 3": two answers ticked to one question.
+            return None
         return " ".join(f"{option.rstrip('.')}." for option in ticked) or None
 
     def _answered(self, label: str, value: str) -> str:
@@ -526,13 +547,16 @@ class ReportTextReader:
             else:
                 statement = Statement(finding, not ent._.negation, sentence.quote)
             if statement is not None:
+                if finding is FindingName.GOUTALLIER_GRADE and ent.label_.startswith(DEFINITION):
+                    statement = replace(statement, by_definition=True)
                 yield statement
 
     def _progressed(self, ent: Any, finding: FindingName) -> bool:
         """Whether a Goutallier grade's clause gives the grade now beside one of before
         ("grade 3 in 2019, now 4"): its history does not make the grade now historical."""
+        clause = (ent.doc.text, ent.sent.start_char, ent.sent.end_char)
         return finding is FindingName.GOUTALLIER_GRADE and bool(
-            self._progression.search(ent.doc.text, ent.sent.start_char, ent.sent.end_char)
+            self._progression.search(*clause) or self._was.search(*clause)
         )
 
     def _about_another_structure(self, mentions: _Mentions, ent: Any) -> bool:
@@ -587,7 +611,9 @@ class ReportTextReader:
         """A cement pattern in a sentence about cement; not one describing a leak (a leak
         named before the pattern, or in its stretch of the clause: "small cement leakage
         into the disc, solid in appearance"), nor a denied one."""
-        if not self._cement_requires.search(sentence.text):
+        if not self._cement_requires.search(sentence.text) and not (
+            sentence.about_cement and self._cement_labels.search(ent.sent.text)
+        ):
             return None
         pattern = CementDistribution.BLOCKY if ent.label_ == BLOCKY else CementDistribution.SPONGY
         spongy = pattern is CementDistribution.SPONGY
@@ -659,7 +685,7 @@ class ReportTextReader:
         if ent._.uncertainty:
             return Statement(finding, None, sentence.quote, NoValueKind.REPORT_UNCERTAIN)
         # Both sides graded: the worse side counts, as for coded left/right grades.
-        return Statement(finding, max(grades), sentence.quote)
+        return Statement(finding, max(grades), sentence.quote, grades=frozenset(grades))
 
     def _paraspinal(self, text: str, clause_start: int, at: int) -> bool:
         """Whether the muscle named last before a grade is a paraspinal one."""
@@ -675,7 +701,9 @@ class ReportTextReader:
         each with the levels named beside it (None: none named) and where it stands; None if
         it gives a range ("grade 2-3")."""
         # "has progressed from Goutallier 2 to 3": the grade now, wherever the verb stands.
-        progressed = self._progression.search(text, clause_start, end)
+        progressed = self._progression.search(text, clause_start, end) or self._was.search(
+            text, clause_start, end
+        )
         if progressed:
             return [(self._grade_of[progressed["grade"].lower()], None, progressed.start())]
         start = max(clause_start, eponym - 15)
@@ -774,16 +802,20 @@ _HYPHENATED_LEVEL = re.compile(r"(?<![\w-])(th|t|d|l)-(1[0-2]|[1-9])(?![\w-])", 
 
 class _LevelNames:
     """Vertebrae named in words, written as levels so that every rule about levels reads
-    them: "the second lumbar vertebra" is L2, "T-12" T12, and a region of the spine ("the
-    thoracolumbar junction", "the lower lumbar levels") the range of levels the rules give
-    it: a range of several vertebrae never names one vertebral body."""
+    them: "the second lumbar vertebra" is L2, "T-12" T12, "LWK 1" L1, and a region of the
+    spine ("the thoracolumbar junction", "the lower lumbar levels") the range of levels the
+    rules give it: a range of several vertebrae never names one vertebral body."""
 
-    def __init__(self, regions: Mapping[str, str]) -> None:
+    def __init__(self, regions: Mapping[str, str], prefixes: Mapping[str, str]) -> None:
         self._regions = {name.lower(): levels for name, levels in regions.items()}
         names = "|".join(re.escape(n) for n in sorted(self._regions, key=len, reverse=True))
         self._region = re.compile(rf"(?<!\w)(?:{names or '(?!)'})(?!\w)", re.I)
+        self._prefixes = {prefix.lower(): letter for prefix, letter in prefixes.items()}
+        words = "|".join(re.escape(p) for p in sorted(self._prefixes, key=len, reverse=True))
+        self._prefixed = re.compile(rf"(?<!\w)({words or '(?!)'})\s*-?\s*(\d{{1,2}})(?!\w)", re.I)
 
     def written_as_levels(self, text: str) -> str:
+        text = self._prefixed.sub(lambda m: f"{self._prefixes[m[1].lower()]}{m[2]}", text)
         text = _HYPHENATED_LEVEL.sub(r"\1\2", text)
         text = _ORDINAL_LEVEL.sub(_ordinal_level, text)
         return self._region.sub(lambda match: self._regions[match[0].lower()], text)
@@ -1031,6 +1063,24 @@ def _per_finding(statements: list[Statement]) -> dict[FindingName, Statement]:
     return result
 
 
+def _graded_alike(statements: list[Statement]) -> list[Statement]:
+    """One sentence's statements, its Goutallier grades made unknown where it words a
+    grade's definition that no grade it gives agrees with ("fat less than muscle, Goutallier
+    3"; but "grade 1 (fatty streaks) in the multifidus, grade 2 in the erector spinae")."""
+    grades = [
+        s for s in statements if s.finding is FindingName.GOUTALLIER_GRADE and s.value is not None
+    ]
+    worded = {s.value for s in grades if s.by_definition}
+    given = {g for s in grades if not s.by_definition for g in s.grades or {s.value}}
+    if not worded or not given or worded <= given:
+        return statements
+    quote = grades[0].quote
+    return [
+        *(s for s in statements if s.finding is not FindingName.GOUTALLIER_GRADE),
+        Statement(FindingName.GOUTALLIER_GRADE, None, quote, NoValueKind.REPORT_SENTENCES_DISAGREE),
+    ]
+
+
 def _unwrapped(lines: list[str]) -> Iterator[str]:
     """Lines with a sentence wrapped onto the next line joined again: a line continues when
     it ends without punctuation and the next one starts in lower case, or when it is a label
@@ -1171,6 +1221,17 @@ def _progression_pattern(forms: Mapping[str, int], eponym: str) -> re.Pattern[st
         # "grade 3 in 2019, now 4": the grade now, after one of before
         rf"|(?<![\w.-])(?:{form})\b[^;.]*?[,;]?\s+(?:and\s+)?now(?:\s+(?:is|at))?)"
         rf"\s*(?:grade\s+)?(?P<grade>{form})(?!\w)",
+        re.I,
+    )
+
+
+def _grade_before_in_brackets(forms: Mapping[str, int]) -> re.Pattern[str]:
+    """A grade now with the grade of before in brackets after it: "Goutallier 2 at L4/5
+    (previously grade 1 in 2024)" is grade 2 now."""
+    form = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(
+        rf"(?<![\w.-])(?P<grade>{form})(?![\w-])[^();.]{{0,40}}\(\s*(?:previously|formerly|was|"
+        rf"prior|before|earlier|initially)\s+(?:grade\s+)?(?:{form})\b[^)]*\)",
         re.I,
     )
 

@@ -284,3 +284,149 @@ def test_a_quantity_inside_a_definition_s_gap_is_not_the_definition(reader, text
 )
 def test_a_picklist_prompt_left_in_a_field_is_an_unfilled_template(reader, text):
     assert firm(reader, text) == {}
+
+
+# --- clauses that share a verb, or go on about what came before -----------------------------
+
+
+def test_two_nouns_sharing_a_plural_verb_share_its_denial(reader):
+    text = "Oedema of the lumbodorsal fascia and an intravertebral cleft were not identified."
+    assert firm(reader, text) == {OEDEMA: False, IVC: False}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A fluid cleft shows on the sagittal STIR, but not on T1, and is therefore questionable.",
+        "Fascial oedema at L1; this could be artefact from motion.",
+        "Gas cleft in L1, which might be artefactual.",
+    ],
+)
+def test_a_doubt_in_a_clause_going_on_about_the_finding_reaches_it(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_consequence_drawn_from_a_finding_does_not_hedge_it(reader):
+    assert firm(reader, "Gas cleft in L1; this may indicate non-union.") == {IVC: True}
+
+
+# --- denials ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Normal STIR signal in the lumbodorsal fascia.", "Normal signal within the posterior fascia."],
+)
+def test_normal_signal_in_the_fascia_denies_its_oedema(reader, text):
+    assert firm(reader, text) == {OEDEMA: False}
+
+
+def test_a_denial_before_a_list_reaches_the_fascia_after_other_nouns(reader):
+    text = "No oedema of the erector spinae or thoracolumbar fascia."
+    assert firm(reader, text) == {OEDEMA: False}
+
+
+def test_no_residual_cleft_after_cement_says_nothing_of_the_cleft(reader):
+    # What is left after the cement filled it: neither the cleft before nor its absence.
+    assert firm(reader, "Cement fills L1 and no residual cleft is seen.") == {}
+
+
+def test_a_finding_as_a_marker_of_something_is_a_general_statement(reader):
+    assert firm(reader, "A vacuum cleft is a marker of avascular necrosis.") == {}
+
+
+# --- words of other languages and other scales -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Intracorporeal gas cleft in LWK 1.", {IVC: True}),
+        ("Intrasomatic vacuum of LWK 2.", {}),
+        ("The thoracolumbar aponeurosis is oedematous.", {OEDEMA: True}),
+        ("GT 2 of the multifidus at L4/5.", {GOUTALLIER: 2}),
+        ("Tendinopathy at the right GT, grade 2 fatty change of the gluteus medius.", {}),
+    ],
+)
+def test_other_languages_words_for_the_body_the_vertebra_and_the_fascia(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["Mercuri stage 2 of the multifidus.", "Kjaer grade 1 of the erector spinae."]
+)
+def test_a_grade_of_another_muscle_fat_scale_is_not_a_goutallier_grade(reader, text):
+    assert firm(reader, text) == {}
+
+
+# --- Goutallier from its definition, and against it -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Normal lumbar paraspinal musculature.", {GOUTALLIER: 0}),
+        ("The paraspinal muscles at L4/5 are normal.", {GOUTALLIER: 0}),
+        # Normal in size or signal says nothing of fat.
+        ("Normal paraspinal muscle signal.", {}),
+        ("The paraspinal muscles are normal in bulk.", {}),
+    ],
+)
+def test_normal_paraspinal_muscles_are_goutallier_0(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fatty replacement of about 75% of the erector spinae at L4/5.", {GOUTALLIER: 4}),
+        ("Fat makes up 65% of the multifidus.", {GOUTALLIER: 4}),
+        ("Fat comprises 40% of the multifidus.", {}),
+    ],
+)
+def test_fat_over_half_of_the_muscle_is_grade_4(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_worded_grade_that_no_given_grade_agrees_with_leaves_the_grade_unknown(reader):
+    assert firm(reader, "Multifidus at L4/5: more fat than muscle, Goutallier 2.") == {}
+
+
+def test_a_worded_grade_agreeing_with_one_of_the_given_grades_leaves_the_worst(reader):
+    text = "Goutallier grade 1 (some fatty streaks) in the right multifidus, grade 2 on the left."
+    assert firm(reader, text) == {GOUTALLIER: 2}
+
+
+def test_a_grade_of_before_in_brackets_leaves_the_grade_now(reader):
+    assert firm(reader, "Goutallier 3 at L4/5 (was grade 2 in 2021).") == {GOUTALLIER: 3}
+
+
+# --- templates --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[x] Goutallier 1 [x] Goutallier 2", {}),
+        ("[x] Fascial oedema [x] Vacuum cleft", {OEDEMA: True, IVC: True}),
+    ],
+)
+def test_two_answers_ticked_to_one_question_are_unknown(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Posterior fascial oedema {present / absent}", {}),
+        ("Vacuum cleft (yes/no): yes", {IVC: True}),
+    ],
+)
+def test_a_picklist_in_brackets_is_unfilled_unless_answered(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_the_distribution_in_a_report_about_cement_is_the_cement_s(reader):
+    report = "Vertebroplasty at L1 with PMMA.\nThe distribution is trabecular."
+    assert firm(reader, report) == {CEMENT: "spongy"}
+    assert firm(reader, "The distribution is trabecular.") == {}
