@@ -229,6 +229,7 @@ class ReportTextReader:
         self._pipeline = build_pipeline(document, rules.labelled_phrases())
         self._read_sections = frozenset(w.lower() for w in rules.words("sections", "read"))
         self._skipped_sections = frozenset(w.lower() for w in rules.words("sections", "skipped"))
+        self._one_line_sections = frozenset(w.lower() for w in rules.words("sections", "one_line"))
         self._answers = {
             kind: frozenset(w.lower() for w in rules.words("template_answers", kind))
             for kind in ("present", "absent", "uncertain")
@@ -353,7 +354,7 @@ class ReportTextReader:
             line = _ASIDE_ADVERB.sub("", line)
             header, rest = self._header(line)
             if header is not None:
-                section = _Section(header in self._read_sections, inline=bool(rest))
+                section = self._section(header, rest)
                 line = rest
             elif section.ends_at(line):
                 section = _Section()
@@ -367,7 +368,7 @@ class ReportTextReader:
                 header, rest = self._header(piece) if number else (None, piece)
                 if header is not None:
                     # "History: fall. Findings: cleft at L1." on one line.
-                    section = _Section(header in self._read_sections, inline=bool(rest))
+                    section = self._section(header, rest)
                     piece = rest
                 normalized = self._template_line(piece) if section.reading and piece else None
                 if normalized is None or not normalized.strip(" ."):
@@ -377,6 +378,14 @@ class ReportTextReader:
                     normalized = f"Cement {normalized.lstrip()}"
                 text = self._level_names.written_as_levels(normalized)
                 yield _Sentence(self._abbreviations.spelt_out(text), _shorten(piece), about_cement)
+
+    def _section(self, header: str, rest: str) -> _Section:
+        """The section a header begins, with the text on its own line (``rest``). Skipped
+        text written on the header's line ("Indication: T12 fracture.") ends with that line
+        where it ends a sentence, or where the section is one of one line (comparison): the
+        next line is the report's own."""
+        one_line = header in self._one_line_sections or rest.rstrip().endswith((".", "!", "?"))
+        return _Section(header in self._read_sections, inline=bool(rest), one_line=one_line)
 
     def _header(self, line: str) -> tuple[str | None, str]:
         bare = line.rstrip(":").strip().lower()
@@ -758,15 +767,20 @@ class _Section:
     """Where the reading of a report's lines stands: in a section that is read, or in one
     that is skipped (indication, history, comparison). A skipped section ends at a blank line
     after its text, at a header of capitals that names no section, and, when its header had
-    its text on the same line ("Indication: L1 OVCF"), at the next ``label: value`` line."""
+    its text on the same line ("Indication: L1 OVCF"), at the next ``label: value`` line, or
+    at the next line where that text ended a sentence or the section is of one line."""
 
     reading: bool = True
     inline: bool = False
     has_text: bool = False
+    #: Its text is on its header's line alone: the next line ends it.
+    one_line: bool = False
 
     def ends_at(self, line: str) -> bool:
         if self.reading:
             return False
+        if self.inline and self.one_line:
+            return True
         if not line:
             return self.has_text or self.inline
         return bool(_CAPITAL_HEADER.match(line)) or (self.inline and bool(_FIELD.match(line)))
@@ -848,6 +862,10 @@ class _Abbreviations:
         return self._pattern.sub(spell, text)
 
 
+#: A side named in a sentence: its grade is one side's.
+_SIDE = re.compile(
+    r"\b(?:left|right|lt|rt|bilateral(?:ly)?|both sides)\b|\(\s*[rl]\s*\)|\b[rl]\s*[:=]?\s*\d", re.I
+)
 _LEVEL_JUST_BEFORE = re.compile(r"(?:(?:at|for|of)\s+(?:the\s+)?\S+\s*[,:]?\s*)?$", re.I)
 _LEVEL_RIGHT_AFTER = re.compile(
     rf"\s*\)?\s*[,(]?\s*(?:(?:at|for|in|of)\s+)?(?:the\s+)?(?:level\s+)?{_LEVEL.pattern}", re.I
@@ -1050,7 +1068,7 @@ def _per_finding(statements: list[Statement]) -> dict[FindingName, Statement]:
             result[finding] = unclear[0]
             continue
         if finding is FindingName.GOUTALLIER_GRADE:
-            result[finding] = max(mine, key=lambda s: s.value)
+            result[finding] = _worst_or_disagreeing(mine)
             continue
         values = {s.value for s in mine}
         if len(values) > 1:
@@ -1061,6 +1079,22 @@ def _per_finding(statements: list[Statement]) -> dict[FindingName, Statement]:
         else:
             result[finding] = mine[0]
     return result
+
+
+def _worst_or_disagreeing(grades: list[Statement]) -> Statement:
+    """The Goutallier grade of a report's grade statements: the worst of one sentence's (one
+    per side or muscle), and the same in every sentence that gives one; sentences that give
+    different grades disagree ("Goutallier 2" in the findings, "Goutallier 3" in the
+    impression), unless each names its side ("left ... 2", "right ... 3")."""
+    worst: dict[str, int] = {}
+    for statement in grades:
+        worst[statement.quote] = max(statement.value, worst.get(statement.quote, 0))
+    if len(set(worst.values())) > 1 and not all(_SIDE.search(quote) for quote in worst):
+        quotes = " / ".join(dict.fromkeys(worst))
+        return Statement(
+            FindingName.GOUTALLIER_GRADE, None, quotes, NoValueKind.REPORT_SENTENCES_DISAGREE
+        )
+    return max(grades, key=lambda s: s.value)
 
 
 def _graded_alike(statements: list[Statement]) -> list[Statement]:

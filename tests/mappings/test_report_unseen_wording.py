@@ -213,9 +213,9 @@ def test_a_region_of_the_spine_is_the_range_of_its_levels(reader, text, expected
 @pytest.mark.parametrize(
     "report",
     [
-        "Brief clinical history: fall, vacuum cleft on an outside CT.\n\nFindings: L1 fracture.",
-        "BACKGROUND\nKnown Kummell disease at L1.\n\nREPORT\nL1 fracture.",
-        "Presenting complaint: pain; ?cleft at L1.\n\nL1 fracture.",
+        "Brief clinical history: fall, vacuum cleft at L1.\n\nFindings: L1 fracture.",
+        "BACKGROUND\nFluid cleft in the L1 body.\n\nREPORT\nL1 fracture.",
+        "Presenting complaint: pain, fascial oedema\n\nL1 fracture.",
     ],
 )
 def test_a_history_section_named_by_its_last_words_is_not_read(reader, report):
@@ -430,3 +430,56 @@ def test_the_distribution_in_a_report_about_cement_is_the_cement_s(reader):
     report = "Vertebroplasty at L1 with PMMA.\nThe distribution is trabecular."
     assert firm(reader, report) == {CEMENT: "spongy"}
     assert firm(reader, "The distribution is trabecular.") == {}
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        "Indication: pain after a fall.\nThe L1 body holds a fluid cleft.",
+        "Comparison: CT of last month\nThe L1 body holds a fluid cleft.",
+    ],
+)
+def test_skipped_text_on_its_header_s_line_ends_with_that_line(reader, report):
+    assert firm(reader, report) == {IVC: True}
+
+
+def test_skipped_text_running_on_to_the_next_line_stays_skipped(reader):
+    report = "History: fall, with a fluid cleft\nin the L1 body\n\nL1 fracture."
+    assert firm(reader, report) == {}
+
+
+# --- abbreviations and conditions -------------------------------------------------------------
+
+
+def test_w_slash_o_is_without(reader):
+    assert firm(reader, "Acute L1 fracture w/o intravertebral cleft.") == {IVC: False}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cement works best when a vacuum cleft is present.", {}),
+        ("When compared with the prior study, the cleft in L1 is larger.", {IVC: True}),
+    ],
+)
+def test_a_finding_under_a_condition_is_not_stated(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+# --- Goutallier over a whole report ------------------------------------------------------------
+
+
+def test_sentences_giving_different_grades_leave_the_grade_unknown(reader):
+    report = "Multifidus at L4/5: Goutallier 2.\nImpression: Goutallier grade 3 atrophy."
+    assert firm(reader, report) == {}
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        "Left multifidus Goutallier 2.\nRight multifidus Goutallier 3.",
+        "Multifidus Goutallier 2 (L).\nConclusion: Goutallier 3 (R) / 2 (L).",
+    ],
+)
+def test_sentences_grading_one_side_each_give_the_worse_side(reader, report):
+    assert firm(reader, report) == {GOUTALLIER: 3}
