@@ -382,7 +382,7 @@ class ClauseMarker:
             elif (
                 word in self._coordinators
                 and not self._joins_levels(doc, i)
-                and self._opens_clause(doc, i)
+                and self._opens_clause(doc, i, denies=self._denies(doc[clause_start:i]))
             ):
                 first = doc[self._first_word(doc, i)].lower_
                 before = doc[clause_start:i]
@@ -440,13 +440,18 @@ class ClauseMarker:
             j += 1
         return min(j, len(doc) - 1)
 
-    def _opens_clause(self, doc: Any, at: int) -> bool:
+    def _denies(self, words: Any) -> bool:
+        return any(t.lower_ in self._negations for t in words)
+
+    def _opens_clause(self, doc: Any, at: int, denies: bool = False) -> bool:
         first = self._first_word(doc, at)
         word = doc[first].lower_
         if first == len(doc) - 1 or word in self._negations:
             return False
-        if doc[at].lower_ in self._with_subject and word not in self._openers:
-            # "cleft, again demonstrated": the same subject goes on.
+        if doc[at].lower_ in self._with_subject and word not in self._openers and not denies:
+            # "cleft, again demonstrated": the same subject goes on; but after a denial
+            # ("no retropulsion, fluid cleft present") an item with a verb of its own and no
+            # list word before it is not denied with the others.
             return False
         if word in self._verbs:
             # "has not spread and sits as a bolus": a verb of its own.

@@ -30,7 +30,15 @@ import jsonschema
 
 from .codes import CementDistribution, FindingName, VertebralLevel
 from .reasons import NoValueKind
-from .report_pipeline import CONTRAST_STARTS, DOUBTFUL_CLAUSES, LOOKALIKE, READS, build_pipeline
+from .report_pipeline import (
+    CONTRAST_STARTS,
+    DOUBTFUL_CLAUSES,
+    JOINING,
+    LOOKALIKE,
+    READS,
+    SHARED_SUBJECT,
+    build_pipeline,
+)
 from .site_files import read_site_file
 
 RULES_FILE = "report-text-rules.json"
@@ -235,6 +243,7 @@ class ReportTextReader:
             for kind in ("present", "absent", "uncertain")
         }
         self._abbreviations = _Abbreviations(document.get("abbreviations", {}))
+        self._refer_back = frozenset(w.lower() for w in rules.words("clauses", "refer_back"))
         self._level_names = _LevelNames(
             document.get("regions", {}), document.get("vertebra_prefixes", {})
         )
@@ -519,7 +528,7 @@ class ReportTextReader:
         self, sentence: _Sentence, doc: Any, treated: frozenset[VertebralLevel]
     ) -> Iterator[Statement]:
         doubtful = doc.user_data.get(DOUBTFUL_CLAUSES, frozenset())
-        mentions = _Mentions(doc)
+        mentions = _Mentions(doc, self._refer_back)
         # The definitions of two grades or more in one sentence are the scale's legend ("0
         # normal, 1 fatty streaks, 2 less fat than muscle, ..."), not this patient's grade.
         legend = len({e.label_ for e in mentions.findings if e.label_.startswith(DEFINITION)}) > 1
@@ -922,8 +931,9 @@ def _covers(levels: frozenset[VertebralLevel], segment: frozenset[VertebralLevel
 class _Mentions:
     """The findings one sentence's Doc names and the vertebral levels it names, with where."""
 
-    def __init__(self, doc: Any) -> None:
+    def __init__(self, doc: Any, refer_back: frozenset[str] = frozenset()) -> None:
         self.doc = doc
+        self._refer_back = refer_back
         self.findings = [
             ent for ent in doc.ents if ent.label_.partition(READS)[0] in LABEL_FINDINGS
         ]
@@ -972,17 +982,7 @@ class _Mentions:
         something else); the last two without those the stretch of a mention of another
         finding or of a lookalike names ("no marrow oedema at T12, but the fascia ...")."""
         yield self.levels_between(*self.stretch(ent))
-        finding = _finding_of(ent.label_)[0]
-        others = [
-            self.stretch(other)
-            for other in self.doc.ents
-            if other.label_ == LOOKALIKE or _finding_of(other.label_)[0] is not finding
-        ]
-        free = [
-            (start, end, levels)
-            for start, end, levels in self._levels
-            if not any(left <= start and end <= right for left, right in others)
-        ]
+        free = self._free_levels(ent)
         clause_start, clause_end = self.clause_chars(ent)
         yield frozenset().union(
             *(levels for start, end, levels in free if clause_start <= start and end <= clause_end)
@@ -992,7 +992,40 @@ class _Mentions:
             (self.doc[start].idx for start in contrast if start > ent.start),
             default=len(self.doc.text),
         )
-        yield frozenset().union(*(levels for _, end, levels in free if end <= part_end))
+        own_subject = self._own_subject_from(ent)
+        yield frozenset().union(
+            *(levels for _, end, levels in free if end <= min(part_end, own_subject))
+        )
+
+    def _own_subject_from(self, ent: Any) -> int:
+        """Where the first clause after the entity's that has a subject of its own begins
+        ("there is no fascial oedema, and the paraspinal muscles are normal at L4/5"): not one
+        going on with the subject before it, nor one referring back to it ("and it extends
+        to T11")."""
+        shared = self.doc.user_data.get(SHARED_SUBJECT, ())
+        for clause in self.doc.sents:
+            if clause.start <= ent.start or clause.start in shared:
+                continue
+            first = next((t for t in clause if not t.is_punct and t.lower_ not in JOINING), None)
+            if first is not None and first.lower_ not in self._refer_back:
+                return clause.start_char
+        return len(self.doc.text)
+
+    def _free_levels(self, ent: Any) -> list[tuple[int, int, frozenset[VertebralLevel]]]:
+        """The levels named outside the stretches of mentions of other findings and of
+        lookalikes ("no cleft, muscles at L4/5 normal (Goutallier 0)": L4/5 is the
+        muscles')."""
+        finding = _finding_of(ent.label_)[0]
+        others = [
+            self.stretch(other)
+            for other in self.doc.ents
+            if other.label_ == LOOKALIKE or _finding_of(other.label_)[0] is not finding
+        ]
+        return [
+            (start, end, levels)
+            for start, end, levels in self._levels
+            if not any(left <= start and end <= right for left, right in others)
+        ]
 
     def levels_near(self, ent: Any) -> frozenset[VertebralLevel] | None:
         """The levels of the entity's stretch, else of its clause; None if neither names
@@ -1004,10 +1037,12 @@ class _Mentions:
         )
 
     def at_a_disc_level(self, ent: Any) -> bool:
-        """Whether the levels named nearest to the entity (its stretch, else its clause) are
-        all written as a disc level ("vacuum cleft at T12/L1")."""
-        for left, right in (self.stretch(ent), self.clause_chars(ent)):
-            named = [(s, e) for s, e, _ in self._levels if left <= s and e <= right]
+        """Whether the levels named nearest to the entity (its stretch, else its clause, less
+        those of other findings' stretches) are all written as a disc level ("vacuum cleft at
+        T12/L1")."""
+        stretch, clause = self.stretch(ent), self.clause_chars(ent)
+        for (left, right), levels in ((stretch, self._levels), (clause, self._free_levels(ent))):
+            named = [(s, e) for s, e, _ in levels if left <= s and e <= right]
             if named:
                 return all(level in self._disc_levels for level in named)
         return False

@@ -483,3 +483,41 @@ def test_sentences_giving_different_grades_leave_the_grade_unknown(reader):
 )
 def test_sentences_grading_one_side_each_give_the_worse_side(reader, report):
     assert firm(reader, report) == {GOUTALLIER: 3}
+
+
+# --- a denial's list, and levels of other clauses ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An item with a verb of its own after a denied one: stated, or denied with it? Unclear.
+        ("No retropulsion, gas cleft present.", {}),
+        (
+            "There is no cleft, oedema of the thoracolumbar fascia is present.",
+            {IVC: False, OEDEMA: True},
+        ),
+        ("No cleft, oedema or collapse is seen.", {IVC: False}),
+    ],
+)
+def test_a_denial_does_not_reach_an_item_with_a_verb_of_its_own(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("There is no fascial oedema, and the multifidus is normal at L4/5.", {OEDEMA: False}),
+        # A clause referring back to the finding gives its level still.
+        ("There is fascial oedema, and it reaches from T9 to T10.", {}),
+    ],
+)
+def test_a_level_in_a_later_clause_with_a_subject_of_its_own_is_that_clause_s(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
+
+
+def test_a_disc_level_in_another_finding_s_item_does_not_make_the_cleft_a_disc_s(reader):
+    text = "No vacuum cleft, multifidus at L4/5 Goutallier 2."
+    assert firm(reader, text) == {IVC: False, GOUTALLIER: 2}
