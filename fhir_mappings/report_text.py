@@ -17,6 +17,7 @@ treated one.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import threading
@@ -95,6 +96,17 @@ _BLANK = re.compile(
 # A "?" after a space is a query ("?cleft", ", ? early cleft"), not a sentence's end.
 _CHOICES = re.compile(r"\s*(?:/|\||\bor\b)\s*", re.I)
 _BAR = re.compile(r"\s*\|\s*")
+#: HTML: tags that begin or end a block or a row (a line each), a table's cells, and tags
+#: within a line (dropped). Only these names: "fat < muscle" is no tag.
+_HTML_BLOCK = re.compile(
+    r"</?\s*(?:p|br|div|li|ul|ol|tr|table|tbody|thead|h[1-6]|hr|section|header|footer|"
+    r"html|body|head|title|center)\b[^<>]*>",
+    re.I,
+)
+_HTML_CELLS = re.compile(r"(?:[ \t]*</?\s*t[dh]\b[^<>]*>[ \t]*)+", re.I)
+_HTML_INLINE = re.compile(
+    r"</?\s*(?:b|i|u|em|strong|span|font|small|sup|sub|mark|a|abbr|label)\b[^<>]*>", re.I
+)
 #: A bracketed group of a line: "[Present/Absent]", "{blocky | spongy}".
 _BRACKETED = re.compile(r"[\[({]([^\[\](){}]*)[\])}]")
 #: A ``label: value`` field, as a row of them writes each ("Goutallier (L4-5): 4").
@@ -355,6 +367,7 @@ class ReportTextReader:
     # --- text to sentences ----------------------------------------------------------------
 
     def _sentences(self, text: str) -> Iterator[_Sentence]:
+        text = _without_markup(text)
         section = _Section()
         about_cement = bool(self._cement_requires.search(text))
         for raw in _unwrapped(text.splitlines()):
@@ -1130,6 +1143,19 @@ def _worst_or_disagreeing(grades: list[Statement]) -> Statement:
             FindingName.GOUTALLIER_GRADE, None, quotes, NoValueKind.REPORT_SENTENCES_DISAGREE
         )
     return max(grades, key=lambda s: s.value)
+
+
+def _without_markup(text: str) -> str:
+    """A template exported as HTML as plain lines: a block or a row a line of its own, a
+    table's cells a row of ``label | value``, other tags dropped, entities decoded."""
+    if "<" not in text and "&" not in text:
+        return text
+    # "</td><td>" is one boundary between two cells.
+    text = _HTML_CELLS.sub(" | ", text)
+    text = _HTML_BLOCK.sub("\n", text)
+    text = _HTML_INLINE.sub("", text)
+    lines = (line.strip(" |") for line in html.unescape(text).replace("\xa0", " ").split("\n"))
+    return "\n".join(lines)
 
 
 def _graded_alike(statements: list[Statement]) -> list[Statement]:

@@ -521,3 +521,67 @@ def test_a_level_in_a_later_clause_with_a_subject_of_its_own_is_that_clause_s(
 def test_a_disc_level_in_another_finding_s_item_does_not_make_the_cleft_a_disc_s(reader):
     text = "No vacuum cleft, multifidus at L4/5 Goutallier 2."
     assert firm(reader, text) == {IVC: False, GOUTALLIER: 2}
+
+
+# --- templates exported as HTML -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("report", "expected"),
+    [
+        ("<p><strong>Intravertebral cleft:</strong> No</p>", {IVC: False}),
+        (
+            "<table><tr><td>Posterior fascial oedema</td><td>Yes</td></tr>"
+            "<tr><td>Goutallier (L4/5)</td><td>2</td></tr></table>",
+            {OEDEMA: True, GOUTALLIER: 2},
+        ),
+        ("Cement distribution:&nbsp;<em>trabecular</em>", {CEMENT: "spongy"}),
+        ("<td>Vacuum cleft</td><td>[ ] yes [ ] no</td>", {}),
+    ],
+)
+def test_a_template_exported_as_html_is_read_as_its_lines(reader, report, expected):
+    assert firm(reader, report) == expected
+
+
+def test_a_comparison_sign_is_not_taken_for_markup(reader):
+    assert firm(reader, "Multifidus at L4/5: fat < muscle.") == {GOUTALLIER: 2}
+
+
+# --- answers and non-answers -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Kummell -ve.", {IVC: False}), ("TLF oedema neg.", {OEDEMA: False})],
+)
+def test_a_negative_sign_after_a_finding_denies_it(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vacuum cleft: cannot assess on MRI alone.",
+        "Fascial oedema: unable to evaluate (no STIR).",
+        "Thoracolumbar fascia not assessed, no oedema seen elsewhere.",
+    ],
+)
+def test_a_finding_that_could_not_be_assessed_is_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+# --- statements of others, and of disease in general ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The orthopaedic surgeon reports a vacuum cleft on the outside CT.",
+        "Reportedly there is oedema of the thoracolumbar fascia.",
+        "A fluid cleft is typical of osteonecrosis.",
+        "Osteonecrosis is characterised by an intravertebral vacuum cleft.",
+        "Gas clefts occur in delayed union.",
+    ],
+)
+def test_a_statement_of_someone_else_or_of_disease_in_general_states_no_finding(reader, text):
+    assert firm(reader, text) == {}
