@@ -69,6 +69,8 @@ LEVEL_BOUND = frozenset(
 PRESENCE_FINDINGS = frozenset(
     {FindingName.INTRAVERTEBRAL_VACUUM_CLEFT, FindingName.POSTERIOR_FASCIA_OEDEMA}
 )
+#: Fewest words of a definition in brackets beside a field's label.
+DEFINITION_WORDS = 4
 #: Most words a section's header has ("relevant past medical history").
 HEADER_WORDS = 4
 #: Longest quote shown on a card, in characters.
@@ -455,6 +457,7 @@ class ReportTextReader:
         ``Vacuum cleft: [ ] yes [x] no`` and ``Vacuum cleft: yes [ ] no [x]`` read "Vacuum
         cleft: absent."; ``Fascia oedema: ___`` and a field whose boxes are all empty say
         nothing; ``IVC: possible`` reads as a hedge."""
+        line = _without_definition(line)
         marks = list(_BOX.finditer(line))
         if marks:
             return self._boxes(line, marks)
@@ -1158,6 +1161,19 @@ def _without_markup(text: str) -> str:
     return "\n".join(lines)
 
 
+def _without_definition(line: str) -> str:
+    """A field's label without the definition a template put beside it in brackets
+    ("Fascial oedema (defined as STIR hyperintensity along the fascia): Yes"); a level in
+    brackets ("Goutallier (L4/5): 3") stays."""
+    aside = _ASIDE.match(line)
+    if aside is None:
+        return line
+    words = line[aside.end(1) : aside.end()].strip(" ()").split()
+    if len(words) < DEFINITION_WORDS or levels_in(" ".join(words)):
+        return line
+    return f"{aside[1]}{line[aside.end() :]}"
+
+
 def _graded_alike(statements: list[Statement]) -> list[Statement]:
     """One sentence's statements, its Goutallier grades made unknown where it words a
     grade's definition that no grade it gives agrees with ("fat less than muscle, Goutallier
@@ -1250,10 +1266,11 @@ def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
 def _grade_patterns(forms: Mapping[str, int], eponym: str) -> tuple[re.Pattern[str], ...]:
     form = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     # "G3" is grade 3.
-    grade = rf"(?<![\w.-])(?:g(?=\d))?(?P<grade>{form})(?![\w-])"
+    # "2.5" is no grade of the scale.
+    grade = rf"(?<![\w.-])(?:g(?=\d))?(?P<grade>{form})(?![\w-]|[.,]\d)"
     # A range ("grade 2-3", "3 or greater", "3+") is read as a range, not as its first grade.
     ranged = (
-        rf"(?<![\w.-])(?:g(?=\d))?(?P<grade>{form})(?!\w)"
+        rf"(?<![\w.-])(?:g(?=\d))?(?P<grade>{form})(?!\w|[.,]\d)"
         rf"(?:\s*(?:-|–|to|or|/)\s*(?:(?:possibly|probably|perhaps|maybe|even)\s+)?"
         rf"(?P<high>{form})(?!\w)"
         rf"|(?P<open>\s*\+(?!\w)|\s+(?:or|and)\s+(?:greater|more|higher|above|worse|over|"

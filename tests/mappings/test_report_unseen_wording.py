@@ -585,3 +585,49 @@ def test_a_finding_that_could_not_be_assessed_is_unknown(reader, text):
 )
 def test_a_statement_of_someone_else_or_of_disease_in_general_states_no_finding(reader, text):
     assert firm(reader, text) == {}
+
+
+# --- more hedges, lookalikes and definitions ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There is a hint of oedema along the thoracolumbar fascia.",
+        "A vague cleft in the L1 body.",
+        "Ambiguous signal in the posterior fascia.",
+        "A fracture line mimicking a fluid cleft in L1.",
+        "An intravertebral cleft in L1 is conceivable.",
+        "A fluid cleft cannot be distinguished from a fracture line.",
+        "Goutallier 3 at L4/5 (borderline 2).",
+    ],
+)
+def test_hedges_the_lexicon_lacked_leave_the_finding_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_pseudocleft_is_not_a_cleft(reader):
+    assert firm(reader, "Pseudo-cleft in L1 from a fracture line.") == {}
+
+
+def test_a_grade_with_a_decimal_is_not_a_grade_of_the_scale(reader):
+    assert firm(reader, "Goutallier grade 2.5 at L4/5.") == {}
+
+
+@pytest.mark.parametrize(
+    ("report", "expected"),
+    [
+        ("Fascial oedema (STIR hyperintensity along the posterior fascia): Yes", {OEDEMA: True}),
+        ("Intravertebral cleft (gas or fluid in the fractured body): No", {IVC: False}),
+        ("Goutallier (L4/5): 3", {GOUTALLIER: 3}),
+    ],
+)
+def test_a_definition_beside_a_field_s_label_leaves_its_answer_read(reader, report, expected):
+    assert firm(reader, report) == expected
+
+
+def test_a_glossary_section_states_no_finding(reader):
+    report = (
+        "GLOSSARY\nIVC: intravertebral vacuum cleft. TLF: thoracolumbar fascia.\n\nL1 fracture."
+    )
+    assert firm(reader, report) == {}
