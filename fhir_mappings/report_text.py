@@ -314,7 +314,7 @@ class ReportTextReader:
         self._paraspinal_muscles = _word_pattern(
             rules.words("context", "goutallier_grade", "muscles")
         )
-        self._elsewhere_muscle = _word_pattern(
+        self._elsewhere_muscle = _phrase_pattern(
             rules.words("context", "goutallier_grade", "elsewhere")
         )
         self._elsewhere = _phrase_pattern(rules.words("context", "elsewhere"))

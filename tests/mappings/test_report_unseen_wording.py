@@ -631,3 +631,16 @@ def test_a_glossary_section_states_no_finding(reader):
         "GLOSSARY\nIVC: intravertebral vacuum cleft. TLF: thoracolumbar fascia.\n\nL1 fracture."
     )
     assert firm(reader, report) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Goutallier grade 3 at the treated level.",
+        "Multifidus Goutallier 2 at the level of the vertebroplasty.",
+        "Goutallier 3 of the thoracolumbar paraspinal muscles.",
+    ],
+)
+def test_a_grade_at_the_treated_level_is_not_the_graded_segment_s(reader, text):
+    # The study graded L4/5 whatever the treated level (corpus labelling rules).
+    assert firm(reader, text) == {}
