@@ -292,7 +292,8 @@ class ReportTextReader:
         self._degrees = {
             degree: (
                 re.compile(rf"{words.pattern}\s*$", re.I),
-                re.compile(rf"\s*(?:(?:is|are|was|were)\s+)?{words.pattern}", re.I),
+                # "interdigitation: poor", "interdigitates poorly"
+                re.compile(rf"\s*[:=]?\s*(?:(?:is|are|was|were)\s+)?{words.pattern}", re.I),
             )
             for degree in ("scant", "partial")
             for words in [_word_pattern(rules.words("context", "cement_distribution", degree))]
@@ -457,7 +458,7 @@ class ReportTextReader:
         ``Vacuum cleft: [ ] yes [x] no`` and ``Vacuum cleft: yes [ ] no [x]`` read "Vacuum
         cleft: absent."; ``Fascia oedema: ___`` and a field whose boxes are all empty say
         nothing; ``IVC: possible`` reads as a hedge."""
-        line = _without_definition(line)
+        line = self._without_aside(line)
         marks = list(_BOX.finditer(line))
         if marks:
             return self._boxes(line, marks)
@@ -478,6 +479,21 @@ class ReportTextReader:
             return None
         # "Goutallier L4/5 | 1": a table's row read as "label: value".
         return f"{field['label'].strip()}: {value}" if field["separator"] == "|" else line
+
+    def _without_aside(self, line: str) -> str:
+        """A field's label without what a template put beside it in brackets: a definition
+        ("Fascial oedema (defined as STIR hyperintensity along the fascia): Yes") or the
+        options ("Cement distribution (blocky/spongy): spongy"); a level in brackets
+        ("Goutallier (L4/5): 3") stays."""
+        aside = _ASIDE.match(line)
+        if aside is None:
+            return line
+        inside = line[aside.end(1) : aside.end()].strip(" ()")
+        words = inside.split()
+        options = self._choices_offered(inside)
+        if levels_in(inside) or (len(words) < DEFINITION_WORDS and not options):
+            return line
+        return f"{aside[1]}{line[aside.end() :]}"
 
     def _boxes(self, line: str, marks: list[re.Match[str]]) -> str | None:
         """A line of boxes: each option's words after its box ("[x] no"), or, where the line
@@ -1159,19 +1175,6 @@ def _without_markup(text: str) -> str:
     text = _HTML_INLINE.sub("", text)
     lines = (line.strip(" |") for line in html.unescape(text).replace("\xa0", " ").split("\n"))
     return "\n".join(lines)
-
-
-def _without_definition(line: str) -> str:
-    """A field's label without the definition a template put beside it in brackets
-    ("Fascial oedema (defined as STIR hyperintensity along the fascia): Yes"); a level in
-    brackets ("Goutallier (L4/5): 3") stays."""
-    aside = _ASIDE.match(line)
-    if aside is None:
-        return line
-    words = line[aside.end(1) : aside.end()].strip(" ()").split()
-    if len(words) < DEFINITION_WORDS or levels_in(" ".join(words)):
-        return line
-    return f"{aside[1]}{line[aside.end() :]}"
 
 
 def _graded_alike(statements: list[Statement]) -> list[Statement]:

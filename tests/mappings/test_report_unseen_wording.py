@@ -644,3 +644,26 @@ def test_a_glossary_section_states_no_finding(reader):
 def test_a_grade_at_the_treated_level_is_not_the_graded_segment_s(reader, text):
     # The study graded L4/5 whatever the treated level (corpus labelling rules).
     assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cement interdigitation: poor.", {CEMENT: "blocky"}),
+        ("Cement interdigitation: partial.", {}),
+        ("Cement interdigitation: extensive.", {CEMENT: "spongy"}),
+    ],
+)
+def test_a_degree_given_as_the_value_of_interdigitation_is_read(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cement distribution (blocky/spongy): spongy", {CEMENT: "spongy"}),
+        ("Cement distribution (blocky/spongy):", {}),
+    ],
+)
+def test_the_options_beside_a_field_s_label_leave_its_answer_read(reader, text, expected):
+    assert firm(reader, text) == expected
