@@ -323,6 +323,7 @@ class ReportTextReader:
             finding: (
                 _word_pattern(rules.words("context", finding.value, "excludes")),
                 _word_pattern(rules.words("context", finding.value, "excludes_nearby")),
+                _word_pattern(rules.words("context", finding.value, "named_by")),
             )
             for finding in PRESENCE_FINDINGS
         }
@@ -611,11 +612,17 @@ class ReportTextReader:
 
     def _about_another_structure(self, mentions: _Mentions, ent: Any) -> bool:
         """Whether a mention is about another structure: one named anywhere in its clause
-        ("the psoas fascia"), or one named in its own stretch of it ("a fluid cleft in the
-        pedicle"; but "no pedicle involvement and no cleft" names two items)."""
-        in_clause, nearby = self._other_structures[_finding_of(ent.label_)[0]]
+        ("the psoas fascia"), unless its own stretch names its structure, or one named in
+        its own stretch ("a fluid cleft in the pedicle"; but "no pedicle involvement and no
+        cleft" names two items)."""
+        in_clause, nearby, named = self._other_structures[_finding_of(ent.label_)[0]]
+        text = ent.doc.text
         start, end = mentions.stretch(ent)
-        return bool(in_clause.search(ent.sent.text) or nearby.search(ent.doc.text, start, end))
+        if named.search(text, start, end):
+            # "Psoas fascia oedema, with normal thoracolumbar fascia": named, the fascia is
+            # the posterior one whatever the other items of the clause are.
+            return bool(in_clause.search(text, start, end) or nearby.search(text, start, end))
+        return bool(in_clause.search(ent.sent.text) or nearby.search(text, start, end))
 
     def _about_another_level(
         self, mentions: _Mentions, ent: Any, treated: frozenset[VertebralLevel]

@@ -667,3 +667,17 @@ def test_a_degree_given_as_the_value_of_interdigitation_is_read(reader, text, ex
 )
 def test_the_options_beside_a_field_s_label_leave_its_answer_read(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Oedema of the psoas fascia, with a normal lumbodorsal fascia.", {OEDEMA: False}),
+        # Unnamed, the fascia beside another region is that region's.
+        ("Oedema in the gluteal muscles, tracking along the fascia.", {}),
+    ],
+)
+def test_a_posterior_fascia_named_in_its_own_item_is_read_beside_another_structure(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
