@@ -681,3 +681,23 @@ def test_a_posterior_fascia_named_in_its_own_item_is_read_beside_another_structu
     reader, text, expected
 ):
     assert firm(reader, text) == expected
+
+
+# --- resolution in words the lexicon lacked ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The thoracolumbar fascial oedema has disappeared.",
+        "Complete regression of the posterior fascial oedema.",
+        "Fascial oedema is no more visible.",
+        "No longer any oedema of the lumbodorsal fascia.",
+        "Fascial oedema of the earlier study, now cleared.",
+        "The gas cleft has filled in.",
+        "Resolving thoracolumbar fascial oedema.",
+        "The fluid cleft is barely perceptible.",
+    ],
+)
+def test_a_finding_resolved_or_resolving_is_not_present(reader, text):
+    assert firm(reader, text) == {}
