@@ -83,8 +83,9 @@ _LEVEL = re.compile(
     r"(?:(?:\s*[-–/]\s*|\s+(?:to|through)\s+)(th|t|d|l|s)?(1[0-2]|[1-9]))?(?!\w)",
     re.I,
 )
-_CHECKED = r"\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\)|[☒☑✅]"
-_BOX = re.compile(r"\[\s*[xX✓✔]?\s*\]|\(\s*[xX]?\s*\)|[☐☒☑✅]")
+#: A ticked box or option ("[x]", "(•)", "[*]") and any box, ticked or not ("[ ]", "☐").
+_CHECKED = r"\[\s*[xX✓✔*•]\s*\]|\(\s*[xX*•]\s*\)|[☒☑✅]"
+_BOX = re.compile(r"\[\s*[xX✓✔*•]?\s*\]|\(\s*[xX*•]?\s*\)|[☐☒☑✅]")
 _FIELD = re.compile(r"^(?P<label>[^:|=]{1,80}?)(?P<separator>[:|=]|\s[-–—]\s)\s*(?P<value>.*)$")
 #: A template value that says nothing: a blank, a placeholder, a pointer elsewhere.
 _BLANK = re.compile(
@@ -98,6 +99,10 @@ _BLANK = re.compile(
 # A "?" after a space is a query ("?cleft", ", ? early cleft"), not a sentence's end.
 _CHOICES = re.compile(r"\s*(?:/|\||\bor\b)\s*", re.I)
 _BAR = re.compile(r"\s*\|\s*")
+#: A question and its answer on one line: "Vacuum cleft? No".
+_QUESTION = re.compile(r"^(?P<label>[^?:|=]{1,60}?)\s*\?\s+(?P<answer>[^?:]{1,20})$")
+#: Between options written side by side: spaces, brackets, emphasis.
+_OPTIONS = re.compile(r"[\s()\[\]*_]+")
 #: HTML: tags that begin or end a block or a row (a line each), a table's cells, and tags
 #: within a line (dropped). Only these names: "fat < muscle" is no tag.
 _HTML_BLOCK = re.compile(
@@ -378,6 +383,7 @@ class ReportTextReader:
             line = _LEADER.sub(": ", raw.strip().strip("*#").strip())
             line = _PLUS_MINUS.sub(_signed, line)
             line = _ASIDE_ADVERB.sub("", line)
+            line = self._question_answered(line)
             header, rest = self._header(line)
             if header is not None:
                 section = self._section(header, rest)
@@ -404,6 +410,17 @@ class ReportTextReader:
                     normalized = f"Cement {normalized.lstrip()}"
                 text = self._level_names.written_as_levels(normalized)
                 yield _Sentence(self._abbreviations.spelt_out(text), _shorten(piece), about_cement)
+
+    def _question_answered(self, line: str) -> str:
+        """A template's question with its answer after it ("Vacuum cleft? No", "Goutallier?
+        3") as a ``label: value`` field; a question without one stays a question."""
+        asked = _QUESTION.match(line)
+        if asked is None:
+            return line
+        answer = asked["answer"].strip(" .").lower()
+        if self._answer(answer) is None and answer not in self._grade_of:
+            return line
+        return f"{asked['label']}: {asked['answer']}"
 
     def _section(self, header: str, rest: str) -> _Section:
         """The section a header begins, with the text on its own line (``rest``). Skipped
@@ -541,15 +558,21 @@ class ReportTextReader:
 
     def _choices_offered(self, value: str) -> bool:
         """Whether a field's value lists answers to choose from ("yes/no", "Y / N", "blocky or
-        spongy"): an unfilled template, not an answer. Words that all name one pattern
-        ("spongy/trabecular", "solid/blocky") are one answer, said twice."""
+        spongy", side by side: "present absent", "0 1 2 3 4", "Yes (No)"): an unfilled
+        template, not an answer. Words that all name one pattern ("spongy/trabecular",
+        "solid/blocky") are one answer, said twice."""
         choices = [c.strip().lower() for c in _CHOICES.split(value.strip(" .[]()")) if c.strip()]
+        if len(choices) < 2 and self._answer(value) is None:
+            choices = [c for c in _OPTIONS.split(value.strip(" .").lower()) if c]
         if len(choices) < 2:
             return False
         patterns = {self._pattern_words.get(c) for c in choices}
         if len(patterns) == 1 and None not in patterns:
             return False
-        return all(self._answer(c) is not None or c in self._pattern_words for c in choices)
+        return all(
+            self._answer(c) is not None or c in self._pattern_words or c in self._grade_of
+            for c in choices
+        )
 
     def _answer(self, value: str) -> str | None:
         bare = value.strip(" .").lower()

@@ -701,3 +701,55 @@ def test_a_posterior_fascia_named_in_its_own_item_is_read_beside_another_structu
 )
 def test_a_finding_resolved_or_resolving_is_not_present(reader, text):
     assert firm(reader, text) == {}
+
+
+# --- picklists and questions in templates -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Goutallier grade (circle one): 0 1 2 3 4",
+        "Posterior fascial oedema: present absent",
+        "Intravertebral cleft: Y N",
+        "Vacuum cleft: Yes (No)",
+    ],
+)
+def test_options_left_side_by_side_are_an_unfilled_picklist(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vacuum cleft: none seen", {IVC: False}),
+        ("Cement distribution: solid blocky", {CEMENT: "blocky"}),
+    ],
+)
+def test_one_answer_of_two_words_is_not_a_picklist(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cement: (•) blocky ( ) spongy", {CEMENT: "blocky"}),
+        ("Cement: blocky [ ] spongy [*]", {CEMENT: "spongy"}),
+    ],
+)
+def test_other_marks_of_a_ticked_option_are_read(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Intravertebral cleft? No", {IVC: False}),
+        ("Thoracolumbar fascial oedema? Yes", {OEDEMA: True}),
+        ("Goutallier at L4/5? 2", {GOUTALLIER: 2}),
+        ("Kummell? possible", {}),
+        ("Any fascial oedema?", {}),
+    ],
+)
+def test_a_template_question_is_read_by_its_answer(reader, text, expected):
+    assert firm(reader, text) == expected
