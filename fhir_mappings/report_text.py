@@ -751,8 +751,8 @@ class ReportTextReader:
             graded = [(int(ent.label_.removeprefix(DEFINITION)), mentions.levels_near(ent))]
         else:
             found = self._grades_in(text, clause.start_char, clause.end_char, ent.start_char)
-            if found is None:
-                return Statement(finding, None, sentence.quote, NoValueKind.REPORT_GRADE_RANGE)
+            if isinstance(found, NoValueKind):
+                return Statement(finding, None, sentence.quote, found)
             # "multifidus 2, erector spinae 2, psoas 1": the paraspinal muscles' grades.
             graded = [
                 (grade, levels)
@@ -776,10 +776,11 @@ class ReportTextReader:
 
     def _grades_in(
         self, text: str, clause_start: int, end: int, eponym: int
-    ) -> list[tuple[int, frozenset[VertebralLevel] | None, int]] | None:
+    ) -> list[tuple[int, frozenset[VertebralLevel] | None, int]] | NoValueKind:
         """The grades a clause gives from just before the eponym on ("grade II (Goutallier)"),
-        each with the levels named beside it (None: none named) and where it stands; None if
-        it gives a range ("grade 2-3")."""
+        each with the levels named beside it (None: none named) and where it stands; why
+        there is none if it gives a range ("grade 2-3") or a number that may be a grade
+        no pattern accounts for ("2 (L), 3 (R)" read as 2 alone would be wrong)."""
         # "has progressed from Goutallier 2 to 3": the grade now, wherever the verb stands.
         progressed = self._progression.search(text, clause_start, end) or self._was.search(
             text, clause_start, end
@@ -792,8 +793,13 @@ class ReportTextReader:
         for pattern in self._grades:
             for match in pattern.finditer(region):
                 if match.groupdict().get("high") or match.groupdict().get("open"):
-                    return None
+                    return NoValueKind.REPORT_GRADE_RANGE
                 found.setdefault(match.start("grade"), (match.end("grade"), match.start()))
+        if any(
+            loose.start() - start not in found and not _EARLIER_GRADE.search(text, 0, loose.start())
+            for loose in _LOOSE_GRADE.finditer(text, eponym, end)
+        ):
+            return NoValueKind.REPORT_UNCERTAIN
         graded = []
         starts = sorted(found)
         just_before = _LEVEL_JUST_BEFORE.search(text[clause_start:eponym])[0]
@@ -933,6 +939,19 @@ class _Abbreviations:
         return self._pattern.sub(spell, text)
 
 
+#: A number that may be a Goutallier grade: 0-4 standing alone, not a level's ("L4/5"), a
+#: scale's end ("of 4", "/4", "(0-4)"), a measure ("2 cm", "3 mm") or a decimal.
+_LOOSE_GRADE = re.compile(
+    r"(?<![\w./,-])[0-4](?![\w/%.,]\d|[\w/%-]|\s*(?:mm|cm|ml|cc|%|percent|"
+    r"years?|yrs?|weeks?|wks?|months?|days?|levels?|segments?|sequences?|x\b|times)\b)",
+    re.I,
+)
+#: Words before a number that make it a scale's end or a grade of before, not a grade now:
+#: "3 of 4", "progressed from 3", "previously 2".
+_EARLIER_GRADE = re.compile(
+    r"\b(?:of|from|was|previously|formerly|prior|before|earlier|initially)\s+(?:grade\s+)?$",
+    re.I,
+)
 #: A side named in a sentence: its grade is one side's.
 _SIDE = re.compile(
     r"\b(?:left|right|lt|rt|bilateral(?:ly)?|both sides)\b|\(\s*[rl]\s*\)|\b[rl]\s*[:=]?\s*\d", re.I
@@ -1325,8 +1344,9 @@ def _grade_patterns(forms: Mapping[str, int], eponym: str) -> tuple[re.Pattern[s
         ),
         # "left: grade 2", "right side 3", "R 2, L 3"
         re.compile(rf"{side}(?:\s+side)?\s*[:=]?\s*(?:grade\s*)?{grade}", flags),
-        # "3 on the right", "2 (left)"
+        # "3 on the right", "2 (left)", "3 (R)"
         re.compile(rf"{grade}\s*\(?\s*(?:on\s+the\s+)?(?:left|right)", flags),
+        re.compile(rf"{grade}\s*\(\s*(?:l|r|lt|rt)\.?\s*\)", flags),
         # "and 3 at L4/5": a grade given for a level
         re.compile(rf"{grade}\s+(?:at|for)\s+(?=(?:th|t|l)\d)", flags),
         # "Goutallier 2 (L3/4), 3 (L4/5)": the next grade of a list, for its level

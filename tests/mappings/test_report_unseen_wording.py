@@ -753,3 +753,30 @@ def test_other_marks_of_a_ticked_option_are_read(reader, text, expected):
 )
 def test_a_template_question_is_read_by_its_answer(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+# --- Goutallier: every number that may be a grade accounted for --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Goutallier grade: 2 (L), 3 (R).", {GOUTALLIER: 3}),
+        ("Goutallier 3 of 4 in the multifidus.", {GOUTALLIER: 3}),
+        ("Goutallier 4 at L4/5, progressed from 3.", {GOUTALLIER: 4}),
+        # A second grade whose muscle or level no pattern ties it to: not read as the first.
+        ("Goutallier 2 paraspinal, 3 psoas.", {}),
+        ("Paraspinal Goutallier grades: L3/4 2, L4/5 3, L5/S1 4.", {}),
+    ],
+)
+def test_a_number_that_may_be_another_grade_is_accounted_for_or_the_grade_is_unknown(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["Estimated Goutallier 3 at L4/5.", "I think the Goutallier grade is 2 at L4/5."]
+)
+def test_an_estimate_or_an_opinion_of_the_grade_is_a_hedge(reader, text):
+    assert firm(reader, text) == {}
