@@ -101,6 +101,11 @@ _CHOICES = re.compile(r"\s*(?:/|\||\bor\b)\s*", re.I)
 _BAR = re.compile(r"\s*\|\s*")
 #: A question and its answer on one line: "Vacuum cleft? No".
 _QUESTION = re.compile(r"^(?P<label>[^?:|=]{1,60}?)\s*\?\s+(?P<answer>[^?:]{1,20})$")
+#: One level's answer of a field answered level by level: "L1 no", "T12: yes", "L2 - neg".
+_LEVEL_ANSWER = re.compile(
+    rf"(?P<level>{_LEVEL.pattern})\s*[:=(-]?\s*(?P<answer>[^,;:()]+?)\s*\)?", re.I
+)
+_LIST_SEPARATOR = re.compile(r"\s*[,;]\s*")
 #: Between options written side by side: spaces, brackets, emphasis.
 _OPTIONS = re.compile(r"[\s()\[\]*_]+")
 #: HTML: tags that begin or end a block or a row (a line each), a table's cells, and tags
@@ -492,11 +497,29 @@ class ReportTextReader:
             return None
         if self._answer(value) is not None:
             return self._answered(field["label"], value)
+        per_level = self._answered_per_level(field["label"], value)
+        if per_level is not None:
+            return per_level
         if not any(character.isalnum() for character in value):
             # "TLF oedema: ✗": a sign of the form's own, not an answer of the rules' lists.
             return None
         # "Goutallier L4/5 | 1": a table's row read as "label: value".
         return f"{field['label'].strip()}: {value}" if field["separator"] == "|" else line
+
+    def _answered_per_level(self, label: str, value: str) -> str | None:
+        """A field answered level by level ("Cleft: L1 no, T12 yes") as one clause per level
+        ("Cleft at L1: absent; Cleft at T12: present."); None for any other value."""
+        pairs = [_LEVEL_ANSWER.fullmatch(part.strip()) for part in _LIST_SEPARATOR.split(value)]
+        if (
+            len(pairs) < 2
+            or not all(pairs)
+            or any(self._answer(p["answer"]) is None for p in pairs)
+        ):
+            return None
+        label = label.strip().rstrip(":")
+        return "; ".join(
+            self._answered(f"{label} at {pair['level']}", pair["answer"]) for pair in pairs
+        )
 
     def _without_aside(self, line: str) -> str:
         """A field's label without what a template put beside it in brackets: a definition

@@ -780,3 +780,16 @@ def test_a_number_that_may_be_another_grade_is_accounted_for_or_the_grade_is_unk
 )
 def test_an_estimate_or_an_opinion_of_the_grade_is_a_hedge(reader, text):
     assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Intravertebral cleft: L1 no, T12 yes", {IVC: False}),
+        ("Fascial oedema: T11 (yes); L1 (no)", {OEDEMA: False}),
+        ("Vacuum cleft: T12 no, L1 yes", {IVC: True}),
+        ("Vacuum cleft: T12 yes, L2 yes", {}),
+    ],
+)
+def test_a_field_answered_level_by_level_is_read_at_the_treated_level(reader, text, expected):
+    assert firm(reader, text) == expected
