@@ -1107,12 +1107,14 @@ class _Mentions:
         going on with the subject before it, nor one referring back to it ("and it extends
         to T11")."""
         shared = self.doc.user_data.get(SHARED_SUBJECT, ())
-        for clause in self.doc.sents:
-            if clause.start <= ent.start or clause.start in shared:
+        self.clause_chars(ent)
+        for start, end, start_char, _ in self._clauses or ():
+            if start <= ent.start or start in shared:
                 continue
-            first = next((t for t in clause if not t.is_punct and t.lower_ not in JOINING), None)
+            words = (self.doc[i] for i in range(start, end))
+            first = next((t for t in words if not t.is_punct and t.lower_ not in JOINING), None)
             if first is not None and first.lower_ not in self._refer_back:
-                return clause.start_char
+                return start_char
         return len(self.doc.text)
 
     def _free_levels(self, ent: Any) -> list[tuple[int, int, frozenset[VertebralLevel]]]:
