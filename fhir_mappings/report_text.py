@@ -667,8 +667,10 @@ class ReportTextReader:
         if named.search(text, start, end):
             # "Psoas fascia oedema, with normal thoracolumbar fascia": named, the fascia is
             # the posterior one whatever the other items of the clause are.
-            return bool(in_clause.search(text, start, end) or nearby.search(text, start, end))
-        return bool(in_clause.search(ent.sent.text) or nearby.search(text, start, end))
+            return _names_undenied(in_clause, text, start, end) or _names_undenied(
+                nearby, text, start, end
+            )
+        return bool(in_clause.search(ent.sent.text)) or _names_undenied(nearby, text, start, end)
 
     def _about_another_level(
         self, mentions: _Mentions, ent: Any, treated: frozenset[VertebralLevel]
@@ -1019,6 +1021,15 @@ def _finding_of(label: str) -> tuple[FindingName, bool | None]:
     """The finding an entity label names, and the value the words give it if they do."""
     name, _, reads = label.partition(READS)
     return LABEL_FINDINGS[name], _READ_VALUES.get(reads)
+
+
+def _names_undenied(words: re.Pattern[str], text: str, start: int, end: int) -> bool:
+    """Whether one of the words stands between start and end, not denied as an item of a
+    list ("no paraspinal collection or fascial oedema" names no collection)."""
+    return any(
+        not _denied(text[start : match.start()], match.start() - start)
+        for match in words.finditer(text, start, end)
+    )
 
 
 def _denied(text: str, at: int) -> bool:

@@ -793,3 +793,17 @@ def test_an_estimate_or_an_opinion_of_the_grade_is_a_hedge(reader, text):
 )
 def test_a_field_answered_level_by_level_is_read_at_the_treated_level(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A fluid collection lies along the thoracolumbar fascia.", {}),
+        ("Fluid (haematoma) tracks along the lumbodorsal fascia.", {}),
+        ("Bright T1 signal in the thoracolumbar fascia.", {}),
+        # Denied as an item of a list, the collection names nothing.
+        ("No paraspinal haematoma or posterior fascial oedema.", {OEDEMA: False}),
+    ],
+)
+def test_fluid_that_is_a_collection_or_blood_is_not_fascial_oedema(reader, text, expected):
+    assert firm(reader, text) == expected
