@@ -807,3 +807,16 @@ def test_a_field_answered_level_by_level_is_read_at_the_treated_level(reader, te
 )
 def test_fluid_that_is_a_collection_or_blood_is_not_fascial_oedema(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gas bubbles in the L1 cement.",
+        "Gas within the L1 body after the vertebroplasty.",
+        "Gas in the L1 body from osteomyelitis.",
+        "Intravertebral vacuum phenomenon at L1 with spondylodiscitis.",
+    ],
+)
+def test_gas_of_the_cement_the_procedure_or_an_infection_is_not_a_cleft(reader, text):
+    assert firm(reader, text) == {}
