@@ -388,6 +388,10 @@ class ClauseMarker:
                 before = doc[clause_start:i]
                 has_verb = any(t.lower_ in self._verbs for t in before)
                 negations = sum(t.lower_ in self._negations for t in before)
+                # A denial closing its own item ("cleft absent, oedema present") reaches no
+                # further than that item: what follows is not doubtful.
+                reaching = before[:-1] if before[-1].lower_ in self._negations else before
+                reaching_negations = sum(t.lower_ in self._negations for t in reaching)
                 if (
                     not has_verb
                     and not negations
@@ -405,7 +409,11 @@ class ClauseMarker:
                 # is no retropulsion and oedema is present" has a verb of its own before "and";
                 # "no retropulsion, no cord compression, and fluid tracks ..." gives each denied
                 # item its own negation, so the item without one is not denied.
-                if first not in self._openers | self._verbs and negations == 1 and not has_verb:
+                if (
+                    first not in self._openers | self._verbs
+                    and reaching_negations == 1
+                    and not has_verb
+                ):
                     doubtful.add(i)
         doc.user_data[DOUBTFUL_CLAUSES] = frozenset(doubtful)
         doc.user_data[SHARED_SUBJECT] = frozenset(shared)

@@ -820,3 +820,16 @@ def test_fluid_that_is_a_collection_or_blood_is_not_fascial_oedema(reader, text,
 )
 def test_gas_of_the_cement_the_procedure_or_an_infection_is_not_a_cleft(reader, text):
     assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A denial closing its own item reaches no further.
+        ("Cleft absent, posterior fascial oedema present.", {IVC: False, OEDEMA: True}),
+        ("Positive for a cleft, negative for fascial oedema.", {IVC: True, OEDEMA: False}),
+        ("Absence of a cleft and presence of fascial oedema.", {IVC: False, OEDEMA: True}),
+    ],
+)
+def test_a_denial_and_an_affirmation_side_by_side_each_keep_their_item(reader, text, expected):
+    assert firm(reader, text) == expected
