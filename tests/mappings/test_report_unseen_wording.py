@@ -833,3 +833,15 @@ def test_gas_of_the_cement_the_procedure_or_an_infection_is_not_a_cleft(reader, 
 )
 def test_a_denial_and_an_affirmation_side_by_side_each_keep_their_item(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The 2022 MRI demonstrated oedema of the thoracolumbar fascia.", {}),
+        ("Fluid cleft in L1 (2021).", {}),
+        ("Fascial oedema, unchanged from the 2022 MRI.", {OEDEMA: True}),
+    ],
+)
+def test_a_study_dated_by_its_year_alone_is_a_prior_one(reader, text, expected):
+    assert firm(reader, text) == expected
