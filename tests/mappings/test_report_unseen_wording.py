@@ -845,3 +845,28 @@ def test_a_denial_and_an_affirmation_side_by_side_each_keep_their_item(reader, t
 )
 def test_a_study_dated_by_its_year_alone_is_a_prior_one(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vertebroplasty at L1 under a nerve block.",
+        "Cement at L1, with a solid lesion in the left kidney.",
+        "Cement in L1 beside a compact bone island.",
+        "Cement at L1, globular calcification of the aortic wall.",
+        "Cement at L1; the trabecular pattern of the sacrum is coarse.",
+    ],
+)
+def test_a_pattern_word_describing_another_noun_is_not_the_cement_s(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("PMMA shows a trabecular pattern throughout L1.", {CEMENT: "spongy"}),
+        ("Cement fill: good, spongy pattern.", {CEMENT: "spongy"}),
+    ],
+)
+def test_the_cement_s_own_pattern_is_still_read(reader, text, expected):
+    assert firm(reader, text) == expected
