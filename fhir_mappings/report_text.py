@@ -664,13 +664,18 @@ class ReportTextReader:
         in_clause, nearby, named = self._other_structures[_finding_of(ent.label_)[0]]
         text = ent.doc.text
         start, end = mentions.stretch(ent)
+        # A structure named inside a lookalike is the lookalike's ("in addition to the vacuum
+        # disc at L4/5").
+        lookalikes = [(e.start_char, e.end_char) for e in ent.doc.ents if e.label_ == LOOKALIKE]
         if named.search(text, start, end):
             # "Psoas fascia oedema, with normal thoracolumbar fascia": named, the fascia is
             # the posterior one whatever the other items of the clause are.
-            return _names_undenied(in_clause, text, start, end) or _names_undenied(
-                nearby, text, start, end
+            return _names_undenied(in_clause, text, start, end, lookalikes) or _names_undenied(
+                nearby, text, start, end, lookalikes
             )
-        return bool(in_clause.search(ent.sent.text)) or _names_undenied(nearby, text, start, end)
+        return bool(in_clause.search(ent.sent.text)) or _names_undenied(
+            nearby, text, start, end, lookalikes
+        )
 
     def _about_another_level(
         self, mentions: _Mentions, ent: Any, treated: frozenset[VertebralLevel]
@@ -987,8 +992,11 @@ _LEVEL_RIGHT_AFTER = re.compile(
 )
 #: What ends a finding's stretch of its clause: "Cement spongy (L1) and blocky (T12)".
 # "and" before a level joins levels ("at T12 and L1"), it does not end a stretch.
+# A full stop inside the text the pipeline reads joins ticked options ("Fascial oedema.
+# Vacuum cleft."): it ends a stretch too.
 _SEPARATOR = re.compile(
-    r",|\b(?:with|while|whereas|but)\b|\band\b(?!\s+(?:(?:at|in|of)\s+)?(?:th|t|d|l)\d)", re.I
+    r",|\.(?=\s)|\b(?:with|while|whereas|but)\b|\band\b(?!\s+(?:(?:at|in|of)\s+)?(?:th|t|d|l)\d)",
+    re.I,
 )
 _DENIED = re.compile(r"\b(?:no|not|without|nor|free\s+of)\s+(?:[\w/-]+\s+){0,6}$", re.I)
 _READ_VALUES = {"present": True, "absent": False}
@@ -1023,11 +1031,20 @@ def _finding_of(label: str) -> tuple[FindingName, bool | None]:
     return LABEL_FINDINGS[name], _READ_VALUES.get(reads)
 
 
-def _names_undenied(words: re.Pattern[str], text: str, start: int, end: int) -> bool:
+def _names_undenied(
+    words: re.Pattern[str],
+    text: str,
+    start: int,
+    end: int,
+    inside: Iterable[tuple[int, int]] = (),
+) -> bool:
     """Whether one of the words stands between start and end, not denied as an item of a
-    list ("no paraspinal collection or fascial oedema" names no collection)."""
+    list ("no paraspinal collection or fascial oedema" names no collection) and not within
+    one of the ``inside`` spans."""
+    spans = list(inside)
     return any(
         not _denied(text[start : match.start()], match.start() - start)
+        and not any(left <= match.start() < right for left, right in spans)
         for match in words.finditer(text, start, end)
     )
 

@@ -870,3 +870,23 @@ def test_a_pattern_word_describing_another_noun_is_not_the_cement_s(reader, text
 )
 def test_the_cement_s_own_pattern_is_still_read(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fluid cleft in the paraspinal muscles.", {}),
+        ("Fluid cleft in the epidural space at L1.", {}),
+        ("Fluid-filled cleft in the posterior ligamentous complex at L1.", {}),
+        ("Cleft in the spinal cord at L1.", {}),
+        # A structure named inside a lookalike is the lookalike's.
+        (
+            "An intravertebral vacuum cleft of the L1 body besides the vacuum disc at L4/5.",
+            {IVC: True},
+        ),
+    ],
+)
+def test_a_cleft_named_in_soft_tissue_a_ligament_or_the_canal_is_not_the_body_s(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
