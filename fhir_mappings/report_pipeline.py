@@ -49,6 +49,8 @@ READS = "="
 #: The categories of a modifier that reaches back from a clause going on about what the
 #: sentence named before ("... and is therefore doubtful", "; this may be artefact").
 DOUBT_REACHES_BACK = frozenset({"uncertainty", "hypothetical"})
+#: How many words of a clause may hold the word referring back ("a small one").
+SUBJECT_WORDS = 3
 #: Words that join a clause to the one before, skipped to find its first word.
 JOINING = frozenset({"and", "but", "however", "although", "though", "whereas", "while"})
 #: ``Doc.user_data`` key: clause starts after a coordinator whose reading is unclear.
@@ -272,8 +274,9 @@ class ConText:
             return False
         if clause.start in doc.user_data.get(SHARED_SUBJECT, ()):
             return True
-        first = next((t for t in clause if not t.is_punct and t.lower_ not in JOINING), None)
-        return first is not None and first.lower_ in self._refer_back
+        # Its subject: among the first few words ("this", "which", "a small one").
+        words = [t for t in clause if not t.is_punct and t.lower_ not in JOINING]
+        return any(t.lower_ in self._refer_back for t in words[:SUBJECT_WORDS])
 
     def _modifiers(self, doc: Any) -> list[tuple[ContextRule, int, int]]:
         found = [

@@ -890,3 +890,16 @@ def test_a_cleft_named_in_soft_tissue_a_ligament_or_the_canal_is_not_the_body_s(
     reader, text, expected
 ):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No cleft is identified, though a small one cannot be excluded.",
+        "No frank fluid cleft in L1.",
+        "Fluid cleft in L1, less likely a fracture line.",
+        "Fluid cleft in L1 (differential: fracture line).",
+    ],
+)
+def test_a_doubt_on_the_finding_in_other_words_leaves_it_unknown(reader, text):
+    assert firm(reader, text) == {}
