@@ -903,3 +903,15 @@ def test_a_cleft_named_in_soft_tissue_a_ligament_or_the_canal_is_not_the_body_s(
 )
 def test_a_doubt_on_the_finding_in_other_words_leaves_it_unknown(reader, text):
     assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Oedema adjacent to the thoracolumbar fascia.", {}),
+        ("Soft tissue oedema close to the posterior fascia.", {}),
+        ("Oedema of the thoracolumbar fascia near L1.", {OEDEMA: True}),
+    ],
+)
+def test_oedema_beside_the_fascia_is_not_the_fascia_s(reader, text, expected):
+    assert firm(reader, text) == expected
