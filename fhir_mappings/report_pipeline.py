@@ -503,15 +503,18 @@ class GappedPhrases:
         for index, (label, count) in enumerate(self._phrases):
             runs = parts.get((index, 0), [])
             for number in range(1, count):
-                following = parts.get((index, number), [])
-                runs = [
-                    (start, after)
-                    for start, end in runs
-                    for begin, after in following
-                    if self._joinable(doc, end, begin)
-                ]
+                following = sorted(parts.get((index, number), []))
+                # Each run goes on to the nearest next part only: a gap never skips over one
+                # ("fat less than muscle in X and more than muscle in Y" ends at the first
+                # "muscle").
+                joined = [(start, self._nearest(doc, end, following)) for start, end in runs]
+                runs = [(start, after) for start, after in joined if after is not None]
             found.extend((label, start, end) for start, end in runs)
         return _with_entities(doc, found)
+
+    def _nearest(self, doc: Any, end: int, following: list[tuple[int, int]]) -> int | None:
+        """Where the nearest part after ``end`` that a gap may join ends; None if none."""
+        return next((after for begin, after in following if self._joinable(doc, end, begin)), None)
 
     @staticmethod
     def _joinable(doc: Any, end: int, begin: int) -> bool:

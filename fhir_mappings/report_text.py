@@ -375,7 +375,8 @@ class ReportTextReader:
             docs = [self._pipeline(sentence.text) for sentence in sentences]
         statements: list[Statement] = []
         for sentence, doc in zip(sentences, docs, strict=True):
-            statements.extend(_graded_alike(list(self._statements(sentence, doc, treated_levels))))
+            found = _graded_alike(list(self._statements(sentence, doc, treated_levels)))
+            statements.extend(_comparisons_accounted(found, doc))
         return _per_finding(statements)
 
     # --- text to sentences ----------------------------------------------------------------
@@ -982,6 +983,12 @@ _EARLIER_GRADE = re.compile(
     r"\b(?:of|from|was|previously|formerly|prior|before|earlier|initially)\s+(?:grade\s+)?$",
     re.I,
 )
+#: A comparison of fat with muscle, with or without the fat named ("more than muscle").
+_FAT_MUSCLE_COMPARISON = re.compile(
+    r"\b(?:(?:more|less|greater|fewer)\s+than|equal(?:s|\s+to)?|exceed(?:s|ing)?)\s+(?:the\s+)?"
+    r"muscle\b",
+    re.I,
+)
 #: A side named in a sentence: its grade is one side's.
 _SIDE = re.compile(
     r"\b(?:left|right|lt|rt|bilateral(?:ly)?|both sides)\b|\(\s*[rl]\s*\)|\b[rl]\s*[:=]?\s*\d", re.I
@@ -1277,6 +1284,28 @@ def _without_markup(text: str) -> str:
     text = _HTML_INLINE.sub("", text)
     lines = (line.strip(" |") for line in html.unescape(text).replace("\xa0", " ").split("\n"))
     return "\n".join(lines)
+
+
+def _comparisons_accounted(statements: list[Statement], doc: Any) -> list[Statement]:
+    """One sentence's statements, its Goutallier grade read from a definition made unknown
+    where another comparison of fat with muscle stands outside every definition read ("fat
+    less than muscle in the multifidus and more than muscle in the erector spinae": the
+    second, elliptic, would be the worse grade)."""
+    if not any(s.by_definition for s in statements):
+        return statements
+    read = [(e.start_char, e.end_char) for e in doc.ents if e.label_.startswith(DEFINITION)]
+    loose = [
+        match
+        for match in _FAT_MUSCLE_COMPARISON.finditer(doc.text)
+        if not any(left <= match.start() < right for left, right in read)
+    ]
+    if not loose:
+        return statements
+    quote = next(s.quote for s in statements if s.by_definition)
+    return [
+        *(s for s in statements if s.finding is not FindingName.GOUTALLIER_GRADE),
+        Statement(FindingName.GOUTALLIER_GRADE, None, quote, NoValueKind.REPORT_UNCERTAIN),
+    ]
 
 
 def _graded_alike(statements: list[Statement]) -> list[Statement]:

@@ -915,3 +915,17 @@ def test_a_doubt_on_the_finding_in_other_words_leaves_it_unknown(reader, text):
 )
 def test_oedema_beside_the_fascia_is_not_the_fascia_s(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The second comparison, elliptic, would be the worse grade: not read as the first.
+        ("Fat less than muscle in the multifidus and more than muscle in the erector.", {}),
+        ("In the multifidus fat is less than muscle at L4/5.", {GOUTALLIER: 2}),
+    ],
+)
+def test_a_comparison_of_fat_with_muscle_outside_every_definition_read_leaves_it_unknown(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
