@@ -1288,18 +1288,16 @@ def _without_markup(text: str) -> str:
 
 def _comparisons_accounted(statements: list[Statement], doc: Any) -> list[Statement]:
     """One sentence's statements, its Goutallier grade read from a definition made unknown
-    where another comparison of fat with muscle stands outside every definition read ("fat
-    less than muscle in the multifidus and more than muscle in the erector spinae": the
-    second, elliptic, would be the worse grade)."""
+    where a comparison of fat with muscle stands outside every definition read, or two
+    within one ("fat less than muscle in the multifidus and more than muscle in the erector
+    spinae": the second, elliptic, would be the worse grade)."""
     if not any(s.by_definition for s in statements):
         return statements
     read = [(e.start_char, e.end_char) for e in doc.ents if e.label_.startswith(DEFINITION)]
-    loose = [
-        match
-        for match in _FAT_MUSCLE_COMPARISON.finditer(doc.text)
-        if not any(left <= match.start() < right for left, right in read)
-    ]
-    if not loose:
+    comparisons = [m.start() for m in _FAT_MUSCLE_COMPARISON.finditer(doc.text)]
+    # Each comparison within one definition read, and no definition holding two.
+    held = [sum(left <= at < right for at in comparisons) for left, right in read]
+    if sum(held) == len(comparisons) and all(count <= 1 for count in held):
         return statements
     quote = next(s.quote for s in statements if s.by_definition)
     return [
