@@ -29,6 +29,9 @@ CATEGORIES = ("negation", "uncertainty", "historical", "hypothetical", "experien
 FORWARD, BACKWARD, BOTH, TERMINATE, PSEUDO = "forward", "backward", "both", "terminate", "pseudo"
 #: Forward, over the next few words only: an adjective's noun ("the former cleft").
 NEAR = "near"
+#: Over the whole sentence, across its clauses: an alternative offered to what it names
+#: ("..., though a fracture line is a differential").
+SENTENCE = "sentence"
 #: How far a ``NEAR`` modifier reaches, in words.
 NOUN_PHRASE_WORDS = 3
 DIRECTIONS = {
@@ -36,6 +39,7 @@ DIRECTIONS = {
     "preceding": FORWARD,
     "following": BACKWARD,
     "bidirectional": BOTH,
+    "sentence": SENTENCE,
     "termination": TERMINATE,
     "pseudo": PSEUDO,
 }
@@ -323,7 +327,9 @@ def _scope(
     ends: Sequence[tuple[ContextRule, int, int]],
 ) -> tuple[int, int]:
     """The token span a modifier reaches: its clause in its direction, up to the nearest
-    termination of its category or of all."""
+    termination of its category or of all; the whole sentence for one of the sentence."""
+    if rule.direction == SENTENCE:
+        return 0, len(doc)
     clause = doc[start].sent
     stops = [(s, e) for r, s, e in ends if r.category in (None, rule.category)]
     low, high = start, end

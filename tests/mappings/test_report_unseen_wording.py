@@ -929,3 +929,16 @@ def test_a_comparison_of_fat_with_muscle_outside_every_definition_read_leaves_it
     reader, text, expected
 ):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Appearances fit an intravertebral cleft, though a fracture line is a differential.",
+        "Fluid cleft in L1; alternatively a fluid-filled fracture line.",
+        "Per the referring surgeon, there is a vacuum cleft at L1.",
+        "According to the GP, the thoracolumbar fascia is oedematous.",
+    ],
+)
+def test_an_alternative_or_a_source_beside_the_finding_reaches_every_clause(reader, text):
+    assert firm(reader, text) == {}
