@@ -122,7 +122,11 @@ _HTML_INLINE = re.compile(
 #: A bracketed group of a line: "[Present/Absent]", "{blocky | spongy}".
 _BRACKETED = re.compile(r"[\[({]([^\[\](){}]*)[\])}]")
 #: A ``label: value`` field, as a row of them writes each ("Goutallier (L4-5): 4").
-_LABELLED = re.compile(r"^[^:|=]{1,80}?[:=]\s*\S")
+_LABELLED = re.compile(r"^[^:|=;]{1,80}?(?:[:=]|\s[-–—])\s*\S")
+_SEMICOLON = re.compile(r"\s*;\s*")
+#: A value that is a number alone: a grade where the label is about the muscles' fat, no
+#: answer where it names a cleft or the fascia ("IVC=0", "Vacuum cleft: 1").
+_BARE_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?\.?$")
 #: Dot leaders between a template's label and its value ("Vacuum cleft ....... none").
 _LEADER = re.compile(r"(?<=\w)\s*\.{3,}\s*(?=\w)")
 #: A finding marked present or absent by a sign after it ("IVC+", "TLF oedema (-)", "TLF
@@ -360,6 +364,10 @@ class ReportTextReader:
             )
         )
         self._grades = (*_grade_patterns(forms, eponym), _muscle_grade_pattern(muscles, forms))
+        # A label a number answers as a grade: the eponym, a grade, the muscles or their fat.
+        self._graded_label = re.compile(
+            rf"{eponym}|\b(?:grade|gr|gt|score|stage|fat|fatty)\b|{self._muscle.pattern}", re.I
+        )
         self._progression = _progression_pattern(forms, eponym)
         self._was = _grade_before_in_brackets(forms)
 
@@ -498,6 +506,8 @@ class ReportTextReader:
             return None
         if self._answer(value) is not None:
             return self._answered(field["label"], value)
+        if _BARE_NUMBER.match(value) and not self._graded_label.search(field["label"]):
+            return None
         per_level = self._answered_per_level(field["label"], value)
         if per_level is not None:
             return per_level
@@ -1358,11 +1368,13 @@ def _split_sentences(line: str) -> list[str]:
 
 
 def _fields_of_row(piece: str) -> list[str]:
-    """A row of ``label: value`` fields between bars ("IVC: No | TLF edema: Yes") as one
-    field each, so that no answer is read with another's label; any other text whole."""
-    cells = [cell.strip() for cell in _BAR.split(piece) if cell.strip()]
-    if len(cells) > 1 and all(_LABELLED.match(cell) for cell in cells):
-        return cells
+    """A row of ``label: value`` fields between bars or semicolons ("IVC: No | TLF edema:
+    Yes", "IVC - N; TLF oedema - Y") as one field each, so that no answer is read with
+    another's label; any other text whole."""
+    for separator in (_BAR, _SEMICOLON):
+        cells = [cell.strip() for cell in separator.split(piece) if cell.strip()]
+        if len(cells) > 1 and all(_LABELLED.match(cell) for cell in cells):
+            return cells
     return [piece]
 
 

@@ -942,3 +942,28 @@ def test_a_comparison_of_fat_with_muscle_outside_every_definition_read_leaves_it
 )
 def test_an_alternative_or_a_source_beside_the_finding_reaches_every_clause(reader, text):
     assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cleft - no; TLF oedema - yes", {IVC: False, OEDEMA: True}),
+        ("IVC: N; fascial oedema: Y", {IVC: False, OEDEMA: True}),
+    ],
+)
+def test_fields_between_semicolons_keep_their_own_answers(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("IVC=0", {}),
+        ("Vacuum cleft: 1", {}),
+        ("Fascial oedema (0/1): 1", {}),
+        ("Goutallier: 1", {GOUTALLIER: 1}),
+        ("Goutallier grade (L4/5): 3", {GOUTALLIER: 3}),
+    ],
+)
+def test_a_number_alone_answers_a_grade_not_a_cleft_or_the_fascia(reader, text, expected):
+    assert firm(reader, text) == expected
