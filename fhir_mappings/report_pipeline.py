@@ -29,6 +29,9 @@ CATEGORIES = ("negation", "uncertainty", "historical", "hypothetical", "experien
 FORWARD, BACKWARD, BOTH, TERMINATE, PSEUDO = "forward", "backward", "both", "terminate", "pseudo"
 #: Forward, over the next few words only: an adjective's noun ("the former cleft").
 NEAR = "near"
+#: Over the whole sentence, across its clauses: an alternative offered to what it names
+#: ("..., though a fracture line is a differential").
+SENTENCE = "sentence"
 #: How far a ``NEAR`` modifier reaches, in words.
 NOUN_PHRASE_WORDS = 3
 DIRECTIONS = {
@@ -36,6 +39,7 @@ DIRECTIONS = {
     "preceding": FORWARD,
     "following": BACKWARD,
     "bidirectional": BOTH,
+    "sentence": SENTENCE,
     "termination": TERMINATE,
     "pseudo": PSEUDO,
 }
@@ -46,6 +50,13 @@ CONTEXT_LEXICON = "context-rules-medspacy-en.json"
 LOOKALIKE = "lookalike"
 #: Between a finding and the value an anchored word gives it, in an entity label.
 READS = "="
+#: The categories of a modifier that reaches back from a clause going on about what the
+#: sentence named before ("... and is therefore doubtful", "; this may be artefact").
+DOUBT_REACHES_BACK = frozenset({"uncertainty", "hypothetical"})
+#: How many words of a clause may hold the word referring back ("a small one").
+SUBJECT_WORDS = 3
+#: Words that join a clause to the one before, skipped to find its first word.
+JOINING = frozenset({"and", "but", "however", "although", "though", "whereas", "while"})
 #: ``Doc.user_data`` key: clause starts after a coordinator whose reading is unclear.
 DOUBTFUL_CLAUSES = "doubtful_clauses"
 #: ``Doc.user_data`` key: clause starts of a verb that goes on with the subject before it
@@ -64,10 +75,14 @@ PHRASE_LEVELS = tuple(
 PHRASE_YEARS = tuple(str(year) for year in range(1990, 2040))
 #: Whole numbers a phrase's ``<number>`` stands for ("approximately 60 %").
 PHRASE_NUMBERS = tuple(str(number) for number in range(101))
+#: Whole numbers over half a hundred a phrase's ``<over_half>`` stands for ("60 % fat").
+PHRASE_OVER_HALF = tuple(str(number) for number in range(51, 101))
 #: A phrase's ``...``: up to this many other words of the same clause.
 GAP_WORDS = 10
 #: Tokens a gap never crosses: the ends of a clause's parts.
 GAP_STOPS = [",", ";", ".", ":", "(", ")"]
+#: Tokens of a quantity, which no gap holds either.
+QUANTITY_SIGNS = frozenset({"%", "percent", "half", "third", "quarter", "thirds", "quarters"})
 
 
 def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, str]]) -> Pipeline:
@@ -94,7 +109,11 @@ def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, st
     ]
     gapped = GappedPhrases(nlp, gapped_phrases)
     modifiers = document.get("modifiers", {})
-    context = ConText(nlp, [*context_rules(modifiers, spelt), *lexicon_rules(document, spelt)])
+    context = ConText(
+        nlp,
+        [*context_rules(modifiers, spelt), *lexicon_rules(document, spelt)],
+        document.get("clauses", {}).get("refer_back", ()),
+    )
     preceding = modifiers.get("negation", {}).get("preceding", ())
     negations = frozenset(word.lower() for word in preceding if " " not in word)
     clause_rules = document.get("clauses", {})
@@ -219,10 +238,13 @@ class ConText:
     inside a longer one of any category gives way to it ("no" inside "no longer": history, not
     negation)."""
 
-    def __init__(self, nlp: Any, rules: Sequence[ContextRule]) -> None:
+    def __init__(
+        self, nlp: Any, rules: Sequence[ContextRule], refer_back: Sequence[str] = ()
+    ) -> None:
         from spacy.matcher import PhraseMatcher
         from spacy.tokens import Span
 
+        self._refer_back = frozenset(word.lower() for word in refer_back)
         for category in CATEGORIES:
             Span.set_extension(category, default=False, force=True)
         self._rules = [rule for rule in rules if rule.texts]
@@ -238,10 +260,27 @@ class ConText:
             if rule.direction in (TERMINATE, PSEUDO):
                 continue
             low, high = _scope(doc, rule, start, end, ends)
+            if rule.category in DOUBT_REACHES_BACK and self._refers_back(doc, start):
+                # "A cleft is seen on STIR but not on T2 and is therefore doubtful": a doubt
+                # in a clause about what the sentence named before is about that too.
+                low = 0
             for ent in findings:
                 if ent.start < high and low < ent.end and _outside_or_within(ent, start, end):
                     ent._.set(rule.category, True)
         return doc
+
+    def _refers_back(self, doc: Any, at: int) -> bool:
+        """Whether the clause of a modifier goes on about what a clause before it named: it
+        starts with a verb of the subject before it, or with a word referring back ("this",
+        "which")."""
+        clause = doc[at].sent
+        if clause.start == 0:
+            return False
+        if clause.start in doc.user_data.get(SHARED_SUBJECT, ()):
+            return True
+        # Its subject: among the first few words ("this", "which", "a small one").
+        words = [t for t in clause if not t.is_punct and t.lower_ not in JOINING]
+        return any(t.lower_ in self._refer_back for t in words[:SUBJECT_WORDS])
 
     def _modifiers(self, doc: Any) -> list[tuple[ContextRule, int, int]]:
         found = [
@@ -288,7 +327,9 @@ def _scope(
     ends: Sequence[tuple[ContextRule, int, int]],
 ) -> tuple[int, int]:
     """The token span a modifier reaches: its clause in its direction, up to the nearest
-    termination of its category or of all."""
+    termination of its category or of all; the whole sentence for one of the sentence."""
+    if rule.direction == SENTENCE:
+        return 0, len(doc)
     clause = doc[start].sent
     stops = [(s, e) for r, s, e in ends if r.category in (None, rule.category)]
     low, high = start, end
@@ -322,6 +363,7 @@ class ClauseMarker:
         self._openers = frozenset(openers)
         self._verbs = frozenset(verb.lower() for verb in verbs)
         self._window = int(rules.get("window", 8))
+        self._plural_verbs = frozenset(w.lower() for w in rules.get("plural_verbs", ()))
         self._negations = negations
         #: Words that continue a list: "no cleft, gas or oedema is seen" is one clause.
         self._list_words = self._coordinators | {"or", "nor"}
@@ -349,14 +391,25 @@ class ClauseMarker:
             elif (
                 word in self._coordinators
                 and not self._joins_levels(doc, i)
-                and self._opens_clause(doc, i)
+                and self._opens_clause(doc, i, denies=self._denies(doc[clause_start:i]))
             ):
                 first = doc[self._first_word(doc, i)].lower_
                 before = doc[clause_start:i]
                 has_verb = any(t.lower_ in self._verbs for t in before)
                 negations = sum(t.lower_ in self._negations for t in before)
-                if first not in self._openers | self._verbs and not has_verb and not negations:
-                    # "fat and muscle are present": one subject of two nouns.
+                # A denial closing its own item ("cleft absent, oedema present") reaches no
+                # further than that item: what follows is not doubtful.
+                reaching = before[:-1] if before[-1].lower_ in self._negations else before
+                reaching_negations = sum(t.lower_ in self._negations for t in reaching)
+                if (
+                    not has_verb
+                    and not negations
+                    and (
+                        first not in self._openers | self._verbs or self._plural_verb_after(doc, i)
+                    )
+                ):
+                    # "fat and muscle are present", "fascial oedema and a cleft are not seen":
+                    # one subject of two nouns, whose verb is both nouns'.
                     continue
                 doc[i].is_sent_start = True
                 if first in self._verbs:
@@ -365,12 +418,24 @@ class ClauseMarker:
                 # is no retropulsion and oedema is present" has a verb of its own before "and";
                 # "no retropulsion, no cord compression, and fluid tracks ..." gives each denied
                 # item its own negation, so the item without one is not denied.
-                if first not in self._openers | self._verbs and negations == 1 and not has_verb:
+                if (
+                    first not in self._openers | self._verbs
+                    and reaching_negations == 1
+                    and not has_verb
+                ):
                     doubtful.add(i)
         doc.user_data[DOUBTFUL_CLAUSES] = frozenset(doubtful)
         doc.user_data[SHARED_SUBJECT] = frozenset(shared)
         doc.user_data[CONTRAST_STARTS] = frozenset(contrast)
         return doc
+
+    def _plural_verb_after(self, doc: Any, at: int) -> bool:
+        """Whether the first verb after a coordinator is plural ("are", "were"): the verb of
+        a subject of two nouns."""
+        if doc[at].lower_ in self._with_subject:
+            return False
+        verb = next((t for t in doc[at + 1 :] if t.lower_ in self._verbs), None)
+        return verb is not None and verb.lower_ in self._plural_verbs
 
     def _parenthetical(self, doc: Any, at: int) -> bool:
         """Whether a boundary word that may stand anywhere ("however") stands inside its
@@ -392,13 +457,18 @@ class ClauseMarker:
             j += 1
         return min(j, len(doc) - 1)
 
-    def _opens_clause(self, doc: Any, at: int) -> bool:
+    def _denies(self, words: Any) -> bool:
+        return any(t.lower_ in self._negations for t in words)
+
+    def _opens_clause(self, doc: Any, at: int, denies: bool = False) -> bool:
         first = self._first_word(doc, at)
         word = doc[first].lower_
         if first == len(doc) - 1 or word in self._negations:
             return False
-        if doc[at].lower_ in self._with_subject and word not in self._openers:
-            # "cleft, again demonstrated": the same subject goes on.
+        if doc[at].lower_ in self._with_subject and word not in self._openers and not denies:
+            # "cleft, again demonstrated": the same subject goes on; but after a denial
+            # ("no retropulsion, fluid cleft present") an item with a verb of its own and no
+            # list word before it is not denied with the others.
             return False
         if word in self._verbs:
             # "has not spread and sits as a bolus": a verb of its own.
@@ -439,15 +509,18 @@ class GappedPhrases:
         for index, (label, count) in enumerate(self._phrases):
             runs = parts.get((index, 0), [])
             for number in range(1, count):
-                following = parts.get((index, number), [])
-                runs = [
-                    (start, after)
-                    for start, end in runs
-                    for begin, after in following
-                    if self._joinable(doc, end, begin)
-                ]
+                following = sorted(parts.get((index, number), []))
+                # Each run goes on to the nearest next part only: a gap never skips over one
+                # ("fat less than muscle in X and more than muscle in Y" ends at the first
+                # "muscle").
+                joined = [(start, self._nearest(doc, end, following)) for start, end in runs]
+                runs = [(start, after) for start, after in joined if after is not None]
             found.extend((label, start, end) for start, end in runs)
         return _with_entities(doc, found)
+
+    def _nearest(self, doc: Any, end: int, following: list[tuple[int, int]]) -> int | None:
+        """Where the nearest part after ``end`` that a gap may join ends; None if none."""
+        return next((after for begin, after in following if self._joinable(doc, end, begin)), None)
 
     @staticmethod
     def _joinable(doc: Any, end: int, begin: int) -> bool:
@@ -455,7 +528,11 @@ class GappedPhrases:
             return False
         if any(doc[i].is_sent_start for i in range(end, begin + 1)):
             return False
-        return not any(doc[i].text in GAP_STOPS for i in range(end, begin))
+        # A quantity in a gap changes what the phrase compares: "fat less than 50% of the
+        # muscle" is not "fat less than muscle".
+        return not any(
+            doc[i].text in GAP_STOPS or doc[i].lower_ in QUANTITY_SIGNS for i in range(end, begin)
+        )
 
 
 def _with_entities(doc: Any, found: Sequence[tuple[str, int, int]]) -> Any:
@@ -553,7 +630,11 @@ class AnchoredWords:
                 token.lower_ in rule.between and token.lower_ not in self._negations
                 for token in gap
             )
-        return not any(token.lower_ in rule.between | rule.before_anchor for token in gap)
+        # "No oedema of the paraspinal muscles or thoracolumbar fascia": a denial goes to
+        # every noun of the list after it, so the fascia is named apart from the muscles.
+        denied = word[0] > 0 and doc[word[0] - 1].lower_ in self._negations
+        apart = rule.between if denied else rule.between | rule.before_anchor
+        return not any(token.lower_ in apart for token in gap)
 
     @staticmethod
     def _same_subject(doc: Any, anchor: int, word: int) -> bool:
@@ -640,6 +721,9 @@ def _slots(
                 continue
             if alternative == "<number>":
                 alternatives.extend(PHRASE_NUMBERS)
+                continue
+            if alternative == "<over_half>":
+                alternatives.extend(PHRASE_OVER_HALF)
                 continue
             for spelling in [alternative, *synonyms.get(alternative.lower(), ())]:
                 alternatives.extend(inflections(spelling) if inflected else [spelling])

@@ -17,6 +17,7 @@ treated one.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import threading
@@ -30,7 +31,15 @@ import jsonschema
 
 from .codes import CementDistribution, FindingName, VertebralLevel
 from .reasons import NoValueKind
-from .report_pipeline import CONTRAST_STARTS, DOUBTFUL_CLAUSES, LOOKALIKE, READS, build_pipeline
+from .report_pipeline import (
+    CONTRAST_STARTS,
+    DOUBTFUL_CLAUSES,
+    JOINING,
+    LOOKALIKE,
+    READS,
+    SHARED_SUBJECT,
+    build_pipeline,
+)
 from .site_files import read_site_file
 
 RULES_FILE = "report-text-rules.json"
@@ -60,6 +69,10 @@ LEVEL_BOUND = frozenset(
 PRESENCE_FINDINGS = frozenset(
     {FindingName.INTRAVERTEBRAL_VACUUM_CLEFT, FindingName.POSTERIOR_FASCIA_OEDEMA}
 )
+#: Fewest words of a definition in brackets beside a field's label.
+DEFINITION_WORDS = 4
+#: Most words a section's header has ("relevant past medical history").
+HEADER_WORDS = 4
 #: Longest quote shown on a card, in characters.
 QUOTE_LIMIT = 160
 
@@ -70,21 +83,50 @@ _LEVEL = re.compile(
     r"(?:(?:\s*[-–/]\s*|\s+(?:to|through)\s+)(th|t|d|l|s)?(1[0-2]|[1-9]))?(?!\w)",
     re.I,
 )
-_CHECKED = r"\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\)|[☒☑✅]"
-_BOX = re.compile(r"\[\s*[xX✓✔]?\s*\]|\(\s*[xX]?\s*\)|[☐☒☑✅]")
+#: A ticked box or option ("[x]", "(•)", "[*]") and any box, ticked or not ("[ ]", "☐").
+_CHECKED = r"\[\s*[xX✓✔*•]\s*\]|\(\s*[xX*•]\s*\)|[☒☑✅]"
+_BOX = re.compile(r"\[\s*[xX✓✔*•]?\s*\]|\(\s*[xX*•]?\s*\)|[☐☒☑✅]")
 _FIELD = re.compile(r"^(?P<label>[^:|=]{1,80}?)(?P<separator>[:|=]|\s[-–—]\s)\s*(?P<value>.*)$")
 #: A template value that says nothing: a blank, a placeholder, a pointer elsewhere.
 _BLANK = re.compile(
     r"^(?:_+|\.{2,}|-+|\?+|\*+|n/?a|not recorded|<[^>]*>|\([^)]*\)|\{[^}]*\}|\[[^\]]*\]"
     r"|(?:see|as|refer to)\s+(?:above|below|text|report|comments?|findings)|pending|to follow"
-    r"|deferred|tbc|tbd|not\s+(?:assessed|graded|evaluated|applicable|performed|stated))?\.?$",
+    r"|deferred|tbc|tbd|not\s+(?:assessed|graded|evaluated|applicable|performed|stated)"
+    # A picklist's prompt left in place: "choose", "select one", "[select]".
+    r"|(?:please\s+)?(?:choose|select|pick|enter|specify)(?:\s+(?:one|an?\s+option|value|grade))?)?\.?$",
     re.I,
 )
 # A "?" after a space is a query ("?cleft", ", ? early cleft"), not a sentence's end.
 _CHOICES = re.compile(r"\s*(?:/|\||\bor\b)\s*", re.I)
 _BAR = re.compile(r"\s*\|\s*")
+#: A question and its answer on one line: "Vacuum cleft? No".
+_QUESTION = re.compile(r"^(?P<label>[^?:|=]{1,60}?)\s*\?\s+(?P<answer>[^?:]{1,20})$")
+#: One level's answer of a field answered level by level: "L1 no", "T12: yes", "L2 - neg".
+_LEVEL_ANSWER = re.compile(
+    rf"(?P<level>{_LEVEL.pattern})\s*[:=(-]?\s*(?P<answer>[^,;:()]+?)\s*\)?", re.I
+)
+_LIST_SEPARATOR = re.compile(r"\s*[,;]\s*")
+#: Between options written side by side: spaces, brackets, emphasis.
+_OPTIONS = re.compile(r"[\s()\[\]*_]+")
+#: HTML: tags that begin or end a block or a row (a line each), a table's cells, and tags
+#: within a line (dropped). Only these names: "fat < muscle" is no tag.
+_HTML_BLOCK = re.compile(
+    r"</?\s*(?:p|br|div|li|ul|ol|tr|table|tbody|thead|h[1-6]|hr|section|header|footer|"
+    r"html|body|head|title|center)\b[^<>]*>",
+    re.I,
+)
+_HTML_CELLS = re.compile(r"(?:[ \t]*</?\s*t[dh]\b[^<>]*>[ \t]*)+", re.I)
+_HTML_INLINE = re.compile(
+    r"</?\s*(?:b|i|u|em|strong|span|font|small|sup|sub|mark|a|abbr|label)\b[^<>]*>", re.I
+)
+#: A bracketed group of a line: "[Present/Absent]", "{blocky | spongy}".
+_BRACKETED = re.compile(r"[\[({]([^\[\](){}]*)[\])}]")
 #: A ``label: value`` field, as a row of them writes each ("Goutallier (L4-5): 4").
-_LABELLED = re.compile(r"^[^:|=]{1,80}?[:=]\s*\S")
+_LABELLED = re.compile(r"^[^:|=;]{1,80}?(?:[:=]|\s[-–—])\s*\S")
+_SEMICOLON = re.compile(r"\s*;\s*")
+#: A value that is a number alone: a grade where the label is about the muscles' fat, no
+#: answer where it names a cleft or the fascia ("IVC=0", "Vacuum cleft: 1").
+_BARE_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?\.?$")
 #: Dot leaders between a template's label and its value ("Vacuum cleft ....... none").
 _LEADER = re.compile(r"(?<=\w)\s*\.{3,}\s*(?=\w)")
 #: A finding marked present or absent by a sign after it ("IVC+", "TLF oedema (-)", "TLF
@@ -182,6 +224,11 @@ class Statement:
     quote: str
     #: Why there is no value, when ``value`` is None.
     why: NoValueKind | None = None
+    #: A Goutallier grade read from the grade's definition, not given as a number.
+    by_definition: bool = False
+    #: Every Goutallier grade the words give, where they give several (one per side or
+    #: muscle): ``value`` is the worst.
+    grades: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -190,6 +237,9 @@ class _Sentence:
     text: str
     #: The report's own words, for the card.
     quote: str
+    #: Whether the report names the cement anywhere: "the distribution is spongy" in it is
+    #: the cement's.
+    about_cement: bool = False
 
 
 def load_text_rules(site_file: str | Path | None = None) -> TextRules:
@@ -215,11 +265,16 @@ class ReportTextReader:
         self._pipeline = build_pipeline(document, rules.labelled_phrases())
         self._read_sections = frozenset(w.lower() for w in rules.words("sections", "read"))
         self._skipped_sections = frozenset(w.lower() for w in rules.words("sections", "skipped"))
+        self._one_line_sections = frozenset(w.lower() for w in rules.words("sections", "one_line"))
         self._answers = {
             kind: frozenset(w.lower() for w in rules.words("template_answers", kind))
             for kind in ("present", "absent", "uncertain")
         }
         self._abbreviations = _Abbreviations(document.get("abbreviations", {}))
+        self._refer_back = frozenset(w.lower() for w in rules.words("clauses", "refer_back"))
+        self._level_names = _LevelNames(
+            document.get("regions", {}), document.get("vertebra_prefixes", {})
+        )
         #: The one-word cement patterns, with the pattern each names.
         self._pattern_words = {
             word.lower(): label
@@ -236,6 +291,7 @@ class ReportTextReader:
             for word in rules.words("context", "cement_distribution", "denied_means_blocky")
         )
         labels = _word_pattern(rules.words("context", "cement_distribution", "field_labels"))
+        self._cement_labels = labels
         # "Distribution: blocky"; and "L1: blocky", "L1 (treated): solid/compact" where a
         # post-op report lists its levels with nothing but a pattern as their value.
         pattern_words = "|".join(re.escape(word) for word in sorted(self._pattern_words))
@@ -250,7 +306,8 @@ class ReportTextReader:
         self._degrees = {
             degree: (
                 re.compile(rf"{words.pattern}\s*$", re.I),
-                re.compile(rf"\s*(?:(?:is|are|was|were)\s+)?{words.pattern}", re.I),
+                # "interdigitation: poor", "interdigitates poorly"
+                re.compile(rf"\s*[:=]?\s*(?:(?:is|are|was|were)\s+)?{words.pattern}", re.I),
             )
             for degree in ("scant", "partial")
             for words in [_word_pattern(rules.words("context", "cement_distribution", degree))]
@@ -272,16 +329,17 @@ class ReportTextReader:
         self._paraspinal_muscles = _word_pattern(
             rules.words("context", "goutallier_grade", "muscles")
         )
-        self._elsewhere_muscle = _word_pattern(
+        self._elsewhere_muscle = _phrase_pattern(
             rules.words("context", "goutallier_grade", "elsewhere")
         )
-        self._elsewhere = _word_pattern(rules.words("context", "elsewhere"))
+        self._elsewhere = _phrase_pattern(rules.words("context", "elsewhere"))
         self._other_structures = {
-            finding: _word_pattern(rules.words("context", finding.value, "excludes"))
-            for finding in (
-                FindingName.INTRAVERTEBRAL_VACUUM_CLEFT,
-                FindingName.POSTERIOR_FASCIA_OEDEMA,
+            finding: (
+                _word_pattern(rules.words("context", finding.value, "excludes")),
+                _word_pattern(rules.words("context", finding.value, "excludes_nearby")),
+                _word_pattern(rules.words("context", finding.value, "named_by")),
             )
+            for finding in PRESENCE_FINDINGS
         }
         self._negated_eponym = re.compile(
             rf"{_word_pattern(rules.words('modifiers', 'negation', 'preceding')).pattern}"
@@ -306,7 +364,12 @@ class ReportTextReader:
             )
         )
         self._grades = (*_grade_patterns(forms, eponym), _muscle_grade_pattern(muscles, forms))
+        # A label a number answers as a grade: the eponym, a grade, the muscles or their fat.
+        self._graded_label = re.compile(
+            rf"{eponym}|\b(?:grade|gr|gt|score|stage|fat|fatty)\b|{self._muscle.pattern}", re.I
+        )
         self._progression = _progression_pattern(forms, eponym)
+        self._was = _grade_before_in_brackets(forms)
 
     def read(
         self, texts: Iterable[str], treated_levels: frozenset[VertebralLevel]
@@ -320,21 +383,24 @@ class ReportTextReader:
             docs = [self._pipeline(sentence.text) for sentence in sentences]
         statements: list[Statement] = []
         for sentence, doc in zip(sentences, docs, strict=True):
-            statements.extend(self._statements(sentence, doc, treated_levels))
+            found = _graded_alike(list(self._statements(sentence, doc, treated_levels)))
+            statements.extend(_comparisons_accounted(found, doc))
         return _per_finding(statements)
 
     # --- text to sentences ----------------------------------------------------------------
 
     def _sentences(self, text: str) -> Iterator[_Sentence]:
+        text = _without_markup(text)
         section = _Section()
         about_cement = bool(self._cement_requires.search(text))
         for raw in _unwrapped(text.splitlines()):
             line = _LEADER.sub(": ", raw.strip().strip("*#").strip())
             line = _PLUS_MINUS.sub(_signed, line)
             line = _ASIDE_ADVERB.sub("", line)
+            line = self._question_answered(line)
             header, rest = self._header(line)
             if header is not None:
-                section = _Section(header in self._read_sections, inline=bool(rest))
+                section = self._section(header, rest)
                 line = rest
             elif section.ends_at(line):
                 section = _Section()
@@ -348,7 +414,7 @@ class ReportTextReader:
                 header, rest = self._header(piece) if number else (None, piece)
                 if header is not None:
                     # "History: fall. Findings: cleft at L1." on one line.
-                    section = _Section(header in self._read_sections, inline=bool(rest))
+                    section = self._section(header, rest)
                     piece = rest
                 normalized = self._template_line(piece) if section.reading and piece else None
                 if normalized is None or not normalized.strip(" ."):
@@ -356,42 +422,130 @@ class ReportTextReader:
                 if about_cement and self._cement_field.match(normalized):
                     # "Distribution: blocky" in a report about the cement is the cement's.
                     normalized = f"Cement {normalized.lstrip()}"
-                yield _Sentence(self._abbreviations.spelt_out(normalized), _shorten(piece))
+                text = self._level_names.written_as_levels(normalized)
+                yield _Sentence(self._abbreviations.spelt_out(text), _shorten(piece), about_cement)
+
+    def _question_answered(self, line: str) -> str:
+        """A template's question with its answer after it ("Vacuum cleft? No", "Goutallier?
+        3") as a ``label: value`` field; a question without one stays a question."""
+        asked = _QUESTION.match(line)
+        if asked is None:
+            return line
+        answer = asked["answer"].strip(" .").lower()
+        if self._answer(answer) is None and answer not in self._grade_of:
+            return line
+        return f"{asked['label']}: {asked['answer']}"
+
+    def _section(self, header: str, rest: str) -> _Section:
+        """The section a header begins, with the text on its own line (``rest``). Skipped
+        text written on the header's line ("Indication: T12 fracture.") ends with that line
+        where it ends a sentence, or where the section is one of one line (comparison): the
+        next line is the report's own."""
+        one_line = header in self._one_line_sections or rest.rstrip().endswith((".", "!", "?"))
+        return _Section(header in self._read_sections, inline=bool(rest), one_line=one_line)
 
     def _header(self, line: str) -> tuple[str | None, str]:
         bare = line.rstrip(":").strip().lower()
         # "ADDENDUM (same day):" is the addendum's header.
         line = _ASIDE.sub(r"\1", line, count=1)
-        if bare in self._read_sections or bare in self._skipped_sections:
+        sections = self._read_sections | self._skipped_sections
+        if bare in sections:
             return bare, ""
+        if line.rstrip().endswith(":") or line.isupper():
+            # "MRI FINDINGS", "Brief clinical history:"; not "no change since prior".
+            section = self._section_named(bare, sections)
+            if section is not None:
+                return section, ""
         field = _FIELD.match(line)
         if field:
             label = field["label"].strip().strip("*").strip().lower()
-            if label in self._read_sections or label in self._skipped_sections:
+            if label in self._read_sections:
                 return label, field["value"].strip()
+            # "Relevant clinical history: ...": a label before a value is a section's header
+            # by its last words only when that section is skipped; "Goutallier assessment: 3"
+            # keeps its label.
+            section = self._section_named(label, self._skipped_sections)
+            if section is not None:
+                return section, field["value"].strip()
         return None, line
+
+    @staticmethod
+    def _section_named(label: str, sections: frozenset[str]) -> str | None:
+        """The section a header names: itself, or, in a header of a few words, its last
+        words ("MRI findings", "brief clinical history")."""
+        words = label.split()
+        if not words or len(words) > HEADER_WORDS:
+            return None
+        return next(
+            (
+                " ".join(words[first:])
+                for first in range(len(words))
+                if " ".join(words[first:]) in sections
+            ),
+            None,
+        )
 
     def _template_line(self, line: str) -> str | None:
         """A template line as plain words: ticked options kept, unfilled fields dropped (None).
         ``Vacuum cleft: [ ] yes [x] no`` and ``Vacuum cleft: yes [ ] no [x]`` read "Vacuum
         cleft: absent."; ``Fascia oedema: ___`` and a field whose boxes are all empty say
         nothing; ``IVC: possible`` reads as a hedge."""
+        line = self._without_aside(line)
         marks = list(_BOX.finditer(line))
         if marks:
             return self._boxes(line, marks)
         field = _FIELD.match(line)
         if field is None:
+            if any(self._choices_offered(group[1]) for group in _BRACKETED.finditer(line)):
+                # "Thoracolumbar fascia edema [Present/Absent]": the picklist left unfilled
+                # ("Vacuum cleft (Y/N): N" is filled).
+                return None
             return line
         value = field["value"].strip()
         if _BLANK.match(value) or self._choices_offered(value):
             return None
         if self._answer(value) is not None:
             return self._answered(field["label"], value)
+        if _BARE_NUMBER.match(value) and not self._graded_label.search(field["label"]):
+            return None
+        per_level = self._answered_per_level(field["label"], value)
+        if per_level is not None:
+            return per_level
         if not any(character.isalnum() for character in value):
             # "TLF oedema: ✗": a sign of the form's own, not an answer of the rules' lists.
             return None
         # "Goutallier L4/5 | 1": a table's row read as "label: value".
         return f"{field['label'].strip()}: {value}" if field["separator"] == "|" else line
+
+    def _answered_per_level(self, label: str, value: str) -> str | None:
+        """A field answered level by level ("Cleft: L1 no, T12 yes") as one clause per level
+        ("Cleft at L1: absent; Cleft at T12: present."); None for any other value."""
+        pairs = [_LEVEL_ANSWER.fullmatch(part.strip()) for part in _LIST_SEPARATOR.split(value)]
+        if (
+            len(pairs) < 2
+            or not all(pairs)
+            or any(self._answer(p["answer"]) is None for p in pairs)
+        ):
+            return None
+        label = label.strip().rstrip(":")
+        return "; ".join(
+            self._answered(f"{label} at {pair['level']}", pair["answer"]) for pair in pairs
+        )
+
+    def _without_aside(self, line: str) -> str:
+        """A field's label without what a template put beside it in brackets: a definition
+        ("Fascial oedema (defined as STIR hyperintensity along the fascia): Yes") or the
+        options ("Cement distribution (blocky/spongy): spongy"); a level in brackets
+        ("Goutallier (L4/5): 3") stays."""
+        aside = _ASIDE.match(line)
+        if aside is None:
+            return line
+        inside = line[aside.end(1) : aside.end()].strip(" ()")
+        words = inside.split()
+        options = self._choices_offered(inside)
+        if levels_in(inside) or (len(words) < DEFINITION_WORDS and not options):
+            return line
+        return f"{aside[1]}{line[aside.end() :]}"
 
     def _boxes(self, line: str, marks: list[re.Match[str]]) -> str | None:
         """A line of boxes: each option's words after its box ("[x] no"), or, where the line
@@ -420,6 +574,9 @@ class ReportTextReader:
         ticked = [option for option, tick in zip(options, ticks, strict=True) if tick and option]
         if label.strip():
             return self._answered(label, ticked[0]) if len(ticked) == 1 else None
+        if len({option.split()[0].lower() for option in ticked}) < len(ticked):
+            # "[x] Goutallier 2 [x] Goutallier 3": two answers ticked to one question.
+            return None
         return " ".join(f"{option.rstrip('.')}." for option in ticked) or None
 
     def _answered(self, label: str, value: str) -> str:
@@ -435,15 +592,21 @@ class ReportTextReader:
 
     def _choices_offered(self, value: str) -> bool:
         """Whether a field's value lists answers to choose from ("yes/no", "Y / N", "blocky or
-        spongy"): an unfilled template, not an answer. Words that all name one pattern
-        ("spongy/trabecular", "solid/blocky") are one answer, said twice."""
+        spongy", side by side: "present absent", "0 1 2 3 4", "Yes (No)"): an unfilled
+        template, not an answer. Words that all name one pattern ("spongy/trabecular",
+        "solid/blocky") are one answer, said twice."""
         choices = [c.strip().lower() for c in _CHOICES.split(value.strip(" .[]()")) if c.strip()]
+        if len(choices) < 2 and self._answer(value) is None:
+            choices = [c for c in _OPTIONS.split(value.strip(" .").lower()) if c]
         if len(choices) < 2:
             return False
         patterns = {self._pattern_words.get(c) for c in choices}
         if len(patterns) == 1 and None not in patterns:
             return False
-        return all(self._answer(c) is not None or c in self._pattern_words for c in choices)
+        return all(
+            self._answer(c) is not None or c in self._pattern_words or c in self._grade_of
+            for c in choices
+        )
 
     def _answer(self, value: str) -> str | None:
         bare = value.strip(" .").lower()
@@ -455,7 +618,7 @@ class ReportTextReader:
         self, sentence: _Sentence, doc: Any, treated: frozenset[VertebralLevel]
     ) -> Iterator[Statement]:
         doubtful = doc.user_data.get(DOUBTFUL_CLAUSES, frozenset())
-        mentions = _Mentions(doc)
+        mentions = _Mentions(doc, self._refer_back)
         # The definitions of two grades or more in one sentence are the scale's legend ("0
         # normal, 1 fatty streaks, 2 less fat than muscle, ..."), not this patient's grade.
         legend = len({e.label_ for e in mentions.findings if e.label_.startswith(DEFINITION)}) > 1
@@ -465,7 +628,7 @@ class ReportTextReader:
                 continue
             if legend and finding is FindingName.GOUTALLIER_GRADE:
                 continue
-            if ent._.historical and not ent._.persistence:
+            if ent._.historical and not ent._.persistence and not self._progressed(ent, finding):
                 continue
             if finding in LEVEL_BOUND and self._about_another_level(mentions, ent, treated):
                 if finding in PRESENCE_FINDINGS and _denied_at(doc.text, treated):
@@ -475,9 +638,7 @@ class ReportTextReader:
                     if not (ent._.uncertainty or ent.sent.start in doubtful):
                         yield Statement(finding, False, sentence.quote)
                 continue
-            if finding in self._other_structures and self._other_structures[finding].search(
-                ent.sent.text
-            ):
+            if finding in PRESENCE_FINDINGS and self._about_another_structure(mentions, ent):
                 continue
             if finding is FindingName.INTRAVERTEBRAL_VACUUM_CLEFT and mentions.at_a_disc_level(ent):
                 # "Vacuum cleft at T12/L1": the disc between them, or both; not clear.
@@ -494,7 +655,38 @@ class ReportTextReader:
             else:
                 statement = Statement(finding, not ent._.negation, sentence.quote)
             if statement is not None:
+                if finding is FindingName.GOUTALLIER_GRADE and ent.label_.startswith(DEFINITION):
+                    statement = replace(statement, by_definition=True)
                 yield statement
+
+    def _progressed(self, ent: Any, finding: FindingName) -> bool:
+        """Whether a Goutallier grade's clause gives the grade now beside one of before
+        ("grade 3 in 2019, now 4"): its history does not make the grade now historical."""
+        clause = (ent.doc.text, ent.sent.start_char, ent.sent.end_char)
+        return finding is FindingName.GOUTALLIER_GRADE and bool(
+            self._progression.search(*clause) or self._was.search(*clause)
+        )
+
+    def _about_another_structure(self, mentions: _Mentions, ent: Any) -> bool:
+        """Whether a mention is about another structure: one named anywhere in its clause
+        ("the psoas fascia"), unless its own stretch names its structure, or one named in
+        its own stretch ("a fluid cleft in the pedicle"; but "no pedicle involvement and no
+        cleft" names two items)."""
+        in_clause, nearby, named = self._other_structures[_finding_of(ent.label_)[0]]
+        text = ent.doc.text
+        start, end = mentions.stretch(ent)
+        # A structure named inside a lookalike is the lookalike's ("in addition to the vacuum
+        # disc at L4/5").
+        lookalikes = [(e.start_char, e.end_char) for e in ent.doc.ents if e.label_ == LOOKALIKE]
+        if named.search(text, start, end):
+            # "Psoas fascia oedema, with normal thoracolumbar fascia": named, the fascia is
+            # the posterior one whatever the other items of the clause are.
+            return _names_undenied(in_clause, text, start, end, lookalikes) or _names_undenied(
+                nearby, text, start, end, lookalikes
+            )
+        return bool(in_clause.search(ent.sent.text)) or _names_undenied(
+            nearby, text, start, end, lookalikes
+        )
 
     def _about_another_level(
         self, mentions: _Mentions, ent: Any, treated: frozenset[VertebralLevel]
@@ -540,7 +732,9 @@ class ReportTextReader:
         """A cement pattern in a sentence about cement; not one describing a leak (a leak
         named before the pattern, or in its stretch of the clause: "small cement leakage
         into the disc, solid in appearance"), nor a denied one."""
-        if not self._cement_requires.search(sentence.text):
+        if not self._cement_requires.search(sentence.text) and not (
+            sentence.about_cement and self._cement_labels.search(ent.sent.text)
+        ):
             return None
         pattern = CementDistribution.BLOCKY if ent.label_ == BLOCKY else CementDistribution.SPONGY
         spongy = pattern is CementDistribution.SPONGY
@@ -598,8 +792,8 @@ class ReportTextReader:
             graded = [(int(ent.label_.removeprefix(DEFINITION)), mentions.levels_near(ent))]
         else:
             found = self._grades_in(text, clause.start_char, clause.end_char, ent.start_char)
-            if found is None:
-                return Statement(finding, None, sentence.quote, NoValueKind.REPORT_GRADE_RANGE)
+            if isinstance(found, NoValueKind):
+                return Statement(finding, None, sentence.quote, found)
             # "multifidus 2, erector spinae 2, psoas 1": the paraspinal muscles' grades.
             graded = [
                 (grade, levels)
@@ -612,7 +806,7 @@ class ReportTextReader:
         if ent._.uncertainty:
             return Statement(finding, None, sentence.quote, NoValueKind.REPORT_UNCERTAIN)
         # Both sides graded: the worse side counts, as for coded left/right grades.
-        return Statement(finding, max(grades), sentence.quote)
+        return Statement(finding, max(grades), sentence.quote, grades=frozenset(grades))
 
     def _paraspinal(self, text: str, clause_start: int, at: int) -> bool:
         """Whether the muscle named last before a grade is a paraspinal one."""
@@ -623,12 +817,15 @@ class ReportTextReader:
 
     def _grades_in(
         self, text: str, clause_start: int, end: int, eponym: int
-    ) -> list[tuple[int, frozenset[VertebralLevel] | None, int]] | None:
+    ) -> list[tuple[int, frozenset[VertebralLevel] | None, int]] | NoValueKind:
         """The grades a clause gives from just before the eponym on ("grade II (Goutallier)"),
-        each with the levels named beside it (None: none named) and where it stands; None if
-        it gives a range ("grade 2-3")."""
+        each with the levels named beside it (None: none named) and where it stands; why
+        there is none if it gives a range ("grade 2-3") or a number that may be a grade
+        no pattern accounts for ("2 (L), 3 (R)" read as 2 alone would be wrong)."""
         # "has progressed from Goutallier 2 to 3": the grade now, wherever the verb stands.
-        progressed = self._progression.search(text, clause_start, end)
+        progressed = self._progression.search(text, clause_start, end) or self._was.search(
+            text, clause_start, end
+        )
         if progressed:
             return [(self._grade_of[progressed["grade"].lower()], None, progressed.start())]
         start = max(clause_start, eponym - 15)
@@ -637,8 +834,13 @@ class ReportTextReader:
         for pattern in self._grades:
             for match in pattern.finditer(region):
                 if match.groupdict().get("high") or match.groupdict().get("open"):
-                    return None
+                    return NoValueKind.REPORT_GRADE_RANGE
                 found.setdefault(match.start("grade"), (match.end("grade"), match.start()))
+        if any(
+            loose.start() - start not in found and not _EARLIER_GRADE.search(text, 0, loose.start())
+            for loose in _LOOSE_GRADE.finditer(text, eponym, end)
+        ):
+            return NoValueKind.REPORT_UNCERTAIN
         graded = []
         starts = sorted(found)
         just_before = _LEVEL_JUST_BEFORE.search(text[clause_start:eponym])[0]
@@ -683,18 +885,77 @@ class _Section:
     """Where the reading of a report's lines stands: in a section that is read, or in one
     that is skipped (indication, history, comparison). A skipped section ends at a blank line
     after its text, at a header of capitals that names no section, and, when its header had
-    its text on the same line ("Indication: L1 OVCF"), at the next ``label: value`` line."""
+    its text on the same line ("Indication: L1 OVCF"), at the next ``label: value`` line, or
+    at the next line where that text ended a sentence or the section is of one line."""
 
     reading: bool = True
     inline: bool = False
     has_text: bool = False
+    #: Its text is on its header's line alone: the next line ends it.
+    one_line: bool = False
 
     def ends_at(self, line: str) -> bool:
         if self.reading:
             return False
+        if self.inline and self.one_line:
+            return True
         if not line:
             return self.has_text or self.inline
         return bool(_CAPITAL_HEADER.match(line)) or (self.inline and bool(_FIELD.match(line)))
+
+
+_ORDINALS = {
+    word: number
+    for number, words in enumerate(
+        (
+            ("first", "1st"),
+            ("second", "2nd"),
+            ("third", "3rd"),
+            ("fourth", "4th"),
+            ("fifth", "5th"),
+            ("sixth", "6th"),
+            ("seventh", "7th"),
+            ("eighth", "8th"),
+            ("ninth", "9th"),
+            ("tenth", "10th"),
+            ("eleventh", "11th"),
+            ("twelfth", "12th"),
+        ),
+        start=1,
+    )
+    for word in words
+}
+_ORDINAL_LEVEL = re.compile(
+    rf"\b(?P<number>{'|'.join(_ORDINALS)})\s+(?P<region>lumbar|thoracic|dorsal)\b", re.I
+)
+#: "T-12", "L-1": the level with a hyphen in it.
+_HYPHENATED_LEVEL = re.compile(r"(?<![\w-])(th|t|d|l)-(1[0-2]|[1-9])(?![\w-])", re.I)
+
+
+class _LevelNames:
+    """Vertebrae named in words, written as levels so that every rule about levels reads
+    them: "the second lumbar vertebra" is L2, "T-12" T12, "LWK 1" L1, and a region of the
+    spine ("the thoracolumbar junction", "the lower lumbar levels") the range of levels the
+    rules give it: a range of several vertebrae never names one vertebral body."""
+
+    def __init__(self, regions: Mapping[str, str], prefixes: Mapping[str, str]) -> None:
+        self._regions = {name.lower(): levels for name, levels in regions.items()}
+        names = "|".join(re.escape(n) for n in sorted(self._regions, key=len, reverse=True))
+        self._region = re.compile(rf"(?<!\w)(?:{names or '(?!)'})(?!\w)", re.I)
+        self._prefixes = {prefix.lower(): letter for prefix, letter in prefixes.items()}
+        words = "|".join(re.escape(p) for p in sorted(self._prefixes, key=len, reverse=True))
+        self._prefixed = re.compile(rf"(?<!\w)({words or '(?!)'})\s*-?\s*(\d{{1,2}})(?!\w)", re.I)
+
+    def written_as_levels(self, text: str) -> str:
+        text = self._prefixed.sub(lambda m: f"{self._prefixes[m[1].lower()]}{m[2]}", text)
+        text = _HYPHENATED_LEVEL.sub(r"\1\2", text)
+        text = _ORDINAL_LEVEL.sub(_ordinal_level, text)
+        return self._region.sub(lambda match: self._regions[match[0].lower()], text)
+
+
+def _ordinal_level(match: re.Match[str]) -> str:
+    region = "L" if match["region"].lower() == "lumbar" else "T"
+    return f"{region}{_ORDINALS[match['number'].lower()]}"
 
 
 class _Abbreviations:
@@ -719,14 +980,40 @@ class _Abbreviations:
         return self._pattern.sub(spell, text)
 
 
+#: A number that may be a Goutallier grade: 0-4 standing alone, not a level's ("L4/5"), a
+#: scale's end ("of 4", "/4", "(0-4)"), a measure ("2 cm", "3 mm") or a decimal.
+_LOOSE_GRADE = re.compile(
+    r"(?<![\w./,-])[0-4](?![\w/%.,]\d|[\w/%-]|\s*(?:mm|cm|ml|cc|%|percent|"
+    r"years?|yrs?|weeks?|wks?|months?|days?|levels?|segments?|sequences?|x\b|times)\b)",
+    re.I,
+)
+#: Words before a number that make it a scale's end or a grade of before, not a grade now:
+#: "3 of 4", "progressed from 3", "previously 2".
+_EARLIER_GRADE = re.compile(
+    r"\b(?:of|from|was|previously|formerly|prior|before|earlier|initially)\s+(?:grade\s+)?$",
+    re.I,
+)
+#: A comparison of fat with muscle, with or without the fat named ("more than muscle").
+_FAT_MUSCLE_COMPARISON = re.compile(
+    r"\b(?:(?:more|less|greater|fewer)\s+than|equal(?:s|\s+to)?|exceed(?:s|ing)?)\s+(?:the\s+)?"
+    r"muscle\b",
+    re.I,
+)
+#: A side named in a sentence: its grade is one side's.
+_SIDE = re.compile(
+    r"\b(?:left|right|lt|rt|bilateral(?:ly)?|both sides)\b|\(\s*[rl]\s*\)|\b[rl]\s*[:=]?\s*\d", re.I
+)
 _LEVEL_JUST_BEFORE = re.compile(r"(?:(?:at|for|of)\s+(?:the\s+)?\S+\s*[,:]?\s*)?$", re.I)
 _LEVEL_RIGHT_AFTER = re.compile(
     rf"\s*\)?\s*[,(]?\s*(?:(?:at|for|in|of)\s+)?(?:the\s+)?(?:level\s+)?{_LEVEL.pattern}", re.I
 )
 #: What ends a finding's stretch of its clause: "Cement spongy (L1) and blocky (T12)".
 # "and" before a level joins levels ("at T12 and L1"), it does not end a stretch.
+# A full stop inside the text the pipeline reads joins ticked options ("Fascial oedema.
+# Vacuum cleft."): it ends a stretch too.
 _SEPARATOR = re.compile(
-    r",|\b(?:with|while|whereas|but)\b|\band\b(?!\s+(?:(?:at|in|of)\s+)?(?:th|t|d|l)\d)", re.I
+    r",|\.(?=\s)|\b(?:with|while|whereas|but)\b|\band\b(?!\s+(?:(?:at|in|of)\s+)?(?:th|t|d|l)\d)",
+    re.I,
 )
 _DENIED = re.compile(r"\b(?:no|not|without|nor|free\s+of)\s+(?:[\w/-]+\s+){0,6}$", re.I)
 _READ_VALUES = {"present": True, "absent": False}
@@ -761,6 +1048,24 @@ def _finding_of(label: str) -> tuple[FindingName, bool | None]:
     return LABEL_FINDINGS[name], _READ_VALUES.get(reads)
 
 
+def _names_undenied(
+    words: re.Pattern[str],
+    text: str,
+    start: int,
+    end: int,
+    inside: Iterable[tuple[int, int]] = (),
+) -> bool:
+    """Whether one of the words stands between start and end, not denied as an item of a
+    list ("no paraspinal collection or fascial oedema" names no collection) and not within
+    one of the ``inside`` spans."""
+    spans = list(inside)
+    return any(
+        not _denied(text[start : match.start()], match.start() - start)
+        and not any(left <= match.start() < right for left, right in spans)
+        for match in words.finditer(text, start, end)
+    )
+
+
 def _denied(text: str, at: int) -> bool:
     """Whether the words at ``at`` are denied ("no cement leakage", "without leak")."""
     return bool(_DENIED.search(text[:at]))
@@ -775,8 +1080,9 @@ def _covers(levels: frozenset[VertebralLevel], segment: frozenset[VertebralLevel
 class _Mentions:
     """The findings one sentence's Doc names and the vertebral levels it names, with where."""
 
-    def __init__(self, doc: Any) -> None:
+    def __init__(self, doc: Any, refer_back: frozenset[str] = frozenset()) -> None:
         self.doc = doc
+        self._refer_back = refer_back
         self.findings = [
             ent for ent in doc.ents if ent.label_.partition(READS)[0] in LABEL_FINDINGS
         ]
@@ -825,17 +1131,7 @@ class _Mentions:
         something else); the last two without those the stretch of a mention of another
         finding or of a lookalike names ("no marrow oedema at T12, but the fascia ...")."""
         yield self.levels_between(*self.stretch(ent))
-        finding = _finding_of(ent.label_)[0]
-        others = [
-            self.stretch(other)
-            for other in self.doc.ents
-            if other.label_ == LOOKALIKE or _finding_of(other.label_)[0] is not finding
-        ]
-        free = [
-            (start, end, levels)
-            for start, end, levels in self._levels
-            if not any(left <= start and end <= right for left, right in others)
-        ]
+        free = self._free_levels(ent)
         clause_start, clause_end = self.clause_chars(ent)
         yield frozenset().union(
             *(levels for start, end, levels in free if clause_start <= start and end <= clause_end)
@@ -845,7 +1141,42 @@ class _Mentions:
             (self.doc[start].idx for start in contrast if start > ent.start),
             default=len(self.doc.text),
         )
-        yield frozenset().union(*(levels for _, end, levels in free if end <= part_end))
+        own_subject = self._own_subject_from(ent)
+        yield frozenset().union(
+            *(levels for _, end, levels in free if end <= min(part_end, own_subject))
+        )
+
+    def _own_subject_from(self, ent: Any) -> int:
+        """Where the first clause after the entity's that has a subject of its own begins
+        ("there is no fascial oedema, and the paraspinal muscles are normal at L4/5"): not one
+        going on with the subject before it, nor one referring back to it ("and it extends
+        to T11")."""
+        shared = self.doc.user_data.get(SHARED_SUBJECT, ())
+        self.clause_chars(ent)
+        for start, end, start_char, _ in self._clauses or ():
+            if start <= ent.start or start in shared:
+                continue
+            words = (self.doc[i] for i in range(start, end))
+            first = next((t for t in words if not t.is_punct and t.lower_ not in JOINING), None)
+            if first is not None and first.lower_ not in self._refer_back:
+                return start_char
+        return len(self.doc.text)
+
+    def _free_levels(self, ent: Any) -> list[tuple[int, int, frozenset[VertebralLevel]]]:
+        """The levels named outside the stretches of mentions of other findings and of
+        lookalikes ("no cleft, muscles at L4/5 normal (Goutallier 0)": L4/5 is the
+        muscles')."""
+        finding = _finding_of(ent.label_)[0]
+        others = [
+            self.stretch(other)
+            for other in self.doc.ents
+            if other.label_ == LOOKALIKE or _finding_of(other.label_)[0] is not finding
+        ]
+        return [
+            (start, end, levels)
+            for start, end, levels in self._levels
+            if not any(left <= start and end <= right for left, right in others)
+        ]
 
     def levels_near(self, ent: Any) -> frozenset[VertebralLevel] | None:
         """The levels of the entity's stretch, else of its clause; None if neither names
@@ -857,10 +1188,12 @@ class _Mentions:
         )
 
     def at_a_disc_level(self, ent: Any) -> bool:
-        """Whether the levels named nearest to the entity (its stretch, else its clause) are
-        all written as a disc level ("vacuum cleft at T12/L1")."""
-        for left, right in (self.stretch(ent), self.clause_chars(ent)):
-            named = [(s, e) for s, e, _ in self._levels if left <= s and e <= right]
+        """Whether the levels named nearest to the entity (its stretch, else its clause, less
+        those of other findings' stretches) are all written as a disc level ("vacuum cleft at
+        T12/L1")."""
+        stretch, clause = self.stretch(ent), self.clause_chars(ent)
+        for (left, right), levels in ((stretch, self._levels), (clause, self._free_levels(ent))):
+            named = [(s, e) for s, e, _ in levels if left <= s and e <= right]
             if named:
                 return all(level in self._disc_levels for level in named)
         return False
@@ -921,7 +1254,7 @@ def _per_finding(statements: list[Statement]) -> dict[FindingName, Statement]:
             result[finding] = unclear[0]
             continue
         if finding is FindingName.GOUTALLIER_GRADE:
-            result[finding] = max(mine, key=lambda s: s.value)
+            result[finding] = _worst_or_disagreeing(mine)
             continue
         values = {s.value for s in mine}
         if len(values) > 1:
@@ -932,6 +1265,73 @@ def _per_finding(statements: list[Statement]) -> dict[FindingName, Statement]:
         else:
             result[finding] = mine[0]
     return result
+
+
+def _worst_or_disagreeing(grades: list[Statement]) -> Statement:
+    """The Goutallier grade of a report's grade statements: the worst of one sentence's (one
+    per side or muscle), and the same in every sentence that gives one; sentences that give
+    different grades disagree ("Goutallier 2" in the findings, "Goutallier 3" in the
+    impression), unless each names its side ("left ... 2", "right ... 3")."""
+    worst: dict[str, int] = {}
+    for statement in grades:
+        worst[statement.quote] = max(statement.value, worst.get(statement.quote, 0))
+    if len(set(worst.values())) > 1 and not all(_SIDE.search(quote) for quote in worst):
+        quotes = " / ".join(dict.fromkeys(worst))
+        return Statement(
+            FindingName.GOUTALLIER_GRADE, None, quotes, NoValueKind.REPORT_SENTENCES_DISAGREE
+        )
+    return max(grades, key=lambda s: s.value)
+
+
+def _without_markup(text: str) -> str:
+    """A template exported as HTML as plain lines: a block or a row a line of its own, a
+    table's cells a row of ``label | value``, other tags dropped, entities decoded."""
+    if "<" not in text and "&" not in text:
+        return text
+    # "</td><td>" is one boundary between two cells.
+    text = _HTML_CELLS.sub(" | ", text)
+    text = _HTML_BLOCK.sub("\n", text)
+    text = _HTML_INLINE.sub("", text)
+    lines = (line.strip(" |") for line in html.unescape(text).replace("\xa0", " ").split("\n"))
+    return "\n".join(lines)
+
+
+def _comparisons_accounted(statements: list[Statement], doc: Any) -> list[Statement]:
+    """One sentence's statements, its Goutallier grade read from a definition made unknown
+    where a comparison of fat with muscle stands outside every definition read, or two
+    within one ("fat less than muscle in the multifidus and more than muscle in the erector
+    spinae": the second, elliptic, would be the worse grade)."""
+    if not any(s.by_definition for s in statements):
+        return statements
+    read = [(e.start_char, e.end_char) for e in doc.ents if e.label_.startswith(DEFINITION)]
+    comparisons = [m.start() for m in _FAT_MUSCLE_COMPARISON.finditer(doc.text)]
+    # Each comparison within one definition read, and no definition holding two.
+    held = [sum(left <= at < right for at in comparisons) for left, right in read]
+    if sum(held) == len(comparisons) and all(count <= 1 for count in held):
+        return statements
+    quote = next(s.quote for s in statements if s.by_definition)
+    return [
+        *(s for s in statements if s.finding is not FindingName.GOUTALLIER_GRADE),
+        Statement(FindingName.GOUTALLIER_GRADE, None, quote, NoValueKind.REPORT_UNCERTAIN),
+    ]
+
+
+def _graded_alike(statements: list[Statement]) -> list[Statement]:
+    """One sentence's statements, its Goutallier grades made unknown where it words a
+    grade's definition that no grade it gives agrees with ("fat less than muscle, Goutallier
+    3"; but "grade 1 (fatty streaks) in the multifidus, grade 2 in the erector spinae")."""
+    grades = [
+        s for s in statements if s.finding is FindingName.GOUTALLIER_GRADE and s.value is not None
+    ]
+    worded = {s.value for s in grades if s.by_definition}
+    given = {g for s in grades if not s.by_definition for g in s.grades or {s.value}}
+    if not worded or not given or worded <= given:
+        return statements
+    quote = grades[0].quote
+    return [
+        *(s for s in statements if s.finding is not FindingName.GOUTALLIER_GRADE),
+        Statement(FindingName.GOUTALLIER_GRADE, None, quote, NoValueKind.REPORT_SENTENCES_DISAGREE),
+    ]
 
 
 def _unwrapped(lines: list[str]) -> Iterator[str]:
@@ -968,11 +1368,13 @@ def _split_sentences(line: str) -> list[str]:
 
 
 def _fields_of_row(piece: str) -> list[str]:
-    """A row of ``label: value`` fields between bars ("IVC: No | TLF edema: Yes") as one
-    field each, so that no answer is read with another's label; any other text whole."""
-    cells = [cell.strip() for cell in _BAR.split(piece) if cell.strip()]
-    if len(cells) > 1 and all(_LABELLED.match(cell) for cell in cells):
-        return cells
+    """A row of ``label: value`` fields between bars or semicolons ("IVC: No | TLF edema:
+    Yes", "IVC - N; TLF oedema - Y") as one field each, so that no answer is read with
+    another's label; any other text whole."""
+    for separator in (_BAR, _SEMICOLON):
+        cells = [cell.strip() for cell in separator.split(piece) if cell.strip()]
+        if len(cells) > 1 and all(_LABELLED.match(cell) for cell in cells):
+            return cells
     return [piece]
 
 
@@ -986,13 +1388,33 @@ def _word_pattern(words: Iterable[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{alternatives or '(?!)'})(?!\w)", re.I)
 
 
+def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
+    """Phrases of the rules' syntax ("level|vertebra above|below", "just? above") as one
+    pattern of whole words: ``a|b`` either word, a trailing ``?`` an optional word."""
+    alternatives = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        pattern, first = "", True
+        for word in phrase.split():
+            optional = word.endswith("?") and len(word) > 1
+            choice = "(?:" + "|".join(re.escape(w) for w in word.rstrip("?").split("|")) + ")"
+            if first:
+                # Words before the first one a phrase needs take their space after them.
+                pattern += rf"(?:{choice}\s+)?" if optional else choice
+                first = optional
+            else:
+                pattern += rf"(?:\s+{choice})?" if optional else rf"\s+{choice}"
+        alternatives.append(pattern)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives) or '(?!)'})(?!\w)", re.I)
+
+
 def _grade_patterns(forms: Mapping[str, int], eponym: str) -> tuple[re.Pattern[str], ...]:
     form = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     # "G3" is grade 3.
-    grade = rf"(?<![\w.-])(?:g(?=\d))?(?P<grade>{form})(?![\w-])"
+    # "2.5" is no grade of the scale.
+    grade = rf"(?<![\w.-])(?:g(?=\d))?(?P<grade>{form})(?![\w-]|[.,]\d)"
     # A range ("grade 2-3", "3 or greater", "3+") is read as a range, not as its first grade.
     ranged = (
-        rf"(?<![\w.-])(?:g(?=\d))?(?P<grade>{form})(?!\w)"
+        rf"(?<![\w.-])(?:g(?=\d))?(?P<grade>{form})(?!\w|[.,]\d)"
         rf"(?:\s*(?:-|–|to|or|/)\s*(?:(?:possibly|probably|perhaps|maybe|even)\s+)?"
         rf"(?P<high>{form})(?!\w)"
         rf"|(?P<open>\s*\+(?!\w)|\s+(?:or|and)\s+(?:greater|more|higher|above|worse|over|"
@@ -1014,8 +1436,9 @@ def _grade_patterns(forms: Mapping[str, int], eponym: str) -> tuple[re.Pattern[s
         ),
         # "left: grade 2", "right side 3", "R 2, L 3"
         re.compile(rf"{side}(?:\s+side)?\s*[:=]?\s*(?:grade\s*)?{grade}", flags),
-        # "3 on the right", "2 (left)"
+        # "3 on the right", "2 (left)", "3 (R)"
         re.compile(rf"{grade}\s*\(?\s*(?:on\s+the\s+)?(?:left|right)", flags),
+        re.compile(rf"{grade}\s*\(\s*(?:l|r|lt|rt)\.?\s*\)", flags),
         # "and 3 at L4/5": a grade given for a level
         re.compile(rf"{grade}\s+(?:at|for)\s+(?=(?:th|t|l)\d)", flags),
         # "Goutallier 2 (L3/4), 3 (L4/5)": the next grade of a list, for its level
@@ -1048,10 +1471,24 @@ def _progression_pattern(forms: Mapping[str, int], eponym: str) -> re.Pattern[st
     """A grade that has changed: "progressed from 2 to 3", "2 → 3" is grade 3 now."""
     form = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     return re.compile(
-        rf"(?:(?:progressed|increased|worsened|advanced|changed|deteriorated)\s+from\s+"
-        rf"(?:(?:{eponym})\s+)?(?:grade\s+)?(?:{form})\s+to"
+        rf"(?:(?:progressed|increased|worsened|advanced|changed|deteriorated)\s+(?:from\s+"
+        rf"(?:(?:{eponym})\s+)?(?:grade\s+)?(?:{form})\s+)?to"
         # "Goutallier 2 → 3"
-        rf"|(?<![\w.-])(?:{form})\s*(?:→|->|-->|⇒))\s*(?:grade\s+)?(?P<grade>{form})(?!\w)",
+        rf"|(?<![\w.-])(?:{form})\s*(?:→|->|-->|⇒)"
+        # "grade 3 in 2019, now 4": the grade now, after one of before
+        rf"|(?<![\w.-])(?:{form})\b[^;.]*?[,;]?\s+(?:and\s+)?now(?:\s+(?:is|at))?)"
+        rf"\s*(?:grade\s+)?(?P<grade>{form})(?!\w)",
+        re.I,
+    )
+
+
+def _grade_before_in_brackets(forms: Mapping[str, int]) -> re.Pattern[str]:
+    """A grade now with the grade of before in brackets after it: "Goutallier 2 at L4/5
+    (previously grade 1 in 2024)" is grade 2 now."""
+    form = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(
+        rf"(?<![\w.-])(?P<grade>{form})(?![\w-])[^();.]{{0,40}}\(\s*(?:previously|formerly|was|"
+        rf"prior|before|earlier|initially)\s+(?:grade\s+)?(?:{form})\b[^)]*\)",
         re.I,
     )
 

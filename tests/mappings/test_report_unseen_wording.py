@@ -1,0 +1,969 @@
+"""Rules 2.3.0: wording the labelled sets do not hold, read by general mechanisms rather than
+by phrases fitted to one sentence. Precision first: where a sentence could be read two ways,
+the finding stays unknown.
+
+The sentences are our own, written for these tests (none is copied from the labelled sets);
+each expectation follows from the corpus labelling rules (fixtures/corpus/README.md).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from fhir_mappings import ReportTextReader, load_text_rules
+from fhir_mappings.codes import FindingName, VertebralLevel
+
+IVC = FindingName.INTRAVERTEBRAL_VACUUM_CLEFT
+OEDEMA = FindingName.POSTERIOR_FASCIA_OEDEMA
+GOUTALLIER = FindingName.GOUTALLIER_GRADE
+CEMENT = FindingName.CEMENT_DISTRIBUTION
+L1 = frozenset({VertebralLevel.L1})
+
+
+@pytest.fixture(scope="module")
+def reader() -> ReportTextReader:
+    return ReportTextReader(load_text_rules())
+
+
+def firm(reader: ReportTextReader, *texts: str) -> dict[FindingName, object]:
+    """The findings the texts state with a value at L1 (unknown ones left out)."""
+    read = reader.read(texts, L1)
+    return {name: s.value for name, s in read.items() if s.value is not None}
+
+
+# --- negation and its limits ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A gas cleft has not formed in the L1 body.", {IVC: False}),
+        ("Oedema of the thoracolumbar fascia has not been identified.", {OEDEMA: False}),
+        ("This study fails to show an intravertebral cleft.", {IVC: False}),
+    ],
+)
+def test_a_denial_by_an_auxiliary_verb_after_the_finding_denies_it(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No significant oedema of the lumbodorsal fascia.",
+        "No large intravertebral cleft.",
+        "No marked fascial oedema at L1.",
+    ],
+)
+def test_a_denial_of_only_a_degree_leaves_the_finding_unknown(reader, text):
+    # "No significant oedema" admits some oedema: neither present nor absent is stated.
+    assert firm(reader, text) == {}
+
+
+def test_a_denial_of_a_degree_reaches_only_its_noun_phrase(reader):
+    text = "No significant fatty change of the erector spinae, Goutallier grade 1 at L4/5."
+    assert firm(reader, text) == {GOUTALLIER: 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No oedema of the posterior fascia beyond the fractured segment.",
+        "No vacuum cleft other than the one at T11.",
+        "No fascial oedema apart from a thin rim around L1.",
+    ],
+)
+def test_a_denial_restricted_to_somewhere_else_leaves_the_finding_unknown(reader, text):
+    # "No oedema beyond the fracture" implies oedema at the fracture.
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No enlargement of the intravertebral cleft since the last CT.",
+        "No progression in the posterior fascial oedema.",
+    ],
+)
+def test_no_progression_of_a_finding_states_it_present(reader, text):
+    finding = IVC if "cleft" in text else OEDEMA
+    assert firm(reader, text) == {finding: True}
+
+
+# --- hedges after the finding ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thoracolumbar fascial oedema is borderline.",
+        "Intravertebral gas cleft, not convincingly demonstrated.",
+        "The fluid cleft in L1 seems real.",
+        "There is somewhat blocky cement in L1.",
+        "Posterior fascial oedema is not entirely clear on this study.",
+    ],
+)
+def test_a_hedge_on_the_finding_itself_leaves_it_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+# --- statements about patients in general, goals and risks ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients with a Goutallier grade of 4 refracture more often.",
+        "A spongy cement pattern is the aim of the injection.",
+        "Blocky cement is preferred by some operators.",
+        "Blocky cement deposits predispose to adjacent fractures.",
+    ],
+)
+def test_a_general_statement_or_a_goal_states_no_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+# --- other structures -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A fluid cleft runs through the left L1 pedicle.",
+        "Gas cleft in the L1 spinous process.",
+        "Limbus vertebra with a cleft at the anterior corner of L1.",
+        "Oedema of the iliopsoas fascia on the right.",
+        "Oedema along the quadratus lumborum fascia.",
+    ],
+)
+def test_a_finding_named_in_another_structure_is_not_read(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_another_structure_in_another_item_of_the_clause_leaves_the_cleft_read(reader):
+    text = "There is no pedicle fracture and no intravertebral vacuum cleft."
+    assert firm(reader, text) == {IVC: False}
+
+
+def test_a_grade_beside_another_scale_s_noun_is_not_a_goutallier_grade(reader):
+    assert firm(reader, "Grade 2 endplate change at L1 with multifidus fatty atrophy.") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cement in L1; diffuse osteopenia of the spine.",
+        "Cement at L1 and diffusely osteoporotic vertebrae.",
+        "Solid bony fusion at L4/5; cement at L1.",
+    ],
+)
+def test_a_pattern_word_describing_bone_is_not_the_cement_s_pattern(reader, text):
+    assert firm(reader, text) == {}
+
+
+# --- the treated level and the words pointing elsewhere --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "An intravertebral cleft is seen one level up.",
+        "Vacuum cleft in the vertebra directly below.",
+        "Fluid cleft in the body just caudal to the fractured vertebra.",
+        "Oedema of the thoracolumbar fascia at a lower level.",
+        "Cement in the neighbouring vertebra is blocky.",
+    ],
+)
+def test_words_pointing_to_another_vertebra_set_the_mention_aside(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A fluid cleft occupies the third lumbar vertebra.", {}),
+        ("A fluid cleft occupies the first lumbar vertebra.", {IVC: True}),
+        ("Gas cleft in the twelfth thoracic vertebral body.", {}),
+        ("Posterior fascial oedema at L-1.", {OEDEMA: True}),
+        ("Posterior fascial oedema at T-11.", {}),
+    ],
+)
+def test_a_vertebra_named_in_words_or_with_a_hyphen_is_that_level(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A region of several vertebrae never names the treated vertebral body...
+        ("Kummell disease at the thoracolumbar junction.", {}),
+        ("Gas cleft in an upper lumbar vertebral body.", {}),
+        # ... nor one outside it the treated level's fascia ...
+        ("Thoracolumbar fascial oedema over the lower lumbar spine.", {}),
+        # ... but oedema over a region that includes the treated level is present there.
+        ("Posterior fascial oedema across the thoracolumbar junction.", {OEDEMA: True}),
+    ],
+)
+def test_a_region_of_the_spine_is_the_range_of_its_levels(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+# --- report sections ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        "Brief clinical history: fall, vacuum cleft at L1.\n\nFindings: L1 fracture.",
+        "BACKGROUND\nFluid cleft in the L1 body.\n\nREPORT\nL1 fracture.",
+        "Presenting complaint: pain, fascial oedema\n\nL1 fracture.",
+    ],
+)
+def test_a_history_section_named_by_its_last_words_is_not_read(reader, report):
+    assert firm(reader, report) == {}
+
+
+def test_a_findings_header_with_words_before_it_is_read(reader):
+    report = "Relevant history: fall.\nLUMBAR MRI FINDINGS\nFluid cleft within the L1 body."
+    assert firm(reader, report) == {IVC: True}
+
+
+def test_a_label_ending_in_a_read_section_word_keeps_its_value(reader):
+    assert firm(reader, "Fascial oedema summary: yes") == {OEDEMA: True}
+
+
+# --- clause scope ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("No canal narrowing, the L1 body harbours a fluid cleft.", {IVC: True}),
+        ("No retropulsion and the collapsed L1 body reveals gas.", {IVC: True}),
+    ],
+)
+def test_a_denial_ends_where_a_new_subject_and_its_verb_begin(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+# --- Goutallier: history, quantities ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Goutallier 2 on the 2020 study, now 3.", {GOUTALLIER: 3}),
+        ("The Goutallier grade has advanced to 4.", {GOUTALLIER: 4}),
+    ],
+)
+def test_a_grade_now_beside_a_grade_of_before_is_the_grade_now(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_grade_followed_only_by_previously_is_historical(reader):
+    assert firm(reader, "Multifidus Goutallier 1 previously.") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fat less than 40% of the multifidus cross-section.",
+        "In the erector spinae fat is less than half of the muscle.",
+    ],
+)
+def test_a_quantity_inside_a_definition_s_gap_is_not_the_definition(reader, text):
+    # Fat under half of the muscle is grade 1 or 2: unknown (corpus labelling rules).
+    assert firm(reader, text) == {}
+
+
+# --- templates ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Vacuum cleft: choose", "Goutallier grade: select one", "Cement pattern: please select"],
+)
+def test_a_picklist_prompt_left_in_a_field_is_an_unfilled_template(reader, text):
+    assert firm(reader, text) == {}
+
+
+# --- clauses that share a verb, or go on about what came before -----------------------------
+
+
+def test_two_nouns_sharing_a_plural_verb_share_its_denial(reader):
+    text = "Oedema of the lumbodorsal fascia and an intravertebral cleft were not identified."
+    assert firm(reader, text) == {OEDEMA: False, IVC: False}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A fluid cleft shows on the sagittal STIR, but not on T1, and is therefore questionable.",
+        "Fascial oedema at L1; this could be artefact from motion.",
+        "Gas cleft in L1, which might be artefactual.",
+    ],
+)
+def test_a_doubt_in_a_clause_going_on_about_the_finding_reaches_it(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_consequence_drawn_from_a_finding_does_not_hedge_it(reader):
+    assert firm(reader, "Gas cleft in L1; this may indicate non-union.") == {IVC: True}
+
+
+# --- denials ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Normal STIR signal in the lumbodorsal fascia.", "Normal signal within the posterior fascia."],
+)
+def test_normal_signal_in_the_fascia_denies_its_oedema(reader, text):
+    assert firm(reader, text) == {OEDEMA: False}
+
+
+def test_a_denial_before_a_list_reaches_the_fascia_after_other_nouns(reader):
+    text = "No oedema of the erector spinae or thoracolumbar fascia."
+    assert firm(reader, text) == {OEDEMA: False}
+
+
+def test_no_residual_cleft_after_cement_says_nothing_of_the_cleft(reader):
+    # What is left after the cement filled it: neither the cleft before nor its absence.
+    assert firm(reader, "Cement fills L1 and no residual cleft is seen.") == {}
+
+
+def test_a_finding_as_a_marker_of_something_is_a_general_statement(reader):
+    assert firm(reader, "A vacuum cleft is a marker of avascular necrosis.") == {}
+
+
+# --- words of other languages and other scales -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Intracorporeal gas cleft in LWK 1.", {IVC: True}),
+        ("Intrasomatic vacuum of LWK 2.", {}),
+        ("The thoracolumbar aponeurosis is oedematous.", {OEDEMA: True}),
+        ("GT 2 of the multifidus at L4/5.", {GOUTALLIER: 2}),
+        ("Tendinopathy at the right GT, grade 2 fatty change of the gluteus medius.", {}),
+    ],
+)
+def test_other_languages_words_for_the_body_the_vertebra_and_the_fascia(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["Mercuri stage 2 of the multifidus.", "Kjaer grade 1 of the erector spinae."]
+)
+def test_a_grade_of_another_muscle_fat_scale_is_not_a_goutallier_grade(reader, text):
+    assert firm(reader, text) == {}
+
+
+# --- Goutallier from its definition, and against it -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Normal lumbar paraspinal musculature.", {GOUTALLIER: 0}),
+        ("The paraspinal muscles at L4/5 are normal.", {GOUTALLIER: 0}),
+        # Normal in size or signal says nothing of fat.
+        ("Normal paraspinal muscle signal.", {}),
+        ("The paraspinal muscles are normal in bulk.", {}),
+    ],
+)
+def test_normal_paraspinal_muscles_are_goutallier_0(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fatty replacement of about 75% of the erector spinae at L4/5.", {GOUTALLIER: 4}),
+        ("Fat makes up 65% of the multifidus.", {GOUTALLIER: 4}),
+        ("Fat comprises 40% of the multifidus.", {}),
+    ],
+)
+def test_fat_over_half_of_the_muscle_is_grade_4(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_worded_grade_that_no_given_grade_agrees_with_leaves_the_grade_unknown(reader):
+    assert firm(reader, "Multifidus at L4/5: more fat than muscle, Goutallier 2.") == {}
+
+
+def test_a_worded_grade_agreeing_with_one_of_the_given_grades_leaves_the_worst(reader):
+    text = "Goutallier grade 1 (some fatty streaks) in the right multifidus, grade 2 on the left."
+    assert firm(reader, text) == {GOUTALLIER: 2}
+
+
+def test_a_grade_of_before_in_brackets_leaves_the_grade_now(reader):
+    assert firm(reader, "Goutallier 3 at L4/5 (was grade 2 in 2021).") == {GOUTALLIER: 3}
+
+
+# --- templates --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[x] Goutallier 1 [x] Goutallier 2", {}),
+        ("[x] Fascial oedema [x] Vacuum cleft", {OEDEMA: True, IVC: True}),
+    ],
+)
+def test_two_answers_ticked_to_one_question_are_unknown(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Posterior fascial oedema {present / absent}", {}),
+        ("Vacuum cleft (yes/no): yes", {IVC: True}),
+    ],
+)
+def test_a_picklist_in_brackets_is_unfilled_unless_answered(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_the_distribution_in_a_report_about_cement_is_the_cement_s(reader):
+    report = "Vertebroplasty at L1 with PMMA.\nThe distribution is trabecular."
+    assert firm(reader, report) == {CEMENT: "spongy"}
+    assert firm(reader, "The distribution is trabecular.") == {}
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        "Indication: pain after a fall.\nThe L1 body holds a fluid cleft.",
+        "Comparison: CT of last month\nThe L1 body holds a fluid cleft.",
+    ],
+)
+def test_skipped_text_on_its_header_s_line_ends_with_that_line(reader, report):
+    assert firm(reader, report) == {IVC: True}
+
+
+def test_skipped_text_running_on_to_the_next_line_stays_skipped(reader):
+    report = "History: fall, with a fluid cleft\nin the L1 body\n\nL1 fracture."
+    assert firm(reader, report) == {}
+
+
+# --- abbreviations and conditions -------------------------------------------------------------
+
+
+def test_w_slash_o_is_without(reader):
+    assert firm(reader, "Acute L1 fracture w/o intravertebral cleft.") == {IVC: False}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cement works best when a vacuum cleft is present.", {}),
+        ("When compared with the prior study, the cleft in L1 is larger.", {IVC: True}),
+    ],
+)
+def test_a_finding_under_a_condition_is_not_stated(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+# --- Goutallier over a whole report ------------------------------------------------------------
+
+
+def test_sentences_giving_different_grades_leave_the_grade_unknown(reader):
+    report = "Multifidus at L4/5: Goutallier 2.\nImpression: Goutallier grade 3 atrophy."
+    assert firm(reader, report) == {}
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        "Left multifidus Goutallier 2.\nRight multifidus Goutallier 3.",
+        "Multifidus Goutallier 2 (L).\nConclusion: Goutallier 3 (R) / 2 (L).",
+    ],
+)
+def test_sentences_grading_one_side_each_give_the_worse_side(reader, report):
+    assert firm(reader, report) == {GOUTALLIER: 3}
+
+
+# --- a denial's list, and levels of other clauses ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An item with a verb of its own after a denied one: stated, or denied with it? Unclear.
+        ("No retropulsion, gas cleft present.", {}),
+        (
+            "There is no cleft, oedema of the thoracolumbar fascia is present.",
+            {IVC: False, OEDEMA: True},
+        ),
+        ("No cleft, oedema or collapse is seen.", {IVC: False}),
+    ],
+)
+def test_a_denial_does_not_reach_an_item_with_a_verb_of_its_own(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("There is no fascial oedema, and the multifidus is normal at L4/5.", {OEDEMA: False}),
+        # A clause referring back to the finding gives its level still.
+        ("There is fascial oedema, and it reaches from T9 to T10.", {}),
+    ],
+)
+def test_a_level_in_a_later_clause_with_a_subject_of_its_own_is_that_clause_s(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
+
+
+def test_a_disc_level_in_another_finding_s_item_does_not_make_the_cleft_a_disc_s(reader):
+    text = "No vacuum cleft, multifidus at L4/5 Goutallier 2."
+    assert firm(reader, text) == {IVC: False, GOUTALLIER: 2}
+
+
+# --- templates exported as HTML -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("report", "expected"),
+    [
+        ("<p><strong>Intravertebral cleft:</strong> No</p>", {IVC: False}),
+        (
+            "<table><tr><td>Posterior fascial oedema</td><td>Yes</td></tr>"
+            "<tr><td>Goutallier (L4/5)</td><td>2</td></tr></table>",
+            {OEDEMA: True, GOUTALLIER: 2},
+        ),
+        ("Cement distribution:&nbsp;<em>trabecular</em>", {CEMENT: "spongy"}),
+        ("<td>Vacuum cleft</td><td>[ ] yes [ ] no</td>", {}),
+    ],
+)
+def test_a_template_exported_as_html_is_read_as_its_lines(reader, report, expected):
+    assert firm(reader, report) == expected
+
+
+def test_a_comparison_sign_is_not_taken_for_markup(reader):
+    assert firm(reader, "Multifidus at L4/5: fat < muscle.") == {GOUTALLIER: 2}
+
+
+# --- answers and non-answers -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Kummell -ve.", {IVC: False}), ("TLF oedema neg.", {OEDEMA: False})],
+)
+def test_a_negative_sign_after_a_finding_denies_it(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vacuum cleft: cannot assess on MRI alone.",
+        "Fascial oedema: unable to evaluate (no STIR).",
+        "Thoracolumbar fascia not assessed, no oedema seen elsewhere.",
+    ],
+)
+def test_a_finding_that_could_not_be_assessed_is_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+# --- statements of others, and of disease in general ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The orthopaedic surgeon reports a vacuum cleft on the outside CT.",
+        "Reportedly there is oedema of the thoracolumbar fascia.",
+        "A fluid cleft is typical of osteonecrosis.",
+        "Osteonecrosis is characterised by an intravertebral vacuum cleft.",
+        "Gas clefts occur in delayed union.",
+    ],
+)
+def test_a_statement_of_someone_else_or_of_disease_in_general_states_no_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+# --- more hedges, lookalikes and definitions ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There is a hint of oedema along the thoracolumbar fascia.",
+        "A vague cleft in the L1 body.",
+        "Ambiguous signal in the posterior fascia.",
+        "A fracture line mimicking a fluid cleft in L1.",
+        "An intravertebral cleft in L1 is conceivable.",
+        "A fluid cleft cannot be distinguished from a fracture line.",
+        "Goutallier 3 at L4/5 (borderline 2).",
+    ],
+)
+def test_hedges_the_lexicon_lacked_leave_the_finding_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_pseudocleft_is_not_a_cleft(reader):
+    assert firm(reader, "Pseudo-cleft in L1 from a fracture line.") == {}
+
+
+def test_a_grade_with_a_decimal_is_not_a_grade_of_the_scale(reader):
+    assert firm(reader, "Goutallier grade 2.5 at L4/5.") == {}
+
+
+@pytest.mark.parametrize(
+    ("report", "expected"),
+    [
+        ("Fascial oedema (STIR hyperintensity along the posterior fascia): Yes", {OEDEMA: True}),
+        ("Intravertebral cleft (gas or fluid in the fractured body): No", {IVC: False}),
+        ("Goutallier (L4/5): 3", {GOUTALLIER: 3}),
+    ],
+)
+def test_a_definition_beside_a_field_s_label_leaves_its_answer_read(reader, report, expected):
+    assert firm(reader, report) == expected
+
+
+def test_a_glossary_section_states_no_finding(reader):
+    report = (
+        "GLOSSARY\nIVC: intravertebral vacuum cleft. TLF: thoracolumbar fascia.\n\nL1 fracture."
+    )
+    assert firm(reader, report) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Goutallier grade 3 at the treated level.",
+        "Multifidus Goutallier 2 at the level of the vertebroplasty.",
+        "Goutallier 3 of the thoracolumbar paraspinal muscles.",
+    ],
+)
+def test_a_grade_at_the_treated_level_is_not_the_graded_segment_s(reader, text):
+    # The study graded L4/5 whatever the treated level (corpus labelling rules).
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cement interdigitation: poor.", {CEMENT: "blocky"}),
+        ("Cement interdigitation: partial.", {}),
+        ("Cement interdigitation: extensive.", {CEMENT: "spongy"}),
+    ],
+)
+def test_a_degree_given_as_the_value_of_interdigitation_is_read(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cement distribution (blocky/spongy): spongy", {CEMENT: "spongy"}),
+        ("Cement distribution (blocky/spongy):", {}),
+    ],
+)
+def test_the_options_beside_a_field_s_label_leave_its_answer_read(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Oedema of the psoas fascia, with a normal lumbodorsal fascia.", {OEDEMA: False}),
+        # Unnamed, the fascia beside another region is that region's.
+        ("Oedema in the gluteal muscles, tracking along the fascia.", {}),
+    ],
+)
+def test_a_posterior_fascia_named_in_its_own_item_is_read_beside_another_structure(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
+
+
+# --- resolution in words the lexicon lacked ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The thoracolumbar fascial oedema has disappeared.",
+        "Complete regression of the posterior fascial oedema.",
+        "Fascial oedema is no more visible.",
+        "No longer any oedema of the lumbodorsal fascia.",
+        "Fascial oedema of the earlier study, now cleared.",
+        "The gas cleft has filled in.",
+        "Resolving thoracolumbar fascial oedema.",
+        "The fluid cleft is barely perceptible.",
+    ],
+)
+def test_a_finding_resolved_or_resolving_is_not_present(reader, text):
+    assert firm(reader, text) == {}
+
+
+# --- picklists and questions in templates -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Goutallier grade (circle one): 0 1 2 3 4",
+        "Posterior fascial oedema: present absent",
+        "Intravertebral cleft: Y N",
+        "Vacuum cleft: Yes (No)",
+    ],
+)
+def test_options_left_side_by_side_are_an_unfilled_picklist(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vacuum cleft: none seen", {IVC: False}),
+        ("Cement distribution: solid blocky", {CEMENT: "blocky"}),
+    ],
+)
+def test_one_answer_of_two_words_is_not_a_picklist(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cement: (•) blocky ( ) spongy", {CEMENT: "blocky"}),
+        ("Cement: blocky [ ] spongy [*]", {CEMENT: "spongy"}),
+    ],
+)
+def test_other_marks_of_a_ticked_option_are_read(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Intravertebral cleft? No", {IVC: False}),
+        ("Thoracolumbar fascial oedema? Yes", {OEDEMA: True}),
+        ("Goutallier at L4/5? 2", {GOUTALLIER: 2}),
+        ("Kummell? possible", {}),
+        ("Any fascial oedema?", {}),
+    ],
+)
+def test_a_template_question_is_read_by_its_answer(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+# --- Goutallier: every number that may be a grade accounted for --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Goutallier grade: 2 (L), 3 (R).", {GOUTALLIER: 3}),
+        ("Goutallier 3 of 4 in the multifidus.", {GOUTALLIER: 3}),
+        ("Goutallier 4 at L4/5, progressed from 3.", {GOUTALLIER: 4}),
+        # A second grade whose muscle or level no pattern ties it to: not read as the first.
+        ("Goutallier 2 paraspinal, 3 psoas.", {}),
+        ("Paraspinal Goutallier grades: L3/4 2, L4/5 3, L5/S1 4.", {}),
+    ],
+)
+def test_a_number_that_may_be_another_grade_is_accounted_for_or_the_grade_is_unknown(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["Estimated Goutallier 3 at L4/5.", "I think the Goutallier grade is 2 at L4/5."]
+)
+def test_an_estimate_or_an_opinion_of_the_grade_is_a_hedge(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Intravertebral cleft: L1 no, T12 yes", {IVC: False}),
+        ("Fascial oedema: T11 (yes); L1 (no)", {OEDEMA: False}),
+        ("Vacuum cleft: T12 no, L1 yes", {IVC: True}),
+        ("Vacuum cleft: T12 yes, L2 yes", {}),
+    ],
+)
+def test_a_field_answered_level_by_level_is_read_at_the_treated_level(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A fluid collection lies along the thoracolumbar fascia.", {}),
+        ("Fluid (haematoma) tracks along the lumbodorsal fascia.", {}),
+        ("Bright T1 signal in the thoracolumbar fascia.", {}),
+        # Denied as an item of a list, the collection names nothing.
+        ("No paraspinal haematoma or posterior fascial oedema.", {OEDEMA: False}),
+    ],
+)
+def test_fluid_that_is_a_collection_or_blood_is_not_fascial_oedema(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gas bubbles in the L1 cement.",
+        "Gas within the L1 body after the vertebroplasty.",
+        "Gas in the L1 body from osteomyelitis.",
+        "Intravertebral vacuum phenomenon at L1 with spondylodiscitis.",
+    ],
+)
+def test_gas_of_the_cement_the_procedure_or_an_infection_is_not_a_cleft(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A denial closing its own item reaches no further.
+        ("Cleft absent, posterior fascial oedema present.", {IVC: False, OEDEMA: True}),
+        ("Positive for a cleft, negative for fascial oedema.", {IVC: True, OEDEMA: False}),
+        ("Absence of a cleft and presence of fascial oedema.", {IVC: False, OEDEMA: True}),
+    ],
+)
+def test_a_denial_and_an_affirmation_side_by_side_each_keep_their_item(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The 2022 MRI demonstrated oedema of the thoracolumbar fascia.", {}),
+        ("Fluid cleft in L1 (2021).", {}),
+        ("Fascial oedema, unchanged from the 2022 MRI.", {OEDEMA: True}),
+    ],
+)
+def test_a_study_dated_by_its_year_alone_is_a_prior_one(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vertebroplasty at L1 under a nerve block.",
+        "Cement at L1, with a solid lesion in the left kidney.",
+        "Cement in L1 beside a compact bone island.",
+        "Cement at L1, globular calcification of the aortic wall.",
+        "Cement at L1; the trabecular pattern of the sacrum is coarse.",
+    ],
+)
+def test_a_pattern_word_describing_another_noun_is_not_the_cement_s(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("PMMA shows a trabecular pattern throughout L1.", {CEMENT: "spongy"}),
+        ("Cement fill: good, spongy pattern.", {CEMENT: "spongy"}),
+    ],
+)
+def test_the_cement_s_own_pattern_is_still_read(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fluid cleft in the paraspinal muscles.", {}),
+        ("Fluid cleft in the epidural space at L1.", {}),
+        ("Fluid-filled cleft in the posterior ligamentous complex at L1.", {}),
+        ("Cleft in the spinal cord at L1.", {}),
+        # A structure named inside a lookalike is the lookalike's.
+        (
+            "An intravertebral vacuum cleft of the L1 body besides the vacuum disc at L4/5.",
+            {IVC: True},
+        ),
+    ],
+)
+def test_a_cleft_named_in_soft_tissue_a_ligament_or_the_canal_is_not_the_body_s(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No cleft is identified, though a small one cannot be excluded.",
+        "No frank fluid cleft in L1.",
+        "Fluid cleft in L1, less likely a fracture line.",
+        "Fluid cleft in L1 (differential: fracture line).",
+    ],
+)
+def test_a_doubt_on_the_finding_in_other_words_leaves_it_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Oedema adjacent to the thoracolumbar fascia.", {}),
+        ("Soft tissue oedema close to the posterior fascia.", {}),
+        ("Oedema of the thoracolumbar fascia near L1.", {OEDEMA: True}),
+    ],
+)
+def test_oedema_beside_the_fascia_is_not_the_fascia_s(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The second comparison, elliptic, would be the worse grade: not read as the first.
+        ("Fat less than muscle in the multifidus and more than muscle in the erector.", {}),
+        ("In the multifidus fat is less than muscle at L4/5.", {GOUTALLIER: 2}),
+    ],
+)
+def test_a_comparison_of_fat_with_muscle_outside_every_definition_read_leaves_it_unknown(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Appearances fit an intravertebral cleft, though a fracture line is a differential.",
+        "Fluid cleft in L1; alternatively a fluid-filled fracture line.",
+        "Per the referring surgeon, there is a vacuum cleft at L1.",
+        "According to the GP, the thoracolumbar fascia is oedematous.",
+    ],
+)
+def test_an_alternative_or_a_source_beside_the_finding_reaches_every_clause(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cleft - no; TLF oedema - yes", {IVC: False, OEDEMA: True}),
+        ("IVC: N; fascial oedema: Y", {IVC: False, OEDEMA: True}),
+    ],
+)
+def test_fields_between_semicolons_keep_their_own_answers(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("IVC=0", {}),
+        ("Vacuum cleft: 1", {}),
+        ("Fascial oedema (0/1): 1", {}),
+        ("Goutallier: 1", {GOUTALLIER: 1}),
+        ("Goutallier grade (L4/5): 3", {GOUTALLIER: 3}),
+    ],
+)
+def test_a_number_alone_answers_a_grade_not_a_cleft_or_the_fascia(reader, text, expected):
+    assert firm(reader, text) == expected
