@@ -22,6 +22,10 @@ from .cds_hooks import (
 )
 
 OVERRIDE_REASONS_SYSTEM = "http://pvp-cds.org/fhir/CodeSystem/override-reason"
+#: The same on every risk card: made once.
+OVERRIDE_REASONS = tuple(
+    Coding(OVERRIDE_REASONS_SYSTEM, code, display) for code, display in wording.OVERRIDE_REASONS
+)
 
 
 @dataclass(frozen=True)
@@ -52,10 +56,7 @@ def risk_card(
         indicator=Indicator.WARNING if estimate.tier is RiskTier.HIGH else Indicator.INFO,
         detail=wording.risk_detail(estimate, assessment, model, context.tiers),
         source=context.source,
-        override_reasons=tuple(
-            Coding(OVERRIDE_REASONS_SYSTEM, code, display)
-            for code, display in wording.OVERRIDE_REASONS
-        ),
+        override_reasons=OVERRIDE_REASONS,
         suggestions=(suggestion,) if suggestion else (),
         selection_behavior=SelectionBehavior.ANY if suggestion else None,
         links=links,

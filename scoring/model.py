@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -47,29 +48,49 @@ class Level:
 
 @dataclass(frozen=True)
 class Predictor:
+    """What follows from the levels is worked out once, at first use: every estimate reads
+    it (a frozen instance never changes, and ``dataclasses.replace`` makes a new one)."""
+
     name: str
     label: str
     levels: tuple[Level, ...]
 
-    @property
+    @cached_property
     def reference(self) -> Level:
         return next(level for level in self.levels if level.is_reference)
 
-    @property
+    @cached_property
     def domain(self) -> tuple[Value, ...]:
         return tuple(v for level in self.levels for v in level.values)
 
-    @property
+    @cached_property
     def lowest_coefficient(self) -> float:
         return min(level.coefficient for level in self.levels)
 
-    @property
+    @cached_property
     def highest_coefficient(self) -> float:
         return max(level.coefficient for level in self.levels)
 
-    @property
+    @cached_property
     def effect_range(self) -> float:
         return self.highest_coefficient - self.lowest_coefficient
+
+    def level_of(self, value: Value) -> Level | None:
+        """The level that includes ``value`` (as :meth:`Level.includes` judges), if any."""
+        try:
+            return self._levels_by_value.get((type(value), value))
+        except TypeError:  # unhashable, so not a value of any level
+            return None
+
+    @cached_property
+    def _levels_by_value(self) -> dict[tuple[type, Value], Level]:
+        # Keyed by type too: in Python True == 1, but a Goutallier grade is never a boolean.
+        # The first level that includes a value wins, as a walk through the levels finds it.
+        by_value: dict[tuple[type, Value], Level] = {}
+        for level in self.levels:
+            for value in level.values:
+                by_value.setdefault((type(value), value), level)
+        return by_value
 
 
 @dataclass(frozen=True)
@@ -131,7 +152,7 @@ class Model:
     risk_threshold: RiskThreshold
     document: Mapping[str, Any]
 
-    @property
+    @cached_property
     def input_names(self) -> frozenset[str]:
         return frozenset(p.name for p in self.predictors)
 
@@ -157,7 +178,7 @@ class Model:
         values are already in ``intercept`` and the coefficients; the block keeps the originals."""
         return self.document.get("recalibration")
 
-    @property
+    @cached_property
     def follow_up(self) -> tuple[OutcomeAssessment, ...]:
         """The study's outcome assessments in order; the last is the predicted outcome's."""
         return tuple(

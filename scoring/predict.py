@@ -215,9 +215,8 @@ def _factor(predictor: Predictor, value: Value | None, scale: PointsScale) -> Fa
 
 
 def level_of(predictor: Predictor, value: Value) -> Level:
-    for level in predictor.levels:
-        if level.includes(value):
-            return level
+    if (level := predictor.level_of(value)) is not None:
+        return level
     allowed = ", ".join(repr(v) for v in predictor.domain)
     raise InputError(
         f"{predictor.name}: {value!r} is not a possible value; expected one of {allowed}, "

@@ -31,8 +31,15 @@ def query_token(value: Value) -> str:
 
 
 def nomogram_query(findings: Mapping[str, Value | None]) -> str:
+    # With each value's type in the key: True == 1 in Python, but they are different tokens.
+    return _query(tuple((name, type(value), value) for name, value in findings.items()))
+
+
+@functools.lru_cache(maxsize=256)
+def _query(findings: tuple[tuple[str, type, Value | None], ...]) -> str:
+    """Four findings of a few values each: a handful of queries, each made once."""
     return urlencode(
-        {name: UNKNOWN if value is None else query_token(value) for name, value in findings.items()}
+        {name: UNKNOWN if value is None else query_token(value) for name, _, value in findings}
     )
 
 
@@ -85,11 +92,12 @@ def card_links(findings: Mapping[str, Value | None]) -> tuple[Link, ...]:
     base = public_base_url()
     return (
         Link(wording.NOMOGRAM_LINK_LABEL, f"{base}/nomogram?{nomogram_query(findings)}"),
-        model_card_link(),
+        model_card_link(base),
         Link(wording.SOURCE_ATTRIBUTES_LINK_LABEL, f"{base}{SOURCE_ATTRIBUTES_PATH}"),
     )
 
 
-def model_card_link() -> Link:
-    """A Link to the model card: what the model was derived on, its performance and limits."""
-    return Link(wording.MODEL_CARD_LINK_LABEL, f"{public_base_url()}/model-card")
+def model_card_link(base: str | None = None) -> Link:
+    """A Link to the model card: what the model was derived on, its performance and limits.
+    ``base``: :func:`public_base_url`, when the caller has it."""
+    return Link(wording.MODEL_CARD_LINK_LABEL, f"{base or public_base_url()}/model-card")

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from .. import json_provider
 from ..errors import StartupError
 
 DATABASE_FILE = "pvp-cds.sqlite3"
@@ -76,7 +77,9 @@ def shown(url: URL) -> str:
 def _sqlite_engine(url: URL, timeout: float | None) -> Engine:
     if url.database:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": timeout or 60.0})
+    engine = create_engine(
+        url, connect_args={"timeout": timeout or 60.0}, json_serializer=_json_text
+    )
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
@@ -90,6 +93,12 @@ def _sqlite_pragmas(connection: sqlite3.Connection, _record: Any) -> None:
     cursor.close()
 
 
+def _json_text(value: Any) -> str:
+    """JSON columns written by orjson: the standard library's encoder was a third of the
+    CPU of moving an audit record to the database."""
+    return json_provider.dumps(value).decode()
+
+
 def _postgresql_engine(url: URL, timeout: float | None) -> Engine:
     connect_args: dict[str, Any] = dict(TCP_SETTINGS)
     pool: dict[str, Any] = {}
@@ -100,7 +109,7 @@ def _postgresql_engine(url: URL, timeout: float | None) -> Engine:
         connect_args["options"] = f"-c statement_timeout={int(timeout * 1000)}"
         pool["pool_timeout"] = timeout
     try:
-        return create_engine(url, connect_args=connect_args, **pool)
+        return create_engine(url, connect_args=connect_args, json_serializer=_json_text, **pool)
     except ModuleNotFoundError as exc:
         raise StartupError(
             f"PVP_CDS_DATABASE_URL is PostgreSQL but its driver is not installed ({exc.name}): "

@@ -444,7 +444,7 @@ def _write_rows(connection: Connection, records: list[Rows]) -> None:
 def _rows(pending: Pending) -> Rows:
     payload = pending.payload
     if pending.kind == AUDIT:
-        return _audit_rows(AuditRecord.from_payload(payload))
+        return _audit_rows(payload)
     if pending.kind == FEEDBACK:
         return [(schema.feedback, _feedback_row(payload))]
     if pending.kind == REPLAY:
@@ -469,12 +469,10 @@ def _operation(kind: str) -> str:
     return kind if kind in KINDS else "unknown"
 
 
-def _audit_rows(record: AuditRecord) -> Rows:
-    event = {
-        **record.payload(),
-        "answered_at": record.answered_at,
-        "card_uuids": list(record.card_uuids),
-    }
+def _audit_rows(payload: Mapping[str, Any]) -> Rows:
+    # Read as a record first: one of another shape (another version's) is refused here.
+    record = AuditRecord.from_payload(payload)
+    event = {**payload, "answered_at": record.answered_at}
     return [
         (schema.audit_event, event),
         *(

@@ -99,3 +99,37 @@ def test_assessing_does_not_change_the_shared_models(config, validations):
     assert second == first
     # Each resource and the Bundle's own fields, once.
     assert sorted(validations) == sorted([*(r["id"] for r in resources), "Bundle"])
+
+
+@pytest.fixture
+def json_checks(monkeypatch):
+    """The walks of the JSON checks, counted."""
+    walked: list[str] = []
+    real = fhir_mappings.parsing._json_types_ok
+
+    def counting(data):
+        walked.append(data.get("id", data.get("resourceType")))
+        return real(data)
+
+    monkeypatch.setattr(fhir_mappings.parsing, "_json_types_ok", counting)
+    return walked
+
+
+def test_the_same_resource_sent_again_is_not_walked_again(validations, json_checks):
+    resources_from(present("o1"))
+    resources_from(copy.deepcopy(present("o1")))
+
+    assert json_checks == ["o1"]
+
+
+def test_a_number_json_cannot_write_is_refused_where_the_same_resource_with_null_is_cached(
+    validations,
+):
+    # orjson writes NaN as null: the JSON of the resource with NaN is that of the one with
+    # null, which is valid and already cached.
+    with_null = {**present("o1"), "valueQuantity": {"value": None, "unit": "mm"}}
+    with_null.pop("valueBoolean")
+    resources_from(with_null)
+
+    with pytest.raises(InvalidResourceError, match=r"valueQuantity\.value: .* not a JSON number"):
+        resources_from({**with_null, "valueQuantity": {"value": math.nan, "unit": "mm"}})

@@ -204,6 +204,7 @@ def test_high_risk_threshold_outside_zero_one_is_refused(threshold):
         ("goutallier_grade", True, "goutallier_grade: True is not a possible value"),
         ("goutallier_grade", 2.0, "goutallier_grade: 2.0 is not a possible value"),
         ("goutallier_grade", "2", "goutallier_grade: '2' is not a possible value"),
+        ("goutallier_grade", [2], r"goutallier_grade: \[2\] is not a possible value"),
         ("intravertebral_vacuum_cleft", "maybe", "'maybe' is not a possible value"),
         ("intravertebral_vacuum_cleft", 1, "intravertebral_vacuum_cleft: 1 is not a possible"),
         ("cement_distribution", "Blocky", "'Blocky' is not a possible value"),

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from cds_service import create_app
+from cds_service.pages.links import nomogram_query
 from fhir_mappings import codes
 
 from . import fhir
@@ -81,3 +82,10 @@ def test_following_the_link_shows_the_cards_risk(client):
     assert "64%" in card["summary"]
     response = client.get(links_by_path(card)["/nomogram"]["url"])
     assert read_nomogram_page(response.get_data(as_text=True)).risk_text == "64%"
+
+
+def test_a_boolean_and_an_integer_of_equal_value_are_different_query_tokens():
+    # Python has True == 1; the nomogram's query spells them "true" and "1".
+    assert nomogram_query({"finding": 1}) == "finding=1"
+    assert nomogram_query({"finding": True}) == "finding=true"
+    assert nomogram_query({"finding": 1}) == "finding=1"

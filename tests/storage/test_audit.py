@@ -195,3 +195,23 @@ def test_a_card_still_goes_out_when_the_local_disk_fails(app, monkeypatch, caplo
     assert response.status_code == 200
     assert response.get_json()["cards"]
     assert "audit record of this answer could not be kept" in caplog.text
+
+
+def test_a_json_column_keeps_an_integer_past_64_bits(store, database_url):
+    # JSON columns are written by orjson, which refuses such integers; the standard library
+    # writes them instead.
+    item = {"card": "5d1a1b8e-0000-4000-8000-000000000001", "count": 2**70 + 1}
+    row = {
+        "report_key": "k",
+        "service_id": "pvp-residual-back-pain",
+        "card_uuid": item["card"],
+        "outcome": "accepted",
+        "outcome_timestamp": "2026-03-11T10:00:00Z",
+        "received_at": datetime(2026, 3, 11, tzinfo=UTC),
+        "item": item,
+    }
+    with store.engine.begin() as connection:
+        connection.execute(schema.feedback.insert(), row)
+
+    (stored,) = rows(database_url, schema.feedback)
+    assert stored["item"] == item
