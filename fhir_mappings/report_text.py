@@ -333,6 +333,14 @@ class ReportTextReader:
             rules.words("context", "goutallier_grade", "elsewhere")
         )
         self._elsewhere = _phrase_pattern(rules.words("context", "elsewhere"))
+        # Right after a mention, the end of its brackets or an aside in brackets ("(IVC)")
+        # between them.
+        self._generic_statement = re.compile(
+            r"\s*\)?\s*(?:\([^)]*\)\s*)?"
+            rf"(?:{_phrase_pattern(rules.words('context', 'generic_statement')).pattern})",
+            re.I,
+        )
+        self._known_words = _words_of(document)
         self._other_structures = {
             finding: (
                 _word_pattern(rules.words("context", finding.value, "excludes")),
@@ -384,6 +392,7 @@ class ReportTextReader:
         statements: list[Statement] = []
         for sentence, doc in zip(sentences, docs, strict=True):
             found = _graded_alike(list(self._statements(sentence, doc, treated_levels)))
+            found = self._grades_told_apart(found, doc.text)
             statements.extend(_comparisons_accounted(found, doc))
         return _per_finding(statements)
 
@@ -640,6 +649,8 @@ class ReportTextReader:
                 continue
             if finding in PRESENCE_FINDINGS and self._about_another_structure(mentions, ent):
                 continue
+            if finding in PRESENCE_FINDINGS and self._generic(ent):
+                continue
             if finding is FindingName.INTRAVERTEBRAL_VACUUM_CLEFT and mentions.at_a_disc_level(ent):
                 # "Vacuum cleft at T12/L1": the disc between them, or both; not clear.
                 continue
@@ -658,6 +669,47 @@ class ReportTextReader:
                 if finding is FindingName.GOUTALLIER_GRADE and ent.label_.startswith(DEFINITION):
                     statement = replace(statement, by_definition=True)
                 yield statement
+
+    def _generic(self, ent: Any) -> bool:
+        """Whether a mention is, or follows in its clause, the subject of a statement about
+        the finding in general ("the intravertebral cleft is a marker of non-union", "a vacuum
+        cleft is a gas collection within a collapsed body"), in a sentence that names no
+        vertebra to tie it to this patient."""
+        text = ent.doc.text
+        subjects = (e for e in ent.sent.ents if e.start <= ent.start and e.label_ != LOOKALIKE)
+        return not levels_in(text) and any(
+            self._generic_statement.match(text, subject.end_char) for subject in subjects
+        )
+
+    def _grades_told_apart(self, statements: list[Statement], text: str) -> list[Statement]:
+        """One sentence's statements, its Goutallier grades made unknown where they differ and
+        the sentence names no side, no two muscles and no time to tell them apart ("Goutallier
+        2 in the body of the report and grade 3 in the summary"): two statements that
+        disagree, not the worse of two sides."""
+        grades = [
+            s
+            for s in statements
+            if s.finding is FindingName.GOUTALLIER_GRADE and s.value is not None
+        ]
+        values = {g for s in grades for g in s.grades or {s.value}}
+        muscles = len(self._paraspinal_muscles.findall(text))
+        if len(values) < 2 or _SIDE.search(text) or muscles > 1 or _THEN_AND_NOW.search(text):
+            return statements
+        return [
+            *(s for s in statements if s.finding is not FindingName.GOUTALLIER_GRADE),
+            Statement(
+                FindingName.GOUTALLIER_GRADE,
+                None,
+                grades[0].quote,
+                NoValueKind.REPORT_SENTENCES_DISAGREE,
+            ),
+        ]
+
+    def _another_scale(self, ent: Any) -> bool:
+        """Whether a grade is given on a scale the rules do not know: a capitalised name that
+        no rule uses stands right before it ("Kjaer grade 2", "Hoffmann grade 3")."""
+        name = _NAME_BEFORE.search(ent.doc.text, 0, ent.start_char)
+        return bool(name) and name["name"].lower() not in self._known_words
 
     def _progressed(self, ent: Any, finding: FindingName) -> bool:
         """Whether a Goutallier grade's clause gives the grade now beside one of before
@@ -791,6 +843,8 @@ class ReportTextReader:
                 return None
             graded = [(int(ent.label_.removeprefix(DEFINITION)), mentions.levels_near(ent))]
         else:
+            if self._another_scale(ent):
+                return None
             found = self._grades_in(text, clause.start_char, clause.end_char, ent.start_char)
             if isinstance(found, NoValueKind):
                 return Statement(finding, None, sentence.quote, found)
@@ -999,6 +1053,15 @@ _FAT_MUSCLE_COMPARISON = re.compile(
     r"muscle\b",
     re.I,
 )
+#: Words that set a grade of before beside the grade now ("grade 3, previously grade 1").
+_THEN_AND_NOW = re.compile(
+    r"\b(?:previously|formerly|earlier|initially|prior|before|progressed|increased|from|was|now)\b",
+    re.I,
+)
+#: A capitalised word right before a position: a scale's name before its grade.
+_NAME_BEFORE = re.compile(r"\b(?P<name>[A-Z][^\W\d_]+)\s+$")
+#: Keys of the rules document whose text is prose, not phrases.
+_NOT_PHRASES = frozenset({"description", "licence", "source", "left_out"})
 #: A side named in a sentence: its grade is one side's.
 _SIDE = re.compile(
     r"\b(?:left|right|lt|rt|bilateral(?:ly)?|both sides)\b|\(\s*[rl]\s*\)|\b[rl]\s*[:=]?\s*\d", re.I
@@ -1386,6 +1449,19 @@ def _shorten(text: str) -> str:
 def _word_pattern(words: Iterable[str]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
     return re.compile(rf"(?<!\w)(?:{alternatives or '(?!)'})(?!\w)", re.I)
+
+
+def _words_of(document: Any) -> frozenset[str]:
+    """Every word the rules' phrases use, in lower case (descriptions left out)."""
+    if isinstance(document, str):
+        return frozenset(w.lower() for w in re.findall(r"[^\W\d_]+", document))
+    if isinstance(document, Mapping):
+        parts = (_words_of(v) for k, v in document.items() if k not in _NOT_PHRASES)
+    elif isinstance(document, list):
+        parts = (_words_of(item) for item in document)
+    else:
+        return frozenset()
+    return frozenset().union(*parts)
 
 
 def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:

@@ -1,0 +1,130 @@
+"""Rules 2.4.0: where a sentence does not tie a value to this patient's treated vertebra firmly,
+the finding stays unknown. Broad abstentions, each a class of wrong values that unseen text
+produced, rather than phrases fitted to one sentence.
+
+The sentences are our own, written for these tests (none is copied from the labelled sets);
+each expectation follows from the corpus labelling rules (fixtures/corpus/README.md).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from fhir_mappings import ReportTextReader, load_text_rules
+from fhir_mappings.codes import FindingName, VertebralLevel
+
+IVC = FindingName.INTRAVERTEBRAL_VACUUM_CLEFT
+OEDEMA = FindingName.POSTERIOR_FASCIA_OEDEMA
+GOUTALLIER = FindingName.GOUTALLIER_GRADE
+CEMENT = FindingName.CEMENT_DISTRIBUTION
+L1 = frozenset({VertebralLevel.L1})
+
+
+@pytest.fixture(scope="module")
+def reader() -> ReportTextReader:
+    return ReportTextReader(load_text_rules())
+
+
+def firm(reader: ReportTextReader, *texts: str) -> dict[FindingName, object]:
+    """The findings the texts state with a value at L1 (unknown ones left out)."""
+    read = reader.read(texts, L1)
+    return {name: s.value for name, s in read.items() if s.value is not None}
+
+
+# --- statements about a finding in general ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "An intravertebral vacuum cleft is a sign of osteonecrosis.",
+        "Thoracolumbar fascia oedema is a feature of recent fractures.",
+        # The predicate names the finding's words too ("gas collection"): still a definition.
+        "Intravertebral vacuum cleft (IVC) is a gas collection within a collapsed vertebral body.",
+    ],
+)
+def test_a_finding_as_the_subject_of_a_general_statement_is_not_this_patients(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_general_remark_about_a_finding_named_at_a_vertebra_still_states_it(reader):
+    # The level ties the mention to the patient; the remark only adds what it means.
+    assert firm(
+        reader, "Thoracolumbar fascia oedema is seen at L1 and is a feature of a recent fracture."
+    ) == {OEDEMA: True}
+
+
+# --- a grade on a scale the rules do not know -------------------------------------------------
+
+
+def test_a_grade_after_a_scale_name_the_rules_do_not_know_is_no_goutallier_grade(reader):
+    # Hoffmann is no fat scale the rules name: its grade 3 need not be Goutallier's 3.
+    assert firm(reader, "Hoffmann grade 3 fatty change of the multifidus at L4/5.") == {}
+
+
+def test_a_grade_after_a_capitalised_muscle_name_is_read(reader):
+    assert firm(reader, "Multifidus grade 3 at L4/5.") == {GOUTALLIER: 3}
+
+
+# --- two grades in one sentence ---------------------------------------------------------------
+
+
+def test_two_grades_in_one_sentence_with_nothing_telling_them_apart_disagree(reader):
+    # No side, muscle or time tells the 2 from the 3: two statements that disagree, not the
+    # worse of two sides.
+    assert firm(reader, "Goutallier 2 in the body of the report and grade 3 in the summary.") == {}
+
+
+def test_two_grades_one_per_side_give_the_worse(reader):
+    assert firm(reader, "Goutallier grade 2 on the left, grade 3 on the right at L4/5.") == {
+        GOUTALLIER: 3
+    }
+
+
+# --- a sentence correcting another reading ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("Correction: the cement is blocky.", CEMENT),
+        ("The preliminary read called this a cleft; it is a disc vacuum.", IVC),
+        ("Amended report: posterior fascia oedema is present at L1.", OEDEMA),
+    ],
+)
+def test_a_sentence_correcting_another_reading_states_no_firm_value(reader, text, finding):
+    read = reader.read([text], L1)
+    assert finding in read and read[finding].value is None
+
+
+def test_a_correcting_addendum_leaves_the_whole_report_unknown(reader):
+    report = (
+        "Findings: The cement distribution is blocky.\n"
+        "Addendum: the original report is corrected; the cement distribution is spongy."
+    )
+    assert CEMENT not in firm(reader, report)
+
+
+def test_an_addendum_that_only_adds_a_finding_counts(reader):
+    report = "Findings: L1 fracture.\nAddendum: an intravertebral cleft is also seen at L1."
+    assert firm(reader, report) == {IVC: True}
+
+
+# --- a finding under "when" -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kyphoplasty is preferred when an intravertebral cleft is present.",
+        "Fascial oedema is seen when the fracture is recent.",
+    ],
+)
+def test_a_finding_under_when_is_a_condition_not_a_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_when_compared_with_a_prior_study_is_no_condition(reader):
+    assert firm(reader, "When compared with the prior MRI, the cleft at L1 is larger.") == {
+        IVC: True
+    }
