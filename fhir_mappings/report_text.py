@@ -604,6 +604,8 @@ class ReportTextReader:
         spongy", side by side: "present absent", "0 1 2 3 4", "Yes (No)"): an unfilled
         template, not an answer. Words that all name one pattern ("spongy/trabecular",
         "solid/blocky") are one answer, said twice."""
+        # A picklist's own markup around it ("***present/absent***", "{yes/no}") is no answer.
+        value = value.strip(_PICKLIST_MARKUP)
         choices = [c.strip().lower() for c in _CHOICES.split(value.strip(" .[]()")) if c.strip()]
         if len(choices) < 2 and self._answer(value) is None:
             choices = [c for c in _OPTIONS.split(value.strip(" .").lower()) if c]
@@ -658,7 +660,7 @@ class ReportTextReader:
                 statement = self._cement(sentence, mentions, ent)
             elif finding is FindingName.GOUTALLIER_GRADE:
                 statement = self._goutallier(sentence, mentions, ent)
-            elif ent._.uncertainty or ent.sent.start in doubtful:
+            elif ent._.uncertainty or ent.sent.start in doubtful or self._alternative(ent):
                 statement = Statement(finding, None, sentence.quote, NoValueKind.REPORT_UNCERTAIN)
             elif reads is not None:
                 # "The fascia is normal": absent, unless that is denied or doubted.
@@ -669,6 +671,14 @@ class ReportTextReader:
                 if finding is FindingName.GOUTALLIER_GRADE and ent.label_.startswith(DEFINITION):
                     statement = replace(statement, by_definition=True)
                 yield statement
+
+    def _alternative(self, ent: Any) -> bool:
+        """Whether a mention not denied is offered as one of two readings ("cleft or fracture
+        line", "a fracture line or a cleft"); under a denial "or" lists what is denied."""
+        text = ent.doc.text
+        return not ent._.negation and bool(
+            _OR_AFTER.match(text, ent.end_char) or _OR_BEFORE.search(text, 0, ent.start_char)
+        )
 
     def _generic(self, ent: Any) -> bool:
         """Whether a mention is, or follows in its clause, the subject of a statement about
@@ -1058,6 +1068,11 @@ _THEN_AND_NOW = re.compile(
     r"\b(?:previously|formerly|earlier|initially|prior|before|progressed|increased|from|was|now)\b",
     re.I,
 )
+#: Characters a template's picklist is wrapped in ("***", "{}", "<>", "__").
+_PICKLIST_MARKUP = " *{}<>_#"
+#: "or" right after or right before a mention: two readings offered.
+_OR_AFTER = re.compile(r"\s+or\s+(?!not\b|absent\b|none\b|no\b)", re.I)
+_OR_BEFORE = re.compile(r"\bor\s+(?:an?\s+|the\s+)?$", re.I)
 #: A capitalised word right before a position: a scale's name before its grade.
 _NAME_BEFORE = re.compile(r"\b(?P<name>[A-Z][^\W\d_]+)\s+$")
 #: Keys of the rules document whose text is prose, not phrases.

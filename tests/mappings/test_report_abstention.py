@@ -128,3 +128,43 @@ def test_when_compared_with_a_prior_study_is_no_condition(reader):
     assert firm(reader, "When compared with the prior MRI, the cleft at L1 is larger.") == {
         IVC: True
     }
+
+
+# --- two readings offered ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cleft or fracture line at L1.",
+        "A fracture line or a cleft at L1.",
+        "Cleft vs. Schmorl node in L1.",
+        "Tentatively an intravertebral cleft at L1.",
+    ],
+)
+def test_a_finding_offered_as_one_of_two_readings_is_unknown(reader, text):
+    read = reader.read([text], L1)
+    assert IVC in read and read[IVC].value is None
+
+
+def test_or_under_a_denial_lists_what_is_denied(reader):
+    assert firm(reader, "No cleft or fascial oedema at L1.") == {IVC: False, OEDEMA: False}
+
+
+# --- a picklist in its template's markup ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Intravertebral cleft: ***present/absent***",
+        "Cement distribution: {blocky/spongy}",
+        "Goutallier grade: <<0/1/2/3/4>>",
+    ],
+)
+def test_a_picklist_wrapped_in_template_markup_is_unfilled(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_an_answer_wrapped_in_template_markup_is_read(reader):
+    assert firm(reader, "Intravertebral cleft: ***present***") == {IVC: True}
