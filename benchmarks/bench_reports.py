@@ -3,7 +3,7 @@ asserts nothing.
 
     python benchmarks/bench_reports.py [--split dev|test|all] [--repeat N]
 
-Seven sets, printed apart, each figure headed by the set it comes from:
+Eight sets, printed apart, each figure headed by the set it comes from:
 
 - the older labelled set (tests/mappings/fixtures/reports/): written together with the rules,
   so its figures are NOT evidence;
@@ -15,6 +15,9 @@ Seven sets, printed apart, each figure headed by the set it comes from:
   round's test split, read once and tuned on since: development data, NOT evidence;
 - the independent corpus, dev2 split (tests/mappings/fixtures/corpus/dev2/): a fourth blind
   round written as development data; read once by rules 2.2.0 before any tuning (its README),
+  tuned on since: NOT evidence;
+- the independent corpus, dev3 split (tests/mappings/fixtures/corpus/dev3/): a sixth blind
+  round written as development data; read once by rules 2.3.0 before any tuning (its README),
   tuned on since: NOT evidence;
 - the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test/ and
   test2/), written in the third and fifth blind rounds: never tuned on; their figures are the
@@ -77,6 +80,10 @@ SETS = {
         CORPUS / "dev2",
         f"corpus dev2 split (the fourth round, development data, tuned on since: {NOT_EVIDENCE})",
     ),
+    "dev3": (
+        CORPUS / "dev3",
+        f"corpus dev3 split (the sixth round, development data, tuned on since: {NOT_EVIDENCE})",
+    ),
     "test": (
         CORPUS / "test",
         "corpus TEST split, third round (frozen, never tuned on: the evidence)",
@@ -90,6 +97,7 @@ DEVELOPMENT = ("older", *DEVELOPMENT_SPLITS)
 SPLITS = {
     "dev": DEVELOPMENT,
     "dev2": ("dev2",),
+    "dev3": ("dev3",),
     "test": TEST_SPLITS,
     "all": (*DEVELOPMENT, *TEST_SPLITS),
 }
