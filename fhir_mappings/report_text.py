@@ -333,10 +333,10 @@ class ReportTextReader:
             rules.words("context", "goutallier_grade", "elsewhere")
         )
         self._elsewhere = _phrase_pattern(rules.words("context", "elsewhere"))
-        # Right after a mention, the end of its brackets or an aside in brackets ("(IVC)")
-        # between them.
+        # After a mention, the end of its brackets, an aside in brackets ("(IVC)") or two words
+        # ("pattern") between them.
         self._generic_statement = re.compile(
-            r"\s*\)?\s*(?:\([^)]*\)\s*)?"
+            r"\s*\)?\s*(?:\([^)]*\)\s*)?(?:[\w-]+\s+){0,2}?"
             rf"(?:{_phrase_pattern(rules.words('context', 'generic_statement')).pattern})",
             re.I,
         )
@@ -635,7 +635,7 @@ class ReportTextReader:
         legend = len({e.label_ for e in mentions.findings if e.label_.startswith(DEFINITION)}) > 1
         for ent in mentions.findings:
             finding, reads = _finding_of(ent.label_)
-            if ent._.hypothetical or ent._.experiencer:
+            if ent._.hypothetical or ent._.experiencer or self._generic(ent):
                 continue
             if legend and finding is FindingName.GOUTALLIER_GRADE:
                 continue
@@ -650,8 +650,6 @@ class ReportTextReader:
                         yield Statement(finding, False, sentence.quote)
                 continue
             if finding in PRESENCE_FINDINGS and self._about_another_structure(mentions, ent):
-                continue
-            if finding in PRESENCE_FINDINGS and self._generic(ent):
                 continue
             if finding is FindingName.INTRAVERTEBRAL_VACUUM_CLEFT and mentions.at_a_disc_level(ent):
                 # "Vacuum cleft at T12/L1": the disc between them, or both; not clear.
@@ -864,6 +862,10 @@ class ReportTextReader:
                 for grade, levels, at in found
                 if not other_muscle or self._paraspinal(text, clause.start_char, at)
             ]
+        if all(levels is None for _, levels in graded) and self._placed_elsewhere(
+            text[clause.start_char : ent.start_char]
+        ):
+            return None
         grades = self._at_graded_level(graded)
         if not grades:
             return None
@@ -871,6 +873,13 @@ class ReportTextReader:
             return Statement(finding, None, sentence.quote, NoValueKind.REPORT_UNCERTAIN)
         # Both sides graded: the worse side counts, as for coded left/right grades.
         return Statement(finding, max(grades), sentence.quote, grades=frozenset(grades))
+
+    def _placed_elsewhere(self, before: str) -> bool:
+        """Whether the words opening a clause (or a field's value) before a grade place it at
+        another segment than the graded one ("At L3/4 the paraspinal muscles are Goutallier
+        grade 2", "Paraspinal muscles: at L5-S1, fatty change (Goutallier 3)")."""
+        place = _PLACED_AT.search(before)
+        return bool(place) and not _covers(levels_in(place[0]), self._graded_segment)
 
     def _paraspinal(self, text: str, clause_start: int, at: int) -> bool:
         """Whether the muscle named last before a grade is a paraspinal one."""
@@ -1070,6 +1079,9 @@ _THEN_AND_NOW = re.compile(
 )
 #: Characters a template's picklist is wrapped in ("***", "{}", "<>", "__").
 _PICKLIST_MARKUP = " *{}<>_#"
+#: A clause, or a field's value, opening with a place given by its vertebrae: "At L3/4",
+#: "Paraspinal muscles: at L3-4".
+_PLACED_AT = re.compile(rf"(?:^|:)\W*(?:at|of)\s+(?:the\s+)?{_LEVEL.pattern}", re.I)
 #: "or" right after or right before a mention: two readings offered.
 _OR_AFTER = re.compile(r"\s+or\s+(?!not\b|absent\b|none\b|no\b)", re.I)
 _OR_BEFORE = re.compile(r"\bor\s+(?:an?\s+|the\s+)?$", re.I)

@@ -168,3 +168,74 @@ def test_a_picklist_wrapped_in_template_markup_is_unfilled(reader, text):
 
 def test_an_answer_wrapped_in_template_markup_is_read(reader):
     assert firm(reader, "Intravertebral cleft: ***present***") == {IVC: True}
+
+
+# --- a grade placed at another segment --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "At L2/3 the multifidus shows Goutallier grade 3 fatty change.",
+        "Paraspinal muscles: at L5-S1, streaky fat in the multifidus (Goutallier 1).",
+    ],
+)
+def test_a_grade_in_a_clause_opening_at_another_segment_is_not_l45s(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_grade_in_a_clause_opening_at_l45_is_read(reader):
+    assert firm(reader, "At L4-5 the multifidus shows Goutallier grade 3 fatty change.") == {
+        GOUTALLIER: 3
+    }
+
+
+def test_a_fracture_level_earlier_in_the_clause_does_not_place_the_grade(reader):
+    text = "Fracture at L1 with severe paraspinal fatty degeneration (Goutallier 4)."
+    assert firm(reader, text)[GOUTALLIER] == 4
+
+
+# --- general statements about the cement --------------------------------------------------------
+
+
+def test_a_cement_pattern_defined_in_general_is_not_this_patients(reader):
+    text = "A spongy pattern refers to cement that interdigitates with the trabeculae."
+    assert firm(reader, text) == {}
+
+
+# --- drafts and their edits ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Auto-populated value: Goutallier 1 at L4/5.",
+        "Attending edit: Goutallier 2 at L4/5.",
+    ],
+)
+def test_a_draft_value_or_its_edit_states_no_firm_grade(reader, text):
+    read = reader.read([text], L1)
+    assert GOUTALLIER in read and read[GOUTALLIER].value is None
+
+
+# --- what an examination cannot tell ------------------------------------------------------------
+
+
+def test_what_a_modality_cannot_tell_apart_is_neither_present_nor_absent(reader):
+    text = (
+        "Radiographs cannot confidently differentiate an intravertebral cleft from a fracture line."
+    )
+    read = reader.read([text], L1)
+    assert IVC in read and read[IVC].value is None
+
+
+# --- a finding that would develop ---------------------------------------------------------------
+
+
+def test_a_finding_that_develops_under_a_condition_is_hypothetical(reader):
+    text = "Should the fracture collapse further and a vacuum cleft develops, kyphoplasty may help."
+    assert IVC not in firm(reader, text)
+
+
+def test_a_finding_that_has_developed_is_present(reader):
+    assert firm(reader, "A vacuum cleft has developed in L1 since the prior study.") == {IVC: True}
