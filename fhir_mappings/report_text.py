@@ -1091,7 +1091,10 @@ _NAME_BEFORE = re.compile(r"\b(?P<name>[A-Z][^\W\d_]+)\s+$")
 _NOT_PHRASES = frozenset({"description", "licence", "source", "left_out"})
 #: A side named in a sentence: its grade is one side's.
 _SIDE = re.compile(
-    r"\b(?:left|right|lt|rt|bilateral(?:ly)?|both sides)\b|\(\s*[rl]\s*\)|\b[rl]\s*[:=]?\s*\d", re.I
+    r"\b(?:left|right|lt|rt|bilateral(?:ly)?|both sides)\b|\(\s*[rl]\s*\)"
+    # "R: 3", "L 2"; not a lumbar level ("L4", "L 4/5").
+    r"|\b[rl](?:\s*[:=]\s*|\s+)\d(?!\s*[/-]\s*[lst]?\d)",
+    re.I,
 )
 _LEVEL_JUST_BEFORE = re.compile(r"(?:(?:at|for|of)\s+(?:the\s+)?\S+\s*[,:]?\s*)?$", re.I)
 _LEVEL_RIGHT_AFTER = re.compile(

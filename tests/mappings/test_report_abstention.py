@@ -239,3 +239,32 @@ def test_a_finding_that_develops_under_a_condition_is_hypothetical(reader):
 
 def test_a_finding_that_has_developed_is_present(reader):
     assert firm(reader, "A vacuum cleft has developed in L1 since the prior study.") == {IVC: True}
+
+
+# --- a lumbar level is no side ------------------------------------------------------------------
+
+
+def test_grades_of_two_sentences_both_at_l45_disagree(reader):
+    # "L4/5" names a segment, not the left side: the findings' 2 and the conclusion's 3 are two
+    # statements that disagree, not two sides.
+    report = (
+        "Findings: Multifidus at L4/5 with less fat than muscle, Goutallier 2.\n"
+        "Conclusion: Goutallier grade 3 fatty degeneration at L4/5."
+    )
+    assert GOUTALLIER not in firm(reader, report)
+
+
+def test_grades_for_the_left_and_right_side_give_the_worse(reader):
+    assert firm(reader, "Goutallier R: 3, L: 2 at L4/5.") == {GOUTALLIER: 3}
+
+
+# --- thoracic paraspinal muscles and dated prior films --------------------------------------------
+
+
+def test_a_grade_of_the_thoracic_paraspinals_is_not_l45s(reader):
+    text = "Goutallier 1 at L4/5, whereas the thoracic paraspinals show grade 3."
+    assert firm(reader, text) == {GOUTALLIER: 1}
+
+
+def test_a_finding_on_a_film_dated_by_month_and_year_is_history(reader):
+    assert firm(reader, "Radiograph of June 2021: globular cement.") == {}
