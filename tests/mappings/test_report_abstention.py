@@ -268,3 +268,18 @@ def test_a_grade_of_the_thoracic_paraspinals_is_not_l45s(reader):
 
 def test_a_finding_on_a_film_dated_by_month_and_year_is_history(reader):
     assert firm(reader, "Radiograph of June 2021: globular cement.") == {}
+
+
+# --- "rather than" ------------------------------------------------------------------------------
+
+
+def test_rather_than_denies_its_own_noun_not_the_rest_of_the_clause(reader):
+    text = (
+        "Gas within the L1 vertebral body rather than the disc, consistent with an "
+        "intravertebral cleft."
+    )
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_rather_than_before_the_finding_denies_it(reader):
+    assert firm(reader, "Disc vacuum rather than an intravertebral cleft.") == {IVC: False}
