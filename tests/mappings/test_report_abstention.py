@@ -283,3 +283,16 @@ def test_rather_than_denies_its_own_noun_not_the_rest_of_the_clause(reader):
 
 def test_rather_than_before_the_finding_denies_it(reader):
     assert firm(reader, "Disc vacuum rather than an intravertebral cleft.") == {IVC: False}
+
+
+# --- a denial and the comma after it ------------------------------------------------------------
+
+
+def test_a_denial_ends_at_a_comma_no_list_goes_on_from(reader):
+    text = "L1 fracture without an intravertebral cleft, thoracolumbar fascia oedema T12-L2."
+    assert firm(reader, text) == {IVC: False, OEDEMA: True}
+
+
+def test_a_denial_reaches_a_list_closed_by_or(reader):
+    text = "L1 fracture without an intravertebral cleft, retropulsion or fascial oedema."
+    assert firm(reader, text) == {IVC: False, OEDEMA: False}
