@@ -341,6 +341,12 @@ class ReportTextReader:
             re.I,
         )
         self._known_words = _words_of(document)
+        # The phrases whose verb is their own ("tends to", "refers to"), not a copula that a
+        # statement about this patient uses too ("is seen in"), mark a general statement
+        # wherever they stand in the clause.
+        self._generic_anywhere = _phrase_pattern(
+            p for p in rules.words("context", "generic_statement") if not p.startswith("is|are")
+        )
         self._other_structures = {
             finding: (
                 _word_pattern(rules.words("context", finding.value, "excludes")),
@@ -681,12 +687,14 @@ class ReportTextReader:
     def _generic(self, ent: Any) -> bool:
         """Whether a mention is, or follows in its clause, the subject of a statement about
         the finding in general ("the intravertebral cleft is a marker of non-union", "a vacuum
-        cleft is a gas collection within a collapsed body"), in a sentence that names no
-        vertebra to tie it to this patient."""
+        cleft is a gas collection within a collapsed body"), or stands in a clause whose verb
+        is one of such statements ("filling of a cleft tends to produce a solid pattern"), in
+        a sentence that names no vertebra to tie it to this patient."""
         text = ent.doc.text
         subjects = (e for e in ent.sent.ents if e.start <= ent.start and e.label_ != LOOKALIKE)
-        return not levels_in(text) and any(
-            self._generic_statement.match(text, subject.end_char) for subject in subjects
+        return not levels_in(text) and (
+            any(self._generic_statement.match(text, subject.end_char) for subject in subjects)
+            or bool(self._generic_anywhere.search(ent.sent.text))
         )
 
     def _grades_told_apart(self, statements: list[Statement], text: str) -> list[Statement]:

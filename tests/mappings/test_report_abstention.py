@@ -296,3 +296,11 @@ def test_a_denial_ends_at_a_comma_no_list_goes_on_from(reader):
 def test_a_denial_reaches_a_list_closed_by_or(reader):
     text = "L1 fracture without an intravertebral cleft, retropulsion or fascial oedema."
     assert firm(reader, text) == {IVC: False, OEDEMA: False}
+
+
+def test_a_clause_whose_verb_states_a_general_tendency_holds_no_finding(reader):
+    assert firm(reader, "Cement placed in a cleft tends to form a globular mass.") == {}
+
+
+def test_a_copula_in_a_clause_about_this_patient_is_no_general_statement(reader):
+    assert firm(reader, "A cleft is seen in the fractured vertebra.") == {IVC: True}
