@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from itertools import product
 from typing import Any
@@ -764,3 +765,12 @@ def inflections(word: str) -> list[str]:
         }
         forms.extend(form for found in table.values() for form in found)
     return list(dict.fromkeys(forms))
+
+
+@cache
+def is_english_word(word: str) -> bool:
+    """Whether lemminflect's English tables know the word ("bilateral", "advanced"); a name
+    ("Kjaer", "Hoffmann") they do not."""
+    from lemminflect import getAllLemmas
+
+    return bool(getAllLemmas(word.lower()))

@@ -39,6 +39,7 @@ from .report_pipeline import (
     READS,
     SHARED_SUBJECT,
     build_pipeline,
+    is_english_word,
 )
 from .site_files import read_site_file
 
@@ -378,6 +379,7 @@ class ReportTextReader:
             )
         )
         self._grades = (*_grade_patterns(forms, eponym), _muscle_grade_pattern(muscles, forms))
+        self._eponym = re.compile(rf"\b(?:{eponym})\b", re.I)
         # A label a number answers as a grade: the eponym, a grade, the muscles or their fat.
         self._graded_label = re.compile(
             rf"{eponym}|\b(?:grade|gr|gt|score|stage|fat|fatty)\b|{self._muscle.pattern}", re.I
@@ -722,10 +724,16 @@ class ReportTextReader:
         ]
 
     def _another_scale(self, ent: Any) -> bool:
-        """Whether a grade is given on a scale the rules do not know: a capitalised name that
-        no rule uses stands right before it ("Kjaer grade 2", "Hoffmann grade 3")."""
+        """Whether a grade is given on a scale the rules do not know: a capitalised name, no
+        English word and none the rules use, stands right before it ("Kjaer grade 2",
+        "Hoffmann grade 3"; not "Bilateral grade 3"); not before the eponym, which names the
+        scale itself."""
+        if self._eponym.search(ent.text):
+            return False
         name = _NAME_BEFORE.search(ent.doc.text, 0, ent.start_char)
-        return bool(name) and name["name"].lower() not in self._known_words
+        return bool(name) and not (
+            name["name"].lower() in self._known_words or is_english_word(name["name"])
+        )
 
     def _progressed(self, ent: Any, finding: FindingName) -> bool:
         """Whether a Goutallier grade's clause gives the grade now beside one of before

@@ -66,6 +66,17 @@ def test_a_grade_after_a_capitalised_muscle_name_is_read(reader):
     assert firm(reader, "Multifidus grade 3 at L4/5.") == {GOUTALLIER: 3}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bilateral grade 3 fatty infiltration of the multifidus at L4/5.",
+        "Bilateral Goutallier grade 3 at L4/5.",
+    ],
+)
+def test_a_grade_after_a_capitalised_english_word_or_before_the_eponym_is_read(reader, text):
+    assert firm(reader, text) == {GOUTALLIER: 3}
+
+
 # --- two grades in one sentence ---------------------------------------------------------------
 
 
