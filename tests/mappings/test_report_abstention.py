@@ -40,11 +40,17 @@ def firm(reader: ReportTextReader, *texts: str) -> dict[FindingName, object]:
         "An intravertebral vacuum cleft is a sign of osteonecrosis.",
         "Thoracolumbar fascia oedema is a feature of recent fractures.",
         # The predicate names the finding's words too ("gas collection"): still a definition.
-        "Intravertebral vacuum cleft (IVC) is a gas collection within a collapsed vertebral body.",
+        "Vacuum cleft (IVC) is a manifestation of osteonecrosis, a gas collection in the body.",
     ],
 )
 def test_a_finding_as_the_subject_of_a_general_statement_is_not_this_patients(reader, text):
     assert firm(reader, text) == {}
+
+
+def test_a_finding_described_as_a_thing_of_its_own_kind_is_stated(reader):
+    # "is a large gas-filled space": a description of this patient's cleft, not a category.
+    text = "The cleft is a large gas-filled space within the fractured body."
+    assert firm(reader, text) == {IVC: True}
 
 
 def test_a_general_remark_about_a_finding_named_at_a_vertebra_still_states_it(reader):
