@@ -680,11 +680,24 @@ class ReportTextReader:
 
     def _alternative(self, ent: Any) -> bool:
         """Whether a mention not denied is offered as one of two readings ("cleft or fracture
-        line", "a fracture line or a cleft"); under a denial "or" lists what is denied."""
+        line", "a fracture line or a cleft"); under a denial "or" lists what is denied, and
+        "or" between two mentions of the finding, or two words of one ("a gas or fluid
+        cleft"), names its kinds."""
+        if ent._.negation:
+            return False
         text = ent.doc.text
-        return not ent._.negation and bool(
-            _OR_AFTER.match(text, ent.end_char) or _OR_BEFORE.search(text, 0, ent.start_char)
-        )
+        same = [e for e in ent.doc.ents if e.label_ == ent.label_ and e is not ent]
+        after = _OR_AFTER.match(text, ent.end_char)
+        if after and not any(e.start_char == after.end() for e in same):
+            return True
+        before = _OR_BEFORE.search(text, 0, ent.start_char)
+        if before is None or any(
+            e.end_char <= before.start() and not text[e.end_char : before.start()].strip()
+            for e in same
+        ):
+            return False
+        # "gas or fluid cleft": "or" joins two words before one noun, no article between.
+        return bool(before["article"]) or len(ent) == 1
 
     def _generic(self, ent: Any) -> bool:
         """Whether a mention is, or follows in its clause, the subject of a statement about
@@ -1099,8 +1112,8 @@ _PICKLIST_MARKUP = " *{}<>_#"
 #: "Paraspinal muscles: at L3-4".
 _PLACED_AT = re.compile(rf"(?:^|:)\W*(?:at|of)\s+(?:the\s+)?{_LEVEL.pattern}", re.I)
 #: "or" right after or right before a mention: two readings offered.
-_OR_AFTER = re.compile(r"\s+or\s+(?!not\b|absent\b|none\b|no\b)", re.I)
-_OR_BEFORE = re.compile(r"\bor\s+(?:an?\s+|the\s+)?$", re.I)
+_OR_AFTER = re.compile(r"\s+or\s+(?!not\b|absent\b|none\b|no\b)(?:(?:an?|the)\s+)?", re.I)
+_OR_BEFORE = re.compile(r"\bor\s+(?P<article>(?:an?|the)\s+)?$", re.I)
 #: A capitalised word right before a position: a scale's name before its grade.
 _NAME_BEFORE = re.compile(r"\b(?P<name>[A-Z][^\W\d_]+)\s+$")
 #: Keys of the rules document whose text is prose, not phrases.

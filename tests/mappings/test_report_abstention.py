@@ -164,6 +164,17 @@ def test_a_finding_offered_as_one_of_two_readings_is_unknown(reader, text):
     assert IVC in read and read[IVC].value is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A gas or fluid cleft is present within the collapsed body.",
+        "Vacuum cleft or fluid cleft in L1.",
+    ],
+)
+def test_or_between_kinds_of_the_finding_states_it(reader, text):
+    assert firm(reader, text) == {IVC: True}
+
+
 def test_or_under_a_denial_lists_what_is_denied(reader):
     assert firm(reader, "No cleft or fascial oedema at L1.") == {IVC: False, OEDEMA: False}
 
