@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from itertools import product
 from typing import Any
@@ -58,6 +59,8 @@ SUBJECT_WORDS = 3
 #: Words that join a clause to the one before, skipped to find its first word.
 JOINING = frozenset({"and", "but", "however", "although", "though", "whereas", "while"})
 #: ``Doc.user_data`` key: clause starts after a coordinator whose reading is unclear.
+#: Words that close a list of items a denial reaches ("no cleft, retropulsion or oedema").
+LIST_CLOSERS = frozenset({"or", "nor", "and", "/"})
 DOUBTFUL_CLAUSES = "doubtful_clauses"
 #: ``Doc.user_data`` key: clause starts of a verb that goes on with the subject before it
 #: ("the L1 body has collapsed and contains gas").
@@ -260,6 +263,8 @@ class ConText:
             if rule.direction in (TERMINATE, PSEUDO):
                 continue
             low, high = _scope(doc, rule, start, end, ends)
+            if rule.category == "negation" and rule.direction == FORWARD:
+                high = _denied_list_end(doc, end, high)
             if rule.category in DOUBT_REACHES_BACK and self._refers_back(doc, start):
                 # "A cleft is seen on STIR but not on T2 and is therefore doubtful": a doubt
                 # in a clause about what the sentence named before is about that too.
@@ -301,6 +306,17 @@ class ConText:
             for rule, start, end in unsilenced
             if not any(_gives_way((rule, start, end), other) for other in unsilenced)
         ]
+
+
+def _denied_list_end(doc: Any, end: int, high: int) -> int:
+    """Where a denial's forward scope ends: at a comma, unless what follows the comma goes on
+    a list closed by "or", "nor" or "and" ("without a cleft, retropulsion or oedema"); "without
+    a cleft, fascia oedema T12-L2" denies the cleft alone."""
+    commas = [t.i for t in doc[end:high] if t.text == ","]
+    if not commas:
+        return high
+    closes = any(t.lower_ in LIST_CLOSERS for t in doc[commas[0] : high])
+    return high if closes else commas[0]
 
 
 def _outside_or_within(ent: Any, start: int, end: int) -> bool:
@@ -749,3 +765,12 @@ def inflections(word: str) -> list[str]:
         }
         forms.extend(form for found in table.values() for form in found)
     return list(dict.fromkeys(forms))
+
+
+@cache
+def is_english_word(word: str) -> bool:
+    """Whether lemminflect's English tables know the word ("bilateral", "advanced"); a name
+    ("Kjaer", "Hoffmann") they do not."""
+    from lemminflect import getAllLemmas
+
+    return bool(getAllLemmas(word.lower()))

@@ -39,6 +39,7 @@ from .report_pipeline import (
     READS,
     SHARED_SUBJECT,
     build_pipeline,
+    is_english_word,
 )
 from .site_files import read_site_file
 
@@ -333,6 +334,20 @@ class ReportTextReader:
             rules.words("context", "goutallier_grade", "elsewhere")
         )
         self._elsewhere = _phrase_pattern(rules.words("context", "elsewhere"))
+        # After a mention, the end of its brackets, an aside in brackets ("(IVC)") or two words
+        # ("pattern") between them.
+        self._generic_statement = re.compile(
+            r"\s*\)?\s*(?:\([^)]*\)\s*)?(?:[\w-]+\s+){0,2}?"
+            rf"(?:{_phrase_pattern(rules.words('context', 'generic_statement')).pattern})",
+            re.I,
+        )
+        self._known_words = _words_of(document)
+        # The phrases whose verb is their own ("tends to", "refers to"), not a copula that a
+        # statement about this patient uses too ("is seen in"), mark a general statement
+        # wherever they stand in the clause.
+        self._generic_anywhere = _phrase_pattern(
+            p for p in rules.words("context", "generic_statement") if not p.startswith("is|are")
+        )
         self._other_structures = {
             finding: (
                 _word_pattern(rules.words("context", finding.value, "excludes")),
@@ -364,6 +379,7 @@ class ReportTextReader:
             )
         )
         self._grades = (*_grade_patterns(forms, eponym), _muscle_grade_pattern(muscles, forms))
+        self._eponym = re.compile(rf"\b(?:{eponym})\b", re.I)
         # A label a number answers as a grade: the eponym, a grade, the muscles or their fat.
         self._graded_label = re.compile(
             rf"{eponym}|\b(?:grade|gr|gt|score|stage|fat|fatty)\b|{self._muscle.pattern}", re.I
@@ -384,6 +400,7 @@ class ReportTextReader:
         statements: list[Statement] = []
         for sentence, doc in zip(sentences, docs, strict=True):
             found = _graded_alike(list(self._statements(sentence, doc, treated_levels)))
+            found = self._grades_told_apart(found, doc.text)
             statements.extend(_comparisons_accounted(found, doc))
         return _per_finding(statements)
 
@@ -595,6 +612,8 @@ class ReportTextReader:
         spongy", side by side: "present absent", "0 1 2 3 4", "Yes (No)"): an unfilled
         template, not an answer. Words that all name one pattern ("spongy/trabecular",
         "solid/blocky") are one answer, said twice."""
+        # A picklist's own markup around it ("***present/absent***", "{yes/no}") is no answer.
+        value = value.strip(_PICKLIST_MARKUP)
         choices = [c.strip().lower() for c in _CHOICES.split(value.strip(" .[]()")) if c.strip()]
         if len(choices) < 2 and self._answer(value) is None:
             choices = [c for c in _OPTIONS.split(value.strip(" .").lower()) if c]
@@ -624,7 +643,7 @@ class ReportTextReader:
         legend = len({e.label_ for e in mentions.findings if e.label_.startswith(DEFINITION)}) > 1
         for ent in mentions.findings:
             finding, reads = _finding_of(ent.label_)
-            if ent._.hypothetical or ent._.experiencer:
+            if ent._.hypothetical or ent._.experiencer or self._generic(ent):
                 continue
             if legend and finding is FindingName.GOUTALLIER_GRADE:
                 continue
@@ -647,7 +666,7 @@ class ReportTextReader:
                 statement = self._cement(sentence, mentions, ent)
             elif finding is FindingName.GOUTALLIER_GRADE:
                 statement = self._goutallier(sentence, mentions, ent)
-            elif ent._.uncertainty or ent.sent.start in doubtful:
+            elif ent._.uncertainty or ent.sent.start in doubtful or self._alternative(ent):
                 statement = Statement(finding, None, sentence.quote, NoValueKind.REPORT_UNCERTAIN)
             elif reads is not None:
                 # "The fascia is normal": absent, unless that is denied or doubted.
@@ -658,6 +677,76 @@ class ReportTextReader:
                 if finding is FindingName.GOUTALLIER_GRADE and ent.label_.startswith(DEFINITION):
                     statement = replace(statement, by_definition=True)
                 yield statement
+
+    def _alternative(self, ent: Any) -> bool:
+        """Whether a mention not denied is offered as one of two readings ("cleft or fracture
+        line", "a fracture line or a cleft"); under a denial "or" lists what is denied, and
+        "or" between two mentions of the finding, or two words of one ("a gas or fluid
+        cleft"), names its kinds."""
+        if ent._.negation:
+            return False
+        text = ent.doc.text
+        same = [e for e in ent.doc.ents if e.label_ == ent.label_ and e is not ent]
+        after = _OR_AFTER.match(text, ent.end_char)
+        if after and not any(e.start_char == after.end() for e in same):
+            return True
+        before = _OR_BEFORE.search(text, 0, ent.start_char)
+        if before is None or any(
+            e.end_char <= before.start() and not text[e.end_char : before.start()].strip()
+            for e in same
+        ):
+            return False
+        # "gas or fluid cleft": "or" joins two words before one noun, no article between.
+        return bool(before["article"]) or len(ent) == 1
+
+    def _generic(self, ent: Any) -> bool:
+        """Whether a mention is, or follows in its clause, the subject of a statement about
+        the finding in general ("the intravertebral cleft is a marker of non-union", "a vacuum
+        cleft is a gas collection within a collapsed body"), or stands in a clause whose verb
+        is one of such statements ("filling of a cleft tends to produce a solid pattern"), in
+        a sentence that names no vertebra to tie it to this patient."""
+        text = ent.doc.text
+        subjects = (e for e in ent.sent.ents if e.start <= ent.start and e.label_ != LOOKALIKE)
+        return not levels_in(text) and (
+            any(self._generic_statement.match(text, subject.end_char) for subject in subjects)
+            or bool(self._generic_anywhere.search(ent.sent.text))
+        )
+
+    def _grades_told_apart(self, statements: list[Statement], text: str) -> list[Statement]:
+        """One sentence's statements, its Goutallier grades made unknown where they differ and
+        the sentence names no side, no two muscles and no time to tell them apart ("Goutallier
+        2 in the body of the report and grade 3 in the summary"): two statements that
+        disagree, not the worse of two sides."""
+        grades = [
+            s
+            for s in statements
+            if s.finding is FindingName.GOUTALLIER_GRADE and s.value is not None
+        ]
+        values = {g for s in grades for g in s.grades or {s.value}}
+        muscles = len(self._paraspinal_muscles.findall(text))
+        if len(values) < 2 or _SIDE.search(text) or muscles > 1 or _THEN_AND_NOW.search(text):
+            return statements
+        return [
+            *(s for s in statements if s.finding is not FindingName.GOUTALLIER_GRADE),
+            Statement(
+                FindingName.GOUTALLIER_GRADE,
+                None,
+                grades[0].quote,
+                NoValueKind.REPORT_SENTENCES_DISAGREE,
+            ),
+        ]
+
+    def _another_scale(self, ent: Any) -> bool:
+        """Whether a grade is given on a scale the rules do not know: a capitalised name, no
+        English word and none the rules use, stands right before it ("Kjaer grade 2",
+        "Hoffmann grade 3"; not "Bilateral grade 3"); not before the eponym, which names the
+        scale itself."""
+        if self._eponym.search(ent.text):
+            return False
+        name = _NAME_BEFORE.search(ent.doc.text, 0, ent.start_char)
+        return bool(name) and not (
+            name["name"].lower() in self._known_words or is_english_word(name["name"])
+        )
 
     def _progressed(self, ent: Any, finding: FindingName) -> bool:
         """Whether a Goutallier grade's clause gives the grade now beside one of before
@@ -791,6 +880,8 @@ class ReportTextReader:
                 return None
             graded = [(int(ent.label_.removeprefix(DEFINITION)), mentions.levels_near(ent))]
         else:
+            if self._another_scale(ent):
+                return None
             found = self._grades_in(text, clause.start_char, clause.end_char, ent.start_char)
             if isinstance(found, NoValueKind):
                 return Statement(finding, None, sentence.quote, found)
@@ -800,6 +891,10 @@ class ReportTextReader:
                 for grade, levels, at in found
                 if not other_muscle or self._paraspinal(text, clause.start_char, at)
             ]
+        if all(levels is None for _, levels in graded) and self._placed_elsewhere(
+            text[clause.start_char : ent.start_char]
+        ):
+            return None
         grades = self._at_graded_level(graded)
         if not grades:
             return None
@@ -807,6 +902,13 @@ class ReportTextReader:
             return Statement(finding, None, sentence.quote, NoValueKind.REPORT_UNCERTAIN)
         # Both sides graded: the worse side counts, as for coded left/right grades.
         return Statement(finding, max(grades), sentence.quote, grades=frozenset(grades))
+
+    def _placed_elsewhere(self, before: str) -> bool:
+        """Whether the words opening a clause (or a field's value) before a grade place it at
+        another segment than the graded one ("At L3/4 the paraspinal muscles are Goutallier
+        grade 2", "Paraspinal muscles: at L5-S1, fatty change (Goutallier 3)")."""
+        place = _PLACED_AT.search(before)
+        return bool(place) and not _covers(levels_in(place[0]), self._graded_segment)
 
     def _paraspinal(self, text: str, clause_start: int, at: int) -> bool:
         """Whether the muscle named last before a grade is a paraspinal one."""
@@ -999,9 +1101,29 @@ _FAT_MUSCLE_COMPARISON = re.compile(
     r"muscle\b",
     re.I,
 )
+#: Words that set a grade of before beside the grade now ("grade 3, previously grade 1").
+_THEN_AND_NOW = re.compile(
+    r"\b(?:previously|formerly|earlier|initially|prior|before|progressed|increased|from|was|now)\b",
+    re.I,
+)
+#: Characters a template's picklist is wrapped in ("***", "{}", "<>", "__").
+_PICKLIST_MARKUP = " *{}<>_#"
+#: A clause, or a field's value, opening with a place given by its vertebrae: "At L3/4",
+#: "Paraspinal muscles: at L3-4".
+_PLACED_AT = re.compile(rf"(?:^|:)\W*(?:at|of)\s+(?:the\s+)?{_LEVEL.pattern}", re.I)
+#: "or" right after or right before a mention: two readings offered.
+_OR_AFTER = re.compile(r"\s+or\s+(?!not\b|absent\b|none\b|no\b)(?:(?:an?|the)\s+)?", re.I)
+_OR_BEFORE = re.compile(r"\bor\s+(?P<article>(?:an?|the)\s+)?$", re.I)
+#: A capitalised word right before a position: a scale's name before its grade.
+_NAME_BEFORE = re.compile(r"\b(?P<name>[A-Z][^\W\d_]+)\s+$")
+#: Keys of the rules document whose text is prose, not phrases.
+_NOT_PHRASES = frozenset({"description", "licence", "source", "left_out"})
 #: A side named in a sentence: its grade is one side's.
 _SIDE = re.compile(
-    r"\b(?:left|right|lt|rt|bilateral(?:ly)?|both sides)\b|\(\s*[rl]\s*\)|\b[rl]\s*[:=]?\s*\d", re.I
+    r"\b(?:left|right|lt|rt|bilateral(?:ly)?|both sides)\b|\(\s*[rl]\s*\)"
+    # "R: 3", "L 2"; not a lumbar level ("L4", "L 4/5").
+    r"|\b[rl](?:\s*[:=]\s*|\s+)\d(?!\s*[/-]\s*[lst]?\d)",
+    re.I,
 )
 _LEVEL_JUST_BEFORE = re.compile(r"(?:(?:at|for|of)\s+(?:the\s+)?\S+\s*[,:]?\s*)?$", re.I)
 _LEVEL_RIGHT_AFTER = re.compile(
@@ -1386,6 +1508,19 @@ def _shorten(text: str) -> str:
 def _word_pattern(words: Iterable[str]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
     return re.compile(rf"(?<!\w)(?:{alternatives or '(?!)'})(?!\w)", re.I)
+
+
+def _words_of(document: Any) -> frozenset[str]:
+    """Every word the rules' phrases use, in lower case (descriptions left out)."""
+    if isinstance(document, str):
+        return frozenset(w.lower() for w in re.findall(r"[^\W\d_]+", document))
+    if isinstance(document, Mapping):
+        parts = (_words_of(v) for k, v in document.items() if k not in _NOT_PHRASES)
+    elif isinstance(document, list):
+        parts = (_words_of(item) for item in document)
+    else:
+        return frozenset()
+    return frozenset().union(*parts)
 
 
 def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:

@@ -1,0 +1,334 @@
+"""Rules 2.4.0: where a sentence does not tie a value to this patient's treated vertebra firmly,
+the finding stays unknown. Broad abstentions, each a class of wrong values that unseen text
+produced, rather than phrases fitted to one sentence.
+
+The sentences are our own, written for these tests (none is copied from the labelled sets);
+each expectation follows from the corpus labelling rules (fixtures/corpus/README.md).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from fhir_mappings import ReportTextReader, load_text_rules
+from fhir_mappings.codes import FindingName, VertebralLevel
+
+IVC = FindingName.INTRAVERTEBRAL_VACUUM_CLEFT
+OEDEMA = FindingName.POSTERIOR_FASCIA_OEDEMA
+GOUTALLIER = FindingName.GOUTALLIER_GRADE
+CEMENT = FindingName.CEMENT_DISTRIBUTION
+L1 = frozenset({VertebralLevel.L1})
+
+
+@pytest.fixture(scope="module")
+def reader() -> ReportTextReader:
+    return ReportTextReader(load_text_rules())
+
+
+def firm(reader: ReportTextReader, *texts: str) -> dict[FindingName, object]:
+    """The findings the texts state with a value at L1 (unknown ones left out)."""
+    read = reader.read(texts, L1)
+    return {name: s.value for name, s in read.items() if s.value is not None}
+
+
+# --- statements about a finding in general ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "An intravertebral vacuum cleft is a sign of osteonecrosis.",
+        "Thoracolumbar fascia oedema is a feature of recent fractures.",
+        # The predicate names the finding's words too ("gas collection"): still a definition.
+        "Vacuum cleft (IVC) is a manifestation of osteonecrosis, a gas collection in the body.",
+    ],
+)
+def test_a_finding_as_the_subject_of_a_general_statement_is_not_this_patients(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_finding_described_as_a_thing_of_its_own_kind_is_stated(reader):
+    # "is a large gas-filled space": a description of this patient's cleft, not a category.
+    text = "The cleft is a large gas-filled space within the fractured body."
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_a_general_remark_about_a_finding_named_at_a_vertebra_still_states_it(reader):
+    # The level ties the mention to the patient; the remark only adds what it means.
+    assert firm(
+        reader, "Thoracolumbar fascia oedema is seen at L1 and is a feature of a recent fracture."
+    ) == {OEDEMA: True}
+
+
+# --- a grade on a scale the rules do not know -------------------------------------------------
+
+
+def test_a_grade_after_a_scale_name_the_rules_do_not_know_is_no_goutallier_grade(reader):
+    # Hoffmann is no fat scale the rules name: its grade 3 need not be Goutallier's 3.
+    assert firm(reader, "Hoffmann grade 3 fatty change of the multifidus at L4/5.") == {}
+
+
+def test_a_grade_after_a_capitalised_muscle_name_is_read(reader):
+    assert firm(reader, "Multifidus grade 3 at L4/5.") == {GOUTALLIER: 3}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bilateral grade 3 fatty infiltration of the multifidus at L4/5.",
+        "Bilateral Goutallier grade 3 at L4/5.",
+    ],
+)
+def test_a_grade_after_a_capitalised_english_word_or_before_the_eponym_is_read(reader, text):
+    assert firm(reader, text) == {GOUTALLIER: 3}
+
+
+# --- two grades in one sentence ---------------------------------------------------------------
+
+
+def test_two_grades_in_one_sentence_with_nothing_telling_them_apart_disagree(reader):
+    # No side, muscle or time tells the 2 from the 3: two statements that disagree, not the
+    # worse of two sides.
+    assert firm(reader, "Goutallier 2 in the body of the report and grade 3 in the summary.") == {}
+
+
+def test_two_grades_one_per_side_give_the_worse(reader):
+    assert firm(reader, "Goutallier grade 2 on the left, grade 3 on the right at L4/5.") == {
+        GOUTALLIER: 3
+    }
+
+
+# --- a sentence correcting another reading ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("Correction: the cement is blocky.", CEMENT),
+        ("The preliminary read called this a cleft; it is a disc vacuum.", IVC),
+        ("Amended report: posterior fascia oedema is present at L1.", OEDEMA),
+    ],
+)
+def test_a_sentence_correcting_another_reading_states_no_firm_value(reader, text, finding):
+    read = reader.read([text], L1)
+    assert finding in read and read[finding].value is None
+
+
+def test_a_correcting_addendum_leaves_the_whole_report_unknown(reader):
+    report = (
+        "Findings: The cement distribution is blocky.\n"
+        "Addendum: the original report is corrected; the cement distribution is spongy."
+    )
+    assert CEMENT not in firm(reader, report)
+
+
+def test_an_addendum_that_only_adds_a_finding_counts(reader):
+    report = "Findings: L1 fracture.\nAddendum: an intravertebral cleft is also seen at L1."
+    assert firm(reader, report) == {IVC: True}
+
+
+# --- a finding under "when" -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kyphoplasty is preferred when an intravertebral cleft is present.",
+        "Fascial oedema is seen when the fracture is recent.",
+    ],
+)
+def test_a_finding_under_when_is_a_condition_not_a_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_when_compared_with_a_prior_study_is_no_condition(reader):
+    assert firm(reader, "When compared with the prior MRI, the cleft at L1 is larger.") == {
+        IVC: True
+    }
+
+
+# --- two readings offered ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cleft or fracture line at L1.",
+        "A fracture line or a cleft at L1.",
+        "Cleft vs. Schmorl node in L1.",
+        "Tentatively an intravertebral cleft at L1.",
+    ],
+)
+def test_a_finding_offered_as_one_of_two_readings_is_unknown(reader, text):
+    read = reader.read([text], L1)
+    assert IVC in read and read[IVC].value is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A gas or fluid cleft is present within the collapsed body.",
+        "Vacuum cleft or fluid cleft in L1.",
+    ],
+)
+def test_or_between_kinds_of_the_finding_states_it(reader, text):
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_or_under_a_denial_lists_what_is_denied(reader):
+    assert firm(reader, "No cleft or fascial oedema at L1.") == {IVC: False, OEDEMA: False}
+
+
+# --- a picklist in its template's markup ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Intravertebral cleft: ***present/absent***",
+        "Cement distribution: {blocky/spongy}",
+        "Goutallier grade: <<0/1/2/3/4>>",
+    ],
+)
+def test_a_picklist_wrapped_in_template_markup_is_unfilled(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_an_answer_wrapped_in_template_markup_is_read(reader):
+    assert firm(reader, "Intravertebral cleft: ***present***") == {IVC: True}
+
+
+# --- a grade placed at another segment --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "At L2/3 the multifidus shows Goutallier grade 3 fatty change.",
+        "Paraspinal muscles: at L5-S1, streaky fat in the multifidus (Goutallier 1).",
+    ],
+)
+def test_a_grade_in_a_clause_opening_at_another_segment_is_not_l45s(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_grade_in_a_clause_opening_at_l45_is_read(reader):
+    assert firm(reader, "At L4-5 the multifidus shows Goutallier grade 3 fatty change.") == {
+        GOUTALLIER: 3
+    }
+
+
+def test_a_fracture_level_earlier_in_the_clause_does_not_place_the_grade(reader):
+    text = "Fracture at L1 with severe paraspinal fatty degeneration (Goutallier 4)."
+    assert firm(reader, text)[GOUTALLIER] == 4
+
+
+# --- general statements about the cement --------------------------------------------------------
+
+
+def test_a_cement_pattern_defined_in_general_is_not_this_patients(reader):
+    text = "A spongy pattern refers to cement that interdigitates with the trabeculae."
+    assert firm(reader, text) == {}
+
+
+# --- drafts and their edits ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Auto-populated value: Goutallier 1 at L4/5.",
+        "Attending edit: Goutallier 2 at L4/5.",
+    ],
+)
+def test_a_draft_value_or_its_edit_states_no_firm_grade(reader, text):
+    read = reader.read([text], L1)
+    assert GOUTALLIER in read and read[GOUTALLIER].value is None
+
+
+# --- what an examination cannot tell ------------------------------------------------------------
+
+
+def test_what_a_modality_cannot_tell_apart_is_neither_present_nor_absent(reader):
+    text = (
+        "Radiographs cannot confidently differentiate an intravertebral cleft from a fracture line."
+    )
+    read = reader.read([text], L1)
+    assert IVC in read and read[IVC].value is None
+
+
+# --- a finding that would develop ---------------------------------------------------------------
+
+
+def test_a_finding_that_develops_under_a_condition_is_hypothetical(reader):
+    text = "Should the fracture collapse further and a vacuum cleft develops, kyphoplasty may help."
+    assert IVC not in firm(reader, text)
+
+
+def test_a_finding_that_has_developed_is_present(reader):
+    assert firm(reader, "A vacuum cleft has developed in L1 since the prior study.") == {IVC: True}
+
+
+# --- a lumbar level is no side ------------------------------------------------------------------
+
+
+def test_grades_of_two_sentences_both_at_l45_disagree(reader):
+    # "L4/5" names a segment, not the left side: the findings' 2 and the conclusion's 3 are two
+    # statements that disagree, not two sides.
+    report = (
+        "Findings: Multifidus at L4/5 with less fat than muscle, Goutallier 2.\n"
+        "Conclusion: Goutallier grade 3 fatty degeneration at L4/5."
+    )
+    assert GOUTALLIER not in firm(reader, report)
+
+
+def test_grades_for_the_left_and_right_side_give_the_worse(reader):
+    assert firm(reader, "Goutallier R: 3, L: 2 at L4/5.") == {GOUTALLIER: 3}
+
+
+# --- thoracic paraspinal muscles and dated prior films --------------------------------------------
+
+
+def test_a_grade_of_the_thoracic_paraspinals_is_not_l45s(reader):
+    text = "Goutallier 1 at L4/5, whereas the thoracic paraspinals show grade 3."
+    assert firm(reader, text) == {GOUTALLIER: 1}
+
+
+def test_a_finding_on_a_film_dated_by_month_and_year_is_history(reader):
+    assert firm(reader, "Radiograph of June 2021: globular cement.") == {}
+
+
+# --- "rather than" ------------------------------------------------------------------------------
+
+
+def test_rather_than_denies_its_own_noun_not_the_rest_of_the_clause(reader):
+    text = (
+        "Gas within the L1 vertebral body rather than the disc, consistent with an "
+        "intravertebral cleft."
+    )
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_rather_than_before_the_finding_denies_it(reader):
+    assert firm(reader, "Disc vacuum rather than an intravertebral cleft.") == {IVC: False}
+
+
+# --- a denial and the comma after it ------------------------------------------------------------
+
+
+def test_a_denial_ends_at_a_comma_no_list_goes_on_from(reader):
+    text = "L1 fracture without an intravertebral cleft, thoracolumbar fascia oedema T12-L2."
+    assert firm(reader, text) == {IVC: False, OEDEMA: True}
+
+
+def test_a_denial_reaches_a_list_closed_by_or(reader):
+    text = "L1 fracture without an intravertebral cleft, retropulsion or fascial oedema."
+    assert firm(reader, text) == {IVC: False, OEDEMA: False}
+
+
+def test_a_clause_whose_verb_states_a_general_tendency_holds_no_finding(reader):
+    assert firm(reader, "Cement placed in a cleft tends to form a globular mass.") == {}
+
+
+def test_a_copula_in_a_clause_about_this_patient_is_no_general_statement(reader):
+    assert firm(reader, "A cleft is seen in the fractured vertebra.") == {IVC: True}
