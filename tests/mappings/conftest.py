@@ -9,9 +9,11 @@ import pytest
 from fhir_mappings import (
     Assessment,
     MappingConfig,
+    ReportTextReader,
     assess,
     assess_payloads,
     load_mapping_config,
+    load_text_rules,
     resources_from,
 )
 
@@ -48,3 +50,9 @@ def assess_json(request: pytest.FixtureRequest, config: MappingConfig) -> Callab
         )
 
     return run
+
+
+@pytest.fixture(scope="session")
+def reader() -> ReportTextReader:
+    """The report-text reader with the shipped rules, built once (its pipeline takes a second)."""
+    return ReportTextReader(load_text_rules())

@@ -9,25 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from fhir_mappings import ReportTextReader, load_text_rules
-from fhir_mappings.codes import FindingName, VertebralLevel
-
-IVC = FindingName.INTRAVERTEBRAL_VACUUM_CLEFT
-OEDEMA = FindingName.POSTERIOR_FASCIA_OEDEMA
-GOUTALLIER = FindingName.GOUTALLIER_GRADE
-CEMENT = FindingName.CEMENT_DISTRIBUTION
-L1 = frozenset({VertebralLevel.L1})
-
-
-@pytest.fixture(scope="module")
-def reader() -> ReportTextReader:
-    return ReportTextReader(load_text_rules())
-
-
-def firm(reader: ReportTextReader, *texts: str) -> dict[FindingName, object]:
-    """The findings the texts state with a value (unknown ones left out)."""
-    read = reader.read(texts, L1)
-    return {name: s.value for name, s in read.items() if s.value is not None}
+from .text_reading import CEMENT, GOUTALLIER, IVC, OEDEMA, firm
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,6 @@ import hashlib
 
 import pytest
 
-from fhir_mappings import ReportTextReader, load_text_rules
-
 from .labelled_reports import CORPUS, TEST_SPLITS, Scores, corpus_scores
 
 #: SHA-256 of the frozen test splits, as the corpus README gives them.
@@ -34,11 +32,6 @@ FROZEN_SHA256 = {
 def test_corpus_test_split_files_are_frozen(split, name):
     digest = hashlib.sha256((CORPUS / split / name).read_bytes()).hexdigest()
     assert digest == FROZEN_SHA256[split, name]
-
-
-@pytest.fixture(scope="module")
-def reader() -> ReportTextReader:
-    return ReportTextReader(load_text_rules())
 
 
 @pytest.fixture(scope="module", params=TEST_SPLITS)

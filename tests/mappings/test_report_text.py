@@ -13,17 +13,7 @@ from fhir_mappings import ReportRulesError, ReportTextReader, load_text_rules
 from fhir_mappings.codes import FindingName, VertebralLevel
 
 from .labelled_reports import sentences
-
-IVC = FindingName.INTRAVERTEBRAL_VACUUM_CLEFT
-OEDEMA = FindingName.POSTERIOR_FASCIA_OEDEMA
-GOUTALLIER = FindingName.GOUTALLIER_GRADE
-CEMENT = FindingName.CEMENT_DISTRIBUTION
-L1 = frozenset({VertebralLevel.L1})
-
-
-@pytest.fixture(scope="module")
-def reader() -> ReportTextReader:
-    return ReportTextReader(load_text_rules())
+from .text_reading import CEMENT, GOUTALLIER, IVC, L1, OEDEMA
 
 
 def values(reader: ReportTextReader, *texts: str, treated=L1) -> dict[FindingName, object]:

@@ -10,10 +10,8 @@ from fhir_mappings import (
     NoValue,
     NoValueKind,
     Problem,
-    ReportTextReader,
     SourceKind,
     assess,
-    load_text_rules,
     resources_from,
 )
 
@@ -32,11 +30,6 @@ from .builders import (
     procedure,
 )
 from .labelled_reports import RADIOLOGY, attachment, diagnostic_report, reports
-
-
-@pytest.fixture(scope="module")
-def reader() -> ReportTextReader:
-    return ReportTextReader(load_text_rules())
 
 
 @pytest.fixture
