@@ -367,6 +367,7 @@ class ReportTextReader:
             for form in words
         }
         self._grade_of = forms
+        self._bare_grade = _bare_grade_pattern(forms)
         muscles = (
             *rules.words("context", "goutallier_grade", "muscles"),
             *rules.words("context", "goutallier_grade", "excludes"),
@@ -722,7 +723,9 @@ class ReportTextReader:
             for s in statements
             if s.finding is FindingName.GOUTALLIER_GRADE and s.value is not None
         ]
-        values = {g for s in grades for g in s.grades or {s.value}}
+        if not grades:
+            return statements
+        values = {g for s in grades for g in s.grades or {s.value}} | self._bare_grades(text)
         muscles = len(self._paraspinal_muscles.findall(text))
         if len(values) < 2 or _SIDE.search(text) or muscles > 1 or _THEN_AND_NOW.search(text):
             return statements
@@ -735,6 +738,21 @@ class ReportTextReader:
                 NoValueKind.REPORT_SENTENCES_DISAGREE,
             ),
         ]
+
+    def _bare_grades(self, text: str) -> set[int]:
+        """The grades a sentence gives by "grade" alone, outside the eponym's clause ("Goutallier
+        2 at L4/5 on the T2 images but grade 3 on T1"): the same scale's grade, so a second
+        value of it. Not one of another scale ("Pfirrmann grade 3"), of a noun after it
+        ("grade 1 anterolisthesis"), of other muscles named in its clause ("the thoracic
+        paraspinals show grade 3") or of a level placed before it ("at L3/4 grade 2")."""
+        return {
+            self._grade_of[match["grade"].lower()]
+            for match in self._bare_grade.finditer(text)
+            if not _NAME_BEFORE.search(text, 0, match.start())
+            and not self._elsewhere_muscle.search(_clause_before(text, match.start()))
+            and not self._other_muscle.search(_clause_before(text, match.start()))
+            and not levels_in(_clause_before(text, match.start()))
+        }
 
     def _another_scale(self, ent: Any) -> bool:
         """Whether a grade is given on a scale the rules do not know: a capitalised name, no
@@ -1588,6 +1606,24 @@ def _grade_patterns(forms: Mapping[str, int], eponym: str) -> tuple[re.Pattern[s
         ),
         # "multifidus G3": the grade's short form, on a muscle-fat line
         re.compile(r"(?<![\w.-])g(?P<grade>[0-4])(?![\w-])", flags),
+    )
+
+
+def _clause_before(text: str, end: int) -> str:
+    """The words of the clause before a position: from the last comma, semicolon, colon or
+    conjunction."""
+    return re.split(r"[,;:]|\b(?:but|whereas|while|and)\b", text[:end], flags=re.I)[-1]
+
+
+def _bare_grade_pattern(forms: Mapping[str, int]) -> re.Pattern[str]:
+    """ "grade 3" followed by no noun it grades (an end of clause or a preposition), and not
+    given for a level ("grade 3 at L5/S1": that level's)."""
+    form = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(
+        rf"(?<![\w-])grade\s+(?P<grade>{form})(?![\w-]|[.,]\d)"
+        r"(?!\s*(?:at|for)\s+(?:the\s+)?(?:th|t|l|s)\d)"
+        r"(?=\s*(?:$|[.,;:)]|(?:on|in|with|but|and|bilaterally)\b))",
+        re.I,
     )
 
 

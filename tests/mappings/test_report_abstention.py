@@ -1,6 +1,6 @@
-"""Rules 2.4.0: where a sentence does not tie a value to this patient's treated vertebra firmly,
-the finding stays unknown. Broad abstentions, each a class of wrong values that unseen text
-produced, rather than phrases fitted to one sentence.
+"""Rules 2.4.0 and 2.5.0: where a sentence does not tie a value to this patient's treated
+vertebra firmly, the finding stays unknown. Broad abstentions, each a class of wrong values that
+unseen text produced, rather than phrases fitted to one sentence.
 
 The sentences are our own, written for these tests (none is copied from the labelled sets);
 each expectation follows from the corpus labelling rules (fixtures/corpus/README.md).
@@ -313,3 +313,32 @@ def test_a_clause_whose_verb_states_a_general_tendency_holds_no_finding(reader):
 
 def test_a_copula_in_a_clause_about_this_patient_is_no_general_statement(reader):
     assert firm(reader, "A cleft is seen in the fractured vertebra.") == {IVC: True}
+
+
+# --- rules 2.5.0 --------------------------------------------------------------------------------
+
+
+def test_a_disease_defined_with_a_finding_in_a_sentence_naming_no_vertebra_is_no_finding(reader):
+    # What the syndrome is in general, not what this patient's study shows.
+    text = "Kummell syndrome is avascular necrosis of a vertebral body, seen as a vacuum cleft."
+    assert firm(reader, text) == {}
+
+
+def test_a_disease_named_at_a_vertebra_with_a_finding_still_states_it(reader):
+    assert firm(reader, "Kummell disease is present at L1, with a vacuum cleft.") == {IVC: True}
+
+
+def test_a_second_grade_given_by_grade_alone_in_another_clause_disagrees(reader):
+    # "grade 4" after "but" is the same scale's: two values no side or time tells apart.
+    text = "Goutallier grade 3 on the axial images but grade 4 on the sagittal ones."
+    assert firm(reader, text) == {}
+
+
+def test_a_grade_on_another_named_scale_beside_a_goutallier_grade_is_no_second_grade(reader):
+    text = "Goutallier grade 1 at L4/5; the L4/5 disc is Pfirrmann grade 3."
+    assert firm(reader, text) == {GOUTALLIER: 1}
+
+
+def test_a_bare_grade_given_for_another_level_is_that_levels(reader):
+    text = "Goutallier 2 at L4/5 but grade 3 at L5/S1."
+    assert firm(reader, text) == {GOUTALLIER: 2}
