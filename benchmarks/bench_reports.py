@@ -3,7 +3,7 @@ asserts nothing.
 
     python benchmarks/bench_reports.py [--split dev|test|all] [--repeat N]
 
-Eight sets, printed apart, each figure headed by the set it comes from:
+Nine sets, printed apart, each figure headed by the set it comes from:
 
 - the older labelled set (tests/mappings/fixtures/reports/): written together with the rules,
   so its figures are NOT evidence;
@@ -18,6 +18,9 @@ Eight sets, printed apart, each figure headed by the set it comes from:
   tuned on since: NOT evidence;
 - the independent corpus, dev3 split (tests/mappings/fixtures/corpus/dev3/): a sixth blind
   round written as development data; read once by rules 2.3.0 before any tuning (its README),
+  tuned on since: NOT evidence;
+- the independent corpus, dev4 split (tests/mappings/fixtures/corpus/dev4/): a seventh blind
+  round written as development data; read once by rules 2.4.0 before any tuning (its README),
   tuned on since: NOT evidence;
 - the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test/ and
   test2/), written in the third and fifth blind rounds: never tuned on; their figures are the
@@ -84,6 +87,10 @@ SETS = {
         CORPUS / "dev3",
         f"corpus dev3 split (the sixth round, development data, tuned on since: {NOT_EVIDENCE})",
     ),
+    "dev4": (
+        CORPUS / "dev4",
+        f"corpus dev4 split (the seventh round, development data, tuned on since: {NOT_EVIDENCE})",
+    ),
     "test": (
         CORPUS / "test",
         "corpus TEST split, third round (frozen, never tuned on: the evidence)",
@@ -98,6 +105,7 @@ SPLITS = {
     "dev": DEVELOPMENT,
     "dev2": ("dev2",),
     "dev3": ("dev3",),
+    "dev4": ("dev4",),
     "test": TEST_SPLITS,
     "all": (*DEVELOPMENT, *TEST_SPLITS),
 }
