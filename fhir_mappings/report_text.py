@@ -683,9 +683,13 @@ class ReportTextReader:
         """Whether a mention not denied is offered as one of two readings ("cleft or fracture
         line", "a fracture line or a cleft"); under a denial "or" lists what is denied, and
         "or" between two mentions of the finding, or two words of one ("a gas or fluid
-        cleft"), names its kinds."""
+        cleft"), names its kinds. A denial qualified by a small one after "or" ("no cleft, or
+        only a tiny one") is no firm denial either."""
         if ent._.negation:
-            return False
+            small = _OR_A_SMALL_ONE.search(ent.doc.text, ent.end_char, ent.sent.end_char)
+            return bool(small) and not any(
+                ent.end_char <= e.start_char < small.start() for e in ent.doc.ents
+            )
         text = ent.doc.text
         same = [e for e in ent.doc.ents if e.label_ == ent.label_ and e is not ent]
         after = _OR_AFTER.match(text, ent.end_char)
@@ -903,6 +907,10 @@ class ReportTextReader:
             found = self._grades_in(text, clause.start_char, clause.end_char, ent.start_char)
             if isinstance(found, NoValueKind):
                 return Statement(finding, None, sentence.quote, found)
+            first_grade = min((at for *_, at in found), default=ent.end_char)
+            if _HEDGE_BEFORE_GRADE.search(text, ent.end_char, first_grade):
+                # "Goutallier likely 3": the hedge is on the grade itself.
+                return Statement(finding, None, sentence.quote, NoValueKind.REPORT_UNCERTAIN)
             # "multifidus 2, erector spinae 2, psoas 1": the paraspinal muscles' grades.
             graded = [
                 (grade, levels)
@@ -1131,6 +1139,19 @@ _PICKLIST_MARKUP = " *{}<>_#"
 _PLACED_AT = re.compile(rf"(?:^|:)\W*(?:at|of)\s+(?:the\s+)?{_LEVEL.pattern}", re.I)
 #: "or" right after or right before a mention: two readings offered.
 _OR_AFTER = re.compile(r"\s+or\s+(?!not\b|absent\b|none\b|no\b)(?:(?:an?|the)\s+)?", re.I)
+#: A hedge between a scale's name and its grade: "Goutallier likely 3", "grade probably II".
+_HEDGE_BEFORE_GRADE = re.compile(
+    r"\b(?:likely|probably|possibly|perhaps|presumably|maybe|questionabl[ey]|approx\w*|"
+    r"roughly|about|around|borderline)\b|\?",
+    re.I,
+)
+#: "or" offering a small one after a denial: "no cleft, or only a tiny one", "no cleft at L1,
+#: or at most a small one".
+_OR_A_SMALL_ONE = re.compile(
+    r",?\s*or\s+(?:only\s+|at\s+most\s+|perhaps\s+|possibly\s+|maybe\s+)?(?:an?\s+)?"
+    r"(?:small|tiny|minimal|minute|subtle|slight|trace|little|minor)\b",
+    re.I,
+)
 _OR_BEFORE = re.compile(r"\bor\s+(?P<article>(?:an?|the)\s+)?$", re.I)
 #: A capitalised word right before a position: a scale's name before its grade.
 _NAME_BEFORE = re.compile(r"\b(?P<name>[A-Z][^\W\d_]+)\s+$")

@@ -342,3 +342,20 @@ def test_a_grade_on_another_named_scale_beside_a_goutallier_grade_is_no_second_g
 def test_a_bare_grade_given_for_another_level_is_that_levels(reader):
     text = "Goutallier 2 at L4/5 but grade 3 at L5/S1."
     assert firm(reader, text) == {GOUTALLIER: 2}
+
+
+def test_a_hedge_between_the_scales_name_and_its_grade_leaves_the_grade_unknown(reader):
+    assert firm(reader, "Multifidus Goutallier probably 4 at L4-5.") == {}
+
+
+def test_a_denial_followed_by_or_a_small_one_is_no_firm_denial(reader):
+    assert firm(reader, "No intravertebral cleft at L1, or at most a small one.") == {}
+
+
+def test_a_denial_followed_by_or_and_another_finding_still_denies_both(reader):
+    text = "L1 fracture without a vacuum cleft or posterior fascia oedema."
+    assert firm(reader, text) == {IVC: False, OEDEMA: False}
+
+
+def test_a_finding_favoured_over_another_reading_is_unknown(reader):
+    assert firm(reader, "Gas cleft within L1, favored over a fracture gap.") == {}
