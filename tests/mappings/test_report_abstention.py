@@ -359,3 +359,12 @@ def test_a_denial_followed_by_or_and_another_finding_still_denies_both(reader):
 
 def test_a_finding_favoured_over_another_reading_is_unknown(reader):
     assert firm(reader, "Gas cleft within L1, favored over a fracture gap.") == {}
+
+
+def test_a_later_clause_offering_another_reading_of_it_leaves_the_finding_unknown(reader):
+    # "it might be ...": the pronoun takes the cleft back, as one of two readings.
+    text = (
+        "An intravertebral cleft is present in L1, though on the coronal reformats"
+        " it might be a fracture gap."
+    )
+    assert firm(reader, text) == {}
