@@ -983,6 +983,8 @@ class ReportTextReader:
                 else levels_in(preceding)
                 or levels_in(just_before)
                 or self._muscle_levels(text[clause_start:eponym])
+                # "Goutallier 2 atrophy of the paraspinal muscles at T12": the muscles' level.
+                or self._muscle_levels(region[grade_end:following_end])
                 or None
             )
             graded.append((self._grade_of[region[at:grade_end].lower()], levels, start + at))

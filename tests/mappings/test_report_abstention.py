@@ -368,3 +368,12 @@ def test_a_later_clause_offering_another_reading_of_it_leaves_the_finding_unknow
         " it might be a fracture gap."
     )
     assert firm(reader, text) == {}
+
+
+def test_a_grade_for_muscles_placed_at_another_segment_after_it_is_not_l45s(reader):
+    assert firm(reader, "Goutallier 3 fatty infiltration of the multifidus at L3/4.") == {}
+
+
+def test_a_grade_for_muscles_placed_at_l45_after_it_is_l45s(reader):
+    text = "Goutallier 3 fatty infiltration of the multifidus at L4/5."
+    assert firm(reader, text) == {GOUTALLIER: 3}
