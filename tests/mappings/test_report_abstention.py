@@ -377,3 +377,13 @@ def test_a_grade_for_muscles_placed_at_another_segment_after_it_is_not_l45s(read
 def test_a_grade_for_muscles_placed_at_l45_after_it_is_l45s(reader):
     text = "Goutallier 3 fatty infiltration of the multifidus at L4/5."
     assert firm(reader, text) == {GOUTALLIER: 3}
+
+
+def test_no_before_a_noun_after_a_colon_denies_that_noun_not_the_field_before(reader):
+    # "L2: no cleft" is the next field's denial, not an answer "no" to the L1 field.
+    assert firm(reader, "L1: gas-filled cleft, L2: no cleft.") == {IVC: True}
+
+
+def test_no_as_a_fields_whole_answer_still_denies_it(reader):
+    text = "Vacuum cleft: no, fascia oedema: yes."
+    assert firm(reader, text) == {IVC: False, OEDEMA: True}
