@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from importlib import resources
 from itertools import product
 from typing import Any
@@ -767,10 +767,11 @@ def inflections(word: str) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
-@cache
+@lru_cache(maxsize=4096)
 def is_english_word(word: str) -> bool:
     """Whether lemminflect's English tables know the word ("bilateral", "advanced"); a name
-    ("Kjaer", "Hoffmann") they do not."""
+    ("Kjaer", "Hoffmann") they do not. Asked of words in report text, which any client's EHR
+    writes: the cache is bounded."""
     from lemminflect import getAllLemmas
 
     return bool(getAllLemmas(word.lower()))

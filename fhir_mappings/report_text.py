@@ -127,6 +127,9 @@ _LABELLED = re.compile(r"^[^:|=;]{1,80}?(?:[:=]|\s[-–—])\s*\S")
 _SEMICOLON = re.compile(r"\s*;\s*")
 #: A value that is a number alone: a grade where the label is about the muscles' fat, no
 #: answer where it names a cleft or the fascia ("IVC=0", "Vacuum cleft: 1").
+#: What surrounds an option between boxes: any white space (tabs, no-break spaces) and the
+#: separators a form puts between options.
+_OPTION_EDGES = re.compile(r"^[\s,;/]+|[\s,;/]+$")
 _BARE_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?\.?$")
 #: Dot leaders between a template's label and its value ("Vacuum cleft ....... none").
 _LEADER = re.compile(r"(?<=\w)\s*\.{3,}\s*(?=\w)")
@@ -267,6 +270,7 @@ class ReportTextReader:
         self._read_sections = frozenset(w.lower() for w in rules.words("sections", "read"))
         self._skipped_sections = frozenset(w.lower() for w in rules.words("sections", "skipped"))
         self._one_line_sections = frozenset(w.lower() for w in rules.words("sections", "one_line"))
+        self._sections = self._read_sections | self._skipped_sections
         self._answers = {
             kind: frozenset(w.lower() for w in rules.words("template_answers", kind))
             for kind in ("present", "absent", "uncertain")
@@ -466,12 +470,11 @@ class ReportTextReader:
         bare = line.rstrip(":").strip().lower()
         # "ADDENDUM (same day):" is the addendum's header.
         line = _ASIDE.sub(r"\1", line, count=1)
-        sections = self._read_sections | self._skipped_sections
-        if bare in sections:
+        if bare in self._sections:
             return bare, ""
         if line.rstrip().endswith(":") or line.isupper():
             # "MRI FINDINGS", "Brief clinical history:"; not "no change since prior".
-            section = self._section_named(bare, sections)
+            section = self._section_named(bare, self._sections)
             if section is not None:
                 return section, ""
         field = _FIELD.match(line)
@@ -575,7 +578,7 @@ class ReportTextReader:
                 return f"{before_boxes.rstrip(':')}." if ticks[0] else None
             starts = [0, *(mark.end() for mark in marks[:-1])]
             options = [
-                line[start : mark.start()].strip(" ,;/")
+                _OPTION_EDGES.sub("", line[start : mark.start()])
                 for start, mark in zip(starts, marks, strict=True)
             ]
             # The first holds the label too: "Vacuum cleft: yes", "Vacuum cleft  Y".
@@ -587,7 +590,8 @@ class ReportTextReader:
             label = before_boxes
             ends = [mark.start() for mark in marks[1:]] + [len(line)]
             options = [
-                line[mark.end() : end].strip(" ,;/") for mark, end in zip(marks, ends, strict=True)
+                _OPTION_EDGES.sub("", line[mark.end() : end])
+                for mark, end in zip(marks, ends, strict=True)
             ]
         ticked = [option for option, tick in zip(options, ticks, strict=True) if tick and option]
         if label.strip():

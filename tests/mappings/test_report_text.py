@@ -98,6 +98,19 @@ def test_ticked_checkbox_is_read(reader, line, expected):
     assert values(reader, line) == {IVC: expected}
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # An empty option between two boxes, its space a tab or a no-break space (text pasted
+        # from a form): the ticked box after it is the answer.
+        ("[x] \t [x] Intravertebral vacuum cleft", {IVC: True}),
+        ("[x]\u00a0[x] Goutallier 2", {GOUTALLIER: 2}),
+    ],
+)
+def test_boxes_with_only_white_space_between_them_are_read_not_a_crash(reader, line, expected):
+    assert values(reader, line) == expected
+
+
 def test_unticked_checkbox_alone_says_nothing(reader):
     assert values(reader, "[ ] Intravertebral vacuum cleft") == {}
 
