@@ -3,7 +3,7 @@ asserts nothing.
 
     python benchmarks/bench_reports.py [--split dev|test|all] [--repeat N]
 
-Nine sets, printed apart, each figure headed by the set it comes from:
+Ten sets, printed apart, each figure headed by the set it comes from:
 
 - the older labelled set (tests/mappings/fixtures/reports/): written together with the rules,
   so its figures are NOT evidence;
@@ -21,6 +21,9 @@ Nine sets, printed apart, each figure headed by the set it comes from:
   tuned on since: NOT evidence;
 - the independent corpus, dev4 split (tests/mappings/fixtures/corpus/dev4/): a seventh blind
   round written as development data; read once by rules 2.4.0 before any tuning (its README),
+  tuned on since: NOT evidence;
+- the independent corpus, dev5 split (tests/mappings/fixtures/corpus/dev5/): an eighth blind
+  round written as development data; read once by rules 2.5.0 before any tuning (its README),
   tuned on since: NOT evidence;
 - the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test/ and
   test2/), written in the third and fifth blind rounds: never tuned on; their figures are the
@@ -91,6 +94,10 @@ SETS = {
         CORPUS / "dev4",
         f"corpus dev4 split (the seventh round, development data, tuned on since: {NOT_EVIDENCE})",
     ),
+    "dev5": (
+        CORPUS / "dev5",
+        f"corpus dev5 split (the eighth round, development data, tuned on since: {NOT_EVIDENCE})",
+    ),
     "test": (
         CORPUS / "test",
         "corpus TEST split, third round (frozen, never tuned on: the evidence)",
@@ -106,6 +113,7 @@ SPLITS = {
     "dev2": ("dev2",),
     "dev3": ("dev3",),
     "dev4": ("dev4",),
+    "dev5": ("dev5",),
     "test": TEST_SPLITS,
     "all": (*DEVELOPMENT, *TEST_SPLITS),
 }
