@@ -8,7 +8,9 @@ a byte a second satisfies every read. So one watchdog thread per process shuts t
 side of the connection (``shutdown(SHUT_RD)``) when a body is not in by its deadline: the read
 in progress returns at once, the request is answered 408, and the connection ends after the
 answer. Arming and disarming are a heap push and a flag under a lock: the hook calls that send
-their bodies at once pay that and nothing more.
+their bodies at once pay that and nothing more. The thread wakes by its own clock, never sooner
+than the shortest deadline, not at every call (waking it cost a call a hand-over of the
+interpreter).
 
 Only under ``pvp-cds serve``: gunicorn puts the connection's socket in the WSGI environ
 (``gunicorn.socket``); elsewhere (the test client, a development server) there is nothing to
@@ -19,6 +21,7 @@ trickling those is not bounded here (docs/operations.md, "Slow clients").
 from __future__ import annotations
 
 import heapq
+import math
 import os
 import socket
 import threading
@@ -94,14 +97,22 @@ class Watchdog:
         self._changed = threading.Condition(threading.Lock())
         self._due: list[Armed] = []
         self._running_in: int | None = None
+        #: When the watchdog wakes next (monotonic), whether or not anything is due then.
+        self._wakes_at = math.inf
+        #: How long an idle watchdog sleeps: the shortest deadline armed in this process.
+        #: Waking by then, it never needs a call's nudge to keep a later call's deadline.
+        self._idle_wait = math.inf
 
     def arm(self, connection: socket.socket, seconds: float) -> Armed:
         armed = Armed(time.monotonic() + seconds, connection)
         with self._changed:
             if self._running_in != os.getpid():
                 self._start()
+            self._idle_wait = min(self._idle_wait, seconds)
             heapq.heappush(self._due, armed)
-            if self._due[0] is armed:  # earlier than the watchdog waits for: wake it
+            # Waking the thread costs a call a hand-over of the interpreter and back: only
+            # when it would otherwise wake too late (at start, or a shorter deadline).
+            if armed.at < self._wakes_at:
                 self._changed.notify()
         return armed
 
@@ -121,16 +132,15 @@ class Watchdog:
             while True:
                 while self._due and self._due[0].disarmed:
                     heapq.heappop(self._due)
-                if not self._due:
-                    self._changed.wait()
+                now = time.monotonic()
+                if self._due and self._due[0].at <= now:
+                    late = heapq.heappop(self._due)
+                    late.fired = True
+                    _shut_reading(late.connection)
                     continue
-                left = self._due[0].at - time.monotonic()
-                if left > 0:
-                    self._changed.wait(left)
-                    continue
-                late = heapq.heappop(self._due)
-                late.fired = True
-                _shut_reading(late.connection)
+                # Idle, it still wakes before any deadline armed from now on can pass.
+                self._wakes_at = self._due[0].at if self._due else now + self._idle_wait
+                self._changed.wait(self._wakes_at - now)
 
 
 def _shut_reading(connection: socket.socket) -> None:
