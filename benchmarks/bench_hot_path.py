@@ -23,7 +23,8 @@ one after the other, and drives each with wrk (Debian package ``wrk``) on:
   loopback, once behind a proxy that holds each query ``--fhir-latency-ms`` (the distance of
   an EHR's FHIR API; ``benchmarks/latency_proxy.py``).
 
-The service keeps its audit trail in a new temporary data directory, as on a new install.
+The service keeps its audit trail in a new temporary data directory, as on a new install,
+and its metrics in files its workers share, as under ``pvp-cds serve``.
 
 Both servers stay up and are measured in turns (floor, service, floor, service...), so a
 machine shared with other work slows both alike; the median ratio is the figure to read.
@@ -261,6 +262,12 @@ class Served:
 def gunicorn(app: str, environment: dict[str, str]) -> Iterator[Served]:
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{port}", app]
+    if "PVP_CDS_DATA_DIR" in environment:
+        # The service keeps its metrics as ``pvp-cds serve`` does: each worker in files of a
+        # directory shared by the workers (prometheus_client's multiprocess mode).
+        metrics_dir = Path(environment["PVP_CDS_DATA_DIR"]) / "metrics"
+        metrics_dir.mkdir(exist_ok=True)
+        environment = {**environment, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
     server = subprocess.Popen(
         command,
         cwd=ROOT,
