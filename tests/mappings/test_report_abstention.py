@@ -1,4 +1,4 @@
-"""Rules 2.4.0 and 2.5.0: where a sentence does not tie a value to this patient's treated
+"""Rules 2.4.0 to 2.6.0: where a sentence does not tie a value to this patient's treated
 vertebra firmly, the finding stays unknown. Broad abstentions, each a class of wrong values that
 unseen text produced, rather than phrases fitted to one sentence.
 
@@ -387,3 +387,23 @@ def test_no_before_a_noun_after_a_colon_denies_that_noun_not_the_field_before(re
 def test_no_as_a_fields_whole_answer_still_denies_it(reader):
     text = "Vacuum cleft: no, fascia oedema: yes."
     assert firm(reader, text) == {IVC: False, OEDEMA: True}
+
+
+# --- rules 2.6.0 --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A hedge after the noun, with no verb before it.
+        "Fluid cleft presumed within the L1 body.",
+        "Thoracolumbar fascia oedema suspected on the STIR images.",
+        # "suggest" as the verb of the sentence.
+        "The STIR images suggest oedema of the thoracolumbar fascia.",
+        # A reading the finding "could correspond to", left for another study to confirm.
+        "A linear lucency that might correspond to a vacuum cleft in L1.",
+        "Gas cleft in the L1 body, to confirm on a dedicated CT.",
+    ],
+)
+def test_a_hedge_after_the_finding_or_as_the_sentences_verb_leaves_it_unknown(reader, text):
+    assert firm(reader, text) == {}
