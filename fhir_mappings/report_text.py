@@ -173,6 +173,46 @@ _ABBREVIATIONS = frozenset(
         "rt.",
     }
 )
+#: Words that, besides a modality and a date, name a study in a label ("Comparison CT of 3
+#: February 2024:").
+_STUDY_WORDS = frozenset(
+    {
+        "of",
+        "from",
+        "dated",
+        "on",
+        "the",
+        "study",
+        "scan",
+        "exam",
+        "examination",
+        "report",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    }
+)
 #: A header line of capitals ("MRI LUMBAR SPINE", "OPINION:") that names no known section.
 _CAPITAL_HEADER = re.compile(r"^[^a-z.!?]*[A-Z]{3}[^a-z.!?]*:?$")
 
@@ -271,6 +311,9 @@ class ReportTextReader:
         self._skipped_sections = frozenset(w.lower() for w in rules.words("sections", "skipped"))
         self._one_line_sections = frozenset(w.lower() for w in rules.words("sections", "one_line"))
         self._sections = self._read_sections | self._skipped_sections
+        self._modality_words = frozenset(
+            word.lower() for words in rules.modalities.values() for word in words
+        )
         self._answers = {
             kind: frozenset(w.lower() for w in rules.words("template_answers", kind))
             for kind in ("present", "absent", "uncertain")
@@ -485,10 +528,26 @@ class ReportTextReader:
             # "Relevant clinical history: ...": a label before a value is a section's header
             # by its last words only when that section is skipped; "Goutallier assessment: 3"
             # keeps its label.
-            section = self._section_named(label, self._skipped_sections)
+            section = self._section_named(label, self._skipped_sections) or self._study_named(label)
             if section is not None:
                 return section, field["value"].strip()
         return None, line
+
+    def _study_named(self, label: str) -> str | None:
+        """The one-line section a label opens by naming a study after its first word
+        ("Comparison CT 03.02.2024:", "Prior MRI of 12 January 2024:"): what follows is that
+        study's, not this one's. Only a modality, a date and words of a date may follow the
+        section's name ("Comparison with the prior: cleft unchanged" is this report's)."""
+        first, _, rest = label.partition(" ")
+        if first not in self._one_line_sections or not rest:
+            return None
+        words = rest.replace(",", " ").split()
+        return first if all(self._names_a_study(word) for word in words) else None
+
+    def _names_a_study(self, word: str) -> bool:
+        return bool(
+            word in self._modality_words or word in _STUDY_WORDS or any(c.isdigit() for c in word)
+        )
 
     @staticmethod
     def _section_named(label: str, sections: frozenset[str]) -> str | None:

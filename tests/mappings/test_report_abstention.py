@@ -407,3 +407,19 @@ def test_no_as_a_fields_whole_answer_still_denies_it(reader):
 )
 def test_a_hedge_after_the_finding_or_as_the_sentences_verb_leaves_it_unknown(reader, text):
     assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Comparison MRI 14.11.2023: fluid cleft in the L1 body.",
+        "Prior CT of 2 May 2023: gas within the L1 vertebral body.",
+    ],
+)
+def test_a_finding_under_a_label_naming_a_comparison_study_is_that_studys(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_the_line_after_a_label_naming_a_comparison_study_is_this_reports(reader):
+    text = "Comparison MRI 14.11.2023: no cleft.\nFluid cleft in the L1 body."
+    assert firm(reader, text) == {IVC: True}
