@@ -423,3 +423,21 @@ def test_a_finding_under_a_label_naming_a_comparison_study_is_that_studys(reader
 def test_the_line_after_a_label_naming_a_comparison_study_is_this_reports(reader):
     text = "Comparison MRI 14.11.2023: no cleft.\nFluid cleft in the L1 body."
     assert firm(reader, text) == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # What was described before is history unless the sentence says it persists.
+        "The previously described gas cleft at L1 is packed with cement.",
+        # The cleft as what the cement fills: the cement's place, not the cleft now.
+        "PMMA fills the vacuum cleft of L1 completely.",
+        "Augmented L1: the cement fills the gas cleft.",
+    ],
+)
+def test_a_cleft_named_as_described_before_or_as_what_cement_fills_is_no_cleft_now(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_cleft_described_before_and_seen_again_is_current(reader):
+    assert firm(reader, "The previously noted fluid cleft is again seen in L1.") == {IVC: True}
