@@ -441,3 +441,15 @@ def test_a_cleft_named_as_described_before_or_as_what_cement_fills_is_no_cleft_n
 
 def test_a_cleft_described_before_and_seen_again_is_current(reader):
     assert firm(reader, "The previously noted fluid cleft is again seen in L1.") == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Unchanged gas cleft in L1, thoracolumbar fascia oedema has resolved.",
+        # Nor does the resolution deny the first item.
+        "Unchanged gas cleft in L1, thoracolumbar fascia oedema now resolved.",
+    ],
+)
+def test_persistence_before_a_list_item_does_not_reach_a_resolution_after_the_comma(reader, text):
+    assert firm(reader, text) == {IVC: True}
