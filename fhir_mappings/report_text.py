@@ -459,7 +459,9 @@ class ReportTextReader:
         section = _Section()
         about_cement = bool(self._cement_requires.search(text))
         for raw in _unwrapped(text.splitlines()):
-            line = _LEADER.sub(": ", raw.strip().strip("*#").strip())
+            # A row of a text table ("| Intravertebral cleft | No |") without its outer bars:
+            # a row of ``label | value``.
+            line = _LEADER.sub(": ", raw.strip().strip("*#").strip().strip("|").strip())
             line = _PLUS_MINUS.sub(_signed, line)
             line = _ASIDE_ADVERB.sub("", line)
             line = self._question_answered(line)

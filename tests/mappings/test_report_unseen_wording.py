@@ -948,3 +948,17 @@ def test_fields_between_semicolons_keep_their_own_answers(reader, text, expected
 )
 def test_a_number_alone_answers_a_grade_not_a_cleft_or_the_fascia(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+# --- rules 2.6.0 --------------------------------------------------------------------------------
+
+
+def test_a_text_table_with_outer_bars_is_read_row_by_row(reader):
+    table = (
+        "| Item                 | Finding |\n"
+        "|:---------------------|:--------|\n"
+        "| Vacuum cleft at L1   | No      |\n"
+        "| Fascial oedema       | Yes     |\n"
+        "| Goutallier (L4/5)    | 3       |\n"
+    )
+    assert firm(reader, table) == {IVC: False, OEDEMA: True, GOUTALLIER: 3}
