@@ -310,6 +310,7 @@ class ReportTextReader:
         self._read_sections = frozenset(w.lower() for w in rules.words("sections", "read"))
         self._skipped_sections = frozenset(w.lower() for w in rules.words("sections", "skipped"))
         self._one_line_sections = frozenset(w.lower() for w in rules.words("sections", "one_line"))
+        self._quoted_sections = frozenset(w.lower() for w in rules.words("sections", "quoted"))
         self._sections = self._read_sections | self._skipped_sections
         self._modality_words = frozenset(
             word.lower() for words in rules.modalities.values() for word in words
@@ -467,7 +468,7 @@ class ReportTextReader:
             line = self._question_answered(line)
             header, rest = self._header(line)
             if header is not None:
-                section = self._section(header, rest)
+                section = self._section(header, rest, section)
                 line = rest
             elif section.ends_at(line):
                 section = _Section()
@@ -481,7 +482,7 @@ class ReportTextReader:
                 header, rest = self._header(piece) if number else (None, piece)
                 if header is not None:
                     # "History: fall. Findings: cleft at L1." on one line.
-                    section = self._section(header, rest)
+                    section = self._section(header, rest, section)
                     piece = rest
                 normalized = self._template_line(piece) if section.reading and piece else None
                 if normalized is None or not normalized.strip(" ."):
@@ -503,11 +504,16 @@ class ReportTextReader:
             return line
         return f"{asked['label']}: {asked['answer']}"
 
-    def _section(self, header: str, rest: str) -> _Section:
+    def _section(self, header: str, rest: str, current: _Section) -> _Section:
         """The section a header begins, with the text on its own line (``rest``). Skipped
         text written on the header's line ("Indication: T12 fracture.") ends with that line
         where it ends a sentence, or where the section is one of one line (comparison): the
-        next line is the report's own."""
+        next line is the report's own. In a report quoted by this one ("Prior report:"), the
+        headers of the sections it reads are the quoted report's own."""
+        if current.quoted and header in self._read_sections:
+            return replace(current, has_text=current.has_text or bool(rest))
+        if header in self._quoted_sections:
+            return _Section(False, inline=bool(rest), has_text=bool(rest), quoted=True)
         one_line = header in self._one_line_sections or rest.rstrip().endswith((".", "!", "?"))
         return _Section(header in self._read_sections, inline=bool(rest), one_line=one_line)
 
@@ -1088,10 +1094,15 @@ class _Section:
     has_text: bool = False
     #: Its text is on its header's line alone: the next line ends it.
     one_line: bool = False
+    #: It quotes another report, headers and title of capitals included: a blank line after
+    #: its text ends it, nothing else.
+    quoted: bool = False
 
     def ends_at(self, line: str) -> bool:
         if self.reading:
             return False
+        if self.quoted:
+            return not line and self.has_text
         if self.inline and self.one_line:
             return True
         if not line:

@@ -453,3 +453,21 @@ def test_a_cleft_described_before_and_seen_again_is_current(reader):
 )
 def test_persistence_before_a_list_item_does_not_reach_a_resolution_after_the_comma(reader, text):
     assert firm(reader, text) == {IVC: True}
+
+
+def test_a_prior_report_pasted_into_this_one_is_the_prior_studys_headers_and_all(reader):
+    text = (
+        "FINDINGS:\n"
+        "Gas cleft within the L1 body. The thoracolumbar fascia is normal.\n"
+        "\n"
+        "PREVIOUS REPORT:\n"
+        "CT THORACOLUMBAR SPINE\n"
+        "FINDINGS: L1 fracture without a cleft. Oedema along the thoracolumbar fascia.\n"
+        "IMPRESSION: Goutallier 3 at L4/5.\n"
+    )
+    assert firm(reader, text) == {IVC: True, OEDEMA: False}
+
+
+def test_a_blank_line_after_a_pasted_prior_report_ends_it(reader):
+    text = "Prior report:\nFINDINGS: no cleft.\n\nIMPRESSION:\nFluid cleft in L1."
+    assert firm(reader, text) == {IVC: True}
