@@ -1583,6 +1583,11 @@ def _unwrapped(lines: list[str]) -> Iterator[str]:
         if current and stripped[:1].islower() and current.rstrip()[-1:] not in ".:;!?]":
             current = f"{current.rstrip()} {stripped}"
             continue
+        if stripped and current.count("(") > current.count(")"):
+            # A bracket opened and not closed: "Cement distribution (legend: blocky = ...;"
+            # goes on with "spongy = ...): spongy".
+            current = f"{current.rstrip()} {stripped}"
+            continue
         if current.rstrip().endswith(":") and _BOX.match(stripped):
             # "Goutallier (L4-5):" with its boxes on the next line.
             current = f"{current.rstrip()} {stripped}"
@@ -1611,10 +1616,26 @@ def _fields_of_row(piece: str) -> list[str]:
     Yes", "IVC - N; TLF oedema - Y") as one field each, so that no answer is read with
     another's label; any other text whole."""
     for separator in (_BAR, _SEMICOLON):
-        cells = [cell.strip() for cell in separator.split(piece) if cell.strip()]
+        cells = [cell.strip() for cell in _split_outside_brackets(separator, piece) if cell.strip()]
         if len(cells) > 1 and all(_LABELLED.match(cell) for cell in cells):
             return cells
     return [piece]
+
+
+def _split_outside_brackets(separator: re.Pattern[str], text: str) -> list[str]:
+    """``text`` split at each ``separator`` that no bracket holds: a legend in brackets
+    ("Pattern (blocky = solid; spongy = trabecular): spongy") is one field's."""
+    depth, masked = 0, []
+    for character in text:
+        if character in "([{":
+            depth += 1
+        elif character in ")]}":
+            depth = max(0, depth - 1)
+        masked.append(character if depth == 0 or character in "([{" else "\0")
+    cuts = [(match.start(), match.end()) for match in separator.finditer("".join(masked))]
+    starts = [0, *(end for _, end in cuts)]
+    ends = [*(start for start, _ in cuts), len(text)]
+    return [text[start:end] for start, end in zip(starts, ends, strict=True)]
 
 
 def _shorten(text: str) -> str:

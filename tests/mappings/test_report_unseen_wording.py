@@ -962,3 +962,15 @@ def test_a_text_table_with_outer_bars_is_read_row_by_row(reader):
         "| Goutallier (L4/5)    | 3       |\n"
     )
     assert firm(reader, table) == {IVC: False, OEDEMA: True, GOUTALLIER: 3}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The legend's bracket, opened on one line, closes on the next.
+        "Fill pattern of the cement (key: blocky = solid cast;\nspongy = trabecular): spongy",
+        "Fill pattern of the cement (key: blocky = solid cast; spongy = trabecular): spongy",
+    ],
+)
+def test_a_legend_in_brackets_beside_a_label_is_not_the_answer(reader, text):
+    assert firm(reader, text) == {CEMENT: "spongy"}
