@@ -471,3 +471,13 @@ def test_a_prior_report_pasted_into_this_one_is_the_prior_studys_headers_and_all
 def test_a_blank_line_after_a_pasted_prior_report_ends_it(reader):
     text = "Prior report:\nFINDINGS: no cleft.\n\nIMPRESSION:\nFluid cleft in L1."
     assert firm(reader, text) == {IVC: True}
+
+
+def test_a_diagnosis_offered_in_favour_of_after_a_firm_description_is_firm(reader):
+    # ", in favour of" names what the finding described supports, as "compatible with" does.
+    text = "Fluid cleft beneath the L1 endplate, in favour of Kummell disease."
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_a_finding_favoured_without_a_firm_description_stays_unknown(reader):
+    assert firm(reader, "Appearances favour a Kummell cleft at L1.") == {}
