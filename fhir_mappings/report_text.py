@@ -213,6 +213,13 @@ _STUDY_WORDS = frozenset(
         "dec",
     }
 )
+#: The end of a line that no sentence ends with: an article, a preposition, a conjunction or
+#: "rule out" wants the words of the next line ("... CT to rule out" / "Kümmell.").
+_GOES_ON = re.compile(
+    r"(?<![^\s(])(?:a|an|the|of|to|for|with|without|and|or|nor|in|into|within|at|by|from|"
+    r"rule\s+out|exclude|excluding)\s*$",
+    re.I,
+)
 #: A header line of capitals ("MRI LUMBAR SPINE", "OPINION:") that names no known section.
 _CAPITAL_HEADER = re.compile(r"^[^a-z.!?]*[A-Z]{3}[^a-z.!?]*:?$")
 
@@ -1581,6 +1588,10 @@ def _unwrapped(lines: list[str]) -> Iterator[str]:
     for line in lines:
         stripped = line.strip()
         if current and stripped[:1].islower() and current.rstrip()[-1:] not in ".:;!?]":
+            current = f"{current.rstrip()} {stripped}"
+            continue
+        if stripped and _GOES_ON.search(current):
+            # "... to rule out" / "Kümmell.": a hard break where no sentence can end.
             current = f"{current.rstrip()} {stripped}"
             continue
         if stripped and current.count("(") > current.count(")"):

@@ -974,3 +974,11 @@ def test_a_text_table_with_outer_bars_is_read_row_by_row(reader):
 )
 def test_a_legend_in_brackets_beside_a_label_is_not_the_answer(reader, text):
     assert firm(reader, text) == {CEMENT: "spongy"}
+
+
+def test_a_line_broken_after_rule_out_or_a_preposition_goes_on_on_the_next(reader):
+    # The hard break leaves "Kummell." alone on its line: still what "rule out" asks about.
+    text = "CONCLUSION: Acute L1 fracture. CT advised to rule out\nKummell.\n"
+    assert firm(reader, text) == {}
+    text = "Oedema along the posterior layer of the\nThoracolumbar fascia at L1."
+    assert firm(reader, text) == {OEDEMA: True}
