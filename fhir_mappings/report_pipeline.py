@@ -357,7 +357,12 @@ def _scope(
     if rule.direction in (FORWARD, BOTH, NEAR):
         high = min((s for s, _ in stops if s >= end), default=clause.end)
     if rule.direction == NEAR:
-        high = min(high, end + NOUN_PHRASE_WORDS)
+        # "no significant stenosis or fascial oedema": the adjective of each noun of a list
+        # closed by "or" or "nor" after its own.
+        listed = any(
+            t.lower_ in ("or", "nor") for t in doc[end : min(high, end + NOUN_PHRASE_WORDS + 1)]
+        )
+        high = _denied_list_end(doc, end, high) if listed else min(high, end + NOUN_PHRASE_WORDS)
     if rule.direction in (BACKWARD, BOTH):
         low = max((e for _, e in stops if e <= start), default=clause.start)
     return max(low, clause.start), min(high, clause.end)

@@ -481,3 +481,9 @@ def test_a_diagnosis_offered_in_favour_of_after_a_firm_description_is_firm(reade
 
 def test_a_finding_favoured_without_a_firm_description_stays_unknown(reader):
     assert firm(reader, "Appearances favour a Kummell cleft at L1.") == {}
+
+
+def test_a_denial_of_a_degree_reaches_each_noun_of_a_list_closed_by_or(reader):
+    # "No significant" admits some of either; the second noun is not stated present.
+    text = "No significant canal stenosis or thoracolumbar fascia oedema."
+    assert firm(reader, text) == {}
