@@ -613,14 +613,11 @@ class ReportTextReader:
         return f"{field['label'].strip()}: {value}" if field["separator"] == "|" else line
 
     def _answered_per_level(self, label: str, value: str) -> str | None:
-        """A field answered level by level ("Cleft: L1 no, T12 yes") as one clause per level
-        ("Cleft at L1: absent; Cleft at T12: present."); None for any other value."""
+        """A field answered level by level ("Cleft: L1 no, T12 yes", "Cleft: T12 - not
+        seen") as one clause per level ("Cleft at L1: absent; Cleft at T12: present."); None
+        for any other value."""
         pairs = [_LEVEL_ANSWER.fullmatch(part.strip()) for part in _LIST_SEPARATOR.split(value)]
-        if (
-            len(pairs) < 2
-            or not all(pairs)
-            or any(self._answer(p["answer"]) is None for p in pairs)
-        ):
+        if not all(pairs) or any(self._answer(p["answer"]) is None for p in pairs):
             return None
         label = label.strip().rstrip(":")
         return "; ".join(

@@ -982,3 +982,15 @@ def test_a_line_broken_after_rule_out_or_a_preposition_goes_on_on_the_next(reade
     assert firm(reader, text) == {}
     text = "Oedema along the posterior layer of the\nThoracolumbar fascia at L1."
     assert firm(reader, text) == {OEDEMA: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fluid cleft: L1 - not seen.", {IVC: False}),
+        # Answered for another level only: nothing said of L1.
+        ("Fluid cleft: L2 - not seen.", {}),
+    ],
+)
+def test_a_field_answered_for_one_level_is_that_levels_answer(reader, text, expected):
+    assert firm(reader, text) == expected
