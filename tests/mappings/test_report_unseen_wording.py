@@ -994,3 +994,20 @@ def test_a_line_broken_after_rule_out_or_a_preposition_goes_on_on_the_next(reade
 )
 def test_a_field_answered_for_one_level_is_that_levels_answer(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Slips of dictation and spelling.
+        ("Fluid clef beneath the L1 endplate.", {IVC: True}),
+        ("No oedema of the lumbodorsal fasha.", {OEDEMA: False}),
+        # "Imbibed" (soaked with fluid) is oedema, in translated text.
+        ("Imbibition along the posterior fascia at L1.", {OEDEMA: True}),
+        ("The thoracolumbar fascia is imbibed on the left.", {OEDEMA: True}),
+        # A cementation (the procedure's noun) that permeates the bone.
+        ("Cementation of L1 with permeation of the trabecular bone.", {CEMENT: "spongy"}),
+    ],
+)
+def test_slips_translated_words_and_the_procedures_noun_are_read(reader, text, expected):
+    assert firm(reader, text) == expected
