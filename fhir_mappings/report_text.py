@@ -597,10 +597,11 @@ class ReportTextReader:
                 return None
             return line
         value = field["value"].strip()
+        if self._answer(value) is not None and not self._choices_offered(value):
+            # Before the blanks: "(-)" is an answer, though other brackets are blank.
+            return self._answered(field["label"], value)
         if _BLANK.match(value) or self._choices_offered(value):
             return None
-        if self._answer(value) is not None:
-            return self._answered(field["label"], value)
         if _BARE_NUMBER.match(value) and not self._graded_label.search(field["label"]):
             return None
         per_level = self._answered_per_level(field["label"], value)

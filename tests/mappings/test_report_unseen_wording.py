@@ -1011,3 +1011,24 @@ def test_a_field_answered_for_one_level_is_that_levels_answer(reader, text, expe
 )
 def test_slips_translated_words_and_the_procedures_noun_are_read(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A sign in brackets as a field's whole answer.
+        ("Posterior fascia oedema: (+)", {OEDEMA: True}),
+        ("Fluid cleft at L1: (-)", {IVC: False}),
+        # An estimate of a fraction is no hedge on the findings of its sentence.
+        ("L1 fracture, roughly one-third height loss, with no vacuum cleft.", {IVC: False}),
+    ],
+)
+def test_signs_in_brackets_answer_a_field_and_an_estimated_fraction_is_no_hedge(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
+
+
+def test_an_addendum_adding_a_finding_the_preliminary_report_left_out_states_it(reader):
+    text = "Also oedema along the thoracolumbar fascia at L1, not described in the prelim report."
+    assert firm(reader, text) == {OEDEMA: True}
