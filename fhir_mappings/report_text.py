@@ -74,6 +74,9 @@ PRESENCE_FINDINGS = frozenset(
 DEFINITION_WORDS = 4
 #: Most words a section's header has ("relevant past medical history").
 HEADER_WORDS = 4
+#: How far before the eponym (or the words naming it as the scale: "according to") a grade
+#: given for it may start ("grade II (Goutallier)"), in characters.
+GRADE_BEFORE_EPONYM = 15
 #: Longest quote shown on a card, in characters.
 QUOTE_LIMIT = 160
 
@@ -220,6 +223,9 @@ _GOES_ON = re.compile(
     r"rule\s+out|exclude|excluding)\s*$",
     re.I,
 )
+#: Words naming the scale a grade before them is given on: "stage 2 according to Goutallier",
+#: "grado 3 de Goutallier".
+_NAMING_THE_SCALE = re.compile(r"\s(?:according\s+to|of|by|per|de|nach)\s+(?:the\s+)?$", re.I)
 #: A header line of capitals ("MRI LUMBAR SPINE", "OPINION:") that names no known section.
 _CAPITAL_HEADER = re.compile(r"^[^a-z.!?]*[A-Z]{3}[^a-z.!?]*:?$")
 
@@ -1032,7 +1038,9 @@ class ReportTextReader:
         )
         if progressed:
             return [(self._grade_of[progressed["grade"].lower()], None, progressed.start())]
-        start = max(clause_start, eponym - 15)
+        # "stage 2 according to Goutallier": the grade before the words that name its scale.
+        naming = _NAMING_THE_SCALE.search(text, clause_start, eponym)
+        start = max(clause_start, (naming.start() if naming else eponym) - GRADE_BEFORE_EPONYM)
         region = text[start:end]
         found: dict[int, tuple[int, int]] = {}
         for pattern in self._grades:
@@ -1712,7 +1720,7 @@ def _grade_patterns(forms: Mapping[str, int], eponym: str) -> tuple[re.Pattern[s
         # "Goutallier gr 2", "Goutallier grading at L4/5: 2"
         re.compile(
             rf"(?:{eponym}|grade|gr\.?|stage)(?:'s)?\)?"
-            rf"(?:\s+(?:grade|gr\.?|grading|stage|classification|class|score|scores))?"
+            rf"(?:\s+(?:grade|gr\.?|grading|stage|classification|class|score|scores|grad|grado|grau))?"
             rf"(?:\s*\([^)]*\))?{at_level}\)?\s*(?:[:=]|of|is)?\s*{ranged}",
             flags,
         ),
@@ -1727,6 +1735,12 @@ def _grade_patterns(forms: Mapping[str, int], eponym: str) -> tuple[re.Pattern[s
         re.compile(rf"(?:,|;|and)\s*{grade}(?=\s*\(?\s*(?:at\s+)?(?:th|t|l)\d)", flags),
         # "Grade at L4/5: 2 (Goutallier)"
         re.compile(rf"{grade}\s*\(\s*(?:{eponym})", flags),
+        # "stage 2 according to Goutallier", "grado 3 de Goutallier", "Grad 3 nach Goutallier"
+        re.compile(
+            rf"(?:grade|stage|grad|grado|grau)\s+{grade}\s+(?:according\s+to|of|by|per|de|nach)"
+            rf"\s+(?:the\s+)?(?:{eponym})",
+            flags,
+        ),
         # "Goutallier 1 and 3 respectively": a grade per muscle named
         re.compile(rf"(?:,|and|&)\s*{grade}(?=(?:\s*(?:,|and|&)\s*\w+)*\s+respectively)", flags),
         # "unchanged at 2"
@@ -1776,7 +1790,10 @@ def _progression_pattern(forms: Mapping[str, int], eponym: str) -> re.Pattern[st
         # "Goutallier 2 → 3"
         rf"|(?<![\w.-])(?:{form})\s*(?:→|->|-->|⇒)"
         # "grade 3 in 2019, now 4": the grade now, after one of before
-        rf"|(?<![\w.-])(?:{form})\b[^;.]*?[,;]?\s+(?:and\s+)?now(?:\s+(?:is|at))?)"
+        rf"|(?<![\w.-])(?:{form})\b[^;.]*?[,;]?\s+(?:and\s+)?now(?:\s+(?:is|at))?"
+        # "progression of the fatty degeneration from Goutallier 2 to 3"
+        rf"|(?:progression|increase|worsening|deterioration)\b[^.;]{{0,60}}?\bfrom\s+"
+        rf"(?:(?:{eponym})\s+)?(?:grade\s+)?(?:{form})\s+to)"
         rf"\s*(?:grade\s+)?(?P<grade>{form})(?!\w)",
         re.I,
     )

@@ -1032,3 +1032,29 @@ def test_signs_in_brackets_answer_a_field_and_an_estimated_fraction_is_no_hedge(
 def test_an_addendum_adding_a_finding_the_preliminary_report_left_out_states_it(reader):
     text = "Also oedema along the thoracolumbar fascia at L1, not described in the prelim report."
     assert firm(reader, text) == {OEDEMA: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The grade before the words naming its scale.
+        (
+            "Paraspinal fatty infiltration at L4/5, stage 3 according to Goutallier.",
+            {GOUTALLIER: 3},
+        ),
+        ("Grade 1 of Goutallier in the lumbar paraspinal muscles.", {GOUTALLIER: 1}),
+        # The scale's word for grade in German, Spanish, Portuguese.
+        ("Paravertebral muscles L4/5: Goutallier Grad 2.", {GOUTALLIER: 2}),
+        ("Musculatura paravertebral L4/5, grado 4 de Goutallier.", {GOUTALLIER: 4}),
+        # A change of grade named by its noun, without a verb: the grade now.
+        ("Worsening of paraspinal fat at L4/5 from Goutallier 1 to 2.", {GOUTALLIER: 2}),
+    ],
+)
+def test_a_goutallier_grade_before_its_scales_name_or_after_a_change_noun_is_read(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
+
+
+def test_a_range_from_one_grade_to_another_is_still_a_range(reader):
+    assert firm(reader, "Paraspinal fat at L4/5 ranging from Goutallier 2 to 3.") == {}
