@@ -62,6 +62,9 @@ JOINING = frozenset({"and", "but", "however", "although", "though", "whereas", "
 #: Words that close a list of items a denial reaches ("no cleft, retropulsion or oedema").
 LIST_CLOSERS = frozenset({"or", "nor", "and", "/"})
 DOUBTFUL_CLAUSES = "doubtful_clauses"
+#: The categories whose forward scope ends at a comma unless a list goes on from it: a denial
+#: and persistence ("persistent cleft, fascial oedema resolved").
+LISTED = frozenset({"negation", "persistence"})
 #: ``Doc.user_data`` key: clause starts of a verb that goes on with the subject before it
 #: ("the L1 body has collapsed and contains gas").
 SHARED_SUBJECT = "shared_subject"
@@ -263,7 +266,9 @@ class ConText:
             if rule.direction in (TERMINATE, PSEUDO):
                 continue
             low, high = _scope(doc, rule, start, end, ends)
-            if rule.category == "negation" and rule.direction == FORWARD:
+            if rule.category in LISTED and rule.direction == FORWARD:
+                # "Persistent L1 cleft, fascial oedema resolved": the second item is not
+                # the persistence's.
                 high = _denied_list_end(doc, end, high)
             if rule.category in DOUBT_REACHES_BACK and self._refers_back(doc, start):
                 # "A cleft is seen on STIR but not on T2 and is therefore doubtful": a doubt
@@ -352,7 +357,12 @@ def _scope(
     if rule.direction in (FORWARD, BOTH, NEAR):
         high = min((s for s, _ in stops if s >= end), default=clause.end)
     if rule.direction == NEAR:
-        high = min(high, end + NOUN_PHRASE_WORDS)
+        # "no significant stenosis or fascial oedema": the adjective of each noun of a list
+        # closed by "or" or "nor" after its own.
+        listed = any(
+            t.lower_ in ("or", "nor") for t in doc[end : min(high, end + NOUN_PHRASE_WORDS + 1)]
+        )
+        high = _denied_list_end(doc, end, high) if listed else min(high, end + NOUN_PHRASE_WORDS)
     if rule.direction in (BACKWARD, BOTH):
         low = max((e for _, e in stops if e <= start), default=clause.start)
     return max(low, clause.start), min(high, clause.end)

@@ -74,6 +74,9 @@ PRESENCE_FINDINGS = frozenset(
 DEFINITION_WORDS = 4
 #: Most words a section's header has ("relevant past medical history").
 HEADER_WORDS = 4
+#: How far before the eponym (or the words naming it as the scale: "according to") a grade
+#: given for it may start ("grade II (Goutallier)"), in characters.
+GRADE_BEFORE_EPONYM = 15
 #: Longest quote shown on a card, in characters.
 QUOTE_LIMIT = 160
 
@@ -173,6 +176,56 @@ _ABBREVIATIONS = frozenset(
         "rt.",
     }
 )
+#: Words that, besides a modality and a date, name a study in a label ("Comparison CT of 3
+#: February 2024:").
+_STUDY_WORDS = frozenset(
+    {
+        "of",
+        "from",
+        "dated",
+        "on",
+        "the",
+        "study",
+        "scan",
+        "exam",
+        "examination",
+        "report",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    }
+)
+#: The end of a line that no sentence ends with: an article, a preposition, a conjunction or
+#: "rule out" wants the words of the next line ("... CT to rule out" / "Kümmell.").
+_GOES_ON = re.compile(
+    r"(?<![^\s(])(?:a|an|the|of|to|for|with|without|and|or|nor|in|into|within|at|by|from|"
+    r"rule\s+out|exclude|excluding)\s*$",
+    re.I,
+)
+#: Words naming the scale a grade before them is given on: "stage 2 according to Goutallier",
+#: "grado 3 de Goutallier".
+_NAMING_THE_SCALE = re.compile(r"\s(?:according\s+to|of|by|per|de|nach)\s+(?:the\s+)?$", re.I)
 #: A header line of capitals ("MRI LUMBAR SPINE", "OPINION:") that names no known section.
 _CAPITAL_HEADER = re.compile(r"^[^a-z.!?]*[A-Z]{3}[^a-z.!?]*:?$")
 
@@ -270,7 +323,11 @@ class ReportTextReader:
         self._read_sections = frozenset(w.lower() for w in rules.words("sections", "read"))
         self._skipped_sections = frozenset(w.lower() for w in rules.words("sections", "skipped"))
         self._one_line_sections = frozenset(w.lower() for w in rules.words("sections", "one_line"))
+        self._quoted_sections = frozenset(w.lower() for w in rules.words("sections", "quoted"))
         self._sections = self._read_sections | self._skipped_sections
+        self._modality_words = frozenset(
+            word.lower() for words in rules.modalities.values() for word in words
+        )
         self._answers = {
             kind: frozenset(w.lower() for w in rules.words("template_answers", kind))
             for kind in ("present", "absent", "uncertain")
@@ -416,13 +473,15 @@ class ReportTextReader:
         section = _Section()
         about_cement = bool(self._cement_requires.search(text))
         for raw in _unwrapped(text.splitlines()):
-            line = _LEADER.sub(": ", raw.strip().strip("*#").strip())
+            # A row of a text table ("| Intravertebral cleft | No |") without its outer bars:
+            # a row of ``label | value``.
+            line = _LEADER.sub(": ", raw.strip().strip("*#").strip().strip("|").strip())
             line = _PLUS_MINUS.sub(_signed, line)
             line = _ASIDE_ADVERB.sub("", line)
             line = self._question_answered(line)
             header, rest = self._header(line)
             if header is not None:
-                section = self._section(header, rest)
+                section = self._section(header, rest, section)
                 line = rest
             elif section.ends_at(line):
                 section = _Section()
@@ -436,7 +495,7 @@ class ReportTextReader:
                 header, rest = self._header(piece) if number else (None, piece)
                 if header is not None:
                     # "History: fall. Findings: cleft at L1." on one line.
-                    section = self._section(header, rest)
+                    section = self._section(header, rest, section)
                     piece = rest
                 normalized = self._template_line(piece) if section.reading and piece else None
                 if normalized is None or not normalized.strip(" ."):
@@ -458,11 +517,16 @@ class ReportTextReader:
             return line
         return f"{asked['label']}: {asked['answer']}"
 
-    def _section(self, header: str, rest: str) -> _Section:
+    def _section(self, header: str, rest: str, current: _Section) -> _Section:
         """The section a header begins, with the text on its own line (``rest``). Skipped
         text written on the header's line ("Indication: T12 fracture.") ends with that line
         where it ends a sentence, or where the section is one of one line (comparison): the
-        next line is the report's own."""
+        next line is the report's own. In a report quoted by this one ("Prior report:"), the
+        headers of the sections it reads are the quoted report's own."""
+        if current.quoted and header in self._read_sections:
+            return replace(current, has_text=current.has_text or bool(rest))
+        if header in self._quoted_sections:
+            return _Section(False, inline=bool(rest), has_text=bool(rest), quoted=True)
         one_line = header in self._one_line_sections or rest.rstrip().endswith((".", "!", "?"))
         return _Section(header in self._read_sections, inline=bool(rest), one_line=one_line)
 
@@ -485,10 +549,26 @@ class ReportTextReader:
             # "Relevant clinical history: ...": a label before a value is a section's header
             # by its last words only when that section is skipped; "Goutallier assessment: 3"
             # keeps its label.
-            section = self._section_named(label, self._skipped_sections)
+            section = self._section_named(label, self._skipped_sections) or self._study_named(label)
             if section is not None:
                 return section, field["value"].strip()
         return None, line
+
+    def _study_named(self, label: str) -> str | None:
+        """The one-line section a label opens by naming a study after its first word
+        ("Comparison CT 03.02.2024:", "Prior MRI of 12 January 2024:"): what follows is that
+        study's, not this one's. Only a modality, a date and words of a date may follow the
+        section's name ("Comparison with the prior: cleft unchanged" is this report's)."""
+        first, _, rest = label.partition(" ")
+        if first not in self._one_line_sections or not rest:
+            return None
+        words = rest.replace(",", " ").split()
+        return first if all(self._names_a_study(word) for word in words) else None
+
+    def _names_a_study(self, word: str) -> bool:
+        return bool(
+            word in self._modality_words or word in _STUDY_WORDS or any(c.isdigit() for c in word)
+        )
 
     @staticmethod
     def _section_named(label: str, sections: frozenset[str]) -> str | None:
@@ -523,10 +603,11 @@ class ReportTextReader:
                 return None
             return line
         value = field["value"].strip()
+        if self._answer(value) is not None and not self._choices_offered(value):
+            # Before the blanks: "(-)" is an answer, though other brackets are blank.
+            return self._answered(field["label"], value)
         if _BLANK.match(value) or self._choices_offered(value):
             return None
-        if self._answer(value) is not None:
-            return self._answered(field["label"], value)
         if _BARE_NUMBER.match(value) and not self._graded_label.search(field["label"]):
             return None
         per_level = self._answered_per_level(field["label"], value)
@@ -539,14 +620,11 @@ class ReportTextReader:
         return f"{field['label'].strip()}: {value}" if field["separator"] == "|" else line
 
     def _answered_per_level(self, label: str, value: str) -> str | None:
-        """A field answered level by level ("Cleft: L1 no, T12 yes") as one clause per level
-        ("Cleft at L1: absent; Cleft at T12: present."); None for any other value."""
+        """A field answered level by level ("Cleft: L1 no, T12 yes", "Cleft: T12 - not
+        seen") as one clause per level ("Cleft at L1: absent; Cleft at T12: present."); None
+        for any other value."""
         pairs = [_LEVEL_ANSWER.fullmatch(part.strip()) for part in _LIST_SEPARATOR.split(value)]
-        if (
-            len(pairs) < 2
-            or not all(pairs)
-            or any(self._answer(p["answer"]) is None for p in pairs)
-        ):
+        if not all(pairs) or any(self._answer(p["answer"]) is None for p in pairs):
             return None
         label = label.strip().rstrip(":")
         return "; ".join(
@@ -960,7 +1038,9 @@ class ReportTextReader:
         )
         if progressed:
             return [(self._grade_of[progressed["grade"].lower()], None, progressed.start())]
-        start = max(clause_start, eponym - 15)
+        # "stage 2 according to Goutallier": the grade before the words that name its scale.
+        naming = _NAMING_THE_SCALE.search(text, clause_start, eponym)
+        start = max(clause_start, (naming.start() if naming else eponym) - GRADE_BEFORE_EPONYM)
         region = text[start:end]
         found: dict[int, tuple[int, int]] = {}
         for pattern in self._grades:
@@ -1027,10 +1107,15 @@ class _Section:
     has_text: bool = False
     #: Its text is on its header's line alone: the next line ends it.
     one_line: bool = False
+    #: It quotes another report, headers and title of capitals included: a blank line after
+    #: its text ends it, nothing else.
+    quoted: bool = False
 
     def ends_at(self, line: str) -> bool:
         if self.reading:
             return False
+        if self.quoted:
+            return not line and self.has_text
         if self.inline and self.one_line:
             return True
         if not line:
@@ -1511,6 +1596,15 @@ def _unwrapped(lines: list[str]) -> Iterator[str]:
         if current and stripped[:1].islower() and current.rstrip()[-1:] not in ".:;!?]":
             current = f"{current.rstrip()} {stripped}"
             continue
+        if stripped and _GOES_ON.search(current):
+            # "... to rule out" / "Kümmell.": a hard break where no sentence can end.
+            current = f"{current.rstrip()} {stripped}"
+            continue
+        if stripped and current.count("(") > current.count(")"):
+            # A bracket opened and not closed: "Cement distribution (legend: blocky = ...;"
+            # goes on with "spongy = ...): spongy".
+            current = f"{current.rstrip()} {stripped}"
+            continue
         if current.rstrip().endswith(":") and _BOX.match(stripped):
             # "Goutallier (L4-5):" with its boxes on the next line.
             current = f"{current.rstrip()} {stripped}"
@@ -1539,10 +1633,26 @@ def _fields_of_row(piece: str) -> list[str]:
     Yes", "IVC - N; TLF oedema - Y") as one field each, so that no answer is read with
     another's label; any other text whole."""
     for separator in (_BAR, _SEMICOLON):
-        cells = [cell.strip() for cell in separator.split(piece) if cell.strip()]
+        cells = [cell.strip() for cell in _split_outside_brackets(separator, piece) if cell.strip()]
         if len(cells) > 1 and all(_LABELLED.match(cell) for cell in cells):
             return cells
     return [piece]
+
+
+def _split_outside_brackets(separator: re.Pattern[str], text: str) -> list[str]:
+    """``text`` split at each ``separator`` that no bracket holds: a legend in brackets
+    ("Pattern (blocky = solid; spongy = trabecular): spongy") is one field's."""
+    depth, masked = 0, []
+    for character in text:
+        if character in "([{":
+            depth += 1
+        elif character in ")]}":
+            depth = max(0, depth - 1)
+        masked.append(character if depth == 0 or character in "([{" else "\0")
+    cuts = [(match.start(), match.end()) for match in separator.finditer("".join(masked))]
+    starts = [0, *(end for _, end in cuts)]
+    ends = [*(start for start, _ in cuts), len(text)]
+    return [text[start:end] for start, end in zip(starts, ends, strict=True)]
 
 
 def _shorten(text: str) -> str:
@@ -1610,7 +1720,7 @@ def _grade_patterns(forms: Mapping[str, int], eponym: str) -> tuple[re.Pattern[s
         # "Goutallier gr 2", "Goutallier grading at L4/5: 2"
         re.compile(
             rf"(?:{eponym}|grade|gr\.?|stage)(?:'s)?\)?"
-            rf"(?:\s+(?:grade|gr\.?|grading|stage|classification|class|score|scores))?"
+            rf"(?:\s+(?:grade|gr\.?|grading|stage|classification|class|score|scores|grad|grado|grau))?"
             rf"(?:\s*\([^)]*\))?{at_level}\)?\s*(?:[:=]|of|is)?\s*{ranged}",
             flags,
         ),
@@ -1625,6 +1735,12 @@ def _grade_patterns(forms: Mapping[str, int], eponym: str) -> tuple[re.Pattern[s
         re.compile(rf"(?:,|;|and)\s*{grade}(?=\s*\(?\s*(?:at\s+)?(?:th|t|l)\d)", flags),
         # "Grade at L4/5: 2 (Goutallier)"
         re.compile(rf"{grade}\s*\(\s*(?:{eponym})", flags),
+        # "stage 2 according to Goutallier", "grado 3 de Goutallier", "Grad 3 nach Goutallier"
+        re.compile(
+            rf"(?:grade|stage|grad|grado|grau)\s+{grade}\s+(?:according\s+to|of|by|per|de|nach)"
+            rf"\s+(?:the\s+)?(?:{eponym})",
+            flags,
+        ),
         # "Goutallier 1 and 3 respectively": a grade per muscle named
         re.compile(rf"(?:,|and|&)\s*{grade}(?=(?:\s*(?:,|and|&)\s*\w+)*\s+respectively)", flags),
         # "unchanged at 2"
@@ -1674,7 +1790,10 @@ def _progression_pattern(forms: Mapping[str, int], eponym: str) -> re.Pattern[st
         # "Goutallier 2 → 3"
         rf"|(?<![\w.-])(?:{form})\s*(?:→|->|-->|⇒)"
         # "grade 3 in 2019, now 4": the grade now, after one of before
-        rf"|(?<![\w.-])(?:{form})\b[^;.]*?[,;]?\s+(?:and\s+)?now(?:\s+(?:is|at))?)"
+        rf"|(?<![\w.-])(?:{form})\b[^;.]*?[,;]?\s+(?:and\s+)?now(?:\s+(?:is|at))?"
+        # "progression of the fatty degeneration from Goutallier 2 to 3"
+        rf"|(?:progression|increase|worsening|deterioration)\b[^.;]{{0,60}}?\bfrom\s+"
+        rf"(?:(?:{eponym})\s+)?(?:grade\s+)?(?:{form})\s+to)"
         rf"\s*(?:grade\s+)?(?P<grade>{form})(?!\w)",
         re.I,
     )

@@ -1,4 +1,4 @@
-"""Rules 2.4.0 and 2.5.0: where a sentence does not tie a value to this patient's treated
+"""Rules 2.4.0 to 2.6.0: where a sentence does not tie a value to this patient's treated
 vertebra firmly, the finding stays unknown. Broad abstentions, each a class of wrong values that
 unseen text produced, rather than phrases fitted to one sentence.
 
@@ -387,3 +387,103 @@ def test_no_before_a_noun_after_a_colon_denies_that_noun_not_the_field_before(re
 def test_no_as_a_fields_whole_answer_still_denies_it(reader):
     text = "Vacuum cleft: no, fascia oedema: yes."
     assert firm(reader, text) == {IVC: False, OEDEMA: True}
+
+
+# --- rules 2.6.0 --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A hedge after the noun, with no verb before it.
+        "Fluid cleft presumed within the L1 body.",
+        "Thoracolumbar fascia oedema suspected on the STIR images.",
+        # "suggest" as the verb of the sentence.
+        "The STIR images suggest oedema of the thoracolumbar fascia.",
+        # A reading the finding "could correspond to", left for another study to confirm.
+        "A linear lucency that might correspond to a vacuum cleft in L1.",
+        "Gas cleft in the L1 body, to confirm on a dedicated CT.",
+    ],
+)
+def test_a_hedge_after_the_finding_or_as_the_sentences_verb_leaves_it_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Comparison MRI 14.11.2023: fluid cleft in the L1 body.",
+        "Prior CT of 2 May 2023: gas within the L1 vertebral body.",
+    ],
+)
+def test_a_finding_under_a_label_naming_a_comparison_study_is_that_studys(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_the_line_after_a_label_naming_a_comparison_study_is_this_reports(reader):
+    text = "Comparison MRI 14.11.2023: no cleft.\nFluid cleft in the L1 body."
+    assert firm(reader, text) == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # What was described before is history unless the sentence says it persists.
+        "The previously described gas cleft at L1 is packed with cement.",
+        # The cleft as what the cement fills: the cement's place, not the cleft now.
+        "PMMA fills the vacuum cleft of L1 completely.",
+        "Augmented L1: the cement fills the gas cleft.",
+    ],
+)
+def test_a_cleft_named_as_described_before_or_as_what_cement_fills_is_no_cleft_now(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_cleft_described_before_and_seen_again_is_current(reader):
+    assert firm(reader, "The previously noted fluid cleft is again seen in L1.") == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Unchanged gas cleft in L1, thoracolumbar fascia oedema has resolved.",
+        # Nor does the resolution deny the first item.
+        "Unchanged gas cleft in L1, thoracolumbar fascia oedema now resolved.",
+    ],
+)
+def test_persistence_before_a_list_item_does_not_reach_a_resolution_after_the_comma(reader, text):
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_a_prior_report_pasted_into_this_one_is_the_prior_studys_headers_and_all(reader):
+    text = (
+        "FINDINGS:\n"
+        "Gas cleft within the L1 body. The thoracolumbar fascia is normal.\n"
+        "\n"
+        "PREVIOUS REPORT:\n"
+        "CT THORACOLUMBAR SPINE\n"
+        "FINDINGS: L1 fracture without a cleft. Oedema along the thoracolumbar fascia.\n"
+        "IMPRESSION: Goutallier 3 at L4/5.\n"
+    )
+    assert firm(reader, text) == {IVC: True, OEDEMA: False}
+
+
+def test_a_blank_line_after_a_pasted_prior_report_ends_it(reader):
+    text = "Prior report:\nFINDINGS: no cleft.\n\nIMPRESSION:\nFluid cleft in L1."
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_a_diagnosis_offered_in_favour_of_after_a_firm_description_is_firm(reader):
+    # ", in favour of" names what the finding described supports, as "compatible with" does.
+    text = "Fluid cleft beneath the L1 endplate, in favour of Kummell disease."
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_a_finding_favoured_without_a_firm_description_stays_unknown(reader):
+    assert firm(reader, "Appearances favour a Kummell cleft at L1.") == {}
+
+
+def test_a_denial_of_a_degree_reaches_each_noun_of_a_list_closed_by_or(reader):
+    # "No significant" admits some of either; the second noun is not stated present.
+    text = "No significant canal stenosis or thoracolumbar fascia oedema."
+    assert firm(reader, text) == {}

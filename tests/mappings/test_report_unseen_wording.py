@@ -948,3 +948,113 @@ def test_fields_between_semicolons_keep_their_own_answers(reader, text, expected
 )
 def test_a_number_alone_answers_a_grade_not_a_cleft_or_the_fascia(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+# --- rules 2.6.0 --------------------------------------------------------------------------------
+
+
+def test_a_text_table_with_outer_bars_is_read_row_by_row(reader):
+    table = (
+        "| Item                 | Finding |\n"
+        "|:---------------------|:--------|\n"
+        "| Vacuum cleft at L1   | No      |\n"
+        "| Fascial oedema       | Yes     |\n"
+        "| Goutallier (L4/5)    | 3       |\n"
+    )
+    assert firm(reader, table) == {IVC: False, OEDEMA: True, GOUTALLIER: 3}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The legend's bracket, opened on one line, closes on the next.
+        "Fill pattern of the cement (key: blocky = solid cast;\nspongy = trabecular): spongy",
+        "Fill pattern of the cement (key: blocky = solid cast; spongy = trabecular): spongy",
+    ],
+)
+def test_a_legend_in_brackets_beside_a_label_is_not_the_answer(reader, text):
+    assert firm(reader, text) == {CEMENT: "spongy"}
+
+
+def test_a_line_broken_after_rule_out_or_a_preposition_goes_on_on_the_next(reader):
+    # The hard break leaves "Kummell." alone on its line: still what "rule out" asks about.
+    text = "CONCLUSION: Acute L1 fracture. CT advised to rule out\nKummell.\n"
+    assert firm(reader, text) == {}
+    text = "Oedema along the posterior layer of the\nThoracolumbar fascia at L1."
+    assert firm(reader, text) == {OEDEMA: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fluid cleft: L1 - not seen.", {IVC: False}),
+        # Answered for another level only: nothing said of L1.
+        ("Fluid cleft: L2 - not seen.", {}),
+    ],
+)
+def test_a_field_answered_for_one_level_is_that_levels_answer(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Slips of dictation and spelling.
+        ("Fluid clef beneath the L1 endplate.", {IVC: True}),
+        ("No oedema of the lumbodorsal fasha.", {OEDEMA: False}),
+        # "Imbibed" (soaked with fluid) is oedema, in translated text.
+        ("Imbibition along the posterior fascia at L1.", {OEDEMA: True}),
+        ("The thoracolumbar fascia is imbibed on the left.", {OEDEMA: True}),
+        # A cementation (the procedure's noun) that permeates the bone.
+        ("Cementation of L1 with permeation of the trabecular bone.", {CEMENT: "spongy"}),
+    ],
+)
+def test_slips_translated_words_and_the_procedures_noun_are_read(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A sign in brackets as a field's whole answer.
+        ("Posterior fascia oedema: (+)", {OEDEMA: True}),
+        ("Fluid cleft at L1: (-)", {IVC: False}),
+        # An estimate of a fraction is no hedge on the findings of its sentence.
+        ("L1 fracture, roughly one-third height loss, with no vacuum cleft.", {IVC: False}),
+    ],
+)
+def test_signs_in_brackets_answer_a_field_and_an_estimated_fraction_is_no_hedge(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
+
+
+def test_an_addendum_adding_a_finding_the_preliminary_report_left_out_states_it(reader):
+    text = "Also oedema along the thoracolumbar fascia at L1, not described in the prelim report."
+    assert firm(reader, text) == {OEDEMA: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The grade before the words naming its scale.
+        (
+            "Paraspinal fatty infiltration at L4/5, stage 3 according to Goutallier.",
+            {GOUTALLIER: 3},
+        ),
+        ("Grade 1 of Goutallier in the lumbar paraspinal muscles.", {GOUTALLIER: 1}),
+        # The scale's word for grade in German, Spanish, Portuguese.
+        ("Paravertebral muscles L4/5: Goutallier Grad 2.", {GOUTALLIER: 2}),
+        ("Musculatura paravertebral L4/5, grado 4 de Goutallier.", {GOUTALLIER: 4}),
+        # A change of grade named by its noun, without a verb: the grade now.
+        ("Worsening of paraspinal fat at L4/5 from Goutallier 1 to 2.", {GOUTALLIER: 2}),
+    ],
+)
+def test_a_goutallier_grade_before_its_scales_name_or_after_a_change_noun_is_read(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
+
+
+def test_a_range_from_one_grade_to_another_is_still_a_range(reader):
+    assert firm(reader, "Paraspinal fat at L4/5 ranging from Goutallier 2 to 3.") == {}
