@@ -460,10 +460,20 @@ class ReportTextReader:
         with self._lock:
             docs = [self._pipeline(sentence.text) for sentence in sentences]
         statements: list[Statement] = []
+        before: list[Statement] = []
         for sentence, doc in zip(sentences, docs, strict=True):
             found = _graded_alike(list(self._statements(sentence, doc, treated_levels)))
             found = self._grades_told_apart(found, doc.text)
-            statements.extend(_comparisons_accounted(found, doc))
+            found = _comparisons_accounted(found, doc)
+            if _LOW_CONFIDENCE.search(doc.text):
+                # "Cleft at L1. Confidence: low": a finding given with a low confidence is a
+                # hedge, its own sentence's or, from a sentence of its own, the one before.
+                if not found:
+                    del statements[len(statements) - len(before) :]
+                    found = before
+                found = [_doubted(s) for s in found]
+            statements.extend(found)
+            before = found
         return _per_finding(statements)
 
     # --- text to sentences ----------------------------------------------------------------
@@ -1276,6 +1286,13 @@ _DENIED_LEVEL = re.compile(
 )
 
 
+#: A reader's own confidence in what it found, given low ("Confidence: low", "(confidence:
+#: moderate)"): a software draft's hedge.
+_LOW_CONFIDENCE = re.compile(
+    r"\bconfidence(?:\s+level)?\s*(?:[:=-]|\bis\b)?\s*"
+    r"(?:low|limited|poor|uncertain|indeterminate|moderate|medium|intermediate)\b",
+    re.I,
+)
 _ELLIPTIC_DENIAL = re.compile(
     rf"\b(?:none|not|no|neither)\s+(?:(?:at|in|of)\s+)?(?:the\s+)?{_LEVEL.pattern}", re.I
 )
@@ -1287,6 +1304,12 @@ def _denied_at(text: str, treated: frozenset[VertebralLevel]) -> bool:
     return bool(treated) and any(
         levels_in(match[0]) & treated for match in _ELLIPTIC_DENIAL.finditer(text)
     )
+
+
+def _doubted(statement: Statement) -> Statement:
+    if statement.value is None:
+        return statement
+    return Statement(statement.finding, None, statement.quote, NoValueKind.REPORT_UNCERTAIN)
 
 
 def _signed(sign: re.Match[str]) -> str:

@@ -487,3 +487,23 @@ def test_a_denial_of_a_degree_reaches_each_noun_of_a_list_closed_by_or(reader):
     # "No significant" admits some of either; the second noun is not stated present.
     text = "No significant canal stenosis or thoracolumbar fascia oedema."
     assert firm(reader, text) == {}
+
+
+# --- rules 2.7.0 ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        # A machine's finding followed by its own low confidence: a hedge, not a finding.
+        ("Software finding: intravertebral gas cleft at L1. Confidence: low.",),
+        ("Automated read: oedema of the thoracolumbar fascia (confidence: moderate).",),
+    ],
+)
+def test_a_finding_given_with_a_low_confidence_stays_unknown(reader, texts):
+    assert firm(reader, *texts) == {}
+
+
+def test_a_finding_given_with_a_high_confidence_is_stated(reader):
+    text = "Software finding: intravertebral gas cleft at L1. Confidence: high."
+    assert firm(reader, text) == {IVC: True}
