@@ -514,6 +514,9 @@ class ReportTextReader:
                     # "Distribution: blocky" in a report about the cement is the cement's.
                     normalized = f"Cement {normalized.lstrip()}"
                 text = self._level_names.written_as_levels(normalized)
+                # "Fascial oedema, which would support an acute fracture, is not identified":
+                # the denial closing the sentence is the subject's, the aside set apart.
+                text = _ASIDE_BEFORE_A_DENIAL.sub(" ", text)
                 yield _Sentence(self._abbreviations.spelt_out(text), _shorten(piece), about_cement)
 
     def _question_answered(self, line: str) -> str:
@@ -1286,6 +1289,12 @@ _DENIED_LEVEL = re.compile(
 )
 
 
+#: A relative clause between commas after a sentence's subject, before a predicate denying it.
+_ASIDE_BEFORE_A_DENIAL = re.compile(
+    r",\s*(?:which|that|who)\b[^,;.()]*,\s*"
+    r"(?=(?:is|are|was|were|has|have|had)\s+(?:not|no|never|absent)\b)",
+    re.I,
+)
 #: A reader's own confidence in what it found, given low ("Confidence: low", "(confidence:
 #: moderate)"): a software draft's hedge.
 _LOW_CONFIDENCE = re.compile(

@@ -507,3 +507,21 @@ def test_a_finding_given_with_a_low_confidence_stays_unknown(reader, texts):
 def test_a_finding_given_with_a_high_confidence_is_stated(reader):
     text = "Software finding: intravertebral gas cleft at L1. Confidence: high."
     assert firm(reader, text) == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The denial closes the sentence after an aside about the finding.
+        (
+            "Oedema of the lumbodorsal fascia, which would point to a recent injury, is absent.",
+            {OEDEMA: False},
+        ),
+        (
+            "A vacuum cleft, which is a sign of non-union, has not been seen at L1.",
+            {IVC: False},
+        ),
+    ],
+)
+def test_a_denial_after_a_relative_clause_between_commas_denies_the_subject(reader, text, expected):
+    assert firm(reader, text) == expected
