@@ -525,3 +525,15 @@ def test_a_finding_given_with_a_high_confidence_is_stated(reader):
 )
 def test_a_denial_after_a_relative_clause_between_commas_denies_the_subject(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "After augmentation of L1 the cement is trabecular and the cleft is entirely filled.",
+        "L1 treated: the cleft fully filled, cement well spread.",
+    ],
+)
+def test_a_cleft_said_to_be_filled_after_augmentation_is_no_cleft_now(reader, text):
+    read = firm(reader, text)
+    assert IVC not in read
