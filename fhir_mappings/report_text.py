@@ -908,7 +908,7 @@ class ReportTextReader:
         text = ent.doc.text
         if self._points_elsewhere(text, own, *own):
             return True
-        named = mentions.levels_between(*own)
+        named = mentions.levels_between(*own) or mentions.levels_closing_a_list(ent)
         if treated and named:
             # "Spongy cement at L1, blocky at the previously treated T11": its own level.
             return not named & treated
@@ -1289,6 +1289,11 @@ _DENIED_LEVEL = re.compile(
 )
 
 
+_AND = re.compile(r"\s*and\s+", re.I)
+_ARTICLE = re.compile(r"\s*(?:(?:an?|the)\s+)?")
+_LEVEL_CLOSING = re.compile(
+    rf"\s*(?:at|in|of)\s+(?:the\s+)?{_LEVEL.pattern}(?:\s+level)?\s*[.;:]?\s*", re.I
+)
 #: A relative clause between commas after a sentence's subject, before a predicate denying it.
 _ASIDE_BEFORE_A_DENIAL = re.compile(
     r",\s*(?:which|that|who)\b[^,;.()]*,\s*"
@@ -1461,6 +1466,27 @@ class _Mentions:
             for start, end, levels in self._levels
             if not any(left <= start and end <= right for left, right in others)
         ]
+
+    def levels_closing_a_list(self, ent: Any) -> frozenset[VertebralLevel]:
+        """The level closing a list of two mentions the entity opens ("fascial oedema and a
+        fluid cleft at L2"): the level of both; none if the next item is no mention, or its
+        level is not the last words of the clause."""
+        text = self.doc.text
+        right = self.stretch(ent)[1]
+        joined = _AND.match(text, right)
+        after = next((e for e in self.findings if e.start_char >= right), None)
+        if (
+            joined is None
+            or after is None
+            or not _ARTICLE.fullmatch(text, joined.end(), after.start_char)
+        ):
+            return frozenset()
+        end = self.stretch(after)[1]
+        if end != self.clause_chars(after)[1] or not _LEVEL_CLOSING.fullmatch(
+            text, after.end_char, end
+        ):
+            return frozenset()
+        return self.levels_between(after.end_char, end)
 
     def levels_near(self, ent: Any) -> frozenset[VertebralLevel] | None:
         """The levels of the entity's stretch, else of its clause; None if neither names

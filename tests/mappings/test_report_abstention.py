@@ -537,3 +537,19 @@ def test_a_denial_after_a_relative_clause_between_commas_denies_the_subject(read
 def test_a_cleft_said_to_be_filled_after_augmentation_is_no_cleft_now(reader, text):
     read = firm(reader, text)
     assert IVC not in read
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A gas cleft and oedema of the thoracolumbar fascia at T11.",
+        "Oedema of the dorsal fascia and a vacuum cleft in T12.",
+    ],
+)
+def test_a_level_after_a_list_of_two_findings_is_the_level_of_both(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_level_inside_the_second_item_of_a_list_is_that_items_only(reader):
+    # The level stands before the list goes on, so the first item has none of its own.
+    assert firm(reader, "Fascial oedema at T12, and a gas cleft.") == {IVC: True}
