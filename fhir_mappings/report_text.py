@@ -513,6 +513,8 @@ class ReportTextReader:
                 if about_cement and self._cement_field.match(normalized):
                     # "Distribution: blocky" in a report about the cement is the cement's.
                     normalized = f"Cement {normalized.lstrip()}"
+                # "cleft yes, TLF oedema no": a list's items answered in place.
+                normalized = _INLINE_ANSWER.sub(_inline_answer, normalized)
                 text = self._level_names.written_as_levels(normalized)
                 # "Fascial oedema, which would support an acute fracture, is not identified":
                 # the denial closing the sentence is the subject's, the aside set apart.
@@ -1289,6 +1291,12 @@ _DENIED_LEVEL = re.compile(
 )
 
 
+#: "yes" or "no" closing an item of a list after a noun, as that item's answer.
+_INLINE_ANSWER = re.compile(
+    r"(?<=[^\W\d_]{3})(?<!\bare)(?<!\bwas)(?<!\bwere)(?<!\bthere)(?<!\band)(?<!\bwith)"
+    r"\s+(?P<answer>yes|no)(?=\s*(?:[,;]|\.?\s*$))",
+    re.I,
+)
 _AND = re.compile(r"\s*and\s+", re.I)
 _ARTICLE = re.compile(r"\s*(?:(?:an?|the)\s+)?")
 _LEVEL_CLOSING = re.compile(
@@ -1318,6 +1326,10 @@ def _denied_at(text: str, treated: frozenset[VertebralLevel]) -> bool:
     return bool(treated) and any(
         levels_in(match[0]) & treated for match in _ELLIPTIC_DENIAL.finditer(text)
     )
+
+
+def _inline_answer(match: re.Match[str]) -> str:
+    return " present" if match["answer"].lower() == "yes" else " absent"
 
 
 def _doubted(statement: Statement) -> Statement:
@@ -1461,10 +1473,14 @@ class _Mentions:
             for other in self.doc.ents
             if other.label_ == LOOKALIKE or _finding_of(other.label_)[0] is not finding
         ]
+        text = self.doc.text
+        # A level heading the sentence as its label ("T12: cleft yes, oedema no") is every
+        # item's.
         return [
             (start, end, levels)
             for start, end, levels in self._levels
             if not any(left <= start and end <= right for left, right in others)
+            or (not text[:start].strip() and text[end:].lstrip().startswith(":"))
         ]
 
     def levels_closing_a_list(self, ent: Any) -> frozenset[VertebralLevel]:

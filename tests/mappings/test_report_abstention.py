@@ -553,3 +553,18 @@ def test_a_level_after_a_list_of_two_findings_is_the_level_of_both(reader, text)
 def test_a_level_inside_the_second_item_of_a_list_is_that_items_only(reader):
     # The level stands before the list goes on, so the first item has none of its own.
     assert firm(reader, "Fascial oedema at T12, and a gas cleft.") == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("L1: collapse 40%, vacuum cleft no, fascia oedema yes.", {IVC: False, OEDEMA: True}),
+        ("L1: gas cleft yes, thoracolumbar fascia oedema no.", {IVC: True, OEDEMA: False}),
+    ],
+)
+def test_an_answer_right_after_a_findings_name_in_a_list_is_its_value(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_level_heading_a_list_of_answers_is_every_items_level(reader):
+    assert firm(reader, "T11: gas cleft yes, lumbodorsal fascia oedema no.") == {}
