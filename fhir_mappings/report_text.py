@@ -606,6 +606,9 @@ class ReportTextReader:
         ``Vacuum cleft: [ ] yes [x] no`` and ``Vacuum cleft: yes [ ] no [x]`` read "Vacuum
         cleft: absent."; ``Fascia oedema: ___`` and a field whose boxes are all empty say
         nothing; ``IVC: possible`` reads as a hedge."""
+        if _PICK_ONE.search(line):
+            # "Fascia: normal / oedema (circle one)": the form's instruction, left unfilled.
+            return None
         line = self._without_aside(line)
         marks = list(_BOX.finditer(line))
         if marks:
@@ -1291,6 +1294,12 @@ _DENIED_LEVEL = re.compile(
 )
 
 
+#: A form's instruction to pick among its options ("(circle one)", "(delete as appropriate)").
+_PICK_ONE = re.compile(
+    r"\(\s*(?:please\s+)?(?:circle|select|choose|tick|check|pick|underline|delete|strike)"
+    r"\b[^)]*\)",
+    re.I,
+)
 #: "yes" or "no" closing an item of a list after a noun, as that item's answer.
 _INLINE_ANSWER = re.compile(
     r"(?<=[^\W\d_]{3})(?<!\bare)(?<!\bwas)(?<!\bwere)(?<!\bthere)(?<!\band)(?<!\bwith)"
@@ -1316,7 +1325,8 @@ _LOW_CONFIDENCE = re.compile(
     re.I,
 )
 _ELLIPTIC_DENIAL = re.compile(
-    rf"\b(?:none|not|no|neither)\s+(?:(?:at|in|of)\s+)?(?:the\s+)?{_LEVEL.pattern}", re.I
+    rf"\b(?:none|not|no|neither)\s+(?:(?:at|in|of)\s+)?(?:the\s+)?{_LEVEL.pattern}",
+    re.I,
 )
 
 

@@ -568,3 +568,15 @@ def test_an_answer_right_after_a_findings_name_in_a_list_is_its_value(reader, te
 
 def test_a_level_heading_a_list_of_answers_is_every_items_level(reader):
     assert firm(reader, "T11: gas cleft yes, lumbodorsal fascia oedema no.") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lumbodorsal fascia: oedema / normal (circle one)",
+        "Vacuum cleft: present / absent (delete as appropriate)",
+        "Fascia: normal / oedematous (select one)",
+    ],
+)
+def test_options_with_an_instruction_to_pick_one_are_an_unfilled_template(reader, text):
+    assert firm(reader, text) == {}
