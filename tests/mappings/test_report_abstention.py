@@ -580,3 +580,8 @@ def test_a_level_heading_a_list_of_answers_is_every_items_level(reader):
 )
 def test_options_with_an_instruction_to_pick_one_are_an_unfilled_template(reader, text):
     assert firm(reader, text) == {}
+
+
+def test_gas_in_the_disc_and_not_within_the_treated_body_is_no_cleft(reader):
+    text = "On review, the gas lies within the L1-L2 disc and not within the L1 vertebral body."
+    assert firm(reader, text) == {IVC: False}
