@@ -1325,7 +1325,7 @@ _LOW_CONFIDENCE = re.compile(
     re.I,
 )
 _ELLIPTIC_DENIAL = re.compile(
-    rf"\b(?:none|not|no|neither)\s+(?:(?:at|in|of)\s+)?(?:the\s+)?{_LEVEL.pattern}",
+    rf"\b(?:none|not|no|neither|sparing|spares)\s+(?:(?:at|in|of)\s+)?(?:the\s+)?{_LEVEL.pattern}",
     re.I,
 )
 

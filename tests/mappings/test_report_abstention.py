@@ -585,3 +585,8 @@ def test_options_with_an_instruction_to_pick_one_are_an_unfilled_template(reader
 def test_gas_in_the_disc_and_not_within_the_treated_body_is_no_cleft(reader):
     text = "On review, the gas lies within the L1-L2 disc and not within the L1 vertebral body."
     assert firm(reader, text) == {IVC: False}
+
+
+def test_oedema_of_a_range_sparing_the_treated_level_is_absent_there(reader):
+    text = "Oedema of the lumbodorsal fascia from T10 to T12, sparing the L1 level."
+    assert firm(reader, text) == {OEDEMA: False}
