@@ -1058,3 +1058,12 @@ def test_a_goutallier_grade_before_its_scales_name_or_after_a_change_noun_is_rea
 
 def test_a_range_from_one_grade_to_another_is_still_a_range(reader):
     assert firm(reader, "Paraspinal fat at L4/5 ranging from Goutallier 2 to 3.") == {}
+
+
+# --- rules 2.7.0 ---------------------------------------------------------------------------
+
+
+def test_gas_inside_this_bone_refers_back_to_the_vertebra_named(reader):
+    # A patient-friendly sentence: "this bone" is the vertebra the sentence before named.
+    assert firm(reader, "L1 has broken. There is a little air inside this bone.") == {IVC: True}
+    assert firm(reader, "L1 has broken. There might be some air inside this bone.") == {}
