@@ -270,13 +270,17 @@ class ConText:
                 # "Persistent L1 cleft, fascial oedema resolved": the second item is not
                 # the persistence's.
                 high = _denied_list_end(doc, end, high)
-            if rule.category in DOUBT_REACHES_BACK and self._refers_back(doc, start):
+            category = rule.category
+            if category in DOUBT_REACHES_BACK and self._refers_back(doc, start):
                 # "A cleft is seen on STIR but not on T2 and is therefore doubtful": a doubt
                 # in a clause about what the sentence named before is about that too.
                 low = 0
             for ent in findings:
                 if ent.start < high and low < ent.end and _outside_or_within(ent, start, end):
-                    ent._.set(rule.category, True)
+                    # "There may be air in this bone; this happens when ...": what a clause
+                    # after supposes of a finding named before leaves it in doubt, not unsaid.
+                    behind = category == "hypothetical" and ent.end <= doc[start].sent.start
+                    ent._.set("uncertainty" if behind else category, True)
         return doc
 
     def _refers_back(self, doc: Any, at: int) -> bool:

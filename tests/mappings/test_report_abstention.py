@@ -590,3 +590,13 @@ def test_gas_in_the_disc_and_not_within_the_treated_body_is_no_cleft(reader):
 def test_oedema_of_a_range_sparing_the_treated_level_is_absent_there(reader):
     text = "Oedema of the lumbodorsal fascia from T10 to T12, sparing the L1 level."
     assert firm(reader, text) == {OEDEMA: False}
+
+
+def test_a_hedged_finding_a_later_clause_explains_by_a_supposition_stays_in_doubt(reader):
+    # "this happens when ...": the supposition is about the finding named before; the hedge
+    # on that finding still stands, so the report's firm statement is disputed.
+    texts = (
+        "Intravertebral gas cleft at L1.",
+        "A vacuum cleft in L1 might be present; this is common when a fracture fails to heal.",
+    )
+    assert firm(reader, *texts) == {}
