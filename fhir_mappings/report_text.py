@@ -17,6 +17,7 @@ treated one.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -79,6 +80,9 @@ HEADER_WORDS = 4
 GRADE_BEFORE_EPONYM = 15
 #: Longest quote shown on a card, in characters.
 QUOTE_LIMIT = 160
+#: The shortest word read as a slip of a key word, and the shortest allowed two slips.
+SLIP_LENGTH = 5
+LONG_SLIP_LENGTH = 10
 
 # "T1" and "T2" are read as MRI sequences (T1-/T2-weighted), never as vertebrae: the model's
 # levels are T4-L5, so no treated level is lost.
@@ -333,6 +337,9 @@ class ReportTextReader:
             for kind in ("present", "absent", "uncertain")
         }
         self._abbreviations = _Abbreviations(document.get("abbreviations", {}))
+        self._slips = _Slips(
+            rules.words("slips", "words"), document.get("synonyms", {}), _words_of(document)
+        )
         self._refer_back = frozenset(w.lower() for w in rules.words("clauses", "refer_back"))
         self._level_names = _LevelNames(
             document.get("regions", {}), document.get("vertebra_prefixes", {})
@@ -519,7 +526,8 @@ class ReportTextReader:
                 # "Fascial oedema, which would support an acute fracture, is not identified":
                 # the denial closing the sentence is the subject's, the aside set apart.
                 text = _ASIDE_BEFORE_A_DENIAL.sub(" ", text)
-                yield _Sentence(self._abbreviations.spelt_out(text), _shorten(piece), about_cement)
+                text = self._slips.corrected(self._abbreviations.spelt_out(text))
+                yield _Sentence(text, _shorten(piece), about_cement)
 
     def _question_answered(self, line: str) -> str:
         """A template's question with its answer after it ("Vacuum cleft? No", "Goutallier?
@@ -1195,6 +1203,74 @@ def _ordinal_level(match: re.Match[str]) -> str:
     return f"{region}{_ORDINALS[match['number'].lower()]}"
 
 
+class _Slips:
+    """Slips of the words the findings are named by ("vaccuum", "fashia", "Cemnt", "Blokcy")
+    read as the word: a word of five letters or more that is no English word and no word of
+    the rules, one edit from exactly one key word (two, in a word of ten letters or more) and
+    no nearer to, nor as near to, any other word of the rules."""
+
+    def __init__(
+        self, words: Iterable[str], synonyms: Mapping[str, Iterable[str]], known: frozenset[str]
+    ) -> None:
+        keys = {word.lower() for word in words}
+        #: Each key word and each of its other spellings, with the key word it spells.
+        self._words = {key: key for key in keys} | {
+            other.lower(): key for key in keys for other in synonyms.get(key, ())
+        }
+        self._known = frozenset(
+            word
+            for word in known
+            if len(word) >= SLIP_LENGTH and word.isalpha() and word not in self._words
+        )
+
+    def corrected(self, text: str) -> str:
+        """The text with its slips read as the words meant; a sentence with a word of
+        letters English does not use ("Répartition du ciment") is another language's, and
+        its words are no slips."""
+        if not self._words or any(
+            word.lower() not in self._known for word in _NOT_ENGLISH_LETTERS.findall(text)
+        ):
+            return text
+        return _LONG_WORD.sub(self._word, text)
+
+    def _word(self, match: re.Match[str]) -> str:
+        word = match[0]
+        meant = self._meant(word.lower())
+        if meant is None:
+            return word
+        return meant.capitalize() if word[0].isupper() else meant
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 (one reader per process, built once)
+    def _meant(self, word: str) -> str | None:
+        if word in self._known or is_english_word(word):
+            return None
+        reach = 2 if len(word) >= LONG_SLIP_LENGTH else 1
+        near = {key for spelt, key in self._words.items() if _within(word, spelt, reach)}
+        if len(near) != 1 or any(_within(word, other, reach) for other in self._known):
+            return None
+        return near.pop()
+
+
+def _within(word: str, other: str, reach: int) -> bool:
+    """Whether ``word`` is at most ``reach`` edits (a letter dropped, added or changed, two
+    neighbours swapped) from ``other``."""
+    if abs(len(word) - len(other)) > reach:
+        return False
+    previous2: list[int] = []
+    previous = list(range(len(other) + 1))
+    for i, a in enumerate(word, 1):
+        current = [i]
+        for j, b in enumerate(other, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b))
+            if i > 1 and j > 1 and a == other[j - 2] and word[i - 2] == b:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        if min(current) > reach:
+            return False
+        previous2, previous = previous, current
+    return previous[-1] <= reach
+
+
 class _Abbreviations:
     """Abbreviations spelt out (as written, in their case), except beside an ``unless``
     word."""
@@ -1324,6 +1400,8 @@ _LOW_CONFIDENCE = re.compile(
     r"(?:low|limited|poor|uncertain|indeterminate|moderate|medium|intermediate)\b",
     re.I,
 )
+_NOT_ENGLISH_LETTERS = re.compile(r"\w*[^\W\d_a-zA-Z]\w*")
+_LONG_WORD = re.compile(r"(?<![\w-])[^\W\d_]{5,}(?![\w-])")
 _ELLIPTIC_DENIAL = re.compile(
     rf"\b(?:none|not|no|neither|sparing|spares)\s+(?:(?:at|in|of)\s+)?(?:the\s+)?{_LEVEL.pattern}",
     re.I,

@@ -1067,3 +1067,39 @@ def test_gas_inside_this_bone_refers_back_to_the_vertebra_named(reader):
     # A patient-friendly sentence: "this bone" is the vertebra the sentence before named.
     assert firm(reader, "L1 has broken. There is a little air inside this bone.") == {IVC: True}
     assert firm(reader, "L1 has broken. There might be some air inside this bone.") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # One letter dropped, doubled, swapped or changed in a word the findings are named by.
+        ("Vacuun cleft in the L1 body.", {IVC: True}),
+        ("Oedema of the thoracolumbar fassia at L1.", {OEDEMA: True}),
+        ("Thoracolumbar fasdia oedema.", {OEDEMA: True}),
+        ("Cemetn interdigitating through the L1 body.", {CEMENT: "spongy"}),
+        ("Cement in L1: blokcy.", {CEMENT: "blocky"}),
+        # Two slips in a long word that no other word of the rules is near.
+        ("Gouttaleir grade 3 at L4/5.", {GOUTALLIER: 3}),
+    ],
+)
+def test_a_slip_of_a_findings_key_word_is_read_as_the_word(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A slip as near to another word of the rules (intervertebral) is not corrected.
+        "Intrvertebral vacuum phenomenon at L1.",
+        # English words are never corrected ("facial" is not "fascial").
+        "Facial oedema at L1.",
+    ],
+)
+def test_a_slip_near_two_words_or_an_english_word_is_left_as_written(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_sentence_in_another_language_has_no_slips(reader):
+    # "ciment" is French, not a slip of "cement"; "sans" is no English denial.
+    text = "Répartition du ciment : compacte, sans interdigitation."
+    assert firm(reader, text) == {}
