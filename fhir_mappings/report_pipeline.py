@@ -61,6 +61,8 @@ JOINING = frozenset({"and", "but", "however", "although", "though", "whereas", "
 #: ``Doc.user_data`` key: clause starts after a coordinator whose reading is unclear.
 #: Words that close a list of items a denial reaches ("no cleft, retropulsion or oedema").
 LIST_CLOSERS = frozenset({"or", "nor", "and", "/"})
+#: The denials a list may repeat item by item ("no cleft, no oedema").
+REPEATED_DENIALS = frozenset({"no", "without"})
 DOUBTFUL_CLAUSES = "doubtful_clauses"
 #: The categories whose forward scope ends at a comma unless a list goes on from it: a denial
 #: and persistence ("persistent cleft, fascial oedema resolved").
@@ -269,7 +271,7 @@ class ConText:
             if rule.category in LISTED and rule.direction == FORWARD:
                 # "Persistent L1 cleft, fascial oedema resolved": the second item is not
                 # the persistence's.
-                high = _denied_list_end(doc, end, high)
+                high = _denied_list_end(doc, start, end, high)
             category = rule.category
             if category in DOUBT_REACHES_BACK and self._refers_back(doc, start):
                 # "A cleft is seen on STIR but not on T2 and is therefore doubtful": a doubt
@@ -317,15 +319,21 @@ class ConText:
         ]
 
 
-def _denied_list_end(doc: Any, end: int, high: int) -> int:
+def _denied_list_end(doc: Any, start: int, end: int, high: int) -> int:
     """Where a denial's forward scope ends: at a comma, unless what follows the comma goes on
     a list closed by "or", "nor" or "and" ("without a cleft, retropulsion or oedema"); "without
-    a cleft, fascia oedema T12-L2" denies the cleft alone."""
+    a cleft, fascia oedema T12-L2" denies the cleft alone. In a list whose items each have a
+    denial of their own ("no cleft, no oedema, and fat exceeding muscle"), each ends at its
+    comma: the item closed by "and" without one is stated."""
     commas = [t.i for t in doc[end:high] if t.text == ","]
     if not commas:
         return high
-    closes = any(t.lower_ in LIST_CLOSERS for t in doc[commas[0] : high])
-    return high if closes else commas[0]
+    following = commas[0] + 1 < len(doc) and doc[commas[0] + 1].lower_ in REPEATED_DENIALS
+    repeated = start > 0 and doc[start - 1].text == "," and doc[start].lower_ in REPEATED_DENIALS
+    closers = {t.lower_ for t in doc[commas[0] : high]} & LIST_CLOSERS
+    if following or (repeated and closers == {"and"}):
+        return commas[0]
+    return high if closers else commas[0]
 
 
 def _outside_or_within(ent: Any, start: int, end: int) -> bool:
@@ -366,7 +374,11 @@ def _scope(
         listed = any(
             t.lower_ in ("or", "nor") for t in doc[end : min(high, end + NOUN_PHRASE_WORDS + 1)]
         )
-        high = _denied_list_end(doc, end, high) if listed else min(high, end + NOUN_PHRASE_WORDS)
+        high = (
+            _denied_list_end(doc, start, end, high)
+            if listed
+            else min(high, end + NOUN_PHRASE_WORDS)
+        )
     if rule.direction in (BACKWARD, BOTH):
         low = max((e for _, e in stops if e <= start), default=clause.start)
     return max(low, clause.start), min(high, clause.end)

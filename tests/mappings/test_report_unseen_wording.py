@@ -1103,3 +1103,24 @@ def test_a_sentence_in_another_language_has_no_slips(reader):
     # "ciment" is French, not a slip of "cement"; "sans" is no English denial.
     text = "Répartition du ciment : compacte, sans interdigitation."
     assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Each denied item has its own "no": the item closed by "and" without one is stated.
+        (
+            "No gas cleft, no oedema of the lumbodorsal fascia, and fat outweighing muscle in "
+            "the L4/5 multifidus.",
+            {IVC: False, OEDEMA: False, GOUTALLIER: 4},
+        ),
+        (
+            "No vacuum cleft, no retropulsion, and oedema along the thoracolumbar fascia.",
+            {IVC: False, OEDEMA: True},
+        ),
+        # Closed by "or", the list's items share the denial.
+        ("No retropulsion, no cleft, fascial oedema or haematoma.", {IVC: False}),
+    ],
+)
+def test_an_item_without_its_own_denial_after_items_with_one_is_stated(reader, text, expected):
+    assert firm(reader, text) == expected
