@@ -1124,3 +1124,17 @@ def test_a_sentence_in_another_language_has_no_slips(reader):
 )
 def test_an_item_without_its_own_denial_after_items_with_one_is_stated(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Goutallier 4 by its definition: fat over half the muscle.
+        ("At L4/5 fat forms more than half of the erector spinae.", {GOUTALLIER: 4}),
+        ("Fatty replacement exceeds 50 percent of the L4/5 multifidus.", {GOUTALLIER: 4}),
+        # Under half is grade 1 or 2: unknown.
+        ("At L4/5 fat forms less than half of the erector spinae.", {}),
+    ],
+)
+def test_fat_over_half_of_the_muscle_is_goutallier_four(reader, text, expected):
+    assert firm(reader, text) == expected
