@@ -636,6 +636,15 @@ class ReportTextReader:
             return None
         if _BARE_NUMBER.match(value) and not self._graded_label.search(field["label"]):
             return None
+        if (
+            value.rstrip(".") in self._grade_of
+            and self._muscle.search(field["label"])
+            and _FAT.search(field["label"])
+            and not self._eponym.search(field["label"])
+            and not _GRADE_WORD.search(field["label"])
+        ):
+            # "Paraspinal muscle fat (L4/5): 2": a grade on a muscle-fat line.
+            return f"{field['label'].strip()}: grade {value}"
         per_level = self._answered_per_level(field["label"], value)
         if per_level is not None:
             return per_level
@@ -1400,6 +1409,8 @@ _LOW_CONFIDENCE = re.compile(
     r"(?:low|limited|poor|uncertain|indeterminate|moderate|medium|intermediate)\b",
     re.I,
 )
+_FAT = re.compile(r"\bfat(?:ty)?\b", re.I)
+_GRADE_WORD = re.compile(r"\b(?:grade|gr|gt|score|stage|grading)\b", re.I)
 _NOT_ENGLISH_LETTERS = re.compile(r"\w*[^\W\d_a-zA-Z]\w*")
 _LONG_WORD = re.compile(r"(?<![\w-])[^\W\d_]{5,}(?![\w-])")
 _ELLIPTIC_DENIAL = re.compile(

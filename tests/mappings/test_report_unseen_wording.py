@@ -1138,3 +1138,17 @@ def test_an_item_without_its_own_denial_after_items_with_one_is_stated(reader, t
 )
 def test_fat_over_half_of_the_muscle_is_goutallier_four(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A grade on a muscle-fat line, with no eponym.
+        ("Multifidus fat (L4/5): 3", {GOUTALLIER: 3}),
+        ("Fat-muscle ratio, L4/5: grade 1.", {GOUTALLIER: 1}),
+        # A measure is no grade.
+        ("Multifidus fat (L4/5): 3 mm", {}),
+    ],
+)
+def test_a_bare_grade_on_a_muscle_fat_line_is_a_goutallier_grade(reader, text, expected):
+    assert firm(reader, text) == expected
