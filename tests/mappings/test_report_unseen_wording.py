@@ -1152,3 +1152,15 @@ def test_fat_over_half_of_the_muscle_is_goutallier_four(reader, text, expected):
 )
 def test_a_bare_grade_on_a_muscle_fat_line_is_a_goutallier_grade(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A hedge on what the finding is owed to, or on what it means, not on the finding.
+        ("Multifidus fat at L4/5, Goutallier grade 3, probably age-related.", {GOUTALLIER: 3}),
+        ("Trabecular cement spread in L1, probably adequate for support.", {CEMENT: "spongy"}),
+    ],
+)
+def test_a_hedge_on_the_cause_or_the_adequacy_leaves_the_finding_firm(reader, text, expected):
+    assert firm(reader, text) == expected
