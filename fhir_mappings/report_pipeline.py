@@ -686,10 +686,12 @@ class AnchoredWords:
         if anchor_clause == word_clause:
             return True
         starts = _clause_starts(doc)
-        return (
-            word_clause in doc.user_data.get(SHARED_SUBJECT, ())
-            and starts.index(word_clause) == starts.index(anchor_clause) + 1
-        )
+        # "Oedema in the muscles but not in the fascia": "but not" sets one place against
+        # another for the subject before it.
+        elliptic = word > 1 and doc[word - 1].lower_ == "but" and doc[word].lower_ == "not"
+        return (word_clause in doc.user_data.get(SHARED_SUBJECT, ()) or elliptic) and starts.index(
+            word_clause
+        ) == starts.index(anchor_clause) + 1
 
 
 def _in_compound(doc: Any, span: tuple[int, int]) -> bool:

@@ -1164,3 +1164,17 @@ def test_a_bare_grade_on_a_muscle_fat_line_is_a_goutallier_grade(reader, text, e
 )
 def test_a_hedge_on_the_cause_or_the_adequacy_leaves_the_finding_firm(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Oedema placed elsewhere and denied in the fascia: absent.
+        ("High STIR signal in the erector spinae but not in the lumbodorsal fascia.", False),
+        ("Oedema in the interspinous ligament, not within the thoracolumbar fascia.", False),
+        # The other way round the fascia has it.
+        ("Oedema of the thoracolumbar fascia but not of the erector spinae.", True),
+    ],
+)
+def test_oedema_set_elsewhere_and_not_in_the_fascia_is_absent_there(reader, text, expected):
+    assert firm(reader, text) == {OEDEMA: expected}
