@@ -526,6 +526,11 @@ class ReportTextReader:
                 # "Fascial oedema, which would support an acute fracture, is not identified":
                 # the denial closing the sentence is the subject's, the aside set apart.
                 text = _ASIDE_BEFORE_A_DENIAL.sub(" ", text)
+                elliptic = _ELLIPTIC_GRADE.search(text)
+                if elliptic and self._eponym.search(text, 0, elliptic.start()):
+                    # "Goutallier 3 at L5/S1; L4/5 grade 2": the same scale's grade for
+                    # another level, an item of the eponym's list.
+                    text = f"{text[: elliptic.start()]},{text[elliptic.end() :]}"
                 text = self._slips.corrected(self._abbreviations.spelt_out(text))
                 yield _Sentence(text, _shorten(piece), about_cement)
 
@@ -1095,7 +1100,21 @@ class ReportTextReader:
             grade_end, _ = found[at]
             following_end = starts[index + 1] if index + 1 < len(starts) else len(region)
             after = _LEVEL_RIGHT_AFTER.match(region, grade_end, following_end)
-            preceding = region[max(0, eponym - start) : at]
+            if (
+                after
+                and index + 1 < len(starts)
+                and _GRADE_OPENING.fullmatch(region, after.end(), found[starts[index + 1]][1])
+            ):
+                # "L5/S1 grade 3, L4/5 grade 2": the level opens the next grade's item.
+                after = None
+            # "Goutallier: L5/S1 grade 3, L4/5 grade 2": a level before a grade of a list is
+            # that grade's, not the next one's.
+            previous_end = found[starts[index - 1]][0] if index else 0
+            preceding = region[max(0, eponym - start, previous_end) : at]
+            if index and after is None:
+                # After another grade and its level, only the level nearest is this one's.
+                nearest = [m[0] for m in _LEVEL.finditer(preceding)]
+                preceding = nearest[-1] if nearest else ""
             levels = (
                 levels_in(after[0])
                 if after
@@ -1409,6 +1428,11 @@ _LOW_CONFIDENCE = re.compile(
     r"(?:low|limited|poor|uncertain|indeterminate|moderate|medium|intermediate)\b",
     re.I,
 )
+_ELLIPTIC_GRADE = re.compile(
+    rf";(?=\s*(?:at\s+)?{_LEVEL.pattern}\s*[:,]?\s*(?:grade|gr)\s*(?:[0-4]|i{{1,3}}|iv)\W*$)",
+    re.I,
+)
+_GRADE_OPENING = re.compile(r"\s*[:=]?\s*(?:goutallier\s+)?(?:grade|gr|g)?\s*", re.I)
 _FAT = re.compile(r"\bfat(?:ty)?\b", re.I)
 _GRADE_WORD = re.compile(r"\b(?:grade|gr|gt|score|stage|grading)\b", re.I)
 _NOT_ENGLISH_LETTERS = re.compile(r"\w*[^\W\d_a-zA-Z]\w*")

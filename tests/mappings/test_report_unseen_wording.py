@@ -1178,3 +1178,16 @@ def test_a_hedge_on_the_cause_or_the_adequacy_leaves_the_finding_firm(reader, te
 )
 def test_oedema_set_elsewhere_and_not_in_the_fascia_is_absent_there(reader, text, expected):
     assert firm(reader, text) == {OEDEMA: expected}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A grade for L4/5 after one for another level in the same sentence.
+        ("Goutallier grade 4 in the multifidus at L3/4; L4/5 grade 3.", {GOUTALLIER: 3}),
+        ("Goutallier: L3/4 grade 1, L4/5 grade 2.", {GOUTALLIER: 2}),
+        ("Goutallier: L4/5 grade 1, L5/S1 grade 2.", {GOUTALLIER: 1}),
+    ],
+)
+def test_a_grade_for_l4_5_after_one_for_another_level_is_read(reader, text, expected):
+    assert firm(reader, text) == expected
