@@ -61,6 +61,8 @@ JOINING = frozenset({"and", "but", "however", "although", "though", "whereas", "
 #: ``Doc.user_data`` key: clause starts after a coordinator whose reading is unclear.
 #: Words that close a list of items a denial reaches ("no cleft, retropulsion or oedema").
 LIST_CLOSERS = frozenset({"or", "nor", "and", "/"})
+#: Verbs giving what a finding described means: a hedge before them is on the meaning.
+INTERPRETING = frozenset({"reflecting", "representing", "indicating", "signifying"})
 #: The denials a list may repeat item by item ("no cleft, no oedema").
 REPEATED_DENIALS = frozenset({"no", "without"})
 DOUBTFUL_CLAUSES = "doubtful_clauses"
@@ -268,6 +270,10 @@ class ConText:
             if rule.direction in (TERMINATE, PSEUDO):
                 continue
             low, high = _scope(doc, rule, start, end, ends)
+            if rule.direction == BOTH and _interpreting(doc, end):
+                # "Fluid cleft in L1, likely reflecting osteonecrosis": a hedge on what the
+                # finding before means, not on the finding; what it names after is hedged.
+                low = start
             if rule.category in LISTED and rule.direction == FORWARD:
                 # "Persistent L1 cleft, fascial oedema resolved": the second item is not
                 # the persistence's.
@@ -317,6 +323,13 @@ class ConText:
             for rule, start, end in unsilenced
             if not any(_gives_way((rule, start, end), other) for other in unsilenced)
         ]
+
+
+def _interpreting(doc: Any, end: int) -> bool:
+    """Whether a modifier ends with, or is followed by, a verb giving what something means
+    ("likely reflecting", "probably representing")."""
+    last = doc[end - 1].lower_
+    return last in INTERPRETING or (end < len(doc) and doc[end].lower_ in INTERPRETING)
 
 
 def _denied_list_end(doc: Any, start: int, end: int, high: int) -> int:

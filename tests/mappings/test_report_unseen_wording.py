@@ -1191,3 +1191,17 @@ def test_oedema_set_elsewhere_and_not_in_the_fascia_is_absent_there(reader, text
 )
 def test_a_grade_for_l4_5_after_one_for_another_level_is_read(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The hedge is on what the finding described means.
+        ("Gas cleft within the L1 body, probably reflecting avascular necrosis.", {IVC: True}),
+        ("Blocky cement in L1, likely representing fill of a cavity.", {CEMENT: "blocky"}),
+        # What the hedge names after it is hedged.
+        ("Low signal band in L1, probably representing a gas cleft.", {}),
+    ],
+)
+def test_a_hedge_on_what_a_finding_means_leaves_the_finding_described_firm(reader, text, expected):
+    assert firm(reader, text) == expected
