@@ -61,6 +61,10 @@ JOINING = frozenset({"and", "but", "however", "although", "though", "whereas", "
 #: ``Doc.user_data`` key: clause starts after a coordinator whose reading is unclear.
 #: Words that close a list of items a denial reaches ("no cleft, retropulsion or oedema").
 LIST_CLOSERS = frozenset({"or", "nor", "and", "/"})
+#: Verbs giving what a finding described means: a hedge before them is on the meaning.
+INTERPRETING = frozenset({"reflecting", "representing", "indicating", "signifying"})
+#: The denials a list may repeat item by item ("no cleft, no oedema").
+REPEATED_DENIALS = frozenset({"no", "without"})
 DOUBTFUL_CLAUSES = "doubtful_clauses"
 #: The categories whose forward scope ends at a comma unless a list goes on from it: a denial
 #: and persistence ("persistent cleft, fascial oedema resolved").
@@ -266,17 +270,25 @@ class ConText:
             if rule.direction in (TERMINATE, PSEUDO):
                 continue
             low, high = _scope(doc, rule, start, end, ends)
+            if rule.direction == BOTH and _interpreting(doc, end):
+                # "Fluid cleft in L1, likely reflecting osteonecrosis": a hedge on what the
+                # finding before means, not on the finding; what it names after is hedged.
+                low = start
             if rule.category in LISTED and rule.direction == FORWARD:
                 # "Persistent L1 cleft, fascial oedema resolved": the second item is not
                 # the persistence's.
-                high = _denied_list_end(doc, end, high)
-            if rule.category in DOUBT_REACHES_BACK and self._refers_back(doc, start):
+                high = _denied_list_end(doc, start, end, high)
+            category = rule.category
+            if category in DOUBT_REACHES_BACK and self._refers_back(doc, start):
                 # "A cleft is seen on STIR but not on T2 and is therefore doubtful": a doubt
                 # in a clause about what the sentence named before is about that too.
                 low = 0
             for ent in findings:
                 if ent.start < high and low < ent.end and _outside_or_within(ent, start, end):
-                    ent._.set(rule.category, True)
+                    # "There may be air in this bone; this happens when ...": what a clause
+                    # after supposes of a finding named before leaves it in doubt, not unsaid.
+                    behind = category == "hypothetical" and ent.end <= doc[start].sent.start
+                    ent._.set("uncertainty" if behind else category, True)
         return doc
 
     def _refers_back(self, doc: Any, at: int) -> bool:
@@ -313,15 +325,28 @@ class ConText:
         ]
 
 
-def _denied_list_end(doc: Any, end: int, high: int) -> int:
+def _interpreting(doc: Any, end: int) -> bool:
+    """Whether a modifier ends with, or is followed by, a verb giving what something means
+    ("likely reflecting", "probably representing")."""
+    last = doc[end - 1].lower_
+    return last in INTERPRETING or (end < len(doc) and doc[end].lower_ in INTERPRETING)
+
+
+def _denied_list_end(doc: Any, start: int, end: int, high: int) -> int:
     """Where a denial's forward scope ends: at a comma, unless what follows the comma goes on
     a list closed by "or", "nor" or "and" ("without a cleft, retropulsion or oedema"); "without
-    a cleft, fascia oedema T12-L2" denies the cleft alone."""
+    a cleft, fascia oedema T12-L2" denies the cleft alone. In a list whose items each have a
+    denial of their own ("no cleft, no oedema, and fat exceeding muscle"), each ends at its
+    comma: the item closed by "and" without one is stated."""
     commas = [t.i for t in doc[end:high] if t.text == ","]
     if not commas:
         return high
-    closes = any(t.lower_ in LIST_CLOSERS for t in doc[commas[0] : high])
-    return high if closes else commas[0]
+    following = commas[0] + 1 < len(doc) and doc[commas[0] + 1].lower_ in REPEATED_DENIALS
+    repeated = start > 0 and doc[start - 1].text == "," and doc[start].lower_ in REPEATED_DENIALS
+    closers = {t.lower_ for t in doc[commas[0] : high]} & LIST_CLOSERS
+    if following or (repeated and closers == {"and"}):
+        return commas[0]
+    return high if closers else commas[0]
 
 
 def _outside_or_within(ent: Any, start: int, end: int) -> bool:
@@ -362,7 +387,11 @@ def _scope(
         listed = any(
             t.lower_ in ("or", "nor") for t in doc[end : min(high, end + NOUN_PHRASE_WORDS + 1)]
         )
-        high = _denied_list_end(doc, end, high) if listed else min(high, end + NOUN_PHRASE_WORDS)
+        high = (
+            _denied_list_end(doc, start, end, high)
+            if listed
+            else min(high, end + NOUN_PHRASE_WORDS)
+        )
     if rule.direction in (BACKWARD, BOTH):
         low = max((e for _, e in stops if e <= start), default=clause.start)
     return max(low, clause.start), min(high, clause.end)
@@ -670,10 +699,12 @@ class AnchoredWords:
         if anchor_clause == word_clause:
             return True
         starts = _clause_starts(doc)
-        return (
-            word_clause in doc.user_data.get(SHARED_SUBJECT, ())
-            and starts.index(word_clause) == starts.index(anchor_clause) + 1
-        )
+        # "Oedema in the muscles but not in the fascia": "but not" sets one place against
+        # another for the subject before it.
+        elliptic = word > 1 and doc[word - 1].lower_ == "but" and doc[word].lower_ == "not"
+        return (word_clause in doc.user_data.get(SHARED_SUBJECT, ()) or elliptic) and starts.index(
+            word_clause
+        ) == starts.index(anchor_clause) + 1
 
 
 def _in_compound(doc: Any, span: tuple[int, int]) -> bool:

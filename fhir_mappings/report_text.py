@@ -17,6 +17,7 @@ treated one.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -79,6 +80,9 @@ HEADER_WORDS = 4
 GRADE_BEFORE_EPONYM = 15
 #: Longest quote shown on a card, in characters.
 QUOTE_LIMIT = 160
+#: The shortest word read as a slip of a key word, and the shortest allowed two slips.
+SLIP_LENGTH = 5
+LONG_SLIP_LENGTH = 10
 
 # "T1" and "T2" are read as MRI sequences (T1-/T2-weighted), never as vertebrae: the model's
 # levels are T4-L5, so no treated level is lost.
@@ -333,6 +337,9 @@ class ReportTextReader:
             for kind in ("present", "absent", "uncertain")
         }
         self._abbreviations = _Abbreviations(document.get("abbreviations", {}))
+        self._slips = _Slips(
+            rules.words("slips", "words"), document.get("synonyms", {}), _words_of(document)
+        )
         self._refer_back = frozenset(w.lower() for w in rules.words("clauses", "refer_back"))
         self._level_names = _LevelNames(
             document.get("regions", {}), document.get("vertebra_prefixes", {})
@@ -460,10 +467,20 @@ class ReportTextReader:
         with self._lock:
             docs = [self._pipeline(sentence.text) for sentence in sentences]
         statements: list[Statement] = []
+        before: list[Statement] = []
         for sentence, doc in zip(sentences, docs, strict=True):
             found = _graded_alike(list(self._statements(sentence, doc, treated_levels)))
             found = self._grades_told_apart(found, doc.text)
-            statements.extend(_comparisons_accounted(found, doc))
+            found = _comparisons_accounted(found, doc)
+            if _LOW_CONFIDENCE.search(doc.text):
+                # "Cleft at L1. Confidence: low": a finding given with a low confidence is a
+                # hedge, its own sentence's or, from a sentence of its own, the one before.
+                if not found:
+                    del statements[len(statements) - len(before) :]
+                    found = before
+                found = [_doubted(s) for s in found]
+            statements.extend(found)
+            before = found
         return _per_finding(statements)
 
     # --- text to sentences ----------------------------------------------------------------
@@ -503,8 +520,19 @@ class ReportTextReader:
                 if about_cement and self._cement_field.match(normalized):
                     # "Distribution: blocky" in a report about the cement is the cement's.
                     normalized = f"Cement {normalized.lstrip()}"
+                # "cleft yes, TLF oedema no": a list's items answered in place.
+                normalized = _INLINE_ANSWER.sub(_inline_answer, normalized)
                 text = self._level_names.written_as_levels(normalized)
-                yield _Sentence(self._abbreviations.spelt_out(text), _shorten(piece), about_cement)
+                # "Fascial oedema, which would support an acute fracture, is not identified":
+                # the denial closing the sentence is the subject's, the aside set apart.
+                text = _ASIDE_BEFORE_A_DENIAL.sub(" ", text)
+                elliptic = _ELLIPTIC_GRADE.search(text)
+                if elliptic and self._eponym.search(text, 0, elliptic.start()):
+                    # "Goutallier 3 at L5/S1; L4/5 grade 2": the same scale's grade for
+                    # another level, an item of the eponym's list.
+                    text = f"{text[: elliptic.start()]},{text[elliptic.end() :]}"
+                text = self._slips.corrected(self._abbreviations.spelt_out(text))
+                yield _Sentence(text, _shorten(piece), about_cement)
 
     def _question_answered(self, line: str) -> str:
         """A template's question with its answer after it ("Vacuum cleft? No", "Goutallier?
@@ -591,6 +619,9 @@ class ReportTextReader:
         ``Vacuum cleft: [ ] yes [x] no`` and ``Vacuum cleft: yes [ ] no [x]`` read "Vacuum
         cleft: absent."; ``Fascia oedema: ___`` and a field whose boxes are all empty say
         nothing; ``IVC: possible`` reads as a hedge."""
+        if _PICK_ONE.search(line):
+            # "Fascia: normal / oedema (circle one)": the form's instruction, left unfilled.
+            return None
         line = self._without_aside(line)
         marks = list(_BOX.finditer(line))
         if marks:
@@ -610,6 +641,15 @@ class ReportTextReader:
             return None
         if _BARE_NUMBER.match(value) and not self._graded_label.search(field["label"]):
             return None
+        if (
+            value.rstrip(".") in self._grade_of
+            and self._muscle.search(field["label"])
+            and _FAT.search(field["label"])
+            and not self._eponym.search(field["label"])
+            and not _GRADE_WORD.search(field["label"])
+        ):
+            # "Paraspinal muscle fat (L4/5): 2": a grade on a muscle-fat line.
+            return f"{field['label'].strip()}: grade {value}"
         per_level = self._answered_per_level(field["label"], value)
         if per_level is not None:
             return per_level
@@ -895,7 +935,7 @@ class ReportTextReader:
         text = ent.doc.text
         if self._points_elsewhere(text, own, *own):
             return True
-        named = mentions.levels_between(*own)
+        named = mentions.levels_between(*own) or mentions.levels_closing_a_list(ent)
         if treated and named:
             # "Spongy cement at L1, blocky at the previously treated T11": its own level.
             return not named & treated
@@ -1060,7 +1100,21 @@ class ReportTextReader:
             grade_end, _ = found[at]
             following_end = starts[index + 1] if index + 1 < len(starts) else len(region)
             after = _LEVEL_RIGHT_AFTER.match(region, grade_end, following_end)
-            preceding = region[max(0, eponym - start) : at]
+            if (
+                after
+                and index + 1 < len(starts)
+                and _GRADE_OPENING.fullmatch(region, after.end(), found[starts[index + 1]][1])
+            ):
+                # "L5/S1 grade 3, L4/5 grade 2": the level opens the next grade's item.
+                after = None
+            # "Goutallier: L5/S1 grade 3, L4/5 grade 2": a level before a grade of a list is
+            # that grade's, not the next one's.
+            previous_end = found[starts[index - 1]][0] if index else 0
+            preceding = region[max(0, eponym - start, previous_end) : at]
+            if index and after is None:
+                # After another grade and its level, only the level nearest is this one's.
+                nearest = [m[0] for m in _LEVEL.finditer(preceding)]
+                preceding = nearest[-1] if nearest else ""
             levels = (
                 levels_in(after[0])
                 if after
@@ -1177,6 +1231,74 @@ def _ordinal_level(match: re.Match[str]) -> str:
     return f"{region}{_ORDINALS[match['number'].lower()]}"
 
 
+class _Slips:
+    """Slips of the words the findings are named by ("vaccuum", "fashia", "Cemnt", "Blokcy")
+    read as the word: a word of five letters or more that is no English word and no word of
+    the rules, one edit from exactly one key word (two, in a word of ten letters or more) and
+    no nearer to, nor as near to, any other word of the rules."""
+
+    def __init__(
+        self, words: Iterable[str], synonyms: Mapping[str, Iterable[str]], known: frozenset[str]
+    ) -> None:
+        keys = {word.lower() for word in words}
+        #: Each key word and each of its other spellings, with the key word it spells.
+        self._words = {key: key for key in keys} | {
+            other.lower(): key for key in keys for other in synonyms.get(key, ())
+        }
+        self._known = frozenset(
+            word
+            for word in known
+            if len(word) >= SLIP_LENGTH and word.isalpha() and word not in self._words
+        )
+
+    def corrected(self, text: str) -> str:
+        """The text with its slips read as the words meant; a sentence with a word of
+        letters English does not use ("Répartition du ciment") is another language's, and
+        its words are no slips."""
+        if not self._words or any(
+            word.lower() not in self._known for word in _NOT_ENGLISH_LETTERS.findall(text)
+        ):
+            return text
+        return _LONG_WORD.sub(self._word, text)
+
+    def _word(self, match: re.Match[str]) -> str:
+        word = match[0]
+        meant = self._meant(word.lower())
+        if meant is None:
+            return word
+        return meant.capitalize() if word[0].isupper() else meant
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 (one reader per process, built once)
+    def _meant(self, word: str) -> str | None:
+        if word in self._known or is_english_word(word):
+            return None
+        reach = 2 if len(word) >= LONG_SLIP_LENGTH else 1
+        near = {key for spelt, key in self._words.items() if _within(word, spelt, reach)}
+        if len(near) != 1 or any(_within(word, other, reach) for other in self._known):
+            return None
+        return near.pop()
+
+
+def _within(word: str, other: str, reach: int) -> bool:
+    """Whether ``word`` is at most ``reach`` edits (a letter dropped, added or changed, two
+    neighbours swapped) from ``other``."""
+    if abs(len(word) - len(other)) > reach:
+        return False
+    previous2: list[int] = []
+    previous = list(range(len(other) + 1))
+    for i, a in enumerate(word, 1):
+        current = [i]
+        for j, b in enumerate(other, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b))
+            if i > 1 and j > 1 and a == other[j - 2] and word[i - 2] == b:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        if min(current) > reach:
+            return False
+        previous2, previous = previous, current
+    return previous[-1] <= reach
+
+
 class _Abbreviations:
     """Abbreviations spelt out (as written, in their case), except beside an ``unless``
     word."""
@@ -1276,8 +1398,48 @@ _DENIED_LEVEL = re.compile(
 )
 
 
+#: A form's instruction to pick among its options ("(circle one)", "(delete as appropriate)").
+_PICK_ONE = re.compile(
+    r"\(\s*(?:please\s+)?(?:circle|select|choose|tick|check|pick|underline|delete|strike)"
+    r"\b[^)]*\)",
+    re.I,
+)
+#: "yes" or "no" closing an item of a list after a noun, as that item's answer.
+_INLINE_ANSWER = re.compile(
+    r"(?<=[^\W\d_]{3})(?<!\bare)(?<!\bwas)(?<!\bwere)(?<!\bthere)(?<!\band)(?<!\bwith)"
+    r"\s+(?P<answer>yes|no)(?=\s*(?:[,;]|\.?\s*$))",
+    re.I,
+)
+_AND = re.compile(r"\s*and\s+", re.I)
+_ARTICLE = re.compile(r"\s*(?:(?:an?|the)\s+)?")
+_LEVEL_CLOSING = re.compile(
+    rf"\s*(?:at|in|of)\s+(?:the\s+)?{_LEVEL.pattern}(?:\s+level)?\s*[.;:]?\s*", re.I
+)
+#: A relative clause between commas after a sentence's subject, before a predicate denying it.
+_ASIDE_BEFORE_A_DENIAL = re.compile(
+    r",\s*(?:which|that|who)\b[^,;.()]*,\s*"
+    r"(?=(?:is|are|was|were|has|have|had)\s+(?:not|no|never|absent)\b)",
+    re.I,
+)
+#: A reader's own confidence in what it found, given low ("Confidence: low", "(confidence:
+#: moderate)"): a software draft's hedge.
+_LOW_CONFIDENCE = re.compile(
+    r"\bconfidence(?:\s+level)?\s*(?:[:=-]|\bis\b)?\s*"
+    r"(?:low|limited|poor|uncertain|indeterminate|moderate|medium|intermediate)\b",
+    re.I,
+)
+_ELLIPTIC_GRADE = re.compile(
+    rf";(?=\s*(?:at\s+)?{_LEVEL.pattern}\s*[:,]?\s*(?:grade|gr)\s*(?:[0-4]|i{{1,3}}|iv)\W*$)",
+    re.I,
+)
+_GRADE_OPENING = re.compile(r"\s*[:=]?\s*(?:goutallier\s+)?(?:grade|gr|g)?\s*", re.I)
+_FAT = re.compile(r"\bfat(?:ty)?\b", re.I)
+_GRADE_WORD = re.compile(r"\b(?:grade|gr|gt|score|stage|grading)\b", re.I)
+_NOT_ENGLISH_LETTERS = re.compile(r"\w*[^\W\d_a-zA-Z]\w*")
+_LONG_WORD = re.compile(r"(?<![\w-])[^\W\d_]{5,}(?![\w-])")
 _ELLIPTIC_DENIAL = re.compile(
-    rf"\b(?:none|not|no|neither)\s+(?:(?:at|in|of)\s+)?(?:the\s+)?{_LEVEL.pattern}", re.I
+    rf"\b(?:none|not|no|neither|sparing|spares)\s+(?:(?:at|in|of)\s+)?(?:the\s+)?{_LEVEL.pattern}",
+    re.I,
 )
 
 
@@ -1287,6 +1449,16 @@ def _denied_at(text: str, treated: frozenset[VertebralLevel]) -> bool:
     return bool(treated) and any(
         levels_in(match[0]) & treated for match in _ELLIPTIC_DENIAL.finditer(text)
     )
+
+
+def _inline_answer(match: re.Match[str]) -> str:
+    return " present" if match["answer"].lower() == "yes" else " absent"
+
+
+def _doubted(statement: Statement) -> Statement:
+    if statement.value is None:
+        return statement
+    return Statement(statement.finding, None, statement.quote, NoValueKind.REPORT_UNCERTAIN)
 
 
 def _signed(sign: re.Match[str]) -> str:
@@ -1424,11 +1596,36 @@ class _Mentions:
             for other in self.doc.ents
             if other.label_ == LOOKALIKE or _finding_of(other.label_)[0] is not finding
         ]
+        text = self.doc.text
+        # A level heading the sentence as its label ("T12: cleft yes, oedema no") is every
+        # item's.
         return [
             (start, end, levels)
             for start, end, levels in self._levels
             if not any(left <= start and end <= right for left, right in others)
+            or (not text[:start].strip() and text[end:].lstrip().startswith(":"))
         ]
+
+    def levels_closing_a_list(self, ent: Any) -> frozenset[VertebralLevel]:
+        """The level closing a list of two mentions the entity opens ("fascial oedema and a
+        fluid cleft at L2"): the level of both; none if the next item is no mention, or its
+        level is not the last words of the clause."""
+        text = self.doc.text
+        right = self.stretch(ent)[1]
+        joined = _AND.match(text, right)
+        after = next((e for e in self.findings if e.start_char >= right), None)
+        if (
+            joined is None
+            or after is None
+            or not _ARTICLE.fullmatch(text, joined.end(), after.start_char)
+        ):
+            return frozenset()
+        end = self.stretch(after)[1]
+        if end != self.clause_chars(after)[1] or not _LEVEL_CLOSING.fullmatch(
+            text, after.end_char, end
+        ):
+            return frozenset()
+        return self.levels_between(after.end_char, end)
 
     def levels_near(self, ent: Any) -> frozenset[VertebralLevel] | None:
         """The levels of the entity's stretch, else of its clause; None if neither names

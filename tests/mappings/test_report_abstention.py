@@ -1,4 +1,4 @@
-"""Rules 2.4.0 to 2.6.0: where a sentence does not tie a value to this patient's treated
+"""Rules 2.4.0 to 2.7.0: where a sentence does not tie a value to this patient's treated
 vertebra firmly, the finding stays unknown. Broad abstentions, each a class of wrong values that
 unseen text produced, rather than phrases fitted to one sentence.
 
@@ -487,3 +487,116 @@ def test_a_denial_of_a_degree_reaches_each_noun_of_a_list_closed_by_or(reader):
     # "No significant" admits some of either; the second noun is not stated present.
     text = "No significant canal stenosis or thoracolumbar fascia oedema."
     assert firm(reader, text) == {}
+
+
+# --- rules 2.7.0 ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        # A machine's finding followed by its own low confidence: a hedge, not a finding.
+        ("Software finding: intravertebral gas cleft at L1. Confidence: low.",),
+        ("Automated read: oedema of the thoracolumbar fascia (confidence: moderate).",),
+    ],
+)
+def test_a_finding_given_with_a_low_confidence_stays_unknown(reader, texts):
+    assert firm(reader, *texts) == {}
+
+
+def test_a_finding_given_with_a_high_confidence_is_stated(reader):
+    text = "Software finding: intravertebral gas cleft at L1. Confidence: high."
+    assert firm(reader, text) == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The denial closes the sentence after an aside about the finding.
+        (
+            "Oedema of the lumbodorsal fascia, which would point to a recent injury, is absent.",
+            {OEDEMA: False},
+        ),
+        (
+            "A vacuum cleft, which is a sign of non-union, has not been seen at L1.",
+            {IVC: False},
+        ),
+    ],
+)
+def test_a_denial_after_a_relative_clause_between_commas_denies_the_subject(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "After augmentation of L1 the cement is trabecular and the cleft is entirely filled.",
+        "L1 treated: the cleft fully filled, cement well spread.",
+    ],
+)
+def test_a_cleft_said_to_be_filled_after_augmentation_is_no_cleft_now(reader, text):
+    read = firm(reader, text)
+    assert IVC not in read
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A gas cleft and oedema of the thoracolumbar fascia at T11.",
+        "Oedema of the dorsal fascia and a vacuum cleft in T12.",
+    ],
+)
+def test_a_level_after_a_list_of_two_findings_is_the_level_of_both(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_level_inside_the_second_item_of_a_list_is_that_items_only(reader):
+    # The level stands before the list goes on, so the first item has none of its own.
+    assert firm(reader, "Fascial oedema at T12, and a gas cleft.") == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("L1: collapse 40%, vacuum cleft no, fascia oedema yes.", {IVC: False, OEDEMA: True}),
+        ("L1: gas cleft yes, thoracolumbar fascia oedema no.", {IVC: True, OEDEMA: False}),
+    ],
+)
+def test_an_answer_right_after_a_findings_name_in_a_list_is_its_value(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_level_heading_a_list_of_answers_is_every_items_level(reader):
+    assert firm(reader, "T11: gas cleft yes, lumbodorsal fascia oedema no.") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lumbodorsal fascia: oedema / normal (circle one)",
+        "Vacuum cleft: present / absent (delete as appropriate)",
+        "Fascia: normal / oedematous (select one)",
+    ],
+)
+def test_options_with_an_instruction_to_pick_one_are_an_unfilled_template(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_gas_in_the_disc_and_not_within_the_treated_body_is_no_cleft(reader):
+    text = "On review, the gas lies within the L1-L2 disc and not within the L1 vertebral body."
+    assert firm(reader, text) == {IVC: False}
+
+
+def test_oedema_of_a_range_sparing_the_treated_level_is_absent_there(reader):
+    text = "Oedema of the lumbodorsal fascia from T10 to T12, sparing the L1 level."
+    assert firm(reader, text) == {OEDEMA: False}
+
+
+def test_a_hedged_finding_a_later_clause_explains_by_a_supposition_stays_in_doubt(reader):
+    # "this happens when ...": the supposition is about the finding named before; the hedge
+    # on that finding still stands, so the report's firm statement is disputed.
+    texts = (
+        "Intravertebral gas cleft at L1.",
+        "A vacuum cleft in L1 might be present; this is common when a fracture fails to heal.",
+    )
+    assert firm(reader, *texts) == {}

@@ -1058,3 +1058,150 @@ def test_a_goutallier_grade_before_its_scales_name_or_after_a_change_noun_is_rea
 
 def test_a_range_from_one_grade_to_another_is_still_a_range(reader):
     assert firm(reader, "Paraspinal fat at L4/5 ranging from Goutallier 2 to 3.") == {}
+
+
+# --- rules 2.7.0 ---------------------------------------------------------------------------
+
+
+def test_gas_inside_this_bone_refers_back_to_the_vertebra_named(reader):
+    # A patient-friendly sentence: "this bone" is the vertebra the sentence before named.
+    assert firm(reader, "L1 has broken. There is a little air inside this bone.") == {IVC: True}
+    assert firm(reader, "L1 has broken. There might be some air inside this bone.") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # One letter dropped, doubled, swapped or changed in a word the findings are named by.
+        ("Vacuun cleft in the L1 body.", {IVC: True}),
+        ("Oedema of the thoracolumbar fassia at L1.", {OEDEMA: True}),
+        ("Thoracolumbar fasdia oedema.", {OEDEMA: True}),
+        ("Cemetn interdigitating through the L1 body.", {CEMENT: "spongy"}),
+        ("Cement in L1: blokcy.", {CEMENT: "blocky"}),
+        # Two slips in a long word that no other word of the rules is near.
+        ("Gouttaleir grade 3 at L4/5.", {GOUTALLIER: 3}),
+    ],
+)
+def test_a_slip_of_a_findings_key_word_is_read_as_the_word(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A slip as near to another word of the rules (intervertebral) is not corrected.
+        "Intrvertebral vacuum phenomenon at L1.",
+        # English words are never corrected ("facial" is not "fascial").
+        "Facial oedema at L1.",
+    ],
+)
+def test_a_slip_near_two_words_or_an_english_word_is_left_as_written(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_sentence_in_another_language_has_no_slips(reader):
+    # "ciment" is French, not a slip of "cement"; "sans" is no English denial.
+    text = "Répartition du ciment : compacte, sans interdigitation."
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Each denied item has its own "no": the item closed by "and" without one is stated.
+        (
+            "No gas cleft, no oedema of the lumbodorsal fascia, and fat outweighing muscle in "
+            "the L4/5 multifidus.",
+            {IVC: False, OEDEMA: False, GOUTALLIER: 4},
+        ),
+        (
+            "No vacuum cleft, no retropulsion, and oedema along the thoracolumbar fascia.",
+            {IVC: False, OEDEMA: True},
+        ),
+        # Closed by "or", the list's items share the denial.
+        ("No retropulsion, no cleft, fascial oedema or haematoma.", {IVC: False}),
+    ],
+)
+def test_an_item_without_its_own_denial_after_items_with_one_is_stated(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Goutallier 4 by its definition: fat over half the muscle.
+        ("At L4/5 fat forms more than half of the erector spinae.", {GOUTALLIER: 4}),
+        ("Fatty replacement exceeds 50 percent of the L4/5 multifidus.", {GOUTALLIER: 4}),
+        # Under half is grade 1 or 2: unknown.
+        ("At L4/5 fat forms less than half of the erector spinae.", {}),
+    ],
+)
+def test_fat_over_half_of_the_muscle_is_goutallier_four(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A grade on a muscle-fat line, with no eponym.
+        ("Multifidus fat (L4/5): 3", {GOUTALLIER: 3}),
+        ("Fat-muscle ratio, L4/5: grade 1.", {GOUTALLIER: 1}),
+        # A measure is no grade.
+        ("Multifidus fat (L4/5): 3 mm", {}),
+    ],
+)
+def test_a_bare_grade_on_a_muscle_fat_line_is_a_goutallier_grade(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A hedge on what the finding is owed to, or on what it means, not on the finding.
+        ("Multifidus fat at L4/5, Goutallier grade 3, probably age-related.", {GOUTALLIER: 3}),
+        ("Trabecular cement spread in L1, probably adequate for support.", {CEMENT: "spongy"}),
+    ],
+)
+def test_a_hedge_on_the_cause_or_the_adequacy_leaves_the_finding_firm(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Oedema placed elsewhere and denied in the fascia: absent.
+        ("High STIR signal in the erector spinae but not in the lumbodorsal fascia.", False),
+        ("Oedema in the interspinous ligament, not within the thoracolumbar fascia.", False),
+        # The other way round the fascia has it.
+        ("Oedema of the thoracolumbar fascia but not of the erector spinae.", True),
+    ],
+)
+def test_oedema_set_elsewhere_and_not_in_the_fascia_is_absent_there(reader, text, expected):
+    assert firm(reader, text) == {OEDEMA: expected}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A grade for L4/5 after one for another level in the same sentence.
+        ("Goutallier grade 4 in the multifidus at L3/4; L4/5 grade 3.", {GOUTALLIER: 3}),
+        ("Goutallier: L3/4 grade 1, L4/5 grade 2.", {GOUTALLIER: 2}),
+        ("Goutallier: L4/5 grade 1, L5/S1 grade 2.", {GOUTALLIER: 1}),
+    ],
+)
+def test_a_grade_for_l4_5_after_one_for_another_level_is_read(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The hedge is on what the finding described means.
+        ("Gas cleft within the L1 body, probably reflecting avascular necrosis.", {IVC: True}),
+        ("Blocky cement in L1, likely representing fill of a cavity.", {CEMENT: "blocky"}),
+        # What the hedge names after it is hedged.
+        ("Low signal band in L1, probably representing a gas cleft.", {}),
+    ],
+)
+def test_a_hedge_on_what_a_finding_means_leaves_the_finding_described_firm(reader, text, expected):
+    assert firm(reader, text) == expected
