@@ -3,7 +3,7 @@ asserts nothing.
 
     python benchmarks/bench_reports.py [--split dev|test|all] [--repeat N]
 
-Eleven sets, printed apart, each figure headed by the set it comes from:
+Twelve sets, printed apart, each figure headed by the set it comes from:
 
 - the older labelled set (tests/mappings/fixtures/reports/): written together with the rules,
   so its figures are NOT evidence;
@@ -28,6 +28,9 @@ Eleven sets, printed apart, each figure headed by the set it comes from:
 - the independent corpus, dev6 split (tests/mappings/fixtures/corpus/dev6/): a ninth blind
   round written as development data; read once by rules 2.5.0 and 2.6.0 before any tuning on
   it (its README), tuned on since: NOT evidence;
+- the independent corpus, dev7 split (tests/mappings/fixtures/corpus/dev7/): a tenth blind
+  round written as development data; read once by rules 2.7.0 before any tuning on it (its
+  README), tuned on since: NOT evidence;
 - the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test/ and
   test2/), written in the third and fifth blind rounds: never tuned on; their figures are the
   evidence, and every miss on them is listed (so nobody who changes the rules runs
@@ -105,6 +108,10 @@ SETS = {
         CORPUS / "dev6",
         f"corpus dev6 split (the ninth round, development data, tuned on since: {NOT_EVIDENCE})",
     ),
+    "dev7": (
+        CORPUS / "dev7",
+        f"corpus dev7 split (the tenth round, development data, tuned on since: {NOT_EVIDENCE})",
+    ),
     "test": (
         CORPUS / "test",
         "corpus TEST split, third round (frozen, never tuned on: the evidence)",
@@ -122,6 +129,7 @@ SPLITS = {
     "dev4": ("dev4",),
     "dev5": ("dev5",),
     "dev6": ("dev6",),
+    "dev7": ("dev7",),
     "test": TEST_SPLITS,
     "all": (*DEVELOPMENT, *TEST_SPLITS),
 }
