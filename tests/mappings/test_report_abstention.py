@@ -1,4 +1,4 @@
-"""Rules 2.4.0 to 2.7.0: where a sentence does not tie a value to this patient's treated
+"""Rules 2.4.0 to 2.8.0: where a sentence does not tie a value to this patient's treated
 vertebra firmly, the finding stays unknown. Broad abstentions, each a class of wrong values that
 unseen text produced, rather than phrases fitted to one sentence.
 
@@ -600,3 +600,31 @@ def test_a_hedged_finding_a_later_clause_explains_by_a_supposition_stays_in_doub
         "A vacuum cleft in L1 might be present; this is common when a fracture fails to heal.",
     )
     assert firm(reader, *texts) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Advice on where a finding would be judged better is no finding.
+        "A gas cleft in L1 might be better evaluated with CT.",
+        "Fascial oedema could be further characterised on STIR imaging.",
+    ],
+)
+def test_advice_on_how_a_finding_would_be_assessed_better_states_nothing(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_finding_seen_at_a_named_level_is_not_advice(reader):
+    assert firm(reader, "A cleft in L1, better seen on the sagittal images.") == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # What a patient or relative says they were told is an account, not a reading.
+        "Ward note: the patient says the consultant found a cleft in the L1 vertebra.",
+        "Pt states her GP said there is oedema of the thoracolumbar fascia.",
+    ],
+)
+def test_a_patients_account_of_what_they_were_told_is_not_a_finding(reader, text):
+    assert firm(reader, text) == {}
