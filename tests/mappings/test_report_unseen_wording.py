@@ -1205,3 +1205,17 @@ def test_a_grade_for_l4_5_after_one_for_another_level_is_read(reader, text, expe
 )
 def test_a_hedge_on_what_a_finding_means_leaves_the_finding_described_firm(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "Not without" denies an absence: an understatement that states the finding.
+        ("The L1 vertebral body is not without a gas cleft.", {IVC: True}),
+        ("Lumbodorsal fascia: not without some oedema.", {OEDEMA: True}),
+        # "Without" alone still denies.
+        ("The L1 vertebral body is without a gas cleft.", {IVC: False}),
+    ],
+)
+def test_not_without_states_the_finding(reader, text, expected):
+    assert firm(reader, text) == expected
