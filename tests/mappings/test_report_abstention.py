@@ -628,3 +628,20 @@ def test_a_finding_seen_at_a_named_level_is_not_advice(reader):
 )
 def test_a_patients_account_of_what_they_were_told_is_not_a_finding(reader, text):
     assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A doubt conceded in an "although" clause is on what the sentence states.
+        "Although the features are not entirely typical, L1 holds a gas cleft.",
+        "Fluid cleft in the L1 body, though an ordinary fracture line cannot be ruled out.",
+    ],
+)
+def test_a_doubt_conceded_by_although_hedges_the_sentence(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_conceded_doubt_naming_another_finding_leaves_the_first_firm(reader):
+    text = "Gas cleft in L1, although oedema of the lumbodorsal fascia cannot be excluded."
+    assert firm(reader, text) == {IVC: True}
