@@ -95,6 +95,8 @@ _LEVEL = re.compile(
 _CHECKED = r"\[\s*[xX✓✔*•]\s*\]|\(\s*[xX*•]\s*\)|[☒☑✅]"
 _BOX = re.compile(r"\[\s*[xX✓✔*•]?\s*\]|\(\s*[xX*•]?\s*\)|[☐☒☑✅]")
 _FIELD = re.compile(r"^(?P<label>[^:|=]{1,80}?)(?P<separator>[:|=]|\s[-–—]\s)\s*(?P<value>.*)$")
+#: Between the items of a list a label answers ("Not seen: cleft, fascial oedema").
+_LIST_ITEMS = re.compile(r"\s*(?:[,;]|\b(?:and|or|nor)\b)\s*", re.I)
 #: A template value that says nothing: a blank, a placeholder, a pointer elsewhere.
 _BLANK = re.compile(
     r"^(?:_+|\.{2,}|-+|\?+|\*+|n/?a|not recorded|<[^>]*>|\([^)]*\)|\{[^}]*\}|\[[^\]]*\]"
@@ -634,6 +636,15 @@ class ReportTextReader:
                 return None
             return line
         value = field["value"].strip()
+        if (
+            field["separator"] == ":"
+            and self._answer(field["label"]) == "absent"
+            and self._answer(value) is None
+        ):
+            # "Not seen: cleft, fascial oedema": a denial as the label of a list denies
+            # each item of it.
+            items = [item for item in _LIST_ITEMS.split(value.strip(" .")) if item.strip()]
+            return " ".join(self._answered(item, field["label"]) for item in items)
         if self._answer(value) is not None and not self._choices_offered(value):
             # Before the blanks: "(-)" is an answer, though other brackets are blank.
             return self._answered(field["label"], value)

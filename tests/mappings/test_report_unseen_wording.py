@@ -1219,3 +1219,15 @@ def test_a_hedge_on_what_a_finding_means_leaves_the_finding_described_firm(reade
 )
 def test_not_without_states_the_finding(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A denial as the label of a list denies every item, not the first alone.
+        "Absent: gas cleft, oedema of the lumbodorsal fascia.",
+        "None seen: vacuum cleft; thoracolumbar fascial oedema.",
+    ],
+)
+def test_a_denial_labelling_a_list_denies_each_item(reader, text):
+    assert firm(reader, text) == {IVC: False, OEDEMA: False}
