@@ -390,6 +390,11 @@ class ReportTextReader:
         self._muscle_level = re.compile(
             rf"{self._muscle.pattern}\s+(?:\w+\s+)??(?:at|of)\s+(?:the\s+)?{_LEVEL.pattern}", re.I
         )
+        # "L5/S1 multifidus Goutallier 4", "L3/4: paraspinal muscles ...": a level heading the
+        # muscles it grades.
+        self._level_of_muscle = re.compile(
+            rf"^\W*(?P<level>{_LEVEL.pattern})\s*:?\s*(?:the\s+)?{self._muscle.pattern}", re.I
+        )
         self._not_muscle = _word_pattern(
             rules.words("context", "goutallier_definition", "excludes")
         )
@@ -1066,7 +1071,7 @@ class ReportTextReader:
         """Whether the words opening a clause (or a field's value) before a grade place it at
         another segment than the graded one ("At L3/4 the paraspinal muscles are Goutallier
         grade 2", "Paraspinal muscles: at L5-S1, fatty change (Goutallier 3)")."""
-        place = _PLACED_AT.search(before)
+        place = _PLACED_AT.search(before) or self._level_of_muscle.search(before)
         return bool(place) and not _covers(levels_in(place[0]), self._graded_segment)
 
     def _paraspinal(self, text: str, clause_start: int, at: int) -> bool:

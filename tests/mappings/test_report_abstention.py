@@ -645,3 +645,17 @@ def test_a_doubt_conceded_by_although_hedges_the_sentence(reader, text):
 def test_a_conceded_doubt_naming_another_finding_leaves_the_first_firm(reader):
     text = "Gas cleft in L1, although oedema of the lumbodorsal fascia cannot be excluded."
     assert firm(reader, text) == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A level heading the muscles graded is where the grade is: at another segment, unknown.
+        ("L3/4 erector spinae Goutallier 1.", {}),
+        ("L5-S1: paraspinal musculature, Goutallier grade 3.", {}),
+        # At the segment the study graded it counts.
+        ("L4-5 erector spinae Goutallier 1.", {GOUTALLIER: 1}),
+    ],
+)
+def test_a_level_heading_the_muscles_graded_places_the_grade(reader, text, expected):
+    assert firm(reader, text) == expected
