@@ -366,6 +366,8 @@ class ReportTextReader:
         # "Distribution: blocky"; and "L1: blocky", "L1 (treated): solid/compact" where a
         # post-op report lists its levels with nothing but a pattern as their value.
         pattern_words = "|".join(re.escape(word) for word in sorted(self._pattern_words))
+        #: A pattern word given its meaning ("blocky = solid, compact"): a legend's entry.
+        self._pattern_defined = re.compile(rf"\b({pattern_words})\s*=", re.I)
         self._cement_field = re.compile(
             rf"^\s*(?:{labels.pattern}\s*:|{_LEVEL.pattern}(?:\s*\([^)]*\))?\s*:"
             rf"(?:\s*(?:{pattern_words}|cement|pattern|distribution)\b\s*[/,]?)+\s*\.?$)",
@@ -515,7 +517,13 @@ class ReportTextReader:
                 section = replace(section, has_text=section.has_text or bool(line))
             if not line:
                 continue
+            # Both cement patterns given their meanings ("Blocky = solid; spongy = ..."): the
+            # line holds a legend, and its definitions are no finding. One in brackets closes
+            # before the field's own answer ("Distribution (legend: ...): spongy"), read as is.
+            legend = self._cement_legend(line)
             for number, piece in enumerate(_split_sentences(line)):
+                if legend and self._pattern_defined.search(piece) and ")" not in piece:
+                    continue
                 header, rest = self._header(piece) if number else (None, piece)
                 if header is not None:
                     # "History: fall. Findings: cleft at L1." on one line.
@@ -540,6 +548,12 @@ class ReportTextReader:
                     text = f"{text[: elliptic.start()]},{text[elliptic.end() :]}"
                 text = self._slips.corrected(self._abbreviations.spelt_out(text))
                 yield _Sentence(text, _shorten(piece), about_cement)
+
+    def _cement_legend(self, line: str) -> bool:
+        """Whether a line gives both cement patterns their meanings ("blocky = solid, compact;
+        spongy = trabecular"): a legend of the terms."""
+        defined = self._pattern_defined.finditer(line)
+        return len({self._pattern_words[match[1].lower()] for match in defined}) > 1
 
     def _question_answered(self, line: str) -> str:
         """A template's question with its answer after it ("Vacuum cleft? No", "Goutallier?

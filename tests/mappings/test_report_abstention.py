@@ -659,3 +659,16 @@ def test_a_conceded_doubt_naming_another_finding_leaves_the_first_firm(reader):
 )
 def test_a_level_heading_the_muscles_graded_places_the_grade(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Both patterns given their meanings: a legend of the terms, no finding.
+        ("Solid = one compact mass; trabecular = cement between the trabeculae.", {}),
+        # The legend's line says nothing; the report's own statement after it counts.
+        ("Blocky = solid; spongy = trabecular. The L1 cement is spongy.", {CEMENT: "spongy"}),
+    ],
+)
+def test_a_legend_of_the_cement_patterns_is_no_finding(reader, text, expected):
+    assert firm(reader, text) == expected
