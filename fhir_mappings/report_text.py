@@ -803,7 +803,7 @@ class ReportTextReader:
             if ent._.historical and not ent._.persistence and not self._progressed(ent, finding):
                 continue
             if finding in LEVEL_BOUND and self._about_another_level(mentions, ent, treated):
-                if finding in PRESENCE_FINDINGS and _denied_at(doc.text, treated):
+                if finding in PRESENCE_FINDINGS and _denied_at(doc.text, treated, ent.start_char):
                     # "Clefts at T12 and L2; none at L1", "oedema at T11, none at L2": absent at
                     # the treated level (the "none" may reach back to the mention: it is the
                     # denial itself).
@@ -1473,11 +1473,15 @@ _ELLIPTIC_DENIAL = re.compile(
 )
 
 
-def _denied_at(text: str, treated: frozenset[VertebralLevel]) -> bool:
+def _denied_at(text: str, treated: frozenset[VertebralLevel], mention: int) -> bool:
     """Whether the text denies, by ellipsis, what it said of other levels for the treated one:
-    "a cleft in T12 but not in L1", "clefts at T12 and L2; none at L1"."""
+    "a cleft in T12 but not in L1", "clefts at T12 and L2; none at L1". An ellipsis reaches
+    back to what was said before it: a denial in a part of the sentence before the mention's
+    ("cleft at T12, none at L1; fascial oedema at T12") is not the mention's."""
     return bool(treated) and any(
-        levels_in(match[0]) & treated for match in _ELLIPTIC_DENIAL.finditer(text)
+        levels_in(match[0]) & treated
+        and (match.start() >= mention or ";" not in text[match.end() : mention])
+        for match in _ELLIPTIC_DENIAL.finditer(text)
     )
 
 

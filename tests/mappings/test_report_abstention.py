@@ -672,3 +672,10 @@ def test_a_level_heading_the_muscles_graded_places_the_grade(reader, text, expec
 )
 def test_a_legend_of_the_cement_patterns_is_no_finding(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+def test_a_level_denied_for_one_finding_says_nothing_of_another_named_after_it(reader):
+    # "none at L1" reaches back to the cleft; the oedema after the semicolon is placed at T11
+    # alone, which says nothing of L1.
+    text = "Gas cleft in T11 but none in L1; lumbodorsal fascia oedema at T11 only."
+    assert firm(reader, text) == {IVC: False}
