@@ -602,6 +602,9 @@ def test_a_hedged_finding_a_later_clause_explains_by_a_supposition_stays_in_doub
     assert firm(reader, *texts) == {}
 
 
+# --- rules 2.8.0 ---------------------------------------------------------------------------
+
+
 @pytest.mark.parametrize(
     "text",
     [

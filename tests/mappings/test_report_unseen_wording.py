@@ -1207,6 +1207,9 @@ def test_a_hedge_on_what_a_finding_means_leaves_the_finding_described_firm(reade
     assert firm(reader, text) == expected
 
 
+# --- rules 2.8.0 ---------------------------------------------------------------------------
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
