@@ -54,6 +54,10 @@ READS = "="
 #: The categories of a modifier that reaches back from a clause going on about what the
 #: sentence named before ("... and is therefore doubtful", "; this may be artefact").
 DOUBT_REACHES_BACK = frozenset({"uncertainty", "hypothetical"})
+#: Words opening a clause that concedes something against the sentence's statement: a doubt
+#: conceded there ("although the appearances are not entirely specific", "though a fracture
+#: line cannot be excluded") is on the whole sentence.
+CONCESSIVE = frozenset({"although", "though", "albeit", "whilst"})
 #: How many words of a clause may hold the word referring back ("a small one").
 SUBJECT_WORDS = 3
 #: Words that join a clause to the one before, skipped to find its first word.
@@ -283,6 +287,10 @@ class ConText:
                 # "A cleft is seen on STIR but not on T2 and is therefore doubtful": a doubt
                 # in a clause about what the sentence named before is about that too.
                 low = 0
+            if category == "uncertainty" and _conceded(doc, start, end, findings):
+                # "Gas within L1, in keeping with a cleft, although gas along a fracture line
+                # cannot be excluded": the concession is a doubt on what the sentence states.
+                low, high = 0, len(doc)
             for ent in findings:
                 if ent.start < high and low < ent.end and _outside_or_within(ent, start, end):
                     # "There may be air in this bone; this happens when ...": what a clause
@@ -323,6 +331,19 @@ class ConText:
             for rule, start, end in unsilenced
             if not any(_gives_way((rule, start, end), other) for other in unsilenced)
         ]
+
+
+def _conceded(doc: Any, start: int, end: int, findings: Sequence[Any]) -> bool:
+    """Whether a modifier stands in a clause opened by a concession ("although", "though")
+    that names no finding up to the modifier: the doubt it concedes is about the sentence's
+    finding ("although the appearances are not entirely specific, there is gas in L1"). A
+    concession naming a finding of its own ("although fascial oedema cannot be excluded")
+    doubts that."""
+    clause = doc[start].sent
+    words = [t for t in clause if not t.is_punct]
+    if not words or words[0].lower_ not in CONCESSIVE:
+        return False
+    return not any(clause.start <= ent.start < end for ent in findings)
 
 
 def _interpreting(doc: Any, end: int) -> bool:

@@ -95,6 +95,8 @@ _LEVEL = re.compile(
 _CHECKED = r"\[\s*[xX✓✔*•]\s*\]|\(\s*[xX*•]\s*\)|[☒☑✅]"
 _BOX = re.compile(r"\[\s*[xX✓✔*•]?\s*\]|\(\s*[xX*•]?\s*\)|[☐☒☑✅]")
 _FIELD = re.compile(r"^(?P<label>[^:|=]{1,80}?)(?P<separator>[:|=]|\s[-–—]\s)\s*(?P<value>.*)$")
+#: Between the items of a list a label answers ("Not seen: cleft, fascial oedema").
+_LIST_ITEMS = re.compile(r"\s*(?:[,;]|\b(?:and|or|nor)\b)\s*", re.I)
 #: A template value that says nothing: a blank, a placeholder, a pointer elsewhere.
 _BLANK = re.compile(
     r"^(?:_+|\.{2,}|-+|\?+|\*+|n/?a|not recorded|<[^>]*>|\([^)]*\)|\{[^}]*\}|\[[^\]]*\]"
@@ -364,6 +366,8 @@ class ReportTextReader:
         # "Distribution: blocky"; and "L1: blocky", "L1 (treated): solid/compact" where a
         # post-op report lists its levels with nothing but a pattern as their value.
         pattern_words = "|".join(re.escape(word) for word in sorted(self._pattern_words))
+        #: A pattern word given its meaning ("blocky = solid, compact"): a legend's entry.
+        self._pattern_defined = re.compile(rf"\b({pattern_words})\s*=", re.I)
         self._cement_field = re.compile(
             rf"^\s*(?:{labels.pattern}\s*:|{_LEVEL.pattern}(?:\s*\([^)]*\))?\s*:"
             rf"(?:\s*(?:{pattern_words}|cement|pattern|distribution)\b\s*[/,]?)+\s*\.?$)",
@@ -387,6 +391,11 @@ class ReportTextReader:
         self._muscle = _word_pattern(rules.words("context", "goutallier_definition", "requires"))
         self._muscle_level = re.compile(
             rf"{self._muscle.pattern}\s+(?:\w+\s+)??(?:at|of)\s+(?:the\s+)?{_LEVEL.pattern}", re.I
+        )
+        # "L5/S1 multifidus Goutallier 4", "L3/4: paraspinal muscles ...": a level heading the
+        # muscles it grades.
+        self._level_of_muscle = re.compile(
+            rf"^\W*(?P<level>{_LEVEL.pattern})\s*:?\s*(?:the\s+)?{self._muscle.pattern}", re.I
         )
         self._not_muscle = _word_pattern(
             rules.words("context", "goutallier_definition", "excludes")
@@ -508,7 +517,13 @@ class ReportTextReader:
                 section = replace(section, has_text=section.has_text or bool(line))
             if not line:
                 continue
+            # Both cement patterns given their meanings ("Blocky = solid; spongy = ..."): the
+            # line holds a legend, and its definitions are no finding. One in brackets closes
+            # before the field's own answer ("Distribution (legend: ...): spongy"), read as is.
+            legend = self._cement_legend(line)
             for number, piece in enumerate(_split_sentences(line)):
+                if legend and self._pattern_defined.search(piece) and ")" not in piece:
+                    continue
                 header, rest = self._header(piece) if number else (None, piece)
                 if header is not None:
                     # "History: fall. Findings: cleft at L1." on one line.
@@ -533,6 +548,12 @@ class ReportTextReader:
                     text = f"{text[: elliptic.start()]},{text[elliptic.end() :]}"
                 text = self._slips.corrected(self._abbreviations.spelt_out(text))
                 yield _Sentence(text, _shorten(piece), about_cement)
+
+    def _cement_legend(self, line: str) -> bool:
+        """Whether a line gives both cement patterns their meanings ("blocky = solid, compact;
+        spongy = trabecular"): a legend of the terms."""
+        defined = self._pattern_defined.finditer(line)
+        return len({self._pattern_words[match[1].lower()] for match in defined}) > 1
 
     def _question_answered(self, line: str) -> str:
         """A template's question with its answer after it ("Vacuum cleft? No", "Goutallier?
@@ -634,6 +655,15 @@ class ReportTextReader:
                 return None
             return line
         value = field["value"].strip()
+        if (
+            field["separator"] == ":"
+            and self._answer(field["label"]) == "absent"
+            and self._answer(value) is None
+        ):
+            # "Not seen: cleft, fascial oedema": a denial as the label of a list denies
+            # each item of it.
+            items = [item for item in _LIST_ITEMS.split(value.strip(" .")) if item.strip()]
+            return " ".join(self._answered(item, field["label"]) for item in items)
         if self._answer(value) is not None and not self._choices_offered(value):
             # Before the blanks: "(-)" is an answer, though other brackets are blank.
             return self._answered(field["label"], value)
@@ -773,7 +803,7 @@ class ReportTextReader:
             if ent._.historical and not ent._.persistence and not self._progressed(ent, finding):
                 continue
             if finding in LEVEL_BOUND and self._about_another_level(mentions, ent, treated):
-                if finding in PRESENCE_FINDINGS and _denied_at(doc.text, treated):
+                if finding in PRESENCE_FINDINGS and _denied_at(doc.text, treated, ent.start_char):
                     # "Clefts at T12 and L2; none at L1", "oedema at T11, none at L2": absent at
                     # the treated level (the "none" may reach back to the mention: it is the
                     # denial itself).
@@ -1055,7 +1085,7 @@ class ReportTextReader:
         """Whether the words opening a clause (or a field's value) before a grade place it at
         another segment than the graded one ("At L3/4 the paraspinal muscles are Goutallier
         grade 2", "Paraspinal muscles: at L5-S1, fatty change (Goutallier 3)")."""
-        place = _PLACED_AT.search(before)
+        place = _PLACED_AT.search(before) or self._level_of_muscle.search(before)
         return bool(place) and not _covers(levels_in(place[0]), self._graded_segment)
 
     def _paraspinal(self, text: str, clause_start: int, at: int) -> bool:
@@ -1443,11 +1473,15 @@ _ELLIPTIC_DENIAL = re.compile(
 )
 
 
-def _denied_at(text: str, treated: frozenset[VertebralLevel]) -> bool:
+def _denied_at(text: str, treated: frozenset[VertebralLevel], mention: int) -> bool:
     """Whether the text denies, by ellipsis, what it said of other levels for the treated one:
-    "a cleft in T12 but not in L1", "clefts at T12 and L2; none at L1"."""
+    "a cleft in T12 but not in L1", "clefts at T12 and L2; none at L1". An ellipsis reaches
+    back to what was said before it: a denial in a part of the sentence before the mention's
+    ("cleft at T12, none at L1; fascial oedema at T12") is not the mention's."""
     return bool(treated) and any(
-        levels_in(match[0]) & treated for match in _ELLIPTIC_DENIAL.finditer(text)
+        levels_in(match[0]) & treated
+        and (match.start() >= mention or ";" not in text[match.end() : mention])
+        for match in _ELLIPTIC_DENIAL.finditer(text)
     )
 
 

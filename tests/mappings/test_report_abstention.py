@@ -1,4 +1,4 @@
-"""Rules 2.4.0 to 2.7.0: where a sentence does not tie a value to this patient's treated
+"""Rules 2.4.0 to 2.8.0: where a sentence does not tie a value to this patient's treated
 vertebra firmly, the finding stays unknown. Broad abstentions, each a class of wrong values that
 unseen text produced, rather than phrases fitted to one sentence.
 
@@ -600,3 +600,85 @@ def test_a_hedged_finding_a_later_clause_explains_by_a_supposition_stays_in_doub
         "A vacuum cleft in L1 might be present; this is common when a fracture fails to heal.",
     )
     assert firm(reader, *texts) == {}
+
+
+# --- rules 2.8.0 ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Advice on where a finding would be judged better is no finding.
+        "A gas cleft in L1 might be better evaluated with CT.",
+        "Fascial oedema could be further characterised on STIR imaging.",
+    ],
+)
+def test_advice_on_how_a_finding_would_be_assessed_better_states_nothing(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_finding_seen_at_a_named_level_is_not_advice(reader):
+    assert firm(reader, "A cleft in L1, better seen on the sagittal images.") == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # What a patient or relative says they were told is an account, not a reading.
+        "Ward note: the patient says the consultant found a cleft in the L1 vertebra.",
+        "Pt states her GP said there is oedema of the thoracolumbar fascia.",
+    ],
+)
+def test_a_patients_account_of_what_they_were_told_is_not_a_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A doubt conceded in an "although" clause is on what the sentence states.
+        "Although the features are not entirely typical, L1 holds a gas cleft.",
+        "Fluid cleft in the L1 body, though an ordinary fracture line cannot be ruled out.",
+    ],
+)
+def test_a_doubt_conceded_by_although_hedges_the_sentence(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_conceded_doubt_naming_another_finding_leaves_the_first_firm(reader):
+    text = "Gas cleft in L1, although oedema of the lumbodorsal fascia cannot be excluded."
+    assert firm(reader, text) == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A level heading the muscles graded is where the grade is: at another segment, unknown.
+        ("L3/4 erector spinae Goutallier 1.", {}),
+        ("L5-S1: paraspinal musculature, Goutallier grade 3.", {}),
+        # At the segment the study graded it counts.
+        ("L4-5 erector spinae Goutallier 1.", {GOUTALLIER: 1}),
+    ],
+)
+def test_a_level_heading_the_muscles_graded_places_the_grade(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Both patterns given their meanings: a legend of the terms, no finding.
+        ("Solid = one compact mass; trabecular = cement between the trabeculae.", {}),
+        # The legend's line says nothing; the report's own statement after it counts.
+        ("Blocky = solid; spongy = trabecular. The L1 cement is spongy.", {CEMENT: "spongy"}),
+    ],
+)
+def test_a_legend_of_the_cement_patterns_is_no_finding(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_level_denied_for_one_finding_says_nothing_of_another_named_after_it(reader):
+    # "none at L1" reaches back to the cleft; the oedema after the semicolon is placed at T11
+    # alone, which says nothing of L1.
+    text = "Gas cleft in T11 but none in L1; lumbodorsal fascia oedema at T11 only."
+    assert firm(reader, text) == {IVC: False}

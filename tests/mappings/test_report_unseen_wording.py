@@ -1205,3 +1205,32 @@ def test_a_grade_for_l4_5_after_one_for_another_level_is_read(reader, text, expe
 )
 def test_a_hedge_on_what_a_finding_means_leaves_the_finding_described_firm(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+# --- rules 2.8.0 ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "Not without" denies an absence: an understatement that states the finding.
+        ("The L1 vertebral body is not without a gas cleft.", {IVC: True}),
+        ("Lumbodorsal fascia: not without some oedema.", {OEDEMA: True}),
+        # "Without" alone still denies.
+        ("The L1 vertebral body is without a gas cleft.", {IVC: False}),
+    ],
+)
+def test_not_without_states_the_finding(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A denial as the label of a list denies every item, not the first alone.
+        "Absent: gas cleft, oedema of the lumbodorsal fascia.",
+        "None seen: vacuum cleft; thoracolumbar fascial oedema.",
+    ],
+)
+def test_a_denial_labelling_a_list_denies_each_item(reader, text):
+    assert firm(reader, text) == {IVC: False, OEDEMA: False}
