@@ -104,14 +104,15 @@ class Watchdog:
         self._idle_wait = math.inf
 
     def arm(self, connection: socket.socket, seconds: float) -> Armed:
-        armed = Armed(time.monotonic() + seconds, connection)
         with self._changed:
+            # Timed under the lock: never earlier than the watchdog's own last look at the clock.
+            armed = Armed(time.monotonic() + seconds, connection)
             if self._running_in != os.getpid():
                 self._start()
             self._idle_wait = min(self._idle_wait, seconds)
             heapq.heappush(self._due, armed)
             # Waking the thread costs a call a hand-over of the interpreter and back: only
-            # when it would otherwise wake too late (at start, or a shorter deadline).
+            # when it would otherwise wake too late (a shorter deadline than any before).
             if armed.at < self._wakes_at:
                 self._changed.notify()
         return armed
@@ -125,6 +126,9 @@ class Watchdog:
     def _start(self) -> None:
         self._due.clear()  # only what this process armed
         self._running_in = os.getpid()
+        # A thread just started reads the whole heap when it first runs: no call arming before
+        # then needs to wake it (a slow start must not look like a deadline it would miss).
+        self._wakes_at = -math.inf
         threading.Thread(target=self._watch, name="body-deadline", daemon=True).start()
 
     def _watch(self) -> None:
