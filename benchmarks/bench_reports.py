@@ -31,6 +31,9 @@ Twelve sets, printed apart, each figure headed by the set it comes from:
 - the independent corpus, dev7 split (tests/mappings/fixtures/corpus/dev7/): a tenth blind
   round written as development data; read once by rules 2.7.0 before any tuning on it (its
   README), tuned on since: NOT evidence;
+- the independent corpus, dev8 split (tests/mappings/fixtures/corpus/dev8/): an eleventh blind
+  round written as development data; read once by rules 2.8.0 before any tuning on it (its
+  README), tuned on since: NOT evidence;
 - the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test/ and
   test2/), written in the third and fifth blind rounds: never tuned on; their figures are the
   evidence, and every miss on them is listed (so nobody who changes the rules runs
@@ -112,6 +115,10 @@ SETS = {
         CORPUS / "dev7",
         f"corpus dev7 split (the tenth round, development data, tuned on since: {NOT_EVIDENCE})",
     ),
+    "dev8": (
+        CORPUS / "dev8",
+        f"corpus dev8 split (the eleventh round, development data, tuned on since: {NOT_EVIDENCE})",
+    ),
     "test": (
         CORPUS / "test",
         "corpus TEST split, third round (frozen, never tuned on: the evidence)",
@@ -130,6 +137,7 @@ SPLITS = {
     "dev5": ("dev5",),
     "dev6": ("dev6",),
     "dev7": ("dev7",),
+    "dev8": ("dev8",),
     "test": TEST_SPLITS,
     "all": (*DEVELOPMENT, *TEST_SPLITS),
 }
