@@ -684,6 +684,22 @@ def test_a_finding_resolved_or_resolving_is_not_present(reader, text):
     assert firm(reader, text) == {}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The thoracolumbar fascial oedema has resolved since the last MRI.",
+        "The L1 vacuum cleft has regressed since the earlier CT.",
+    ],
+)
+def test_a_finding_resolved_since_a_prior_study_is_not_present(reader, text):
+    # "since the last MRI" dates the change; the change is a resolution, not a persistence.
+    assert firm(reader, text) == {}
+
+
+def test_a_finding_grown_since_a_prior_study_is_current(reader):
+    assert firm(reader, "Previously noted L1 cleft, bigger since the previous MRI.") == {IVC: True}
+
+
 # --- picklists and questions in templates -------------------------------------------------------
 
 
