@@ -120,6 +120,22 @@ def test_a_finding_named_in_another_structure_is_not_read(reader, text):
     assert firm(reader, text) == {}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Subchondral cleft of the left humeral head, in keeping with osteonecrosis.",
+        "A vacuum cleft is seen in the fractured scaphoid.",
+    ],
+)
+def test_a_cleft_in_a_bone_outside_the_spine_is_no_vertebral_cleft(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_bone_outside_the_spine_in_another_clause_leaves_the_cleft_read(reader):
+    text = "Gas cleft in the L1 body, and osteonecrosis of the right femoral head."
+    assert firm(reader, text) == {IVC: True}
+
+
 def test_another_structure_in_another_item_of_the_clause_leaves_the_cleft_read(reader):
     text = "There is no pedicle fracture and no intravertebral vacuum cleft."
     assert firm(reader, text) == {IVC: False}
