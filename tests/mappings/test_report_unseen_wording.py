@@ -103,6 +103,22 @@ def test_a_general_statement_or_a_goal_states_no_finding(reader, text):
     assert firm(reader, text) == {}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Spongy cement is expected to interdigitate with trabecular bone.",
+        "Fascial oedema is common in acute fractures.",
+        "A vacuum cleft is typical of osteonecrosis.",
+    ],
+)
+def test_what_a_finding_is_expected_or_common_in_is_a_general_statement(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_finding_seen_in_a_structure_of_this_patient_is_no_general_statement(reader):
+    assert firm(reader, "Oedema is seen in the thoracolumbar fascia at L1.") == {OEDEMA: True}
+
+
 # --- other structures -----------------------------------------------------------------------
 
 
