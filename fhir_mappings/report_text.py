@@ -389,8 +389,11 @@ class ReportTextReader:
             rules.words("context", "cement_distribution", "excludes")
         )
         self._muscle = _word_pattern(rules.words("context", "goutallier_definition", "requires"))
+        # "Erector spinae with some fatty change at L1": the muscles' level, a few words of
+        # their clause after them.
         self._muscle_level = re.compile(
-            rf"{self._muscle.pattern}\s+(?:\w+\s+)??(?:at|of)\s+(?:the\s+)?{_LEVEL.pattern}", re.I
+            rf"{self._muscle.pattern}\s+(?:\w+\s+){{0,5}}?(?:at|of)\s+(?:the\s+)?{_LEVEL.pattern}",
+            re.I,
         )
         # "L5/S1 multifidus Goutallier 4", "L3/4: paraspinal muscles ...": a level heading the
         # muscles it grades.

@@ -379,6 +379,17 @@ def test_a_grade_for_muscles_placed_at_l45_after_it_is_l45s(reader):
     assert firm(reader, text) == {GOUTALLIER: 3}
 
 
+def test_a_grade_for_muscles_placed_at_another_level_words_after_them_is_not_l45s(reader):
+    # The treated level is no exception: the study graded L4/5.
+    text = "Erector spinae with some fatty change at L1 (Goutallier 2)."
+    assert firm(reader, text) == {}
+
+
+def test_a_grade_for_muscles_placed_at_l45_words_after_them_is_l45s(reader):
+    text = "Erector spinae with some fatty change at L4/5 (Goutallier 2)."
+    assert firm(reader, text) == {GOUTALLIER: 2}
+
+
 def test_no_before_a_noun_after_a_colon_denies_that_noun_not_the_field_before(reader):
     # "L2: no cleft" is the next field's denial, not an answer "no" to the L1 field.
     assert firm(reader, "L1: gas-filled cleft, L2: no cleft.") == {IVC: True}
