@@ -67,6 +67,8 @@ JOINING = frozenset({"and", "but", "however", "although", "though", "whereas", "
 LIST_CLOSERS = frozenset({"or", "nor", "and", "/"})
 #: Verbs giving what a finding described means: a hedge before them is on the meaning.
 INTERPRETING = frozenset({"reflecting", "representing", "indicating", "signifying"})
+#: Verbs between a noun and a denial after it ("the cleft is absent"), no noun of their own.
+COPULAS = frozenset({"is", "are", "was", "were", "be", "been", "has", "have", "had"})
 #: The denials a list may repeat item by item ("no cleft, no oedema").
 REPEATED_DENIALS = frozenset({"no", "without"})
 DOUBTFUL_CLAUSES = "doubtful_clauses"
@@ -282,6 +284,10 @@ class ConText:
                 # "Persistent L1 cleft, fascial oedema resolved": the second item is not
                 # the persistence's.
                 high = _denied_list_end(doc, start, end, high)
+            if rule.category == "negation" and rule.direction == BACKWARD:
+                # "Cement: blocky, leakage none": the denial answers the noun of its own
+                # part, not the item before the comma.
+                low = _denied_list_start(doc, low, start)
             category = rule.category
             if category in DOUBT_REACHES_BACK and self._refers_back(doc, start):
                 # "A cleft is seen on STIR but not on T2 and is therefore doubtful": a doubt
@@ -368,6 +374,21 @@ def _denied_list_end(doc: Any, start: int, end: int, high: int) -> int:
     if following or (repeated and closers == {"and"}):
         return commas[0]
     return high if closers else commas[0]
+
+
+def _denied_list_start(doc: Any, low: int, start: int) -> int:
+    """Where a denial after its noun reaches back to. After a field's answer ("Cement: blocky,
+    leakage none"), a part after a comma naming a noun of its own with no list word is the
+    denial's alone; a list before the denial ("cleft, fascial oedema: none", "cleft,
+    retropulsion or oedema absent") is denied whole."""
+    commas = [t.i for t in doc[low:start] if t.text == ","]
+    if not commas or not any(t.text == ":" for t in doc[low : commas[-1]]):
+        return low
+    words = doc[commas[-1] + 1 : start]
+    if any(t.lower_ in LIST_CLOSERS for t in words):
+        return low
+    own = any(t.is_alpha and t.lower_ not in COPULAS for t in words)
+    return commas[-1] + 1 if own else low
 
 
 def _outside_or_within(ent: Any, start: int, end: int) -> bool:

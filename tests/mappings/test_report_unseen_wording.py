@@ -1234,3 +1234,37 @@ def test_not_without_states_the_finding(reader, text, expected):
 )
 def test_a_denial_labelling_a_list_denies_each_item(reader, text):
     assert firm(reader, text) == {IVC: False, OEDEMA: False}
+
+
+# --- recall on the eleventh blind round's wording (rules after 2.8.0) -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "Sponge type", translated from a Chinese report's term, is the spongy pattern.
+        ("PMMA filling pattern in L1: sponge type.", {CEMENT: "spongy"}),
+        ("Vertebroplasty cement with a sponge-type spread.", {CEMENT: "spongy"}),
+        ("L1 cement of sponge pattern, no extravasation.", {CEMENT: "spongy"}),
+        # A sponge that is no cement's pattern says nothing.
+        ("A haemostatic sponge was left at the L1 pedicle entry.", {}),
+    ],
+)
+def test_sponge_type_cement_is_spongy(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A denial right after its own noun, after a field's answer, denies that noun alone.
+        ("Cement pattern in L1: compact mass, extravasation nil.", {CEMENT: "blocky"}),
+        ("Cement fill pattern: trabecular, leak none.", {CEMENT: "spongy"}),
+        ("Vacuum cleft: yes, fascial oedema absent.", {IVC: True, OEDEMA: False}),
+        # A list of findings closing in one denial is denied whole.
+        ("Gas cleft, thoracolumbar fascial oedema: none.", {IVC: False, OEDEMA: False}),
+        ("Cleft, retropulsion and fascial oedema: absent.", {IVC: False, OEDEMA: False}),
+    ],
+)
+def test_a_denial_after_a_noun_of_its_own_does_not_reach_a_fields_answer(reader, text, expected):
+    assert firm(reader, text) == expected
