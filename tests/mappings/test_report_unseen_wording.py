@@ -1268,3 +1268,35 @@ def test_sponge_type_cement_is_spongy(reader, text, expected):
 )
 def test_a_denial_after_a_noun_of_its_own_does_not_reach_a_fields_answer(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A hedge or a denial after a finding of its own, past a comma, is that finding's: the
+        # finding before it, stated with more than its name, stays firm.
+        ("Gas cleft in the L1 body, thoracolumbar fascial oedema cannot be excluded.", {IVC: True}),
+        ("Oedema along the lumbodorsal fascia at L1, vacuum cleft not ruled out.", {OEDEMA: True}),
+        ("Fluid cleft at L1, oedema of the posterior fascia absent.", {IVC: True, OEDEMA: False}),
+        # A bare list of findings closing in one hedge is hedged whole.
+        ("Cleft, fascial oedema: not excluded.", {}),
+    ],
+)
+def test_a_modifier_after_a_finding_of_its_own_leaves_the_finding_before_the_comma(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "Fascial" as one adjective of a noun shared in a denied list.
+        ("No fascial or paraspinal oedema at L1.", {OEDEMA: False}),
+        ("There is neither fascial nor subcutaneous oedema.", {OEDEMA: False}),
+        # The fascia as a noun of its own ("of the fascia") is not the oedema's.
+        ("No tear of the lumbodorsal fascia or paraspinal oedema.", {}),
+    ],
+)
+def test_a_fascial_oedema_shared_in_a_denied_list_is_absent(reader, text, expected):
+    assert firm(reader, text) == expected
