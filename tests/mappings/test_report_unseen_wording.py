@@ -1300,3 +1300,26 @@ def test_a_modifier_after_a_finding_of_its_own_leaves_the_finding_before_the_com
 )
 def test_a_fascial_oedema_shared_in_a_denied_list_is_absent(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "Degree", as translated reports write the grade, on a muscle-fat line.
+        ("Erector spinae fatty infiltration at L4-L5, degree III.", {GOUTALLIER: 3}),
+        ("Multifidus fat infiltration degree 1.", {GOUTALLIER: 1}),
+        # A degree with no grade, or of something else, is no grade.
+        ("A mild degree of fatty infiltration of the multifidus.", {}),
+        # A grade given after a dash, past the level it is for.
+        ("Goutallier classification L4/5 - 3", {GOUTALLIER: 3}),
+        ("Paraspinal fat, Goutallier grade at L4-5 - 1", {GOUTALLIER: 1}),
+        # A dash between two grades is still a range.
+        ("Goutallier L4/5 - 2 - 3", {}),
+        # The level before the dash is not the graded segment.
+        ("Goutallier grade L2-L3 - 4", {}),
+    ],
+)
+def test_a_degree_on_a_muscle_fat_line_and_a_grade_after_a_dash_are_goutallier_grades(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
