@@ -67,6 +67,13 @@ JOINING = frozenset({"and", "but", "however", "although", "though", "whereas", "
 LIST_CLOSERS = frozenset({"or", "nor", "and", "/"})
 #: Verbs giving what a finding described means: a hedge before them is on the meaning.
 INTERPRETING = frozenset({"reflecting", "representing", "indicating", "signifying"})
+#: The categories of a modifier after its finding that a comma before a finding of its own
+#: bounds ("a cleft at L1, fascial oedema absent").
+OWN_ITEM = frozenset({"negation", "uncertainty"})
+#: Words that say nothing more of a finding than its name.
+ARTICLES = frozenset({"a", "an", "the"})
+#: Verbs between a noun and a denial after it ("the cleft is absent"), no noun of their own.
+COPULAS = frozenset({"is", "are", "was", "were", "be", "been", "has", "have", "had"})
 #: The denials a list may repeat item by item ("no cleft, no oedema").
 REPEATED_DENIALS = frozenset({"no", "without"})
 DOUBTFUL_CLAUSES = "doubtful_clauses"
@@ -282,6 +289,13 @@ class ConText:
                 # "Persistent L1 cleft, fascial oedema resolved": the second item is not
                 # the persistence's.
                 high = _denied_list_end(doc, start, end, high)
+            if rule.category == "negation" and rule.direction == BACKWARD:
+                # "Cement: blocky, leakage none": the denial answers the noun of its own
+                # part, not the item before the comma.
+                low = _denied_list_start(doc, low, start)
+            if rule.category in OWN_ITEM and rule.direction == BACKWARD:
+                # "Cleft at L1, fascial oedema not excluded": the hedge is the oedema's.
+                low = _own_item_start(doc, low, start, findings)
             category = rule.category
             if category in DOUBT_REACHES_BACK and self._refers_back(doc, start):
                 # "A cleft is seen on STIR but not on T2 and is therefore doubtful": a doubt
@@ -368,6 +382,48 @@ def _denied_list_end(doc: Any, start: int, end: int, high: int) -> int:
     if following or (repeated and closers == {"and"}):
         return commas[0]
     return high if closers else commas[0]
+
+
+def _denied_list_start(doc: Any, low: int, start: int) -> int:
+    """Where a denial after its noun reaches back to. After a field's answer ("Cement: blocky,
+    leakage none"), a part after a comma naming a noun of its own with no list word is the
+    denial's alone; a list before the denial ("cleft, fascial oedema: none", "cleft,
+    retropulsion or oedema absent") is denied whole."""
+    commas = [t.i for t in doc[low:start] if t.text == ","]
+    if not commas or not any(t.text == ":" for t in doc[low : commas[-1]]):
+        return low
+    words = doc[commas[-1] + 1 : start]
+    if any(t.lower_ in LIST_CLOSERS for t in words):
+        return low
+    own = any(t.is_alpha and t.lower_ not in COPULAS for t in words)
+    return commas[-1] + 1 if own else low
+
+
+def _own_item_start(doc: Any, low: int, start: int, findings: Sequence[Any]) -> int:
+    """Where a modifier after a finding reaches back to: past a comma only into a list. Where
+    the part after the last comma names a finding of its own, with no list word, and the part
+    before it says more of its finding than its name ("a cleft at L1, fascial oedema not
+    excluded"), the modifier is the later finding's alone; a bare list ("cleft, fascial
+    oedema: not excluded") is the modifier's whole."""
+    commas = [t.i for t in doc[low:start] if t.text == ","]
+    if not commas:
+        return low
+    comma = commas[-1]
+    if any(t.lower_ in LIST_CLOSERS for t in doc[comma + 1 : start]):
+        return low
+    if not any(comma < ent.start and ent.end <= start for ent in findings):
+        return low
+    before = commas[-2] + 1 if len(commas) > 1 else low
+    named = [ent for ent in findings if before <= ent.start and ent.end <= comma]
+    if not named:
+        return low
+    inside = {i for ent in named for i in range(ent.start, ent.end)}
+    more = [
+        t
+        for t in doc[before:comma]
+        if t.i not in inside and not t.is_punct and t.lower_ not in ARTICLES
+    ]
+    return comma + 1 if more else low
 
 
 def _outside_or_within(ent: Any, start: int, end: int) -> bool:

@@ -1950,12 +1950,12 @@ def _grade_patterns(forms: Mapping[str, int], eponym: str) -> tuple[re.Pattern[s
     flags = re.I
     return (
         # "Goutallier grade 3", "grade II (Goutallier)", "Goutallier grade (0-4): three",
-        # "fatty infiltration (Goutallier, L4-5): 4",
-        # "Goutallier gr 2", "Goutallier grading at L4/5: 2"
+        # "fatty infiltration (Goutallier, L4-5): 4", "Goutallier grade L4-L5 - 0",
+        # "Goutallier gr 2", "Goutallier grading at L4/5: 2", "fatty infiltration degree II"
         re.compile(
-            rf"(?:{eponym}|grade|gr\.?|stage)(?:'s)?\)?"
+            rf"(?:{eponym}|grade|gr\.?|stage|degree)(?:'s)?\)?"
             rf"(?:\s+(?:grade|gr\.?|grading|stage|classification|class|score|scores|grad|grado|grau))?"
-            rf"(?:\s*\([^)]*\))?{at_level}\)?\s*(?:[:=]|of|is)?\s*{ranged}",
+            rf"(?:\s*\([^)]*\))?{at_level}\)?\s*(?:[:=]|of|is|(?<=\s)[-–—](?=\s))?\s*{ranged}",
             flags,
         ),
         # "left: grade 2", "right side 3", "R 2, L 3"

@@ -1282,3 +1282,92 @@ def test_not_without_states_the_finding(reader, text, expected):
 )
 def test_a_denial_labelling_a_list_denies_each_item(reader, text):
     assert firm(reader, text) == {IVC: False, OEDEMA: False}
+
+
+# --- recall on the eleventh blind round's wording (rules after 2.8.0) -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "Sponge type", translated from a Chinese report's term, is the spongy pattern.
+        ("PMMA filling pattern in L1: sponge type.", {CEMENT: "spongy"}),
+        ("Vertebroplasty cement with a sponge-type spread.", {CEMENT: "spongy"}),
+        ("L1 cement of sponge pattern, no extravasation.", {CEMENT: "spongy"}),
+        # A sponge that is no cement's pattern says nothing.
+        ("A haemostatic sponge was left at the L1 pedicle entry.", {}),
+    ],
+)
+def test_sponge_type_cement_is_spongy(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A denial right after its own noun, after a field's answer, denies that noun alone.
+        ("Cement pattern in L1: compact mass, extravasation nil.", {CEMENT: "blocky"}),
+        ("Cement fill pattern: trabecular, leak none.", {CEMENT: "spongy"}),
+        ("Vacuum cleft: yes, fascial oedema absent.", {IVC: True, OEDEMA: False}),
+        # A list of findings closing in one denial is denied whole.
+        ("Gas cleft, thoracolumbar fascial oedema: none.", {IVC: False, OEDEMA: False}),
+        ("Cleft, retropulsion and fascial oedema: absent.", {IVC: False, OEDEMA: False}),
+    ],
+)
+def test_a_denial_after_a_noun_of_its_own_does_not_reach_a_fields_answer(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A hedge or a denial after a finding of its own, past a comma, is that finding's: the
+        # finding before it, stated with more than its name, stays firm.
+        ("Gas cleft in the L1 body, thoracolumbar fascial oedema cannot be excluded.", {IVC: True}),
+        ("Oedema along the lumbodorsal fascia at L1, vacuum cleft not ruled out.", {OEDEMA: True}),
+        ("Fluid cleft at L1, oedema of the posterior fascia absent.", {IVC: True, OEDEMA: False}),
+        # A bare list of findings closing in one hedge is hedged whole.
+        ("Cleft, fascial oedema: not excluded.", {}),
+    ],
+)
+def test_a_modifier_after_a_finding_of_its_own_leaves_the_finding_before_the_comma(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "Fascial" as one adjective of a noun shared in a denied list.
+        ("No fascial or paraspinal oedema at L1.", {OEDEMA: False}),
+        ("There is neither fascial nor subcutaneous oedema.", {OEDEMA: False}),
+        # The fascia as a noun of its own ("of the fascia") is not the oedema's.
+        ("No tear of the lumbodorsal fascia or paraspinal oedema.", {}),
+    ],
+)
+def test_a_fascial_oedema_shared_in_a_denied_list_is_absent(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "Degree", as translated reports write the grade, on a muscle-fat line.
+        ("Erector spinae fatty infiltration at L4-L5, degree III.", {GOUTALLIER: 3}),
+        ("Multifidus fat infiltration degree 1.", {GOUTALLIER: 1}),
+        # A degree with no grade, or of something else, is no grade.
+        ("A mild degree of fatty infiltration of the multifidus.", {}),
+        # A grade given after a dash, past the level it is for.
+        ("Goutallier classification L4/5 - 3", {GOUTALLIER: 3}),
+        ("Paraspinal fat, Goutallier grade at L4-5 - 1", {GOUTALLIER: 1}),
+        # A dash between two grades is still a range.
+        ("Goutallier L4/5 - 2 - 3", {}),
+        # The level before the dash is not the graded segment.
+        ("Goutallier grade L2-L3 - 4", {}),
+    ],
+)
+def test_a_degree_on_a_muscle_fat_line_and_a_grade_after_a_dash_are_goutallier_grades(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
