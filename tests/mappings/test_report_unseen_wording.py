@@ -1284,7 +1284,7 @@ def test_a_denial_labelling_a_list_denies_each_item(reader, text):
     assert firm(reader, text) == {IVC: False, OEDEMA: False}
 
 
-# --- recall on the eleventh blind round's wording (rules after 2.8.0) -----------------------
+# --- rules 2.9.0: recall on the eleventh blind round's wording ---------------------------
 
 
 @pytest.mark.parametrize(
