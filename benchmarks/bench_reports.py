@@ -34,6 +34,9 @@ Twelve sets, printed apart, each figure headed by the set it comes from:
 - the independent corpus, dev8 split (tests/mappings/fixtures/corpus/dev8/): an eleventh blind
   round written as development data; read once by rules 2.8.0 before any tuning on it (its
   README), tuned on since: NOT evidence;
+- the independent corpus, dev9 split (tests/mappings/fixtures/corpus/dev9/): a twelfth blind
+  round written as development data; read once by rules 2.9.0 before any tuning on it (its
+  README), tuned on since: NOT evidence;
 - the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test/ and
   test2/), written in the third and fifth blind rounds: never tuned on; their figures are the
   evidence, and every miss on them is listed (so nobody who changes the rules runs
@@ -119,6 +122,10 @@ SETS = {
         CORPUS / "dev8",
         f"corpus dev8 split (the eleventh round, development data, tuned on since: {NOT_EVIDENCE})",
     ),
+    "dev9": (
+        CORPUS / "dev9",
+        f"corpus dev9 split (the twelfth round, development data, tuned on since: {NOT_EVIDENCE})",
+    ),
     "test": (
         CORPUS / "test",
         "corpus TEST split, third round (frozen, never tuned on: the evidence)",
@@ -138,6 +145,7 @@ SPLITS = {
     "dev6": ("dev6",),
     "dev7": ("dev7",),
     "dev8": ("dev8",),
+    "dev9": ("dev9",),
     "test": TEST_SPLITS,
     "all": (*DEVELOPMENT, *TEST_SPLITS),
 }
