@@ -504,7 +504,8 @@ class ReportTextReader:
         for raw in _unwrapped(text.splitlines()):
             # A row of a text table ("| Intravertebral cleft | No |") without its outer bars:
             # a row of ``label | value``.
-            line = _LEADER.sub(": ", raw.strip().strip("*#").strip().strip("|").strip())
+            line = _result_segment_as_field(raw)
+            line = _LEADER.sub(": ", line.strip().strip("*#").strip().strip("|").strip())
             line = _PLUS_MINUS.sub(_signed, line)
             line = _ASIDE_ADVERB.sub("", line)
             line = self._question_answered(line)
@@ -1354,6 +1355,8 @@ class _Abbreviations:
         return self._pattern.sub(spell, text)
 
 
+#: An HL7 v2 OBX segment: set id, value type, observation (OBX-3), sub-id, value (OBX-5).
+_RESULT_SEGMENT = re.compile(r"^\s*OBX\|[^|]*\|[^|]*\|(?P<name>[^|]*)\|[^|]*\|(?P<value>[^|~]*)")
 #: A number that may be a Goutallier grade: 0-4 standing alone, not a level's ("L4/5"), a
 #: scale's end ("of 4", "/4", "(0-4)"), a measure ("2 cm", "3 mm") or a decimal.
 _LOOSE_GRADE = re.compile(
@@ -1818,6 +1821,24 @@ def _graded_alike(statements: list[Statement]) -> list[Statement]:
         *(s for s in statements if s.finding is not FindingName.GOUTALLIER_GRADE),
         Statement(FindingName.GOUTALLIER_GRADE, None, quote, NoValueKind.REPORT_SENTENCES_DISAGREE),
     ]
+
+
+def _result_segment_as_field(line: str) -> str:
+    """An HL7 v2 result segment pasted into a report as a ``label: value`` field: the
+    observation's name (OBX-3) and its value (OBX-5), each by its text where it is coded
+    ("OBX|2|CWE|IVCLEFT^Intravertebral cleft||N^No^HL70136||||||F" is "Intravertebral cleft:
+    No"). Read as it stands, the bars and codes hide the answer and leave the name alone, a
+    finding seemingly stated."""
+    segment = _RESULT_SEGMENT.match(line)
+    if segment is None:
+        return line
+    return f"{_coded_text(segment['name'])}: {_coded_text(segment['value'])}"
+
+
+def _coded_text(field: str) -> str:
+    """A coded field's text ("N^No^HL70136": "No"), or the field as it is."""
+    components = field.split("^")
+    return components[1] if len(components) > 1 and components[1] else components[0]
 
 
 def _unwrapped(lines: list[str]) -> Iterator[str]:

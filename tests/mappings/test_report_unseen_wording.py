@@ -1371,3 +1371,20 @@ def test_a_degree_on_a_muscle_fat_line_and_a_grade_after_a_dash_are_goutallier_g
     reader, text, expected
 ):
     assert firm(reader, text) == expected
+
+
+# --- rules 2.10.0: the twelfth blind round's wording ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("OBX|1|CWE|CLEFT^Vertebral body cleft||N^No^HL70136||||||F", {IVC: False}),
+        ("OBX|5|ST|FASCIA^Posterior fascia oedema||Present||||||F", {OEDEMA: True}),
+        ("OBX|3|NM|GOUT^Goutallier grade at L4/5||3||||||F", {GOUTALLIER: 3}),
+    ],
+)
+def test_an_hl7_result_segment_pasted_as_text_is_read_as_its_field_and_value(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
