@@ -673,6 +673,12 @@ class ReportTextReader:
             return self._answered(field["label"], value)
         if _BLANK.match(value) or self._choices_offered(value):
             return None
+        detailed = _ANSWER_THEN_DETAIL.match(value)
+        if detailed and self._answer(detailed["answer"]) is not None:
+            # "TLF oedema: No - fascia spared": the answer, then what it rests on, a clause of
+            # its own. Left whole, the answer word went unread and the field's name alone
+            # seemed a finding stated.
+            return f"{self._answered(field['label'], detailed['answer'])} {detailed['detail']}"
         if _BARE_NUMBER.match(value) and not self._graded_label.search(field["label"]):
             return None
         if (
@@ -1355,6 +1361,8 @@ class _Abbreviations:
         return self._pattern.sub(spell, text)
 
 
+#: A field's answer word followed by what it rests on: "No - fascia spared", "yes (linear)".
+_ANSWER_THEN_DETAIL = re.compile(r"(?P<answer>[^-–—(]+?)\s*(?:\s[-–—]|\()\s*(?P<detail>.+)")
 #: An HL7 v2 OBX segment: set id, value type, observation (OBX-3), sub-id, value (OBX-5).
 _RESULT_SEGMENT = re.compile(r"^\s*OBX\|[^|]*\|[^|]*\|(?P<name>[^|]*)\|[^|]*\|(?P<value>[^|~]*)")
 #: A number that may be a Goutallier grade: 0-4 standing alone, not a level's ("L4/5"), a

@@ -1388,3 +1388,15 @@ def test_an_hl7_result_segment_pasted_as_text_is_read_as_its_field_and_value(
     reader, text, expected
 ):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Posterior fascial oedema: No - the fascia is spared.", {OEDEMA: False}),
+        ("Thoracolumbar fascia oedema: No - normal signal.", {OEDEMA: False}),
+    ],
+)
+def test_a_fields_answer_followed_by_what_it_rests_on_is_the_answer(reader, text, expected):
+    # Read as it stood, the answer word went unread and the field's name seemed stated.
+    assert firm(reader, text) == expected
