@@ -385,6 +385,7 @@ class ReportTextReader:
             for degree in ("scant", "partial")
             for words in [_word_pattern(rules.words("context", "cement_distribution", degree))]
         }
+        self._mixed_cement = _word_pattern(rules.words("context", "cement_distribution", "mixed"))
         self._cement_excludes = _word_pattern(
             rules.words("context", "cement_distribution", "excludes")
         )
@@ -1009,6 +1010,9 @@ class ReportTextReader:
             sentence.about_cement and self._cement_labels.search(ent.sent.text)
         ):
             return None
+        if self._mixed_cement.search(sentence.text):
+            # "Mixed cement pattern, with solid and trabecular components": neither pattern.
+            return None
         pattern = CementDistribution.BLOCKY if ent.label_ == BLOCKY else CementDistribution.SPONGY
         spongy = pattern is CementDistribution.SPONGY
         interdigitation = spongy and ent.text.lower() in self._no_spongy
@@ -1421,7 +1425,7 @@ _SIDE = re.compile(
     r"|\b[rl](?:\s*[:=]\s*|\s+)\d(?!\s*[/-]\s*[lst]?\d)",
     re.I,
 )
-_LEVEL_JUST_BEFORE = re.compile(r"(?:(?:at|for|of)\s+(?:the\s+)?\S+\s*[,:]?\s*)?$", re.I)
+_LEVEL_JUST_BEFORE = re.compile(r"(?:(?:(?:at|for|of)\s+(?:the\s+)?)?\S+\s*[,:]?\s*)?$", re.I)
 _LEVEL_RIGHT_AFTER = re.compile(
     rf"\s*\)?\s*[,(]?\s*(?:(?:at|for|in|of)\s+)?(?:the\s+)?(?:level\s+)?{_LEVEL.pattern}", re.I
 )

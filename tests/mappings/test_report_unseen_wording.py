@@ -1400,3 +1400,25 @@ def test_an_hl7_result_segment_pasted_as_text_is_read_as_its_field_and_value(
 def test_a_fields_answer_followed_by_what_it_rests_on_is_the_answer(reader, text, expected):
     # Read as it stood, the answer word went unread and the field's name seemed stated.
     assert firm(reader, text) == expected
+
+
+def test_spongy_in_brackets_naming_the_bone_is_no_cement_pattern(reader):
+    assert firm(reader, "Cement lies in the trabecular (spongy) bone of the L1 body.") == {}
+
+
+def test_a_mixed_cement_pattern_is_neither_blocky_nor_spongy(reader):
+    # "trabecular components" names no pattern: "compact" alone was read as blocky.
+    text = "Cement distribution mixed, with compact and trabecular components."
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Erector spinae L5/S1 Goutallier 3.", {}),
+        ("Erector spinae L4/5 Goutallier 3.", {GOUTALLIER: 3}),
+        ("L2/3 Goutallier 1, L4/5 Goutallier 2, L5/S1 Goutallier 3.", {GOUTALLIER: 2}),
+    ],
+)
+def test_a_level_written_just_before_the_eponym_is_the_grades(reader, text, expected):
+    assert firm(reader, text) == expected
