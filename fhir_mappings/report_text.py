@@ -146,13 +146,16 @@ _LEADER = re.compile(r"(?<=\w)\s*\.{3,}\s*(?=\w)")
 #: oedema -,"): after a word, not a number ("grade 3+" is a range). A bare minus only before
 #: the end of its item: "L4-5", "T2-" and "oedema: -" (an unfilled field) are not signs. A
 #: comma after the sign ends the item ("IVC -, TLF oedema +"): the word put in its place is
-#: the item's own.
+#: the item's own. So does a slash between spaces in a shorthand list ("IVC+ / TLF oed - /
+#: GC 3"); "+/-" or "±" is a doubt.
 _PLUS_MINUS = re.compile(
-    r"(?:(?<=[^\W\d_])\s*(?P<sign>\+|\(\+\)|\(-\)|\(−\))(?=[\s,;.)]|$)"
-    r"|(?<=[a-z])\s*(?P<minus>[-−])(?=\s*(?:[,;)]|\.?$)))(?P<comma>\s*,)?",
+    r"(?:(?<=[^\W\d_])\s*(?P<sign>\+/[-−]|±|\+|\(\+\)|\(-\)|\(−\))(?=[\s,;.)]|$)"
+    r"|(?<=[a-z])\s*(?P<minus>[-−])(?=\s*(?:[,;)]|\s/\s|\.?$)))(?P<comma>\s*(?:,|/(?=\s)))?",
     re.I,
 )
 _SIGNED = {
+    # "IVC +/-": either, a doubt.
+    **dict.fromkeys(("+/-", "+/−", "±"), " ?"),
     "+": " present",
     "(+)": " present",
     **dict.fromkeys(("(-)", "(−)", "-", "−"), " absent"),

@@ -1422,3 +1422,36 @@ def test_a_mixed_cement_pattern_is_neither_blocky_nor_spongy(reader):
 )
 def test_a_level_written_just_before_the_eponym_is_the_grades(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Paraspinals at L4/5: GC 2.", {GOUTALLIER: 2}),
+        ("FI of the L4/5 multifidus over 50% of its area.", {GOUTALLIER: 4}),
+        ("TLF oed present at L1.", {OEDEMA: True}),
+        # "GC" for glucocorticoids: beside a drug, a dose or a duration it is no scale.
+        ("Takes GC for 3 yrs.", {}),
+        ("On GC 1 (prednisolone) since 2019.", {}),
+    ],
+)
+def test_shorthand_for_the_goutallier_class_fatty_infiltration_and_oedema_is_spelt_out(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("TLF oed + / IVC - / GC 1", {OEDEMA: True, IVC: False, GOUTALLIER: 1}),
+        ("IVC - / TLF oedema +", {IVC: False, OEDEMA: True}),
+    ],
+)
+def test_a_sign_before_a_spaced_slash_closes_its_item_of_a_shorthand_list(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize("text", ["IVC +/- at L1", "TLF oedema ±", "Cleft +/-, GC 2 at L4/5"])
+def test_plus_or_minus_after_a_finding_is_a_doubt_not_present(reader, text):
+    assert IVC not in firm(reader, text) and OEDEMA not in firm(reader, text)
