@@ -97,6 +97,15 @@ _BOX = re.compile(r"\[\s*[xX✓✔*•]?\s*\]|\(\s*[xX*•]?\s*\)|[☐☒☑✅]
 _FIELD = re.compile(r"^(?P<label>[^:|=]{1,80}?)(?P<separator>[:|=]|\s[-–—]\s)\s*(?P<value>.*)$")
 #: Between the items of a list a label answers ("Not seen: cleft, fascial oedema").
 _LIST_ITEMS = re.compile(r"\s*(?:[,;]|\b(?:and|or|nor)\b)\s*", re.I)
+#: A registry field with a legend of codes and the code chosen after it: "Q1 Cleft? [0=No
+#: 1=Yes]: 1", "F3 Pattern 1=Blocky 2=Spongy : 2".
+_CODED_FIELD = re.compile(
+    r"^(?P<label>[^=:|]*?)(?P<legend>[\[(]?\s*\d+\s*=\s*[^:|]*?)[\])]?\s*:\s*(?P<code>\d+)\s*\.?$"
+)
+#: One code and its option in a legend: "1=Yes", "2 = Spongy".
+_CODE_OPTION = re.compile(r"(?<![\w.])(\d+)\s*=\s*([^\W\d_][\w-]*)")
+#: A scale's span in brackets beside a label: "[0-4]", "(0 - 4)".
+_SCALE_SPAN = re.compile(r"\s*[\[(]\s*0\s*[-–]\s*4\s*[\])](?=\s*:)")
 #: A template value that says nothing: a blank, a placeholder, a pointer elsewhere.
 _BLANK = re.compile(
     r"^(?:_+|\.{2,}|-+|\?+|\*+|n/?a|not recorded|<[^>]*>|\([^)]*\)|\{[^}]*\}|\[[^\]]*\]"
@@ -512,6 +521,7 @@ class ReportTextReader:
             line = _LEADER.sub(": ", line.strip().strip("*#").strip().strip("|").strip())
             line = _PLUS_MINUS.sub(_signed, line)
             line = _ASIDE_ADVERB.sub("", line)
+            line = self._coded_answer(line)
             line = self._question_answered(line)
             header, rest = self._header(line)
             if header is not None:
@@ -562,6 +572,23 @@ class ReportTextReader:
         spongy = trabecular"): a legend of the terms."""
         defined = self._pattern_defined.finditer(line)
         return len({self._pattern_words[match[1].lower()] for match in defined}) > 1
+
+    def _coded_answer(self, line: str) -> str:
+        """A registry form's field answered by a code its legend gives ("Cleft? [0=No 1=Yes
+        9=NA]: 1", "Pattern 1=Blocky 2=Spongy : 2") as ``label: option``; a code the legend
+        does not give, or an option that is no answer ("9=NA"), leaves the field blank. A
+        scale's span in brackets beside the label ("Goutallier [0-4]: 3") is dropped."""
+        coded = _CODED_FIELD.match(line)
+        if coded is None:
+            return _SCALE_SPAN.sub("", line)
+        legend = {code: option for code, option in _CODE_OPTION.findall(coded["legend"])}
+        if len(legend) < 2:
+            return line
+        option = legend.get(coded["code"])
+        label = coded["label"].strip(" [(").rstrip("?").strip()
+        if option is None or not (self._answer(option) or option.lower() in self._pattern_words):
+            return f"{label}: ___"
+        return f"{label}: {option}"
 
     def _question_answered(self, line: str) -> str:
         """A template's question with its answer after it ("Vacuum cleft? No", "Goutallier?
@@ -765,6 +792,10 @@ class ReportTextReader:
 
     def _answered(self, label: str, value: str) -> str:
         label = label.strip().rstrip(":")
+        asked, _, last = label.rpartition(" ")
+        if asked.strip() and self._answer(last) == "present":
+            # "Cleft present: No", "IVC seen? no": the question's own verb is no answer.
+            label = asked
         match self._answer(value):
             case "present":
                 return f"{label}: present."

@@ -1455,3 +1455,35 @@ def test_a_sign_before_a_spaced_slash_closes_its_item_of_a_shorthand_list(reader
 @pytest.mark.parametrize("text", ["IVC +/- at L1", "TLF oedema ±", "Cleft +/-, GC 2 at L4/5"])
 def test_plus_or_minus_after_a_finding_is_a_doubt_not_present(reader, text):
     assert IVC not in firm(reader, text) and OEDEMA not in firm(reader, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A2 Fluid cleft in L1 (0 = No, 1 = Yes): 0", {IVC: False}),
+        ("B4 Fascial oedema? [1=Yes 2=No 8=Unknown]: 1", {OEDEMA: True}),
+        ("C7 Cement pattern 1=Spongy 2=Blocky : 2", {CEMENT: "blocky"}),
+        # A code the legend gives no answer to, or does not give at all, says nothing.
+        ("A2 Fluid cleft in L1 (0 = No, 1 = Yes, 9 = Unknown): 9", {}),
+        ("C7 Cement pattern 1=Spongy 2=Blocky : 5", {}),
+    ],
+)
+def test_a_registry_fields_code_picks_its_legends_option(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_scales_span_in_brackets_beside_its_label_is_no_range_given(reader):
+    assert firm(reader, "Goutallier class at L4/5 (0-4): 3") == {GOUTALLIER: 3}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vacuum cleft present: No", {IVC: False}),
+        ("Fascial oedema seen? no", {OEDEMA: False}),
+        ("Vacuum cleft identified: yes", {IVC: True}),
+    ],
+)
+def test_a_fields_question_verb_is_no_answer(reader, text, expected):
+    # "present" in the label read as the finding stated, whatever the answer.
+    assert firm(reader, text) == expected
