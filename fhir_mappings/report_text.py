@@ -1309,6 +1309,10 @@ def _ordinal_level(match: re.Match[str]) -> str:
     return f"{region}{_ORDINALS[match['number'].lower()]}"
 
 
+#: A word and the word after it (left in place, for the next pair to start from).
+_WORD_AND_NEXT = re.compile(r"\b(?P<first>[^\W\d_]{2,})\s+(?=(?P<second>[^\W\d_]{3,})\b)")
+
+
 class _Slips:
     """Slips of the words the findings are named by ("vaccuum", "fashia", "Cemnt", "Blokcy")
     read as the word: a word of five letters or more that is no English word and no word of
@@ -1337,7 +1341,12 @@ class _Slips:
             word.lower() not in self._known for word in _NOT_ENGLISH_LETTERS.findall(text)
         ):
             return text
-        return _LONG_WORD.sub(self._word, text)
+        return _LONG_WORD.sub(self._word, _WORD_AND_NEXT.sub(self._split_word, text))
+
+    def _split_word(self, match: re.Match[str]) -> str:
+        """A key word dictated in two ("inter digitating", "thoraco lumbar") as one."""
+        joined = f"{match['first']}{match['second']}".lower()
+        return match["first"] if joined in self._words else match[0]
 
     def _word(self, match: re.Match[str]) -> str:
         word = match[0]

@@ -1487,3 +1487,29 @@ def test_a_scales_span_in_brackets_beside_its_label_is_no_range_given(reader):
 def test_a_fields_question_verb_is_no_answer(reader, text, expected):
     # "present" in the label read as the finding stated, whatever the answer.
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The L1 cement has a cloud-like look.", {CEMENT: "spongy"}),
+        ("Cement in L1 spreads in a cotton wool fashion.", {CEMENT: "spongy"}),
+        ("A single blob of cement fills the L1 body.", {CEMENT: "blocky"}),
+        # A leak is no distribution, whatever its shape.
+        ("A small blob of cement has leaked into the L1/2 disc.", {}),
+    ],
+)
+def test_cloud_cotton_wool_and_blob_name_cement_patterns(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cement at L1 inter digitated through the body.", {CEMENT: "spongy"}),
+        ("Oedema of the thoraco lumbar fascia at L1.", {OEDEMA: True}),
+        ("No intra vertebral cleft.", {IVC: False}),
+    ],
+)
+def test_a_key_word_dictated_in_two_is_read_as_one(reader, text, expected):
+    assert firm(reader, text) == expected
