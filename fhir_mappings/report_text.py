@@ -1495,11 +1495,11 @@ _PICK_ONE = re.compile(
     r"\b[^)]*\)",
     re.I,
 )
-#: "yes" or "no" closing an item of a list after a noun, as that item's answer.
+#: "yes" or "no" closing an item of a list after a noun, as that item's answer; so do a
+#: capital "Y" or "N" ("IVC Y; TLF N"), which left there let the noun alone read as stated.
 _INLINE_ANSWER = re.compile(
     r"(?<=[^\W\d_]{3})(?<!\bare)(?<!\bwas)(?<!\bwere)(?<!\bthere)(?<!\band)(?<!\bwith)"
-    r"\s+(?P<answer>yes|no)(?=\s*(?:[,;]|\.?\s*$))",
-    re.I,
+    r"\s+(?P<answer>(?i:yes|no)|Y|N)(?=\s*(?:[,;]|\.?\s*$))",
 )
 _AND = re.compile(r"\s*and\s+", re.I)
 _ARTICLE = re.compile(r"\s*(?:(?:an?|the)\s+)?")
@@ -1547,7 +1547,7 @@ def _denied_at(text: str, treated: frozenset[VertebralLevel], mention: int) -> b
 
 
 def _inline_answer(match: re.Match[str]) -> str:
-    return " present" if match["answer"].lower() == "yes" else " absent"
+    return " present" if match["answer"].lower() in {"yes", "y"} else " absent"
 
 
 def _doubted(statement: Statement) -> Statement:

@@ -1513,3 +1513,27 @@ def test_cloud_cotton_wool_and_blob_name_cement_patterns(reader, text, expected)
 )
 def test_a_key_word_dictated_in_two_is_read_as_one(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vacuum cleft N; fascial oedema Y", {IVC: False, OEDEMA: True}),
+        ("L1: cleft Y, TLF oedema N", {IVC: True, OEDEMA: False}),
+    ],
+)
+def test_a_capital_y_or_n_closing_a_list_item_answers_it(reader, text, expected):
+    # Left there, the "N" let the noun alone read as the finding stated.
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Lumbodorsal fascia: nil.", "TLF negative.", "Posterior fascia absent; cleft Y"],
+)
+def test_the_fascia_answered_nil_or_absent_has_no_oedema(reader, text):
+    assert firm(reader, text)[OEDEMA] is False
+
+
+def test_a_dictation_slip_of_the_fascia_reads_normal_as_well(reader):
+    assert firm(reader, "Lumbodorsal fashion normal.") == {OEDEMA: False}
