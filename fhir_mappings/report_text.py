@@ -1279,6 +1279,19 @@ _ORDINALS = {
 _ORDINAL_LEVEL = re.compile(
     rf"\b(?P<number>{'|'.join(_ORDINALS)})\s+(?P<region>lumbar|thoracic|dorsal)\b", re.I
 )
+#: The numbers of a level as dictated in words: "L four five", "T twelve".
+_SPOKEN_NUMBERS = {
+    word: str(number)
+    for number, word in enumerate(
+        "one two three four five six seven eight nine ten eleven twelve".split(), start=1
+    )
+}
+_SPOKEN_NUMBER = "|".join(_SPOKEN_NUMBERS)
+#: A level dictated in words ("L four five", "L four-five", "T twelve"): a capital letter of
+#: the spine's region, then one number word or two.
+_SPOKEN_LEVEL = re.compile(
+    rf"\b(?P<region>[TL])\s+(?P<number>{_SPOKEN_NUMBER})(?:[\s/-]+(?P<next>{_SPOKEN_NUMBER}))?\b"
+)
 #: "T-12", "L-1": the level with a hyphen in it.
 _HYPHENATED_LEVEL = re.compile(r"(?<![\w-])(th|t|d|l)-(1[0-2]|[1-9])(?![\w-])", re.I)
 
@@ -1301,7 +1314,13 @@ class _LevelNames:
         text = self._prefixed.sub(lambda m: f"{self._prefixes[m[1].lower()]}{m[2]}", text)
         text = _HYPHENATED_LEVEL.sub(r"\1\2", text)
         text = _ORDINAL_LEVEL.sub(_ordinal_level, text)
+        text = _SPOKEN_LEVEL.sub(_spoken_level, text)
         return self._region.sub(lambda match: self._regions[match[0].lower()], text)
+
+
+def _spoken_level(match: re.Match[str]) -> str:
+    level = f"{match['region']}{_SPOKEN_NUMBERS[match['number']]}"
+    return f"{level}/{_SPOKEN_NUMBERS[match['next']]}" if match["next"] else level
 
 
 def _ordinal_level(match: re.Match[str]) -> str:

@@ -1537,3 +1537,16 @@ def test_the_fascia_answered_nil_or_absent_has_no_oedema(reader, text):
 
 def test_a_dictation_slip_of_the_fascia_reads_normal_as_well(reader):
     assert firm(reader, "Lumbodorsal fashion normal.") == {OEDEMA: False}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Goutallier three at L four-five.", {GOUTALLIER: 3}),
+        ("Goutallier three at L two three.", {}),
+        ("Gas cleft in the body of L one.", {IVC: True}),
+        ("Gas cleft in the body of T eleven.", {}),
+    ],
+)
+def test_a_level_dictated_in_words_is_that_level(reader, text, expected):
+    assert firm(reader, text) == expected
