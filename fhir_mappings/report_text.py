@@ -97,6 +97,15 @@ _BOX = re.compile(r"\[\s*[xX✓✔*•]?\s*\]|\(\s*[xX*•]?\s*\)|[☐☒☑✅]
 _FIELD = re.compile(r"^(?P<label>[^:|=]{1,80}?)(?P<separator>[:|=]|\s[-–—]\s)\s*(?P<value>.*)$")
 #: Between the items of a list a label answers ("Not seen: cleft, fascial oedema").
 _LIST_ITEMS = re.compile(r"\s*(?:[,;]|\b(?:and|or|nor)\b)\s*", re.I)
+#: A registry field with a legend of codes and the code chosen after it: "Q1 Cleft? [0=No
+#: 1=Yes]: 1", "F3 Pattern 1=Blocky 2=Spongy : 2".
+_CODED_FIELD = re.compile(
+    r"^(?P<label>[^=:|]*?)(?P<legend>[\[(]?\s*\d+\s*=\s*[^:|]*?)[\])]?\s*:\s*(?P<code>\d+)\s*\.?$"
+)
+#: One code and its option in a legend: "1=Yes", "2 = Spongy".
+_CODE_OPTION = re.compile(r"(?<![\w.])(\d+)\s*=\s*([^\W\d_][\w-]*)")
+#: A scale's span in brackets beside a label: "[0-4]", "(0 - 4)".
+_SCALE_SPAN = re.compile(r"\s*[\[(]\s*0\s*[-–]\s*4\s*[\])](?=\s*:)")
 #: A template value that says nothing: a blank, a placeholder, a pointer elsewhere.
 _BLANK = re.compile(
     r"^(?:_+|\.{2,}|-+|\?+|\*+|n/?a|not recorded|<[^>]*>|\([^)]*\)|\{[^}]*\}|\[[^\]]*\]"
@@ -146,13 +155,16 @@ _LEADER = re.compile(r"(?<=\w)\s*\.{3,}\s*(?=\w)")
 #: oedema -,"): after a word, not a number ("grade 3+" is a range). A bare minus only before
 #: the end of its item: "L4-5", "T2-" and "oedema: -" (an unfilled field) are not signs. A
 #: comma after the sign ends the item ("IVC -, TLF oedema +"): the word put in its place is
-#: the item's own.
+#: the item's own. So does a slash between spaces in a shorthand list ("IVC+ / TLF oed - /
+#: GC 3"); "+/-" or "±" is a doubt.
 _PLUS_MINUS = re.compile(
-    r"(?:(?<=[^\W\d_])\s*(?P<sign>\+|\(\+\)|\(-\)|\(−\))(?=[\s,;.)]|$)"
-    r"|(?<=[a-z])\s*(?P<minus>[-−])(?=\s*(?:[,;)]|\.?$)))(?P<comma>\s*,)?",
+    r"(?:(?<=[^\W\d_])\s*(?P<sign>\+/[-−]|±|\+|\(\+\)|\(-\)|\(−\))(?=[\s,;.)]|$)"
+    r"|(?<=[a-z])\s*(?P<minus>[-−])(?=\s*(?:[,;)]|\s/\s|\.?$)))(?P<comma>\s*(?:,|/(?=\s)))?",
     re.I,
 )
 _SIGNED = {
+    # "IVC +/-": either, a doubt.
+    **dict.fromkeys(("+/-", "+/−", "±"), " ?"),
     "+": " present",
     "(+)": " present",
     **dict.fromkeys(("(-)", "(−)", "-", "−"), " absent"),
@@ -509,6 +521,7 @@ class ReportTextReader:
             line = _LEADER.sub(": ", line.strip().strip("*#").strip().strip("|").strip())
             line = _PLUS_MINUS.sub(_signed, line)
             line = _ASIDE_ADVERB.sub("", line)
+            line = self._coded_answer(line)
             line = self._question_answered(line)
             header, rest = self._header(line)
             if header is not None:
@@ -559,6 +572,23 @@ class ReportTextReader:
         spongy = trabecular"): a legend of the terms."""
         defined = self._pattern_defined.finditer(line)
         return len({self._pattern_words[match[1].lower()] for match in defined}) > 1
+
+    def _coded_answer(self, line: str) -> str:
+        """A registry form's field answered by a code its legend gives ("Cleft? [0=No 1=Yes
+        9=NA]: 1", "Pattern 1=Blocky 2=Spongy : 2") as ``label: option``; a code the legend
+        does not give, or an option that is no answer ("9=NA"), leaves the field blank. A
+        scale's span in brackets beside the label ("Goutallier [0-4]: 3") is dropped."""
+        coded = _CODED_FIELD.match(line)
+        if coded is None:
+            return _SCALE_SPAN.sub("", line)
+        legend = {code: option for code, option in _CODE_OPTION.findall(coded["legend"])}
+        if len(legend) < 2:
+            return line
+        option = legend.get(coded["code"])
+        label = coded["label"].strip(" [(").rstrip("?").strip()
+        if option is None or not (self._answer(option) or option.lower() in self._pattern_words):
+            return f"{label}: ___"
+        return f"{label}: {option}"
 
     def _question_answered(self, line: str) -> str:
         """A template's question with its answer after it ("Vacuum cleft? No", "Goutallier?
@@ -762,6 +792,10 @@ class ReportTextReader:
 
     def _answered(self, label: str, value: str) -> str:
         label = label.strip().rstrip(":")
+        asked, _, last = label.rpartition(" ")
+        if asked.strip() and self._answer(last) == "present":
+            # "Cleft present: No", "IVC seen? no": the question's own verb is no answer.
+            label = asked
         match self._answer(value):
             case "present":
                 return f"{label}: present."
@@ -1245,6 +1279,19 @@ _ORDINALS = {
 _ORDINAL_LEVEL = re.compile(
     rf"\b(?P<number>{'|'.join(_ORDINALS)})\s+(?P<region>lumbar|thoracic|dorsal)\b", re.I
 )
+#: The numbers of a level as dictated in words: "L four five", "T twelve".
+_SPOKEN_NUMBERS = {
+    word: str(number)
+    for number, word in enumerate(
+        "one two three four five six seven eight nine ten eleven twelve".split(), start=1
+    )
+}
+_SPOKEN_NUMBER = "|".join(_SPOKEN_NUMBERS)
+#: A level dictated in words ("L four five", "L four-five", "T twelve"): a capital letter of
+#: the spine's region, then one number word or two.
+_SPOKEN_LEVEL = re.compile(
+    rf"\b(?P<region>[TL])\s+(?P<number>{_SPOKEN_NUMBER})(?:[\s/-]+(?P<next>{_SPOKEN_NUMBER}))?\b"
+)
 #: "T-12", "L-1": the level with a hyphen in it.
 _HYPHENATED_LEVEL = re.compile(r"(?<![\w-])(th|t|d|l)-(1[0-2]|[1-9])(?![\w-])", re.I)
 
@@ -1267,12 +1314,22 @@ class _LevelNames:
         text = self._prefixed.sub(lambda m: f"{self._prefixes[m[1].lower()]}{m[2]}", text)
         text = _HYPHENATED_LEVEL.sub(r"\1\2", text)
         text = _ORDINAL_LEVEL.sub(_ordinal_level, text)
+        text = _SPOKEN_LEVEL.sub(_spoken_level, text)
         return self._region.sub(lambda match: self._regions[match[0].lower()], text)
+
+
+def _spoken_level(match: re.Match[str]) -> str:
+    level = f"{match['region']}{_SPOKEN_NUMBERS[match['number']]}"
+    return f"{level}/{_SPOKEN_NUMBERS[match['next']]}" if match["next"] else level
 
 
 def _ordinal_level(match: re.Match[str]) -> str:
     region = "L" if match["region"].lower() == "lumbar" else "T"
     return f"{region}{_ORDINALS[match['number'].lower()]}"
+
+
+#: A word and the word after it (left in place, for the next pair to start from).
+_WORD_AND_NEXT = re.compile(r"\b(?P<first>[^\W\d_]{2,})\s+(?=(?P<second>[^\W\d_]{3,})\b)")
 
 
 class _Slips:
@@ -1303,7 +1360,12 @@ class _Slips:
             word.lower() not in self._known for word in _NOT_ENGLISH_LETTERS.findall(text)
         ):
             return text
-        return _LONG_WORD.sub(self._word, text)
+        return _LONG_WORD.sub(self._word, _WORD_AND_NEXT.sub(self._split_word, text))
+
+    def _split_word(self, match: re.Match[str]) -> str:
+        """A key word dictated in two ("inter digitating", "thoraco lumbar") as one."""
+        joined = f"{match['first']}{match['second']}".lower()
+        return match["first"] if joined in self._words else match[0]
 
     def _word(self, match: re.Match[str]) -> str:
         word = match[0]
@@ -1452,11 +1514,11 @@ _PICK_ONE = re.compile(
     r"\b[^)]*\)",
     re.I,
 )
-#: "yes" or "no" closing an item of a list after a noun, as that item's answer.
+#: "yes" or "no" closing an item of a list after a noun, as that item's answer; so do a
+#: capital "Y" or "N" ("IVC Y; TLF N"), which left there let the noun alone read as stated.
 _INLINE_ANSWER = re.compile(
     r"(?<=[^\W\d_]{3})(?<!\bare)(?<!\bwas)(?<!\bwere)(?<!\bthere)(?<!\band)(?<!\bwith)"
-    r"\s+(?P<answer>yes|no)(?=\s*(?:[,;]|\.?\s*$))",
-    re.I,
+    r"\s+(?P<answer>(?i:yes|no)|Y|N)(?=\s*(?:[,;]|\.?\s*$))",
 )
 _AND = re.compile(r"\s*and\s+", re.I)
 _ARTICLE = re.compile(r"\s*(?:(?:an?|the)\s+)?")
@@ -1504,7 +1566,7 @@ def _denied_at(text: str, treated: frozenset[VertebralLevel], mention: int) -> b
 
 
 def _inline_answer(match: re.Match[str]) -> str:
-    return " present" if match["answer"].lower() == "yes" else " absent"
+    return " present" if match["answer"].lower() in {"yes", "y"} else " absent"
 
 
 def _doubted(statement: Statement) -> Statement:

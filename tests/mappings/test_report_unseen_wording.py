@@ -1422,3 +1422,131 @@ def test_a_mixed_cement_pattern_is_neither_blocky_nor_spongy(reader):
 )
 def test_a_level_written_just_before_the_eponym_is_the_grades(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Paraspinals at L4/5: GC 2.", {GOUTALLIER: 2}),
+        ("FI of the L4/5 multifidus over 50% of its area.", {GOUTALLIER: 4}),
+        ("TLF oed present at L1.", {OEDEMA: True}),
+        # "GC" for glucocorticoids: beside a drug, a dose or a duration it is no scale.
+        ("Takes GC for 3 yrs.", {}),
+        ("On GC 1 (prednisolone) since 2019.", {}),
+    ],
+)
+def test_shorthand_for_the_goutallier_class_fatty_infiltration_and_oedema_is_spelt_out(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("TLF oed + / IVC - / GC 1", {OEDEMA: True, IVC: False, GOUTALLIER: 1}),
+        ("IVC - / TLF oedema +", {IVC: False, OEDEMA: True}),
+    ],
+)
+def test_a_sign_before_a_spaced_slash_closes_its_item_of_a_shorthand_list(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize("text", ["IVC +/- at L1", "TLF oedema ±", "Cleft +/-, GC 2 at L4/5"])
+def test_plus_or_minus_after_a_finding_is_a_doubt_not_present(reader, text):
+    assert IVC not in firm(reader, text) and OEDEMA not in firm(reader, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A2 Fluid cleft in L1 (0 = No, 1 = Yes): 0", {IVC: False}),
+        ("B4 Fascial oedema? [1=Yes 2=No 8=Unknown]: 1", {OEDEMA: True}),
+        ("C7 Cement pattern 1=Spongy 2=Blocky : 2", {CEMENT: "blocky"}),
+        # A code the legend gives no answer to, or does not give at all, says nothing.
+        ("A2 Fluid cleft in L1 (0 = No, 1 = Yes, 9 = Unknown): 9", {}),
+        ("C7 Cement pattern 1=Spongy 2=Blocky : 5", {}),
+    ],
+)
+def test_a_registry_fields_code_picks_its_legends_option(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_scales_span_in_brackets_beside_its_label_is_no_range_given(reader):
+    assert firm(reader, "Goutallier class at L4/5 (0-4): 3") == {GOUTALLIER: 3}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vacuum cleft present: No", {IVC: False}),
+        ("Fascial oedema seen? no", {OEDEMA: False}),
+        ("Vacuum cleft identified: yes", {IVC: True}),
+    ],
+)
+def test_a_fields_question_verb_is_no_answer(reader, text, expected):
+    # "present" in the label read as the finding stated, whatever the answer.
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The L1 cement has a cloud-like look.", {CEMENT: "spongy"}),
+        ("Cement in L1 spreads in a cotton wool fashion.", {CEMENT: "spongy"}),
+        ("A single blob of cement fills the L1 body.", {CEMENT: "blocky"}),
+        # A leak is no distribution, whatever its shape.
+        ("A small blob of cement has leaked into the L1/2 disc.", {}),
+    ],
+)
+def test_cloud_cotton_wool_and_blob_name_cement_patterns(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cement at L1 inter digitated through the body.", {CEMENT: "spongy"}),
+        ("Oedema of the thoraco lumbar fascia at L1.", {OEDEMA: True}),
+        ("No intra vertebral cleft.", {IVC: False}),
+    ],
+)
+def test_a_key_word_dictated_in_two_is_read_as_one(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vacuum cleft N; fascial oedema Y", {IVC: False, OEDEMA: True}),
+        ("L1: cleft Y, TLF oedema N", {IVC: True, OEDEMA: False}),
+    ],
+)
+def test_a_capital_y_or_n_closing_a_list_item_answers_it(reader, text, expected):
+    # Left there, the "N" let the noun alone read as the finding stated.
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Lumbodorsal fascia: nil.", "TLF negative.", "Posterior fascia absent; cleft Y"],
+)
+def test_the_fascia_answered_nil_or_absent_has_no_oedema(reader, text):
+    assert firm(reader, text)[OEDEMA] is False
+
+
+def test_a_dictation_slip_of_the_fascia_reads_normal_as_well(reader):
+    assert firm(reader, "Lumbodorsal fashion normal.") == {OEDEMA: False}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Goutallier three at L four-five.", {GOUTALLIER: 3}),
+        ("Goutallier three at L two three.", {}),
+        ("Gas cleft in the body of L one.", {IVC: True}),
+        ("Gas cleft in the body of T eleven.", {}),
+    ],
+)
+def test_a_level_dictated_in_words_is_that_level(reader, text, expected):
+    assert firm(reader, text) == expected
