@@ -37,6 +37,9 @@ Twelve sets, printed apart, each figure headed by the set it comes from:
 - the independent corpus, dev9 split (tests/mappings/fixtures/corpus/dev9/): a twelfth blind
   round written as development data; read once by rules 2.9.0 before any tuning on it (its
   README), tuned on since: NOT evidence;
+- the independent corpus, dev10 split (tests/mappings/fixtures/corpus/dev10/): a thirteenth
+  blind round written as development data; read once by rules 2.10.0 before any tuning on it
+  (its README), tuned on since: NOT evidence;
 - the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test/ and
   test2/), written in the third and fifth blind rounds: never tuned on; their figures are the
   evidence, and every miss on them is listed (so nobody who changes the rules runs
@@ -126,6 +129,11 @@ SETS = {
         CORPUS / "dev9",
         f"corpus dev9 split (the twelfth round, development data, tuned on since: {NOT_EVIDENCE})",
     ),
+    "dev10": (
+        CORPUS / "dev10",
+        "corpus dev10 split (the thirteenth round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "test": (
         CORPUS / "test",
         "corpus TEST split, third round (frozen, never tuned on: the evidence)",
@@ -146,6 +154,7 @@ SPLITS = {
     "dev7": ("dev7",),
     "dev8": ("dev8",),
     "dev9": ("dev9",),
+    "dev10": ("dev10",),
     "test": TEST_SPLITS,
     "all": (*DEVELOPMENT, *TEST_SPLITS),
 }
