@@ -1550,3 +1550,25 @@ def test_a_dictation_slip_of_the_fascia_reads_normal_as_well(reader):
 )
 def test_a_level_dictated_in_words_is_that_level(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+# --- rules 2.11.0: the thirteenth blind round's wording (precision) -------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Goutallier 4 fatty atrophy of the left semitendinosus.",
+        "Quadriceps and adductors: Goutallier grade 2.",
+    ],
+)
+def test_a_goutallier_grade_of_a_thigh_muscle_is_no_paraspinal_grade(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_ivc_beside_a_catheter_or_cannula_is_the_vena_cava(reader):
+    assert firm(reader, "A small bubble of gas in the IVC after the femoral vein catheter.") == {}
+
+
+def test_a_finding_favoured_at_a_level_is_a_hedge(reader):
+    assert firm(reader, "Goutallier grade 2 favoured at L4/5 on the T1 axials.") == {}
