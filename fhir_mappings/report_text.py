@@ -1201,6 +1201,7 @@ class ReportTextReader:
                 or self._muscle_levels(text[clause_start:eponym])
                 # "Goutallier 2 atrophy of the paraspinal muscles at T12": the muscles' level.
                 or self._muscle_levels(region[grade_end:following_end])
+                or _described_level(region[grade_end:following_end])
                 or None
             )
             graded.append((self._grade_of[region[at:grade_end].lower()], levels, start + at))
@@ -1321,6 +1322,13 @@ class _LevelNames:
 def _spoken_level(match: re.Match[str]) -> str:
     level = f"{match['region']}{_SPOKEN_NUMBERS[match['number']]}"
     return f"{level}/{_SPOKEN_NUMBERS[match['next']]}" if match["next"] else level
+
+
+def _described_level(after_grade: str) -> frozenset[VertebralLevel]:
+    """The level a grade's description places it at ("Goutallier 3 fatty degeneration at
+    L3/4"): a few words after the grade, then "at" or "of" a level."""
+    described = _LEVEL_AFTER_DESCRIPTION.match(after_grade)
+    return levels_in(described[0]) if described else frozenset()
 
 
 def _ordinal_level(match: re.Match[str]) -> str:
@@ -1488,6 +1496,9 @@ _SIDE = re.compile(
     re.I,
 )
 _LEVEL_JUST_BEFORE = re.compile(r"(?:(?:(?:at|for|of)\s+(?:the\s+)?)?\S+\s*[,:]?\s*)?$", re.I)
+_LEVEL_AFTER_DESCRIPTION = re.compile(
+    rf"\s*(?:[\w-]+\s+){{1,3}}?(?:at|of)\s+(?:the\s+)?(?:level\s+)?{_LEVEL.pattern}", re.I
+)
 _LEVEL_RIGHT_AFTER = re.compile(
     rf"\s*\)?\s*[,(]?\s*(?:(?:at|for|in|of)\s+)?(?:the\s+)?(?:level\s+)?{_LEVEL.pattern}", re.I
 )

@@ -1572,3 +1572,14 @@ def test_ivc_beside_a_catheter_or_cannula_is_the_vena_cava(reader):
 
 def test_a_finding_favoured_at_a_level_is_a_hedge(reader):
     assert firm(reader, "Goutallier grade 2 favoured at L4/5 on the T1 axials.") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Goutallier 2 fatty change at L5/S1.", {}),
+        ("Goutallier 2 fatty change at L4/5.", {GOUTALLIER: 2}),
+    ],
+)
+def test_a_grade_placed_by_its_description_at_a_level_is_that_levels(reader, text, expected):
+    assert firm(reader, text) == expected
