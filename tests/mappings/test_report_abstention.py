@@ -88,6 +88,7 @@ def test_two_grades_one_per_side_give_the_worse(reader):
         ("Correction: the cement is blocky.", CEMENT),
         ("The preliminary read called this a cleft; it is a disc vacuum.", IVC),
         ("Amended report: posterior fascia oedema is present at L1.", OEDEMA),
+        ("Reviewing the axials, I would grade the L4/5 multifidus as Goutallier 2.", GOUTALLIER),
     ],
 )
 def test_a_sentence_correcting_another_reading_states_no_firm_value(reader, text, finding):
