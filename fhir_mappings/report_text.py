@@ -95,6 +95,11 @@ _LEVEL = re.compile(
 _CHECKED = r"\[\s*[xX✓✔*•]\s*\]|\(\s*[xX*•]\s*\)|[☒☑✅]"
 _BOX = re.compile(r"\[\s*[xX✓✔*•]?\s*\]|\(\s*[xX*•]?\s*\)|[☐☒☑✅]")
 _FIELD = re.compile(r"^(?P<label>[^:|=]{1,80}?)(?P<separator>[:|=]|\s[-–—]\s)\s*(?P<value>.*)$")
+#: A table row's cells after its label: the levels, then the answer ("T10-T11 | Present").
+_LEVEL_CELL = re.compile(
+    rf"(?P<levels>{_LEVEL.pattern}(?:\s*[,&]\s*{_LEVEL.pattern})*)\s*\|\s*(?P<value>[^|]+?)\s*",
+    re.I,
+)
 #: Between the items of a list a label answers ("Not seen: cleft, fascial oedema").
 _LIST_ITEMS = re.compile(r"\s*(?:[,;]|\b(?:and|or|nor)\b)\s*", re.I)
 #: A registry field with a legend of codes and the code chosen after it: "Q1 Cleft? [0=No
@@ -690,6 +695,13 @@ class ReportTextReader:
                 return None
             return line
         value = field["value"].strip()
+        by_level = _LEVEL_CELL.fullmatch(value) if field["separator"] == "|" else None
+        if by_level:
+            # "| TLF oedema | T10-T11 | Present |": a table's level column places the row's
+            # answer; read without it, the answer seemed the treated level's.
+            return self._answered(
+                f"{field['label'].strip()} at {by_level['levels']}", by_level["value"]
+            )
         if (
             field["separator"] == ":"
             and self._answer(field["label"]) == "absent"

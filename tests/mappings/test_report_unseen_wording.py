@@ -1583,3 +1583,15 @@ def test_a_finding_favoured_at_a_level_is_a_hedge(reader):
 )
 def test_a_grade_placed_by_its_description_at_a_level_is_that_levels(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("| Posterior fascial oedema | T8-T9 | Yes |", {}),
+        ("| Vacuum cleft | L1 | Yes |", {IVC: True}),
+        ("| Goutallier | L4/5 | 3 |", {GOUTALLIER: 3}),
+    ],
+)
+def test_a_table_rows_level_column_places_its_answer(reader, text, expected):
+    assert firm(reader, text) == expected
