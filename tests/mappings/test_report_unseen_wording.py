@@ -1595,3 +1595,14 @@ def test_a_grade_placed_by_its_description_at_a_level_is_that_levels(reader, tex
 )
 def test_a_table_rows_level_column_places_its_answer(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The thoracolumbar fascial oedema may partly reflect poor fat saturation.",
+        "Fascial oedema at L1, perhaps partly artefactual.",
+    ],
+)
+def test_a_finding_the_sentence_puts_down_to_artefact_is_in_doubt(reader, text):
+    assert firm(reader, text) == {}
