@@ -1550,3 +1550,54 @@ def test_a_dictation_slip_of_the_fascia_reads_normal_as_well(reader):
 )
 def test_a_level_dictated_in_words_is_that_level(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+# --- rules 2.11.0: the thirteenth blind round's wording ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Bright signal on fat-saturated STIR sequences along the lumbodorsal fascia.",
+            {OEDEMA: True},
+        ),
+        (
+            "Increased signal on fat-suppressed images within the thoracolumbar fascia at L1.",
+            {OEDEMA: True},
+        ),
+        # The fat of the subcutis beside the fascia is still no fascia.
+        ("High signal in the subcutaneous fat above the thoracolumbar fascia.", {}),
+    ],
+)
+def test_a_fat_suppressed_sequence_is_no_fat_between_signal_and_fascia(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The multifidus is normal; there is oedema along the overlying lumbodorsal fascia.",
+            {OEDEMA: True},
+        ),
+        # Oedema overlying the fascia lies superficial to it.
+        ("Subcutaneous oedema overlying the lumbodorsal fascia at L1.", {}),
+    ],
+)
+def test_the_overlying_fascia_is_the_fascia_itself(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The L4/5 erector spinae are mostly replaced by fat.", {GOUTALLIER: 4}),
+        ("Paraspinal muscles at L4/5 completely replaced by fat.", {GOUTALLIER: 4}),
+        ("In the L4/5 multifidi muscle outweighs fat.", {GOUTALLIER: 2}),
+        # Partly replaced: grade 1, 2 or 3; no grade is stated.
+        ("The L4/5 multifidus is partly replaced by fat.", {}),
+    ],
+)
+def test_goutallier_definitions_in_other_words(reader, text, expected):
+    assert firm(reader, text) == expected
