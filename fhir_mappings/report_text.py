@@ -22,7 +22,7 @@ import html
 import json
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -428,6 +428,10 @@ class ReportTextReader:
         self._paraspinal_muscles = _word_pattern(
             rules.words("context", "goutallier_grade", "muscles")
         )
+        self._muscles_apart = tuple(
+            _phrase_pattern([muscle])
+            for muscle in rules.words("context", "goutallier_grade", "apart")
+        )
         self._elsewhere_muscle = _phrase_pattern(
             rules.words("context", "goutallier_grade", "elsewhere")
         )
@@ -511,7 +515,7 @@ class ReportTextReader:
                 found = [_doubted(s) for s in found]
             statements.extend(found)
             before = found
-        return _per_finding(statements)
+        return _per_finding(statements, self._muscles_named)
 
     # --- text to sentences ----------------------------------------------------------------
 
@@ -1175,7 +1179,7 @@ class ReportTextReader:
         found: dict[int, tuple[int, int]] = {}
         for pattern in self._grades:
             for match in pattern.finditer(region):
-                if match.groupdict().get("high") or match.groupdict().get("open"):
+                if match.groupdict().get("open") or self._a_range(match):
                     return NoValueKind.REPORT_GRADE_RANGE
                 found.setdefault(match.start("grade"), (match.end("grade"), match.start()))
         if any(
@@ -1218,6 +1222,18 @@ class ReportTextReader:
             )
             graded.append((self._grade_of[region[at:grade_end].lower()], levels, start + at))
         return graded
+
+    def _muscles_named(self, quote: str) -> frozenset[int]:
+        """The paraspinal muscles graded one by one that a quote names (by their place in
+        the rules' ``apart`` list), its abbreviations spelt out ("MF": the multifidus)."""
+        text = self._abbreviations.spelt_out(quote)
+        return frozenset(i for i, muscle in enumerate(self._muscles_apart) if muscle.search(text))
+
+    def _a_range(self, match: re.Match[str]) -> bool:
+        """Whether a grade is given as two grades: "2-3", "II/III". The same grade twice
+        ("Goutallier 3/3" for both sides, "4/4" out of four) is that grade."""
+        high = match.groupdict().get("high")
+        return bool(high) and self._grade_of[high.lower()] != self._grade_of[match["grade"].lower()]
 
     def _muscle_levels(self, text: str) -> frozenset[VertebralLevel]:
         """The levels named for the muscles ("paraspinal muscles at L3-L4 show ...")."""
@@ -1436,11 +1452,19 @@ class _Abbreviations:
         self._unless = {
             name: _word_pattern(entry.get("unless", ())) for name, entry in table.items()
         }
+        self._only_beside = {
+            name: _word_pattern(entry["only_beside"])
+            for name, entry in table.items()
+            if entry.get("only_beside")
+        }
 
     def spelt_out(self, text: str) -> str:
         def spell(match: re.Match[str]) -> str:
             name = match[0]
             if self._unless[name].search(text):
+                return name
+            # A short abbreviation of many meanings ("MF") is ours only beside our words.
+            if name in self._only_beside and not self._only_beside[name].search(text):
                 return name
             return str(self._table[name]["means"])
 
@@ -1826,7 +1850,9 @@ def _level(region: str, number: str) -> VertebralLevel | None:
         return None
 
 
-def _per_finding(statements: list[Statement]) -> dict[FindingName, Statement]:
+def _per_finding(
+    statements: list[Statement], muscles: Callable[[str], frozenset[int]] = lambda _: frozenset()
+) -> dict[FindingName, Statement]:
     """One statement per finding. Any uncertain mention makes the finding unknown; mentions
     that disagree (present and absent, blocky and spongy) make it unknown too; Goutallier
     grades take the worst."""
@@ -1840,7 +1866,7 @@ def _per_finding(statements: list[Statement]) -> dict[FindingName, Statement]:
             result[finding] = unclear[0]
             continue
         if finding is FindingName.GOUTALLIER_GRADE:
-            result[finding] = _worst_or_disagreeing(mine)
+            result[finding] = _worst_or_disagreeing(mine, muscles)
             continue
         values = {s.value for s in mine}
         if len(values) > 1:
@@ -1853,20 +1879,33 @@ def _per_finding(statements: list[Statement]) -> dict[FindingName, Statement]:
     return result
 
 
-def _worst_or_disagreeing(grades: list[Statement]) -> Statement:
+def _worst_or_disagreeing(
+    grades: list[Statement], muscles: Callable[[str], frozenset[int]]
+) -> Statement:
     """The Goutallier grade of a report's grade statements: the worst of one sentence's (one
     per side or muscle), and the same in every sentence that gives one; sentences that give
     different grades disagree ("Goutallier 2" in the findings, "Goutallier 3" in the
-    impression), unless each names its side ("left ... 2", "right ... 3")."""
+    impression), unless each names its side ("left ... 2", "right ... 3") or a muscle of its
+    own ("erector spinae: 2; multifidus: 3")."""
     worst: dict[str, int] = {}
     for statement in grades:
         worst[statement.quote] = max(statement.value, worst.get(statement.quote, 0))
-    if len(set(worst.values())) > 1 and not all(_SIDE.search(quote) for quote in worst):
+    if (
+        len(set(worst.values())) > 1
+        and not all(_SIDE.search(quote) for quote in worst)
+        and not _each_its_own_muscle(list(worst), muscles)
+    ):
         quotes = " / ".join(dict.fromkeys(worst))
         return Statement(
             FindingName.GOUTALLIER_GRADE, None, quotes, NoValueKind.REPORT_SENTENCES_DISAGREE
         )
     return max(grades, key=lambda s: s.value)
+
+
+def _each_its_own_muscle(quotes: list[str], muscles: Callable[[str], frozenset[int]]) -> bool:
+    """Whether each quote names one paraspinal muscle, and no two the same one."""
+    named = [muscles(quote) for quote in quotes]
+    return all(len(own) == 1 for own in named) and len(frozenset().union(*named)) == len(quotes)
 
 
 def _without_markup(text: str) -> str:

@@ -1606,3 +1606,93 @@ def test_a_table_rows_level_column_places_its_answer(reader, text, expected):
 )
 def test_a_finding_the_sentence_puts_down_to_artefact_is_in_doubt(reader, text):
     assert firm(reader, text) == {}
+
+
+# --- rules 2.11.0: the thirteenth blind round's wording (recall) -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Bright signal on fat-saturated STIR sequences along the lumbodorsal fascia.",
+            {OEDEMA: True},
+        ),
+        (
+            "Increased signal on fat-suppressed images within the thoracolumbar fascia at L1.",
+            {OEDEMA: True},
+        ),
+        # The fat of the subcutis beside the fascia is still no fascia.
+        ("High signal in the subcutaneous fat above the thoracolumbar fascia.", {}),
+    ],
+)
+def test_a_fat_suppressed_sequence_is_no_fat_between_signal_and_fascia(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The multifidus is normal; there is oedema along the overlying lumbodorsal fascia.",
+            {OEDEMA: True},
+        ),
+        # Oedema overlying the fascia lies superficial to it.
+        ("Subcutaneous oedema overlying the lumbodorsal fascia at L1.", {}),
+    ],
+)
+def test_the_overlying_fascia_is_the_fascia_itself(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The L4/5 erector spinae are mostly replaced by fat.", {GOUTALLIER: 4}),
+        ("Paraspinal muscles at L4/5 completely replaced by fat.", {GOUTALLIER: 4}),
+        ("In the L4/5 multifidi muscle outweighs fat.", {GOUTALLIER: 2}),
+        # Partly replaced: grade 1, 2 or 3; no grade is stated.
+        ("The L4/5 multifidus is partly replaced by fat.", {}),
+    ],
+)
+def test_goutallier_definitions_in_other_words(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Goutallier grade 2/2 in the L4/5 paraspinal muscles.", {GOUTALLIER: 2}),
+        ("L4/5 erector spinae: Goutallier III/3.", {GOUTALLIER: 3}),
+        # Two grades apart are a range or a split no side names: unknown.
+        ("Goutallier 1/2 in the L4/5 multifidus.", {}),
+    ],
+)
+def test_the_same_goutallier_grade_twice_across_a_slash_is_that_grade(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Paraspinals L4/5 - ES: Goutallier 1; MF: Goutallier 2.", {GOUTALLIER: 2}),
+        ("L4/5 multifidus: fat = muscle; erector spinae: fat < muscle.", {GOUTALLIER: 3}),
+        # The same muscle graded twice, differently: the grades disagree.
+        ("L4/5 multifidus: Goutallier 1; multifidus: Goutallier 3.", {}),
+    ],
+)
+def test_fields_each_grading_a_muscle_of_their_own_take_the_worse(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Beside another muscle, a grade counts only after a paraspinal muscle's name.
+        ("L4/5: psoas Goutallier 1, MF Goutallier 2.", {GOUTALLIER: 2}),
+        # Far from the muscles' fat, MF is something else (myelofibrosis).
+        ("Known MF, grade 2 on marrow biopsy.", {}),
+    ],
+)
+def test_mf_and_es_are_the_paraspinal_muscles_only_beside_muscle_fat(reader, text, expected):
+    assert firm(reader, text) == expected
