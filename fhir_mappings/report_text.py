@@ -114,8 +114,10 @@ _SCALE_SPAN = re.compile(r"\s*[\[(]\s*0\s*[-–]\s*4\s*[\])](?=\s*:)")
 #: A template value that says nothing: a blank, a placeholder, a pointer elsewhere.
 _BLANK = re.compile(
     r"^(?:_+|\.{2,}|-+|\?+|\*+|n/?a|not recorded|<[^>]*>|\([^)]*\)|\{[^}]*\}|\[[^\]]*\]"
-    r"|(?:see|as|refer to)\s+(?:above|below|text|report|comments?|findings)|pending|to follow"
-    r"|deferred|tbc|tbd|not\s+(?:assessed|graded|evaluated|applicable|performed|stated)"
+    r"|(?:see|as|refer to)\s+(?:above|below|text|report|comments?|findings|impression|conclusion"
+    r"|summary|addendum)|pending|to follow|deferred(?:\s+to\s+\S+)?|tbc|tbd|unknown|unk|nd"
+    r"|not\s+(?:assessed|graded|evaluated|applicable|performed|stated|done|known|assessable)"
+    r"|non-?diagnostic|limited(?:\s+(?:assessment|study|evaluation|views?))?"
     # A picklist's prompt left in place: "choose", "select one", "[select]".
     r"|(?:please\s+)?(?:choose|select|pick|enter|specify)(?:\s+(?:one|an?\s+option|value|grade))?)?\.?$",
     re.I,

@@ -1696,3 +1696,18 @@ def test_fields_each_grading_a_muscle_of_their_own_take_the_worse(reader, text, 
 )
 def test_mf_and_es_are_the_paraspinal_muscles_only_beside_muscle_fat(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Intravertebral cleft: unknown",
+        "Thoracolumbar fascia oedema: see conclusion.",
+        "Vacuum cleft: deferred to MRI",
+        "Fascia oedema: not done",
+        "Cleft (L1): limited study",
+    ],
+)
+def test_a_field_answered_with_no_answer_states_nothing(reader, text):
+    # Read as text, the field's name alone seemed a finding stated.
+    assert firm(reader, text) == {}
