@@ -1711,3 +1711,17 @@ def test_mf_and_es_are_the_paraspinal_muscles_only_beside_muscle_fat(reader, tex
 def test_a_field_answered_with_no_answer_states_nothing(reader, text):
     # Read as text, the field's name alone seemed a finding stated.
     assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The intravertebral cleft is not visible.", {IVC: False}),
+        ("Posterior fascial oedema is not discernible.", {OEDEMA: False}),
+        ("Vacuum cleft excluded on CT.", {IVC: False}),
+        ("Thoracolumbar fascia oedema has been excluded.", {OEDEMA: False}),
+    ],
+)
+def test_a_denial_after_the_finding_in_other_words_denies_it(reader, text, expected):
+    # Each of these read as present before: the denial after the noun went unread.
+    assert firm(reader, text) == expected
