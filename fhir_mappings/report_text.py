@@ -1508,10 +1508,11 @@ _PICKLIST_MARKUP = " *{}<>_#"
 _PLACED_AT = re.compile(rf"(?:^|:)\W*(?:at|of)\s+(?:the\s+)?{_LEVEL.pattern}", re.I)
 #: "or" right after or right before a mention: two readings offered.
 _OR_AFTER = re.compile(r"\s+or\s+(?!not\b|absent\b|none\b|no\b)(?:(?:an?|the)\s+)?", re.I)
-#: A hedge between a scale's name and its grade: "Goutallier likely 3", "grade probably II"; not
-#: an estimate ("about", "approximately"): the labelling rules read "about equal" as firm.
+#: A hedge between a scale's name and its grade: "Goutallier likely 3", "grade probably II", "grade
+#: ~3"; not an estimate in words ("about", "approximately"): the labelling rules read "about
+#: equal" as firm.
 _HEDGE_BEFORE_GRADE = re.compile(
-    r"\b(?:likely|probably|possibly|perhaps|presumably|maybe|questionabl[ey]|borderline)\b|\?",
+    r"\b(?:likely|probably|possibly|perhaps|presumably|maybe|questionabl[ey]|borderline)\b|[?~]",
     re.I,
 )
 #: "or" offering a small one after a denial: "no cleft, or only a tiny one", "no cleft at L1,

@@ -1725,3 +1725,7 @@ def test_a_field_answered_with_no_answer_states_nothing(reader, text):
 def test_a_denial_after_the_finding_in_other_words_denies_it(reader, text, expected):
     # Each of these read as present before: the denial after the noun went unread.
     assert firm(reader, text) == expected
+
+
+def test_a_tilde_before_a_grade_is_a_hedge_on_it(reader):
+    assert firm(reader, "Goutallier ~2 at L4/5.") == {}
