@@ -29,7 +29,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, request
+from flask import Request
 
 from .errors import RequestTimeout
 
@@ -37,16 +37,14 @@ from .errors import RequestTimeout
 GUNICORN_SOCKET = "gunicorn.socket"
 
 
-def read_body_in_time() -> None:
-    """Read the request body (Flask keeps it for ``request.get_data``) within the deadline;
+def read_body_in_time(current: Request, seconds: float) -> None:
+    """Read the body of ``current`` (the request itself, not Flask's proxy: every access
+    through it costs a lookup) within ``seconds``; Flask keeps it for ``request.get_data``.
     RequestTimeout (408) when it did not arrive in time."""
-    # The request once: every access through Flask's proxy costs a lookup.
-    current = request._get_current_object()
     environ = current.environ
     connection = environ.get(GUNICORN_SOCKET)
     if connection is None or not _has_body(environ):
         return
-    seconds = current_app.config["BODY_DEADLINE_SECONDS"]
     armed = WATCHDOG.arm(connection, seconds)
     try:
         current.get_data(cache=True)

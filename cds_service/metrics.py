@@ -238,9 +238,9 @@ def _start_timer() -> None:
     g.metrics_started = time.perf_counter()
 
 
-def _record(response: Response) -> Response:
-    # The request and g once each: every access through Flask's proxies costs a lookup, and
-    # this runs on every request.
+def _record(app: Flask, response: Response) -> Response:
+    # The request and g once each, the app given: every access through Flask's proxies costs
+    # a lookup, and this runs on every request.
     state, current = g._get_current_object(), request._get_current_object()
     started = state.pop("metrics_started", None)
     if started is None:
@@ -251,7 +251,7 @@ def _record(response: Response) -> Response:
     _labelled(instruments().request_seconds, route, method).observe(time.perf_counter() - started)
     # A CORS preflight (OPTIONS) to the same URL is not a hook call.
     if current.endpoint == "cds_hooks.call_service" and current.method == "POST":
-        labels = _hook_labels(current, state, response.status_code)
+        labels = _hook_labels(app, current, state, response.status_code)
         _labelled(instruments().hook_calls, *labels).inc()
     return response
 
@@ -265,11 +265,11 @@ def _labelled(metric: Any, *values: str) -> Any:
     return metric.labels(*values)
 
 
-def _hook_labels(current: Request, state: Any, status: int) -> tuple[str, str, str]:
-    from .runtime import current_runtime
+def _hook_labels(app: Flask, current: Request, state: Any, status: int) -> tuple[str, str, str]:
+    from .runtime import runtime_of
 
     service_id = (current.view_args or {}).get("service_id")
-    service = service_id if service_id in current_runtime().services else "unknown"
+    service = service_id if service_id in runtime_of(app).services else "unknown"
     if status == 200:
         outcome = state.metrics_outcome
     elif status == 412:
@@ -283,4 +283,4 @@ def init_app(app: Flask) -> None:
     # The metrics themselves are made on first use, not here: ``serve`` builds the app before
     # it sets the multiprocess directory.
     app.before_request(_start_timer)
-    app.after_request(_record)
+    app.after_request(functools.partial(_record, app))
