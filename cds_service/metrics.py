@@ -30,6 +30,10 @@ from fhir_mappings import Applicability
 
 from .client_auth.errors import Refusal
 
+# Imported here, not in the function that uses it: an import statement there cost every
+# request about a microsecond. (The package imports this module before the runtime's.)
+from .runtime import runtime_of
+
 if TYPE_CHECKING:
     from prometheus_client import Counter, Gauge, Histogram
 
@@ -234,15 +238,28 @@ def exposition() -> tuple[bytes, str]:
     return generate_latest(registry), CONTENT_TYPE_LATEST
 
 
-def _start_timer() -> None:
-    g.metrics_started = time.perf_counter()
+#: The WSGI environ key under which a request's start (``time.perf_counter()``) is kept.
+STARTED = "pvp_cds.metrics_started"
+
+
+class _Timed:
+    """The app's WSGI callable, noting when each request arrived. A WSGI wrapper, not a
+    before-request function: Flask inspects each of those on every request, and the time then
+    includes Flask's own work before the view."""
+
+    def __init__(self, wsgi_app: Any) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        environ[STARTED] = time.perf_counter()
+        return self.wsgi_app(environ, start_response)
 
 
 def _record(app: Flask, response: Response) -> Response:
     # The request and g once each, the app given: every access through Flask's proxies costs
     # a lookup, and this runs on every request.
-    state, current = g._get_current_object(), request._get_current_object()
-    started = state.pop("metrics_started", None)
+    current = request._get_current_object()
+    started = current.environ.pop(STARTED, None)
     if started is None:
         return response
     route = current.url_rule.rule if current.url_rule is not None else "unmatched"
@@ -251,7 +268,7 @@ def _record(app: Flask, response: Response) -> Response:
     _labelled(instruments().request_seconds, route, method).observe(time.perf_counter() - started)
     # A CORS preflight (OPTIONS) to the same URL is not a hook call.
     if current.endpoint == "cds_hooks.call_service" and current.method == "POST":
-        labels = _hook_labels(app, current, state, response.status_code)
+        labels = _hook_labels(app, current, g._get_current_object(), response.status_code)
         _labelled(instruments().hook_calls, *labels).inc()
     return response
 
@@ -266,8 +283,6 @@ def _labelled(metric: Any, *values: str) -> Any:
 
 
 def _hook_labels(app: Flask, current: Request, state: Any, status: int) -> tuple[str, str, str]:
-    from .runtime import runtime_of
-
     service_id = (current.view_args or {}).get("service_id")
     service = service_id if service_id in runtime_of(app).services else "unknown"
     if status == 200:
@@ -282,5 +297,5 @@ def _hook_labels(app: Flask, current: Request, state: Any, status: int) -> tuple
 def init_app(app: Flask) -> None:
     # The metrics themselves are made on first use, not here: ``serve`` builds the app before
     # it sets the multiprocess directory.
-    app.before_request(_start_timer)
+    app.wsgi_app = _Timed(app.wsgi_app)
     app.after_request(functools.partial(_record, app))
