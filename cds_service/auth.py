@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, current_app, g, request
+from flask import Flask, Request, current_app, g
 
 from fhir_mappings.server_base import ServerBase
 
@@ -41,14 +41,15 @@ class Gate:
     fhir_servers: frozenset[str]
     allow_http_fhir: bool
 
-    def authenticate(self) -> None:
-        if self.authenticator is None or request.method == "OPTIONS":
+    def authenticate(self, current: Request) -> None:
+        """``current``: the request (not Flask's proxy: each read through it is a lookup)."""
+        if self.authenticator is None or current.method == "OPTIONS":
             return
-        audience = self.public_base_url + request.path
+        audience = self.public_base_url + current.path
         # An AuthenticationError is an Unauthorized: answered 401, its reason logged only.
         try:
             g.cds_client = self.authenticator.authenticate(
-                request.headers.get("Authorization"), audience
+                current.environ.get("HTTP_AUTHORIZATION"), audience
             )
         except AuthenticationError as exc:
             metrics.authentication_refused(exc.refusal)
@@ -69,7 +70,12 @@ class Gate:
 
 
 def gate() -> Gate:
-    return current_app.extensions["pvp_cds_gate"]
+    return gate_of(current_app)
+
+
+def gate_of(app: Flask) -> Gate:
+    """``app``'s gate; for a caller that holds the app (not Flask's proxy) already."""
+    return app.extensions["pvp_cds_gate"]
 
 
 def build_gate(config: Mapping[str, Any], replays: ReplayChecker) -> Gate:

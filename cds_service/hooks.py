@@ -37,7 +37,7 @@ from .cds_hooks import Action, ActionType, CdsResponse
 from .deadline import Deadline
 from .errors import InvalidRequest
 from .prefetch import gather
-from .runtime import Runtime, current_runtime
+from .runtime import Runtime, current_runtime, runtime_of
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,10 @@ bp = Blueprint("cds_hooks", __name__)
 def _authenticate_then_read_body() -> None:
     """One function, not two: Flask inspects each before-request function on every request.
     Authentication first: an unauthenticated client's body is not read."""
-    auth.gate().authenticate()
-    body_deadline.read_body_in_time()
+    # The app and the request once each: every access through Flask's proxies is a lookup.
+    app, current = current_app._get_current_object(), request._get_current_object()
+    auth.gate_of(app).authenticate(current)
+    body_deadline.read_body_in_time(current, app.config["BODY_DEADLINE_SECONDS"])
 
 
 #: Endpoints for operators (load balancers, monitoring): no client authentication.
@@ -85,10 +87,12 @@ def _source_attributes_pointer(runtime: Runtime) -> dict[str, str]:
 @bp.post("/cds-services/<service_id>")
 def call_service(service_id: str) -> dict[str, Any]:
     started = time.perf_counter()
-    deadline = Deadline.after(current_app.config["HOOK_DEADLINE_SECONDS"])
-    runtime, gate = current_runtime(), auth.gate()
+    # The app once: every access through Flask's proxy is a lookup.
+    app = current_app._get_current_object()
+    deadline = Deadline.after(app.config["HOOK_DEADLINE_SECONDS"])
+    runtime, gate = runtime_of(app), auth.gate_of(app)
     service = runtime.service(service_id)
-    hook_request = _valid_body(schemas.HOOK_REQUEST)
+    hook_request = _valid_body(schemas.HOOK_REQUEST, app.config["MAX_JSON_DEPTH"])
     if hook_request["hook"] != service.hook:
         raise InvalidRequest(
             f"service '{service.id}' answers the '{service.hook}' hook; "
@@ -165,7 +169,7 @@ def _feedback_items() -> list[dict[str, Any]]:
     most_bytes, most_items = config["FEEDBACK_MAX_BYTES"], config["FEEDBACK_MAX_ITEMS"]
     request.max_content_length = most_bytes
     try:
-        items = _valid_body(schemas.FEEDBACK_REQUEST)["feedback"]
+        items = _valid_body(schemas.FEEDBACK_REQUEST, config["MAX_JSON_DEPTH"])["feedback"]
     except RequestEntityTooLarge:
         raise RequestEntityTooLarge(
             f"a feedback request may have at most {most_bytes} bytes; send fewer items at once"
@@ -263,13 +267,11 @@ def _assess(
 PLAIN_JSON = frozenset({"application/json", "application/json; charset=utf-8"})
 
 
-def _valid_body(schema: str) -> Any:
+def _valid_body(schema: str, max_depth: int) -> Any:
     current = request._get_current_object()
     if current.environ.get("CONTENT_TYPE") not in PLAIN_JSON and not current.is_json:
         raise InvalidRequest("send the body as JSON with Content-Type: application/json")
-    return request_body.parse(
-        current.get_data(cache=False), schema, current_app.config["MAX_JSON_DEPTH"]
-    )
+    return request_body.parse(current.get_data(cache=False), schema, max_depth)
 
 
 def init_app(app: Flask) -> None:

@@ -30,6 +30,10 @@ from fhir_mappings import Applicability
 
 from .client_auth.errors import Refusal
 
+# Imported here, not in the function that uses it: an import statement there cost every
+# request about a microsecond. (The package imports this module before the runtime's.)
+from .runtime import runtime_of
+
 if TYPE_CHECKING:
     from prometheus_client import Counter, Gauge, Histogram
 
@@ -234,15 +238,28 @@ def exposition() -> tuple[bytes, str]:
     return generate_latest(registry), CONTENT_TYPE_LATEST
 
 
-def _start_timer() -> None:
-    g.metrics_started = time.perf_counter()
+#: The WSGI environ key under which a request's start (``time.perf_counter()``) is kept.
+STARTED = "pvp_cds.metrics_started"
 
 
-def _record(response: Response) -> Response:
-    # The request and g once each: every access through Flask's proxies costs a lookup, and
-    # this runs on every request.
-    state, current = g._get_current_object(), request._get_current_object()
-    started = state.pop("metrics_started", None)
+class _Timed:
+    """The app's WSGI callable, noting when each request arrived. A WSGI wrapper, not a
+    before-request function: Flask inspects each of those on every request, and the time then
+    includes Flask's own work before the view."""
+
+    def __init__(self, wsgi_app: Any) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        environ[STARTED] = time.perf_counter()
+        return self.wsgi_app(environ, start_response)
+
+
+def _record(app: Flask, response: Response) -> Response:
+    # The request and g once each, the app given: every access through Flask's proxies costs
+    # a lookup, and this runs on every request.
+    current = request._get_current_object()
+    started = current.environ.pop(STARTED, None)
     if started is None:
         return response
     route = current.url_rule.rule if current.url_rule is not None else "unmatched"
@@ -251,7 +268,7 @@ def _record(response: Response) -> Response:
     _labelled(instruments().request_seconds, route, method).observe(time.perf_counter() - started)
     # A CORS preflight (OPTIONS) to the same URL is not a hook call.
     if current.endpoint == "cds_hooks.call_service" and current.method == "POST":
-        labels = _hook_labels(current, state, response.status_code)
+        labels = _hook_labels(app, current, g._get_current_object(), response.status_code)
         _labelled(instruments().hook_calls, *labels).inc()
     return response
 
@@ -265,11 +282,9 @@ def _labelled(metric: Any, *values: str) -> Any:
     return metric.labels(*values)
 
 
-def _hook_labels(current: Request, state: Any, status: int) -> tuple[str, str, str]:
-    from .runtime import current_runtime
-
+def _hook_labels(app: Flask, current: Request, state: Any, status: int) -> tuple[str, str, str]:
     service_id = (current.view_args or {}).get("service_id")
-    service = service_id if service_id in current_runtime().services else "unknown"
+    service = service_id if service_id in runtime_of(app).services else "unknown"
     if status == 200:
         outcome = state.metrics_outcome
     elif status == 412:
@@ -282,5 +297,5 @@ def _hook_labels(current: Request, state: Any, status: int) -> tuple[str, str, s
 def init_app(app: Flask) -> None:
     # The metrics themselves are made on first use, not here: ``serve`` builds the app before
     # it sets the multiprocess directory.
-    app.before_request(_start_timer)
-    app.after_request(_record)
+    app.wsgi_app = _Timed(app.wsgi_app)
+    app.after_request(functools.partial(_record, app))

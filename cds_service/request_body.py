@@ -19,6 +19,8 @@ from .errors import InvalidRequest
 
 #: The member whose values are FHIR resources, left to the FHIR parser.
 PREFETCH = "prefetch"
+#: A tuple, not ``dict | list``: isinstance takes twice as long with a union, on every node.
+CONTAINERS = (dict, list)
 
 
 def parse(data: bytes, schema: str, max_depth: int) -> Any:
@@ -52,7 +54,7 @@ def _check_depth(value: Any, limit: int) -> None:
         level = [
             child
             for node in level
-            if isinstance(node, dict | list)
+            if isinstance(node, CONTAINERS)
             for child in (node.values() if isinstance(node, dict) else node)
         ]
         depth += 1

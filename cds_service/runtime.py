@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
 
 import fhir_mappings
 from fhir_mappings.site_files import read_site_file
@@ -58,7 +58,12 @@ class Runtime:
 
 
 def current_runtime() -> Runtime:
-    return current_app.extensions["pvp_cds"]
+    return runtime_of(current_app)
+
+
+def runtime_of(app: Flask) -> Runtime:
+    """``app``'s runtime; for a caller that holds the app (not Flask's proxy) already."""
+    return app.extensions["pvp_cds"]
 
 
 def build_runtime(config: Mapping[str, Any]) -> Runtime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from . import recording
@@ -22,9 +23,10 @@ class CdsService:
     description: str
     prefetch: Mapping[str, str]
 
-    @property
+    @cached_property
     def optional_prefetch(self) -> frozenset[str]:
-        """Keys the service can do without: what it cannot read, it knows it does not know."""
+        """Keys the service can do without: what it cannot read, it knows it does not know.
+        (Worked out once: every call asks.)"""
         return frozenset({recording.PREFETCH_KEY}) & self.prefetch.keys()
 
     def discovery(self) -> dict[str, Any]:

@@ -107,7 +107,7 @@ def assess_payloads(
     # No Procedure at all (almost every chart): no code to look up, nothing to sort.
     if not any(raw.data["resourceType"] == INDEX_TYPE for raw in resources):
         return NO_INDEX_PROCEDURE
-    selection = _sorted(resources, config)
+    selection = _sorted(_latest_of_each(resources), config)
     if not selection.has_index_procedure:
         return NO_INDEX_PROCEDURE
     return assess(
@@ -128,28 +128,37 @@ def select(
     fhir_server: str | None = None,
 ) -> Selection:
     """Sort the payloads' resources into used and set aside, reading JSON only."""
-    return _sorted(_checked_resources(payloads, patient_id, fhir_server), config)
+    resources = _checked_resources(payloads, patient_id, fhir_server)
+    return _sorted(_latest_of_each(resources), config)
 
 
 def _checked_resources(
     payloads: Mapping[str, Iterable[Any]], patient_id: str, fhir_server: str | None
 ) -> list[_Raw]:
-    """Every resource of the payloads, each checked to be about the patient; of two with the
-    same type and id, the later (as in assess)."""
-    by_reference: dict[tuple[str, str], _Raw] = {}
-    unnamed: list[_Raw] = []
+    """Every resource of the payloads, in order, each checked to be about the patient."""
+    found: list[_Raw] = []
     # Every resource is checked against the patient: the usual reference, made once here.
     wanted = f"Patient/{patient_id}"
     for origin, values in payloads.items():
         for value in values:
-            for raw in _labelled_many(origin, value):
-                data = raw.data
-                _check_patient(data, patient_id, wanted, fhir_server)
-                resource_id = data.get("id")
-                if isinstance(resource_id, str):
-                    by_reference[data["resourceType"], resource_id] = raw
-                else:
-                    unnamed.append(raw)
+            resources = _labelled_many(origin, value)
+            for raw in resources:
+                _check_patient(raw.data, patient_id, wanted, fhir_server)
+            found += resources
+    return found
+
+
+def _latest_of_each(resources: list[_Raw]) -> list[_Raw]:
+    """Of two resources with the same type and id, the later (as in assess). Only once a
+    Procedure is found: a quiet chart's resources are checked, never sorted."""
+    by_reference: dict[tuple[str, str], _Raw] = {}
+    unnamed: list[_Raw] = []
+    for raw in resources:
+        resource_id = raw.data.get("id")
+        if isinstance(resource_id, str):
+            by_reference[raw.data["resourceType"], resource_id] = raw
+        else:
+            unnamed.append(raw)
     return [*by_reference.values(), *unnamed]
 
 
@@ -176,7 +185,7 @@ def _labelled_many(origin: str, value: Any) -> list[_Raw]:
 def _resources_in(origin: str, value: Any) -> list[_Raw]:
     """The resources of a payload. A list, not a generator: this runs for every resource of
     every call, and a generator costs a frame switch per resource."""
-    resource_type = _resource_type(value, "resource")
+    resource_type = _resource_type(value, None)
     if resource_type != "Bundle":
         return [_Raw(value, origin, None)]
     bundle_type = value.get("type")
@@ -194,7 +203,7 @@ def _resources_in(origin: str, value: Any) -> list[_Raw]:
         if not isinstance(entry, dict):
             raise InvalidResourceError(f"{_entry(index)}: expected an object")
         if "resource" in entry and not _is_outcome(entry):
-            _resource_type(entry["resource"], _entry(index))
+            _resource_type(entry["resource"], index)
             found.append(_Raw(entry["resource"], origin, index))
     return found
 
@@ -210,14 +219,16 @@ def _is_outcome(entry: Mapping[str, Any]) -> bool:
     return isinstance(search, dict) and search.get("mode") == "outcome"
 
 
-def _resource_type(data: Any, where: str) -> str:
+def _resource_type(data: Any, entry: int | None) -> str:
+    """``entry``: the resource's index in its Bundle (None: the payload itself), named only
+    in a message (this runs for every resource of every call)."""
     if not isinstance(data, dict):
         raise InvalidResourceError(
-            f"{where}: expected a resource (JSON object), got {type(data).__name__}"
+            f"{_entry(entry)}: expected a resource (JSON object), got {type(data).__name__}"
         )
     resource_type = data.get("resourceType")
     if not isinstance(resource_type, str):
-        raise InvalidResourceError(f"{where}: resourceType: missing or not a string")
+        raise InvalidResourceError(f"{_entry(entry)}: resourceType: missing or not a string")
     return resource_type
 
 

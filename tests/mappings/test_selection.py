@@ -131,3 +131,31 @@ def test_a_finding_code_is_read_from_any_of_the_codings(config):
         valueInteger=2,
     )
     assert [raw.data["id"] for raw in select(payload(both), PATIENT_ID, config).used] == ["o1"]
+
+
+def test_of_two_resources_with_the_same_type_and_id_the_later_is_read(config):
+    unknown = observation("o1", concept(HOSPITAL, "BMI"), valueInteger=24)
+    first = select(payload(present("o1"), unknown), PATIENT_ID, config)
+    later = select(payload(unknown, present("o1")), PATIENT_ID, config)
+    assert (first.used, first.ignored) == ([], 1)
+    assert ([raw.data["id"] for raw in later.used], later.ignored) == (["o1"], 0)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"resource": ["not", "an", "object"]}, r"entry\[1\]: expected a resource .*got list"),
+        ({"resource": {"id": "x"}}, r"entry\[1\]: resourceType: missing or not a string"),
+        ("not-an-object", r"entry\[1\]: expected an object"),
+    ],
+)
+def test_a_bad_bundle_entry_is_refused_naming_its_payload_and_entry(config, entry, message):
+    value = bundle(present("o1"))
+    value["entry"].append(entry)
+    with pytest.raises(InvalidResourceError, match=rf"^prefetch 'x': Bundle {message}"):
+        select({"prefetch 'x'": [value]}, PATIENT_ID, config)
+
+
+def test_a_payload_that_is_no_resource_is_refused_naming_it(config):
+    with pytest.raises(InvalidResourceError, match=r"^prefetch 'x': resource: resourceType"):
+        select({"prefetch 'x'": [{"id": "x"}]}, PATIENT_ID, config)

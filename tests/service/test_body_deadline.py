@@ -94,3 +94,23 @@ def test_calls_arming_before_a_slow_starting_watchdog_runs_do_not_wake_it_yet_it
         time.sleep(0.5)
         assert soon.fired
         assert not any(armed.fired for armed in later)
+
+
+def test_a_deadline_behind_many_disarmed_ones_fires_and_they_do_not():
+    watchdog = Watchdog()
+    pairs = [socket.socketpair() for _ in range(2)]
+    try:
+        kept = [watchdog.arm(pairs[0][0], 0.1) for _ in range(2000)]
+        for armed in kept:
+            watchdog.disarm(armed)
+        late = watchdog.arm(pairs[1][0], 0.1)
+        longer = watchdog.arm(pairs[1][0], 0.3)
+        time.sleep(0.2)
+        assert (late.fired, longer.fired) == (True, False)
+        time.sleep(0.3)
+        assert longer.fired
+        assert not any(armed.fired for armed in kept)
+    finally:
+        for pair in pairs:
+            for end in pair:
+                end.close()
