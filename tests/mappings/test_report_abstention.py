@@ -1,4 +1,4 @@
-"""Rules 2.4.0 to 2.10.0: where a sentence does not tie a value to this patient's treated
+"""Rules 2.4.0 to 2.11.0: where a sentence does not tie a value to this patient's treated
 vertebra firmly, the finding stays unknown. Broad abstentions, each a class of wrong values that
 unseen text produced, rather than phrases fitted to one sentence.
 
