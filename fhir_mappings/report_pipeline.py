@@ -427,9 +427,17 @@ def _own_item_start(doc: Any, low: int, start: int, findings: Sequence[Any]) -> 
 
 
 def _outside_or_within(ent: Any, start: int, end: int) -> bool:
-    """Whether a modifier stands apart from a finding's words, or in a gap of them ("fat
-    possibly less than muscle"); not at their edge ("no fatty streaks" is a phrase itself)."""
-    return end <= ent.start or ent.end <= start or (ent.start < start and end < ent.end)
+    """Whether a modifier stands apart from a finding's words, in a gap of them ("fat
+    possibly less than muscle"), or starts before them and takes in their first ("no
+    abnormal signal": the lexicon's "no abnormal"); not where the finding's own words begin
+    with it or with a denial of their own ("no fatty streaks", after "with no", is a phrase
+    itself)."""
+    return (
+        end <= ent.start
+        or ent.end <= start
+        or (ent.start < start and end < ent.end)
+        or (start < ent.start < end and ent[0].lower_ not in REPEATED_DENIALS)
+    )
 
 
 def _gives_way(modifier: tuple[ContextRule, int, int], other: tuple[ContextRule, int, int]) -> bool:

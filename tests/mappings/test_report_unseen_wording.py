@@ -1729,3 +1729,26 @@ def test_a_denial_after_the_finding_in_other_words_denies_it(reader, text, expec
 
 def test_a_tilde_before_a_grade_is_a_hedge_on_it(reader):
     assert firm(reader, "Goutallier ~2 at L4/5.") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No abnormal signal in the thoracolumbar fascia.",
+        "The posterior fascia shows no abnormal signal.",
+    ],
+)
+def test_no_abnormal_signal_of_the_fascia_denies_its_oedema(reader, text):
+    # The lexicon's "no abnormal" takes in the first word of "abnormal signal": read as present.
+    assert firm(reader, text) == {OEDEMA: False}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thoracolumbar fascial oedema has not been excluded.",
+        "An intravertebral cleft has not been ruled out.",
+    ],
+)
+def test_a_finding_not_yet_excluded_is_in_doubt(reader, text):
+    assert firm(reader, text) == {}
