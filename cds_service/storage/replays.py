@@ -44,6 +44,7 @@ from .. import metrics
 from ..client_auth import ReplayCache
 from ..errors import ServiceUnavailable, StartupError
 from .engine import make_engine
+from .sqlite_pool import ConnectionPool, PoolClosed
 from .store import DatabaseCalls, DatabaseTimeout, jti_key
 
 log = logging.getLogger(__name__)
@@ -265,9 +266,7 @@ class SqliteReplays:
     def __init__(self, path: Path, *, timeout: float) -> None:
         self.path = path
         self._timeout = timeout
-        self._local = threading.local()
-        self._opened: list[sqlite3.Connection] = []
-        self._opening = threading.Lock()
+        self._connections = ConnectionPool(self._connect)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._create()
@@ -296,16 +295,14 @@ class SqliteReplays:
 
     def claim(self, key: Key, expires_at: float, now: float) -> bool:
         issuer, jti = key
-        cursor = self._run(_SQLITE_CLAIM, (issuer, jti_key(jti), expires_at, now))
-        return cursor.rowcount == 1
+        return self._run(_SQLITE_CLAIM, (issuer, jti_key(jti), expires_at, now)) == 1
 
     def keep(self, entries: list[tuple[Key, float]], now: float) -> None:
         rows = [(issuer, jti_key(jti), expires_at) for (issuer, jti), expires_at in entries]
         try:
-            connection = self._connection()
-            with connection:  # one transaction
+            with self._connections.connection() as connection, connection:  # one transaction
                 connection.executemany(_SQLITE_KEEP, rows)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, PoolClosed) as exc:
             raise ReplayStoreDown(f"{type(exc).__name__}: {exc}") from exc
 
     def purge(self, now: float) -> None:
@@ -316,31 +313,18 @@ class SqliteReplays:
 
     def after_fork(self) -> None:
         # The parent's connections are not this process's to use or close.
-        self._local = threading.local()
-        self._opened = []
-        self._opening = threading.Lock()
+        self._connections = ConnectionPool(self._connect)
 
     def close(self) -> None:
-        with self._opening:
-            opened, self._opened = self._opened, []
-        for connection in opened:
-            connection.close()
-        self._local = threading.local()
+        self._connections.close()
 
-    def _run(self, sql: str, parameters: tuple) -> sqlite3.Cursor:
+    def _run(self, sql: str, parameters: tuple) -> int:
+        """Run one statement; the rows it changed."""
         try:
-            return self._connection().execute(sql, parameters)
-        except sqlite3.Error as exc:
+            with self._connections.connection() as connection:
+                return connection.execute(sql, parameters).rowcount
+        except (sqlite3.Error, PoolClosed) as exc:
             raise ReplayStoreDown(f"{type(exc).__name__}: {exc}") from exc
-
-    def _connection(self) -> sqlite3.Connection:
-        """One connection per thread: a sqlite3 connection is not for two threads at once."""
-        connection = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = self._local.connection = self._connect()
-            with self._opening:
-                self._opened.append(connection)
-        return connection
 
     def _connect(self, timeout: float | None = None) -> sqlite3.Connection:
         # Autocommit: each claim is one statement, its own transaction. The busy timeout bounds

@@ -40,6 +40,7 @@ from typing import Any
 import orjson
 
 from .. import json_provider
+from .sqlite_pool import ConnectionPool, PoolClosed
 
 log = logging.getLogger(__name__)
 
@@ -116,26 +117,19 @@ class _Lock:
         os.close(self._descriptor)
 
 
-class _Closed(Exception):
-    """The file was let go while a record queued for it: it goes to the next one."""
-
-
 class BacklogFile:
-    """The backlog file of one process. One connection per thread, kept open: closing the last
-    connection to a WAL database checkpoints and deletes the WAL file, which costs several
-    fsyncs per record."""
+    """The backlog file of one process, read and written through a pool of connections kept
+    open (``sqlite_pool``)."""
 
     def __init__(self, path: Path, lock: _Lock) -> None:
         self.path = path
         self.pid = os.getpid()
         self._lock = lock
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
         self._queue: list[_Queued] = []
         self._queue_lock = threading.Lock()
         # This process's writers, one at a time (no other process writes here).
         self._writing = threading.RLock()
-        self._closed = False
+        self._connections = ConnectionPool(self._connect)
         with self._write_transaction() as connection:
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS pending ("
@@ -174,8 +168,6 @@ class BacklogFile:
         with self._queue_lock:
             batch, self._queue = self._queue, []
         try:
-            if self._closed:
-                raise _Closed
             with self._write_transaction() as connection:
                 connection.executemany(
                     "INSERT INTO pending (kind, payload, spooled_at) VALUES (?, ?, ?)",
@@ -189,48 +181,54 @@ class BacklogFile:
                 queued.committed = True
 
     def oldest(self, limit: int) -> list[Pending]:
-        if self._closed:
-            return []
+        """The oldest records; none from a file let go (they are the next process's)."""
         # A read needs no lock: WAL readers see the last commit and never wait for a writer.
-        rows = (
-            self._thread_connection()
-            .execute(
-                "SELECT id, kind, payload, spooled_at FROM pending ORDER BY id LIMIT ?", (limit,)
-            )
-            .fetchall()
-        )
+        try:
+            with self._connections.connection() as connection:
+                rows = connection.execute(
+                    "SELECT id, kind, payload, spooled_at FROM pending ORDER BY id LIMIT ?",
+                    (limit,),
+                ).fetchall()
+        except PoolClosed:
+            return []
         return [Pending(*row[:2], orjson.loads(row[2]), row[3], self.name) for row in rows]
 
     def remove(self, ids: list[int]) -> None:
         """Remove records once the database has them. From a file let go meanwhile, nothing:
         the next process moves them again, and the database stores them once."""
-        with self._writing:
-            if self._closed:
-                return
+        try:
             with self._write_transaction() as connection:
                 connection.executemany("DELETE FROM pending WHERE id = ?", [(i,) for i in ids])
+        except PoolClosed:
+            return
 
     def waiting(self) -> int:
-        return self._thread_connection().execute("SELECT COUNT(*) FROM pending").fetchone()[0]
+        """Records waiting here; none in a file let go (they are the next process's)."""
+        try:
+            return self._count()
+        except PoolClosed:
+            return 0
 
     def close(self) -> None:
         """Close the file and let it go: deleted if it holds nothing, otherwise left for the
-        next process to take its records over."""
+        next process to take its records over. Readers under way finish first: the file is
+        not let go while this process still reads it."""
         with self._writing:
-            self._closed = True
-            retire = self.waiting() == 0
-            for connection in self._connections:
-                connection.close()
-            self._connections.clear()
+            retire = self._count() == 0
+            self._connections.close()
             if retire:
                 _delete_database(self.path)
             self._lock.release(remove=retire)
 
+    def _count(self) -> int:
+        with self._connections.connection() as connection:
+            return connection.execute("SELECT COUNT(*) FROM pending").fetchone()[0]
+
     @contextmanager
     def _write_transaction(self) -> Iterator[sqlite3.Connection]:
-        """This thread's connection, in a write transaction committed on leaving."""
-        with self._writing:
-            connection = self._thread_connection()
+        """A connection in a write transaction committed on leaving; PoolClosed once the
+        file is let go."""
+        with self._writing, self._connections.connection() as connection:
             connection.execute("BEGIN IMMEDIATE")
             try:
                 yield connection
@@ -239,16 +237,10 @@ class BacklogFile:
                 raise
             connection.execute("COMMIT")
 
-    def _thread_connection(self) -> sqlite3.Connection:
-        connection = getattr(self._local, "connection", None)
-        if connection is not None:
-            return connection
+    def _connect(self) -> sqlite3.Connection:
         connection = _connect(self.path)
         # fsync on every commit: an appended record survives a crash or a power cut.
         connection.execute("PRAGMA synchronous=FULL")
-        with self._writing:
-            self._connections.append(connection)
-        self._local.connection = connection
         return connection
 
 
@@ -290,7 +282,7 @@ class Spool:
         while True:
             try:
                 return self._own().append(rows)
-            except _Closed:
+            except PoolClosed:  # let go meanwhile: the next file takes them
                 continue
 
     def current(self) -> BacklogFile | None:

@@ -14,6 +14,7 @@ import pytest
 
 from cds_service import create_app
 from cds_service.storage import schema
+from cds_service.storage import spool as spool_module
 from cds_service.storage.spool import BACKLOG_DIRECTORY, BacklogFile, Spool
 
 from . import workers
@@ -212,3 +213,74 @@ def test_the_shared_backlog_file_of_an_earlier_version_is_taken_over(database_ur
     assert stored == [feedback(1)["card"], feedback(3)["card"]]
     assert (refused.kind, refused.reason) == ("feedback", "IntegrityError")
     assert not (data / "backlog.sqlite3").exists()
+
+
+def held_inside_its_statement(monkeypatch) -> tuple[threading.Event, threading.Event]:
+    """Backlog connections whose statements, in the thread named "reader", stop once inside
+    (SQLite calls the progress handler while a statement runs) until released."""
+    inside, release = threading.Event(), threading.Event()
+
+    def hold() -> int:
+        if threading.current_thread().name == "reader" and not inside.is_set():
+            inside.set()
+            release.wait(10)
+        return 0
+
+    def connect(path: Path) -> sqlite3.Connection:
+        connection = connect_for_real(path)
+        connection.set_progress_handler(hold, 1)
+        return connection
+
+    connect_for_real = spool_module._connect
+    monkeypatch.setattr(spool_module, "_connect", connect)
+    return inside, release
+
+
+def test_a_read_under_way_when_the_file_is_let_go_ends_with_its_rows_before_the_file_goes(
+    spool, tmp_path, monkeypatch
+):
+    # gunicorn runs worker_exit while a late call may still read the backlog (the readiness
+    # probe's count, the mover's batch); closing a connection under a running statement
+    # crashed the worker, and once left the file's header overwritten.
+    inside, release = held_inside_its_statement(monkeypatch)
+    spool.append("audit", [{"n": 1}])
+    backlog = spool.current()
+    read: list = []
+    reader = threading.Thread(target=lambda: read.extend(backlog.oldest(10)), name="reader")
+    reader.start()
+    assert inside.wait(10)
+    closer = threading.Thread(target=spool.close)
+    closer.start()
+
+    closer.join(0.3)
+    assert closer.is_alive(), "the file was let go under a read"
+    release.set()
+    reader.join(10)
+    closer.join(10)
+    assert [pending.payload for pending in read] == [{"n": 1}]
+    (left,) = backlog_files(tmp_path)
+    assert sqlite3.connect(left).execute("SELECT COUNT(*) FROM pending").fetchone() == (1,)
+
+
+def test_a_file_is_read_through_as_many_connections_as_threads_read_it_at_once(spool, monkeypatch):
+    # One connection per thread that ever read it left a connection, three descriptors, open
+    # for each new mover thread: one per burst of calls, for the life of the process.
+    opened = []
+    connect_for_real = spool_module._connect
+    monkeypatch.setattr(
+        spool_module, "_connect", lambda path: opened.append(path) or connect_for_real(path)
+    )
+    spool.append("audit", [{"n": 1}])
+    for _ in range(20):
+        thread = threading.Thread(target=lambda: (spool.current().oldest(10), spool.counts()))
+        thread.start()
+        thread.join()
+    assert len(opened) == 1
+
+
+def test_a_file_let_go_counts_no_records_and_opens_no_connection(spool, monkeypatch):
+    spool.append("audit", [{"n": 1}])
+    backlog = spool.current()
+    spool.close()
+    monkeypatch.setattr(spool_module, "_connect", lambda path: pytest.fail("opened"))
+    assert (backlog.waiting(), backlog.oldest(10)) == (0, [])

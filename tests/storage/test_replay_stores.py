@@ -258,6 +258,17 @@ def test_the_sqlite_purge_deletes_the_expired_entries_and_keeps_the_live_ones(tm
     store.close()
 
 
+def test_a_sqlite_claim_after_the_store_closed_is_the_store_being_down(tmp_path):
+    # A late call while its worker ends: it falls back like any call with the store away,
+    # instead of opening a connection nobody closes.
+    store = replays.SqliteReplays(tmp_path / replays.REPLAY_FILE, timeout=0.5)
+    now = time.time()
+    store.claim(("iss", "before"), now + 300, now)
+    store.close()
+    with pytest.raises(replays.ReplayStoreDown):
+        store.claim(("iss", "after"), now + 300, now)
+
+
 def test_a_process_starting_while_another_holds_the_sqlite_replay_file_waits_its_turn(tmp_path):
     # As when gunicorn's workers or two instances on one host start together: the file is
     # held longer than a replay check may wait (0.5 s), and starting must not fail for it.
