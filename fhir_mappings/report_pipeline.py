@@ -721,6 +721,7 @@ class AnchoredWords:
                     _lower(entry.get("between", ())),
                     _lower(entry.get("before_anchor", ())),
                     _lower(entry.get("excludes", ())),
+                    _lower(entry.get("excludes_next_clause", ())),
                     bool(entry.get("anchors")),
                 )
                 self._words.add(key, list(nlp.tokenizer.pipe(spelt(entry["words"]))))
@@ -742,7 +743,10 @@ class AnchoredWords:
             rule = self._rules[key]
             if taken.intersection(range(start, end)):
                 continue
-            if any(token.lower_ in rule.excludes for token in doc[start].sent):
+            clause = doc[start].sent
+            if any(token.lower_ in rule.excludes for token in clause) or (
+                clause.end < len(doc) and doc[clause.end].lower_ in rule.excludes_next_clause
+            ):
                 continue
             if not rule.anchored or any(
                 self._joined(doc, (start, end), anchor, rule) for anchor in anchors.get(key, ())
@@ -818,6 +822,9 @@ class _Anchoring:
     #: both.
     before_anchor: frozenset[str]
     excludes: frozenset[str]
+    #: Words that, opening the next clause, take back what the word says ("the fascia is
+    #: normal, except for mild oedema").
+    excludes_next_clause: frozenset[str]
     #: False: the word reads alone, wherever no ``excludes`` word is in its clause.
     anchored: bool
 

@@ -163,15 +163,15 @@ _LEADER = re.compile(r"(?<=\w)\s*\.{3,}\s*(?=\w)")
 #: the end of its item: "L4-5", "T2-" and "oedema: -" (an unfilled field) are not signs. A
 #: comma after the sign ends the item ("IVC -, TLF oedema +"): the word put in its place is
 #: the item's own. So does a slash between spaces in a shorthand list ("IVC+ / TLF oed - /
-#: GC 3"); "+/-" or "±" is a doubt.
+#: GC 3"); "+/-" or "±", bare or in brackets, is a doubt.
 _PLUS_MINUS = re.compile(
-    r"(?:(?<=[^\W\d_])\s*(?P<sign>\+/[-−]|±|\+|\(\+\)|\(-\)|\(−\))(?=[\s,;.)]|$)"
+    r"(?:(?<=[^\W\d_])\s*(?P<sign>\+/[-−]|±|\+|\(\+\)|\(-\)|\(−\)|\(\+/[-−]\)|\(±\))(?=[\s,;.)]|$)"
     r"|(?<=[a-z])\s*(?P<minus>[-−])(?=\s*(?:[,;)]|\s/\s|\.?$)))(?P<comma>\s*(?:,|/(?=\s)))?",
     re.I,
 )
 _SIGNED = {
     # "IVC +/-": either, a doubt.
-    **dict.fromkeys(("+/-", "+/−", "±"), " ?"),
+    **dict.fromkeys(("+/-", "+/−", "±", "(+/-)", "(+/−)", "(±)"), " ?"),
     "+": " present",
     "(+)": " present",
     **dict.fromkeys(("(-)", "(−)", "-", "−"), " absent"),
@@ -398,8 +398,13 @@ class ReportTextReader:
         self._degrees = {
             degree: (
                 re.compile(rf"{words.pattern}\s*$", re.I),
-                # "interdigitation: poor", "interdigitates poorly"
-                re.compile(rf"\s*[:=]?\s*(?:(?:is|are|was|were)\s+)?{words.pattern}", re.I),
+                # "interdigitation: poor", "interdigitates poorly", "interdigitation at L1 is
+                # suboptimal"
+                re.compile(
+                    rf"(?:\s+(?:at|of)\s+(?:the\s+)?{_LEVEL.pattern})?"
+                    rf"\s*[:=]?\s*(?:(?:is|are|was|were)\s+)?{words.pattern}",
+                    re.I,
+                ),
             )
             for degree in ("scant", "partial")
             for words in [_word_pattern(rules.words("context", "cement_distribution", degree))]

@@ -1752,3 +1752,57 @@ def test_no_abnormal_signal_of_the_fascia_denies_its_oedema(reader, text):
 )
 def test_a_finding_not_yet_excluded_is_in_doubt(reader, text):
     assert firm(reader, text) == {}
+
+
+# --- rules 2.12.0: probes in our own words (precision) ---------------------------------------
+
+
+@pytest.mark.parametrize("text", ["IVC (+/-)", "Fascial oedema (±)."])
+def test_plus_minus_in_brackets_is_a_doubt(reader, text):
+    # "(+/-)" read as "(+)": present.
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Findings are suggestive of, but not diagnostic for, an intravertebral cleft at L1.",
+        "The appearance is not diagnostic for fascial oedema.",
+    ],
+)
+def test_not_diagnostic_for_a_finding_is_a_doubt(reader, text):
+    # The first read as present, the second as absent.
+    assert firm(reader, text) == {}
+
+
+def test_cement_that_failed_to_interdigitate_is_blocky(reader):
+    # Read as spongy: the word "interdigitate" alone.
+    assert firm(reader, "Cement failed to interdigitate.") == {CEMENT: "blocky"}
+
+
+def test_interdigitation_at_a_level_said_to_be_suboptimal_states_no_pattern(reader):
+    # Read as spongy: the degree after the level went unread.
+    assert firm(reader, "Cement interdigitation at L1 is suboptimal.") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Radiographs are insensitive for a vacuum cleft.", "A vacuum cleft can be missed on MRI."],
+)
+def test_what_a_modality_may_miss_is_a_general_statement(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_finding_marked_as_a_dictation_error_is_in_doubt(reader):
+    assert firm(reader, "Cleft at L1 (dictation error, disregard).") == {}
+
+
+@pytest.mark.parametrize("text", ["Fascial oedema score 0/3.", "Cleft size: 0 mm."])
+def test_a_zero_score_or_size_states_no_finding(reader, text):
+    # Read as present: the finding's name with a number after it.
+    assert firm(reader, text) == {}
+
+
+def test_a_normal_fascia_with_an_exception_after_it_is_not_denied(reader):
+    # Read as absent: "normal" went to the fascia and the exception was a clause of its own.
+    assert firm(reader, "The fascia is unremarkable except for mild oedema.") == {}
