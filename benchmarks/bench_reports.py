@@ -40,6 +40,9 @@ Twelve sets, printed apart, each figure headed by the set it comes from:
 - the independent corpus, dev10 split (tests/mappings/fixtures/corpus/dev10/): a thirteenth
   blind round written as development data; read once by rules 2.10.0 before any tuning on it
   (its README), tuned on since: NOT evidence;
+- the independent corpus, dev11 split (tests/mappings/fixtures/corpus/dev11/): a fourteenth
+  blind round written as development data; read once by rules 2.12.0, before the last of its
+  changes, before any tuning on it (its README), tuned on since: NOT evidence;
 - the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test/ and
   test2/), written in the third and fifth blind rounds: never tuned on; their figures are the
   evidence, and every miss on them is listed (so nobody who changes the rules runs
@@ -134,6 +137,11 @@ SETS = {
         "corpus dev10 split (the thirteenth round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev11": (
+        CORPUS / "dev11",
+        "corpus dev11 split (the fourteenth round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "test": (
         CORPUS / "test",
         "corpus TEST split, third round (frozen, never tuned on: the evidence)",
@@ -155,6 +163,7 @@ SPLITS = {
     "dev8": ("dev8",),
     "dev9": ("dev9",),
     "dev10": ("dev10",),
+    "dev11": ("dev11",),
     "test": TEST_SPLITS,
     "all": (*DEVELOPMENT, *TEST_SPLITS),
 }

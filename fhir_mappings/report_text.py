@@ -1557,8 +1557,8 @@ _SEPARATOR = re.compile(
 _DENIED = re.compile(r"\b(?:no|not|without|nor|free\s+of)\s+(?:[\w/-]+\s+){0,6}$", re.I)
 _READ_VALUES = {"present": True, "absent": False}
 _DENIED_LEVEL = re.compile(
-    r"\b(?:not|rather\s+than|instead\s+of|other\s+than|except|sparing)\s+(?:(?:at|in|of)\s+)?"
-    r"(?:the\s+)?$",
+    r"\b(?:not|rather\s+than|instead\s+of|other\s+than|except|sparing"
+    r"|without\s+(?:extension|involvement))\s+(?:(?:at|in|of|to|into)\s+)?(?:the\s+)?$",
     re.I,
 )
 
@@ -1603,7 +1603,8 @@ _GRADE_WORD = re.compile(r"\b(?:grade|gr|gt|score|stage|grading)\b", re.I)
 _NOT_ENGLISH_LETTERS = re.compile(r"\w*[^\W\d_a-zA-Z]\w*")
 _LONG_WORD = re.compile(r"(?<![\w-])[^\W\d_]{5,}(?![\w-])")
 _ELLIPTIC_DENIAL = re.compile(
-    rf"\b(?:none|not|no|neither|sparing|spares)\s+(?:(?:at|in|of)\s+)?(?:the\s+)?{_LEVEL.pattern}",
+    r"\b(?:none|not|no|neither|sparing|spares|without\s+(?:extension|involvement))"
+    rf"\s+(?:(?:at|in|of|to|into)\s+)?(?:the\s+)?{_LEVEL.pattern}",
     re.I,
 )
 

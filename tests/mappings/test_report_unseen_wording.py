@@ -1806,3 +1806,42 @@ def test_a_zero_score_or_size_states_no_finding(reader, text):
 def test_a_normal_fascia_with_an_exception_after_it_is_not_denied(reader):
     # Read as absent: "normal" went to the fascia and the exception was a clause of its own.
     assert firm(reader, "The fascia is unremarkable except for mild oedema.") == {}
+
+
+@pytest.mark.parametrize(
+    "text", ["A cleft in the superior adjacent body.", "Cleft in the upper adjacent vertebra."]
+)
+def test_a_finding_in_the_adjacent_body_named_by_its_side_is_elsewhere(reader, text):
+    # Read as present at the treated level: only "the adjacent vertebra" was elsewhere.
+    assert firm(reader, text) == {}
+
+
+# --- rules 2.12.0: the fourteenth blind round's wording (precision) ---------------------------
+
+
+def test_a_zero_measurement_states_no_finding(reader):
+    assert firm(reader, "Cleft measurement: 0 mm.") == {}
+
+
+def test_a_finding_said_to_be_linked_to_an_outcome_is_a_general_statement(reader):
+    text = "Posterior fascia oedema has been linked to residual back pain after PVP."
+    assert firm(reader, text) == {}
+
+
+def test_not_present_any_before_the_finding_denies_it(reader):
+    # Word order of a non-native writer; read as present.
+    assert firm(reader, "Inside the L1 body is not present any cleft.") == {IVC: False}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fascial oedema at T11-T12 without extension to L1.",
+        "Fascial oedema at T11-T12 without involvement of L1.",
+    ],
+)
+def test_a_finding_at_other_levels_without_extension_to_the_treated_one_is_absent_there(
+    reader, text
+):
+    # Read as present: the treated level named after "without extension to" seemed its own.
+    assert firm(reader, text) == {OEDEMA: False}
