@@ -1546,6 +1546,10 @@ _LEVEL_AFTER_DESCRIPTION = re.compile(
 _LEVEL_RIGHT_AFTER = re.compile(
     rf"\s*\)?\s*[,(]?\s*(?:(?:at|for|in|of)\s+)?(?:the\s+)?(?:level\s+)?{_LEVEL.pattern}", re.I
 )
+#: A place and nothing more, to the end of its clause ("... but at L4.").
+_ONLY_A_PLACE = re.compile(
+    rf"\s*(?:(?:at|in|on)\s+)?(?:the\s+)?(?:level\s+)?{_LEVEL.pattern}\s*(?:[.;,)]|$)", re.I
+)
 #: What ends a finding's stretch of its clause: "Cement spongy (L1) and blocky (T12)".
 # "and" before a level joins levels ("at T12 and L1"), it does not end a stretch.
 # A full stop inside the text the pipeline reads joins ticked options ("Fascial oedema.
@@ -1732,7 +1736,11 @@ class _Mentions:
         )
         contrast = self.doc.user_data.get(CONTRAST_STARTS, ())
         part_end = min(
-            (self.doc[start].idx for start in contrast if start > ent.start),
+            (
+                self.doc[start].idx
+                for start in contrast
+                if start > ent.start and not self._only_a_place(start)
+            ),
             default=len(self.doc.text),
         )
         own_subject = self._own_subject_from(ent)
@@ -1740,19 +1748,31 @@ class _Mentions:
             *(levels for _, end, levels in free if end <= min(part_end, own_subject))
         )
 
+    def _only_a_place(self, contrast: int) -> bool:
+        """Whether a word of contrast sets only another place against the one before ("fascial
+        oedema, not at L1 but at L4"): what follows is where the finding is, not something
+        else."""
+        word = self.doc[contrast]
+        return bool(_ONLY_A_PLACE.match(self.doc.text, word.idx + len(word)))
+
     def _own_subject_from(self, ent: Any) -> int:
         """Where the first clause after the entity's that has a subject of its own begins
         ("there is no fascial oedema, and the paraspinal muscles are normal at L4/5"): not one
         going on with the subject before it, nor one referring back to it ("and it extends
-        to T11")."""
+        to T11"), nor one setting only another place against it ("but at L4")."""
         shared = self.doc.user_data.get(SHARED_SUBJECT, ())
+        contrast = self.doc.user_data.get(CONTRAST_STARTS, ())
         self.clause_chars(ent)
         for start, end, start_char, _ in self._clauses or ():
             if start <= ent.start or start in shared:
                 continue
             words = (self.doc[i] for i in range(start, end))
             first = next((t for t in words if not t.is_punct and t.lower_ not in JOINING), None)
-            if first is not None and first.lower_ not in self._refer_back:
+            if (
+                first is not None
+                and first.lower_ not in self._refer_back
+                and not (start in contrast and self._only_a_place(start))
+            ):
                 return start_char
         return len(self.doc.text)
 

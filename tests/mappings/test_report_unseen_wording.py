@@ -1845,3 +1845,27 @@ def test_a_finding_at_other_levels_without_extension_to_the_treated_one_is_absen
 ):
     # Read as present: the treated level named after "without extension to" seemed its own.
     assert firm(reader, text) == {OEDEMA: False}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Oedema of the thoracolumbar fascia, not at the treated level but at L4.", {}),
+        ("Oedema of the thoracolumbar fascia, not at L1 but at L4.", {OEDEMA: False}),
+    ],
+)
+def test_a_contrast_that_sets_only_another_place_against_the_finding_places_it(
+    reader, text, expected
+):
+    # Read as present at the treated level: "but" seemed to open something else, so the
+    # finding named no level of its own.
+    assert firm(reader, text) == expected
+
+
+def test_a_procedure_performed_for_a_finding_does_not_state_it_now(reader):
+    assert firm(reader, "Vertebroplasty was performed for a cleft.") == {}
+
+
+def test_a_finding_discussed_at_a_meeting_is_not_stated_by_the_study(reader):
+    text = "Features of a cleft were discussed at MDT but are not evident on this study."
+    assert firm(reader, text) == {}
