@@ -1869,3 +1869,9 @@ def test_a_procedure_performed_for_a_finding_does_not_state_it_now(reader):
 def test_a_finding_discussed_at_a_meeting_is_not_stated_by_the_study(reader):
     text = "Features of a cleft were discussed at MDT but are not evident on this study."
     assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize("text", ["Cleft is not significant.", "Fascial oedema: not significant."])
+def test_a_finding_said_to_be_not_significant_is_neither_present_nor_absent(reader, text):
+    # The first read as absent, the second as present: "not significant" admits some.
+    assert firm(reader, text) == {}
