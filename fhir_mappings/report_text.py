@@ -1560,9 +1560,11 @@ _SEPARATOR = re.compile(
 )
 _DENIED = re.compile(r"\b(?:no|not|without|nor|free\s+of)\s+(?:[\w/-]+\s+){0,6}$", re.I)
 _READ_VALUES = {"present": True, "absent": False}
+#: A place named as one a finding does not reach: "oedema at T11-T12 without extension to L1".
+_NOT_REACHING = r"without\s+(?:extension|involvement)"
 _DENIED_LEVEL = re.compile(
-    r"\b(?:not|rather\s+than|instead\s+of|other\s+than|except|sparing"
-    r"|without\s+(?:extension|involvement))\s+(?:(?:at|in|of|to|into)\s+)?(?:the\s+)?$",
+    rf"\b(?:not|rather\s+than|instead\s+of|other\s+than|except|sparing|{_NOT_REACHING})\s+"
+    r"(?:(?:at|in|of|to|into)\s+)?(?:the\s+)?$",
     re.I,
 )
 
@@ -1607,7 +1609,7 @@ _GRADE_WORD = re.compile(r"\b(?:grade|gr|gt|score|stage|grading)\b", re.I)
 _NOT_ENGLISH_LETTERS = re.compile(r"\w*[^\W\d_a-zA-Z]\w*")
 _LONG_WORD = re.compile(r"(?<![\w-])[^\W\d_]{5,}(?![\w-])")
 _ELLIPTIC_DENIAL = re.compile(
-    r"\b(?:none|not|no|neither|sparing|spares|without\s+(?:extension|involvement))"
+    rf"\b(?:none|not|no|neither|sparing|spares|{_NOT_REACHING})"
     rf"\s+(?:(?:at|in|of|to|into)\s+)?(?:the\s+)?{_LEVEL.pattern}",
     re.I,
 )
@@ -1880,7 +1882,7 @@ def _level(region: str, number: str) -> VertebralLevel | None:
 
 
 def _per_finding(
-    statements: list[Statement], muscles: Callable[[str], frozenset[int]] = lambda _: frozenset()
+    statements: list[Statement], muscles: Callable[[str], frozenset[int]]
 ) -> dict[FindingName, Statement]:
     """One statement per finding. Any uncertain mention makes the finding unknown; mentions
     that disagree (present and absent, blocky and spongy) make it unknown too; Goutallier
