@@ -67,6 +67,8 @@ LEVEL_BOUND = frozenset(
         FindingName.CEMENT_DISTRIBUTION,
     }
 )
+#: How words may pick one of the levels a sentence names ("the latter", "the lower one").
+_PICKS = ("first", "last", "highest", "lowest", "unsaid")
 #: Findings read as present or absent.
 PRESENCE_FINDINGS = frozenset(
     {FindingName.INTRAVERTEBRAL_VACUUM_CLEFT, FindingName.POSTERIOR_FASCIA_OEDEMA}
@@ -75,6 +77,9 @@ PRESENCE_FINDINGS = frozenset(
 DEFINITION_WORDS = 4
 #: Most words a section's header has ("relevant past medical history").
 HEADER_WORDS = 4
+#: How far before a grade's pattern the words making it a bound may start ("no worse than"),
+#: in characters.
+BOUND_BEFORE_GRADE = 25
 #: How far before the eponym (or the words naming it as the scale: "according to") a grade
 #: given for it may start ("grade II (Goutallier)"), in characters.
 GRADE_BEFORE_EPONYM = 15
@@ -89,6 +94,13 @@ LONG_SLIP_LENGTH = 10
 _LEVEL = re.compile(
     r"(?<![\w-])(th|t|d|l|s)(1[0-2]|[1-9])"
     r"(?:(?:\s*[-–/]\s*|\s+(?:to|through)\s+)(th|t|d|l|s)?(1[0-2]|[1-9]))?(?!\w)",
+    re.I,
+)
+#: A line naming only a level, a heading for the lines under it ("T12:", "Level L1 (treated):"),
+#: or a label naming only a level for the sentences of its line ("Findings at T12: ...").
+_LEVEL_HEADING = re.compile(
+    r"(?:(?:findings\s+)?(?:at|level|of)\s+)?(?:the\s+)?"
+    rf"{_LEVEL.pattern}(?:\s+(?:level|vertebra|vertebral\s+body))?(?:\s*\([^)]*\))?\s*[:.]?",
     re.I,
 )
 #: A ticked box or option ("[x]", "(•)", "[*]") and any box, ticked or not ("[ ]", "☐").
@@ -125,6 +137,13 @@ _BLANK = re.compile(
 # A "?" after a space is a query ("?cleft", ", ? early cleft"), not a sentence's end.
 _CHOICES = re.compile(r"\s*(?:/|\||\bor\b)\s*", re.I)
 _BAR = re.compile(r"\s*\|\s*")
+#: A table's header row: a first column of levels or items, then names without values (no
+#: digit, no colon), between bars, tabs or wide spaces.
+_COLUMN_HEADINGS = re.compile(
+    r"(?:vertebral\s+)?(?:level|vertebra|segment|finding|parameter|item|feature|structure)s?"
+    r"(?:(?:\s*\|\s*|\t+\s*|\s{2,})[^|\t\d:]+?)+\s*",
+    re.I,
+)
 #: A question and its answer on one line: "Vacuum cleft? No".
 _QUESTION = re.compile(r"^(?P<label>[^?:|=]{1,60}?)\s*\?\s+(?P<answer>[^?:]{1,20})$")
 #: One level's answer of a field answered level by level: "L1 no", "T12: yes", "L2 - neg".
@@ -322,6 +341,9 @@ class _Sentence:
     #: Whether the report names the cement anywhere: "the distribution is spongy" in it is
     #: the cement's.
     about_cement: bool = False
+    #: The levels of the heading it stands under ("T12:" on a line of its own) or of its
+    #: line's label ("Findings at T12: fracture. There is a cleft."), if any.
+    heading: frozenset[VertebralLevel] = frozenset()
 
 
 def load_text_rules(site_file: str | Path | None = None) -> TextRules:
@@ -443,6 +465,11 @@ class ReportTextReader:
             rules.words("context", "goutallier_grade", "elsewhere")
         )
         self._elsewhere = _phrase_pattern(rules.words("context", "elsewhere"))
+        picks = document["context"]["one_of_the_levels"]
+        self._level_picks = {how: _phrase_pattern(picks[how]) for how in _PICKS}
+        self._refers_to_before = _phrase_pattern(
+            rules.words("context", "refers_to_the_sentence_before")
+        )
         # After a mention, the end of its brackets, an aside in brackets ("(IVC)") or two words
         # ("pattern") between them.
         self._generic_statement = re.compile(
@@ -509,8 +536,13 @@ class ReportTextReader:
             docs = [self._pipeline(sentence.text) for sentence in sentences]
         statements: list[Statement] = []
         before: list[Statement] = []
+        levels_before: frozenset[VertebralLevel] = frozenset()
         for sentence, doc in zip(sentences, docs, strict=True):
-            found = _graded_alike(list(self._statements(sentence, doc, treated_levels)))
+            levels = levels_in(doc.text)
+            elsewhere = not levels and self._about_other_levels(
+                sentence, doc.text, levels_before, treated_levels
+            )
+            found = _graded_alike(list(self._statements(sentence, doc, treated_levels, elsewhere)))
             found = self._grades_told_apart(found, doc.text)
             found = _comparisons_accounted(found, doc)
             if _LOW_CONFIDENCE.search(doc.text):
@@ -521,7 +553,7 @@ class ReportTextReader:
                     found = before
                 found = [_doubted(s) for s in found]
             statements.extend(found)
-            before = found
+            before, levels_before = found, levels
         return _per_finding(statements, self._muscles_named)
 
     # --- text to sentences ----------------------------------------------------------------
@@ -530,6 +562,7 @@ class ReportTextReader:
         text = _without_markup(text)
         section = _Section()
         about_cement = bool(self._cement_requires.search(text))
+        heading: frozenset[VertebralLevel] = frozenset()
         for raw in _unwrapped(text.splitlines()):
             # A row of a text table ("| Intravertebral cleft | No |") without its outer bars:
             # a row of ``label | value``.
@@ -539,7 +572,15 @@ class ReportTextReader:
             line = _ASIDE_ADVERB.sub("", line)
             line = self._coded_answer(line)
             line = self._question_answered(line)
+            if _LEVEL_HEADING.fullmatch(line):
+                heading = _one_vertebra(line)
+                continue
+            if _COLUMN_HEADINGS.fullmatch(line):
+                # "Level | Cleft | Fascial oedema": a table's header row names its columns.
+                continue
             header, rest = self._header(line)
+            if header is not None or not line:
+                heading = frozenset()
             if header is not None:
                 section = self._section(header, rest, section)
                 line = rest
@@ -555,7 +596,11 @@ class ReportTextReader:
             # line holds a legend, and its definitions are no finding. One in brackets closes
             # before the field's own answer ("Distribution (legend: ...): spongy"), read as is.
             legend = self._cement_legend(line)
+            labelled: frozenset[VertebralLevel] = frozenset()
             for number, piece in enumerate(_split_sentences(line)):
+                if number == 0 and (field := _FIELD.match(piece)):
+                    label = field["label"].strip().lstrip("-–•·* ")
+                    labelled = _one_vertebra(label) if _LEVEL_HEADING.fullmatch(label) else labelled
                 if legend and self._pattern_defined.search(piece) and ")" not in piece:
                     continue
                 header, rest = self._header(piece) if number else (None, piece)
@@ -581,7 +626,8 @@ class ReportTextReader:
                     # another level, an item of the eponym's list.
                     text = f"{text[: elliptic.start()]},{text[elliptic.end() :]}"
                 text = self._slips.corrected(self._abbreviations.spelt_out(text))
-                yield _Sentence(text, _shorten(piece), about_cement)
+                under = labelled if number and labelled else heading
+                yield _Sentence(text, _shorten(piece), about_cement, under)
 
     def _cement_legend(self, line: str) -> bool:
         """Whether a line gives both cement patterns their meanings ("blocky = solid, compact;
@@ -854,9 +900,35 @@ class ReportTextReader:
 
     # --- sentences to statements -------------------------------------------------------------
 
+    def _about_other_levels(
+        self,
+        sentence: _Sentence,
+        text: str,
+        levels_before: frozenset[VertebralLevel],
+        treated: frozenset[VertebralLevel],
+    ) -> bool:
+        """Whether a sentence that names no level is about other levels than the treated one
+        by its context: its heading's, or those of the sentence before when it refers to
+        that sentence ("Old fracture of T10. It contains a cleft.")."""
+        if not treated:
+            return False
+        if sentence.heading:
+            return not sentence.heading & treated
+        return (
+            bool(levels_before)
+            and not levels_before & treated
+            and bool(self._refers_to_before.search(text))
+        )
+
     def _statements(
-        self, sentence: _Sentence, doc: Any, treated: frozenset[VertebralLevel]
+        self,
+        sentence: _Sentence,
+        doc: Any,
+        treated: frozenset[VertebralLevel],
+        elsewhere: bool,
     ) -> Iterator[Statement]:
+        """What one sentence states. ``elsewhere``: by its context, the sentence is about
+        other levels than the treated one."""
         doubtful = doc.user_data.get(DOUBTFUL_CLAUSES, frozenset())
         mentions = _Mentions(doc, self._refer_back)
         # The definitions of two grades or more in one sentence are the scale's legend ("0
@@ -877,6 +949,14 @@ class ReportTextReader:
                     # denial itself).
                     if not (ent._.uncertainty or ent.sent.start in doubtful):
                         yield Statement(finding, False, sentence.quote)
+                continue
+            if finding in PRESENCE_FINDINGS and _excepted(doc.text, treated, ent):
+                if not (ent._.uncertainty or ent.sent.start in doubtful):
+                    yield Statement(finding, False, sentence.quote)
+                continue
+            if finding in LEVEL_BOUND and elsewhere:
+                continue
+            if finding in LEVEL_BOUND and self._picks_another_level(mentions, ent, treated):
                 continue
             if finding in PRESENCE_FINDINGS and self._about_another_structure(mentions, ent):
                 continue
@@ -1046,6 +1126,33 @@ class ReportTextReader:
                 return not levels & treated
         return self._points_elsewhere(text, own, 0, len(text))
 
+    def _picks_another_level(
+        self, mentions: _Mentions, ent: Any, treated: frozenset[VertebralLevel]
+    ) -> bool:
+        """Whether words in the mention's clause pick one of the levels named before them, and
+        it is not the treated one, or the text does not say which ("fractures of L1 and L3,
+        the latter with a cleft", "..., one of which has a cleft")."""
+        text = ent.doc.text
+        start, end = mentions.clause_chars(ent)
+        for how, pattern in self._level_picks.items():
+            if (match := pattern.search(text, start, end)) is None:
+                continue
+            named = [
+                level
+                for found in _LEVEL.finditer(text, 0, match.start())
+                for level in sorted(_levels_of(found), key=_ORDER.__getitem__)
+            ]
+            if len(set(named)) < 2:
+                continue
+            picked = {
+                "first": named[0],
+                "last": named[-1],
+                "highest": min(named, key=_ORDER.__getitem__),
+                "lowest": max(named, key=_ORDER.__getitem__),
+            }.get(how)
+            return picked is None or picked not in treated
+        return False
+
     def _points_elsewhere(self, text: str, own: tuple[int, int], start: int, end: int) -> bool:
         """Whether words between ``start`` and ``end`` point to another level for a mention
         whose stretch of the clause is ``own``: in that stretch, or in another one that does
@@ -1186,7 +1293,7 @@ class ReportTextReader:
         found: dict[int, tuple[int, int]] = {}
         for pattern in self._grades:
             for match in pattern.finditer(region):
-                if match.groupdict().get("open") or self._a_range(match):
+                if match.groupdict().get("open") or self._a_range(match) or _a_bound(match):
                     return NoValueKind.REPORT_GRADE_RANGE
                 found.setdefault(match.start("grade"), (match.end("grade"), match.start()))
         if any(
@@ -1328,6 +1435,11 @@ _SPOKEN_NUMBER = "|".join(_SPOKEN_NUMBERS)
 _SPOKEN_LEVEL = re.compile(
     rf"\b(?P<region>[TL])\s+(?P<number>{_SPOKEN_NUMBER})(?:[\s/-]+(?P<next>{_SPOKEN_NUMBER}))?\b"
 )
+#: "L 3", "T 12": a level dictated or scanned with a space in it (capitals only: "a 3 mm
+#: cleft", "s 2" or "vitamin D 3" are no level), not a size or a count after it ("L 2 cm"),
+#: and not where the sides are given by letter ("R 2, L 3": left).
+_SPACED_LEVEL = re.compile(r"(?<![\w-])(Th|T|L)\s(1[0-2]|[1-9])(?!\w|[.,]\d|\s*(?:mm|cm|%))")
+_RIGHT_BY_LETTER = re.compile(r"(?<![\w-])(?:R|Rt|RT)\.?\s*[:=]?\s*(?:grade\s*)?\d")
 #: "T-12", "L-1": the level with a hyphen in it.
 _HYPHENATED_LEVEL = re.compile(r"(?<![\w-])(th|t|d|l)-(1[0-2]|[1-9])(?![\w-])", re.I)
 
@@ -1349,6 +1461,8 @@ class _LevelNames:
     def written_as_levels(self, text: str) -> str:
         text = self._prefixed.sub(lambda m: f"{self._prefixes[m[1].lower()]}{m[2]}", text)
         text = _HYPHENATED_LEVEL.sub(r"\1\2", text)
+        if not _RIGHT_BY_LETTER.search(text):
+            text = _SPACED_LEVEL.sub(r"\1\2", text)
         text = _ORDINAL_LEVEL.sub(_ordinal_level, text)
         text = _SPOKEN_LEVEL.sub(_spoken_level, text)
         return self._region.sub(lambda match: self._regions[match[0].lower()], text)
@@ -1541,7 +1655,9 @@ _SIDE = re.compile(
 )
 _LEVEL_JUST_BEFORE = re.compile(r"(?:(?:(?:at|for|of)\s+(?:the\s+)?)?\S+\s*[,:]?\s*)?$", re.I)
 _LEVEL_AFTER_DESCRIPTION = re.compile(
-    rf"\s*(?:[\w-]+\s+){{1,3}}?(?:at|of)\s+(?:the\s+)?(?:level\s+)?{_LEVEL.pattern}", re.I
+    rf"\s*(?:[\w-]+\s+){{1,3}}?(?:(?:at|of)\s+(?:the\s+)?(?:level\s+)?|\()"
+    rf"{_LEVEL.pattern}",
+    re.I,
 )
 _LEVEL_RIGHT_AFTER = re.compile(
     rf"\s*\)?\s*[,(]?\s*(?:(?:at|for|in|of)\s+)?(?:the\s+)?(?:level\s+)?{_LEVEL.pattern}", re.I
@@ -1609,7 +1725,7 @@ _GRADE_WORD = re.compile(r"\b(?:grade|gr|gt|score|stage|grading)\b", re.I)
 _NOT_ENGLISH_LETTERS = re.compile(r"\w*[^\W\d_a-zA-Z]\w*")
 _LONG_WORD = re.compile(r"(?<![\w-])[^\W\d_]{5,}(?![\w-])")
 _ELLIPTIC_DENIAL = re.compile(
-    rf"\b(?:none|not|no|neither|sparing|spares|{_NOT_REACHING})"
+    rf"\b(?:none|not|no|neither|sparing|spares|spared|except|{_NOT_REACHING})"
     rf"\s+(?:(?:at|in|of|to|into)\s+)?(?:the\s+)?{_LEVEL.pattern}",
     re.I,
 )
@@ -1624,6 +1740,18 @@ def _denied_at(text: str, treated: frozenset[VertebralLevel], mention: int) -> b
         levels_in(match[0]) & treated
         and (match.start() >= mention or ";" not in text[match.end() : mention])
         for match in _ELLIPTIC_DENIAL.finditer(text)
+    )
+
+
+def _excepted(text: str, treated: frozenset[VertebralLevel], ent: Any) -> bool:
+    """Whether the sentence, after the mention and before a semicolon, makes the treated level
+    an exception ("fascial oedema, sparing L1", "clefts at every level except L1"); not an
+    exception made before it ("normal marrow except at L1, where there is a cleft")."""
+    semicolon = text.find(";", ent.end_char)
+    end = semicolon if semicolon >= 0 else len(text)
+    return bool(treated) and any(
+        levels_in(match[0]) & treated
+        for match in _ELLIPTIC_DENIAL.finditer(text, ent.end_char, end)
     )
 
 
@@ -1848,6 +1976,13 @@ class _Mentions:
 def _neighbours(levels: frozenset[VertebralLevel]) -> bool:
     first, second = sorted(_ORDER[level] for level in levels)
     return second == first + 1
+
+
+def _one_vertebra(heading: str) -> frozenset[VertebralLevel]:
+    """The vertebra a heading names, if it names one: a disc's level ("L4/5:") or a range
+    heads what is said of a region, not of one vertebral body."""
+    levels = levels_in(heading)
+    return levels if len(levels) == 1 else frozenset()
 
 
 def levels_in(text: str) -> frozenset[VertebralLevel]:
@@ -2117,6 +2252,31 @@ def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
                 pattern += rf"(?:\s+{choice})?" if optional else rf"\s+{choice}"
         alternatives.append(pattern)
     return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives) or '(?!)'})(?!\w)", re.I)
+
+
+#: Words making a grade a bound or an approximation, before it ("> 2", "at least Goutallier 3",
+#: "no worse than grade 2"; not an arrow, "-> 3") or after it ("4 at most", "2 or so", "2 of
+#: 3", "2 (0-3 scale)"): a range of grades, or a grade of another scale. "Up to 3" is the worse
+#: side's grade, read as such.
+_BOUND_BEFORE = re.compile(
+    r"(?:(?<![-=])[<>]|[≤≥]|\bat\s+(?:least|most)|\bno\s+(?:worse|better|more|less|higher|lower)"
+    r"\s+than|\bexceed(?:s|ing)?|\babove|\bbelow|\bbeyond|\b(?:more|less|greater|fewer|higher|"
+    r"lower)\s+than)\s*=?\s*(?:(?:goutallier|grade|gr\.?)\s*)*$",
+    re.I,
+)
+_BOUND_AFTER = re.compile(
+    r"\s*(?:at\s+(?:most|least|worst|best)\b|or\s+so\b|(?:or|and)\s+(?:above|below|beyond)\b"
+    r"|(?:of|out\s+of)\s*3\b|\(?\s*(?:on\s+an?\s+)?0\s*[-–]\s*3\b|\(?\s*(?:on\s+an?\s+)?"
+    r"(?:three|3)[-\s]point)",
+    re.I,
+)
+
+
+def _a_bound(match: re.Match[str]) -> bool:
+    """Whether a grade is given as a bound or an approximation ("> 2", "2 or so")."""
+    text = match.string
+    before = text[max(0, match.start() - BOUND_BEFORE_GRADE) : match.start("grade")]
+    return bool(_BOUND_BEFORE.search(before) or _BOUND_AFTER.match(text, match.end("grade")))
 
 
 def _grade_patterns(forms: Mapping[str, int], eponym: str) -> tuple[re.Pattern[str], ...]:

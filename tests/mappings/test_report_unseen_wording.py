@@ -1875,3 +1875,347 @@ def test_a_finding_discussed_at_a_meeting_is_not_stated_by_the_study(reader):
 def test_a_finding_said_to_be_not_significant_is_neither_present_nor_absent(reader, text):
     # The first read as absent, the second as present: "not significant" admits some.
     assert firm(reader, text) == {}
+
+
+# --- rules 2.13.0: which level a sentence is about, from its context ---------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Acute compression fracture of L2. It contains an intravertebral cleft.",
+        "Old wedge deformity of T10. A fluid cleft is present within it.",
+        "Healed T11 fracture. The fractured vertebra shows a gas cleft.",
+    ],
+)
+def test_a_sentence_referring_to_another_level_named_before_it_is_about_that_level(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_sentence_referring_to_the_treated_level_named_before_it_is_read(reader):
+    assert firm(reader, "Acute L1 fracture. It contains a vacuum cleft.") == {IVC: True}
+
+
+def test_a_sentence_naming_no_level_and_not_referring_back_is_the_treated_levels(reader):
+    assert firm(reader, "Chronic T12 fracture. No change. There is fascial oedema.") == {
+        OEDEMA: True
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fractures of L1 and L3, the latter containing a vacuum cleft.",
+        "Fractures at T12 and L1, the upper one with a cleft.",
+        "Fractures of L1 and L2, the lower one with a vacuum cleft.",
+        "Compression fractures at T11 and L1, one of which has a fluid cleft.",
+        "Fractures of T12 and L1; the older one contains a cleft.",
+    ],
+)
+def test_a_finding_given_to_another_of_the_levels_named_is_not_the_treated_levels(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fractures of T12 and L1; cleft in the latter.",
+        "Fractures at T12 and L1, the lower one with a cleft.",
+    ],
+)
+def test_a_finding_given_to_the_treated_one_of_the_levels_named_is_read(reader, text):
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_what_stands_under_a_heading_of_another_level_is_that_levels(reader):
+    report = "T12:\nAcute fracture with an intravertebral cleft.\n\nL1:\nAcute fracture. No cleft."
+    assert firm(reader, report) == {IVC: False}
+
+
+def test_a_list_under_a_heading_of_another_level_is_that_levels(reader):
+    report = "T12 level:\n- acute fracture\n- vacuum cleft present\nL1 level:\n- acute fracture"
+    assert firm(reader, report) == {}
+
+
+def test_what_stands_under_a_heading_of_the_treated_level_is_read(reader):
+    assert firm(reader, "L1 (treated):\nvacuum cleft present") == {IVC: True}
+
+
+def test_the_sentences_of_a_line_labelled_with_another_level_are_that_levels(reader):
+    report = "Findings at T12: acute fracture. There is a vacuum cleft.\nL1: acute fracture."
+    assert firm(reader, report) == {}
+
+
+def test_a_heading_of_a_disc_level_does_not_place_the_fascia(reader):
+    # "L4/5:" heads what is said of a segment, not of one vertebral body.
+    report = "L4/5: facet joint effusions. The thoracolumbar fascia is normal."
+    assert firm(reader, report) == {OEDEMA: False}
+
+
+# --- rules 2.13.0: probes in our own words (precision) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A vacuum cleft could not be identified in L1.",
+        "Oedema of the thoracolumbar fascia cannot be seen.",
+        "An intravertebral cleft couldn't be demonstrated.",
+    ],
+)
+def test_a_finding_that_could_not_be_seen_is_absent(reader, text):
+    assert list(firm(reader, text).values()) == [False]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A fluid cleft in L1 can't be excluded.",
+        "Thoracolumbar fascia oedema isn't excluded.",
+        "Could not confirm a cleft in L1.",
+    ],
+)
+def test_an_exclusion_or_confirmation_that_cannot_be_made_is_a_doubt(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gas cleft in L1, to be confirmed on CT.",
+        "Fascial oedema posterior to L1, not sure.",
+        "The cleft in L1 is not definite.",
+    ],
+)
+def test_a_doubt_written_after_the_finding_is_a_doubt(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "According to the outside report, the L1 body contains a vacuum cleft.",
+        "Per the spinal team, there is fascial oedema at L1.",
+        "The surgeon believes there is a fluid cleft in L1.",
+        "Per the procedure note, the cement is spongy.",
+    ],
+)
+def test_what_someone_else_or_another_document_says_is_not_stated_by_the_study(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_finding_not_seen_any_more_is_resolved_not_absent(reader):
+    assert firm(reader, "The L1 fluid cleft is not seen anymore.") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No reduction in the thoracolumbar fascia oedema since the prior study.",
+        "Nil change in the L1 gas cleft.",
+    ],
+)
+def test_no_reduction_of_a_finding_is_its_persistence(reader, text):
+    assert list(firm(reader, text).values()) == [True]
+
+
+def test_a_finding_excepted_from_a_denial_is_present(reader):
+    text = "No abnormality other than the gas cleft in L1."
+    assert firm(reader, text) == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Non-enhancing fluid cleft in L1.", {IVC: True}),
+        ("Non-traumatic oedema of the thoracolumbar fascia.", {OEDEMA: True}),
+        ("Non-oedematous thoracolumbar fascia.", {OEDEMA: False}),
+    ],
+)
+def test_non_before_a_descriptor_does_not_deny_the_finding(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cleft: no evidence", {IVC: False}),
+        ("Fascial oedema: NAD", {OEDEMA: False}),
+        ("Cleft: see CT", {}),
+        ("TLF oedema: borderline", {}),
+    ],
+)
+def test_more_answers_of_a_label_value_line_are_read(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CI: fluid cleft L1.",
+        "Clin info: TLF oedema at L1.",
+        "Working diagnosis: Kummell cleft of L1.",
+    ],
+)
+def test_a_finding_under_an_abbreviated_clinical_label_is_not_the_studys(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gas cleft in the L 3 vertebral body.",
+        "Oedema of the thoracolumbar fascia at T 12.",
+        "Fluid cleft in lumbar vertebra 2.",
+    ],
+)
+def test_a_level_written_with_a_space_or_in_words_is_a_level(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_letter_for_the_left_side_beside_one_for_the_right_is_no_level(reader):
+    assert firm(reader, "Goutallier L4/5: R 2, L 3.") == {GOUTALLIER: 3}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fluid cleft in the cranial neighbour of the fractured vertebra.",
+        "Gas cleft in the untreated vertebra.",
+        "Fascial oedema at the level immediately caudad.",
+    ],
+)
+def test_another_vertebra_described_without_its_name_is_elsewhere(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thoracolumbar fascia oedema, sparing L1.", {OEDEMA: False}),
+        ("Clefts in every fractured vertebra except L1.", {IVC: False}),
+        ("Normal marrow except at L1, where there is a fluid cleft.", {IVC: True}),
+    ],
+)
+def test_the_treated_level_as_the_exception_after_a_finding_denies_it_there(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gas cleft in the neural arch of L1.",
+        "Fluid cleft across the inferior articular process of L1.",
+    ],
+)
+def test_a_cleft_in_the_posterior_elements_is_not_in_the_body(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The IVC measures 2 cm at the L1 level.", "Dilated IVC at L1.", "IVC – normal."],
+)
+def test_the_vena_cava_by_what_is_said_of_it_is_no_cleft(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fascial oedema around the right kidney at L1.",
+        "Oedema of the retroperitoneal fascia anterior to L1.",
+    ],
+)
+def test_oedema_of_another_fascia_is_not_the_posterior_fascias(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A fluid cleft, where present, is filled first.",
+        "Fluid cleft in L1 - please review.",
+    ],
+)
+def test_a_finding_in_a_condition_or_a_request_is_not_stated(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_table_header_row_names_columns_not_findings(reader):
+    assert firm(reader, "Level | Intravertebral cleft | Fascial oedema") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Goutallier grade >2 at L4/5.",
+        "Goutallier grade 3 at least, at L4/5.",
+        "No worse than Goutallier 2 at L4/5.",
+        "Goutallier 3 or so at L4/5.",
+        "Paraspinal fatty infiltration at L4/5: grade 2 of 3.",
+    ],
+)
+def test_a_grade_given_as_a_bound_or_on_another_scale_is_no_grade(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_an_arrow_before_a_grade_is_no_bound(reader):
+    assert firm(reader, "Paraspinals at L4/5 half fat, half muscle -> Goutallier 3.") == {
+        GOUTALLIER: 3
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Grade 2 fatty infiltration of the liver.",
+        "Grade 1 strain of the right erector spinae.",
+        "Fatty infiltration grade 3 of the latissimus dorsi.",
+    ],
+)
+def test_a_grade_of_another_organ_muscle_or_injury_is_no_goutallier_grade(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_grade_for_muscles_beside_the_fracture_is_not_for_l4_5(reader):
+    assert firm(reader, "Goutallier 3 paraspinals overlying the fracture.") == {}
+
+
+def test_a_level_in_brackets_after_a_grades_description_is_its_level(reader):
+    assert firm(reader, "Multifidus: grade 3 fatty infiltration (L3/4).") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cement in the left acetabulum is solid and compact.",
+        "Trabecular cement around the pedicle screws.",
+        "A solid cement column remains within the pedicle.",
+        "Cemented femoral stem with a solid cement mantle.",
+    ],
+)
+def test_cement_in_another_bone_or_device_says_nothing_of_the_vertebral_body(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The cement is expected to appear spongy.",
+        "Cement may appear blocky on follow-up films.",
+    ],
+)
+def test_an_expected_cement_pattern_is_not_stated(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Goutallier grade 3 is typical in elderly women.",
+        "Goutallier grade 2 is common among women of this age.",
+    ],
+)
+def test_a_finding_said_to_be_typical_or_common_is_a_general_statement(reader, text):
+    assert firm(reader, text) == {}
