@@ -379,6 +379,9 @@ class ReportTextReader:
             kind: frozenset(w.lower() for w in rules.words("template_answers", kind))
             for kind in ("present", "absent", "uncertain")
         }
+        self._denied_lists = frozenset(
+            w.lower() for w in rules.words("template_answers", "denied_lists")
+        )
         self._abbreviations = _Abbreviations(document.get("abbreviations", {}))
         self._slips = _Slips(
             rules.words("slips", "words"), document.get("synonyms", {}), _words_of(document)
@@ -578,6 +581,7 @@ class ReportTextReader:
             if _COLUMN_HEADINGS.fullmatch(line):
                 # "Level | Cleft | Fascial oedema": a table's header row names its columns.
                 continue
+            line = self._denied_list(line)
             header, rest = self._header(line)
             if header is not None or not line:
                 heading = frozenset()
@@ -628,6 +632,15 @@ class ReportTextReader:
                 text = self._slips.corrected(self._abbreviations.spelt_out(text))
                 under = labelled if number and labelled else heading
                 yield _Sentence(text, _shorten(piece), about_cement, under)
+
+    def _denied_list(self, line: str) -> str:
+        """A line listing what was not found ("Pertinent negatives: cleft, fascial oedema") as
+        one denial of every item ("No cleft or fascial oedema.")."""
+        field = _FIELD.match(line)
+        if field is None or field["label"].strip().lower() not in self._denied_lists:
+            return line
+        items = [item for item in _LIST_ITEMS.split(field["value"].rstrip(" .")) if item]
+        return f"No {' or '.join(items)}." if items else line
 
     def _cement_legend(self, line: str) -> bool:
         """Whether a line gives both cement patterns their meanings ("blocky = solid, compact;

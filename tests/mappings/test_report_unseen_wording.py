@@ -2219,3 +2219,26 @@ def test_an_expected_cement_pattern_is_not_stated(reader, text):
 )
 def test_a_finding_said_to_be_typical_or_common_is_a_general_statement(reader, text):
     assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pertinent negatives: vacuum cleft, thoracolumbar fascia oedema.",
+        "Excluded: intravertebral cleft; thoracolumbar fascia oedema.",
+    ],
+)
+def test_every_item_of_a_list_of_negatives_is_absent(reader, text):
+    assert firm(reader, text) == {IVC: False, OEDEMA: False}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cannot be sure there is no fluid cleft in L1.",
+        "No comment can be made about the thoracolumbar fascia oedema.",
+        "MRI without STIR is not sensitive for oedema of the thoracolumbar fascia.",
+    ],
+)
+def test_what_the_study_cannot_tell_is_not_denied(reader, text):
+    assert firm(reader, text) == {}
