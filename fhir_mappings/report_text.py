@@ -1108,8 +1108,12 @@ class ReportTextReader:
             return _names_undenied(in_clause, text, start, end, lookalikes) or _names_undenied(
                 nearby, text, start, end, lookalikes
             )
-        return bool(in_clause.search(ent.sent.text)) or _names_undenied(
-            nearby, text, start, end, lookalikes
+        # "Pars defects with a fluid cleft": the structure the mention is with.
+        with_span = _what_it_is_with(text, start)
+        return (
+            bool(in_clause.search(ent.sent.text))
+            or _names_undenied(nearby, text, start, end, lookalikes)
+            or (with_span is not None and _names_undenied(nearby, text, *with_span, lookalikes))
         )
 
     def _about_another_level(
@@ -1126,7 +1130,11 @@ class ReportTextReader:
         text = ent.doc.text
         if self._points_elsewhere(text, own, *own):
             return True
-        named = mentions.levels_between(*own) or mentions.levels_closing_a_list(ent)
+        named = (
+            mentions.levels_between(*own)
+            or mentions.levels_closing_a_list(ent)
+            or _level_of_what_it_is_with(text, own[0])
+        )
         if treated and named:
             # "Spongy cement at L1, blocky at the previously treated T11": its own level.
             return not named & treated
@@ -1688,6 +1696,8 @@ _SEPARATOR = re.compile(
     re.I,
 )
 _DENIED = re.compile(r"\b(?:no|not|without|nor|free\s+of)\s+(?:[\w/-]+\s+){0,6}$", re.I)
+#: "with" just before a mention's stretch (what it ends with is where the stretch begins).
+_WITH_BEFORE = re.compile(r"\bwith\s*$", re.I)
 _READ_VALUES = {"present": True, "absent": False}
 #: A place named as one a finding does not reach: "oedema at T11-T12 without extension to L1".
 _NOT_REACHING = r"without\s+(?:extension|involvement)"
@@ -1754,6 +1764,25 @@ def _denied_at(text: str, treated: frozenset[VertebralLevel], mention: int) -> b
         and (match.start() >= mention or ";" not in text[match.end() : mention])
         for match in _ELLIPTIC_DENIAL.finditer(text)
     )
+
+
+def _what_it_is_with(text: str, start: int) -> tuple[int, int] | None:
+    """For a stretch opened by "with" ("chronic T12 fracture with a cleft"), the span of the
+    words it is with, back to the separator before them; None for any other stretch."""
+    with_word = _WITH_BEFORE.search(text, 0, start)
+    if with_word is None:
+        return None
+    left = max((m.end() for m in _SEPARATOR.finditer(text, 0, with_word.start())), default=0)
+    return left, with_word.start()
+
+
+def _level_of_what_it_is_with(text: str, start: int) -> frozenset[VertebralLevel]:
+    """For a mention opened by "with", the last level named in the words it is with: the
+    cleft is that fracture's, whatever else the sentence names ("acute L1 fracture and
+    chronic T12 fracture with a cleft")."""
+    span = _what_it_is_with(text, start)
+    levels = list(_LEVEL.finditer(text, *span)) if span else []
+    return _levels_of(levels[-1]) if levels else frozenset()
 
 
 def _excepted(text: str, treated: frozenset[VertebralLevel], ent: Any) -> bool:

@@ -2242,3 +2242,85 @@ def test_every_item_of_a_list_of_negatives_is_absent(reader, text):
 )
 def test_what_the_study_cannot_tell_is_not_denied(reader, text):
     assert firm(reader, text) == {}
+
+
+# --- rules 2.13.0: a second round of probes (false "present" in realistic wording) ----------
+
+
+def test_a_finding_opened_by_with_belongs_to_the_fracture_it_is_with(reader):
+    assert firm(reader, "Acute L1 fracture and old T11 fracture with a fluid cleft.") == {}
+
+
+def test_a_finding_with_the_treated_levels_fracture_is_read(reader):
+    assert firm(reader, "Acute L1 fracture with a fluid cleft and old T11 fracture.") == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fascial oedema of both flanks in keeping with fluid overload.",
+        "Fascial oedema around the left hip.",
+    ],
+)
+def test_fascial_oedema_elsewhere_in_the_body_is_not_the_posterior_fascias(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["A vacuum cleft may develop at L1.", "Watch for cleft formation at L1 on follow-up."],
+)
+def test_a_finding_that_may_develop_or_is_to_be_watched_for_is_not_stated(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Status post L1 vertebroplasty for an intravertebral cleft.",
+        "Preoperative diagnosis: L1 fracture with a vacuum cleft.",
+    ],
+)
+def test_the_procedures_reason_is_not_a_finding_of_the_study(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize("text", ["L1 had a fluid cleft.", "Baseline MRI: fluid cleft in L1."])
+def test_what_a_vertebra_had_or_a_baseline_study_showed_is_not_current(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Spondylolytic defects with a fluid cleft.",
+        "Gas within the L1 vertebral body introduced at biopsy.",
+    ],
+)
+def test_a_cleft_in_a_pars_defect_or_gas_from_a_biopsy_is_no_intravertebral_cleft(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_finding_below_the_level_of_the_fracture_is_elsewhere(reader):
+    assert firm(reader, "Fascial oedema below the level of the fracture.") == {}
+
+
+def test_a_study_nondiagnostic_for_a_finding_states_nothing_of_it(reader):
+    assert firm(reader, "Nondiagnostic for an intravertebral cleft.") == {}
+
+
+def test_a_finding_named_instead_of_another_is_absent(reader):
+    assert firm(reader, "Marrow oedema instead of a cleft in L1.") == {IVC: False}
+
+
+@pytest.mark.parametrize(
+    "text", ["The cement mass reaches both endplates.", "A 3 ml cement bolus was injected."]
+)
+def test_a_cement_mass_or_bolus_alone_states_no_pattern(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_well_circumscribed_cement_mass_is_blocky(reader):
+    assert firm(reader, "A well-circumscribed cement mass fills the centre of L1.") == {
+        CEMENT: "blocky"
+    }
