@@ -1100,8 +1100,13 @@ class ReportTextReader:
         text = ent.doc.text
         start, end = mentions.stretch(ent)
         # A structure named inside a lookalike is the lookalike's ("in addition to the vacuum
-        # disc at L4/5").
-        lookalikes = [(e.start_char, e.end_char) for e in ent.doc.ents if e.label_ == LOOKALIKE]
+        # disc at L4/5"), inside another finding's name that finding's ("no cleft or oedema of
+        # the thoracolumbar fascia").
+        lookalikes = [
+            (e.start_char, e.end_char)
+            for e in ent.doc.ents
+            if e.label_ == LOOKALIKE or (e != ent and e in mentions.findings)
+        ]
         if named.search(text, start, end):
             # "Psoas fascia oedema, with normal thoracolumbar fascia": named, the fascia is
             # the posterior one whatever the other items of the clause are.

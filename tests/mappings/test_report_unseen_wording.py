@@ -2324,3 +2324,9 @@ def test_a_well_circumscribed_cement_mass_is_blocky(reader):
     assert firm(reader, "A well-circumscribed cement mass fills the centre of L1.") == {
         CEMENT: "blocky"
     }
+
+
+def test_a_structure_named_by_another_findings_name_is_that_findings(reader):
+    # "fascia" in "oedema of the thoracolumbar fascia" does not make the cleft a fascia's.
+    text = "No intravertebral cleft or oedema of the thoracolumbar fascia."
+    assert firm(reader, text) == {IVC: False, OEDEMA: False}
