@@ -138,12 +138,14 @@ _BLANK = re.compile(
 _CHOICES = re.compile(r"\s*(?:/|\||\bor\b)\s*", re.I)
 _BAR = re.compile(r"\s*\|\s*")
 #: A table's header row: a first column of levels or items, then names without values (no
-#: digit, no colon), between bars, tabs or wide spaces.
-_COLUMN_HEADINGS = re.compile(
-    r"(?:vertebral\s+)?(?:level|vertebra|segment|finding|parameter|item|feature|structure)s?"
-    r"(?:(?:\s*\|\s*|\t+\s*|\s{2,})[^|\t\d:]+?)+\s*",
+#: digit, no colon), between bars, tabs or wide spaces (split apart, not matched as one
+#: pattern: cells and wide spaces alike would make a regex backtrack without end).
+_COLUMN_WORD = re.compile(
+    r"(?:vertebral\s+)?(?:level|vertebra|segment|finding|parameter|item|feature|structure)s?",
     re.I,
 )
+_CELL_SEPARATOR = re.compile(r"\s*\|\s*|\s*\t\s*|\s{2,}")
+_VALUE_SIGN = re.compile(r"[\d:]")
 #: A question and its answer on one line: "Vacuum cleft? No".
 _QUESTION = re.compile(r"^(?P<label>[^?:|=]{1,60}?)\s*\?\s+(?P<answer>[^?:]{1,20})$")
 #: One level's answer of a field answered level by level: "L1 no", "T12: yes", "L2 - neg".
@@ -578,7 +580,7 @@ class ReportTextReader:
             if _LEVEL_HEADING.fullmatch(line):
                 heading = _one_vertebra(line)
                 continue
-            if _COLUMN_HEADINGS.fullmatch(line):
+            if _column_headings(line):
                 # "Level | Cleft | Fascial oedema": a table's header row names its columns.
                 continue
             line = self._denied_list(line)
@@ -2023,6 +2025,16 @@ class _Mentions:
 def _neighbours(levels: frozenset[VertebralLevel]) -> bool:
     first, second = sorted(_ORDER[level] for level in levels)
     return second == first + 1
+
+
+def _column_headings(line: str) -> bool:
+    """Whether a line is a table's header row ("Level | Cleft | Fascial oedema")."""
+    first, *others = _CELL_SEPARATOR.split(line.strip())
+    return (
+        bool(others)
+        and bool(_COLUMN_WORD.fullmatch(first))
+        and not any(_VALUE_SIGN.search(cell) for cell in others)
+    )
 
 
 def _one_vertebra(heading: str) -> frozenset[VertebralLevel]:

@@ -2330,3 +2330,10 @@ def test_a_structure_named_by_another_findings_name_is_that_findings(reader):
     # "fascia" in "oedema of the thoracolumbar fascia" does not make the cleft a fascia's.
     text = "No intravertebral cleft or oedema of the thoracolumbar fascia."
     assert firm(reader, text) == {IVC: False, OEDEMA: False}
+
+
+def test_a_long_row_of_cells_with_a_value_at_its_end_is_read_as_a_row(reader):
+    # Read as one pattern, the cells and the wide spaces between them made the header-row check
+    # backtrack for hours on a line like this; it is a row with a value, not a header.
+    row = "Level" + "  fluid cleft" * 40 + "  1"
+    assert firm(reader, row) == {IVC: True}
