@@ -86,6 +86,8 @@ SHARED_SUBJECT = "shared_subject"
 #: ``Doc.user_data`` key: clause starts at a word of contrast (";", "but", "although"): what
 #: follows may be about another thing or level.
 CONTRAST_STARTS = "contrast_starts"
+#: ``Doc.user_data`` key: the text the Doc was made from.
+TEXT = "text"
 #: Levels a phrase's ``<level>`` stands for.
 PHRASE_LEVELS = tuple(
     level.value
@@ -113,6 +115,7 @@ def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, st
     import spacy
 
     nlp = spacy.blank("en")
+    _split_in_capitals_too(nlp.tokenizer)
     synonyms = {word.lower(): tuple(others) for word, others in document["synonyms"].items()}
 
     def spelt(phrases: Sequence[str]) -> list[str]:
@@ -169,6 +172,19 @@ def _rarer_part(entry: Mapping[str, Any]) -> Sequence[str]:
     return anchors
 
 
+def _split_in_capitals_too(tokenizer: Any) -> None:
+    """spaCy splits "cannot" and "can't" but not "CANNOT" or "CAN'T": each special case in
+    capitals too, so that a report typed in capitals gives the tokens the rules' phrases are
+    ("CANNOT BE EXCLUDED" is a hedge, not the denial "EXCLUDED")."""
+    from spacy.attrs import ORTH
+
+    rules = dict(tokenizer.rules)
+    for text, pieces in tokenizer.rules.items():
+        if text.upper() not in rules:
+            rules[text.upper()] = [{**piece, ORTH: piece[ORTH].upper()} for piece in pieces]
+    tokenizer.rules = rules
+
+
 @dataclass(frozen=True)
 class Pipeline:
     """spaCy's tokenizer, then the steps that find the findings' words (ours between spaCy's
@@ -183,6 +199,7 @@ class Pipeline:
 
     def __call__(self, text: str) -> Any:
         doc = self.nlp.make_doc(text)
+        doc.user_data[TEXT] = text
         if not any(token.lower_ in self.triggers for token in doc):
             return doc
         for step in self.finders:
@@ -190,6 +207,12 @@ class Pipeline:
         if all(ent.label_ == LOOKALIKE for ent in doc.ents):
             return doc
         return self.context(doc)
+
+
+def text_of(doc: Any) -> str:
+    """The text a pipeline's Doc was made from: ``Doc.text`` joins every token again at each
+    call, the reader's largest cost when it was read per mention."""
+    return doc.user_data[TEXT]
 
 
 @dataclass(frozen=True)
@@ -646,8 +669,10 @@ class GappedPhrases:
             index, number = doc.vocab.strings[match_id].split(":")
             parts.setdefault((int(index), int(number)), []).append((start, end))
         found = []
-        for index, (label, count) in enumerate(self._phrases):
-            runs = parts.get((index, 0), [])
+        # Only phrases whose first part was matched can be found (in the rules' order).
+        for index in sorted({index for index, number in parts if number == 0}):
+            label, count = self._phrases[index]
+            runs = parts[(index, 0)]
             for number in range(1, count):
                 following = sorted(parts.get((index, number), []))
                 # Each run goes on to the nearest next part only: a gap never skips over one

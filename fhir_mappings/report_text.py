@@ -41,6 +41,7 @@ from .report_pipeline import (
     SHARED_SUBJECT,
     build_pipeline,
     is_english_word,
+    text_of,
 )
 from .site_files import read_site_file
 
@@ -266,7 +267,15 @@ _STUDY_WORDS = frozenset(
 #: "rule out" wants the words of the next line ("... CT to rule out" / "Kümmell.").
 _GOES_ON = re.compile(
     r"(?<![^\s(])(?:a|an|the|of|to|for|with|without|and|or|nor|in|into|within|at|by|from|"
-    r"rule\s+out|exclude|excluding)\s*$",
+    r"rule\s+out|exclude|excluding|"
+    # A verb's helper, a hedge before its noun, a denial after a verb ("THERE IS NO" /
+    # "INTRAVERTEBRAL CLEFT.", "CANNOT BE" / "EXCLUDED.": a report in capitals has no lower
+    # case to tell the next line goes on), a number's hyphen ("Goutallier 2-" / "3").
+    r"is|are|was|were|be|been|being|can|cannot|could|may|might|must|should|will|would|does|"
+    r"do|did|possible|possibly|probable|probably|questionable|(?<!clinical\s)query|"
+    r"(?:is|are|was|were|be|been|shows?|showing|demonstrates?|reveals?|with|has|have|had|and|"
+    r"or|but|there|does|do|did|could|would|should|can|may|might|will)\s+(?:no|not))\s*$"
+    r"|(?<=\d)-$",
     re.I,
 )
 #: Words naming the scale a grade before them is given on: "stage 2 according to Goutallier",
@@ -543,14 +552,14 @@ class ReportTextReader:
         before: list[Statement] = []
         levels_before: frozenset[VertebralLevel] = frozenset()
         for sentence, doc in zip(sentences, docs, strict=True):
-            levels = levels_in(doc.text)
+            levels = levels_in(sentence.text)
             elsewhere = not levels and self._about_other_levels(
-                sentence, doc.text, levels_before, treated_levels
+                sentence, sentence.text, levels_before, treated_levels
             )
             found = _graded_alike(list(self._statements(sentence, doc, treated_levels, elsewhere)))
-            found = self._grades_told_apart(found, doc.text)
+            found = self._grades_told_apart(found, sentence.text)
             found = _comparisons_accounted(found, doc)
-            if _LOW_CONFIDENCE.search(doc.text):
+            if _LOW_CONFIDENCE.search(sentence.text):
                 # "Cleft at L1. Confidence: low": a finding given with a low confidence is a
                 # hedge, its own sentence's or, from a sentence of its own, the one before.
                 if not found:
@@ -631,6 +640,7 @@ class ReportTextReader:
                     # "Goutallier 3 at L5/S1; L4/5 grade 2": the same scale's grade for
                     # another level, an item of the eponym's list.
                     text = f"{text[: elliptic.start()]},{text[elliptic.end() :]}"
+                text = _CONTRACTED_NOT.sub(_not_spelt_out, text)
                 text = self._slips.corrected(self._abbreviations.spelt_out(text))
                 under = labelled if number and labelled else heading
                 yield _Sentence(text, _shorten(piece), about_cement, under)
@@ -647,6 +657,9 @@ class ReportTextReader:
     def _cement_legend(self, line: str) -> bool:
         """Whether a line gives both cement patterns their meanings ("blocky = solid, compact;
         spongy = trabecular"): a legend of the terms."""
+        if "=" not in line:
+            # A definition needs its sign; the search for the words before one is costly.
+            return False
         defined = self._pattern_defined.finditer(line)
         return len({self._pattern_words[match[1].lower()] for match in defined}) > 1
 
@@ -958,14 +971,16 @@ class ReportTextReader:
             if ent._.historical and not ent._.persistence and not self._progressed(ent, finding):
                 continue
             if finding in LEVEL_BOUND and self._about_another_level(mentions, ent, treated):
-                if finding in PRESENCE_FINDINGS and _denied_at(doc.text, treated, ent.start_char):
+                if finding in PRESENCE_FINDINGS and _denied_at(
+                    sentence.text, treated, ent.start_char
+                ):
                     # "Clefts at T12 and L2; none at L1", "oedema at T11, none at L2": absent at
                     # the treated level (the "none" may reach back to the mention: it is the
                     # denial itself).
                     if not (ent._.uncertainty or ent.sent.start in doubtful):
                         yield Statement(finding, False, sentence.quote)
                 continue
-            if finding in PRESENCE_FINDINGS and _excepted(doc.text, treated, ent):
+            if finding in PRESENCE_FINDINGS and _excepted(sentence.text, treated, ent):
                 if not (ent._.uncertainty or ent.sent.start in doubtful):
                     yield Statement(finding, False, sentence.quote)
                 continue
@@ -1001,11 +1016,11 @@ class ReportTextReader:
         cleft"), names its kinds. A denial qualified by a small one after "or" ("no cleft, or
         only a tiny one") is no firm denial either."""
         if ent._.negation:
-            small = _OR_A_SMALL_ONE.search(ent.doc.text, ent.end_char, ent.sent.end_char)
+            small = _OR_A_SMALL_ONE.search(text_of(ent.doc), ent.end_char, ent.sent.end_char)
             return bool(small) and not any(
                 ent.end_char <= e.start_char < small.start() for e in ent.doc.ents
             )
-        text = ent.doc.text
+        text = text_of(ent.doc)
         same = [e for e in ent.doc.ents if e.label_ == ent.label_ and e is not ent]
         after = _OR_AFTER.match(text, ent.end_char)
         if after and not any(e.start_char == after.end() for e in same):
@@ -1024,13 +1039,17 @@ class ReportTextReader:
         the finding in general ("the intravertebral cleft is a marker of non-union", "a vacuum
         cleft is a gas collection within a collapsed body"), or stands in a clause whose verb
         is one of such statements ("filling of a cleft tends to produce a solid pattern"), in
-        a sentence that names no vertebra to tie it to this patient."""
-        text = ent.doc.text
+        a sentence, or a part of one between semicolons, that names no vertebra to tie it to
+        this patient ("a cleft can be occult on MRI; none is seen in L1 on this CT")."""
+        text = text_of(ent.doc)
+        part_start = text.rfind(";", 0, ent.start_char) + 1
+        part_end = text.find(";", ent.end_char)
+        if levels_in(text[part_start : part_end if part_end >= 0 else len(text)]):
+            return False
         subjects = (e for e in ent.sent.ents if e.start <= ent.start and e.label_ != LOOKALIKE)
-        return not levels_in(text) and (
-            any(self._generic_statement.match(text, subject.end_char) for subject in subjects)
-            or bool(self._generic_anywhere.search(ent.sent.text))
-        )
+        return any(
+            self._generic_statement.match(text, subject.end_char) for subject in subjects
+        ) or bool(self._generic_anywhere.search(ent.sent.text))
 
     def _grades_told_apart(self, statements: list[Statement], text: str) -> list[Statement]:
         """One sentence's statements, its Goutallier grades made unknown where they differ and
@@ -1080,7 +1099,7 @@ class ReportTextReader:
         scale itself."""
         if self._eponym.search(ent.text):
             return False
-        name = _NAME_BEFORE.search(ent.doc.text, 0, ent.start_char)
+        name = _NAME_BEFORE.search(text_of(ent.doc), 0, ent.start_char)
         return bool(name) and not (
             name["name"].lower() in self._known_words or is_english_word(name["name"])
         )
@@ -1088,7 +1107,7 @@ class ReportTextReader:
     def _progressed(self, ent: Any, finding: FindingName) -> bool:
         """Whether a Goutallier grade's clause gives the grade now beside one of before
         ("grade 3 in 2019, now 4"): its history does not make the grade now historical."""
-        clause = (ent.doc.text, ent.sent.start_char, ent.sent.end_char)
+        clause = (text_of(ent.doc), ent.sent.start_char, ent.sent.end_char)
         return finding is FindingName.GOUTALLIER_GRADE and bool(
             self._progression.search(*clause) or self._was.search(*clause)
         )
@@ -1099,7 +1118,7 @@ class ReportTextReader:
         its own stretch ("a fluid cleft in the pedicle"; but "no pedicle involvement and no
         cleft" names two items)."""
         in_clause, nearby, named = self._other_structures[_finding_of(ent.label_)[0]]
-        text = ent.doc.text
+        text = text_of(ent.doc)
         start, end = mentions.stretch(ent)
         # A structure named inside a lookalike is the lookalike's ("in addition to the vacuum
         # disc at L4/5"), inside another finding's name that finding's ("no cleft or oedema of
@@ -1134,7 +1153,7 @@ class ReportTextReader:
         ("Goutallier 3 (L4/5) and no fascia oedema"), else words pointing elsewhere anywhere
         in the sentence."""
         own = mentions.stretch(ent)
-        text = ent.doc.text
+        text = text_of(ent.doc)
         if self._points_elsewhere(text, own, *own):
             return True
         named = (
@@ -1160,7 +1179,7 @@ class ReportTextReader:
         """Whether words in the mention's clause pick one of the levels named before them, and
         it is not the treated one, or the text does not say which ("fractures of L1 and L3,
         the latter with a cleft", "..., one of which has a cleft")."""
-        text = ent.doc.text
+        text = text_of(ent.doc)
         start, end = mentions.clause_chars(ent)
         for how, pattern in self._level_picks.items():
             if (match := pattern.search(text, start, end)) is None:
@@ -1217,7 +1236,7 @@ class ReportTextReader:
                 return None
             pattern = CementDistribution.BLOCKY
         start, end = mentions.stretch(ent)
-        described = ent.doc.text[ent.sent.start_char : end]
+        described = text_of(ent.doc)[ent.sent.start_char : end]
         if any(
             not _denied(described, leak.start())
             for leak in self._cement_excludes.finditer(described)
@@ -1231,7 +1250,7 @@ class ReportTextReader:
     def _degree(self, ent: Any) -> str | None:
         """ "scant" or "partial" where a word of degree stands just before or after the entity
         in its clause; else None."""
-        text, clause = ent.doc.text, ent.sent
+        text, clause = text_of(ent.doc), ent.sent
         for degree, (before, after) in self._degrees.items():
             if before.search(text, clause.start_char, ent.start_char) or after.match(
                 text, ent.end_char, clause.end_char
@@ -1247,7 +1266,7 @@ class ReportTextReader:
         denies it."""
         finding = FindingName.GOUTALLIER_GRADE
         clause = ent.sent
-        text = ent.doc.text
+        text = text_of(ent.doc)
         before = text[clause.start_char : ent.start_char]
         definition = ent.label_.startswith(DEFINITION)
         if ent._.negation and (definition or self._negated_eponym.search(before)):
@@ -1721,6 +1740,19 @@ _PICK_ONE = re.compile(
     r"\b[^)]*\)",
     re.I,
 )
+#: A verb and "not" written as one ("isn't", "wasn’t", "can't"): spaCy's tokens for them are
+#: "is" and "n't", which the rules' denials ("is not seen") do not name.
+_CONTRACTED_NOT = re.compile(
+    r"\b(is|are|was|were|does|do|did|has|have|had|could|would|should|need|ca|wo)n[’']t\b", re.I
+)
+_FULL_FORMS = {"ca": "can", "wo": "will"}
+
+
+def _not_spelt_out(match: re.Match[str]) -> str:
+    verb = match[1]
+    return f"{_FULL_FORMS.get(verb.lower(), verb)} not"
+
+
 #: "yes" or "no" closing an item of a list after a noun, as that item's answer; so do a
 #: capital "Y" or "N" ("IVC Y; TLF N"), which left there let the noun alone read as stated.
 _INLINE_ANSWER = re.compile(
@@ -1859,6 +1891,7 @@ class _Mentions:
 
     def __init__(self, doc: Any, refer_back: frozenset[str] = frozenset()) -> None:
         self.doc = doc
+        self.text = text_of(doc)
         self._refer_back = refer_back
         self.findings = [
             ent for ent in doc.ents if ent.label_.partition(READS)[0] in LABEL_FINDINGS
@@ -1866,15 +1899,15 @@ class _Mentions:
         # "at T12 rather than L1": a level named to be denied is not the mention's.
         self._levels = [
             (match.start(), match.end(), _levels_of(match))
-            for match in _LEVEL.finditer(doc.text)
-            if not _DENIED_LEVEL.search(doc.text, 0, match.start())
+            for match in _LEVEL.finditer(self.text)
+            if not _DENIED_LEVEL.search(self.text, 0, match.start())
         ]
         #: Where two neighbouring vertebrae are written as one ("T12/L1", "L1-2"): the disc
         #: between them, or both; never one vertebral body.
         self._disc_levels = [
             (start, end)
             for start, end, levels in self._levels
-            if len(levels) == 2 and _neighbours(levels) and "to" not in doc.text[start:end]
+            if len(levels) == 2 and _neighbours(levels) and "to" not in self.text[start:end]
         ]
         #: Each clause as (first token, token after it, first character, character after it),
         #: found once: ``span.sent`` walks the tokens again at every call.
@@ -1893,7 +1926,7 @@ class _Mentions:
         """The character span of the entity's part of its clause, between separators."""
         key = (ent.start, ent.end)
         if key not in self._stretches:
-            text = self.doc.text
+            text = self.text
             clause_start, clause_end = self.clause_chars(ent)
             left = clause_start
             for match in _SEPARATOR.finditer(text, clause_start, ent.start_char):
@@ -1920,7 +1953,7 @@ class _Mentions:
                 for start in contrast
                 if start > ent.start and not self._only_a_place(start)
             ),
-            default=len(self.doc.text),
+            default=len(self.text),
         )
         own_subject = self._own_subject_from(ent)
         yield frozenset().union(
@@ -1932,7 +1965,7 @@ class _Mentions:
         oedema, not at L1 but at L4"): what follows is where the finding is, not something
         else."""
         word = self.doc[contrast]
-        return bool(_ONLY_A_PLACE.match(self.doc.text, word.idx + len(word)))
+        return bool(_ONLY_A_PLACE.match(self.text, word.idx + len(word)))
 
     def _own_subject_from(self, ent: Any) -> int:
         """Where the first clause after the entity's that has a subject of its own begins
@@ -1953,7 +1986,7 @@ class _Mentions:
                 and not (start in contrast and self._only_a_place(start))
             ):
                 return start_char
-        return len(self.doc.text)
+        return len(self.text)
 
     def _free_levels(self, ent: Any) -> list[tuple[int, int, frozenset[VertebralLevel]]]:
         """The levels named outside the stretches of mentions of other findings and of
@@ -1965,7 +1998,7 @@ class _Mentions:
             for other in self.doc.ents
             if other.label_ == LOOKALIKE or _finding_of(other.label_)[0] is not finding
         ]
-        text = self.doc.text
+        text = self.text
         # A level heading the sentence as its label ("T12: cleft yes, oedema no") is every
         # item's.
         return [
@@ -1979,7 +2012,7 @@ class _Mentions:
         """The level closing a list of two mentions the entity opens ("fascial oedema and a
         fluid cleft at L2"): the level of both; none if the next item is no mention, or its
         level is not the last words of the clause."""
-        text = self.doc.text
+        text = self.text
         right = self.stretch(ent)[1]
         joined = _AND.match(text, right)
         after = next((e for e in self.findings if e.start_char >= right), None)
@@ -2154,7 +2187,7 @@ def _comparisons_accounted(statements: list[Statement], doc: Any) -> list[Statem
     if not any(s.by_definition for s in statements):
         return statements
     read = [(e.start_char, e.end_char) for e in doc.ents if e.label_.startswith(DEFINITION)]
-    comparisons = [m.start() for m in _FAT_MUSCLE_COMPARISON.finditer(doc.text)]
+    comparisons = [m.start() for m in _FAT_MUSCLE_COMPARISON.finditer(text_of(doc))]
     # Each comparison within one definition read, and no definition holding two.
     held = [sum(left <= at < right for at in comparisons) for left, right in read]
     if sum(held) == len(comparisons) and all(count <= 1 for count in held):
@@ -2258,6 +2291,9 @@ def _fields_of_row(piece: str) -> list[str]:
 def _split_outside_brackets(separator: re.Pattern[str], text: str) -> list[str]:
     """``text`` split at each ``separator`` that no bracket holds: a legend in brackets
     ("Pattern (blocky = solid; spongy = trabecular): spongy") is one field's."""
+    if separator.search(text) is None:
+        # Most lines: no separator to weigh, so no character to walk through.
+        return [text]
     depth, masked = 0, []
     for character in text:
         if character in "([{":
@@ -2324,7 +2360,7 @@ _BOUND_BEFORE = re.compile(
     re.I,
 )
 _BOUND_AFTER = re.compile(
-    r"\s*(?:at\s+(?:most|least|worst|best)\b|or\s+so\b|(?:or|and)\s+(?:above|below|beyond)\b"
+    r"\s*(?:at\s+(?:most|least|worst|best)\b|or\s+so\b|[-–]?ish\b|(?:or|and)\s+(?:above|below|beyond)\b"
     r"|(?:of|out\s+of)\s*3\b|\(?\s*(?:on\s+an?\s+)?0\s*[-–]\s*3\b|\(?\s*(?:on\s+an?\s+)?"
     r"(?:three|3)[-\s]point)",
     re.I,

@@ -2337,3 +2337,79 @@ def test_a_long_row_of_cells_with_a_value_at_its_end_is_read_as_a_row(reader):
     # backtrack for hours on a line like this; it is a row with a value, not a header.
     row = "Level" + "  fluid cleft" * 40 + "  1"
     assert firm(reader, row) == {IVC: True}
+
+
+# --- rules 2.14.0: a fourth round of probes (text as an EHR sends it) -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cleft isn't seen.", {IVC: False}),
+        ("Fascial oedema wasn’t identified at L1.", {OEDEMA: False}),
+    ],
+)
+def test_a_verb_and_not_written_as_one_deny_the_finding(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["FLUID CLEFT IN L1 CANNOT BE EXCLUDED.", "Fluid cleft in L1 CAN'T BE EXCLUDED."]
+)
+def test_a_hedge_typed_in_capitals_is_a_hedge(reader, text):
+    # Not split into "can" and "not", "CANNOT" left "EXCLUDED" to read as a denial.
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("THERE IS NO\nINTRAVERTEBRAL CLEFT.", {IVC: False}),
+        ("There is no\nTLF oedema.", {OEDEMA: False}),
+        ("POSSIBLE\nTHORACOLUMBAR FASCIA OEDEMA.", {}),
+        ("Goutallier 2-\n3 at L4/5.", {}),
+    ],
+)
+def test_a_line_broken_where_no_sentence_can_end_goes_on_on_the_next(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_field_answered_no_ends_its_line(reader):
+    assert firm(reader, "Cleft: no\nTLF oedema: yes") == {IVC: False, OEDEMA: True}
+
+
+def test_a_grade_given_as_an_approximation_is_no_grade(reader):
+    assert firm(reader, "Goutallier grade 2-ish at L4/5.") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Intravertebral clefts may be occult on supine MRI.",
+        "Fascial oedema may be subtle on non-fat-suppressed sequences.",
+        "Oedema of the thoracolumbar fascia may accompany acute fractures.",
+    ],
+)
+def test_what_a_finding_may_be_or_do_in_general_is_not_stated(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Supine CT may show a vacuum cleft.",
+        "A cleft not seen on this study may become apparent on standing films.",
+    ],
+)
+def test_what_another_study_may_show_is_a_hedge(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_general_remark_between_semicolons_is_not_about_the_level_named_after_it(reader):
+    text = "Intravertebral gas can be difficult to see on MRI; none is present within L1."
+    assert IVC not in firm(reader, text)
+
+
+def test_a_finding_at_the_level_that_may_explain_the_pain_is_stated(reader):
+    # A hedge on what the finding causes does not hedge the finding.
+    assert firm(reader, "The L1 cleft may explain the pain.") == {IVC: True}
