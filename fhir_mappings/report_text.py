@@ -172,6 +172,16 @@ _BRACKETED = re.compile(r"[\[({]([^\[\](){}]*)[\])}]")
 #: A ``label: value`` field, as a row of them writes each ("Goutallier (L4-5): 4").
 _LABELLED = re.compile(r"^[^:|=;]{1,80}?(?:[:=]|\s[-–—])\s*\S")
 _SEMICOLON = re.compile(r"\s*;\s*")
+#: Wide space between the fields of one line ("Cleft: Y   TLF oedema: N").
+#: An item of a list, one a line: "- cleft", "• TLF oedema", "2) fascial oedema".
+_BULLET_ITEM = re.compile(r"^(?:[-–•·▪◦]|\d{1,2}[.)])\s*(?P<item>[^\W\d_].*)$")
+_WIDE_SPACE = re.compile(r" {2,}|\t+")
+#: A tick or a cross before or after an item, as its answer ("✗ Intravertebral cleft", "TLF
+#: oedema ...... ✓", "Cleft × (see CT)"): a field. A letter X is no cross: it ticks boxes.
+_MARK_BEFORE = re.compile(r"^(?P<mark>[✓✔✗✘])\s*(?P<label>[^\W\d_][^:|=]*?)\s*$")
+_MARK_AFTER = re.compile(
+    r"^(?P<label>[^:|=✓✔✗✘×]*[^\W\d_])[\s.]*(?P<mark>[✓✔✗✘×])(?P<rest>\s*(?:\([^)]*\))?\.?)$"
+)
 #: A value that is a number alone: a grade where the label is about the muscles' fat, no
 #: answer where it names a cleft or the fascia ("IVC=0", "Vacuum cleft: 1").
 #: What surrounds an option between boxes: any white space (tabs, no-break spaces) and the
@@ -225,6 +235,14 @@ _ABBREVIATIONS = frozenset(
 )
 #: Words that, besides a modality and a date, name a study in a label ("Comparison CT of 3
 #: February 2024:").
+#: A date with its year in a study's label: "03/2021", "12.01.2024", "2019" (a day and a
+#: month alone, "MRI 20/10:", is as likely the study the note is about).
+_DATE_WORD = re.compile(r"(?:\d{1,2}[/.-]){1,2}(?:19|20)\d{2}|(?:19|20)\d{2}")
+#: The time of a study relative to the procedure, in its label: "post-op CT 05/2022".
+_STUDY_TIME = re.compile(
+    r"(?:pre|post)[-\s]?(?:op|operative|procedure|procedural|vertebroplasty|kyphoplasty)|"
+    r"prior|previous|outside|old|initial|baseline"
+)
 _STUDY_WORDS = frozenset(
     {
         "of",
@@ -577,12 +595,15 @@ class ReportTextReader:
         section = _Section()
         about_cement = bool(self._cement_requires.search(text))
         heading: frozenset[VertebralLevel] = frozenset()
+        denying = False
         for raw in _unwrapped(text.splitlines()):
             # A row of a text table ("| Intravertebral cleft | No |") without its outer bars:
             # a row of ``label | value``.
             line = _result_segment_as_field(raw)
             line = _LEADER.sub(": ", line.strip().strip("*#").strip().strip("|").strip())
             line = _PLUS_MINUS.sub(_signed, line)
+            line = _MARK_BEFORE.sub(r"\g<label>: \g<mark>", line)
+            line = _MARK_AFTER.sub(r"\g<label>: \g<mark>\g<rest>", line)
             line = _ASIDE_ADVERB.sub("", line)
             line = self._coded_answer(line)
             line = self._question_answered(line)
@@ -592,6 +613,13 @@ class ReportTextReader:
             if _column_headings(line):
                 # "Level | Cleft | Fascial oedema": a table's header row names its columns.
                 continue
+            if denying and (item := _BULLET_ITEM.match(line)):
+                # "Negative for:" and its items on the lines after it, one a line.
+                line = f"No {item['item'].rstrip(' .')}."
+            else:
+                denying = self._opens_denied_list(line)
+                if denying:
+                    continue
             line = self._denied_list(line)
             header, rest = self._header(line)
             if header is not None or not line:
@@ -630,7 +658,9 @@ class ReportTextReader:
                     # "Distribution: blocky" in a report about the cement is the cement's.
                     normalized = f"Cement {normalized.lstrip()}"
                 # "cleft yes, TLF oedema no": a list's items answered in place.
-                normalized = _INLINE_ANSWER.sub(_inline_answer, normalized)
+                normalized = _INLINE_ANSWER.sub(
+                    _inline_answer, _ANSWER_SLASH.sub(r"\g<answer>;", normalized)
+                )
                 text = self._level_names.written_as_levels(normalized)
                 # "Fascial oedema, which would support an acute fracture, is not identified":
                 # the denial closing the sentence is the subject's, the aside set apart.
@@ -653,6 +683,11 @@ class ReportTextReader:
             return line
         items = [item for item in _LIST_ITEMS.split(field["value"].rstrip(" .")) if item]
         return f"No {' or '.join(items)}." if items else line
+
+    def _opens_denied_list(self, line: str) -> bool:
+        """Whether a line is the label of a list of what was not found, its items on the lines
+        after it ("Negative for:", "Absent:")."""
+        return line.endswith(":") and line.rstrip(" :").lower() in self._denied_lists
 
     def _cement_legend(self, line: str) -> bool:
         """Whether a line gives both cement patterns their meanings ("blocky = solid, compact;
@@ -735,9 +770,21 @@ class ReportTextReader:
         section's name ("Comparison with the prior: cleft unchanged" is this report's)."""
         first, _, rest = label.partition(" ")
         if first not in self._one_line_sections or not rest:
-            return None
+            return self._dated_study(label)
         words = rest.replace(",", " ").split()
         return first if all(self._names_a_study(word) for word in words) else None
+
+    def _dated_study(self, label: str) -> str | None:
+        """The comparison section a label opens by naming a study and its dated year alone
+        ("CT 03/2021:", "Post-op MRI 2019 -"): a study of another day, not the one reported."""
+        words = label.replace(",", " ").split()
+        if not any(word in self._modality_words for word in words) or not any(
+            _DATE_WORD.fullmatch(word) for word in words
+        ):
+            return None
+        if all(self._names_a_study(word) or _STUDY_TIME.fullmatch(word) for word in words):
+            return "comparison"
+        return None
 
     def _names_a_study(self, word: str) -> bool:
         return bool(
@@ -1755,6 +1802,12 @@ def _not_spelt_out(match: re.Match[str]) -> str:
 
 #: "yes" or "no" closing an item of a list after a noun, as that item's answer; so do a
 #: capital "Y" or "N" ("IVC Y; TLF N"), which left there let the noun alone read as stated.
+#: A slash between spaces after an item's answer ends the item ("Cleft absent / TLF oedema
+#: present"), unless another answer follows: "yes / no" offers a choice.
+_ANSWER_SLASH = re.compile(
+    r"\b(?P<answer>(?i:present|absent|seen|yes|no|positive|negative)|Y|N)\s+/"
+    r"(?=\s+(?!(?i:yes|no|y|n|present|absent)\b)[^\W\d_])"
+)
 _INLINE_ANSWER = re.compile(
     r"(?<=[^\W\d_]{3})(?<!\bare)(?<!\bwas)(?<!\bwere)(?<!\bthere)(?<!\band)(?<!\bwith)"
     r"\s+(?P<answer>(?i:yes|no)|Y|N)(?=\s*(?:[,;]|\.?\s*$))",
@@ -2281,7 +2334,7 @@ def _fields_of_row(piece: str) -> list[str]:
     """A row of ``label: value`` fields between bars or semicolons ("IVC: No | TLF edema:
     Yes", "IVC - N; TLF oedema - Y") as one field each, so that no answer is read with
     another's label; any other text whole."""
-    for separator in (_BAR, _SEMICOLON):
+    for separator in (_BAR, _SEMICOLON, _WIDE_SPACE):
         cells = [cell.strip() for cell in _split_outside_brackets(separator, piece) if cell.strip()]
         if len(cells) > 1 and all(_LABELLED.match(cell) for cell in cells):
             return cells

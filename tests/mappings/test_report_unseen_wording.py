@@ -2413,3 +2413,97 @@ def test_a_general_remark_between_semicolons_is_not_about_the_level_named_after_
 def test_a_finding_at_the_level_that_may_explain_the_pain_is_stated(reader):
     # A hedge on what the finding causes does not hedge the finding.
     assert firm(reader, "The L1 cleft may explain the pain.") == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Intravertebral cleft ✗", {IVC: False}),
+        ("✘ TLF oedema", {OEDEMA: False}),
+        ("Thoracolumbar fascia oedema ........ ✗ (see STIR)", {OEDEMA: False}),
+        ("Cleft: Ø", {IVC: False}),
+    ],
+)
+def test_a_cross_beside_an_item_answers_it_no(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_letter_x_as_an_answer_is_no_answer(reader):
+    # An "x" ticks a box as often as it crosses one out.
+    assert firm(reader, "Intravertebral cleft: x") == {}
+
+
+def test_fields_set_apart_by_wide_space_are_answered_one_by_one(reader):
+    assert firm(reader, "Cleft: N   TLF oedema: Y") == {IVC: False, OEDEMA: True}
+
+
+def test_a_slash_after_an_items_answer_ends_the_item(reader):
+    assert firm(reader, "Cleft absent / TLF oedema present") == {IVC: False, OEDEMA: True}
+
+
+def test_a_choice_of_answers_between_slashes_is_unanswered(reader):
+    assert firm(reader, "Cleft: yes / no") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Negative for:\n- intravertebral cleft\n- fascial oedema",
+        "Absent:\n• cleft\n• TLF oedema",
+    ],
+)
+def test_the_items_of_a_list_of_negatives_one_a_line_are_absent(reader, text):
+    assert firm(reader, text) == {IVC: False, OEDEMA: False}
+
+
+def test_a_list_of_negatives_ends_with_its_items(reader):
+    text = "Absent:\n• cleft\nGoutallier 2 at L4/5."
+    assert firm(reader, text) == {IVC: False, GOUTALLIER: 2}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CT 03/2021: intravertebral vacuum cleft at L1.",
+        "Post-op radiograph 06/2022 - cement blocky at L1.",
+    ],
+)
+def test_a_line_labelled_with_a_dated_study_is_that_studys(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_study_labelled_with_a_day_and_month_alone_may_be_the_one_reported(reader):
+    # A ward note's "MRI 20/10:" is as likely the study the note is about.
+    assert firm(reader, "MRI 20/10: cleft in L1.") == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Referrer queries intravertebral cleft at L1.",
+        "According to the referral, there is thoracolumbar fascia oedema.",
+        "Referral states Goutallier 2 at L4/5.",
+        "Surgeon's operation note describes blocky cement.",
+    ],
+)
+def test_what_the_referral_or_another_note_says_is_not_the_studys_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Radiology report from 2021 states fascial oedema at L1.",
+        "Text below copied from MRI 01/2022: no fascial oedema.",
+    ],
+)
+def test_a_report_of_another_year_or_text_copied_from_one_is_not_current(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_finding_said_to_be_at_another_level_than_described_is_not_the_levels(reader):
+    assert firm(reader, "ADDENDUM: the cleft described at L1 is actually at L2.") == {}
+
+
+def test_a_finding_described_at_the_level_on_this_study_is_stated(reader):
+    assert firm(reader, "Cleft described at L1 on the sagittal images.") == {IVC: True}
