@@ -235,6 +235,12 @@ _ABBREVIATIONS = frozenset(
 )
 #: Words that, besides a modality and a date, name a study in a label ("Comparison CT of 3
 #: February 2024:").
+#: Words saying an amount has changed: a grade of before is not the grade now beside them.
+_CHANGED = re.compile(
+    r"\b(?:progress(?:ed|ing|ion|ive)|increas(?:ed|ing)|worsen(?:ed|ing)|advanced|"
+    r"deteriorat(?:ed|ing|ion)|decreas(?:ed|ing)|improv(?:ed|ing)|regress(?:ed|ing|ion))\b",
+    re.I,
+)
 #: A date with its year in a study's label: "03/2021", "12.01.2024", "2019" (a day and a
 #: month alone, "MRI 20/10:", is as likely the study the note is about).
 _DATE_WORD = re.compile(r"(?:\d{1,2}[/.-]){1,2}(?:19|20)\d{2}|(?:19|20)\d{2}")
@@ -470,8 +476,11 @@ class ReportTextReader:
         self._muscle = _word_pattern(rules.words("context", "goutallier_definition", "requires"))
         # "Erector spinae with some fatty change at L1": the muscles' level, a few words of
         # their clause after them.
+        # "paraspinal muscles at L3-L4", "... adjacent to the collapsed L1 vertebra", "...
+        # around the L1 fracture".
         self._muscle_level = re.compile(
-            rf"{self._muscle.pattern}\s+(?:\w+\s+){{0,5}}?(?:at|of)\s+(?:the\s+)?{_LEVEL.pattern}",
+            rf"{self._muscle.pattern}\s+(?:\w+\s+){{0,5}}?(?:at|of|around|adjacent\s+to|next\s+to|"
+            rf"beside|near|surrounding|overlying)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_LEVEL.pattern}",
             re.I,
         )
         # "L5/S1 multifidus Goutallier 4", "L3/4: paraspinal muscles ...": a level heading the
@@ -1015,8 +1024,9 @@ class ReportTextReader:
                 continue
             if legend and finding is FindingName.GOUTALLIER_GRADE:
                 continue
-            if ent._.historical and not ent._.persistence and not self._progressed(ent, finding):
-                continue
+            if ent._.historical and not self._progressed(ent, finding):
+                if not ent._.persistence or self._changed_since(ent, finding):
+                    continue
             if finding in LEVEL_BOUND and self._about_another_level(mentions, ent, treated):
                 if finding in PRESENCE_FINDINGS and _denied_at(
                     sentence.text, treated, ent.start_char
@@ -1157,6 +1167,15 @@ class ReportTextReader:
         clause = (text_of(ent.doc), ent.sent.start_char, ent.sent.end_char)
         return finding is FindingName.GOUTALLIER_GRADE and bool(
             self._progression.search(*clause) or self._was.search(*clause)
+        )
+
+    @staticmethod
+    def _changed_since(ent: Any, finding: FindingName) -> bool:
+        """Whether a Goutallier grade of before stands in a sentence saying the fat has changed
+        since ("progressed since 2020 (previously Goutallier 1)"): the grade is not the grade
+        now, which goes unsaid. Unchanged, it would be."""
+        return finding is FindingName.GOUTALLIER_GRADE and bool(
+            _CHANGED.search(text_of(ent.doc), ent.sent.start_char, ent.sent.end_char)
         )
 
     def _about_another_structure(self, mentions: _Mentions, ent: Any) -> bool:

@@ -2507,3 +2507,35 @@ def test_a_finding_said_to_be_at_another_level_than_described_is_not_the_levels(
 
 def test_a_finding_described_at_the_level_on_this_study_is_stated(reader):
     assert firm(reader, "Cleft described at L1 on the sagittal images.") == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Paraspinal fatty infiltration has progressed since 2020 (previously Goutallier 1).",
+        "Paraspinal fat has increased since the last study (was Goutallier 2).",
+    ],
+)
+def test_a_grade_of_before_beside_a_change_since_is_not_the_grade_now(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Paraspinal muscles at the fractured L1 level show Goutallier grade 2 fatty infiltration.",
+        "Paraspinal muscles around the L1 fracture are Goutallier 2.",
+    ],
+)
+def test_a_grade_of_the_muscles_by_the_fracture_is_not_the_graded_segments(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_grade_in_a_list_beside_the_fracture_is_the_muscles(reader):
+    # The fracture's level names where the other findings are, not the muscles' segment.
+    text = "L1 fracture with cleft, TLF oedema, Goutallier 3."
+    assert firm(reader, text) == {IVC: True, OEDEMA: True, GOUTALLIER: 3}
+
+
+def test_cement_outside_the_body_by_its_place_is_no_pattern(reader):
+    assert firm(reader, "A small blob of cement anterior to the L1 vertebral body.") == {}
