@@ -172,6 +172,8 @@ _BRACKETED = re.compile(r"[\[({]([^\[\](){}]*)[\])}]")
 #: A ``label: value`` field, as a row of them writes each ("Goutallier (L4-5): 4").
 _LABELLED = re.compile(r"^[^:|=;]{1,80}?(?:[:=]|\s[-–—])\s*\S")
 _SEMICOLON = re.compile(r"\s*;\s*")
+_COMMA = re.compile(r"\s*,\s*")
+_NAMED_LABEL = re.compile(r"[^\W\d_]{2}")
 #: Wide space between the fields of one line ("Cleft: Y   TLF oedema: N").
 #: An item of a list, one a line: "- cleft", "• TLF oedema", "2) fascial oedema".
 _BULLET_ITEM = re.compile(r"^(?:[-–•·▪◦]|\d{1,2}[.)])\s*(?P<item>[^\W\d_].*)$")
@@ -240,6 +242,10 @@ _CHANGED = re.compile(
     r"\b(?:progress(?:ed|ing|ion|ive)|increas(?:ed|ing)|worsen(?:ed|ing)|advanced|"
     r"deteriorat(?:ed|ing|ion)|decreas(?:ed|ing)|improv(?:ed|ing)|regress(?:ed|ing|ion))\b",
     re.I,
+)
+#: A date closing a header: "Previous report 01/2022", "Prior MRI of 2019".
+_DATE_CLOSING = re.compile(
+    r"\s+(?:(?:of|from|dated)\s+)?(?:\d{1,2}[/.-]){0,2}(?:19|20)\d{2}$", re.I
 )
 #: A date with its year in a study's label: "03/2021", "12.01.2024", "2019" (a day and a
 #: month alone, "MRI 20/10:", is as likely the study the note is about).
@@ -755,8 +761,12 @@ class ReportTextReader:
         if bare in self._sections:
             return bare, ""
         if line.rstrip().endswith(":") or line.isupper():
-            # "MRI FINDINGS", "Brief clinical history:"; not "no change since prior".
-            section = self._section_named(bare, self._sections)
+            # "MRI FINDINGS", "Brief clinical history:"; not "no change since prior". A date
+            # after the name is the dated study's ("Previous report 01/2022 (copied):").
+            undated = _DATE_CLOSING.sub("", line.rstrip().rstrip(":")).strip().lower()
+            section = self._section_named(bare, self._sections) or self._section_named(
+                undated, self._sections
+            )
             if section is not None:
                 return section, ""
         field = _FIELD.match(line)
@@ -2350,12 +2360,14 @@ def _split_sentences(line: str) -> list[str]:
 
 
 def _fields_of_row(piece: str) -> list[str]:
-    """A row of ``label: value`` fields between bars or semicolons ("IVC: No | TLF edema:
-    Yes", "IVC - N; TLF oedema - Y") as one field each, so that no answer is read with
-    another's label; any other text whole."""
-    for separator in (_BAR, _SEMICOLON, _WIDE_SPACE):
+    """A row of ``label: value`` fields between bars, semicolons, wide space or commas ("IVC:
+    No | TLF edema: Yes", "IVC - N, TLF oedema - Y") as one field each, so that no answer is
+    read with another's label; any other text whole. Between commas, each label is named
+    in words: "0: no, 1: no, 2: yes" are the options of one field."""
+    for separator in (_BAR, _SEMICOLON, _WIDE_SPACE, _COMMA):
         cells = [cell.strip() for cell in _split_outside_brackets(separator, piece) if cell.strip()]
-        if len(cells) > 1 and all(_LABELLED.match(cell) for cell in cells):
+        named = separator is not _COMMA or all(_NAMED_LABEL.match(cell) for cell in cells)
+        if len(cells) > 1 and named and all(_LABELLED.match(cell) for cell in cells):
             return cells
     return [piece]
 

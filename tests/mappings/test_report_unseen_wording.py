@@ -2539,3 +2539,34 @@ def test_a_grade_in_a_list_beside_the_fracture_is_the_muscles(reader):
 
 def test_cement_outside_the_body_by_its_place_is_no_pattern(reader):
     assert firm(reader, "A small blob of cement anterior to the L1 vertebral body.") == {}
+
+
+def test_fields_between_commas_are_answered_one_by_one(reader):
+    assert firm(reader, "IVC - N, TLF oedema - Y") == {IVC: False, OEDEMA: True}
+
+
+def test_numbered_options_between_commas_stay_one_field(reader):
+    # "0: no, 1: no, 2: yes" are the options of one field, not fields of their own.
+    text = "Goutallier grade at L4/5 - 0: no, 1: no, 2: yes, 3: no, 4: no"
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If there is no cleft, cement will interdigitate.",
+        "Cement injected into the cleft will form a blocky pattern.",
+    ],
+)
+def test_what_the_cement_will_do_is_not_what_it_did(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_cement_that_can_be_seen_to_interdigitate_does(reader):
+    text = "The cement can be seen to interdigitate throughout L1."
+    assert firm(reader, text) == {CEMENT: "spongy"}
+
+
+def test_a_dated_previous_report_header_opens_a_quoted_report(reader):
+    text = "Previous report 01/2022 (copied forward):\nOedema of the thoracolumbar fascia."
+    assert firm(reader, text) == {}
