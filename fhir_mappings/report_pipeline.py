@@ -320,6 +320,14 @@ class ConText:
                 # "Cleft at L1, fascial oedema not excluded": the hedge is the oedema's.
                 low = _own_item_start(doc, low, start, findings)
             category = rule.category
+            if (
+                category == "negation"
+                and rule.direction == BACKWARD
+                and _subjects_verb_denies(doc, start, findings)
+            ):
+                # "Intravertebral cleft was sought and is absent": the verb after "and" is the
+                # subject's before it, and so is the denial closing it.
+                low = doc[doc[start].sent.start - 1].sent.start
             if category in DOUBT_REACHES_BACK and self._refers_back(doc, start):
                 # "A cleft is seen on STIR but not on T2 and is therefore doubtful": a doubt
                 # in a clause about what the sentence named before is about that too.
@@ -471,6 +479,17 @@ def _gives_way(modifier: tuple[ContextRule, int, int], other: tuple[ContextRule,
     longer, other_start, other_end = other
     inside = other_start <= start and end <= other_end and other_end - other_start > end - start
     return inside and (longer.category != rule.category or longer.direction == rule.direction)
+
+
+def _subjects_verb_denies(doc: Any, start: int, findings: Sequence[Any]) -> bool:
+    """Whether a denial at ``start`` closes a clause going on with the subject before it ("...
+    was sought and is absent") that names no finding of its own before the denial."""
+    clause = doc[start].sent
+    return (
+        clause.start > 0
+        and clause.start in doc.user_data.get(SHARED_SUBJECT, ())
+        and not any(clause.start <= ent.start < start for ent in findings)
+    )
 
 
 def _scope(

@@ -173,6 +173,11 @@ _BRACKETED = re.compile(r"[\[({]([^\[\](){}]*)[\])}]")
 _LABELLED = re.compile(r"^[^:|=;]{1,80}?(?:[:=]|\s[-–—])\s*\S")
 _SEMICOLON = re.compile(r"\s*;\s*")
 _COMMA = re.compile(r"\s*,\s*")
+#: An answer with a reason or a qualifier in brackets after it: "not applicable (CT)",
+#: "present (provisional)".
+_ASIDE_AFTER = re.compile(r"(?P<answer>[^()]+?)\s*\((?P<aside>[^()]*)\)")
+#: A zero right after an item's name, as its value ("IVC 0", "TLF oedema 0,"): a field.
+_ZERO_VALUE = re.compile(r"(?<=[^\W\d_])\s+(?=0(?:\s*[,;.]|\s*$))")
 _NAMED_LABEL = re.compile(r"[^\W\d_]{2}")
 #: Wide space between the fields of one line ("Cleft: Y   TLF oedema: N").
 #: An item of a list, one a line: "- cleft", "• TLF oedema", "2) fascial oedema".
@@ -237,6 +242,10 @@ _ABBREVIATIONS = frozenset(
 )
 #: Words that, besides a modality and a date, name a study in a label ("Comparison CT of 3
 #: February 2024:").
+#: What opens a definition before the term it defines: an indefinite article, perhaps
+#: after a label ("Patient information: a vacuum cleft is ...").
+_DEFINITION_OPENING = re.compile(r"\W*(?:[^\W\d_][\w ]{0,30}:\s*)?an?\s+(?:[\w-]+\s+)?", re.I)
+_IS_A = re.compile(r"\s*(?:is|are)\s+an?\s", re.I)
 #: Words saying an amount has changed: a grade of before is not the grade now beside them.
 _CHANGED = re.compile(
     r"\b(?:progress(?:ed|ing|ion|ive)|increas(?:ed|ing)|worsen(?:ed|ing)|advanced|"
@@ -617,6 +626,7 @@ class ReportTextReader:
             line = _result_segment_as_field(raw)
             line = _LEADER.sub(": ", line.strip().strip("*#").strip().strip("|").strip())
             line = _PLUS_MINUS.sub(_signed, line)
+            line = _ZERO_VALUE.sub(": ", line)
             line = _MARK_BEFORE.sub(r"\g<label>: \g<mark>", line)
             line = _MARK_AFTER.sub(r"\g<label>: \g<mark>\g<rest>", line)
             line = _ASIDE_ADVERB.sub("", line)
@@ -865,7 +875,7 @@ class ReportTextReader:
         if self._answer(value) is not None and not self._choices_offered(value):
             # Before the blanks: "(-)" is an answer, though other brackets are blank.
             return self._answered(field["label"], value)
-        if _BLANK.match(value) or self._choices_offered(value):
+        if _BLANK.match(value) or self._choices_offered(value) or _blank_for_a_reason(value):
             return None
         detailed = _ANSWER_THEN_DETAIL.match(value)
         if detailed and self._answer(detailed["answer"]) is not None:
@@ -990,6 +1000,19 @@ class ReportTextReader:
 
     def _answer(self, value: str) -> str | None:
         bare = value.strip(" .").lower()
+        kind = self._answer_kind(bare)
+        aside = _ASIDE_AFTER.fullmatch(bare)
+        if kind is not None or aside is None:
+            return kind
+        kind = self._answer_kind(aside["answer"])
+        if kind is None or aside["aside"].startswith("see "):
+            return kind
+        # "present (provisional)": an answer given in doubt ("absent (see STIR)" is not).
+        # Any other aside is left to be read with the answer: "Present (T12)" places it,
+        # "Yes (No)" offers a choice.
+        return "uncertain" if self._answer_kind(aside["aside"]) == "uncertain" else None
+
+    def _answer_kind(self, bare: str) -> str | None:
         return next((kind for kind, words in self._answers.items() if bare in words), None)
 
     # --- sentences to statements -------------------------------------------------------------
@@ -1113,6 +1136,11 @@ class ReportTextReader:
         part_end = text.find(";", ent.end_char)
         if levels_in(text[part_start : part_end if part_end >= 0 else len(text)]):
             return False
+        if _DEFINITION_OPENING.fullmatch(text, part_start, ent.start_char) and _IS_A.match(
+            text, ent.end_char
+        ):
+            # "A vacuum cleft is a gas collection ...": what any cleft is, a definition.
+            return True
         subjects = (e for e in ent.sent.ents if e.start <= ent.start and e.label_ != LOOKALIKE)
         return any(
             self._generic_statement.match(text, subject.end_char) for subject in subjects
@@ -1926,6 +1954,13 @@ def _doubted(statement: Statement) -> Statement:
     if statement.value is None:
         return statement
     return Statement(statement.finding, None, statement.quote, NoValueKind.REPORT_UNCERTAIN)
+
+
+def _blank_for_a_reason(value: str) -> bool:
+    """Whether a template value is a blank with its reason in brackets after it: "not
+    applicable (CT)", "N/A (STIR not acquired)"."""
+    aside = _ASIDE_AFTER.fullmatch(value.strip(" ."))
+    return bool(aside) and bool(_BLANK.match(aside["answer"]))
 
 
 def _signed(sign: re.Match[str]) -> str:

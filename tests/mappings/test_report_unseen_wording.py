@@ -2570,3 +2570,72 @@ def test_cement_that_can_be_seen_to_interdigitate_does(reader):
 def test_a_dated_previous_report_header_opens_a_quoted_report(reader):
     text = "Previous report 01/2022 (copied forward):\nOedema of the thoracolumbar fascia."
     assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "An intravertebral vacuum cleft is a gas- or fluid-filled space within a fractured body.",
+        "Fascial oedema is seen in a majority of acute osteoporotic fractures.",
+    ],
+)
+def test_a_definition_or_a_share_of_patients_is_a_general_statement(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_finding_said_to_be_present_in_the_body_is_stated(reader):
+    assert firm(reader, "A cleft is present in the fractured body.") == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Teaching point: fascial oedema supports an acute fracture.",
+        "Figure 2 shows a typical intravertebral vacuum cleft.",
+        "Per protocol, document any intravertebral cleft.",
+        "The radiographer queried a cleft at L1.",
+        "The intervention report states that the cement was spongy.",
+        "Plan: repeat MRI in 6 weeks to reassess fascial oedema.",
+    ],
+)
+def test_teaching_protocol_queries_and_plans_state_no_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fascial oedema has subsided.",
+        "The intravertebral cleft has been obliterated by cement.",
+        "No more fascial oedema.",
+    ],
+)
+def test_a_finding_gone_by_other_words_than_resolved_is_not_current(reader, text):
+    # Resolved is unknown, not absent (corpus labelling rules).
+    assert firm(reader, text) == {}
+
+
+def test_a_denial_after_and_goes_with_the_subject_before_it(reader):
+    assert firm(reader, "Intravertebral cleft was sought and is absent.") == {IVC: False}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IVC 0, TLF oedema 0.",
+        "Fascial oedema: 0/3 levels.",
+        "Fascial oedema: not applicable (CT).",
+        "Cleft: present (provisional)",
+        "Not excluding a small intravertebral cleft.",
+    ],
+)
+def test_a_zero_count_no_answer_or_a_provisional_one_is_not_firm(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_grade_of_zero_is_a_grade(reader):
+    assert firm(reader, "Goutallier 0 at L4/5.") == {GOUTALLIER: 0}
+
+
+def test_an_answer_placed_at_another_level_in_brackets_is_that_levels(reader):
+    assert firm(reader, "Result: Intravertebral vacuum cleft - Present (T12)") == {}
