@@ -176,6 +176,9 @@ _COMMA = re.compile(r"\s*,\s*")
 #: An answer with a reason or a qualifier in brackets after it: "not applicable (CT)",
 #: "present (provisional)".
 _ASIDE_AFTER = re.compile(r"(?P<answer>[^()]+?)\s*\((?P<aside>[^()]*)\)")
+#: Where a reason follows a value: a bracket, a dash between spaces (after a comma, a second
+#: answer may follow: "n/a, none identified").
+_REASON_FOLLOWS = re.compile(r"\s*\(|\s+[-–—]\s+")
 #: A zero right after an item's name, as its value ("IVC 0", "TLF oedema 0,"): a field.
 _ZERO_VALUE = re.compile(r"(?<=[^\W\d_])\s+(?=0(?:\s*[,;.]|\s*$))")
 _NAMED_LABEL = re.compile(r"[^\W\d_]{2}")
@@ -1474,10 +1477,13 @@ class ReportTextReader:
                 # After another grade and its level, only the level nearest is this one's.
                 nearest = [m[0] for m in _LEVEL.finditer(preceding)]
                 preceding = nearest[-1] if nearest else ""
+            labelled = _LEVEL_LABELLING.search(text, clause_start, start + at)
             levels = (
                 levels_in(after[0])
                 if after
                 else levels_in(preceding)
+                # "L4-5 = 2, L5-S1 = 3 (Goutallier)": a level right before a grade labels it.
+                or (levels_in(labelled[0]) if labelled else frozenset())
                 or levels_in(just_before)
                 or self._muscle_levels(text[clause_start:eponym])
                 # "Goutallier 2 atrophy of the paraspinal muscles at T12": the muscles' level.
@@ -1804,6 +1810,8 @@ _SIDE = re.compile(
     r"|\b[rl](?:\s*[:=]\s*|\s+)\d(?!\s*[/-]\s*[lst]?\d)",
     re.I,
 )
+#: A level labelling the grade right after it: "L5/S1: 4", "L4-5 = 2".
+_LEVEL_LABELLING = re.compile(rf"{_LEVEL.pattern}\s*[:=]?\s*$", re.I)
 _LEVEL_JUST_BEFORE = re.compile(r"(?:(?:(?:at|for|of)\s+(?:the\s+)?)?\S+\s*[,:]?\s*)?$", re.I)
 _LEVEL_AFTER_DESCRIPTION = re.compile(
     rf"\s*(?:[\w-]+\s+){{1,3}}?(?:(?:at|of)\s+(?:the\s+)?(?:level\s+)?|\()"
@@ -1957,10 +1965,10 @@ def _doubted(statement: Statement) -> Statement:
 
 
 def _blank_for_a_reason(value: str) -> bool:
-    """Whether a template value is a blank with its reason in brackets after it: "not
-    applicable (CT)", "N/A (STIR not acquired)"."""
-    aside = _ASIDE_AFTER.fullmatch(value.strip(" ."))
-    return bool(aside) and bool(_BLANK.match(aside["answer"]))
+    """Whether a template value is a blank with its reason after it: "not applicable (CT)",
+    "N/A - pacemaker, MRI contraindicated"."""
+    blank = _REASON_FOLLOWS.split(value.strip(" ."), maxsplit=1)[0]
+    return blank != value.strip(" .") and bool(_BLANK.match(blank))
 
 
 def _signed(sign: re.Match[str]) -> str:

@@ -2639,3 +2639,53 @@ def test_a_grade_of_zero_is_a_grade(reader):
 
 def test_an_answer_placed_at_another_level_in_brackets_is_that_levels(reader):
     assert firm(reader, "Result: Intravertebral vacuum cleft - Present (T12)") == {}
+
+
+# --- rules 2.14.0: a fifth round of probes (whole reports, post-op documents) ---------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Small fluid cleft, although a fluid-filled fracture line could give a similar appearance.",
+        "Fluid cleft; a fluid-filled fracture line is the main differential.",
+        "Fluid cleft, which is difficult to distinguish from a fluid-filled fracture line.",
+    ],
+)
+def test_a_finding_with_a_lookalike_it_cannot_be_told_from_is_in_doubt(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_finding_told_apart_from_its_lookalike_is_stated(reader):
+    assert firm(reader, "Fluid cleft in L1, distinct from the fracture line.") == {IVC: True}
+
+
+@pytest.mark.parametrize("text", ["L5/S1: 4 (Goutallier).", "L4/5: 2; L5/S1: 3 (Goutallier)."])
+def test_a_level_labelling_a_grade_before_the_eponym_is_the_grades(reader, text):
+    assert GOUTALLIER not in firm(reader, text)
+
+
+def test_the_graded_segment_labelling_a_grade_before_the_eponym_gives_it(reader):
+    assert firm(reader, "L4/5: 3 (Goutallier).") == {GOUTALLIER: 3}
+
+
+def test_a_finding_in_a_sentence_whose_assessment_is_limited_is_in_doubt(reader):
+    text = "Cement appears to be predominantly blocky, but assessment is limited by bowel gas."
+    assert firm(reader, text) == {}
+
+
+def test_an_answer_from_a_provisional_report_is_in_doubt(reader):
+    assert firm(reader, "Fascial oedema: present (provisional report)") == {}
+
+
+def test_a_blank_with_its_reason_after_a_dash_is_a_blank(reader):
+    assert firm(reader, "Fascial oedema: not applicable - pacemaker, MRI contraindicated") == {}
+
+
+def test_a_blank_then_an_answer_is_the_answer(reader):
+    assert firm(reader, "Cleft size (mm): n/a, none identified.") == {IVC: False}
+
+
+def test_what_an_earlier_studys_report_described_is_not_this_studys(reader):
+    text = "The immediate post-procedure CT report described a spongy cement pattern."
+    assert firm(reader, text) == {}
