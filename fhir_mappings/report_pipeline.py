@@ -86,8 +86,9 @@ SHARED_SUBJECT = "shared_subject"
 #: ``Doc.user_data`` key: clause starts at a word of contrast (";", "but", "although"): what
 #: follows may be about another thing or level.
 CONTRAST_STARTS = "contrast_starts"
-#: ``Doc.user_data`` key: the text the Doc was made from.
+#: ``Doc.user_data`` keys: the text the Doc was made from, and its entities once found.
 TEXT = "text"
+ENTS = "ents"
 #: Levels a phrase's ``<level>`` stands for.
 PHRASE_LEVELS = tuple(
     level.value
@@ -198,8 +199,13 @@ class Pipeline:
     context: Callable[[Any], Any]
 
     def __call__(self, text: str) -> Any:
-        doc = self.nlp.make_doc(text)
+        doc = self._read(text)
         doc.user_data[TEXT] = text
+        doc.user_data[ENTS] = tuple(doc.ents)
+        return doc
+
+    def _read(self, text: str) -> Any:
+        doc = self.nlp.make_doc(text)
         if not any(token.lower_ in self.triggers for token in doc):
             return doc
         for step in self.finders:
@@ -213,6 +219,11 @@ def text_of(doc: Any) -> str:
     """The text a pipeline's Doc was made from: ``Doc.text`` joins every token again at each
     call, the reader's largest cost when it was read per mention."""
     return doc.user_data[TEXT]
+
+
+def ents_of(doc: Any) -> tuple[Any, ...]:
+    """A pipeline's Doc's entities, as found: ``Doc.ents`` makes each Span again at each call."""
+    return doc.user_data[ENTS]
 
 
 @dataclass(frozen=True)
@@ -481,6 +492,17 @@ def _gives_way(modifier: tuple[ContextRule, int, int], other: tuple[ContextRule,
     return inside and (longer.category != rule.category or longer.direction == rule.direction)
 
 
+def _as_one_sentence(doc: Any) -> None:
+    """Mark the Doc one sentence, in one call: token by token, each mark costs a check of
+    the Doc's annotations."""
+    import numpy
+    from spacy.attrs import SENT_START
+
+    marks = numpy.full((len(doc), 1), -1, dtype="int64")
+    marks[0, 0] = 1
+    doc.from_array([SENT_START], marks.astype("uint64"))
+
+
 def _subjects_verb_denies(doc: Any, start: int, findings: Sequence[Any]) -> bool:
     """Whether a denial at ``start`` closes a clause going on with the subject before it ("...
     was sought and is absent") that names no finding of its own before the denial."""
@@ -554,14 +576,14 @@ class ClauseMarker:
     def __call__(self, doc: Any) -> Any:
         # The text is one sentence already (the reader splits them): "?cleft" and "et al." are
         # not sentence ends here.
-        for token in doc:
-            token.is_sent_start = token.i == 0
+        _as_one_sentence(doc)
+        starts = {0}
         doubtful: set[int] = set()
         shared: set[int] = set()
         contrast: set[int] = set()
         clause_start = 0
         for i, token in enumerate(doc):
-            if i == 0 or token.is_sent_start:
+            if i in starts:
                 clause_start = i
                 continue
             word = token.lower_
@@ -569,6 +591,7 @@ class ClauseMarker:
                 start = i + 1 if token.is_punct else i
                 if start < len(doc) and not self._parenthetical(doc, i):
                     doc[start].is_sent_start = True
+                    starts.add(start)
                     contrast.add(start)
             elif (
                 word in self._coordinators

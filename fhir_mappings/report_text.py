@@ -24,6 +24,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ from .report_pipeline import (
     READS,
     SHARED_SUBJECT,
     build_pipeline,
+    ents_of,
     is_english_word,
     text_of,
 )
@@ -262,6 +264,30 @@ _DATE_CLOSING = re.compile(
 #: A date with its year in a study's label: "03/2021", "12.01.2024", "2019" (a day and a
 #: month alone, "MRI 20/10:", is as likely the study the note is about).
 _DATE_WORD = re.compile(r"(?:\d{1,2}[/.-]){1,2}(?:19|20)\d{2}|(?:19|20)\d{2}")
+#: A date's month and year: "02/06/2024" (either way round), "06/2024", "3 June 2024".
+_NUMBERED_DATE = re.compile(r"\b(?:(\d{1,2})[/.-])?(\d{1,2})[/.-]((?:19|20)\d{2})\b")
+_NAMED_MONTH_DATE = re.compile(r"\b([a-z]{3,9})\.?\s+((?:19|20)\d{2})\b", re.I)
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
 #: The time of a study relative to the procedure, in its label: "post-op CT 05/2022".
 _STUDY_TIME = re.compile(
     r"(?:pre|post)[-\s]?(?:op|operative|procedure|procedural|vertebroplasty|kyphoplasty)|"
@@ -584,12 +610,15 @@ class ReportTextReader:
         self._was = _grade_before_in_brackets(forms)
 
     def read(
-        self, texts: Iterable[str], treated_levels: frozenset[VertebralLevel]
+        self,
+        texts: Iterable[str],
+        treated_levels: frozenset[VertebralLevel],
+        reported: date | None = None,
     ) -> dict[FindingName, Statement]:
         """What the texts (one report's conclusion and presented forms) state, per finding.
         ``treated_levels`` empty: the treated level is unknown, so no mention is set aside as
         being about another level."""
-        sentences = [sentence for text in texts for sentence in self._sentences(text)]
+        sentences = [s for text in texts for s in self._sentences(text, reported)]
         # spaCy does not promise that one pipeline may run in several threads at once.
         with self._lock:
             docs = [self._pipeline(sentence.text) for sentence in sentences]
@@ -617,7 +646,7 @@ class ReportTextReader:
 
     # --- text to sentences ----------------------------------------------------------------
 
-    def _sentences(self, text: str) -> Iterator[_Sentence]:
+    def _sentences(self, text: str, reported: date | None) -> Iterator[_Sentence]:
         text = _without_markup(text)
         section = _Section()
         about_cement = bool(self._cement_requires.search(text))
@@ -649,7 +678,7 @@ class ReportTextReader:
                 if denying:
                     continue
             line = self._denied_list(line)
-            header, rest = self._header(line)
+            header, rest = self._header(line, reported)
             if header is not None or not line:
                 heading = frozenset()
             if header is not None:
@@ -674,7 +703,7 @@ class ReportTextReader:
                     labelled = _one_vertebra(label) if _LEVEL_HEADING.fullmatch(label) else labelled
                 if legend and self._pattern_defined.search(piece) and ")" not in piece:
                     continue
-                header, rest = self._header(piece) if number else (None, piece)
+                header, rest = self._header(piece, reported) if number else (None, piece)
                 if header is not None:
                     # "History: fall. Findings: cleft at L1." on one line.
                     section = self._section(header, rest, section)
@@ -699,6 +728,7 @@ class ReportTextReader:
                     # another level, an item of the eponym's list.
                     text = f"{text[: elliptic.start()]},{text[elliptic.end() :]}"
                 text = _CONTRACTED_NOT.sub(_not_spelt_out, text)
+                text = _NOTHING_TO_SUGGEST.sub("no evidence of ", text)
                 text = self._slips.corrected(self._abbreviations.spelt_out(text))
                 under = labelled if number and labelled else heading
                 yield _Sentence(text, _shorten(piece), about_cement, under)
@@ -767,7 +797,7 @@ class ReportTextReader:
         one_line = header in self._one_line_sections or rest.rstrip().endswith((".", "!", "?"))
         return _Section(header in self._read_sections, inline=bool(rest), one_line=one_line)
 
-    def _header(self, line: str) -> tuple[str | None, str]:
+    def _header(self, line: str, reported: date | None) -> tuple[str | None, str]:
         bare = line.rstrip(":").strip().lower()
         # "ADDENDUM (same day):" is the addendum's header.
         line = _ASIDE.sub(r"\1", line, count=1)
@@ -790,33 +820,46 @@ class ReportTextReader:
             # "Relevant clinical history: ...": a label before a value is a section's header
             # by its last words only when that section is skipped; "Goutallier assessment: 3"
             # keeps its label.
-            section = self._section_named(label, self._skipped_sections) or self._study_named(label)
+            section = self._section_named(label, self._skipped_sections) or self._study_named(
+                label, reported
+            )
             if section is not None:
                 return section, field["value"].strip()
         return None, line
 
-    def _study_named(self, label: str) -> str | None:
+    def _study_named(self, label: str, reported: date | None) -> str | None:
         """The one-line section a label opens by naming a study after its first word
         ("Comparison CT 03.02.2024:", "Prior MRI of 12 January 2024:"): what follows is that
         study's, not this one's. Only a modality, a date and words of a date may follow the
         section's name ("Comparison with the prior: cleft unchanged" is this report's)."""
         first, _, rest = label.partition(" ")
         if first not in self._one_line_sections or not rest:
-            return self._dated_study(label)
+            return self._dated_study(label, reported)
         words = rest.replace(",", " ").split()
         return first if all(self._names_a_study(word) for word in words) else None
 
-    def _dated_study(self, label: str) -> str | None:
-        """The comparison section a label opens by naming a study and its dated year alone
-        ("CT 03/2021:", "Post-op MRI 2019 -"): a study of another day, not the one reported."""
+    def _dated_study(self, label: str, reported: date | None) -> str | None:
+        """The comparison section a label opens by naming a study and its date with a year
+        alone ("CT 03/2021:", "Post-op MRI 2019 -"): a study of another day than the report's,
+        unless the date is of the report's month or the one before ("Radiograph 3 June 2024:"
+        in a letter of June 2024). Without the report's date, another study's."""
         words = label.replace(",", " ").split()
         if not any(word in self._modality_words for word in words) or not any(
             _DATE_WORD.fullmatch(word) for word in words
         ):
             return None
-        if all(self._names_a_study(word) or _STUDY_TIME.fullmatch(word) for word in words):
-            return "comparison"
-        return None
+        if not all(self._names_a_study(word) or _STUDY_TIME.fullmatch(word) for word in words):
+            return None
+        months = _months_named(label)
+        recent = (
+            reported is not None
+            and months
+            and all(
+                0 <= (reported.year - year) * 12 + reported.month - month <= 1
+                for year, month in months
+            )
+        )
+        return None if recent else "comparison"
 
     def _names_a_study(self, word: str) -> bool:
         return bool(
@@ -1111,10 +1154,10 @@ class ReportTextReader:
         if ent._.negation:
             small = _OR_A_SMALL_ONE.search(text_of(ent.doc), ent.end_char, ent.sent.end_char)
             return bool(small) and not any(
-                ent.end_char <= e.start_char < small.start() for e in ent.doc.ents
+                ent.end_char <= e.start_char < small.start() for e in ents_of(ent.doc)
             )
         text = text_of(ent.doc)
-        same = [e for e in ent.doc.ents if e.label_ == ent.label_ and e is not ent]
+        same = [e for e in ents_of(ent.doc) if e.label_ == ent.label_ and e is not ent]
         after = _OR_AFTER.match(text, ent.end_char)
         if after and not any(e.start_char == after.end() for e in same):
             return True
@@ -1232,7 +1275,7 @@ class ReportTextReader:
         # the thoracolumbar fascia").
         lookalikes = [
             (e.start_char, e.end_char)
-            for e in ent.doc.ents
+            for e in ents_of(ent.doc)
             if e.label_ == LOOKALIKE or (e != ent and e in mentions.findings)
         ]
         if named.search(text, start, end):
@@ -1858,6 +1901,15 @@ _CONTRACTED_NOT = re.compile(
     r"\b(is|are|was|were|does|do|did|has|have|had|could|would|should|need|ca|wo)n[’']t\b", re.I
 )
 _FULL_FORMS = {"ca": "can", "wo": "will"}
+#: A denial of anything that would suggest a finding ("no features to suggest a cleft",
+#: "nothing to indicate fascial oedema"): a plain denial, not a hedge; not when what would
+#: be suggested is itself a denial ("no evidence to suggest the absence of a cleft").
+_NOTHING_TO_SUGGEST = re.compile(
+    r"\b(?:(?:no|without)\s+(?:[\w-]+\s+){0,2}?(?:features?|evidence|signs?|findings?|"
+    r"appearances?|change|changes|abnormality|abnormalities)|nothing)\s+to\s+(?:suggest|indicate)"
+    r"\s+(?!(?:the\s+|an?\s+)?(?:absence|lack|no)\b)",
+    re.I,
+)
 
 
 def _not_spelt_out(match: re.Match[str]) -> str:
@@ -1964,6 +2016,19 @@ def _doubted(statement: Statement) -> Statement:
     return Statement(statement.finding, None, statement.quote, NoValueKind.REPORT_UNCERTAIN)
 
 
+def _months_named(label: str) -> set[tuple[int, int]]:
+    """Every (year, month) a label's date may mean: both readings of "02/06/2024"; none for a
+    year alone."""
+    months = set()
+    for first, second, year in _NUMBERED_DATE.findall(label):
+        readings = (first, second) if first else (second,)
+        months |= {(int(year), int(m)) for m in readings if 1 <= int(m) <= 12}
+    for name, year in _NAMED_MONTH_DATE.findall(label):
+        if name.lower() in _MONTHS:
+            months.add((int(year), _MONTHS[name.lower()]))
+    return months
+
+
 def _blank_for_a_reason(value: str) -> bool:
     """Whether a template value is a blank with its reason after it: "not applicable (CT)",
     "N/A - pacemaker, MRI contraindicated"."""
@@ -2019,7 +2084,7 @@ class _Mentions:
         self.text = text_of(doc)
         self._refer_back = refer_back
         self.findings = [
-            ent for ent in doc.ents if ent.label_.partition(READS)[0] in LABEL_FINDINGS
+            ent for ent in ents_of(doc) if ent.label_.partition(READS)[0] in LABEL_FINDINGS
         ]
         # "at T12 rather than L1": a level named to be denied is not the mention's.
         self._levels = [
@@ -2120,7 +2185,7 @@ class _Mentions:
         finding = _finding_of(ent.label_)[0]
         others = [
             self.stretch(other)
-            for other in self.doc.ents
+            for other in ents_of(self.doc)
             if other.label_ == LOOKALIKE or _finding_of(other.label_)[0] is not finding
         ]
         text = self.text
@@ -2311,7 +2376,7 @@ def _comparisons_accounted(statements: list[Statement], doc: Any) -> list[Statem
     spinae": the second, elliptic, would be the worse grade)."""
     if not any(s.by_definition for s in statements):
         return statements
-    read = [(e.start_char, e.end_char) for e in doc.ents if e.label_.startswith(DEFINITION)]
+    read = [(e.start_char, e.end_char) for e in ents_of(doc) if e.label_.startswith(DEFINITION)]
     comparisons = [m.start() for m in _FAT_MUSCLE_COMPARISON.finditer(text_of(doc))]
     # Each comparison within one definition read, and no definition holding two.
     held = [sum(left <= at < right for at in comparisons) for left, right in read]

@@ -63,7 +63,8 @@ def text_evidence(
             for name in shown:
                 evidence[name].unreadable.extend(problem.about(source) for problem in problems)
             continue
-        statements = reader.read(texts, treated_levels)
+        moment = _moment(report)
+        statements = reader.read(texts, treated_levels, moment.day if moment else None)
         for name, statement in statements.items():
             if name not in shown:
                 continue

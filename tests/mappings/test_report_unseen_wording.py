@@ -8,9 +8,11 @@ each expectation follows from the corpus labelling rules (fixtures/corpus/README
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from .text_reading import CEMENT, GOUTALLIER, IVC, OEDEMA, firm
+from .text_reading import CEMENT, GOUTALLIER, IVC, L1, OEDEMA, firm
 
 # --- negation and its limits ----------------------------------------------------------------
 
@@ -2689,3 +2691,70 @@ def test_a_blank_then_an_answer_is_the_answer(reader):
 def test_what_an_earlier_studys_report_described_is_not_this_studys(reader):
     text = "The immediate post-procedure CT report described a spongy cement pattern."
     assert firm(reader, text) == {}
+
+
+def test_a_denial_of_anything_to_suggest_a_finding_denies_it(reader):
+    assert firm(reader, "No features to suggest an intravertebral cleft.") == {IVC: False}
+
+
+def test_no_evidence_to_suggest_the_absence_of_a_finding_denies_nothing(reader):
+    text = "There is no evidence to suggest the absence of an intravertebral cleft."
+    assert firm(reader, text) == {}
+
+
+def test_a_figure_pointed_to_beside_a_finding_leaves_it_stated(reader):
+    assert firm(reader, "Intravertebral cleft at L1 (figure 2).") == {IVC: True}
+
+
+def test_a_figure_of_a_typical_finding_is_an_illustration(reader):
+    assert firm(reader, "Figure 2 shows a typical intravertebral vacuum cleft.") == {}
+
+
+def test_no_more_than_a_few_fatty_streaks_is_a_grade_not_a_resolution(reader):
+    text = "No more than occasional fatty streaks at L4/5 (Goutallier grade 1)."
+    assert firm(reader, text) == {GOUTALLIER: 1}
+
+
+def test_cement_in_the_ivc_is_a_leak(reader):
+    assert firm(reader, "Small blob of compact cement in the IVC.") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Edema of the fascia thoracolumbar is not evidenced.", {OEDEMA: False}),
+        ("Is excluded the presence of intravertebral cleft.", {IVC: False}),
+    ],
+)
+def test_denials_in_the_word_order_of_other_languages_deny(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_what_a_finding_may_explain_does_not_hedge_the_finding(reader):
+    text = "There is an intravertebral cleft at L1, which may explain the persistent pain."
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_what_a_signal_may_be_is_still_a_hedge(reader):
+    assert firm(reader, "Fluid signal at L1, which may be a cleft.") == {}
+
+
+@pytest.mark.parametrize(
+    ("reported", "expected"),
+    [
+        (date(2024, 6, 10), {CEMENT: "blocky"}),
+        (date(2024, 9, 10), {}),
+        (None, {}),
+    ],
+)
+def test_a_dated_study_label_is_the_reports_own_only_within_a_month(reader, reported, expected):
+    # "Radiograph 3 June 2024:" in a letter of June 2024 is the study the letter is about; in
+    # September, or with no date to compare, it may be any earlier study.
+    read = reader.read(["Radiograph 3 June 2024: cement in L1 is blocky."], L1, reported)
+    assert {name: s.value for name, s in read.items() if s.value is not None} == expected
+
+
+def test_a_date_that_reads_either_way_round_is_the_reports_only_both_ways(reader):
+    # 02/06/2024 is 2 June or 6 February: in June, one reading is months before.
+    read = reader.read(["Radiograph 02/06/2024: cement is spongy."], L1, date(2024, 6, 10))
+    assert {name: s.value for name, s in read.items() if s.value is not None} == {}
