@@ -2758,3 +2758,23 @@ def test_a_date_that_reads_either_way_round_is_the_reports_only_both_ways(reader
     # 02/06/2024 is 2 June or 6 February: in June, one reading is months before.
     read = reader.read(["Radiograph 02/06/2024: cement is spongy."], L1, date(2024, 6, 10))
     assert {name: s.value for name, s in read.items() if s.value is not None} == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two fractures (T12 and L1); the upper of the two contains a fluid cleft.",
+        "Of the two fractures, at T12 and L1, only the upper contains a vacuum cleft.",
+    ],
+)
+def test_the_upper_of_two_levels_is_not_the_lower_one(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_the_lower_of_two_levels_is_the_lower_one(reader):
+    text = "Of the two fractures, at T12 and L1, only the lower contains a vacuum cleft."
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_the_reason_for_a_procedure_at_the_level_is_not_a_finding_now(reader):
+    assert firm(reader, "Prior vertebroplasty at L1 for a fracture with a vacuum cleft.") == {}
