@@ -122,11 +122,8 @@ def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, st
     def spelt(phrases: Sequence[str]) -> list[str]:
         return [text for phrase in phrases for text in spellings(phrase, synonyms, nlp.tokenizer)]
 
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
     plain = [(label, spelt([phrase])) for label, phrase in labelled if "..." not in phrase.split()]
-    ruler.add_patterns(
-        [{"label": label, "pattern": text} for label, texts in plain for text in texts]
-    )
+    ruler = PhraseRuler(nlp, plain)
     gapped_phrases = [
         (label, [spelt([part]) for part in _parts(phrase)])
         for label, phrase in labelled
@@ -686,6 +683,38 @@ class ClauseMarker:
             if token.lower_ in self._verbs:
                 return True
         return False
+
+
+class PhraseRuler:
+    """The rules' plain phrases as entities, set as spaCy's EntityRuler sets phrase patterns
+    (the longest match first, then the first; none whose first or last word another holds),
+    without the EntityRuler's empty token matcher, which warns, and so costs, at every call."""
+
+    def __init__(self, nlp: Any, phrases: Sequence[tuple[str, Sequence[str]]]) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self._matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        texts: dict[str, list[str]] = {}
+        for label, spellings_of_phrase in phrases:
+            texts.setdefault(label, []).extend(spellings_of_phrase)
+        for label, label_texts in texts.items():
+            self._matcher.add(label, list(nlp.tokenizer.pipe(label_texts)))
+
+    def __call__(self, doc: Any) -> Any:
+        from spacy.tokens import Span
+
+        matches = sorted(
+            {(label, start, end) for label, start, end in self._matcher(doc) if start != end},
+            key=lambda match: (match[2] - match[1], -match[1]),
+            reverse=True,
+        )
+        spans, taken = [], set()
+        for label, start, end in matches:
+            if start not in taken and end - 1 not in taken:
+                spans.append(Span(doc, start, end, label=label))
+                taken.update(range(start, end))
+        doc.ents = [*doc.ents, *spans]
+        return doc
 
 
 class GappedPhrases:

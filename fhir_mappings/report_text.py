@@ -2486,6 +2486,8 @@ def _split_outside_brackets(separator: re.Pattern[str], text: str) -> list[str]:
     if separator.search(text) is None:
         # Most lines: no separator to weigh, so no character to walk through.
         return [text]
+    if not any(bracket in text for bracket in "([{"):
+        return separator.split(text)
     depth, masked = 0, []
     for character in text:
         if character in "([{":
