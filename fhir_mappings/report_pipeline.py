@@ -111,7 +111,7 @@ QUANTITY_SIGNS = frozenset({"%", "percent", "half", "third", "quarter", "thirds"
 
 def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, str]]) -> Pipeline:
     """The pipeline for a rules document; ``labelled`` is (entity label, phrase) for every
-    phrase the entity ruler matches (targets, Goutallier definitions, lookalikes)."""
+    phrase the phrase ruler matches (targets, Goutallier definitions, lookalikes)."""
     # spaCy takes seconds to import: only a process that reads report text pays for it.
     import spacy
 
