@@ -86,6 +86,8 @@ BOUND_BEFORE_GRADE = 25
 #: How far before the eponym (or the words naming it as the scale: "according to") a grade
 #: given for it may start ("grade II (Goutallier)"), in characters.
 GRADE_BEFORE_EPONYM = 15
+#: Characters at the end of a line searched for words that no sentence ends with.
+GOES_ON_TAIL = 40
 #: Longest quote shown on a card, in characters.
 QUOTE_LIMIT = 160
 #: The shortest word read as a slip of a key word, and the shortest allowed two slips.
@@ -2425,6 +2427,16 @@ def _coded_text(field: str) -> str:
     return components[1] if len(components) > 1 and components[1] else components[0]
 
 
+def _goes_on(line: str) -> bool:
+    """Whether a line ends where no sentence can end. Only its last words are searched: the
+    lines of a long paragraph are joined into one, searched again at each line."""
+    tail = line.rstrip()
+    if len(tail) > GOES_ON_TAIL:
+        # From a word's start, so that no word is read from its middle.
+        tail = tail[-GOES_ON_TAIL:].split(maxsplit=1)[-1]
+    return bool(_GOES_ON.search(tail))
+
+
 def _unwrapped(lines: list[str]) -> Iterator[str]:
     """Lines with a sentence wrapped onto the next line joined again: a line continues when
     it ends without punctuation and the next one starts in lower case, or when it is a label
@@ -2435,7 +2447,7 @@ def _unwrapped(lines: list[str]) -> Iterator[str]:
         if current and stripped[:1].islower() and current.rstrip()[-1:] not in ".:;!?]":
             current = f"{current.rstrip()} {stripped}"
             continue
-        if stripped and _GOES_ON.search(current):
+        if stripped and _goes_on(current):
             # "... to rule out" / "Kümmell.": a hard break where no sentence can end.
             current = f"{current.rstrip()} {stripped}"
             continue
