@@ -247,8 +247,6 @@ _ABBREVIATIONS = frozenset(
         "rt.",
     }
 )
-#: Words that, besides a modality and a date, name a study in a label ("Comparison CT of 3
-#: February 2024:").
 #: What opens a definition before the term it defines: an indefinite article, perhaps
 #: after a label ("Patient information: a vacuum cleft is ...").
 _DEFINITION_OPENING = re.compile(r"\W*(?:[^\W\d_][\w ]{0,30}:\s*)?an?\s+(?:[\w-]+\s+)?", re.I)
@@ -295,43 +293,10 @@ _STUDY_TIME = re.compile(
     r"(?:pre|post)[-\s]?(?:op|operative|procedure|procedural|vertebroplasty|kyphoplasty)|"
     r"prior|previous|outside|old|initial|baseline"
 )
+#: Words that, besides a modality and a date, name a study in a label ("Comparison CT of 3
+#: February 2024:").
 _STUDY_WORDS = frozenset(
-    {
-        "of",
-        "from",
-        "dated",
-        "on",
-        "the",
-        "study",
-        "scan",
-        "exam",
-        "examination",
-        "report",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    }
+    {"of", "from", "dated", "on", "the", "study", "scan", "exam", "examination", "report", *_MONTHS}
 )
 #: The end of a line that no sentence ends with: an article, a preposition, a conjunction or
 #: "rule out" wants the words of the next line ("... CT to rule out" / "Kümmell.").
