@@ -306,13 +306,18 @@ _GOES_ON = re.compile(
     # A verb's helper, a hedge before its noun, a denial after a verb ("THERE IS NO" /
     # "INTRAVERTEBRAL CLEFT.", "CANNOT BE" / "EXCLUDED.": a report in capitals has no lower
     # case to tell the next line goes on), a number's hyphen ("Goutallier 2-" / "3").
-    r"is|are|was|were|be|been|being|can|cannot|could|may|might|must|should|will|would|does|"
+    r"is|are|was|were|be|been|being|can|cannot|could|might|must|should|will|would|does|"
     r"do|did|possible|possibly|probable|probably|questionable|(?<!clinical\s)query|"
+    # "may", not the month ("CT 2 May").
+    r"(?<!\d\s)may|"
     r"(?:is|are|was|were|be|been|shows?|showing|demonstrates?|reveals?|with|has|have|had|and|"
     r"or|but|there|does|do|did|could|would|should|can|may|might|will)\s+(?:no|not))\s*$"
     r"|(?<=\d)-$",
     re.I,
 )
+#: A line opening with a label ("FINDINGS:", "TLF oedema: yes", "Fascial oedema? No"): no
+#: line before it goes on into it.
+_OPENS_FIELD = re.compile(r"^[^\W\d_][^:?|=]{0,60}(?:[:?=]|\s[-–—]\s)")
 #: Words naming the scale a grade before them is given on: "stage 2 according to Goutallier",
 #: "grado 3 de Goutallier".
 _NAMING_THE_SCALE = re.compile(r"\s(?:according\s+to|of|by|per|de|nach)\s+(?:the\s+)?$", re.I)
@@ -2393,8 +2398,12 @@ def _coded_text(field: str) -> str:
 
 
 def _goes_on(line: str) -> bool:
-    """Whether a line ends where no sentence can end. Only its last words are searched: the
-    lines of a long paragraph are joined into one, searched again at each line."""
+    """Whether a line ends where no sentence can end; not a field whose value is one word
+    ("Cleft: possible" is answered). Only its last words are searched: the lines of a long
+    paragraph are joined into one, searched again at each line."""
+    field = _FIELD.match(line)
+    if field and len(field["value"].split()) == 1:
+        return False
     tail = line.rstrip()
     if len(tail) > GOES_ON_TAIL:
         # From a word's start, so that no word is read from its middle.
@@ -2412,7 +2421,7 @@ def _unwrapped(lines: list[str]) -> Iterator[str]:
         if current and stripped[:1].islower() and current.rstrip()[-1:] not in ".:;!?]":
             current = f"{current.rstrip()} {stripped}"
             continue
-        if stripped and _goes_on(current):
+        if stripped and _goes_on(current) and not _OPENS_FIELD.match(stripped):
             # "... to rule out" / "Kümmell.": a hard break where no sentence can end.
             current = f"{current.rstrip()} {stripped}"
             continue

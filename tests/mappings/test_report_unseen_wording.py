@@ -2778,3 +2778,17 @@ def test_the_lower_of_two_levels_is_the_lower_one(reader):
 
 def test_the_reason_for_a_procedure_at_the_level_is_not_a_finding_now(reader):
     assert firm(reader, "Prior vertebroplasty at L1 for a fracture with a vacuum cleft.") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cleft: possible\nTLF oedema: yes", {OEDEMA: True}),
+        ("Vacuum cleft? Possible\nFascial oedema? No", {OEDEMA: False}),
+        ("Comparison: CT 2 May\nFINDINGS: cleft at L1.", {IVC: True}),
+    ],
+)
+def test_a_line_before_a_label_or_a_field_answered_in_one_word_ends_there(reader, text, expected):
+    # "possible" and "may" end no sentence, but they end a field's answer or a date; a label
+    # on the next line opens its own field.
+    assert firm(reader, text) == expected
