@@ -185,10 +185,11 @@ _ASIDE_AFTER = re.compile(r"(?P<answer>[^()]+?)\s*\((?P<aside>[^()]*)\)")
 _REASON_FOLLOWS = re.compile(r"\s*\(|\s+[-–—]\s+")
 #: A zero right after an item's name, as its value ("IVC 0", "TLF oedema 0,"): a field.
 _ZERO_VALUE = re.compile(r"(?<=[^\W\d_])\s+(?=0(?:\s*[,;.]|\s*$))")
+#: A label named in words, not a number: fields between commas are only these.
 _NAMED_LABEL = re.compile(r"[^\W\d_]{2}")
-#: Wide space between the fields of one line ("Cleft: Y   TLF oedema: N").
 #: An item of a list, one a line: "- cleft", "• TLF oedema", "2) fascial oedema".
 _BULLET_ITEM = re.compile(r"^(?:[-–•·▪◦]|\d{1,2}[.)])\s*(?P<item>[^\W\d_].*)$")
+#: Wide space between the fields of one line ("Cleft: Y   TLF oedema: N").
 _WIDE_SPACE = re.compile(r" {2,}|\t+")
 #: A tick or a cross before or after an item, as its answer ("✗ Intravertebral cleft", "TLF
 #: oedema ...... ✓", "Cleft × (see CT)"): a field. A letter X is no cross: it ticks boxes.
@@ -589,7 +590,8 @@ class ReportTextReader:
     ) -> dict[FindingName, Statement]:
         """What the texts (one report's conclusion and presented forms) state, per finding.
         ``treated_levels`` empty: the treated level is unknown, so no mention is set aside as
-        being about another level."""
+        being about another level. ``reported``: the report's date, against which a study
+        labelled with a date is told from this one (None: any dated study is another)."""
         sentences = [s for text in texts for s in self._sentences(text, reported)]
         # spaCy does not promise that one pipeline may run in several threads at once.
         with self._lock:
@@ -600,7 +602,7 @@ class ReportTextReader:
         for sentence, doc in zip(sentences, docs, strict=True):
             levels = levels_in(sentence.text)
             elsewhere = not levels and self._about_other_levels(
-                sentence, sentence.text, levels_before, treated_levels
+                sentence, levels_before, treated_levels
             )
             found = _graded_alike(list(self._statements(sentence, doc, treated_levels, elsewhere)))
             found = self._grades_told_apart(found, sentence.text)
@@ -1038,7 +1040,6 @@ class ReportTextReader:
     def _about_other_levels(
         self,
         sentence: _Sentence,
-        text: str,
         levels_before: frozenset[VertebralLevel],
         treated: frozenset[VertebralLevel],
     ) -> bool:
@@ -1052,7 +1053,7 @@ class ReportTextReader:
         return (
             bool(levels_before)
             and not levels_before & treated
-            and bool(self._refers_to_before.search(text))
+            and bool(self._refers_to_before.search(sentence.text))
         )
 
     def _statements(
@@ -1889,14 +1890,14 @@ def _not_spelt_out(match: re.Match[str]) -> str:
     return f"{_FULL_FORMS.get(verb.lower(), verb)} not"
 
 
-#: "yes" or "no" closing an item of a list after a noun, as that item's answer; so do a
-#: capital "Y" or "N" ("IVC Y; TLF N"), which left there let the noun alone read as stated.
 #: A slash between spaces after an item's answer ends the item ("Cleft absent / TLF oedema
 #: present"), unless another answer follows: "yes / no" offers a choice.
 _ANSWER_SLASH = re.compile(
     r"\b(?P<answer>(?i:present|absent|seen|yes|no|positive|negative)|Y|N)\s+/"
     r"(?=\s+(?!(?i:yes|no|y|n|present|absent)\b)[^\W\d_])"
 )
+#: "yes" or "no" closing an item of a list after a noun, as that item's answer; so do a
+#: capital "Y" or "N" ("IVC Y; TLF N"), which left there let the noun alone read as stated.
 _INLINE_ANSWER = re.compile(
     r"(?<=[^\W\d_]{3})(?<!\bare)(?<!\bwas)(?<!\bwere)(?<!\bthere)(?<!\band)(?<!\bwith)"
     r"\s+(?P<answer>(?i:yes|no)|Y|N)(?=\s*(?:[,;]|\.?\s*$))",
