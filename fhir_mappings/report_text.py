@@ -523,8 +523,9 @@ class ReportTextReader:
             rules.words("context", "goutallier_grade", "elsewhere")
         )
         self._elsewhere = _phrase_pattern(rules.words("context", "elsewhere"))
-        picks = document["context"]["one_of_the_levels"]
-        self._level_picks = {how: _phrase_pattern(picks[how]) for how in _PICKS}
+        self._level_picks = {
+            how: _phrase_pattern(rules.words("context", "one_of_the_levels", how)) for how in _PICKS
+        }
         self._refers_to_before = _phrase_pattern(
             rules.words("context", "refers_to_the_sentence_before")
         )
