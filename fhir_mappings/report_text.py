@@ -2403,14 +2403,14 @@ def _goes_on(line: str) -> bool:
     """Whether a line ends where no sentence can end; not a field whose value is one word
     ("Cleft: possible" is answered). Only its last words are searched: the lines of a long
     paragraph are joined into one, searched again at each line."""
-    field = _FIELD.match(line)
-    if field and len(field["value"].split()) == 1:
-        return False
     tail = line.rstrip()
     if len(tail) > GOES_ON_TAIL:
         # From a word's start, so that no word is read from its middle.
         tail = tail[-GOES_ON_TAIL:].split(maxsplit=1)[-1]
-    return bool(_GOES_ON.search(tail))
+    if not _GOES_ON.search(tail):
+        return False
+    field = _FIELD.match(line)
+    return not (field and len(field["value"].split()) == 1)
 
 
 def _unwrapped(lines: list[str]) -> Iterator[str]:
