@@ -411,8 +411,9 @@ def _denied_list_end(doc: Any, start: int, end: int, high: int) -> int:
     a list closed by "or", "nor" or "and" ("without a cleft, retropulsion or oedema"); "without
     a cleft, fascia oedema T12-L2" denies the cleft alone. In a list whose items each have a
     denial of their own ("no cleft, no oedema, and fat exceeding muscle"), each ends at its
-    comma: the item closed by "and" without one is stated."""
-    commas = [t.i for t in doc[end:high] if t.text == ","]
+    comma: the item closed by "and" without one is stated. A comma in brackets ("neither
+    fracture (T12, L1) shows a cleft") ends no item."""
+    commas = _commas_outside_brackets(doc, end, high)
     if not commas:
         return high
     following = commas[0] + 1 < len(doc) and doc[commas[0] + 1].lower_ in REPEATED_DENIALS
@@ -421,6 +422,15 @@ def _denied_list_end(doc: Any, start: int, end: int, high: int) -> int:
     if following or (repeated and closers == {"and"}):
         return commas[0]
     return high if closers else commas[0]
+
+
+def _commas_outside_brackets(doc: Any, start: int, end: int) -> list[int]:
+    commas, depth = [], 0
+    for token in doc[start:end]:
+        depth += (token.text == "(") - (token.text == ")")
+        if token.text == "," and depth <= 0:
+            commas.append(token.i)
+    return commas
 
 
 def _denied_list_start(doc: Any, low: int, start: int) -> int:
@@ -540,7 +550,27 @@ def _scope(
         )
     if rule.direction in (BACKWARD, BOTH):
         low = max((e for _, e in stops if e <= start), default=clause.start)
+    if rule.direction in (FORWARD, BOTH, NEAR):
+        # "L2 (chronic, no cleft) and L4 (with a cleft)": a modifier in brackets reaches
+        # forward to their end, not beyond; back, it still answers what they follow
+        # ("cleft (none)").
+        high = min(high, _bracket_closing(doc, clause.start, start))
     return max(low, clause.start), min(high, clause.end)
+
+
+def _bracket_closing(doc: Any, low: int, at: int) -> int:
+    """The token closing the brackets a token is in (searched from ``low``), or the end of
+    the doc if it is in none."""
+    depth = 0
+    for token in doc[low:at]:
+        depth += (token.text == "(") - (token.text == ")")
+    if depth <= 0:
+        return len(doc)
+    for token in doc[at:]:
+        depth += (token.text == "(") - (token.text == ")")
+        if depth == 0:
+            return token.i
+    return len(doc)
 
 
 class ClauseMarker:

@@ -71,7 +71,7 @@ LEVEL_BOUND = frozenset(
     }
 )
 #: How words may pick one of the levels a sentence names ("the latter", "the lower one").
-_PICKS = ("first", "last", "highest", "lowest", "unsaid")
+_PICKS = ("first", "last", "highest", "lowest", "unsaid", "among_several")
 #: Findings read as present or absent.
 PRESENCE_FINDINGS = frozenset(
     {FindingName.INTRAVERTEBRAL_VACUUM_CLEFT, FindingName.POSTERIOR_FASCIA_OEDEMA}
@@ -526,6 +526,7 @@ class ReportTextReader:
         self._level_picks = {
             how: _phrase_pattern(rules.words("context", "one_of_the_levels", how)) for how in _PICKS
         }
+        self._in_order = _phrase_pattern(rules.words("context", "one_of_the_levels", "in_order"))
         self._refers_to_before = _phrase_pattern(
             rules.words("context", "refers_to_the_sentence_before")
         )
@@ -600,12 +601,15 @@ class ReportTextReader:
         statements: list[Statement] = []
         before: list[Statement] = []
         levels_before: frozenset[VertebralLevel] = frozenset()
+        named_before: list[VertebralLevel] = []
         for sentence, doc in zip(sentences, docs, strict=True):
             levels = levels_in(sentence.text)
             elsewhere = not levels and self._about_other_levels(
                 sentence, levels_before, treated_levels
             )
-            found = _graded_alike(list(self._statements(sentence, doc, treated_levels, elsewhere)))
+            found = _graded_alike(
+                list(self._statements(sentence, doc, treated_levels, elsewhere, named_before))
+            )
             found = self._grades_told_apart(found, sentence.text)
             found = _comparisons_accounted(found, doc)
             if _LOW_CONFIDENCE.search(sentence.text):
@@ -617,6 +621,7 @@ class ReportTextReader:
                 found = [_doubted(s) for s in found]
             statements.extend(found)
             before, levels_before = found, levels
+            named_before = _levels_in_order(sentence.text, 0, len(sentence.text))
         return _per_finding(statements, self._muscles_named)
 
     # --- text to sentences ----------------------------------------------------------------
@@ -928,7 +933,8 @@ class ReportTextReader:
         """A field answered level by level ("Cleft: L1 no, T12 yes", "Cleft: T12 - not
         seen") as one clause per level ("Cleft at L1: absent; Cleft at T12: present."); None
         for any other value."""
-        pairs = [_LEVEL_ANSWER.fullmatch(part.strip()) for part in _LIST_SEPARATOR.split(value)]
+        parts = _LIST_SEPARATOR.split(value.strip().rstrip("."))
+        pairs = [_LEVEL_ANSWER.fullmatch(part.strip()) for part in parts]
         if not all(pairs) or any(self._answer(p["answer"]) is None for p in pairs):
             return None
         label = label.strip().rstrip(":")
@@ -1063,9 +1069,11 @@ class ReportTextReader:
         doc: Any,
         treated: frozenset[VertebralLevel],
         elsewhere: bool,
+        named_before: list[VertebralLevel],
     ) -> Iterator[Statement]:
         """What one sentence states. ``elsewhere``: by its context, the sentence is about
-        other levels than the treated one."""
+        other levels than the treated one. ``named_before``: the levels the sentence before
+        named, in order, which "the latter" may pick from."""
         doubtful = doc.user_data.get(DOUBTFUL_CLAUSES, frozenset())
         mentions = _Mentions(doc, self._refer_back)
         # The definitions of two grades or more in one sentence are the scale's legend ("0
@@ -1096,7 +1104,9 @@ class ReportTextReader:
                 continue
             if finding in LEVEL_BOUND and elsewhere:
                 continue
-            if finding in LEVEL_BOUND and self._picks_another_level(mentions, ent, treated):
+            if finding in LEVEL_BOUND and self._picks_another_level(
+                mentions, ent, treated, named_before
+            ):
                 continue
             if finding in PRESENCE_FINDINGS and self._about_another_structure(mentions, ent):
                 continue
@@ -1113,7 +1123,8 @@ class ReportTextReader:
                 # "The fascia is normal": absent, unless that is denied or doubted.
                 statement = None if ent._.negation else Statement(finding, reads, sentence.quote)
             else:
-                statement = Statement(finding, not ent._.negation, sentence.quote)
+                denied = ent._.negation and not _denied_only_elsewhere(mentions, ent, treated)
+                statement = Statement(finding, not denied, sentence.quote)
             if statement is not None:
                 if finding is FindingName.GOUTALLIER_GRADE and ent.label_.startswith(DEFINITION):
                     statement = replace(statement, by_definition=True)
@@ -1278,6 +1289,10 @@ class ReportTextReader:
         in the sentence."""
         own = mentions.stretch(ent)
         text = text_of(ent.doc)
+        if treated and (bracketed := _level_opening_brackets(text, ent.start_char)):
+            # "fractures at L2 (chronic, no cleft) and L4 (with a cleft)": what brackets
+            # after a level say is that level's.
+            return not bracketed & treated
         if self._points_elsewhere(text, own, *own):
             return True
         named = (
@@ -1298,31 +1313,62 @@ class ReportTextReader:
         return self._points_elsewhere(text, own, 0, len(text))
 
     def _picks_another_level(
-        self, mentions: _Mentions, ent: Any, treated: frozenset[VertebralLevel]
+        self,
+        mentions: _Mentions,
+        ent: Any,
+        treated: frozenset[VertebralLevel],
+        named_before: list[VertebralLevel],
     ) -> bool:
         """Whether words in the mention's clause pick one of the levels named before them, and
         it is not the treated one, or the text does not say which ("fractures of L1 and L3,
-        the latter with a cleft", "..., one of which has a cleft")."""
+        the latter with a cleft", "..., one of which has a cleft"). Of two picks in a clause,
+        the mention's is the last before it ("the former blocky, the latter spongy"), else
+        the first after it; the levels picked from are those named before the pick, else
+        those the sentence names ("the upper of the two fractures (T12 and L1)"), else those
+        the sentence before named ("Fractures of T11 and L1. The latter shows a cleft."). A
+        level named between the pick and the mention is the mention's ("the caudal one (L2)
+        contains a cleft")."""
         text = text_of(ent.doc)
+        if self._in_order.search(text) and len(set(_levels_in_order(text, 0, len(text)))) > 1:
+            # "T12 and L1, with and without a cleft respectively": values paired with levels
+            # by order are not paired here.
+            return True
         start, end = mentions.clause_chars(ent)
-        for how, pattern in self._level_picks.items():
-            if (match := pattern.search(text, start, end)) is None:
-                continue
-            named = [
-                level
-                for found in _LEVEL.finditer(text, 0, match.start())
-                for level in sorted(_levels_of(found), key=_ORDER.__getitem__)
-            ]
-            if len(set(named)) < 2:
-                continue
-            picked = {
-                "first": named[0],
-                "last": named[-1],
-                "highest": min(named, key=_ORDER.__getitem__),
-                "lowest": max(named, key=_ORDER.__getitem__),
-            }.get(how)
-            return picked is None or picked not in treated
-        return False
+        picks = [
+            (match, how)
+            for how, pattern in self._level_picks.items()
+            for match in pattern.finditer(text, start, end)
+        ]
+        if not picks:
+            return False
+        before = [pick for pick in picks if pick[0].start() < ent.start_char]
+        match, how = (
+            max(before, key=lambda pick: pick[0].start())
+            if before
+            else min(picks, key=lambda pick: pick[0].start())
+        )
+        if how == "among_several":
+            return True
+        if match.end() <= ent.start_char and _LEVEL.search(text, match.end(), ent.start_char):
+            return False
+        named = _levels_in_order(text, 0, match.start())
+        if len(set(named)) < 2:
+            named = _levels_in_order(text, 0, len(text))
+        if len(set(named)) < 2:
+            named = named_before
+        if how == "unsaid":
+            return len(set(named)) > 1
+        if len(set(named)) < 2:
+            # "the latter" with one level named or none: one of those a sentence before
+            # named, which this one does not say.
+            return True
+        picked = {
+            "first": named[0],
+            "last": named[-1],
+            "highest": min(named, key=_ORDER.__getitem__),
+            "lowest": max(named, key=_ORDER.__getitem__),
+        }[how]
+        return picked not in treated
 
     def _points_elsewhere(self, text: str, own: tuple[int, int], start: int, end: int) -> bool:
         """Whether words between ``start`` and ``end`` point to another level for a mention
@@ -1850,6 +1896,12 @@ _SEPARATOR = re.compile(
     r",|\.(?=\s)|\b(?:with|while|whereas|but)\b|\band\b(?!\s+(?:(?:at|in|of)\s+)?(?:th|t|d|l)\d)",
     re.I,
 )
+_LEVEL_BEFORE_BRACKETS = re.compile(rf"{_LEVEL.pattern}\s*$", re.I)
+_DENIAL_WORD = re.compile(
+    r"\b(?:no|not|none|nil|absent|without|negative|neither|nor|never|free\s+of|lack\w*|"
+    r"excluded|ruled\s+out|unremarkable|normal)\b|n't\b",
+    re.I,
+)
 _DENIED = re.compile(r"\b(?:no|not|without|nor|free\s+of)\s+(?:[\w/-]+\s+){0,6}$", re.I)
 #: "with" just before a mention's stretch (what it ends with is where the stretch begins).
 _WITH_BEFORE = re.compile(r"\bwith\s*$", re.I)
@@ -1857,7 +1909,8 @@ _READ_VALUES = {"present": True, "absent": False}
 #: A place named as one a finding does not reach: "oedema at T11-T12 without extension to L1".
 _NOT_REACHING = r"without\s+(?:extension|involvement)"
 _DENIED_LEVEL = re.compile(
-    rf"\b(?:not|rather\s+than|instead\s+of|other\s+than|except|sparing|{_NOT_REACHING})\s+"
+    rf"\b(?:not|rather\s+than|instead\s+of|other\s+than|except|sparing|unlike|as\s+opposed\s+to|"
+    rf"in\s+contrast\s+(?:to|with)|{_NOT_REACHING})\s+"
     r"(?:(?:at|in|of|to|into)\s+)?(?:the\s+)?$",
     re.I,
 )
@@ -1947,6 +2000,35 @@ def _denied_at(text: str, treated: frozenset[VertebralLevel], mention: int) -> b
         and (match.start() >= mention or ";" not in text[match.end() : mention])
         for match in _ELLIPTIC_DENIAL.finditer(text)
     )
+
+
+def _denied_only_elsewhere(
+    mentions: _Mentions, ent: Any, treated: frozenset[VertebralLevel]
+) -> bool:
+    """Whether the only denials in a mention's sentence are of other levels, after it ("cleft
+    at T12, none at L1" read at T12): what they deny is not the treated level's finding."""
+    text = mentions.text
+    if not treated:
+        return False
+    elsewhere = [
+        match
+        for match in _ELLIPTIC_DENIAL.finditer(text, ent.end_char)
+        if not levels_in(match[0]) & treated
+    ]
+    return bool(elsewhere) and all(
+        any(match.start() == denial.start() for match in elsewhere)
+        for denial in _DENIAL_WORD.finditer(text)
+    )
+
+
+def _level_opening_brackets(text: str, at: int) -> frozenset[VertebralLevel]:
+    """The level right before the brackets that enclose ``at`` ("L4 (with a cleft)"); none
+    if ``at`` is in no brackets or no level opens them."""
+    opening = text.rfind("(", 0, at)
+    if opening < 0 or ")" in text[opening:at]:
+        return frozenset()
+    level = _LEVEL_BEFORE_BRACKETS.search(text, 0, opening)
+    return _levels_of(level) if level else frozenset()
 
 
 def _what_it_is_with(text: str, start: int) -> tuple[int, int] | None:
@@ -2239,6 +2321,16 @@ def _one_vertebra(heading: str) -> frozenset[VertebralLevel]:
     heads what is said of a region, not of one vertebral body."""
     levels = levels_in(heading)
     return levels if len(levels) == 1 else frozenset()
+
+
+def _levels_in_order(text: str, start: int, end: int) -> list[VertebralLevel]:
+    """The levels named between ``start`` and ``end``, in the order written; a span's
+    ("T12-L2") from the highest."""
+    return [
+        level
+        for found in _LEVEL.finditer(text, start, end)
+        for level in sorted(_levels_of(found), key=_ORDER.__getitem__)
+    ]
 
 
 def levels_in(text: str) -> frozenset[VertebralLevel]:

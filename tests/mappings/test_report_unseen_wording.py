@@ -12,6 +12,8 @@ from datetime import date
 
 import pytest
 
+from fhir_mappings.codes import VertebralLevel
+
 from .text_reading import CEMENT, GOUTALLIER, IVC, L1, OEDEMA, firm
 
 # --- negation and its limits ----------------------------------------------------------------
@@ -2792,3 +2794,118 @@ def test_a_line_before_a_label_or_a_field_answered_in_one_word_ends_there(reader
     # "possible" and "may" end no sentence, but they end a field's answer or a date; a label
     # on the next line opens its own field.
     assert firm(reader, text) == expected
+
+
+# --- rules 2.15.0: which vertebra a statement is about; double negatives; who says it -------
+
+
+def firm_at(reader, level: str, text: str) -> dict:
+    """The findings the text states with a value at one treated level."""
+    read = reader.read([text], frozenset({VertebralLevel(level)}))
+    return {name: s.value for name, s in read.items() if s.value is not None}
+
+
+@pytest.mark.parametrize("level", ["T11", "L2"])
+def test_values_paired_with_levels_respectively_are_read_for_neither_level(reader, level):
+    # The reader does not pair "with and without" with "T11 and L2"; read once for both
+    # levels, the denial gave T11 a false "absent".
+    text = "Fractures of T11 and L2, with and without a fluid cleft respectively."
+    assert firm_at(reader, level, text) == {}
+
+
+def test_the_former_and_the_latter_each_pick_the_values_after_them(reader):
+    text = "Cement at T12 and L1, the former spongy, the latter blocky."
+    assert firm_at(reader, "L1", text) == {CEMENT: "blocky"}
+    assert firm_at(reader, "T12", text) != {CEMENT: "blocky"}
+
+
+def test_the_former_cleft_is_the_cleft_before_not_a_level_picked(reader):
+    assert firm(reader, "Solid cement fills the former cleft at L1.") == {CEMENT: "blocky"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "One of the two collapsed vertebrae has a gas cleft.",
+        "Several thoracolumbar fractures, some with clefts.",
+        "Fractures at L1 and L3: one contains a cleft, the other does not.",
+    ],
+)
+def test_a_finding_of_one_or_some_of_several_vertebrae_is_not_the_treated_ones(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_level_set_against_another_by_unlike_is_not_the_findings(reader):
+    text = "The L2 fracture, which unlike L1 contains a cleft, is the oldest."
+    assert firm_at(reader, "L1", text) == {}
+    assert firm_at(reader, "L2", text) == {IVC: True}
+
+
+@pytest.mark.parametrize(("level", "expected"), [("L2", {IVC: True}), ("T12", {})])
+def test_the_latter_picks_from_the_levels_the_sentence_before_named(reader, level, expected):
+    text = "Fractures of T12 and L2. The latter contains a fluid cleft."
+    assert firm_at(reader, level, text) == expected
+
+
+@pytest.mark.parametrize(("level", "expected"), [("L2", {IVC: True}), ("L1", {})])
+def test_a_level_named_after_a_pick_is_the_mentions(reader, level, expected):
+    assert (
+        firm_at(reader, level, "Of the two fractures the lower one (L2) has a cleft.") == expected
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The thoracolumbar fascia is not free of oedema.",
+        "A vacuum cleft is not absent.",
+        "The cleft cannot be said to be absent.",
+        "There is no evidence against a cleft.",
+    ],
+)
+def test_a_denial_denied_again_is_no_firm_value(reader, text):
+    # Two negatives read as one gave "absent"; read as a plain "present" they would still be
+    # a radiologist's way round a doubt. Unknown.
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The second reader disagrees with the cleft reported at L1.",
+        "Dr Lee suspects a cleft.",
+        "Mr Patel suspects fascial oedema.",
+        "Goutallier 2 was given on the referral form.",
+        "Gas cleft at L1 in the clinical details.",
+    ],
+)
+def test_what_someone_suspects_disputes_or_wrote_on_the_request_is_no_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_finding_denied_by_its_verb_alone_after_but_is_denied(reader):
+    text = "Marrow oedema is present but fascial oedema is not."
+    assert firm(reader, text) == {OEDEMA: False}
+
+
+@pytest.mark.parametrize(("level", "expected"), [("T11", {IVC: True}), ("L1", {IVC: False})])
+def test_none_at_another_level_does_not_deny_the_treated_levels_finding(reader, level, expected):
+    assert firm_at(reader, level, "Cleft at T11, none at L1.") == expected
+
+
+@pytest.mark.parametrize(("level", "expected"), [("T12", {OEDEMA: True}), ("L1", {OEDEMA: False})])
+def test_a_field_answered_per_level_in_brackets_is_read_per_level(reader, level, expected):
+    assert firm_at(reader, level, "Fascial oedema: T12 (yes), L1 (no).") == expected
+
+
+@pytest.mark.parametrize(("level", "expected"), [("L1", {IVC: True}), ("T12", {})])
+def test_what_brackets_after_a_level_say_is_that_levels(reader, level, expected):
+    # T12's "without cleft" is T12's; L1's cleft is L1's. A denial in brackets reaches no
+    # further than their end.
+    text = "Fractures of T12 (old, without cleft) and L1 (acute, with a fluid cleft)."
+    assert firm_at(reader, level, text) == expected
+
+
+def test_a_comma_between_levels_in_brackets_does_not_end_a_denial(reader):
+    text = "Neither collapsed body (T12, L1) contains an intravertebral cleft."
+    assert firm(reader, text) == {IVC: False}
