@@ -427,7 +427,7 @@ def _denied_list_end(doc: Any, start: int, end: int, high: int) -> int:
 def _commas_outside_brackets(doc: Any, start: int, end: int) -> list[int]:
     commas, depth = [], 0
     for token in doc[start:end]:
-        depth += (token.text == "(") - (token.text == ")")
+        depth += _opens_or_closes(token)
         if token.text == "," and depth <= 0:
             commas.append(token.i)
     return commas
@@ -561,16 +561,19 @@ def _scope(
 def _bracket_closing(doc: Any, low: int, at: int) -> int:
     """The token closing the brackets a token is in (searched from ``low``), or the end of
     the doc if it is in none."""
-    depth = 0
-    for token in doc[low:at]:
-        depth += (token.text == "(") - (token.text == ")")
+    depth = sum(_opens_or_closes(token) for token in doc[low:at])
     if depth <= 0:
         return len(doc)
     for token in doc[at:]:
-        depth += (token.text == "(") - (token.text == ")")
+        depth += _opens_or_closes(token)
         if depth == 0:
             return token.i
     return len(doc)
+
+
+def _opens_or_closes(token: Any) -> int:
+    """1 for an opening bracket, -1 for a closing one, else 0."""
+    return (token.text == "(") - (token.text == ")")
 
 
 class ClauseMarker:

@@ -1873,7 +1873,8 @@ _SIDE = re.compile(
     r"|\b[rl](?:\s*[:=]\s*|\s+)\d(?!\s*[/-]\s*[lst]?\d)",
     re.I,
 )
-#: A level labelling the grade right after it: "L5/S1: 4", "L4-5 = 2".
+#: A level labelling what comes right after it: a grade ("L5/S1: 4", "L4-5 = 2"), brackets
+#: ("L4 (with a cleft)").
 _LEVEL_LABELLING = re.compile(rf"{_LEVEL.pattern}\s*[:=]?\s*$", re.I)
 _LEVEL_JUST_BEFORE = re.compile(r"(?:(?:(?:at|for|of)\s+(?:the\s+)?)?\S+\s*[,:]?\s*)?$", re.I)
 _LEVEL_AFTER_DESCRIPTION = re.compile(
@@ -1896,7 +1897,6 @@ _SEPARATOR = re.compile(
     r",|\.(?=\s)|\b(?:with|while|whereas|but)\b|\band\b(?!\s+(?:(?:at|in|of)\s+)?(?:th|t|d|l)\d)",
     re.I,
 )
-_LEVEL_BEFORE_BRACKETS = re.compile(rf"{_LEVEL.pattern}\s*$", re.I)
 _DENIAL_WORD = re.compile(
     r"\b(?:no|not|none|nil|absent|without|negative|neither|nor|never|free\s+of|lack\w*|"
     r"excluded|ruled\s+out|unremarkable|normal)\b|n't\b",
@@ -2027,7 +2027,7 @@ def _level_opening_brackets(text: str, at: int) -> frozenset[VertebralLevel]:
     opening = text.rfind("(", 0, at)
     if opening < 0 or ")" in text[opening:at]:
         return frozenset()
-    level = _LEVEL_BEFORE_BRACKETS.search(text, 0, opening)
+    level = _LEVEL_LABELLING.search(text, 0, opening)
     return _levels_of(level) if level else frozenset()
 
 
