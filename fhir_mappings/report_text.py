@@ -251,7 +251,11 @@ _ABBREVIATIONS = frozenset(
 #: What opens a definition before the term it defines: an indefinite article, perhaps
 #: after a label ("Patient information: a vacuum cleft is ...").
 _DEFINITION_OPENING = re.compile(r"\W*(?:[^\W\d_][\w ]{0,30}:\s*)?an?\s+(?:[\w-]+\s+)?", re.I)
-_IS_A = re.compile(r"\s*(?:is|are)\s+an?\s", re.I)
+#: What a definition says a finding is: "a ...", or the gas or fluid it is made of ("a vacuum
+#: cleft is gas within a collapsed body").
+_IS_A = re.compile(
+    r"\s*(?:is|are)\s+(?:an?\s|(?:gas|air|fluid|nitrogen)\s+(?:within|in|inside)\s)", re.I
+)
 #: Words saying an amount has changed: a grade of before is not the grade now beside them.
 _CHANGED = re.compile(
     r"\b(?:progress(?:ed|ing|ion|ive)|increas(?:ed|ing)|worsen(?:ed|ing)|advanced|"
@@ -303,6 +307,9 @@ _STUDY_WORDS = frozenset(
 #: "rule out" wants the words of the next line ("... CT to rule out" / "Kümmell.").
 _GOES_ON = re.compile(
     r"(?<![^\s(])(?:a|an|the|of|to|for|with|without|and|or|nor|in|into|within|at|by|from|"
+    # Prepositions before a capitalised word ("high signal on" / "STIR", "if confirmed on" /
+    # "CT").
+    r"on|onto|than|if|as|between|beneath|along|across|through|including|involving|via|"
     r"rule\s+out|exclude|excluding|"
     # A verb's helper, a hedge before its noun, a denial after a verb ("THERE IS NO" /
     # "INTRAVERTEBRAL CLEFT.", "CANNOT BE" / "EXCLUDED.": a report in capitals has no lower
@@ -1167,12 +1174,15 @@ class ReportTextReader:
         part_end = text.find(";", ent.end_char)
         if levels_in(text[part_start : part_end if part_end >= 0 else len(text)]):
             return False
-        if _DEFINITION_OPENING.fullmatch(text, part_start, ent.start_char) and _IS_A.match(
-            text, ent.end_char
+        subjects = [e for e in ent.sent.ents if e.start <= ent.start and e.label_ != LOOKALIKE]
+        if any(
+            _DEFINITION_OPENING.fullmatch(text, part_start, subject.start_char)
+            and _IS_A.match(text, subject.end_char)
+            for subject in (*subjects, ent)
         ):
-            # "A vacuum cleft is a gas collection ...": what any cleft is, a definition.
+            # "A vacuum cleft is a gas collection ...": what any cleft is, a definition, and
+            # what it is made of ("... is gas within a collapsed body") is no mention either.
             return True
-        subjects = (e for e in ent.sent.ents if e.start <= ent.start and e.label_ != LOOKALIKE)
         return any(
             self._generic_statement.match(text, subject.end_char) for subject in subjects
         ) or bool(self._generic_anywhere.search(ent.sent.text))

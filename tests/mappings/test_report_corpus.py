@@ -2,9 +2,9 @@
 and the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/``, ``spent2/`` and ``dev2/`` to ``dev11/``: figures on them are not evidence. ``test/``,
-``test2/`` and ``test3/``, written in the third, fifth and fifteenth blind rounds, are never tuned
-on, and nobody who changes the rules reads them or their misses: the
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev11/``: figures on them are not evidence.
+``test2/``, ``test3/`` and ``test4/``, written in the fifth, fifteenth and sixteenth blind rounds,
+are never tuned on, and nobody who changes the rules reads them or their misses: the
 ``test_frozen_split_reading_*`` tests below are the evidence, each run on every frozen split.
 Where a target of issue 23 is not met on a split, its test is a strict expected failure there,
 and a floor holds the reader where the shipped rules left it, so that a drop fails the suite.
@@ -22,12 +22,12 @@ from .labelled_reports import CORPUS, TEST_SPLITS, Scores, corpus_scores
 
 #: SHA-256 of the frozen test splits, as the corpus README gives them.
 FROZEN_SHA256 = {
-    ("test", "reports.yaml"): "c4b74feaf6124cf5f2f57a95fd332f8e75a1eab3b2e4079f579709711a80ecea",
-    ("test", "sentences.yaml"): "bb5a1a972ce429812ee4714a7acc89a4e89223399b19ad4513898c81992689ee",
     ("test2", "reports.yaml"): "85b640a3a67224908732ff1e383c5b0fac538efbb1e2e75ccfe0948c6f3c6cca",
     ("test2", "sentences.yaml"): "8fa2f950dea65f7abb5471f8bf7ef950d409d167baf2df6bb2d63c9a7e93cf4d",
     ("test3", "reports.yaml"): "98e193ad1039915d4e0b62c9cf0fc1095f0b91199e7639e0d43ee21e53f8f925",
     ("test3", "sentences.yaml"): "e9be8a3784cb7f96da0b253308e52cd8a0bc842f15b444ee32650216ea7bf1be",
+    ("test4", "reports.yaml"): "0284205ae4bd768ead69344f6f6412a83bc6229f3d9f62ceb3eff956952b3d4b",
+    ("test4", "sentences.yaml"): "86196575a878e9ae95b545c1f4f5c80dd2c82c705aaea7e94302a63e1e899d1f",
 }
 
 
@@ -50,14 +50,14 @@ def held_out(request, reader, config) -> dict[str, float]:
     }
 
 
-#: Rules 2.15.0 on each frozen split, read by a reviewer (corpus README): which
+#: Rules 2.16.0 on each frozen split, read by a reviewer (corpus README): which
 #: targets it misses there. A target test is a strict expected failure on those splits only, so
 #: the day the reader meets one, the suite says so and the mark must go.
 NOT_MET = {
     "recall": {},
-    "precision": {"test": "precision 98.8%, 570/577"},
+    "precision": {},
     "hedged": {},
-    "false_present": {"test": "4 false present", "test2": "1 false present"},
+    "false_present": {"test2": "1 false present", "test4": "1 false present"},
 }
 
 
@@ -68,7 +68,7 @@ def expect_target(target: str, request: pytest.FixtureRequest) -> None:
         request.applymarker(
             pytest.mark.xfail(
                 strict=True,
-                reason=f"issue 23 target not met on frozen split {split} (rules 2.15.0: {figure})",
+                reason=f"issue 23 target not met on frozen split {split} (rules 2.16.0: {figure})",
             )
         )
 
@@ -93,13 +93,13 @@ def test_frozen_split_reading_gives_no_false_present(held_out, request):
     assert held_out["false_present"] == 0
 
 
-#: Where rules 2.15.0 left the reader on each frozen split (corpus README): a floor, not a target;
+#: Where rules 2.16.0 left the reader on each frozen split (corpus README): a floor, not a target;
 #: the next rules must not fall below it. Figures as counts, so a floor reads as the
 #: README's table does.
 FLOOR = {
-    "test": {"recall": 570 / 594, "precision": 570 / 577, "hedged": 0, "false_present": 4},
     "test2": {"recall": 442 / 462, "precision": 442 / 445, "hedged": 0, "false_present": 1},
     "test3": {"recall": 219 / 224, "precision": 219 / 220, "hedged": 0, "false_present": 0},
+    "test4": {"recall": 214 / 217, "precision": 214 / 215, "hedged": 0, "false_present": 1},
 }
 
 
@@ -107,19 +107,19 @@ def floor(request: pytest.FixtureRequest) -> dict[str, float]:
     return FLOOR[request.node.callspec.params["held_out"]]
 
 
-def test_frozen_split_reading_recall_stays_at_least_where_rules_2_15_0_left_it(held_out, request):
+def test_frozen_split_reading_recall_stays_at_least_where_rules_2_16_0_left_it(held_out, request):
     assert held_out["recall"] >= floor(request)["recall"]
 
 
-def test_frozen_split_reading_precision_stays_at_least_where_rules_2_15_0_left_it(
+def test_frozen_split_reading_precision_stays_at_least_where_rules_2_16_0_left_it(
     held_out, request
 ):
     assert held_out["precision"] >= floor(request)["precision"]
 
 
-def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_15_0(held_out, request):
+def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_16_0(held_out, request):
     assert held_out["hedged"] <= floor(request)["hedged"]
 
 
-def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_15_0(held_out, request):
+def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_16_0(held_out, request):
     assert held_out["false_present"] <= floor(request)["false_present"]

@@ -2909,3 +2909,94 @@ def test_what_brackets_after_a_level_say_is_that_levels(reader, level, expected)
 def test_a_comma_between_levels_in_brackets_does_not_end_a_denial(reader):
     text = "Neither collapsed body (T12, L1) contains an intravertebral cleft."
     assert firm(reader, text) == {IVC: False}
+
+
+# --- rules 2.16.0: the third round's spent split (its wrong values as classes, our words) ----
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Is not seen the presence of a vacuum cleft.", {IVC: False}),
+        ("Are not appreciated signs of oedema of the thoracolumbar fascia.", {OEDEMA: False}),
+    ],
+)
+def test_a_denial_written_before_its_subject_denies_it(reader, text, expected):
+    # Word order carried over from Italian or Spanish ("non si apprezza la presenza di ...").
+    assert firm(reader, text) == expected
+
+
+def test_known_case_of_is_history_not_a_finding_now(reader):
+    assert firm(reader, "K/c/o Kummell's disease at L1, referred for cementation.") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A vacuum cleft is gas within a collapsed vertebral body.",
+        "An intravertebral cleft signifies non-union of the fracture.",
+        "A vacuum cleft implies osteonecrosis.",
+    ],
+)
+def test_what_a_finding_is_or_means_in_general_is_no_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_what_a_finding_means_beside_a_level_stays_this_patients(reader):
+    text = "An intravertebral cleft is seen at L1 and indicates non-union."
+    assert firm(reader, text) == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Oedema of the lumbodorsal fascia is evaluated on fat-suppressed T2 images.",
+        "Paraspinal fatty infiltration follows the Goutallier classification (grade 3: as much "
+        "fat as muscle).",
+    ],
+)
+def test_how_a_finding_is_assessed_or_graded_is_no_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_finding_on_the_first_films_after_the_procedure_is_history(reader):
+    # Read in a later report, "the initial post-procedure radiograph" is an earlier study.
+    text = "The cement looked solid on the initial post-procedure radiograph."
+    assert firm(reader, text) == {}
+
+
+def test_a_line_ending_in_a_preposition_goes_on_before_a_capitalised_word(reader):
+    # Wrapped at "on", "CT, would ..." is the same sentence, and "if confirmed" hedges it.
+    text = (
+        "Cement pattern unclear on this view. A solid cement pattern, if confirmed on\n"
+        "CT, would favour further collapse."
+    )
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vacuum cleft: nil seen.", {IVC: False}),
+        ("Posterior fascia: no abnormality detected.", {OEDEMA: False}),
+        ("No signal abnormality in the lumbodorsal fascia.", {OEDEMA: False}),
+    ],
+)
+def test_nothing_abnormal_said_of_a_finding_or_its_fascia_is_absent(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_an_intraosseous_vacuum_is_the_vertebral_bodys(reader):
+    assert firm(reader, "No intraosseous vacuum at L1.") == {IVC: False}
+
+
+def test_intraosseous_gas_in_another_bone_is_no_cleft(reader):
+    assert firm(reader, "Intraosseous gas in the sacrum.") == {}
+
+
+def test_cmt_beside_distribution_is_cement(reader):
+    assert firm(reader, "Cmt distrib.: interdigitating.") == {CEMENT: "spongy"}
+
+
+def test_cmt_alone_is_a_comment(reader):
+    assert firm(reader, "Cmt: reviewed with the surgeon.") == {}
