@@ -251,10 +251,10 @@ _ABBREVIATIONS = frozenset(
 #: What opens a definition before the term it defines: an indefinite article, perhaps
 #: after a label ("Patient information: a vacuum cleft is ...").
 _DEFINITION_OPENING = re.compile(r"\W*(?:[^\W\d_][\w ]{0,30}:\s*)?an?\s+(?:[\w-]+\s+)?", re.I)
-#: What a definition says a finding is: "a ...", or the gas or fluid it is made of ("a vacuum
-#: cleft is gas within a collapsed body").
+#: What a definition says a finding is: "a ...", or the gas or fluid it is made of in any
+#: such body ("a vacuum cleft is gas within a collapsed body"; not "fluid in signal").
 _IS_A = re.compile(
-    r"\s*(?:is|are)\s+(?:an?\s|(?:gas|air|fluid|nitrogen)\s+(?:within|in|inside)\s)", re.I
+    r"\s*(?:is|are)\s+(?:an?\s|(?:gas|air|fluid|nitrogen)\s+(?:within|in|inside)\s+an?\s)", re.I
 )
 #: Words saying an amount has changed: a grade of before is not the grade now beside them.
 _CHANGED = re.compile(
@@ -1178,7 +1178,7 @@ class ReportTextReader:
         if any(
             _DEFINITION_OPENING.fullmatch(text, part_start, subject.start_char)
             and _IS_A.match(text, subject.end_char)
-            for subject in (*subjects, ent)
+            for subject in subjects
         ):
             # "A vacuum cleft is a gas collection ...": what any cleft is, a definition, and
             # what it is made of ("... is gas within a collapsed body") is no mention either.

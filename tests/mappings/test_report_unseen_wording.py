@@ -2942,6 +2942,11 @@ def test_what_a_finding_is_or_means_in_general_is_no_finding(reader, text):
     assert firm(reader, text) == {}
 
 
+def test_what_this_patients_cleft_is_filled_with_is_no_definition(reader):
+    # "fluid in signal" describes a cleft; "gas within a collapsed body" defines any cleft.
+    assert firm(reader, "A small intravertebral cleft is fluid in signal.") == {IVC: True}
+
+
 def test_what_a_finding_means_beside_a_level_stays_this_patients(reader):
     text = "An intravertebral cleft is seen at L1 and indicates non-union."
     assert firm(reader, text) == {IVC: True}
