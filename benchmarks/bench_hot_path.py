@@ -6,8 +6,9 @@ asserts nothing.
                                          [--fhir-latency-ms 50]
                                          [--auth ES384|RS384]... [--no-auth] [--quick]
 
-Starts ``gunicorn -w 2 -k gthread --threads 4 --preload`` (with the service's pre_fork hook,
-``benchmarks/gunicorn_conf.py``) on 127.0.0.1 for the floor app
+Starts gunicorn with the line ``pvp-cds serve`` runs, 2 workers (``benchmarks/gunicorn_conf.py``:
+gthread workers of 8 threads, keep-alive, the JSON access log, the start-up heap frozen before
+the fork) on 127.0.0.1 for the floor app
 (``benchmarks/floor_app.py``: bare Flask parsing the hook body as JSON) and for the service,
 one after the other, and drives each with wrk (Debian package ``wrk``) on:
 
@@ -78,8 +79,8 @@ from devtools.synthetic import NAMED_PATIENTS, transaction  # noqa: E402
 from devtools.workers import workers_cpu_seconds  # noqa: E402
 
 SERVICE_PATH = "/cds-services/pvp-residual-back-pain"
+#: The line ``pvp-cds serve`` runs, with 2 workers (``benchmarks/gunicorn_conf.py``).
 GUNICORN = [
-    *("-w", "2", "-k", "gthread", "--threads", "4", "--preload", "--reuse-port"),
     *("--log-level", "warning"),
     *("-c", str(Path(__file__).with_name("gunicorn_conf.py"))),
 ]

@@ -5,7 +5,7 @@ asserts nothing.
                                            [--variant NAME]...
 
 The authenticated quiet call (every request a new client JWT, as in bench_hot_path.py) under
-the same line (``gunicorn -w 2 -k gthread --threads 4 --preload --reuse-port``, wrk -c16),
+the same line (the one ``pvp-cds serve`` runs, 2 workers: benchmarks/gunicorn_conf.py; wrk -c16),
 one server at a time, variants in turns, each on a new data directory:
 
 - ``unauthenticated``: the quiet call with authentication off;

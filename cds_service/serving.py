@@ -43,6 +43,9 @@ WORKER_TIMEOUT_SECONDS = 30
 #: Longer than the idle timeout of common proxies and load balancers (60 s), so that they,
 #: not we, close an idle connection and never send a request on one we just closed.
 KEEPALIVE_SECONDS = 65
+#: Threads a worker serves calls on: a call without prefetch waits on the EHR's FHIR server
+#: with its thread, not with the worker.
+DEFAULT_THREADS = 8
 #: cgroup v2: the CPU quota and period of this process's group ("max" for no quota).
 CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
 

@@ -375,7 +375,7 @@ def parser() -> argparse.ArgumentParser:
     run = commands.add_parser("serve", help="run the CDS Hooks service")
     run.add_argument("--host", default=DEFAULT_HOST)
     run.add_argument("--port", type=int, default=DEFAULT_PORT)
-    run.add_argument("--threads", type=int, default=8)
+    run.add_argument("--threads", type=int, default=serving.DEFAULT_THREADS)
     run.add_argument(
         "--insecure-bind",
         action="store_true",
