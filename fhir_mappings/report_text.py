@@ -1172,7 +1172,8 @@ class ReportTextReader:
         text = text_of(ent.doc)
         part_start = text.rfind(";", 0, ent.start_char) + 1
         part_end = text.find(";", ent.end_char)
-        if levels_in(text[part_start : part_end if part_end >= 0 else len(text)]):
+        part_end = part_end if part_end >= 0 else len(text)
+        if levels_in(text[part_start:part_end]):
             return False
         subjects = [e for e in ent.sent.ents if e.start <= ent.start and e.label_ != LOOKALIKE]
         if any(
@@ -1183,9 +1184,11 @@ class ReportTextReader:
             # "A vacuum cleft is a gas collection ...": what any cleft is, a definition, and
             # what it is made of ("... is gas within a collapsed body") is no mention either.
             return True
+        # The part, not the parser's sentence: that can end inside a coordination ("cement
+        # interdigitating with and | permeating the bone").
         return any(
             self._generic_statement.match(text, subject.end_char) for subject in subjects
-        ) or bool(self._generic_anywhere.search(ent.sent.text))
+        ) or bool(self._generic_anywhere.search(text, part_start, part_end))
 
     def _grades_told_apart(self, statements: list[Statement], text: str) -> list[Statement]:
         """One sentence's statements, its Goutallier grades made unknown where they differ and

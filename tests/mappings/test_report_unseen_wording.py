@@ -3005,3 +3005,91 @@ def test_cmt_beside_distribution_is_cement(reader):
 
 def test_cmt_alone_is_a_comment(reader):
     assert firm(reader, "Cmt: reviewed with the surgeon.") == {}
+
+
+# --- rules 2.17.0: the seventeenth round (development data), its wrong values as classes ----
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("An intravertebral cleft is not seen on the MRI.", {IVC: False}),
+        ("Vacuum cleft not identified on the CT.", {IVC: False}),
+        ("Oedema of the thoracolumbar fascia is not seen on the scan.", {OEDEMA: False}),
+    ],
+)
+def test_not_seen_on_the_study_being_reported_is_a_denial(reader, text, expected):
+    # "on the MRI" names this study, not a prior one the finding was missing from.
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Interval development of a vacuum cleft in L1, not present on prior imaging.",
+        "A fluid cleft in L1, not seen on the MRI of last spring, is now evident.",
+    ],
+)
+def test_not_seen_on_a_prior_or_dated_study_leaves_the_finding_new(reader, text):
+    assert firm(reader, text) == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Gas cleft in the L1 body, which is not seen on this examination.", {IVC: False}),
+        ("Oedema of the lumbodorsal fascia, which is absent on this study.", {OEDEMA: False}),
+    ],
+)
+def test_a_denial_in_a_relative_clause_denies_its_antecedent(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The sagittal images were examined closely for an intravertebral cleft.",
+        "Axial STIR was reviewed for oedema of the lumbodorsal fascia.",
+    ],
+)
+def test_what_images_were_searched_for_is_no_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_hedge_after_the_grade_and_before_its_level_hedges_it(reader):
+    assert firm(reader, "Goutallier 2 probably at L4-5, on the left.") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The posterior fascia does not present oedema.", {OEDEMA: False}),
+        ("The fractured body did not present a vacuum cleft.", {IVC: False}),
+    ],
+)
+def test_does_not_present_denies_what_follows(reader, text, expected):
+    # "present" as the verb of non-native English ("no presenta"), not the finding present.
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The IVC is otherwise unremarkable.",
+        "The IVC wall is smooth.",
+    ],
+)
+def test_the_inferior_vena_cava_described_is_no_cleft(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_what_a_cement_pattern_denotes_in_general_is_no_finding(reader):
+    text = (
+        "In this department a spongy pattern denotes cement that interdigitates with and "
+        "spreads through the trabecular bone."
+    )
+    assert firm(reader, text) == {}
+
+
+def test_the_cement_pattern_of_this_patient_is_still_read(reader):
+    assert firm(reader, "The cement in L1 shows a spongy pattern.") == {CEMENT: "spongy"}
