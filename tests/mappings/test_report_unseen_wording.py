@@ -3093,3 +3093,20 @@ def test_what_a_cement_pattern_denotes_in_general_is_no_finding(reader):
 
 def test_the_cement_pattern_of_this_patient_is_still_read(reader):
     assert firm(reader, "The cement in L1 shows a spongy pattern.") == {CEMENT: "spongy"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fractures at T12 and L1, the more severe of which contains a fluid cleft.",
+        "Fractures at T12 and L1; the larger contains a fluid cleft.",
+        "Fractures at T12 and L1; the more collapsed one contains a fluid cleft.",
+    ],
+)
+def test_the_worse_of_two_fractures_does_not_say_which_level(reader, text):
+    # Which fracture is more severe is not written: it may not be the treated one.
+    assert firm(reader, text) == {}
+
+
+def test_a_larger_fracture_named_by_its_level_keeps_its_finding(reader):
+    assert firm(reader, "The larger L1 fracture contains a fluid cleft.") == {IVC: True}
