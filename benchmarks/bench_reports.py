@@ -46,6 +46,9 @@ Eighteen sets, printed apart, each figure headed by the set it comes from:
 - the independent corpus, dev12 split (tests/mappings/fixtures/corpus/dev12/): a seventeenth
   blind round written as development data; read once by rules 2.16.0 before any tuning on it
   (its README), tuned on since: NOT evidence;
+- the independent corpus, dev13 split (tests/mappings/fixtures/corpus/dev13/): an eighteenth
+  blind round written as development data; read once by rules 2.17.0 (before its last changes)
+  before any tuning on it (its README), tuned on since: NOT evidence;
 - the independent corpus, spent3 split (tests/mappings/fixtures/corpus/spent3/): the third
   round's test split, frozen until rules 2.15.0, read once after them and tuned on since:
   development data, NOT evidence;
@@ -153,6 +156,11 @@ SETS = {
         "corpus dev12 split (the seventeenth round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev13": (
+        CORPUS / "dev13",
+        "corpus dev13 split (the eighteenth round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -185,6 +193,7 @@ SPLITS = {
     "dev10": ("dev10",),
     "dev11": ("dev11",),
     "dev12": ("dev12",),
+    "dev13": ("dev13",),
     "test": TEST_SPLITS,
     "all": (*DEVELOPMENT, *TEST_SPLITS),
 }

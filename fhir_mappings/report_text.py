@@ -128,11 +128,15 @@ _CODED_FIELD = re.compile(
 _CODE_OPTION = re.compile(r"(?<![\w.])(\d+)\s*=\s*([^\W\d_][\w-]*)")
 #: A scale's span in brackets beside a label: "[0-4]", "(0 - 4)".
 _SCALE_SPAN = re.compile(r"\s*[\[(]\s*0\s*[-–]\s*4\s*[\])](?=\s*:)")
+#: How a template's answer opens when it denies in a sentence of its own.
+_DENIAL_OPENING = re.compile(r"(?:no|nil|without|there\s+(?:is|are|was|were)\s+no)\s", re.I)
 #: A template value that says nothing: a blank, a placeholder, a pointer elsewhere.
 _BLANK = re.compile(
     r"^(?:_+|\.{2,}|-+|\?+|\*+|n/?a|not recorded|<[^>]*>|\([^)]*\)|\{[^}]*\}|\[[^\]]*\]"
-    r"|(?:see|as|refer to)\s+(?:above|below|text|report|comments?|findings|impression|conclusion"
-    r"|summary|addendum)|pending|to follow|deferred(?:\s+to\s+\S+)?|tbc|tbd|unknown|unk|nd"
+    # A pointer, with words of its own between: "see above", "see cleft description above".
+    r"|(?:see|as|refer to)\s+(?:[\w'-]+\s+){0,3}?(?:above|below|text|report|comments?|findings"
+    r"|impression|conclusion|summary|addendum)"
+    r"|pending|to follow|deferred(?:\s+to\s+\S+)?|tbc|tbd|unknown|unk|nd"
     r"|not\s+(?:assessed|graded|evaluated|applicable|performed|stated|done|known|assessable)"
     r"|non-?diagnostic|limited(?:\s+(?:assessment|study|evaluation|views?))?"
     # A picklist's prompt left in place: "choose", "select one", "[select]".
@@ -933,6 +937,12 @@ class ReportTextReader:
         if not any(character.isalnum() for character in value):
             # "TLF oedema: ✗": a sign of the form's own, not an answer of the rules' lists.
             return None
+        if field["separator"] == ":" and _denies_its_label(field["label"], value):
+            # "Intravertebral cleft: No intravertebral cleft.", "Fascial oedema: no oedema.":
+            # the field's name said again in its answer, denied. Read with the answer, the
+            # name alone seemed the finding stated; the answer is read alone, its word for
+            # the finding given the field's whole name.
+            return _with_the_labels_name(field["label"], value)
         # "Goutallier L4/5 | 1": a table's row read as "label: value".
         return f"{field['label'].strip()}: {value}" if field["separator"] == "|" else line
 
@@ -2761,6 +2771,26 @@ def _progression_pattern(forms: Mapping[str, int], eponym: str) -> re.Pattern[st
         rf"\s*(?:grade\s+)?(?P<grade>{form})(?!\w)",
         re.I,
     )
+
+
+def _denies_its_label(label: str, value: str) -> bool:
+    """Whether a field's answer is a denial naming the field's last word again ("Vacuum cleft:
+    No vacuum cleft is seen", "Fascial oedema: there is no fascial oedema")."""
+    words = label.lower().split()
+    return (
+        bool(words)
+        and bool(_DENIAL_OPENING.match(value))
+        and words[-1] in re.findall(r"[\w'-]+", value.lower())
+    )
+
+
+def _with_the_labels_name(label: str, value: str) -> str:
+    """A field's answer with its word for the finding given the field's whole name ("no
+    oedema" under "Fascial oedema" reads "no Fascial oedema"), unless it has that name."""
+    name = label.strip()
+    if name.lower() in value.lower():
+        return value
+    return re.sub(rf"(?<![\w-]){re.escape(name.split()[-1])}(?![\w-])", name, value, flags=re.I)
 
 
 def _grade_before_in_brackets(forms: Mapping[str, int]) -> re.Pattern[str]:

@@ -3110,3 +3110,33 @@ def test_the_worse_of_two_fractures_does_not_say_which_level(reader, text):
 
 def test_a_larger_fracture_named_by_its_level_keeps_its_finding(reader):
     assert firm(reader, "The larger L1 fracture contains a fluid cleft.") == {IVC: True}
+
+
+# --- rules 2.17.0: the eighteenth round (development data) and probes in our own words -------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fascial oedema: no oedema.", {OEDEMA: False}),
+        ("Vacuum cleft: No vacuum cleft is seen.", {IVC: False}),
+        ("Intravertebral cleft: there is no cleft at L1.", {IVC: False}),
+    ],
+)
+def test_a_fields_answer_denying_the_field_again_is_absent(reader, text, expected):
+    # A macro's own sentence as the answer: the field's name is no finding stated beside it.
+    assert firm(reader, text) == expected
+
+
+def test_a_fields_answer_naming_something_else_leaves_the_field_to_its_own_words(reader):
+    text = "Intravertebral cleft: No retropulsion; a cleft is present."
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_a_pointer_elsewhere_with_words_between_is_no_answer(reader):
+    assert firm(reader, "Intravertebral cleft: see cleft description above.") == {}
+
+
+@pytest.mark.parametrize("text", ["Mild distention of the IVC.", "IVC dilatation noted."])
+def test_a_distended_ivc_is_the_vena_cava(reader, text):
+    assert firm(reader, text) == {}
