@@ -3140,3 +3140,16 @@ def test_a_pointer_elsewhere_with_words_between_is_no_answer(reader):
 @pytest.mark.parametrize("text", ["Mild distention of the IVC.", "IVC dilatation noted."])
 def test_a_distended_ivc_is_the_vena_cava(reader, text):
     assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fascial oedema: previously present.",
+        "Cleft: not on this study.",
+        "Vacuum cleft: per report.",
+    ],
+)
+def test_a_fields_answer_about_another_study_or_report_is_no_answer_now(reader, text):
+    # What a prior study showed, or another report says, is not this study's finding.
+    assert firm(reader, text) == {}
