@@ -49,6 +49,9 @@ Eighteen sets, printed apart, each figure headed by the set it comes from:
 - the independent corpus, dev13 split (tests/mappings/fixtures/corpus/dev13/): an eighteenth
   blind round written as development data; read once by rules 2.17.0 (before its last changes)
   before any tuning on it (its README), tuned on since: NOT evidence;
+- the independent corpus, dev14 split (tests/mappings/fixtures/corpus/dev14/): a nineteenth
+  blind round written as development data; read once by rules 2.17.0 (before its last change)
+  before any tuning on it (its README), tuned on since: NOT evidence;
 - the independent corpus, spent3 split (tests/mappings/fixtures/corpus/spent3/): the third
   round's test split, frozen until rules 2.15.0, read once after them and tuned on since:
   development data, NOT evidence;
@@ -161,6 +164,11 @@ SETS = {
         "corpus dev13 split (the eighteenth round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev14": (
+        CORPUS / "dev14",
+        "corpus dev14 split (the nineteenth round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -194,6 +202,7 @@ SPLITS = {
     "dev11": ("dev11",),
     "dev12": ("dev12",),
     "dev13": ("dev13",),
+    "dev14": ("dev14",),
     "test": TEST_SPLITS,
     "all": (*DEVELOPMENT, *TEST_SPLITS),
 }

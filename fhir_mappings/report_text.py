@@ -1867,7 +1867,14 @@ _THEN_AND_NOW = re.compile(
 _PICKLIST_MARKUP = " *{}<>_#"
 #: A clause, or a field's value, opening with a place given by its vertebrae: "At L3/4",
 #: "Paraspinal muscles: at L3-4".
-_PLACED_AT = re.compile(rf"(?:^|:)\W*(?:at|of)\s+(?:the\s+)?{_LEVEL.pattern}", re.I)
+_PLACED_AT = re.compile(
+    # "at L5/S1, ...", "fatty atrophy at L5/S1, Goutallier grade 3": the words for the fat
+    # or the muscles may come first.
+    r"(?:^|:)\W*(?:(?:fatty|fat|atrophy|atrophic|infiltration|replacement|change|changes|"
+    r"degeneration|muscle|muscles|paraspinal|paraspinous|multifidus)\s+){0,3}"
+    rf"(?:at|of)\s+(?:the\s+)?{_LEVEL.pattern}",
+    re.I,
+)
 #: "or" right after or right before a mention: two readings offered.
 _OR_AFTER = re.compile(r"\s+or\s+(?!not\b|absent\b|none\b|no\b)(?:(?:an?|the)\s+)?", re.I)
 #: A hedge between a scale's name and its grade: "Goutallier likely 3", "grade probably II", "grade

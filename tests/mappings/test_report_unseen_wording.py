@@ -3153,3 +3153,19 @@ def test_a_distended_ivc_is_the_vena_cava(reader, text):
 def test_a_fields_answer_about_another_study_or_report_is_no_answer_now(reader, text):
     # What a prior study showed, or another report says, is not this study's finding.
     assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Paraspinal muscles: fatty atrophy at L5/S1, Goutallier grade 3.",
+        "Fatty infiltration of L3/4, Goutallier 2.",
+    ],
+)
+def test_a_grade_after_the_fat_placed_at_another_segment_is_that_segments(reader, text):
+    # The study graded L4/5: a grade given for another segment says nothing of it.
+    assert firm(reader, text) == {}
+
+
+def test_a_grade_after_the_fat_placed_at_the_graded_segment_is_read(reader):
+    assert firm(reader, "Fatty atrophy at L4/5, Goutallier grade 3.") == {GOUTALLIER: 3}
