@@ -3,7 +3,7 @@ asserts nothing.
 
     python benchmarks/bench_reports.py [--split dev|test|all] [--repeat N]
 
-Eighteen sets, printed apart, each figure headed by the set it comes from:
+Twenty-one sets, printed apart, each figure headed by the set it comes from:
 
 - the older labelled set (tests/mappings/fixtures/reports/): written together with the rules,
   so its figures are NOT evidence;
@@ -317,7 +317,7 @@ def main() -> None:
         print(
             "\n=== the frozen test splits together (the figures issue 23's targets are read on) ==="
         )
-        print_scores("TEST + TEST2 + TEST3", Scores(tuple(frozen)))
+        print_scores(" + ".join(split.upper() for split in TEST_SPLITS), Scores(tuple(frozen)))
     print("\nTime per report (the machine's load shows in these: compare on a quiet machine):")
     for key in SPLITS[args.split]:
         print_timing(key, reader, args.repeat)

@@ -130,6 +130,7 @@ _CODE_OPTION = re.compile(r"(?<![\w.])(\d+)\s*=\s*([^\W\d_][\w-]*)")
 _SCALE_SPAN = re.compile(r"\s*[\[(]\s*0\s*[-–]\s*4\s*[\])](?=\s*:)")
 #: How a template's answer opens when it denies in a sentence of its own.
 _DENIAL_OPENING = re.compile(r"(?:no|nil|without|there\s+(?:is|are|was|were)\s+no)\s", re.I)
+_ANSWER_WORD = re.compile(r"[\w'-]+")
 #: A template value that says nothing: a blank, a placeholder, a pointer elsewhere.
 _BLANK = re.compile(
     r"^(?:_+|\.{2,}|-+|\?+|\*+|n/?a|not recorded|<[^>]*>|\([^)]*\)|\{[^}]*\}|\[[^\]]*\]"
@@ -937,12 +938,12 @@ class ReportTextReader:
         if not any(character.isalnum() for character in value):
             # "TLF oedema: ✗": a sign of the form's own, not an answer of the rules' lists.
             return None
-        if field["separator"] == ":" and _denies_its_label(field["label"], value):
+        if field["separator"] == ":" and (
+            denial := _answer_naming_its_field(field["label"], value)
+        ):
             # "Intravertebral cleft: No intravertebral cleft.", "Fascial oedema: no oedema.":
-            # the field's name said again in its answer, denied. Read with the answer, the
-            # name alone seemed the finding stated; the answer is read alone, its word for
-            # the finding given the field's whole name.
-            return _with_the_labels_name(field["label"], value)
+            # read with the answer, the field's name alone seemed the finding stated.
+            return denial
         # "Goutallier L4/5 | 1": a table's row read as "label: value".
         return f"{field['label'].strip()}: {value}" if field["separator"] == "|" else line
 
@@ -2780,24 +2781,19 @@ def _progression_pattern(forms: Mapping[str, int], eponym: str) -> re.Pattern[st
     )
 
 
-def _denies_its_label(label: str, value: str) -> bool:
-    """Whether a field's answer is a denial naming the field's last word again ("Vacuum cleft:
-    No vacuum cleft is seen", "Fascial oedema: there is no fascial oedema")."""
-    words = label.lower().split()
-    return (
-        bool(words)
-        and bool(_DENIAL_OPENING.match(value))
-        and words[-1] in re.findall(r"[\w'-]+", value.lower())
-    )
-
-
-def _with_the_labels_name(label: str, value: str) -> str:
-    """A field's answer with its word for the finding given the field's whole name ("no
-    oedema" under "Fascial oedema" reads "no Fascial oedema"), unless it has that name."""
+def _answer_naming_its_field(label: str, value: str) -> str | None:
+    """A field's answer that denies the field's name again ("Vacuum cleft: No vacuum cleft is
+    seen", "Fascial oedema: no oedema"), as a sentence of its own whose word for the finding
+    carries the field's whole name ("no Fascial oedema"); None for any other answer."""
     name = label.strip()
+    if not name or not _DENIAL_OPENING.match(value):
+        return None
+    word = name.split()[-1].lower()
+    if word not in (found.lower() for found in _ANSWER_WORD.findall(value)):
+        return None
     if name.lower() in value.lower():
         return value
-    return re.sub(rf"(?<![\w-]){re.escape(name.split()[-1])}(?![\w-])", name, value, flags=re.I)
+    return _ANSWER_WORD.sub(lambda found: name if found[0].lower() == word else found[0], value)
 
 
 def _grade_before_in_brackets(forms: Mapping[str, int]) -> re.Pattern[str]:
