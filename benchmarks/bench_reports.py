@@ -3,7 +3,7 @@ asserts nothing.
 
     python benchmarks/bench_reports.py [--split dev|test|all] [--repeat N]
 
-Twenty-one sets, printed apart, each figure headed by the set it comes from:
+Twenty-two sets, printed apart, each figure headed by the set it comes from:
 
 - the older labelled set (tests/mappings/fixtures/reports/): written together with the rules,
   so its figures are NOT evidence;
@@ -52,6 +52,9 @@ Twenty-one sets, printed apart, each figure headed by the set it comes from:
 - the independent corpus, dev14 split (tests/mappings/fixtures/corpus/dev14/): a nineteenth
   blind round written as development data; read once by rules 2.17.0 (before its last change)
   before any tuning on it (its README), tuned on since: NOT evidence;
+- the independent corpus, dev15 split (tests/mappings/fixtures/corpus/dev15/): a twentieth
+  blind round written as development data; read once by rules 2.17.0 before any tuning on it
+  (its README), tuned on since: NOT evidence;
 - the independent corpus, spent3 split (tests/mappings/fixtures/corpus/spent3/): the third
   round's test split, frozen until rules 2.15.0, read once after them and tuned on since:
   development data, NOT evidence;
@@ -169,6 +172,11 @@ SETS = {
         "corpus dev14 split (the nineteenth round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev15": (
+        CORPUS / "dev15",
+        "corpus dev15 split (the twentieth round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -203,6 +211,7 @@ SPLITS = {
     "dev12": ("dev12",),
     "dev13": ("dev13",),
     "dev14": ("dev14",),
+    "dev15": ("dev15",),
     "test": TEST_SPLITS,
     "all": (*DEVELOPMENT, *TEST_SPLITS),
 }

@@ -376,7 +376,8 @@ class ConText:
             for rule, start, end in found
             if rule.direction == PSEUDO
             or not any(
-                category == rule.category and s < end and start < e for category, s, e in pseudo
+                category == rule.category and s < end and start < e and not _holds(start, end, s, e)
+                for category, s, e in pseudo
             )
         ]
         return [
@@ -489,6 +490,13 @@ def _outside_or_within(ent: Any, start: int, end: int) -> bool:
     )
 
 
+def _holds(start: int, end: int, inner_start: int, inner_end: int) -> bool:
+    """Whether a modifier's words hold a pseudo phrase's and more: the longer phrase reads
+    them ("likely due to a cleft" doubts the cause it names, where "likely due" alone says
+    only that the finding before has a cause)."""
+    return start <= inner_start and inner_end <= end and end - start > inner_end - inner_start
+
+
 def _gives_way(modifier: tuple[ContextRule, int, int], other: tuple[ContextRule, int, int]) -> bool:
     """Whether a modifier lies inside a longer one that reads its words otherwise: of another
     category ("no" in "no longer"), or of its own category and direction. ("previous" reaches
@@ -598,6 +606,7 @@ class ClauseMarker:
         self._verbs = frozenset(verb.lower() for verb in verbs)
         self._window = int(rules.get("window", 8))
         self._plural_verbs = frozenset(w.lower() for w in rules.get("plural_verbs", ()))
+        self._participles = frozenset(w.lower() for w in rules.get("participles", ()))
         self._negations = negations
         #: Words that continue a list: "no cleft, gas or oedema is seen" is one clause.
         self._list_words = self._coordinators | {"or", "nor"}
@@ -666,11 +675,14 @@ class ClauseMarker:
 
     def _plural_verb_after(self, doc: Any, at: int) -> bool:
         """Whether the first verb after a coordinator is plural ("are", "were"): the verb of
-        a subject of two nouns."""
+        a subject of two nouns. A participle describing the noun before it is passed over:
+        in "the cleft and the fascial oedema seen previously have resolved" the verb is
+        "have"."""
         if doc[at].lower_ in self._with_subject:
             return False
-        verb = next((t for t in doc[at + 1 :] if t.lower_ in self._verbs), None)
-        return verb is not None and verb.lower_ in self._plural_verbs
+        verbs = (t.lower_ for t in doc[at + 1 :] if t.lower_ in self._verbs)
+        verb = next((v for v in verbs if v not in self._participles), None)
+        return verb is not None and verb in self._plural_verbs
 
     def _parenthetical(self, doc: Any, at: int) -> bool:
         """Whether a boundary word that may stand anywhere ("however") stands inside its

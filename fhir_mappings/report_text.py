@@ -534,6 +534,9 @@ class ReportTextReader:
         self._elsewhere_muscle = _phrase_pattern(
             rules.words("context", "goutallier_grade", "elsewhere")
         )
+        self._pointing_muscle = _phrase_pattern(
+            rules.words("context", "goutallier_grade", "pointing")
+        )
         self._elsewhere = _phrase_pattern(rules.words("context", "elsewhere"))
         self._level_picks = {
             how: _phrase_pattern(rules.words("context", "one_of_the_levels", how)) for how in _PICKS
@@ -1134,7 +1137,7 @@ class ReportTextReader:
             if finding is FindingName.CEMENT_DISTRIBUTION:
                 statement = self._cement(sentence, mentions, ent)
             elif finding is FindingName.GOUTALLIER_GRADE:
-                statement = self._goutallier(sentence, mentions, ent)
+                statement = self._goutallier(sentence, mentions, ent, named_before)
             elif ent._.uncertainty or ent.sent.start in doubtful or self._alternative(ent):
                 statement = Statement(finding, None, sentence.quote, NoValueKind.REPORT_UNCERTAIN)
             elif reads is not None:
@@ -1452,7 +1455,9 @@ class ReportTextReader:
                 return degree
         return None
 
-    def _goutallier(self, sentence: _Sentence, mentions: _Mentions, ent: Any) -> Statement | None:
+    def _goutallier(
+        self, sentence: _Sentence, mentions: _Mentions, ent: Any, named_before: list[VertebralLevel]
+    ) -> Statement | None:
         """A grade given with the eponym (or with "grade" on a muscle-fat line), or read from
         the grade's definition, for the paraspinal muscles at the level the study graded
         (L4/5) or at no named level. A negation before a descriptor beside the grade ("no
@@ -1488,8 +1493,9 @@ class ReportTextReader:
                 for grade, levels, at in found
                 if not other_muscle or self._paraspinal(text, clause.start_char, at)
             ]
-        if all(levels is None for _, levels in graded) and self._placed_elsewhere(
-            text[clause.start_char : ent.start_char]
+        if all(levels is None for _, levels in graded) and (
+            self._placed_elsewhere(text[clause.start_char : ent.start_char])
+            or self._pointed_elsewhere(sentence, clause, named_before)
         ):
             return None
         grades = self._at_graded_level(graded)
@@ -1499,6 +1505,24 @@ class ReportTextReader:
             return Statement(finding, None, sentence.quote, NoValueKind.REPORT_UNCERTAIN)
         # Both sides graded: the worse side counts, as for coded left/right grades.
         return Statement(finding, max(grades), sentence.quote, grades=frozenset(grades))
+
+    def _pointed_elsewhere(
+        self, sentence: _Sentence, clause: Any, named_before: list[VertebralLevel]
+    ) -> bool:
+        """Whether a grade naming no level is at a level it points to ("at this level", "at
+        the same level") that is another segment or not known: the level the sentence names
+        last before the pointer, else its heading's, else the sentence before's ("Disc vacuum at
+        L5/S1. The paraspinal muscles at this level show Goutallier grade 3")."""
+        pointer = self._pointing_muscle.search(clause.text)
+        if pointer is None:
+            return False
+        before = list(_LEVEL.finditer(text_of(clause.doc), 0, clause.start_char + pointer.start()))
+        pointed = (
+            (_levels_of(before[-1]) if before else frozenset())
+            or sentence.heading
+            or frozenset(named_before)
+        )
+        return not pointed or not _covers(pointed, self._graded_segment)
 
     def _placed_elsewhere(self, before: str) -> bool:
         """Whether the words opening a clause (or a field's value) before a grade place it at

@@ -3169,3 +3169,58 @@ def test_a_grade_after_the_fat_placed_at_another_segment_is_that_segments(reader
 
 def test_a_grade_after_the_fat_placed_at_the_graded_segment_is_read(reader):
     assert firm(reader, "Fatty atrophy at L4/5, Goutallier grade 3.") == {GOUTALLIER: 3}
+
+
+# --- rules 2.18.0: the twentieth round (development data) and probes in our own words --------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The cleft and the fascial oedema seen previously have resolved.",
+        "Fascial oedema and a vacuum cleft noted on the last study have both gone.",
+    ],
+)
+def test_two_findings_resolved_together_after_a_participle_are_not_present(reader, text):
+    # "seen previously" describes the second noun; "have resolved" is the verb of both.
+    assert firm(reader, text) == {}
+
+
+def test_a_participle_after_and_with_a_verb_of_its_own_still_opens_a_clause(reader):
+    text = "There is no retropulsion and a cleft seen beneath the endplate is present."
+    assert firm(reader, text) == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fluid signal in L1, likely due to a cleft.",
+        "Gas in the L1 body, probably related to an intravertebral cleft.",
+        "Paraspinal muscle oedema, possibly secondary to fascial oedema.",
+    ],
+)
+def test_a_finding_named_as_the_likely_cause_is_hedged(reader, text):
+    # "likely due to" doubts the cause it names: here the finding is that cause.
+    assert firm(reader, text) == {}
+
+
+def test_a_hedge_on_the_cause_of_a_finding_leaves_the_finding_firm(reader):
+    assert firm(reader, "Fluid cleft in L1, likely due to osteonecrosis.") == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Disc vacuum at L5/S1. The paraspinal muscles at this level are Goutallier grade 3.",
+        "Paraspinal muscles at the same level: Goutallier grade 2.",
+        "Bulge at L3/4; at this level the multifidus is Goutallier 3.",
+    ],
+)
+def test_a_grade_at_a_level_pointed_to_is_that_levels(reader, text):
+    # "this level" is the level named before it (none: not known), not the graded L4/5.
+    assert firm(reader, text) == {}
+
+
+def test_a_grade_pointing_to_the_graded_segment_is_read(reader):
+    text = "Facet arthropathy at L4/5. The paraspinal muscles at this level are Goutallier 3."
+    assert firm(reader, text) == {GOUTALLIER: 3}
