@@ -3,7 +3,7 @@ asserts nothing.
 
     python benchmarks/bench_reports.py [--split dev|test|all] [--repeat N]
 
-Twenty-two sets, printed apart, each figure headed by the set it comes from:
+Twenty-three sets, printed apart, each figure headed by the set it comes from:
 
 - the older labelled set (tests/mappings/fixtures/reports/): written together with the rules,
   so its figures are NOT evidence;
@@ -54,6 +54,9 @@ Twenty-two sets, printed apart, each figure headed by the set it comes from:
   before any tuning on it (its README), tuned on since: NOT evidence;
 - the independent corpus, dev15 split (tests/mappings/fixtures/corpus/dev15/): a twentieth
   blind round written as development data; read once by rules 2.17.0 before any tuning on it
+  (its README), tuned on since: NOT evidence;
+- the independent corpus, dev16 split (tests/mappings/fixtures/corpus/dev16/): a twenty-first
+  blind round written as development data; read once by rules 2.18.0 before any tuning on it
   (its README), tuned on since: NOT evidence;
 - the independent corpus, spent3 split (tests/mappings/fixtures/corpus/spent3/): the third
   round's test split, frozen until rules 2.15.0, read once after them and tuned on since:
@@ -177,6 +180,11 @@ SETS = {
         "corpus dev15 split (the twentieth round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev16": (
+        CORPUS / "dev16",
+        "corpus dev16 split (the twenty-first round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -212,6 +220,7 @@ SPLITS = {
     "dev13": ("dev13",),
     "dev14": ("dev14",),
     "dev15": ("dev15",),
+    "dev16": ("dev16",),
     "test": TEST_SPLITS,
     "all": (*DEVELOPMENT, *TEST_SPLITS),
 }

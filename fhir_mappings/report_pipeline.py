@@ -33,6 +33,10 @@ NEAR = "near"
 #: Over the whole sentence, across its clauses: an alternative offered to what it names
 #: ("..., though a fracture line is a differential").
 SENTENCE = "sentence"
+#: Words opening a relative clause, which end a modifier's scope: "which", "that".
+RELATIVE_PRONOUNS = frozenset({"which", "that"})
+#: Finite verbs: a relative clause has one, and the sentence's own predicate another.
+FINITE_VERBS = frozenset({"is", "are", "was", "were", "has", "have", "had"})
 #: How far a ``NEAR`` modifier reaches, in words.
 NOUN_PHRASE_WORDS = 3
 DIRECTIONS = {
@@ -557,13 +561,27 @@ def _scope(
             else min(high, end + NOUN_PHRASE_WORDS)
         )
     if rule.direction in (BACKWARD, BOTH):
-        low = max((e for _, e in stops if e <= start), default=clause.start)
+        low = max(
+            (e for s, e in stops if e <= start and not _closed_relative(doc, s, e, start)),
+            default=clause.start,
+        )
     if rule.direction in (FORWARD, BOTH, NEAR):
         # "L2 (chronic, no cleft) and L4 (with a cleft)": a modifier in brackets reaches
         # forward to their end, not beyond; back, it still answers what they follow
         # ("cleft (none)").
         high = min(high, _bracket_closing(doc, clause.start, start))
     return max(low, clause.start), min(high, clause.end)
+
+
+def _closed_relative(doc: Any, stop: int, stop_end: int, modifier: int) -> bool:
+    """Whether a termination is a relative pronoun whose clause ends before a modifier after
+    it: "the cleft which was described on the previous MRI is no longer seen" has a verb for
+    the relative clause and one for the sentence's subject, so "no longer seen" is said of
+    the cleft."""
+    if doc[stop:stop_end].text.lower() not in RELATIVE_PRONOUNS:
+        return False
+    finite = [t for t in doc[stop_end : modifier + 1] if t.lower_ in FINITE_VERBS]
+    return len(finite) >= 2
 
 
 def _bracket_closing(doc: Any, low: int, at: int) -> int:

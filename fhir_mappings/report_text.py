@@ -634,6 +634,11 @@ class ReportTextReader:
                     del statements[len(statements) - len(before) :]
                     found = before
                 found = [_doubted(s) for s in found]
+            elif not found and _ANOTHER_READING.search(sentence.text):
+                # "A cleft is seen in L1. This more likely represents a fracture line.": what
+                # the sentence before states is offered another reading.
+                del statements[len(statements) - len(before) :]
+                found = [_doubted(s) for s in before]
             statements.extend(found)
             before, levels_before = found, levels
             named_before = _levels_in_order(sentence.text, 0, len(sentence.text))
@@ -2027,6 +2032,16 @@ _ASIDE_BEFORE_A_DENIAL = re.compile(
 _LOW_CONFIDENCE = re.compile(
     r"\bconfidence(?:\s+level)?\s*(?:[:=-]|\bis\b)?\s*"
     r"(?:low|limited|poor|uncertain|indeterminate|moderate|medium|intermediate)\b",
+    re.I,
+)
+#: A sentence offering another reading of what the one before names: "On review, this more
+#: likely represents a fracture line", "These may be artefact". (A cause it "likely reflects"
+#: leaves the finding as stated.)
+_ANOTHER_READING = re.compile(
+    r"^\W*(?:(?:on|at)\s+(?:review|reflection|re-?review)|in\s+retrospect|however|but)?\W*"
+    r"(?:this|it|these|they|the)(?:\s+(?:finding|findings|appearance|appearances|abnormality|focus))?"
+    r"\s+(?:(?:is|are)\s+)?(?:(?:more|most)\s+)?(?:likely|probably|possibly|may|might|could)"
+    r"\s+(?:(?:be|is|are|an?)\b|represents?\b)",
     re.I,
 )
 _ELLIPTIC_GRADE = re.compile(

@@ -3224,3 +3224,64 @@ def test_a_grade_at_a_level_pointed_to_is_that_levels(reader, text):
 def test_a_grade_pointing_to_the_graded_segment_is_read(reader):
     text = "Facet arthropathy at L4/5. The paraspinal muscles at this level are Goutallier 3."
     assert firm(reader, text) == {GOUTALLIER: 3}
+
+
+# --- rules 2.19.0: the twenty-first round (development data) and probes in our own words ----
+
+
+def test_neither_nor_can_be_excluded_is_a_doubt_not_a_denial(reader):
+    text = (
+        "Neither an intravertebral cleft nor oedema of the fascia can be excluded given the motion."
+    )
+    assert firm(reader, text) == {}
+
+
+def test_neither_nor_seen_is_still_a_denial_of_both(reader):
+    text = "Neither a vacuum cleft nor fascial oedema is seen."
+    assert firm(reader, text) == {IVC: False, OEDEMA: False}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A cleft is present in L1. It is probably a fracture line.",
+        "Oedema along the thoracolumbar fascia at T12-L2. These appearances could be artefact.",
+    ],
+)
+def test_a_sentence_offering_another_reading_doubts_the_sentence_before(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_sentence_giving_a_likely_cause_leaves_the_finding_before_it(reader):
+    assert firm(reader, "A gas cleft is seen in L1. It is likely due to osteonecrosis.") == {
+        IVC: True
+    }
+
+
+def test_a_finding_that_could_have_been_seen_on_another_study_is_not_stated(reader):
+    text = "With contrast, fascial oedema could have been better characterised."
+    assert firm(reader, text) == {}
+
+
+def test_a_pattern_whose_assessment_beam_hardening_hampers_is_doubted(reader):
+    text = (
+        "Globular cement; evaluation of its interface with the bone is hampered by beam hardening."
+    )
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The gas cleft which was reported on the earlier CT has since resolved.",
+        "Fascial oedema which was present in January is no longer seen.",
+    ],
+)
+def test_a_finding_resolved_after_a_relative_clause_about_its_past_is_not_present(reader, text):
+    # The relative clause has its own verb; "has resolved" is said of the finding before it.
+    assert firm(reader, text) == {}
+
+
+def test_a_finding_new_since_a_prior_in_a_relative_clause_is_present(reader):
+    text = "A fluid cleft which was not seen on the prior study is now evident in L1."
+    assert firm(reader, text) == {IVC: True}
