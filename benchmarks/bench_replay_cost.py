@@ -73,9 +73,11 @@ class WorkerTimes:
             fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
             user, system = user + int(fields[11]) / tick, system + int(fields[12]) / tick
             for task in Path(f"/proc/{child}/task").iterdir():
-                status = dict(
-                    line.split(":\t", 1) for line in (task / "status").read_text().splitlines()
-                )
+                try:
+                    lines = (task / "status").read_text().splitlines()
+                except FileNotFoundError:  # a thread that ended meanwhile (the mover, idle)
+                    continue
+                status = dict(line.split(":\t", 1) for line in lines)
                 voluntary += int(status["voluntary_ctxt_switches"])
                 involuntary += int(status["nonvoluntary_ctxt_switches"])
         return cls(user, system, voluntary, involuntary)
