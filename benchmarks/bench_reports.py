@@ -3,7 +3,7 @@ asserts nothing.
 
     python benchmarks/bench_reports.py [--split dev|test|all] [--repeat N]
 
-Twenty-three sets, printed apart, each figure headed by the set it comes from:
+Twenty-four sets, printed apart, each figure headed by the set it comes from:
 
 - the older labelled set (tests/mappings/fixtures/reports/): written together with the rules,
   so its figures are NOT evidence;
@@ -57,6 +57,9 @@ Twenty-three sets, printed apart, each figure headed by the set it comes from:
   (its README), tuned on since: NOT evidence;
 - the independent corpus, dev16 split (tests/mappings/fixtures/corpus/dev16/): a twenty-first
   blind round written as development data; read once by rules 2.18.0 before any tuning on it
+  (its README), tuned on since: NOT evidence;
+- the independent corpus, dev17 split (tests/mappings/fixtures/corpus/dev17/): a twenty-second
+  blind round written as development data; read once by rules 2.19.0 before any tuning on it
   (its README), tuned on since: NOT evidence;
 - the independent corpus, spent3 split (tests/mappings/fixtures/corpus/spent3/): the third
   round's test split, frozen until rules 2.15.0, read once after them and tuned on since:
@@ -185,6 +188,11 @@ SETS = {
         "corpus dev16 split (the twenty-first round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev17": (
+        CORPUS / "dev17",
+        "corpus dev17 split (the twenty-second round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -221,6 +229,7 @@ SPLITS = {
     "dev14": ("dev14",),
     "dev15": ("dev15",),
     "dev16": ("dev16",),
+    "dev17": ("dev17",),
     "test": TEST_SPLITS,
     "all": (*DEVELOPMENT, *TEST_SPLITS),
 }

@@ -312,6 +312,8 @@ class ConText:
         modifiers = self._modifiers(doc)
         ends = [(rule, start, end) for rule, start, end in modifiers if rule.direction == TERMINATE]
         findings = [ent for ent in doc.ents if ent.label_ != LOOKALIKE]
+        denied_before: set[int] = set()
+        excluded_after: set[int] = set()
         for rule, start, end in modifiers:
             if rule.direction in (TERMINATE, PSEUDO):
                 continue
@@ -354,6 +356,14 @@ class ConText:
                     # after supposes of a finding named before leaves it in doubt, not unsaid.
                     behind = category == "hypothetical" and ent.end <= doc[start].sent.start
                     ent._.set("uncertainty" if behind else category, True)
+                    if category == "negation" and end <= ent.start:
+                        denied_before.add(ent.start)
+                    elif category == "negation" and _excludes(doc[start:end]):
+                        excluded_after.add(ent.start)
+        for ent in findings:
+            if ent.start in denied_before and ent.start in excluded_after:
+                # "Neither cleft nor fascial oedema excluded": not excluded, so possible.
+                ent._.set("uncertainty", True)
         return doc
 
     def _refers_back(self, doc: Any, at: int) -> bool:
@@ -571,6 +581,12 @@ def _scope(
         # ("cleft (none)").
         high = min(high, _bracket_closing(doc, clause.start, start))
     return max(low, clause.start), min(high, clause.end)
+
+
+def _excludes(words: Any) -> bool:
+    """Whether a denial after a finding says it was excluded ("excluded", "ruled out"): denied
+    again before, it is not excluded."""
+    return words[-1].lower_ in ("excluded", "out")
 
 
 def _closed_relative(doc: Any, stop: int, stop_end: int, modifier: int) -> bool:

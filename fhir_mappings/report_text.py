@@ -71,7 +71,9 @@ LEVEL_BOUND = frozenset(
     }
 )
 #: How words may pick one of the levels a sentence names ("the latter", "the lower one").
-_PICKS = ("first", "last", "highest", "lowest", "unsaid", "among_several")
+_PICKS = ("first", "second", "third", "last", "highest", "lowest", "unsaid", "among_several")
+#: Picks by the order the levels were named in, from the first (0).
+_PICKED_POSITION = {"second": 1, "third": 2}
 #: Findings read as present or absent.
 PRESENCE_FINDINGS = frozenset(
     {FindingName.INTRAVERTEBRAL_VACUUM_CLEFT, FindingName.POSTERIOR_FASCIA_OEDEMA}
@@ -180,6 +182,8 @@ _HTML_INLINE = re.compile(
 _BRACKETED = re.compile(r"[\[({]([^\[\](){}]*)[\])}]")
 #: A ``label: value`` field, as a row of them writes each ("Goutallier (L4-5): 4").
 _LABELLED = re.compile(r"^[^:|=;]{1,80}?(?:[:=]|\s[-–—])\s*\S")
+#: A field left without an answer: "Gout:" (its "***" placeholder gone with the line's markup).
+_UNANSWERED = re.compile(r"^[^:|=;]{1,80}?:$")
 _SEMICOLON = re.compile(r"\s*;\s*")
 _COMMA = re.compile(r"\s*,\s*")
 #: An answer with a reason or a qualifier in brackets after it: "not applicable (CT)",
@@ -228,6 +232,9 @@ _SIGNED = {
     "(+)": " present",
     **dict.fromkeys(("(-)", "(−)", "-", "−"), " absent"),
 }
+#: A blank left after a finding's name, or "n/a" written for it ("cleft ___ (Y/N)", "cleft
+#: n/a"): nothing was assessed, said in words the rules read.
+_NOT_ASSESSED = re.compile(r"(?<![\w/])(?:n/a|_{2,})(?=\s*(?:$|[;.(|]))", re.I)
 #: An adverb set off by commas inside a clause ("the fascia, however, is oedematous").
 _ASIDE_ADVERB = re.compile(
     r",\s*(?:however|moreover|furthermore|additionally|also|though|therefore|of note|notably)"
@@ -446,6 +453,9 @@ class ReportTextReader:
         self._denied_lists = frozenset(
             w.lower() for w in rules.words("template_answers", "denied_lists")
         )
+        self._descriptors = frozenset(
+            w.lower() for w in rules.words("template_answers", "descriptors")
+        )
         self._abbreviations = _Abbreviations(document.get("abbreviations", {}))
         self._slips = _Slips(
             rules.words("slips", "words"), document.get("synonyms", {}), _words_of(document)
@@ -662,6 +672,7 @@ class ReportTextReader:
             line = _MARK_BEFORE.sub(r"\g<label>: \g<mark>", line)
             line = _MARK_AFTER.sub(r"\g<label>: \g<mark>\g<rest>", line)
             line = _ASIDE_ADVERB.sub("", line)
+            line = _NOT_ASSESSED.sub("not assessed", line)
             line = self._coded_answer(line)
             line = self._question_answered(line)
             if _LEVEL_HEADING.fullmatch(line):
@@ -1033,12 +1044,15 @@ class ReportTextReader:
 
     def _choices_offered(self, value: str) -> bool:
         """Whether a field's value lists answers to choose from ("yes/no", "Y / N", "blocky or
-        spongy", side by side: "present absent", "0 1 2 3 4", "Yes (No)"): an unfilled
-        template, not an answer. Words that all name one pattern ("spongy/trabecular",
-        "solid/blocky") are one answer, said twice."""
+        spongy", "normal/oedematous", side by side: "present absent", "0 1 2 3 4", "Yes
+        (No)"): an unfilled template, not an answer. Words that all name one pattern
+        ("spongy/trabecular", "solid/blocky") are one answer, said twice."""
         # A picklist's own markup around it ("***present/absent***", "{yes/no}") is no answer.
         value = value.strip(_PICKLIST_MARKUP)
         choices = [c.strip().lower() for c in _CHOICES.split(value.strip(" .[]()")) if c.strip()]
+        # Descriptors are offered only apart ("normal/oedematous"): side by side they are a
+        # phrase ("no oedema").
+        apart = len(choices) > 1
         if len(choices) < 2 and self._answer(value) is None:
             choices = [c for c in _OPTIONS.split(value.strip(" .").lower()) if c]
         if len(choices) < 2:
@@ -1047,7 +1061,10 @@ class ReportTextReader:
         if len(patterns) == 1 and None not in patterns:
             return False
         return all(
-            self._answer(c) is not None or c in self._pattern_words or c in self._grade_of
+            self._answer(c) is not None
+            or c in self._pattern_words
+            or c in self._grade_of
+            or (apart and c in self._descriptors)
             for c in choices
         )
 
@@ -1394,6 +1411,12 @@ class ReportTextReader:
             # "the latter" with one level named or none: one of those a sentence before
             # named, which this one does not say.
             return True
+        in_order = list(dict.fromkeys(named))
+        if how in _PICKED_POSITION:
+            # "T11, L2 and L4; the second contains a cleft": L2. Fewer levels named than the
+            # ordinal counts: one the text does not give.
+            position = _PICKED_POSITION[how]
+            return position >= len(in_order) or in_order[position] not in treated
         picked = {
             "first": named[0],
             "last": named[-1],
@@ -2625,7 +2648,12 @@ def _fields_of_row(piece: str) -> list[str]:
     for separator in (_BAR, _SEMICOLON, _WIDE_SPACE, _COMMA):
         cells = [cell.strip() for cell in _split_outside_brackets(separator, piece) if cell.strip()]
         named = separator is not _COMMA or all(_NAMED_LABEL.match(cell) for cell in cells)
-        if len(cells) > 1 and named and all(_LABELLED.match(cell) for cell in cells):
+        if (
+            len(cells) > 1
+            and named
+            and any(_LABELLED.match(cell) for cell in cells)
+            and all(_LABELLED.match(cell) or _UNANSWERED.match(cell) for cell in cells)
+        ):
             return cells
     return [piece]
 

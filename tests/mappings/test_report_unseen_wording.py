@@ -3285,3 +3285,65 @@ def test_a_finding_resolved_after_a_relative_clause_about_its_past_is_not_presen
 def test_a_finding_new_since_a_prior_in_a_relative_clause_is_present(reader):
     text = "A fluid cleft which was not seen on the prior study is now evident in L1."
     assert firm(reader, text) == {IVC: True}
+
+
+# --- rules 2.20.0: the twenty-second round (development data) and probes in our own words ---
+
+
+def test_descriptors_offered_as_a_picklist_are_no_answer(reader):
+    assert firm(reader, "Thoracolumbar fascia: normal/oedematous") == {}
+
+
+def test_a_descriptor_phrase_as_the_answer_is_still_read(reader):
+    assert firm(reader, "Posterior fascia: no oedema.") == {OEDEMA: False}
+
+
+@pytest.mark.parametrize("text", ["Vacuum cleft ____", "Gas cleft n/a; wall intact."])
+def test_a_blank_or_n_a_after_a_finding_is_not_assessed(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fluid cleft at L1 on CT 2022.",
+        "On the MRI of 4 March the multifidus at L4/5 was Goutallier grade 3.",
+    ],
+)
+def test_a_finding_of_a_study_dated_in_the_text_is_history(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_pattern_expected_once_something_happens_is_supposed(reader):
+    assert firm(reader, "A blocky pattern expected once the cleft is filled.") == {}
+
+
+def test_neither_nor_ruled_out_is_a_doubt(reader):
+    assert firm(reader, "Neither cleft nor fascial oedema ruled out.") == {}
+
+
+def test_a_denial_and_an_exclusion_of_two_findings_each_deny_their_own(reader):
+    assert firm(reader, "No cleft; fascial oedema excluded.") == {IVC: False, OEDEMA: False}
+
+
+def test_a_row_of_fields_with_an_unanswered_last_one_is_read_field_by_field(reader):
+    text = "Vacuum cleft: Y; fascial oedema: N; Goutallier: ***"
+    assert firm(reader, text) == {IVC: True, OEDEMA: False}
+
+
+def test_the_other_fractures_are_not_the_treated_one(reader):
+    assert firm(reader, "The other fractures show clefts.") == {}
+
+
+def test_the_lowest_of_the_levels_named_is_picked(reader):
+    text = "Oedema of the marrow at T12, L1 and L2, with a cleft in the lowest of these."
+    assert firm(reader, text) == {}
+
+
+def test_an_ordinal_picks_the_level_named_in_that_place(reader):
+    assert firm(reader, "Fractures at L1, L3 and L4; the second harbours a cleft.") == {}
+
+
+def test_an_ordinal_picking_the_treated_level_reads_it(reader):
+    text = "Fractures at T12, L1 and L3; the second has a cleft."
+    assert firm(reader, text) == {IVC: True}
