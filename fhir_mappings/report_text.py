@@ -1411,11 +1411,10 @@ class ReportTextReader:
             # "the latter" with one level named or none: one of those a sentence before
             # named, which this one does not say.
             return True
-        in_order = list(dict.fromkeys(named))
         if how in _PICKED_POSITION:
             # "T11, L2 and L4; the second contains a cleft": L2. Fewer levels named than the
             # ordinal counts: one the text does not give.
-            position = _PICKED_POSITION[how]
+            in_order, position = list(dict.fromkeys(named)), _PICKED_POSITION[how]
             return position >= len(in_order) or in_order[position] not in treated
         picked = {
             "first": named[0],
@@ -2062,7 +2061,8 @@ _LOW_CONFIDENCE = re.compile(
 #: leaves the finding as stated.)
 _ANOTHER_READING = re.compile(
     r"^\W*(?:(?:on|at)\s+(?:review|reflection|re-?review)|in\s+retrospect|however|but)?\W*"
-    r"(?:this|it|these|they|the)(?:\s+(?:finding|findings|appearance|appearances|abnormality|focus))?"
+    r"(?:(?:this|these|the)\s+(?:finding|findings|appearance|appearances|abnormality|focus)"
+    r"|this|these|it|they)"
     r"\s+(?:(?:is|are)\s+)?(?:(?:more|most)\s+)?(?:likely|probably|possibly|may|might|could)"
     r"\s+(?:(?:be|is|are|an?)\b|represents?\b)",
     re.I,
