@@ -3,7 +3,7 @@ asserts nothing.
 
     python benchmarks/bench_reports.py [--split dev|test|all] [--repeat N]
 
-Twenty-four sets, printed apart, each figure headed by the set it comes from:
+Twenty-five sets, printed apart, each figure headed by the set it comes from:
 
 - the older labelled set (tests/mappings/fixtures/reports/): written together with the rules,
   so its figures are NOT evidence;
@@ -60,6 +60,9 @@ Twenty-four sets, printed apart, each figure headed by the set it comes from:
   (its README), tuned on since: NOT evidence;
 - the independent corpus, dev17 split (tests/mappings/fixtures/corpus/dev17/): a twenty-second
   blind round written as development data; read once by rules 2.19.0 before any tuning on it
+  (its README), tuned on since: NOT evidence;
+- the independent corpus, dev18 split (tests/mappings/fixtures/corpus/dev18/): a twenty-third
+  blind round written as development data; read once by rules 2.20.0 before any tuning on it
   (its README), tuned on since: NOT evidence;
 - the independent corpus, spent3 split (tests/mappings/fixtures/corpus/spent3/): the third
   round's test split, frozen until rules 2.15.0, read once after them and tuned on since:
@@ -193,6 +196,11 @@ SETS = {
         "corpus dev17 split (the twenty-second round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev18": (
+        CORPUS / "dev18",
+        "corpus dev18 split (the twenty-third round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -230,6 +238,7 @@ SPLITS = {
     "dev15": ("dev15",),
     "dev16": ("dev16",),
     "dev17": ("dev17",),
+    "dev18": ("dev18",),
     "test": TEST_SPLITS,
     "all": (*DEVELOPMENT, *TEST_SPLITS),
 }

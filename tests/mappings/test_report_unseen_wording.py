@@ -3347,3 +3347,41 @@ def test_an_ordinal_picks_the_level_named_in_that_place(reader):
 def test_an_ordinal_picking_the_treated_level_reads_it(reader):
     text = "Fractures at T12, L1 and L3; the second has a cleft."
     assert firm(reader, text) == {IVC: True}
+
+
+# --- rules 2.21.0: the twenty-third round (development data) and probes in our own words ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Fluid signal similar to a cleft in L1.", "The band is reminiscent of a vacuum cleft."],
+)
+def test_what_looks_like_a_finding_is_no_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_finding_as_above_points_to_what_was_said_there(reader):
+    # "Cleft as above" in an impression says only what the sentence above said, at its level.
+    text = "Fluid cleft in the T12 body. Impression: L1 fracture; cleft as above."
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Oedema of the lumbodorsal fascia is not excludable.",
+        "Linear T2-bright signal beneath the endplate, vacuum cleft considered.",
+        "It cannot be excluded that the multifidus at L4/5 is Goutallier grade 4.",
+        "It is not impossible that a cleft is forming in L1.",
+    ],
+)
+def test_hedges_of_translated_and_regional_english_leave_the_finding_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_cement_forming_a_cast_of_the_cleft_states_no_cleft_now(reader):
+    assert firm(reader, "Cement in L1 forms a cast of the gas cleft.") == {}
+
+
+def test_a_cleft_filling_technique_is_no_cleft(reader):
+    assert firm(reader, "A cleft-filling technique is planned for L1.") == {}
