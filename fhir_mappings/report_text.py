@@ -182,6 +182,10 @@ _HTML_INLINE = re.compile(
 _BRACKETED = re.compile(r"[\[({]([^\[\](){}]*)[\])}]")
 #: A ``label: value`` field, as a row of them writes each ("Goutallier (L4-5): 4").
 _LABELLED = re.compile(r"^[^:|=;]{1,80}?(?:[:=]|\s[-–—])\s*\S")
+#: A table cell naming a finding and answering it with a capital Y or N: "TLF oedema N".
+_YES_NO_CELL = re.compile(
+    r"^(?P<label>[^\W\d_][^:|=]*?[^\W\d_])\s+(?P<answer>[YN])(?P<rest>\s*\([^)]*\))?$"
+)
 #: A field left without an answer: "Gout:" (its "***" placeholder gone with the line's markup).
 _UNANSWERED = re.compile(r"^[^:|=;]{1,80}?:$")
 _SEMICOLON = re.compile(r"\s*;\s*")
@@ -1581,6 +1585,14 @@ class ReportTextReader:
         # "stage 2 according to Goutallier": the grade before the words that name its scale.
         naming = _NAMING_THE_SCALE.search(text, clause_start, eponym)
         start = max(clause_start, (naming.start() if naming else eponym) - GRADE_BEFORE_EPONYM)
+        if (
+            self._eponym.match(text, eponym)
+            and not self._eponym.search(text, clause_start, start)
+            and any(pattern.search(text[clause_start:start]) for pattern in self._grades)
+        ):
+            # "L3/4 grade 2, L4/5 grade 3, L5/S1 grade 4 (Goutallier)": the eponym closes a
+            # list of grades by segment, all of them its own.
+            start = clause_start
         region = text[start:end]
         found: dict[int, tuple[int, int]] = {}
         for pattern in self._grades:
@@ -1933,7 +1945,8 @@ _OR_AFTER = re.compile(r"\s+or\s+(?!not\b|absent\b|none\b|no\b)(?:(?:an?|the)\s+
 #: ~3"; not an estimate in words ("about", "approximately"): the labelling rules read "about
 #: equal" as firm.
 _HEDGE_BEFORE_GRADE = re.compile(
-    r"\b(?:likely|probably|possibly|perhaps|presumably|maybe|questionabl[ey]|borderline)\b|[?~]",
+    r"\b(?:likely|probably|possibly|perhaps|presumably|maybe|questionabl[ey]|borderline|could|may"
+    r"|might)\b|[?~]",
     re.I,
 )
 #: "or" offering a small one after a denial: "no cleft, or only a tiny one", "no cleft at L1,
@@ -2644,7 +2657,22 @@ def _fields_of_row(piece: str) -> list[str]:
     """A row of ``label: value`` fields between bars, semicolons, wide space or commas ("IVC:
     No | TLF edema: Yes", "IVC - N, TLF oedema - Y") as one field each, so that no answer is
     read with another's label; any other text whole. Between commas, each label is named
-    in words: "0: no, 1: no, 2: yes" are the options of one field."""
+    in words: "0: no, 1: no, 2: yes" are the options of one field. A table's row of cells,
+    some of them fields ("L1 | 41% | cleft Y | TLF oedema N"), is read cell by cell."""
+    cells = [
+        _YES_NO_CELL.sub(r"\g<label>: \g<answer>\g<rest>", cell.strip())
+        for cell in _split_outside_brackets(_BAR, piece)
+        if cell.strip()
+    ]
+    labelled = [bool(_LABELLED.match(cell)) for cell in cells]
+    # A first cell that is a field ("Goutallier: L3/4 G2 | L4/5 G3") labels the whole row.
+    if (len(cells) > 2 and not labelled[0] and any(labelled)) or (
+        len(cells) == 2 and all(labelled)
+    ):
+        if _LEVEL.fullmatch(cells[0]):
+            # "T12 | 25% | cleft: Y": the row's fields are about its level.
+            return [_placed_field(cell, cells[0]) for cell in cells[1:]]
+        return cells
     for separator in (_BAR, _SEMICOLON, _WIDE_SPACE, _COMMA):
         cells = [cell.strip() for cell in _split_outside_brackets(separator, piece) if cell.strip()]
         named = separator is not _COMMA or all(_NAMED_LABEL.match(cell) for cell in cells)
@@ -2656,6 +2684,12 @@ def _fields_of_row(piece: str) -> list[str]:
         ):
             return cells
     return [piece]
+
+
+def _placed_field(cell: str, level: str) -> str:
+    """A row's field with the row's level put into its label: "cleft at T12: Y"."""
+    label, colon, value = cell.partition(":")
+    return f"{label.strip()} at {level}: {value.strip()}" if colon else cell
 
 
 def _split_outside_brackets(separator: re.Pattern[str], text: str) -> list[str]:

@@ -3385,3 +3385,38 @@ def test_cement_forming_a_cast_of_the_cleft_states_no_cleft_now(reader):
 
 def test_a_cleft_filling_technique_is_no_cleft(reader):
     assert firm(reader, "A cleft-filling technique is planned for L1.") == {}
+
+
+# --- rules 2.22.0: the twenty-fourth round (development data) and probes in our own words ---
+
+
+def test_a_list_of_grades_by_segment_closed_by_the_eponym_is_not_its_last_grade(reader):
+    assert firm(reader, "L3/4 grade 1, L4/5 grade 2, L5/S1 grade 4 (Goutallier).") == {}
+
+
+def test_a_grade_that_could_be_is_hedged(reader):
+    assert firm(reader, "The multifidus Goutallier grade could be 2 at L4/5.") == {}
+
+
+def test_a_finding_left_to_the_final_report_is_not_stated(reader):
+    text = "Preliminary: L1 fracture; see formal report for cleft assessment."
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fascial oedema equivocal; vacuum cleft equivocal.",
+        "Altered signal of the lumbodorsal fascia, nonspecific.",
+    ],
+)
+def test_equivocal_and_nonspecific_after_a_finding_are_hedges(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_table_row_answering_with_y_and_n_is_read_cell_by_cell(reader):
+    assert firm(reader, "| L1 | 30% | TLF oedema N | cleft Y |") == {OEDEMA: False, IVC: True}
+
+
+def test_a_table_row_of_another_level_says_nothing_of_the_treated_one(reader):
+    assert firm(reader, "| T12 | 30% | TLF oedema N | cleft Y |") == {}
