@@ -594,7 +594,7 @@ def _closed_relative(doc: Any, stop: int, stop_end: int, modifier: int) -> bool:
     it: "the cleft which was described on the previous MRI is no longer seen" has a verb for
     the relative clause and one for the sentence's subject, so "no longer seen" is said of
     the cleft."""
-    if doc[stop:stop_end].text.lower() not in RELATIVE_PRONOUNS:
+    if stop_end - stop != 1 or doc[stop].lower_ not in RELATIVE_PRONOUNS:
         return False
     finite = [t for t in doc[stop_end : modifier + 1] if t.lower_ in FINITE_VERBS]
     return len(finite) >= 2

@@ -676,7 +676,8 @@ class ReportTextReader:
             line = _MARK_BEFORE.sub(r"\g<label>: \g<mark>", line)
             line = _MARK_AFTER.sub(r"\g<label>: \g<mark>\g<rest>", line)
             line = _ASIDE_ADVERB.sub("", line)
-            line = _NOT_ASSESSED.sub("not assessed", line)
+            if "__" in line or "/a" in line or "/A" in line:
+                line = _NOT_ASSESSED.sub("not assessed", line)
             line = self._coded_answer(line)
             line = self._question_answered(line)
             if _LEVEL_HEADING.fullmatch(line):
@@ -2659,19 +2660,7 @@ def _fields_of_row(piece: str) -> list[str]:
     read with another's label; any other text whole. Between commas, each label is named
     in words: "0: no, 1: no, 2: yes" are the options of one field. A table's row of cells,
     some of them fields ("L1 | 41% | cleft Y | TLF oedema N"), is read cell by cell."""
-    cells = [
-        _YES_NO_CELL.sub(r"\g<label>: \g<answer>\g<rest>", cell.strip())
-        for cell in _split_outside_brackets(_BAR, piece)
-        if cell.strip()
-    ]
-    labelled = [bool(_LABELLED.match(cell)) for cell in cells]
-    # A first cell that is a field ("Goutallier: L3/4 G2 | L4/5 G3") labels the whole row.
-    if (len(cells) > 2 and not labelled[0] and any(labelled)) or (
-        len(cells) == 2 and all(labelled)
-    ):
-        if _LEVEL.fullmatch(cells[0]):
-            # "T12 | 25% | cleft: Y": the row's fields are about its level.
-            return [_placed_field(cell, cells[0]) for cell in cells[1:]]
+    if "|" in piece and (cells := _table_cells(piece)):
         return cells
     for separator in (_BAR, _SEMICOLON, _WIDE_SPACE, _COMMA):
         cells = [cell.strip() for cell in _split_outside_brackets(separator, piece) if cell.strip()]
@@ -2684,6 +2673,27 @@ def _fields_of_row(piece: str) -> list[str]:
         ):
             return cells
     return [piece]
+
+
+def _table_cells(row: str) -> list[str]:
+    """A table's row of cells, some of them fields, as one field or text each; the fields at
+    the row's level when its first cell is a level; none if the row is no such table row."""
+    cells = [
+        _YES_NO_CELL.sub(r"\g<label>: \g<answer>\g<rest>", cell.strip())
+        for cell in _split_outside_brackets(_BAR, row)
+        if cell.strip()
+    ]
+    labelled = [bool(_LABELLED.match(cell)) for cell in cells]
+    # A first cell that is a field ("Goutallier: L3/4 G2 | L4/5 G3") labels the whole row.
+    if not (
+        (len(cells) > 2 and not labelled[0] and any(labelled))
+        or (len(cells) == 2 and all(labelled))
+    ):
+        return []
+    if _LEVEL.fullmatch(cells[0]):
+        # "T12 | 25% | cleft: Y": the row's fields are about its level.
+        return [_placed_field(cell, cells[0]) for cell in cells[1:]]
+    return cells
 
 
 def _placed_field(cell: str, level: str) -> str:
