@@ -3,7 +3,7 @@ asserts nothing.
 
     python benchmarks/bench_reports.py [--split dev|test|all] [--repeat N]
 
-Twenty-six sets, printed apart, each figure headed by the set it comes from:
+Twenty-seven sets, printed apart, each figure headed by the set it comes from:
 
 - the older labelled set (tests/mappings/fixtures/reports/): written together with the rules,
   so its figures are NOT evidence;
@@ -66,6 +66,9 @@ Twenty-six sets, printed apart, each figure headed by the set it comes from:
   (its README), tuned on since: NOT evidence;
 - the independent corpus, dev19 split (tests/mappings/fixtures/corpus/dev19/): a twenty-fourth
   blind round written as development data, sentences only; read once by rules 2.21.0 before any
+  tuning on it (its README), tuned on since: NOT evidence;
+- the independent corpus, dev20 split (tests/mappings/fixtures/corpus/dev20/): a twenty-fifth
+  blind round written as development data, sentences only; read once by rules 2.22.0 before any
   tuning on it (its README), tuned on since: NOT evidence;
 - the independent corpus, spent3 split (tests/mappings/fixtures/corpus/spent3/): the third
   round's test split, frozen until rules 2.15.0, read once after them and tuned on since:
@@ -209,6 +212,11 @@ SETS = {
         "corpus dev19 split (the twenty-fourth round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev20": (
+        CORPUS / "dev20",
+        "corpus dev20 split (the twenty-fifth round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -248,6 +256,7 @@ SPLITS = {
     "dev17": ("dev17",),
     "dev18": ("dev18",),
     "dev19": ("dev19",),
+    "dev20": ("dev20",),
     "test": TEST_SPLITS,
     "all": (*DEVELOPMENT, *TEST_SPLITS),
 }

@@ -668,7 +668,7 @@ class ClauseMarker:
                     contrast.add(start)
             elif (
                 word in self._coordinators
-                and not self._joins_levels(doc, i)
+                and not self._joins_levels(doc, i, doc[clause_start:i])
                 and self._opens_clause(doc, i, denies=self._denies(doc[clause_start:i]))
             ):
                 first = doc[self._first_word(doc, i)].lower_
@@ -726,11 +726,24 @@ class ClauseMarker:
         following = next((t for t in doc[at + 1 :] if not t.is_punct), None)
         return following is not None and following.lower_ in self._verbs
 
-    def _joins_levels(self, doc: Any, at: int) -> bool:
+    def _joins_levels(self, doc: Any, at: int, before: Any) -> bool:
         """Whether the coordinator joins two vertebral levels: "posterior to T8 and T9 is
-        oedematous" is one clause."""
+        oedematous" is one clause; not where the second level is the subject of a verb of its
+        own ("a cleft in L3 and L2 shows oedema only")."""
         first = self._first_word(doc, at)
-        return at > 0 and doc[at - 1].lower_ in self._levels and doc[first].lower_ in self._levels
+        # "the cleft is in L3 and L2 shows oedema only": after a clause with a verb of its
+        # own, the second level is a new subject.
+        subject = (
+            first + 1 < len(doc)
+            and doc[first + 1].lower_ in self._verbs
+            and any(t.lower_ in self._verbs for t in before)
+        )
+        return (
+            at > 0
+            and doc[at - 1].lower_ in self._levels
+            and doc[first].lower_ in self._levels
+            and not subject
+        )
 
     def _first_word(self, doc: Any, at: int) -> int:
         j = at + 1

@@ -210,6 +210,12 @@ _MARK_BEFORE = re.compile(r"^(?P<mark>[✓✔✗✘])\s*(?P<label>[^\W\d_][^:|=]
 _MARK_AFTER = re.compile(
     r"^(?P<label>[^:|=✓✔✗✘×]*[^\W\d_])[\s.]*(?P<mark>[✓✔✗✘×])(?P<rest>\s*(?:\([^)]*\))?\.?)$"
 )
+#: A finding's name answered in brackets on a line of its own: "Cleft (no).", "TLF oedema (yes)".
+_BRACKETED_ANSWER = re.compile(
+    r"^(?P<label>[^\W\d_][^:|=()]*?[^\W\d_])\s*\((?P<answer>no|yes|nil|none|absent|present)\)"
+    r"(?P<rest>\s*[.;]?)$",
+    re.I,
+)
 #: A value that is a number alone: a grade where the label is about the muscles' fat, no
 #: answer where it names a cleft or the fascia ("IVC=0", "Vacuum cleft: 1").
 #: What surrounds an option between boxes: any white space (tabs, no-break spaces) and the
@@ -675,6 +681,7 @@ class ReportTextReader:
             line = _ZERO_VALUE.sub(": ", line)
             line = _MARK_BEFORE.sub(r"\g<label>: \g<mark>", line)
             line = _MARK_AFTER.sub(r"\g<label>: \g<mark>\g<rest>", line)
+            line = _BRACKETED_ANSWER.sub(r"\g<label>: \g<answer>\g<rest>", line)
             line = _ASIDE_ADVERB.sub("", line)
             if "__" in line or "/a" in line or "/A" in line:
                 line = _NOT_ASSESSED.sub("not assessed", line)

@@ -6,8 +6,8 @@ Two sets, kept apart because they are worth different things:
   figure on it is development data, not evidence.
 - ``fixtures/corpus/``: written independently of the rules by engineers who never saw them
   (see its README). ``dev/``, ``spent/``, ``spent2/`` and ``spent3/`` (the first three rounds'
-  test splits, each read once and tuned on since) and ``dev2/`` to ``dev19/`` (the fourth,
-  sixth to fourteenth and seventeenth to twenty-fourth blind rounds, written as development
+  test splits, each read once and tuned on since) and ``dev2/`` to ``dev20/`` (the fourth,
+  sixth to fourteenth and seventeenth to twenty-fifth blind rounds, written as development
   data) are development data: read and tuned on, so their figures are not evidence either;
   ``test2/``, ``test3/`` and ``test4/`` (the fifth, fifteenth and sixteenth blind rounds) are
   frozen and never tuned on: only their figures say how the reader does on text nobody here
@@ -59,6 +59,7 @@ DEVELOPMENT_SPLITS = (
     "dev17",
     "dev18",
     "dev19",
+    "dev20",
 )
 #: The frozen splits: the fifth round's (``test2/``), the fifteenth round's (``test3/``) and the
 #: sixteenth round's (``test4/``).

@@ -3420,3 +3420,59 @@ def test_a_table_row_answering_with_y_and_n_is_read_cell_by_cell(reader):
 
 def test_a_table_row_of_another_level_says_nothing_of_the_treated_one(reader):
     assert firm(reader, "| T12 | 30% | TLF oedema N | cleft Y |") == {}
+
+
+# --- rules 2.23.0: the twenty-fifth round (development data) and probes in our own words ----
+
+
+def test_a_finding_answered_in_brackets_on_its_own_line_is_that_answer(reader):
+    assert firm(reader, "Vacuum cleft (no).") == {IVC: False}
+
+
+def test_what_is_worrying_for_a_finding_is_hedged(reader):
+    assert firm(reader, "Appearances worrying for fascial oedema.") == {}
+
+
+def test_a_cleft_now_filled_by_cement_is_not_a_cleft_now(reader):
+    assert firm(reader, "After the procedure the gas cleft is filled.") == {}
+
+
+def test_a_cleft_filled_with_fluid_is_present(reader):
+    assert firm(reader, "The cleft in L1 is filled with fluid.") == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Before vertebroplasty the L1 body held a gas cleft.",
+        "The thoracolumbar fascia was oedematous prior to the augmentation.",
+    ],
+)
+def test_what_was_so_before_the_procedure_is_history(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The dorsal fascia oedema is questionable on STIR.",
+        "Marrow oedema in L1, without a discrete cleft being convincingly seen.",
+        "Fascial oedema can be neither confirmed nor excluded.",
+        "The initial read called a cleft at L1.",
+    ],
+)
+def test_questionable_unconvincing_unconfirmed_and_an_earlier_reads_call_are_doubts(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_pattern_anticipated_is_supposed(reader):
+    text = "Given the gas cleft in L1, a solid cement pattern is anticipated."
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_a_pattern_predicted_is_supposed(reader):
+    assert firm(reader, "Cement predicted to be blocky.") == {}
+
+
+def test_a_second_level_with_a_verb_of_its_own_starts_a_new_clause(reader):
+    assert firm(reader, "A cleft is seen in L3 and L1 shows marrow oedema only.") == {}
