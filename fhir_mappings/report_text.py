@@ -681,7 +681,8 @@ class ReportTextReader:
             line = _ZERO_VALUE.sub(": ", line)
             line = _MARK_BEFORE.sub(r"\g<label>: \g<mark>", line)
             line = _MARK_AFTER.sub(r"\g<label>: \g<mark>\g<rest>", line)
-            line = _BRACKETED_ANSWER.sub(r"\g<label>: \g<answer>\g<rest>", line)
+            if line.endswith((")", ").", ");")):
+                line = _BRACKETED_ANSWER.sub(r"\g<label>: \g<answer>\g<rest>", line)
             line = _ASIDE_ADVERB.sub("", line)
             if "__" in line or "/a" in line or "/A" in line:
                 line = _NOT_ASSESSED.sub("not assessed", line)
