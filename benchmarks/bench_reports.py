@@ -3,76 +3,15 @@ asserts nothing.
 
     python benchmarks/bench_reports.py [--split dev|test|all] [--repeat N]
 
-Twenty-seven sets, printed apart, each figure headed by the set it comes from:
+Each set printed apart, each figure headed by the set it comes from (``SETS`` below names
+them all):
 
 - the older labelled set (tests/mappings/fixtures/reports/): written together with the rules,
   so its figures are NOT evidence;
-- the independent corpus, development split (tests/mappings/fixtures/corpus/dev/): written
-  without the rules, but the rules were tuned on it, so its figures are NOT evidence either;
-- the independent corpus, spent split (tests/mappings/fixtures/corpus/spent/): the first
-  round's test split, read once and tuned on since: development data, NOT evidence;
-- the independent corpus, spent2 split (tests/mappings/fixtures/corpus/spent2/): the second
-  round's test split, read once and tuned on since: development data, NOT evidence;
-- the independent corpus, dev2 split (tests/mappings/fixtures/corpus/dev2/): a fourth blind
-  round written as development data; read once by rules 2.2.0 before any tuning (its README),
-  tuned on since: NOT evidence;
-- the independent corpus, dev3 split (tests/mappings/fixtures/corpus/dev3/): a sixth blind
-  round written as development data; read once by rules 2.3.0 before any tuning (its README),
-  tuned on since: NOT evidence;
-- the independent corpus, dev4 split (tests/mappings/fixtures/corpus/dev4/): a seventh blind
-  round written as development data; read once by rules 2.4.0 before any tuning (its README),
-  tuned on since: NOT evidence;
-- the independent corpus, dev5 split (tests/mappings/fixtures/corpus/dev5/): an eighth blind
-  round written as development data; read once by rules 2.5.0 before any tuning (its README),
-  tuned on since: NOT evidence;
-- the independent corpus, dev6 split (tests/mappings/fixtures/corpus/dev6/): a ninth blind
-  round written as development data; read once by rules 2.5.0 and 2.6.0 before any tuning on
-  it (its README), tuned on since: NOT evidence;
-- the independent corpus, dev7 split (tests/mappings/fixtures/corpus/dev7/): a tenth blind
-  round written as development data; read once by rules 2.7.0 before any tuning on it (its
-  README), tuned on since: NOT evidence;
-- the independent corpus, dev8 split (tests/mappings/fixtures/corpus/dev8/): an eleventh blind
-  round written as development data; read once by rules 2.8.0 before any tuning on it (its
-  README), tuned on since: NOT evidence;
-- the independent corpus, dev9 split (tests/mappings/fixtures/corpus/dev9/): a twelfth blind
-  round written as development data; read once by rules 2.9.0 before any tuning on it (its
-  README), tuned on since: NOT evidence;
-- the independent corpus, dev10 split (tests/mappings/fixtures/corpus/dev10/): a thirteenth
-  blind round written as development data; read once by rules 2.10.0 before any tuning on it
-  (its README), tuned on since: NOT evidence;
-- the independent corpus, dev11 split (tests/mappings/fixtures/corpus/dev11/): a fourteenth
-  blind round written as development data; read once by rules 2.12.0, before the last of its
-  changes, before any tuning on it (its README), tuned on since: NOT evidence;
-- the independent corpus, dev12 split (tests/mappings/fixtures/corpus/dev12/): a seventeenth
-  blind round written as development data; read once by rules 2.16.0 before any tuning on it
-  (its README), tuned on since: NOT evidence;
-- the independent corpus, dev13 split (tests/mappings/fixtures/corpus/dev13/): an eighteenth
-  blind round written as development data; read once by rules 2.17.0 (before its last changes)
-  before any tuning on it (its README), tuned on since: NOT evidence;
-- the independent corpus, dev14 split (tests/mappings/fixtures/corpus/dev14/): a nineteenth
-  blind round written as development data; read once by rules 2.17.0 (before its last change)
-  before any tuning on it (its README), tuned on since: NOT evidence;
-- the independent corpus, dev15 split (tests/mappings/fixtures/corpus/dev15/): a twentieth
-  blind round written as development data; read once by rules 2.17.0 before any tuning on it
-  (its README), tuned on since: NOT evidence;
-- the independent corpus, dev16 split (tests/mappings/fixtures/corpus/dev16/): a twenty-first
-  blind round written as development data; read once by rules 2.18.0 before any tuning on it
-  (its README), tuned on since: NOT evidence;
-- the independent corpus, dev17 split (tests/mappings/fixtures/corpus/dev17/): a twenty-second
-  blind round written as development data; read once by rules 2.19.0 before any tuning on it
-  (its README), tuned on since: NOT evidence;
-- the independent corpus, dev18 split (tests/mappings/fixtures/corpus/dev18/): a twenty-third
-  blind round written as development data; read once by rules 2.20.0 before any tuning on it
-  (its README), tuned on since: NOT evidence;
-- the independent corpus, dev19 split (tests/mappings/fixtures/corpus/dev19/): a twenty-fourth
-  blind round written as development data, sentences only; read once by rules 2.21.0 before any
-  tuning on it (its README), tuned on since: NOT evidence;
-- the independent corpus, dev20 split (tests/mappings/fixtures/corpus/dev20/): a twenty-fifth
-  blind round written as development data, sentences only; read once by rules 2.22.0 before any
-  tuning on it (its README), tuned on since: NOT evidence;
-- the independent corpus, spent3 split (tests/mappings/fixtures/corpus/spent3/): the third
-  round's test split, frozen until rules 2.15.0, read once after them and tuned on since:
-  development data, NOT evidence;
+- the independent corpus's development splits (tests/mappings/fixtures/corpus/: ``dev``,
+  ``spent``, ``spent2``, ``spent3`` and ``dev2`` to the latest ``devN``): each written blind and
+  read once before any tuning on it (the corpus README gives each first reading), tuned on
+  since, so their figures are NOT evidence either;
 - the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/, test3/ and
   test4/), written in the fifth, fifteenth and sixteenth blind rounds: never tuned on; their
   figures are the evidence, and every miss on them is listed (so nobody who changes the rules runs
@@ -238,25 +177,8 @@ SETS = {
 DEVELOPMENT = ("older", *DEVELOPMENT_SPLITS)
 SPLITS = {
     "dev": DEVELOPMENT,
-    "dev2": ("dev2",),
-    "dev3": ("dev3",),
-    "dev4": ("dev4",),
-    "dev5": ("dev5",),
-    "dev6": ("dev6",),
-    "dev7": ("dev7",),
-    "dev8": ("dev8",),
-    "dev9": ("dev9",),
-    "dev10": ("dev10",),
-    "dev11": ("dev11",),
-    "dev12": ("dev12",),
-    "dev13": ("dev13",),
-    "dev14": ("dev14",),
-    "dev15": ("dev15",),
-    "dev16": ("dev16",),
-    "dev17": ("dev17",),
-    "dev18": ("dev18",),
-    "dev19": ("dev19",),
-    "dev20": ("dev20",),
+    # One development round alone: "--split dev19".
+    **{split: (split,) for split in DEVELOPMENT_SPLITS if split != "dev"},
     "test": TEST_SPLITS,
     "all": (*DEVELOPMENT, *TEST_SPLITS),
 }
@@ -312,6 +234,8 @@ def print_quality(key: str, reader: ReportTextReader, config) -> Scores:
             report_outcomes(reader, config, reports(folder)),
         ),
     ]
+    # A round of sentences only has no reports: no figure (100% of nothing) is printed for them.
+    parts = [(what, outcomes) for what, outcomes in parts if outcomes]
     for what, outcomes in parts:
         print_table(f"{title}: {what}", outcomes)
         print_scores(label, Scores(tuple(outcomes)))
@@ -328,6 +252,8 @@ def print_timing(key: str, reader: ReportTextReader, repeat: int) -> None:
     machine that a loaded one can give."""
     folder, _ = SETS[key]
     items: tuple[LabelledReport, ...] = reports(folder)
+    if not items:
+        return  # a round of sentences only: no report to time
     wall: list[list[float]] = [[] for _ in items]
     cpu: list[float] = []
     for _ in range(repeat):
