@@ -12,8 +12,8 @@ them all):
   ``spent``, ``spent2``, ``spent3`` and ``dev2`` to the latest ``devN``): each written blind and
   read once before any tuning on it (the corpus README gives each first reading), tuned on
   since, so their figures are NOT evidence either;
-- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/, test3/ and
-  test4/), written in the fifth, fifteenth and sixteenth blind rounds: never tuned on; their
+- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test5/),
+  written in the fifth, fifteenth, sixteenth and twenty-sixth blind rounds: never tuned on; their
   figures are the evidence, and every miss on them is listed (so nobody who changes the rules runs
   ``--split test`` or ``all``).
 
@@ -156,6 +156,16 @@ SETS = {
         "corpus dev20 split (the twenty-fifth round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev21": (
+        CORPUS / "dev21",
+        "corpus dev21 split (the twenty-sixth round's UK half, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
+    "dev22": (
+        CORPUS / "dev22",
+        "corpus dev22 split (the twenty-seventh round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -172,6 +182,10 @@ SETS = {
     "test4": (
         CORPUS / "test4",
         "corpus TEST4 split, sixteenth round (frozen, never tuned on: the evidence)",
+    ),
+    "test5": (
+        CORPUS / "test5",
+        "corpus TEST5 split, twenty-sixth round's US half (frozen, never tuned on: the evidence)",
     ),
 }
 DEVELOPMENT = ("older", *DEVELOPMENT_SPLITS)

@@ -2,8 +2,8 @@
 and the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev20/``: figures on them are not evidence.
-``test2/``, ``test3/`` and ``test4/``, written in the fifth, fifteenth and sixteenth blind rounds,
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev22/``: figures on them are not evidence.
+``test2/`` to ``test5/``, written in the fifth, fifteenth, sixteenth and twenty-sixth blind rounds,
 are never tuned on, and nobody who changes the rules reads them or their misses: the
 ``test_frozen_split_reading_*`` tests below are the evidence, each run on every frozen split.
 Where a target of issue 23 is not met on a split, its test is a strict expected failure there,
@@ -28,6 +28,8 @@ FROZEN_SHA256 = {
     ("test3", "sentences.yaml"): "e9be8a3784cb7f96da0b253308e52cd8a0bc842f15b444ee32650216ea7bf1be",
     ("test4", "reports.yaml"): "0284205ae4bd768ead69344f6f6412a83bc6229f3d9f62ceb3eff956952b3d4b",
     ("test4", "sentences.yaml"): "86196575a878e9ae95b545c1f4f5c80dd2c82c705aaea7e94302a63e1e899d1f",
+    ("test5", "reports.yaml"): "051b1f567d4f93d8e99107c4f41ce0ae427e28580b40420a2915012f7bdca0b0",
+    ("test5", "sentences.yaml"): "82fc4b47fa040aeff1daae32c7947bd3eb01cb6fa1bd5e064b7ed41da33d16b8",
 }
 
 
@@ -100,6 +102,7 @@ FLOOR = {
     "test2": {"recall": 443 / 462, "precision": 443 / 446, "hedged": 0, "false_present": 1},
     "test3": {"recall": 219 / 224, "precision": 219 / 220, "hedged": 0, "false_present": 0},
     "test4": {"recall": 213 / 217, "precision": 213 / 213, "hedged": 0, "false_present": 0},
+    "test5": {"recall": 62 / 62, "precision": 62 / 62, "hedged": 0, "false_present": 0},
 }
 
 
