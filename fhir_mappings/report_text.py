@@ -113,6 +113,8 @@ _LEVEL_HEADING = re.compile(
 #: A ticked box or option ("[x]", "(•)", "[*]") and any box, ticked or not ("[ ]", "☐").
 _CHECKED = r"\[\s*[xX✓✔*•]\s*\]|\(\s*[xX*•]\s*\)|[☒☑✅]"
 _BOX = re.compile(r"\[\s*[xX✓✔*•]?\s*\]|\(\s*[xX*•]?\s*\)|[☐☒☑✅]")
+#: A box before a grade of the scale: "[x] 1 some fatty streaks", "[ ] 3".
+_GRADE_BOX = re.compile(rf"(?:{_BOX.pattern})\s*[0-4](?!\w|[.,]\d)")
 _FIELD = re.compile(r"^(?P<label>[^:|=]{1,80}?)(?P<separator>[:|=]|\s[-–—]\s)\s*(?P<value>.*)$")
 #: A table row's cells after its label: the levels, then the answer ("T10-T11 | Present").
 _LEVEL_CELL = re.compile(
@@ -128,8 +130,13 @@ _CODED_FIELD = re.compile(
 )
 #: One code and its option in a legend: "1=Yes", "2 = Spongy".
 _CODE_OPTION = re.compile(r"(?<![\w.])(\d+)\s*=\s*([^\W\d_][\w-]*)")
-#: A scale's span in brackets beside a label: "[0-4]", "(0 - 4)".
-_SCALE_SPAN = re.compile(r"\s*[\[(]\s*0\s*[-–]\s*4\s*[\])](?=\s*:)")
+#: A scale's span beside a label, in brackets of its own ("[0-4]", "(0 to 4)") or closing the
+#: label's.
+_SCALE_SPAN = re.compile(
+    r"\s*[\[(]\s*0\s*(?:[-–]|to)\s*4\s*[\])](?=\s*:)"
+    # "Multifidus fat (Goutallier grade 0-4): 3": the span closing the label's bracket.
+    r"|\s+0\s*(?:[-–]|to)\s*4(?=\s*[\])]\s*:)"
+)
 #: How a template's answer opens when it denies in a sentence of its own.
 _DENIAL_OPENING = re.compile(r"(?:no|nil|without|there\s+(?:is|are|was|were)\s+no)\s", re.I)
 _ANSWER_WORD = re.compile(r"[\w'-]+")
@@ -996,14 +1003,20 @@ class ReportTextReader:
         """A field's label without what a template put beside it in brackets: a definition
         ("Fascial oedema (defined as STIR hyperintensity along the fascia): Yes") or the
         options ("Cement distribution (blocky/spongy): spongy"); a level in brackets
-        ("Goutallier (L4/5): 3") stays."""
+        ("Goutallier (L4/5): 3"), or words placing the field elsewhere ("Paraspinal fat (at the
+        fracture level): 2"), stay."""
         aside = _ASIDE.match(line)
         if aside is None:
             return line
         inside = line[aside.end(1) : aside.end()].strip(" ()")
         words = inside.split()
         options = self._choices_offered(inside)
-        if levels_in(inside) or (len(words) < DEFINITION_WORDS and not options):
+        if (
+            levels_in(inside)
+            or self._elsewhere.search(inside)
+            or self._elsewhere_muscle.search(inside)
+            or (len(words) < DEFINITION_WORDS and not options)
+        ):
             return line
         return f"{aside[1]}{line[aside.end() :]}"
 
@@ -2090,7 +2103,9 @@ _ANOTHER_READING = re.compile(
     re.I,
 )
 _ELLIPTIC_GRADE = re.compile(
-    rf";(?=\s*(?:at\s+)?{_LEVEL.pattern}\s*[:,]?\s*(?:grade|gr)\s*(?:[0-4]|i{{1,3}}|iv)\W*$)",
+    rf";(?=\s*(?:at\s+)?{_LEVEL.pattern}\s*[:,]?\s*(?:grade|gr)\s*(?:[0-4]|i{{1,3}}|iv)\W*$"
+    # "Goutallier 3 at the L1 level; grade 2 at L4/5": the level after the grade.
+    rf"|\s*(?:grade|gr)\s*(?:[0-4]|i{{1,3}}|iv)\s+at\s+{_LEVEL.pattern}\W*$)",
     re.I,
 )
 _GRADE_OPENING = re.compile(r"\s*[:=]?\s*(?:goutallier\s+)?(?:grade|gr|g)?\s*", re.I)
@@ -2297,29 +2312,35 @@ class _Mentions:
         return self._stretches[key]
 
     def levels_around(self, ent: Any) -> Iterator[frozenset[VertebralLevel]]:
-        """The levels of the entity's stretch; of its clause; of its sentence up to the end of
-        its part (a word of contrast, "but", "although", ends it: what follows is about
-        something else); the last two without those the stretch of a mention of another
-        finding or of a lookalike names ("no marrow oedema at T12, but the fascia ...")."""
+        """The levels of the entity's stretch; of its clause; of its part of the sentence (a
+        word of contrast, ";", "but", "although", begins and ends a part: "the cement is
+        compact at L5; at L4 it is trabecular and interdigitating"); of its sentence up to the
+        end of its part (what follows is about something else); the last three without those
+        the stretch of a mention of another finding or of a lookalike names ("no marrow oedema
+        at T12, but the fascia ...")."""
         yield self.levels_between(*self.stretch(ent))
         free = self._free_levels(ent)
         clause_start, clause_end = self.clause_chars(ent)
         yield frozenset().union(
             *(levels for start, end, levels in free if clause_start <= start and end <= clause_end)
         )
-        contrast = self.doc.user_data.get(CONTRAST_STARTS, ())
+        contrast = [
+            start
+            for start in self.doc.user_data.get(CONTRAST_STARTS, ())
+            if not self._only_a_place(start)
+        ]
+        part_start = max(
+            (self.doc[start].idx for start in contrast if start <= ent.start), default=0
+        )
         part_end = min(
-            (
-                self.doc[start].idx
-                for start in contrast
-                if start > ent.start and not self._only_a_place(start)
-            ),
+            (self.doc[start].idx for start in contrast if start > ent.start),
             default=len(self.text),
         )
-        own_subject = self._own_subject_from(ent)
+        end_of_part = min(part_end, self._own_subject_from(ent))
         yield frozenset().union(
-            *(levels for _, end, levels in free if end <= min(part_end, own_subject))
+            *(levels for start, end, levels in free if part_start <= start and end <= end_of_part)
         )
+        yield frozenset().union(*(levels for _, end, levels in free if end <= end_of_part))
 
     def _only_a_place(self, contrast: int) -> bool:
         """Whether a word of contrast sets only another place against the one before ("fascial
@@ -2625,8 +2646,14 @@ def _unwrapped(lines: list[str]) -> Iterator[str]:
     it ends without punctuation and the next one starts in lower case, or when it is a label
     and the next one its boxes. Blank lines are kept: they end a section's paragraph."""
     current = ""
+    graded_boxes = False
     for line in lines:
         stripped = line.strip()
+        if graded_boxes and _GRADE_BOX.match(stripped):
+            # "Goutallier (L4/5):" with a box a line for each grade: all of them its own.
+            current = f"{current.rstrip()} {stripped}"
+            continue
+        graded_boxes = False
         if current and stripped[:1].islower() and current.rstrip()[-1:] not in ".:;!?]":
             current = f"{current.rstrip()} {stripped}"
             continue
@@ -2642,6 +2669,7 @@ def _unwrapped(lines: list[str]) -> Iterator[str]:
         if current.rstrip().endswith(":") and _BOX.match(stripped):
             # "Goutallier (L4-5):" with its boxes on the next line.
             current = f"{current.rstrip()} {stripped}"
+            graded_boxes = bool(_GRADE_BOX.match(stripped))
             continue
         if current:
             yield current
@@ -2825,6 +2853,9 @@ def _grade_patterns(forms: Mapping[str, int], eponym: str) -> tuple[re.Pattern[s
             rf"(?:\s*\([^)]*\))?{at_level}\)?\s*(?:[:=]|of|is|(?<=\s)[-–—](?=\s))?\s*{ranged}",
             flags,
         ),
+        # "fatty degeneration (Goutallier, L4/5, T1 axial): 2": the eponym opening a label's
+        # bracket that says more of the grading, the answer after it.
+        re.compile(rf"(?:{eponym})(?:\s+grade)?\s*,[^():]*\)\s*[:=]\s*{ranged}", flags),
         # "left: grade 2", "right side 3", "R 2, L 3"
         re.compile(rf"{side}(?:\s+side)?\s*[:=]?\s*(?:grade\s*)?{grade}", flags),
         # "3 on the right", "2 (left)", "3 (R)"

@@ -3476,3 +3476,55 @@ def test_a_pattern_predicted_is_supposed(reader):
 
 def test_a_second_level_with_a_verb_of_its_own_starts_a_new_clause(reader):
     assert firm(reader, "A cleft is seen in L3 and L1 shows marrow oedema only.") == {}
+
+
+# --- rules 2.24.0: the twenty-sixth and twenty-seventh rounds (development data) ------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Erector spinae fat (Goutallier, L4-L5, axial T1): 3",
+        "Fatty infiltration of the multifidus (Goutallier grade 0-4): 3",
+    ],
+)
+def test_a_label_whose_bracket_names_the_scale_and_more_is_answered_after_it(reader, text):
+    assert firm(reader, text) == {GOUTALLIER: 3}
+
+
+def test_a_label_whose_bracket_names_another_level_says_nothing(reader):
+    assert firm(reader, "Erector spinae fat (Goutallier, L2-L3, axial T1): 3") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Erector spinae fat (at the level of the fracture): 3",
+        "Goutallier (graded at the fractured vertebra): 3",
+    ],
+)
+def test_a_label_whose_bracket_places_the_grade_at_the_fracture_says_nothing(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_grade_ticked_among_boxes_one_a_line_under_its_label_is_that_grade(reader):
+    text = "Multifidus fat, Goutallier (L4/5):\n( ) 0\n( ) 1\n(x) 2\n( ) 3\n( ) 4"
+    assert firm(reader, text) == {GOUTALLIER: 2}
+
+
+def test_two_grades_ticked_one_a_line_under_their_label_say_nothing(reader):
+    assert firm(reader, "Goutallier grade (L4/5):\n[x] 2\n[x] 3\n[ ] 4") == {}
+
+
+def test_a_grade_for_the_fracture_after_a_semicolon_leaves_the_l4_5_grade_its_own(reader):
+    text = "Goutallier 4 at the level of T12; grade 1 at L4-5."
+    assert firm(reader, text) == {GOUTALLIER: 1}
+
+
+def test_a_part_after_a_semicolon_naming_its_own_level_keeps_its_pattern_there(reader):
+    text = "The L1 cement is globular; at L2 it is trabecular and interdigitating."
+    assert firm(reader, text) == {CEMENT: "blocky"}
+
+
+def test_a_part_after_a_semicolon_naming_no_level_takes_the_level_before(reader):
+    assert firm(reader, "Cement is seen at L2; it is interdigitated and trabecular.") == {}
