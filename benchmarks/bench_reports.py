@@ -166,6 +166,11 @@ SETS = {
         "corpus dev22 split (the twenty-seventh round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev23": (
+        CORPUS / "dev23",
+        "corpus dev23 split (the twenty-eighth round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "

@@ -139,6 +139,7 @@ def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, st
         nlp,
         [*context_rules(modifiers, spelt), *lexicon_rules(document, spelt)],
         document.get("clauses", {}).get("refer_back", ()),
+        spelt(document.get("clauses", {}).get("naming", ())),
     )
     preceding = modifiers.get("negation", {}).get("preceding", ())
     negations = frozenset(word.lower() for word in preceding if " " not in word)
@@ -295,12 +296,17 @@ class ConText:
     negation)."""
 
     def __init__(
-        self, nlp: Any, rules: Sequence[ContextRule], refer_back: Sequence[str] = ()
+        self,
+        nlp: Any,
+        rules: Sequence[ContextRule],
+        refer_back: Sequence[str] = (),
+        naming: Sequence[str] = (),
     ) -> None:
         from spacy.matcher import PhraseMatcher
         from spacy.tokens import Span
 
         self._refer_back = frozenset(word.lower() for word in refer_back)
+        self._naming = frozenset(phrase.lower() for phrase in naming)
         for category in CATEGORIES:
             Span.set_extension(category, default=False, force=True)
         self._rules = [rule for rule in rules if rule.texts]
@@ -350,7 +356,11 @@ class ConText:
                 # "Gas within L1, in keeping with a cleft, although gas along a fracture line
                 # cannot be excluded": the concession is a doubt on what the sentence states.
                 low, high = 0, len(doc)
+            # "Fluid cleft in L1, s/o Kummell's": the words name the cleft the clause stated.
+            named = self._named_before(doc, rule, start, end, findings)
             for ent in findings:
+                if ent.label_ in named:
+                    continue
                 if ent.start < high and low < ent.end and _outside_or_within(ent, start, end):
                     # "There may be air in this bone; this happens when ...": what a clause
                     # after supposes of a finding named before leaves it in doubt, not unsaid.
@@ -365,6 +375,17 @@ class ConText:
                 # "Neither cleft nor fascial oedema excluded": not excluded, so possible.
                 ent._.set("uncertainty", True)
         return doc
+
+    def _named_before(
+        self, doc: Any, rule: ContextRule, start: int, end: int, findings: Sequence[Any]
+    ) -> frozenset[str]:
+        """The findings a doubting modifier only names, as those stated before it in its
+        clause: none unless its words are naming words."""
+        words = " ".join(token.lower_ for token in doc[start:end])
+        if rule.category != "uncertainty" or words not in self._naming:
+            return frozenset()
+        clause_start = doc[start].sent.start
+        return frozenset(e.label_ for e in findings if clause_start <= e.start and e.end <= start)
 
     def _refers_back(self, doc: Any, at: int) -> bool:
         """Whether the clause of a modifier goes on about what a clause before it named: it

@@ -757,7 +757,8 @@ class ReportTextReader:
                 if elliptic and self._eponym.search(text, 0, elliptic.start()):
                     # "Goutallier 3 at L5/S1; L4/5 grade 2": the same scale's grade for
                     # another level, an item of the eponym's list.
-                    text = f"{text[: elliptic.start()]},{text[elliptic.end() :]}"
+                    at = elliptic.start()
+                    text = f"{text[:at]}{_ELLIPTIC_GRADE.sub(',', text[at:])}"
                 text = _CONTRACTED_NOT.sub(_not_spelt_out, text)
                 text = _NOTHING_TO_SUGGEST.sub("no evidence of ", text)
                 text = self._slips.corrected(self._abbreviations.spelt_out(text))
@@ -2000,7 +2001,11 @@ _LEVEL_AFTER_DESCRIPTION = re.compile(
     re.I,
 )
 _LEVEL_RIGHT_AFTER = re.compile(
-    rf"\s*\)?\s*[,(]?\s*(?:(?:at|for|in|of)\s+)?(?:the\s+)?(?:level\s+)?{_LEVEL.pattern}", re.I
+    rf"\s*\)?"
+    # "grade III on the left at L5-S1": the side between the grade and its level.
+    rf"(?:\s*(?:on\s+the\s+)?(?:left|right)(?:\s+side)?|\s+bilaterally)?"
+    rf"\s*[,(]?\s*(?:(?:at|for|in|of)\s+)?(?:the\s+)?(?:level\s+)?{_LEVEL.pattern}",
+    re.I,
 )
 #: A place and nothing more, to the end of its clause ("... but at L4.").
 _ONLY_A_PLACE = re.compile(
@@ -2102,12 +2107,15 @@ _ANOTHER_READING = re.compile(
     r"\s+(?:(?:be|is|are|an?)\b|represents?\b)",
     re.I,
 )
-_ELLIPTIC_GRADE = re.compile(
-    rf";(?=\s*(?:at\s+)?{_LEVEL.pattern}\s*[:,]?\s*(?:grade|gr)\s*(?:[0-4]|i{{1,3}}|iv)\W*$"
-    # "Goutallier 3 at the L1 level; grade 2 at L4/5": the level after the grade.
-    rf"|\s*(?:grade|gr)\s*(?:[0-4]|i{{1,3}}|iv)\s+at\s+{_LEVEL.pattern}\W*$)",
-    re.I,
+#: An item of a list of grades by segment without the eponym: "L4/5 grade 2", or the level
+#: after the grade, "grade 2 at L4/5".
+_ELLIPTIC_ITEM = (
+    rf"(?:(?:at\s+)?{_LEVEL.pattern}\s*[:,]?\s*(?:grade|gr)\s*(?:[0-4]|i{{1,3}}|iv)"
+    rf"|(?:grade|gr)\s*(?:[0-4]|i{{1,3}}|iv)\s+at\s+{_LEVEL.pattern})"
 )
+#: A semicolon opening the items that close a sentence ("Goutallier 3 at the L1 level; grade
+#: 2 at L4/5", "Goutallier: L3/4 grade 2; L4/5 grade 3; L5/S1 grade 3").
+_ELLIPTIC_GRADE = re.compile(rf";(?=\s*{_ELLIPTIC_ITEM}(?:\s*;\s*{_ELLIPTIC_ITEM})*\W*$)", re.I)
 _GRADE_OPENING = re.compile(r"\s*[:=]?\s*(?:goutallier\s+)?(?:grade|gr|g)?\s*", re.I)
 _FAT = re.compile(r"\bfat(?:ty)?\b", re.I)
 _GRADE_WORD = re.compile(r"\b(?:grade|gr|gt|score|stage|grading)\b", re.I)

@@ -3528,3 +3528,55 @@ def test_a_part_after_a_semicolon_naming_its_own_level_keeps_its_pattern_there(r
 
 def test_a_part_after_a_semicolon_naming_no_level_takes_the_level_before(reader):
     assert firm(reader, "Cement is seen at L2; it is interdigitated and trabecular.") == {}
+
+
+# --- rules 2.25.0: the twenty-eighth round (development data) -------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A gas cleft lies in the L1 body, suggestive of Kummell disease.",
+        "Gas density within the L1 vertebral body s/o an intravertebral vacuum cleft.",
+    ],
+)
+def test_suggestive_of_after_a_stated_finding_names_it(reader, text):
+    assert firm(reader, text) == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Possible gas cleft in L1, suggestive of Kummell disease.",
+        "Marrow signal change in L1 s/o an intravertebral vacuum cleft.",
+    ],
+)
+def test_suggestive_of_after_no_stated_finding_is_a_hedge(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_grade_given_a_side_and_then_a_level_is_that_levels(reader):
+    text = "Goutallier 2 at L4/5 on both sides, grade 4 on the right at L5/S1."
+    assert firm(reader, text) == {GOUTALLIER: 2}
+
+
+def test_grades_by_segment_after_the_eponym_separated_by_semicolons_are_its_list(reader):
+    text = "Multifidus (Goutallier): L2/3 grade 1; L4/5 grade 2; L5/S1 grade 4."
+    assert firm(reader, text) == {GOUTALLIER: 2}
+
+
+def test_a_denial_of_muscle_oedema_or_of_the_dorsal_fascia_denies_the_fascia(reader):
+    text = "No oedema of the paraspinal muscles or of the dorsal fascia."
+    assert firm(reader, text) == {OEDEMA: False}
+
+
+def test_gg_beside_the_muscles_fat_is_the_goutallier_grade(reader):
+    assert firm(reader, "Multifidus fatty infiltration, GG 3 at L4/5.") == {GOUTALLIER: 3}
+
+
+def test_gg_elsewhere_is_not_the_goutallier_grade(reader):
+    assert firm(reader, "GG opacities in both lower lobes, grade 3 bronchiectasis.") == {}
+
+
+def test_a_definition_with_approx_abbreviated_is_the_definition(reader):
+    assert firm(reader, "Multifidus at L4/5: fat approx. equal to muscle.") == {GOUTALLIER: 3}
