@@ -171,6 +171,11 @@ SETS = {
         "corpus dev23 split (the twenty-eighth round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev24": (
+        CORPUS / "dev24",
+        "corpus dev24 split (the twenty-ninth round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "

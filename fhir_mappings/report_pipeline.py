@@ -140,6 +140,7 @@ def build_pipeline(document: Mapping[str, Any], labelled: Sequence[tuple[str, st
         [*context_rules(modifiers, spelt), *lexicon_rules(document, spelt)],
         document.get("clauses", {}).get("refer_back", ()),
         spelt(document.get("clauses", {}).get("naming", ())),
+        document.get("clauses", {}).get("causes", ()),
     )
     preceding = modifiers.get("negation", {}).get("preceding", ())
     negations = frozenset(word.lower() for word in preceding if " " not in word)
@@ -301,12 +302,14 @@ class ConText:
         rules: Sequence[ContextRule],
         refer_back: Sequence[str] = (),
         naming: Sequence[str] = (),
+        causes: Sequence[str] = (),
     ) -> None:
         from spacy.matcher import PhraseMatcher
         from spacy.tokens import Span
 
         self._refer_back = frozenset(word.lower() for word in refer_back)
         self._naming = frozenset(phrase.lower() for phrase in naming)
+        self._causes = frozenset(word.lower() for word in causes)
         for category in CATEGORIES:
             Span.set_extension(category, default=False, force=True)
         self._rules = [rule for rule in rules if rule.texts]
@@ -352,7 +355,11 @@ class ConText:
                 # "A cleft is seen on STIR but not on T2 and is therefore doubtful": a doubt
                 # in a clause about what the sentence named before is about that too.
                 low = 0
-            if category == "uncertainty" and _conceded(doc, start, end, findings):
+            if (
+                category == "uncertainty"
+                and _conceded(doc, start, end, findings)
+                and not self._doubts_a_cause(doc, start, end)
+            ):
                 # "Gas within L1, in keeping with a cleft, although gas along a fracture line
                 # cannot be excluded": the concession is a doubt on what the sentence states.
                 low, high = 0, len(doc)
@@ -386,6 +393,12 @@ class ConText:
             return frozenset()
         clause_start = doc[start].sent.start
         return frozenset(e.label_ for e in findings if clause_start <= e.start and e.end <= start)
+
+    def _doubts_a_cause(self, doc: Any, start: int, end: int) -> bool:
+        """Whether a modifier's clause names a cause of the fracture up to the modifier's end
+        ("though myeloma remains possible"): the doubt is the cause's."""
+        clause_start = doc[start].sent.start
+        return any(token.lower_ in self._causes for token in doc[clause_start:end])
 
     def _refers_back(self, doc: Any, at: int) -> bool:
         """Whether the clause of a modifier goes on about what a clause before it named: it

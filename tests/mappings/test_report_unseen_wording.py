@@ -3580,3 +3580,25 @@ def test_gg_elsewhere_is_not_the_goutallier_grade(reader):
 
 def test_a_definition_with_approx_abbreviated_is_the_definition(reader):
     assert firm(reader, "Multifidus at L4/5: fat approx. equal to muscle.") == {GOUTALLIER: 3}
+
+
+# --- rules 2.26.0: the twenty-ninth round (development data) --------------------------------
+
+
+def test_a_grade_now_increased_from_a_grade_on_a_dated_study_is_the_grade_now(reader):
+    text = "Multifidus at L4/5 now Goutallier 3, increased from grade 2 on the MRI of 2022."
+    assert firm(reader, text) == {GOUTALLIER: 3}
+
+
+def test_a_grade_on_a_dated_study_is_still_that_studys(reader):
+    assert firm(reader, "Multifidus at L4/5 Goutallier 3 on the MRI of 2022.") == {}
+
+
+def test_a_concession_doubting_the_cause_leaves_the_finding_stated(reader):
+    text = "A gas cleft is present in L1, though metastatic disease remains possible."
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_a_concession_doubting_the_appearances_still_doubts_the_finding(reader):
+    text = "A gas cleft is present in L1, though the appearances are possibly artefactual."
+    assert firm(reader, text) == {}
