@@ -738,10 +738,11 @@ class ReportTextReader:
                 if about_cement and self._cement_field.match(normalized):
                     # "Distribution: blocky" in a report about the cement is the cement's.
                     normalized = f"Cement {normalized.lstrip()}"
+                if "/" in normalized:
+                    # Only a slash can end an answered item ("Cleft absent / TLF oedema").
+                    normalized = _ANSWER_SLASH.sub(r"\g<answer>;", normalized)
                 # "cleft yes, TLF oedema no": a list's items answered in place.
-                normalized = _INLINE_ANSWER.sub(
-                    _inline_answer, _ANSWER_SLASH.sub(r"\g<answer>;", normalized)
-                )
+                normalized = _INLINE_ANSWER.sub(_inline_answer, normalized)
                 text = self._level_names.written_as_levels(normalized)
                 # "Fascial oedema, which would support an acute fracture, is not identified":
                 # the denial closing the sentence is the subject's, the aside set apart.
@@ -751,7 +752,9 @@ class ReportTextReader:
                     # "Goutallier 3 at L5/S1; L4/5 grade 2": the same scale's grade for
                     # another level, an item of the eponym's list.
                     text = f"{text[: elliptic.start()]},{text[elliptic.end() :]}"
-                text = _CONTRACTED_NOT.sub(_not_spelt_out, text)
+                if "'" in text or "’" in text:
+                    # A contraction needs its apostrophe, which most sentences have none of.
+                    text = _CONTRACTED_NOT.sub(_not_spelt_out, text)
                 text = _NOTHING_TO_SUGGEST.sub("no evidence of ", text)
                 text = self._slips.corrected(self._abbreviations.spelt_out(text))
                 under = labelled if number and labelled else heading
@@ -1776,8 +1779,11 @@ class _LevelNames:
 
     def written_as_levels(self, text: str) -> str:
         text = self._prefixed.sub(lambda m: f"{self._prefixes[m[1].lower()]}{m[2]}", text)
-        text = _HYPHENATED_LEVEL.sub(r"\1\2", text)
-        if not _RIGHT_BY_LETTER.search(text):
+        if "-" in text:
+            # The hyphen is the one sign a hyphenated level needs: most sentences have none.
+            text = _HYPHENATED_LEVEL.sub(r"\1\2", text)
+        # A side given by letter needs its capital "R".
+        if "R" not in text or not _RIGHT_BY_LETTER.search(text):
             text = _SPACED_LEVEL.sub(r"\1\2", text)
         text = _ORDINAL_LEVEL.sub(_ordinal_level, text)
         text = _SPOKEN_LEVEL.sub(_spoken_level, text)
@@ -1829,7 +1835,10 @@ class _Slips:
         """The text with its slips read as the words meant; a sentence with a word of
         letters English does not use ("Répartition du ciment") is another language's, and
         its words are no slips."""
-        if not self._words or any(
+        if not self._words:
+            return text
+        # An ASCII text has none of the letters English does not use.
+        if not text.isascii() and any(
             word.lower() not in self._known for word in _NOT_ENGLISH_LETTERS.findall(text)
         ):
             return text
