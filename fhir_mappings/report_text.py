@@ -182,6 +182,8 @@ _HTML_INLINE = re.compile(
 _BRACKETED = re.compile(r"[\[({]([^\[\](){}]*)[\])}]")
 #: A ``label: value`` field, as a row of them writes each ("Goutallier (L4-5): 4").
 _LABELLED = re.compile(r"^[^:|=;]{1,80}?(?:[:=]|\s[-–—])\s*\S")
+#: Where a label can end: what :data:`_LABELLED` needs in a line.
+_LABEL_END = re.compile(r"[:=]|\s[-–—]")
 #: A table cell naming a finding and answering it with a capital Y or N: "TLF oedema N".
 _YES_NO_CELL = re.compile(
     r"^(?P<label>[^\W\d_][^:|=]*?[^\W\d_])\s+(?P<answer>[YN])(?P<rest>\s*\([^)]*\))?$"
@@ -2679,6 +2681,9 @@ def _fields_of_row(piece: str) -> list[str]:
     some of them fields ("L1 | 41% | cleft Y | TLF oedema N"), is read cell by cell."""
     if "|" in piece and (cells := _table_cells(piece)):
         return cells
+    if not _LABEL_END.search(piece):
+        # A field's label ends in a sign that most text has none of: no field to split.
+        return [piece]
     for separator in (_BAR, _SEMICOLON, _WIDE_SPACE, _COMMA):
         cells = [cell.strip() for cell in _split_outside_brackets(separator, piece) if cell.strip()]
         named = separator is not _COMMA or all(_NAMED_LABEL.match(cell) for cell in cells)
