@@ -2067,8 +2067,9 @@ _ANSWER_SLASH = re.compile(
 )
 #: "yes" or "no" closing an item of a list after a noun, as that item's answer; so do a
 #: capital "Y" or "N" ("IVC Y; TLF N"), which left there let the noun alone read as stated.
+#: The space it needs is looked for first: the words behind cost a look at every character.
 _INLINE_ANSWER = re.compile(
-    r"(?<=[^\W\d_]{3})(?<!\bare)(?<!\bwas)(?<!\bwere)(?<!\bthere)(?<!\band)(?<!\bwith)"
+    r"(?=\s)(?<=[^\W\d_]{3})(?<!\bare)(?<!\bwas)(?<!\bwere)(?<!\bthere)(?<!\band)(?<!\bwith)"
     r"\s+(?P<answer>(?i:yes|no)|Y|N)(?=\s*(?:[,;]|\.?\s*$))",
 )
 _AND = re.compile(r"\s*and\s+", re.I)
