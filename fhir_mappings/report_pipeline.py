@@ -878,6 +878,9 @@ class GappedPhrases:
 def _with_entities(doc: Any, found: Sequence[tuple[str, int, int]]) -> Any:
     """The doc with the spans found added as entities where none stands yet (the longest of
     overlapping ones)."""
+    if not found:
+        # Most sentences: nothing to add, and the Doc's entities are costly to read.
+        return doc
     from spacy.tokens import Span
     from spacy.util import filter_spans
 
@@ -930,7 +933,9 @@ class AnchoredWords:
         self._negations = negations
 
     def __call__(self, doc: Any) -> Any:
-        if not self._rules:
+        words = self._words(doc)
+        if not words:
+            # No word that needs an anchor, so nothing to look for beside one.
             return doc
         taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
         anchors: dict[str, list[tuple[int, int]]] = {}
@@ -938,7 +943,7 @@ class AnchoredWords:
             if not taken.intersection(range(start, end)):
                 anchors.setdefault(doc.vocab.strings[match_id], []).append((start, end))
         found = []
-        for match_id, start, end in self._words(doc):
+        for match_id, start, end in words:
             key = doc.vocab.strings[match_id]
             rule = self._rules[key]
             if taken.intersection(range(start, end)):
