@@ -678,11 +678,7 @@ class ReportTextReader:
             # A row of a text table ("| Intravertebral cleft | No |") without its outer bars:
             # a row of ``label | value``.
             line = _result_segment_as_field(raw)
-            line = _LEADER.sub(": ", line.strip().strip("*#").strip().strip("|").strip())
-            line = _PLUS_MINUS.sub(_signed, line)
-            line = _ZERO_VALUE.sub(": ", line)
-            line = _MARK_BEFORE.sub(r"\g<label>: \g<mark>", line)
-            line = _MARK_AFTER.sub(r"\g<label>: \g<mark>\g<rest>", line)
+            line = _answered_by_signs(line.strip().strip("*#").strip().strip("|").strip())
             if line.endswith((")", ").", ");")):
                 line = _BRACKETED_ANSWER.sub(r"\g<label>: \g<answer>\g<rest>", line)
             line = _ASIDE_ADVERB.sub("", line)
@@ -2630,6 +2626,22 @@ def _goes_on(line: str) -> bool:
         return False
     field = _FIELD.match(line)
     return not (field and len(field["value"].split()) == 1)
+
+
+def _answered_by_signs(line: str) -> str:
+    """A line answered by signs (dot leaders, a plus or minus, a zero, a tick or a cross) with
+    its answers as fields or words. Each pattern is tried only where a sign it needs stands:
+    most lines have none ("±", "−", ticks and crosses are all beyond ASCII)."""
+    if "..." in line:
+        line = _LEADER.sub(": ", line)
+    if "+" in line or "-" in line or not line.isascii():
+        line = _PLUS_MINUS.sub(_signed, line)
+    if "0" in line:
+        line = _ZERO_VALUE.sub(": ", line)
+    if not line.isascii():
+        line = _MARK_BEFORE.sub(r"\g<label>: \g<mark>", line)
+        line = _MARK_AFTER.sub(r"\g<label>: \g<mark>\g<rest>", line)
+    return line
 
 
 def _unwrapped(lines: list[str]) -> Iterator[str]:
