@@ -12,7 +12,7 @@ alone.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -93,6 +93,8 @@ CONTRAST_STARTS = "contrast_starts"
 #: ``Doc.user_data`` keys: the text the Doc was made from, and its entities once found.
 TEXT = "text"
 ENTS = "ents"
+#: ``Doc.user_data`` key: the Doc's words in lower case, read once (see :func:`words_of`).
+WORDS = "words"
 #: Levels a phrase's ``<level>`` stands for.
 PHRASE_LEVELS = tuple(
     level.value
@@ -209,7 +211,9 @@ class Pipeline:
 
     def _read(self, text: str) -> Any:
         doc = self.nlp.make_doc(text)
-        if not any(token.lower_ in self.triggers for token in doc):
+        words = [token.lower_ for token in doc]
+        doc.user_data[WORDS] = words
+        if self.triggers.isdisjoint(words):
             return doc
         for step in self.finders:
             doc = step(doc)
@@ -222,6 +226,12 @@ def text_of(doc: Any) -> str:
     """The text a pipeline's Doc was made from: ``Doc.text`` joins every token again at each
     call, the reader's largest cost when it was read per mention."""
     return doc.user_data[TEXT]
+
+
+def words_of(doc: Any) -> list[str]:
+    """A pipeline's Doc's words in lower case, by token index: ``doc[i]`` and iterating the
+    Doc make each Token again at each call."""
+    return doc.user_data[WORDS]
 
 
 def ents_of(doc: Any) -> tuple[Any, ...]:
@@ -555,14 +565,16 @@ def _gives_way(modifier: tuple[ContextRule, int, int], other: tuple[ContextRule,
     return inside and (longer.category != rule.category or longer.direction == rule.direction)
 
 
-def _as_one_sentence(doc: Any) -> None:
-    """Mark the Doc one sentence, in one call: token by token, each mark costs a check of
-    the Doc's annotations."""
+def _as_sentences(doc: Any, starts: Iterable[int]) -> None:
+    """Mark the Doc's sentences as beginning at ``starts``, in one call: token by token, each
+    mark costs a check of the Doc's annotations."""
     import numpy
     from spacy.attrs import SENT_START
 
     marks = numpy.full((len(doc), 1), -1, dtype="int64")
-    marks[0, 0] = 1
+    # One by one: numpy's indexing by a list costs more than a few assignments.
+    for start in starts:
+        marks[start, 0] = 1
     doc.from_array([SENT_START], marks.astype("uint64"))
 
 
@@ -681,49 +693,49 @@ class ClauseMarker:
         self._levels = frozenset(level.lower() for level in PHRASE_LEVELS)
 
     def __call__(self, doc: Any) -> Any:
+        words = words_of(doc)
         # The text is one sentence already (the reader splits them): "?cleft" and "et al." are
         # not sentence ends here.
-        _as_one_sentence(doc)
         starts = {0}
+        opened: set[int] = set()
         doubtful: set[int] = set()
         shared: set[int] = set()
         contrast: set[int] = set()
         clause_start = 0
-        for i, token in enumerate(doc):
+        for i, word in enumerate(words):
             if i in starts:
                 clause_start = i
                 continue
-            word = token.lower_
             if word in self._boundaries:
-                start = i + 1 if token.is_punct else i
-                if start < len(doc) and not self._parenthetical(doc, i):
-                    doc[start].is_sent_start = True
+                start = i + 1 if doc[i].is_punct else i
+                if start < len(words) and not self._parenthetical(doc, words, i):
                     starts.add(start)
                     contrast.add(start)
             elif (
                 word in self._coordinators
-                and not self._joins_levels(doc, i, doc[clause_start:i])
-                and self._opens_clause(doc, i, denies=self._denies(doc[clause_start:i]))
+                and not self._joins_levels(words, i, words[clause_start:i])
+                and self._opens_clause(words, i, denies=self._denies(words[clause_start:i]))
             ):
-                first = doc[self._first_word(doc, i)].lower_
-                before = doc[clause_start:i]
-                has_verb = any(t.lower_ in self._verbs for t in before)
-                negations = sum(t.lower_ in self._negations for t in before)
+                first = words[self._first_word(words, i)]
+                before = words[clause_start:i]
+                has_verb = any(w in self._verbs for w in before)
+                negations = sum(w in self._negations for w in before)
                 # A denial closing its own item ("cleft absent, oedema present") reaches no
                 # further than that item: what follows is not doubtful.
-                reaching = before[:-1] if before[-1].lower_ in self._negations else before
-                reaching_negations = sum(t.lower_ in self._negations for t in reaching)
+                reaching = before[:-1] if before[-1] in self._negations else before
+                reaching_negations = sum(w in self._negations for w in reaching)
                 if (
                     not has_verb
                     and not negations
                     and (
-                        first not in self._openers | self._verbs or self._plural_verb_after(doc, i)
+                        first not in self._openers | self._verbs
+                        or self._plural_verb_after(words, i)
                     )
                 ):
                     # "fat and muscle are present", "fascial oedema and a cleft are not seen":
                     # one subject of two nouns, whose verb is both nouns'.
                     continue
-                doc[i].is_sent_start = True
+                opened.add(i)
                 if first in self._verbs:
                     shared.add(i)
                 # "No retropulsion and cleft is seen" may deny the cleft or state it; "there
@@ -736,64 +748,65 @@ class ClauseMarker:
                     and not has_verb
                 ):
                     doubtful.add(i)
+        _as_sentences(doc, starts | opened)
         doc.user_data[DOUBTFUL_CLAUSES] = frozenset(doubtful)
         doc.user_data[SHARED_SUBJECT] = frozenset(shared)
         doc.user_data[CONTRAST_STARTS] = frozenset(contrast)
         return doc
 
-    def _plural_verb_after(self, doc: Any, at: int) -> bool:
+    def _plural_verb_after(self, words: Sequence[str], at: int) -> bool:
         """Whether the first verb after a coordinator is plural ("are", "were"): the verb of
         a subject of two nouns. A participle describing the noun before it is passed over:
         in "the cleft and the fascial oedema seen previously have resolved" the verb is
         "have"."""
-        if doc[at].lower_ in self._with_subject:
+        if words[at] in self._with_subject:
             return False
-        verbs = (t.lower_ for t in doc[at + 1 :] if t.lower_ in self._verbs)
+        verbs = (w for w in words[at + 1 :] if w in self._verbs)
         verb = next((v for v in verbs if v not in self._participles), None)
         return verb is not None and verb in self._plural_verbs
 
-    def _parenthetical(self, doc: Any, at: int) -> bool:
+    def _parenthetical(self, doc: Any, words: Sequence[str], at: int) -> bool:
         """Whether a boundary word that may stand anywhere ("however") stands inside its
         clause, between the subject and its verb: "the fascia, however, is oedematous"."""
-        if doc[at].lower_ not in self._floating:
+        if words[at] not in self._floating:
             return False
         following = next((t for t in doc[at + 1 :] if not t.is_punct), None)
         return following is not None and following.lower_ in self._verbs
 
-    def _joins_levels(self, doc: Any, at: int, before: Any) -> bool:
+    def _joins_levels(self, words: Sequence[str], at: int, before: Sequence[str]) -> bool:
         """Whether the coordinator joins two vertebral levels: "posterior to T8 and T9 is
         oedematous" is one clause; not where the second level is the subject of a verb of its
         own ("a cleft in L3 and L2 shows oedema only")."""
-        first = self._first_word(doc, at)
+        first = self._first_word(words, at)
         # "the cleft is in L3 and L2 shows oedema only": after a clause with a verb of its
         # own, the second level is a new subject.
         subject = (
-            first + 1 < len(doc)
-            and doc[first + 1].lower_ in self._verbs
-            and any(t.lower_ in self._verbs for t in before)
+            first + 1 < len(words)
+            and words[first + 1] in self._verbs
+            and any(w in self._verbs for w in before)
         )
         return (
             at > 0
-            and doc[at - 1].lower_ in self._levels
-            and doc[first].lower_ in self._levels
+            and words[at - 1] in self._levels
+            and words[first] in self._levels
             and not subject
         )
 
-    def _first_word(self, doc: Any, at: int) -> int:
+    def _first_word(self, words: Sequence[str], at: int) -> int:
         j = at + 1
-        while j < len(doc) and doc[j].lower_ in self._coordinators:
+        while j < len(words) and words[j] in self._coordinators:
             j += 1
-        return min(j, len(doc) - 1)
+        return min(j, len(words) - 1)
 
-    def _denies(self, words: Any) -> bool:
-        return any(t.lower_ in self._negations for t in words)
+    def _denies(self, words: Sequence[str]) -> bool:
+        return any(w in self._negations for w in words)
 
-    def _opens_clause(self, doc: Any, at: int, denies: bool = False) -> bool:
-        first = self._first_word(doc, at)
-        word = doc[first].lower_
-        if first == len(doc) - 1 or word in self._negations:
+    def _opens_clause(self, words: Sequence[str], at: int, denies: bool = False) -> bool:
+        first = self._first_word(words, at)
+        word = words[first]
+        if first == len(words) - 1 or word in self._negations:
             return False
-        if doc[at].lower_ in self._with_subject and word not in self._openers and not denies:
+        if words[at] in self._with_subject and word not in self._openers and not denies:
             # "cleft, again demonstrated": the same subject goes on; but after a denial
             # ("no retropulsion, fluid cleft present") an item with a verb of its own and no
             # list word before it is not denied with the others.
@@ -801,12 +814,11 @@ class ClauseMarker:
         if word in self._verbs:
             # "has not spread and sits as a bolus": a verb of its own.
             return True
-        for token in doc[first + 1 : first + 1 + self._window]:
-            if token.is_sent_start or token.lower_ in self._boundaries:
+        # The window lies after the coordinator, where no clause is marked yet.
+        for following in words[first + 1 : first + 1 + self._window]:
+            if following in self._boundaries or following in self._list_words:
                 return False
-            if token.lower_ in self._list_words:
-                return False
-            if token.lower_ in self._verbs:
+            if following in self._verbs:
                 return True
         return False
 
@@ -900,6 +912,9 @@ class GappedPhrases:
 def _with_entities(doc: Any, found: Sequence[tuple[str, int, int]]) -> Any:
     """The doc with the spans found added as entities where none stands yet (the longest of
     overlapping ones)."""
+    if not found:
+        # Most sentences: nothing to add, and the Doc's entities are costly to read.
+        return doc
     from spacy.tokens import Span
     from spacy.util import filter_spans
 
@@ -952,7 +967,9 @@ class AnchoredWords:
         self._negations = negations
 
     def __call__(self, doc: Any) -> Any:
-        if not self._rules:
+        words = self._words(doc)
+        if not words:
+            # No word that needs an anchor, so nothing to look for beside one.
             return doc
         taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
         anchors: dict[str, list[tuple[int, int]]] = {}
@@ -960,7 +977,7 @@ class AnchoredWords:
             if not taken.intersection(range(start, end)):
                 anchors.setdefault(doc.vocab.strings[match_id], []).append((start, end))
         found = []
-        for match_id, start, end in self._words(doc):
+        for match_id, start, end in words:
             key = doc.vocab.strings[match_id]
             rule = self._rules[key]
             if taken.intersection(range(start, end)):

@@ -189,6 +189,8 @@ _HTML_INLINE = re.compile(
 _BRACKETED = re.compile(r"[\[({]([^\[\](){}]*)[\])}]")
 #: A ``label: value`` field, as a row of them writes each ("Goutallier (L4-5): 4").
 _LABELLED = re.compile(r"^[^:|=;]{1,80}?(?:[:=]|\s[-–—])\s*\S")
+#: Where a label can end: what :data:`_LABELLED` needs in a line.
+_LABEL_END = re.compile(r"[:=]|\s[-–—]")
 #: A table cell naming a finding and answering it with a capital Y or N: "TLF oedema N".
 _YES_NO_CELL = re.compile(
     r"^(?P<label>[^\W\d_][^:|=]*?[^\W\d_])\s+(?P<answer>[YN])(?P<rest>\s*\([^)]*\))?$"
@@ -683,11 +685,7 @@ class ReportTextReader:
             # A row of a text table ("| Intravertebral cleft | No |") without its outer bars:
             # a row of ``label | value``.
             line = _result_segment_as_field(raw)
-            line = _LEADER.sub(": ", line.strip().strip("*#").strip().strip("|").strip())
-            line = _PLUS_MINUS.sub(_signed, line)
-            line = _ZERO_VALUE.sub(": ", line)
-            line = _MARK_BEFORE.sub(r"\g<label>: \g<mark>", line)
-            line = _MARK_AFTER.sub(r"\g<label>: \g<mark>\g<rest>", line)
+            line = _answered_by_signs(line.strip().strip("*#").strip().strip("|").strip())
             if line.endswith((")", ").", ");")):
                 line = _BRACKETED_ANSWER.sub(r"\g<label>: \g<answer>\g<rest>", line)
             line = _ASIDE_ADVERB.sub("", line)
@@ -745,10 +743,11 @@ class ReportTextReader:
                 if about_cement and self._cement_field.match(normalized):
                     # "Distribution: blocky" in a report about the cement is the cement's.
                     normalized = f"Cement {normalized.lstrip()}"
+                if "/" in normalized:
+                    # Only a slash can end an answered item ("Cleft absent / TLF oedema").
+                    normalized = _ANSWER_SLASH.sub(r"\g<answer>;", normalized)
                 # "cleft yes, TLF oedema no": a list's items answered in place.
-                normalized = _INLINE_ANSWER.sub(
-                    _inline_answer, _ANSWER_SLASH.sub(r"\g<answer>;", normalized)
-                )
+                normalized = _INLINE_ANSWER.sub(_inline_answer, normalized)
                 text = self._level_names.written_as_levels(normalized)
                 # "Fascial oedema, which would support an acute fracture, is not identified":
                 # the denial closing the sentence is the subject's, the aside set apart.
@@ -759,7 +758,9 @@ class ReportTextReader:
                     # another level, an item of the eponym's list.
                     at = elliptic.start()
                     text = f"{text[:at]}{_ELLIPTIC_GRADE.sub(',', text[at:])}"
-                text = _CONTRACTED_NOT.sub(_not_spelt_out, text)
+                if "'" in text or "’" in text:
+                    # A contraction needs its apostrophe, which most sentences have none of.
+                    text = _CONTRACTED_NOT.sub(_not_spelt_out, text)
                 text = _NOTHING_TO_SUGGEST.sub("no evidence of ", text)
                 text = self._slips.corrected(self._abbreviations.spelt_out(text))
                 under = labelled if number and labelled else heading
@@ -1790,8 +1791,11 @@ class _LevelNames:
 
     def written_as_levels(self, text: str) -> str:
         text = self._prefixed.sub(lambda m: f"{self._prefixes[m[1].lower()]}{m[2]}", text)
-        text = _HYPHENATED_LEVEL.sub(r"\1\2", text)
-        if not _RIGHT_BY_LETTER.search(text):
+        if "-" in text:
+            # The hyphen is the one sign a hyphenated level needs: most sentences have none.
+            text = _HYPHENATED_LEVEL.sub(r"\1\2", text)
+        # A side given by letter needs its capital "R".
+        if "R" not in text or not _RIGHT_BY_LETTER.search(text):
             text = _SPACED_LEVEL.sub(r"\1\2", text)
         text = _ORDINAL_LEVEL.sub(_ordinal_level, text)
         text = _SPOKEN_LEVEL.sub(_spoken_level, text)
@@ -1843,7 +1847,10 @@ class _Slips:
         """The text with its slips read as the words meant; a sentence with a word of
         letters English does not use ("Répartition du ciment") is another language's, and
         its words are no slips."""
-        if not self._words or any(
+        if not self._words:
+            return text
+        # An ASCII text has none of the letters English does not use.
+        if not text.isascii() and any(
             word.lower() not in self._known for word in _NOT_ENGLISH_LETTERS.findall(text)
         ):
             return text
@@ -2074,8 +2081,9 @@ _ANSWER_SLASH = re.compile(
 )
 #: "yes" or "no" closing an item of a list after a noun, as that item's answer; so do a
 #: capital "Y" or "N" ("IVC Y; TLF N"), which left there let the noun alone read as stated.
+#: The space it needs is looked for first: the words behind cost a look at every character.
 _INLINE_ANSWER = re.compile(
-    r"(?<=[^\W\d_]{3})(?<!\bare)(?<!\bwas)(?<!\bwere)(?<!\bthere)(?<!\band)(?<!\bwith)"
+    r"(?=\s)(?<=[^\W\d_]{3})(?<!\bare)(?<!\bwas)(?<!\bwere)(?<!\bthere)(?<!\band)(?<!\bwith)"
     r"\s+(?P<answer>(?i:yes|no)|Y|N)(?=\s*(?:[,;]|\.?\s*$))",
 )
 _AND = re.compile(r"\s*and\s+", re.I)
@@ -2649,6 +2657,22 @@ def _goes_on(line: str) -> bool:
     return not (field and len(field["value"].split()) == 1)
 
 
+def _answered_by_signs(line: str) -> str:
+    """A line answered by signs (dot leaders, a plus or minus, a zero, a tick or a cross) with
+    its answers as fields or words. Each pattern is tried only where a sign it needs stands:
+    most lines have none ("±", "−", ticks and crosses are all beyond ASCII)."""
+    if "..." in line:
+        line = _LEADER.sub(": ", line)
+    if "+" in line or "-" in line or not line.isascii():
+        line = _PLUS_MINUS.sub(_signed, line)
+    if "0" in line:
+        line = _ZERO_VALUE.sub(": ", line)
+    if not line.isascii():
+        line = _MARK_BEFORE.sub(r"\g<label>: \g<mark>", line)
+        line = _MARK_AFTER.sub(r"\g<label>: \g<mark>\g<rest>", line)
+    return line
+
+
 def _unwrapped(lines: list[str]) -> Iterator[str]:
     """Lines with a sentence wrapped onto the next line joined again: a line continues when
     it ends without punctuation and the next one starts in lower case, or when it is a label
@@ -2706,6 +2730,9 @@ def _fields_of_row(piece: str) -> list[str]:
     some of them fields ("L1 | 41% | cleft Y | TLF oedema N"), is read cell by cell."""
     if "|" in piece and (cells := _table_cells(piece)):
         return cells
+    if not _LABEL_END.search(piece):
+        # A field's label ends in a sign that most text has none of: no field to split.
+        return [piece]
     for separator in (_BAR, _SEMICOLON, _WIDE_SPACE, _COMMA):
         cells = [cell.strip() for cell in _split_outside_brackets(separator, piece) if cell.strip()]
         named = separator is not _COMMA or all(_NAMED_LABEL.match(cell) for cell in cells)
