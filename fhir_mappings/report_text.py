@@ -434,6 +434,9 @@ class _Sentence:
     #: The levels of the heading it stands under ("T12:" on a line of its own) or of its
     #: line's label ("Findings at T12: fracture. There is a cleft."), if any.
     heading: frozenset[VertebralLevel] = frozenset()
+    #: Whether the sentence before it names the cement: "At L3 it is solid" after it is the
+    #: cement's.
+    after_cement: bool = False
 
 
 def load_text_rules(site_file: str | Path | None = None) -> TextRules:
@@ -681,6 +684,7 @@ class ReportTextReader:
         about_cement = bool(self._cement_requires.search(text))
         heading: frozenset[VertebralLevel] = frozenset()
         denying = False
+        cement_before = False
         for raw in _unwrapped(text.splitlines()):
             # A row of a text table ("| Intravertebral cleft | No |") without its outer bars:
             # a row of ``label | value``.
@@ -764,7 +768,8 @@ class ReportTextReader:
                 text = _NOTHING_TO_SUGGEST.sub("no evidence of ", text)
                 text = self._slips.corrected(self._abbreviations.spelt_out(text))
                 under = labelled if number and labelled else heading
-                yield _Sentence(text, _shorten(piece), about_cement, under)
+                yield _Sentence(text, _shorten(piece), about_cement, under, cement_before)
+                cement_before = bool(self._cement_requires.search(text))
 
     def _denied_list(self, line: str) -> str:
         """A line listing what was not found ("Pertinent negatives: cleft, fascial oedema") as
@@ -1469,8 +1474,10 @@ class ReportTextReader:
         """A cement pattern in a sentence about cement; not one describing a leak (a leak
         named before the pattern, or in its stretch of the clause: "small cement leakage
         into the disc, solid in appearance"), nor a denied one."""
-        if not self._cement_requires.search(sentence.text) and not (
-            sentence.about_cement and self._cement_labels.search(ent.sent.text)
+        if not (
+            self._cement_requires.search(sentence.text)
+            or (sentence.about_cement and self._cement_labels.search(ent.sent.text))
+            or (sentence.after_cement and _IT_OPENS.match(sentence.text))
         ):
             return None
         if self._mixed_cement.search(sentence.text):
@@ -2117,6 +2124,12 @@ _ANOTHER_READING = re.compile(
 )
 #: An item of a list of grades by segment without the eponym: "L4/5 grade 2", or the level
 #: after the grade, "grade 2 at L4/5".
+#: A sentence opening on "it" ("It is compact", "At L3 it is likewise solid"): about what the
+#: sentence before named.
+_IT_OPENS = re.compile(
+    rf"(?:(?:at|in)\s+{_LEVEL.pattern}\s*,?\s*)?it\s+(?:is|was|appears|looks|remains|has|shows)\b",
+    re.I,
+)
 _ELLIPTIC_ITEM = (
     rf"(?:(?:at\s+)?{_LEVEL.pattern}\s*[:,]?\s*(?:grade|gr)\s*(?:[0-4]|i{{1,3}}|iv)"
     rf"|(?:grade|gr)\s*(?:[0-4]|i{{1,3}}|iv)\s+at\s+{_LEVEL.pattern})"

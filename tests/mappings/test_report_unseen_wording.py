@@ -3602,3 +3602,15 @@ def test_a_concession_doubting_the_cause_leaves_the_finding_stated(reader):
 def test_a_concession_doubting_the_appearances_still_doubts_the_finding(reader):
     text = "A gas cleft is present in L1, though the appearances are possibly artefactual."
     assert firm(reader, text) == {}
+
+
+# --- rules 2.27.0: a miss left in the twenty-seventh round (development data) ---------------
+
+
+def test_it_opening_the_sentence_after_the_cement_is_the_cement(reader):
+    text = "Cement fills the L1 body. It is compact and globular, not interdigitated."
+    assert firm(reader, text) == {CEMENT: "blocky"}
+
+
+def test_it_opening_a_sentence_after_something_else_is_not_the_cement(reader):
+    assert firm(reader, "A nodule lies in the left adrenal. It is solid and globular.") == {}
