@@ -176,6 +176,11 @@ SETS = {
         "corpus dev24 split (the twenty-ninth round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev25": (
+        CORPUS / "dev25",
+        "corpus dev25 split (the thirty-first round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "

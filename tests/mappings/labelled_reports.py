@@ -6,9 +6,10 @@ Two sets, kept apart because they are worth different things:
   figure on it is development data, not evidence.
 - ``fixtures/corpus/``: written independently of the rules by engineers who never saw them
   (see its README). ``dev/``, ``spent/``, ``spent2/`` and ``spent3/`` (the first three rounds'
-  test splits, each read once and tuned on since) and ``dev2/`` to ``dev24/`` (the fourth,
-  sixth to fourteenth and seventeenth to twenty-ninth blind rounds, written as development
-  data) are development data: read and tuned on, so their figures are not evidence either;
+  test splits, each read once and tuned on since) and ``dev2/`` to ``dev25/`` (the fourth,
+  sixth to fourteenth, seventeenth to twenty-ninth and thirty-first blind rounds, written as
+  development data) are development data: read and tuned on, so their figures are not evidence
+  either;
   ``test2/`` to ``test7/`` (the fifth, fifteenth and sixteenth blind rounds, the US half of the
   twenty-sixth and the thirtieth) are frozen and never tuned on: only their figures say how the
   reader does on text nobody here wrote.
@@ -64,6 +65,7 @@ DEVELOPMENT_SPLITS = (
     "dev22",
     "dev23",
     "dev24",
+    "dev25",
 )
 #: The frozen splits: the fifth round's (``test2/``), the fifteenth round's (``test3/``), the
 #: sixteenth round's (``test4/``), the US half of the twenty-sixth round's (``test5/``) and the

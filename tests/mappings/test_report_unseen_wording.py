@@ -3614,3 +3614,59 @@ def test_it_opening_the_sentence_after_the_cement_is_the_cement(reader):
 
 def test_it_opening_a_sentence_after_something_else_is_not_the_cement(reader):
     assert firm(reader, "A nodule lies in the left adrenal. It is solid and globular.") == {}
+
+
+# --- rules 2.28.0: the thirty-first round (development data, sentences) ---------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Differentials include an intravertebral cleft and a pathological fracture at L1.",
+        "She is said to have had Kummell disease of L1.",
+        "Kummell disease of L1 diagnosed at another hospital.",
+        "A vacuum cleft should be considered if L1 collapses further.",
+        "The cleft at L1 cannot be clearly appreciated on these images.",
+        "The first reader believes there is a cleft at L1.",
+    ],
+)
+def test_a_differential_hearsay_a_supposition_or_another_readers_view_is_no_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_cement_described_as_a_pattern_before_is_that_reports(reader):
+    assert firm(reader, "The L1 cement was described as compact.") == {}
+
+
+def test_a_strain_grade_of_the_muscles_is_no_goutallier_grade(reader):
+    assert firm(reader, "Oedema of the multifidus muscles, grade 2 strain, at L4/5.") == {}
+
+
+def test_a_grade_one_of_several_readers_gave_is_in_doubt(reader):
+    assert firm(reader, "Reader 2 graded Goutallier 3 at L4/5.") == {}
+
+
+def test_not_convinced_of_a_finding_is_a_doubt_not_a_denial(reader):
+    assert firm(reader, "Not convinced of fascial oedema.") == {}
+
+
+def test_a_pattern_possibly_because_of_a_cause_is_still_that_pattern(reader):
+    assert firm(reader, "Compact cement at L1, possibly because of the cleft.") == {
+        CEMENT: "blocky"
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Original read: vacuum cleft at L1; review: no cleft.",
+        "The addendum amends the report: the cement at L1 is interdigitating.",
+    ],
+)
+def test_a_read_corrected_or_amended_leaves_the_finding_in_doubt(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_finding_not_mentioned_in_the_initial_report_is_stated_now(reader):
+    text = "Addendum: fascial oedema at L1, not mentioned in the initial report."
+    assert firm(reader, text) == {OEDEMA: True}
