@@ -164,6 +164,8 @@ _COLUMN_WORD = re.compile(
     re.I,
 )
 _CELL_SEPARATOR = re.compile(r"\s*\|\s*|\s*\t\s*|\s{2,}")
+#: What each of :data:`_CELL_SEPARATOR`'s separators holds: a bar, a tab or two spaces.
+_CELL_SIGN = re.compile(r"[|\t]|\s\s")
 _VALUE_SIGN = re.compile(r"[\d:]")
 #: A question and its answer on one line: "Vacuum cleft? No".
 _QUESTION = re.compile(r"^(?P<label>[^?:|=]{1,60}?)\s*\?\s+(?P<answer>[^?:]{1,20})$")
@@ -727,7 +729,7 @@ class ReportTextReader:
             legend = self._cement_legend(line)
             labelled: frozenset[VertebralLevel] = frozenset()
             for number, piece in enumerate(_split_sentences(line)):
-                if number == 0 and (field := _FIELD.match(piece)):
+                if number == 0 and (field := _field(piece)):
                     label = field["label"].strip().lstrip("-–•·* ")
                     labelled = _one_vertebra(label) if _LEVEL_HEADING.fullmatch(label) else labelled
                 if legend and self._pattern_defined.search(piece) and ")" not in piece:
@@ -769,7 +771,7 @@ class ReportTextReader:
     def _denied_list(self, line: str) -> str:
         """A line listing what was not found ("Pertinent negatives: cleft, fascial oedema") as
         one denial of every item ("No cleft or fascial oedema.")."""
-        field = _FIELD.match(line)
+        field = _field(line)
         if field is None or field["label"].strip().lower() not in self._denied_lists:
             return line
         items = [item for item in _LIST_ITEMS.split(field["value"].rstrip(" .")) if item]
@@ -794,9 +796,10 @@ class ReportTextReader:
         9=NA]: 1", "Pattern 1=Blocky 2=Spongy : 2") as ``label: option``; a code the legend
         does not give, or an option that is no answer ("9=NA"), leaves the field blank. A
         scale's span in brackets beside the label ("Goutallier [0-4]: 3") is dropped."""
-        coded = _CODED_FIELD.match(line)
+        # A legend needs its equals sign, a span its "0" and "4": most lines have neither.
+        coded = _CODED_FIELD.match(line) if "=" in line else None
         if coded is None:
-            return _SCALE_SPAN.sub("", line)
+            return _SCALE_SPAN.sub("", line) if "0" in line and "4" in line else line
         legend = {code: option for code, option in _CODE_OPTION.findall(coded["legend"])}
         if len(legend) < 2:
             return line
@@ -809,7 +812,8 @@ class ReportTextReader:
     def _question_answered(self, line: str) -> str:
         """A template's question with its answer after it ("Vacuum cleft? No", "Goutallier?
         3") as a ``label: value`` field; a question without one stays a question."""
-        asked = _QUESTION.match(line)
+        # A question needs its question mark.
+        asked = _QUESTION.match(line) if "?" in line else None
         if asked is None:
             return line
         answer = asked["answer"].strip(" .").lower()
@@ -832,8 +836,9 @@ class ReportTextReader:
 
     def _header(self, line: str, reported: date | None) -> tuple[str | None, str]:
         bare = line.rstrip(":").strip().lower()
-        # "ADDENDUM (same day):" is the addendum's header.
-        line = _ASIDE.sub(r"\1", line, count=1)
+        if "(" in line:
+            # "ADDENDUM (same day):" is the addendum's header (an aside needs its bracket).
+            line = _ASIDE.sub(r"\1", line, count=1)
         if bare in self._sections:
             return bare, ""
         if line.rstrip().endswith(":") or line.isupper():
@@ -845,7 +850,7 @@ class ReportTextReader:
             )
             if section is not None:
                 return section, ""
-        field = _FIELD.match(line)
+        field = _field(line)
         if field:
             label = field["label"].strip().strip("*").strip().lower()
             if label in self._read_sections:
@@ -924,12 +929,16 @@ class ReportTextReader:
             # "Fascia: normal / oedema (circle one)": the form's instruction, left unfilled.
             return None
         line = self._without_aside(line)
-        marks = list(_BOX.finditer(line))
+        # A box is drawn with a bracket, or is a sign beyond ASCII.
+        bracketed = "[" in line or "(" in line
+        marks = list(_BOX.finditer(line)) if bracketed or not line.isascii() else []
         if marks:
             return self._boxes(line, marks)
-        field = _FIELD.match(line)
+        field = _field(line)
         if field is None:
-            if any(self._choices_offered(group[1]) for group in _BRACKETED.finditer(line)):
+            if (bracketed or "{" in line) and any(
+                self._choices_offered(group[1]) for group in _BRACKETED.finditer(line)
+            ):
                 # "Thoracolumbar fascia edema [Present/Absent]": the picklist left unfilled
                 # ("Vacuum cleft (Y/N): N" is filled).
                 return None
@@ -1007,7 +1016,8 @@ class ReportTextReader:
         options ("Cement distribution (blocky/spongy): spongy"); a level in brackets
         ("Goutallier (L4/5): 3"), or words placing the field elsewhere ("Paraspinal fat (at the
         fracture level): 2"), stay."""
-        aside = _ASIDE.match(line)
+        # An aside needs its bracket.
+        aside = _ASIDE.match(line) if "(" in line else None
         if aside is None:
             return line
         inside = line[aside.end(1) : aside.end()].strip(" ()")
@@ -1726,7 +1736,7 @@ class _Section:
             return True
         if not line:
             return self.has_text or self.inline
-        return bool(_CAPITAL_HEADER.match(line)) or (self.inline and bool(_FIELD.match(line)))
+        return bool(_CAPITAL_HEADER.match(line)) or (self.inline and bool(_field(line)))
 
 
 _ORDINALS = {
@@ -2458,9 +2468,22 @@ def _neighbours(levels: frozenset[VertebralLevel]) -> bool:
     return second == first + 1
 
 
+def _field(line: str) -> re.Match[str] | None:
+    """A line as a ``label: value`` field, if it is one. A line without a sign a separator is
+    made of is none: most sentences, where the search for a label's end at every character
+    is costly."""
+    if not (":" in line or "|" in line or "=" in line or "-" in line or "–" in line or "—" in line):
+        return None
+    return _FIELD.match(line)
+
+
 def _column_headings(line: str) -> bool:
     """Whether a line is a table's header row ("Level | Cleft | Fascial oedema")."""
-    first, *others = _CELL_SEPARATOR.split(line.strip())
+    line = line.strip()
+    if not _CELL_SIGN.search(line):
+        # One cell: most lines, which a split would try at every character.
+        return False
+    first, *others = _CELL_SEPARATOR.split(line)
     return (
         bool(others)
         and bool(_COLUMN_WORD.fullmatch(first))
@@ -2653,7 +2676,7 @@ def _goes_on(line: str) -> bool:
         tail = tail[-GOES_ON_TAIL:].split(maxsplit=1)[-1]
     if not _GOES_ON.search(tail):
         return False
-    field = _FIELD.match(line)
+    field = _field(line)
     return not (field and len(field["value"].split()) == 1)
 
 
