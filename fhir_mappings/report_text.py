@@ -658,7 +658,7 @@ class ReportTextReader:
             )
             found = self._grades_told_apart(found, sentence.text)
             found = _comparisons_accounted(found, doc)
-            if _LOW_CONFIDENCE.search(sentence.text):
+            if _may_hold(sentence.text, ("confidence",)) and _LOW_CONFIDENCE.search(sentence.text):
                 # "Cleft at L1. Confidence: low": a finding given with a low confidence is a
                 # hedge, its own sentence's or, from a sentence of its own, the one before.
                 if not found:
@@ -763,7 +763,8 @@ class ReportTextReader:
                 if "'" in text or "’" in text:
                     # A contraction needs its apostrophe, which most sentences have none of.
                     text = _CONTRACTED_NOT.sub(_not_spelt_out, text)
-                text = _NOTHING_TO_SUGGEST.sub("no evidence of ", text)
+                if _may_hold(text, _SUGGESTING):
+                    text = _NOTHING_TO_SUGGEST.sub("no evidence of ", text)
                 text = self._slips.corrected(self._abbreviations.spelt_out(text))
                 under = labelled if number and labelled else heading
                 yield _Sentence(text, _shorten(piece), about_cement, under)
@@ -1760,8 +1761,10 @@ _ORDINALS = {
     )
     for word in words
 }
+#: The regions an ordinal level names ("the second lumbar vertebra").
+_ORDINAL_REGIONS = ("lumbar", "thoracic", "dorsal")
 _ORDINAL_LEVEL = re.compile(
-    rf"\b(?P<number>{'|'.join(_ORDINALS)})\s+(?P<region>lumbar|thoracic|dorsal)\b", re.I
+    rf"\b(?P<number>{'|'.join(_ORDINALS)})\s+(?P<region>{'|'.join(_ORDINAL_REGIONS)})\b", re.I
 )
 #: The numbers of a level as dictated in words: "L four five", "T twelve".
 _SPOKEN_NUMBERS = {
@@ -1807,7 +1810,8 @@ class _LevelNames:
         # A side given by letter needs its capital "R".
         if "R" not in text or not _RIGHT_BY_LETTER.search(text):
             text = _SPACED_LEVEL.sub(r"\1\2", text)
-        text = _ORDINAL_LEVEL.sub(_ordinal_level, text)
+        if _may_hold(text, _ORDINAL_REGIONS):
+            text = _ORDINAL_LEVEL.sub(_ordinal_level, text)
         text = _SPOKEN_LEVEL.sub(_spoken_level, text)
         return self._region.sub(lambda match: self._regions[match[0].lower()], text)
 
@@ -2067,12 +2071,15 @@ _CONTRACTED_NOT = re.compile(
     r"\b(is|are|was|were|does|do|did|has|have|had|could|would|should|need|ca|wo)n[’']t\b", re.I
 )
 _FULL_FORMS = {"ca": "can", "wo": "will"}
+#: The verbs of :data:`_NOTHING_TO_SUGGEST`, which it cannot match without.
+_SUGGESTING = ("suggest", "indicate")
 #: A denial of anything that would suggest a finding ("no features to suggest a cleft",
 #: "nothing to indicate fascial oedema"): a plain denial, not a hedge; not when what would
 #: be suggested is itself a denial ("no evidence to suggest the absence of a cleft").
 _NOTHING_TO_SUGGEST = re.compile(
     r"\b(?:(?:no|without)\s+(?:[\w-]+\s+){0,2}?(?:features?|evidence|signs?|findings?|"
-    r"appearances?|change|changes|abnormality|abnormalities)|nothing)\s+to\s+(?:suggest|indicate)"
+    r"appearances?|change|changes|abnormality|abnormalities)|nothing)\s+to\s+"
+    rf"(?:{'|'.join(_SUGGESTING)})"
     r"\s+(?!(?:the\s+|an?\s+)?(?:absence|lack|no)\b)",
     re.I,
 )
@@ -2466,6 +2473,17 @@ class _Mentions:
 def _neighbours(levels: frozenset[VertebralLevel]) -> bool:
     first, second = sorted(_ORDER[level] for level in levels)
     return second == first + 1
+
+
+def _may_hold(text: str, words: tuple[str, ...]) -> bool:
+    """Whether a text may hold one of the words (ASCII, in lower case) in any case: a pattern
+    ignoring case that needs one of them is tried only then, most sentences holding none.
+    Beyond ASCII a letter matches others than its lower case (the Kelvin sign a "k"): such a
+    text may hold one."""
+    if not text.isascii():
+        return True
+    lowered = text.lower()
+    return any(word in lowered for word in words)
 
 
 def _field(line: str) -> re.Match[str] | None:
