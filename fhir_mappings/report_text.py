@@ -649,7 +649,9 @@ class ReportTextReader:
         levels_before: frozenset[VertebralLevel] = frozenset()
         named_before: list[VertebralLevel] = []
         for sentence, doc in zip(sentences, docs, strict=True):
-            levels = levels_in(sentence.text)
+            # The levels the sentence names, in order and as a set: one search for both.
+            named = _levels_in_order(sentence.text, 0, len(sentence.text))
+            levels = frozenset(named)
             elsewhere = not levels and self._about_other_levels(
                 sentence, levels_before, treated_levels
             )
@@ -671,8 +673,7 @@ class ReportTextReader:
                 del statements[len(statements) - len(before) :]
                 found = [_doubted(s) for s in before]
             statements.extend(found)
-            before, levels_before = found, levels
-            named_before = _levels_in_order(sentence.text, 0, len(sentence.text))
+            before, levels_before, named_before = found, levels, named
         return _per_finding(statements, self._muscles_named)
 
     # --- text to sentences ----------------------------------------------------------------
@@ -2305,23 +2306,31 @@ class _Mentions:
         self.findings = [
             ent for ent in ents_of(doc) if ent.label_.partition(READS)[0] in LABEL_FINDINGS
         ]
-        # "at T12 rather than L1": a level named to be denied is not the mention's.
-        self._levels = [
-            (match.start(), match.end(), _levels_of(match))
-            for match in _LEVEL.finditer(self.text)
-            if not _DENIED_LEVEL.search(self.text, 0, match.start())
-        ]
-        #: Where two neighbouring vertebrae are written as one ("T12/L1", "L1-2"): the disc
-        #: between them, or both; never one vertebral body.
-        self._disc_levels = [
-            (start, end)
-            for start, end, levels in self._levels
-            if len(levels) == 2 and _neighbours(levels) and "to" not in self.text[start:end]
-        ]
         #: Each clause as (first token, token after it, first character, character after it),
         #: found once: ``span.sent`` walks the tokens again at every call.
         self._clauses: list[tuple[int, int, int, int]] | None = None
         self._stretches: dict[tuple[int, int], tuple[int, int]] = {}
+
+    # The levels are found when first asked for: most sentences name no finding, and so ask
+    # for none.
+    @functools.cached_property
+    def _levels(self) -> list[tuple[int, int, frozenset[VertebralLevel]]]:
+        # "at T12 rather than L1": a level named to be denied is not the mention's.
+        return [
+            (match.start(), match.end(), _levels_of(match))
+            for match in _LEVEL.finditer(self.text)
+            if not _DENIED_LEVEL.search(self.text, 0, match.start())
+        ]
+
+    @functools.cached_property
+    def _disc_levels(self) -> list[tuple[int, int]]:
+        """Where two neighbouring vertebrae are written as one ("T12/L1", "L1-2"): the disc
+        between them, or both; never one vertebral body."""
+        return [
+            (start, end)
+            for start, end, levels in self._levels
+            if len(levels) == 2 and _neighbours(levels) and "to" not in self.text[start:end]
+        ]
 
     def clause_chars(self, ent: Any) -> tuple[int, int]:
         """The character span of the entity's clause."""
