@@ -1802,9 +1802,13 @@ class _LevelNames:
         self._prefixes = {prefix.lower(): letter for prefix, letter in prefixes.items()}
         words = "|".join(re.escape(p) for p in sorted(self._prefixes, key=len, reverse=True))
         self._prefixed = re.compile(rf"(?<!\w)({words or '(?!)'})\s*-?\s*(\d{{1,2}})(?!\w)", re.I)
+        # Each pattern matches one of its names as written: most sentences hold none.
+        self._region_names = _looked_for(self._regions)
+        self._prefix_names = _looked_for(self._prefixes)
 
     def written_as_levels(self, text: str) -> str:
-        text = self._prefixed.sub(lambda m: f"{self._prefixes[m[1].lower()]}{m[2]}", text)
+        if _may_hold(text, self._prefix_names):
+            text = self._prefixed.sub(lambda m: f"{self._prefixes[m[1].lower()]}{m[2]}", text)
         if "-" in text:
             # The hyphen is the one sign a hyphenated level needs: most sentences have none.
             text = _HYPHENATED_LEVEL.sub(r"\1\2", text)
@@ -1814,6 +1818,8 @@ class _LevelNames:
         if _may_hold(text, _ORDINAL_REGIONS):
             text = _ORDINAL_LEVEL.sub(_ordinal_level, text)
         text = _SPOKEN_LEVEL.sub(_spoken_level, text)
+        if not _may_hold(text, self._region_names):
+            return text
         return self._region.sub(lambda match: self._regions[match[0].lower()], text)
 
 
@@ -2484,15 +2490,21 @@ def _neighbours(levels: frozenset[VertebralLevel]) -> bool:
     return second == first + 1
 
 
-def _may_hold(text: str, words: tuple[str, ...]) -> bool:
+def _may_hold(text: str, words: tuple[str, ...] | None) -> bool:
     """Whether a text may hold one of the words (ASCII, in lower case) in any case: a pattern
     ignoring case that needs one of them is tried only then, most sentences holding none.
     Beyond ASCII a letter matches others than its lower case (the Kelvin sign a "k"): such a
-    text may hold one."""
-    if not text.isascii():
+    text, or words (None) that are not all ASCII, may hold one."""
+    if words is None or not text.isascii():
         return True
     lowered = text.lower()
     return any(word in lowered for word in words)
+
+
+def _looked_for(words: Iterable[str]) -> tuple[str, ...] | None:
+    """The words (in lower case) for :func:`_may_hold`; None where one is beyond ASCII."""
+    lowered = tuple(word.lower() for word in words)
+    return lowered if all(word.isascii() for word in lowered) else None
 
 
 def _field(line: str) -> re.Match[str] | None:
