@@ -851,7 +851,9 @@ class PhraseRuler:
             if start not in taken and end - 1 not in taken:
                 spans.append(Span(doc, start, end, label=label))
                 taken.update(range(start, end))
-        doc.ents = [*doc.ents, *spans]
+        if spans:
+            # Most sentences hold no phrase: the Doc's entities are costly to read and set.
+            doc.ents = [*doc.ents, *spans]
         return doc
 
 

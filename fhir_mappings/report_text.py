@@ -164,6 +164,8 @@ _COLUMN_WORD = re.compile(
     re.I,
 )
 _CELL_SEPARATOR = re.compile(r"\s*\|\s*|\s*\t\s*|\s{2,}")
+#: What each of :data:`_CELL_SEPARATOR`'s separators holds: a bar, a tab or two spaces.
+_CELL_SIGN = re.compile(r"[|\t]|\s\s")
 _VALUE_SIGN = re.compile(r"[\d:]")
 #: A question and its answer on one line: "Vacuum cleft? No".
 _QUESTION = re.compile(r"^(?P<label>[^?:|=]{1,60}?)\s*\?\s+(?P<answer>[^?:]{1,20})$")
@@ -650,7 +652,9 @@ class ReportTextReader:
         levels_before: frozenset[VertebralLevel] = frozenset()
         named_before: list[VertebralLevel] = []
         for sentence, doc in zip(sentences, docs, strict=True):
-            levels = levels_in(sentence.text)
+            # The levels the sentence names, in order and as a set: one search for both.
+            named = _levels_in_order(sentence.text, 0, len(sentence.text))
+            levels = frozenset(named)
             elsewhere = not levels and self._about_other_levels(
                 sentence, levels_before, treated_levels
             )
@@ -659,7 +663,7 @@ class ReportTextReader:
             )
             found = self._grades_told_apart(found, sentence.text)
             found = _comparisons_accounted(found, doc)
-            if _LOW_CONFIDENCE.search(sentence.text):
+            if _may_hold(sentence.text, ("confidence",)) and _LOW_CONFIDENCE.search(sentence.text):
                 # "Cleft at L1. Confidence: low": a finding given with a low confidence is a
                 # hedge, its own sentence's or, from a sentence of its own, the one before.
                 if not found:
@@ -672,8 +676,7 @@ class ReportTextReader:
                 del statements[len(statements) - len(before) :]
                 found = [_doubted(s) for s in before]
             statements.extend(found)
-            before, levels_before = found, levels
-            named_before = _levels_in_order(sentence.text, 0, len(sentence.text))
+            before, levels_before, named_before = found, levels, named
         return _per_finding(statements, self._muscles_named)
 
     # --- text to sentences ----------------------------------------------------------------
@@ -731,7 +734,7 @@ class ReportTextReader:
             legend = self._cement_legend(line)
             labelled: frozenset[VertebralLevel] = frozenset()
             for number, piece in enumerate(_split_sentences(line)):
-                if number == 0 and (field := _FIELD.match(piece)):
+                if number == 0 and (field := _field(piece)):
                     label = field["label"].strip().lstrip("-–•·* ")
                     labelled = _one_vertebra(label) if _LEVEL_HEADING.fullmatch(label) else labelled
                 if legend and self._pattern_defined.search(piece) and ")" not in piece:
@@ -765,7 +768,8 @@ class ReportTextReader:
                 if "'" in text or "’" in text:
                     # A contraction needs its apostrophe, which most sentences have none of.
                     text = _CONTRACTED_NOT.sub(_not_spelt_out, text)
-                text = _NOTHING_TO_SUGGEST.sub("no evidence of ", text)
+                if _may_hold(text, _SUGGESTING):
+                    text = _NOTHING_TO_SUGGEST.sub("no evidence of ", text)
                 text = self._slips.corrected(self._abbreviations.spelt_out(text))
                 under = labelled if number and labelled else heading
                 yield _Sentence(text, _shorten(piece), about_cement, under, cement_before)
@@ -774,7 +778,7 @@ class ReportTextReader:
     def _denied_list(self, line: str) -> str:
         """A line listing what was not found ("Pertinent negatives: cleft, fascial oedema") as
         one denial of every item ("No cleft or fascial oedema.")."""
-        field = _FIELD.match(line)
+        field = _field(line)
         if field is None or field["label"].strip().lower() not in self._denied_lists:
             return line
         items = [item for item in _LIST_ITEMS.split(field["value"].rstrip(" .")) if item]
@@ -799,9 +803,10 @@ class ReportTextReader:
         9=NA]: 1", "Pattern 1=Blocky 2=Spongy : 2") as ``label: option``; a code the legend
         does not give, or an option that is no answer ("9=NA"), leaves the field blank. A
         scale's span in brackets beside the label ("Goutallier [0-4]: 3") is dropped."""
-        coded = _CODED_FIELD.match(line)
+        # A legend needs its equals sign, a span its "0" and "4": most lines have neither.
+        coded = _CODED_FIELD.match(line) if "=" in line else None
         if coded is None:
-            return _SCALE_SPAN.sub("", line)
+            return _SCALE_SPAN.sub("", line) if "0" in line and "4" in line else line
         legend = {code: option for code, option in _CODE_OPTION.findall(coded["legend"])}
         if len(legend) < 2:
             return line
@@ -814,7 +819,8 @@ class ReportTextReader:
     def _question_answered(self, line: str) -> str:
         """A template's question with its answer after it ("Vacuum cleft? No", "Goutallier?
         3") as a ``label: value`` field; a question without one stays a question."""
-        asked = _QUESTION.match(line)
+        # A question needs its question mark.
+        asked = _QUESTION.match(line) if "?" in line else None
         if asked is None:
             return line
         answer = asked["answer"].strip(" .").lower()
@@ -837,8 +843,9 @@ class ReportTextReader:
 
     def _header(self, line: str, reported: date | None) -> tuple[str | None, str]:
         bare = line.rstrip(":").strip().lower()
-        # "ADDENDUM (same day):" is the addendum's header.
-        line = _ASIDE.sub(r"\1", line, count=1)
+        if "(" in line:
+            # "ADDENDUM (same day):" is the addendum's header (an aside needs its bracket).
+            line = _ASIDE.sub(r"\1", line, count=1)
         if bare in self._sections:
             return bare, ""
         if line.rstrip().endswith(":") or line.isupper():
@@ -850,7 +857,7 @@ class ReportTextReader:
             )
             if section is not None:
                 return section, ""
-        field = _FIELD.match(line)
+        field = _field(line)
         if field:
             label = field["label"].strip().strip("*").strip().lower()
             if label in self._read_sections:
@@ -929,12 +936,16 @@ class ReportTextReader:
             # "Fascia: normal / oedema (circle one)": the form's instruction, left unfilled.
             return None
         line = self._without_aside(line)
-        marks = list(_BOX.finditer(line))
+        # A box is drawn with a bracket, or is a sign beyond ASCII.
+        bracketed = "[" in line or "(" in line
+        marks = list(_BOX.finditer(line)) if bracketed or not line.isascii() else []
         if marks:
             return self._boxes(line, marks)
-        field = _FIELD.match(line)
+        field = _field(line)
         if field is None:
-            if any(self._choices_offered(group[1]) for group in _BRACKETED.finditer(line)):
+            if (bracketed or "{" in line) and any(
+                self._choices_offered(group[1]) for group in _BRACKETED.finditer(line)
+            ):
                 # "Thoracolumbar fascia edema [Present/Absent]": the picklist left unfilled
                 # ("Vacuum cleft (Y/N): N" is filled).
                 return None
@@ -1012,7 +1023,8 @@ class ReportTextReader:
         options ("Cement distribution (blocky/spongy): spongy"); a level in brackets
         ("Goutallier (L4/5): 3"), or words placing the field elsewhere ("Paraspinal fat (at the
         fracture level): 2"), stay."""
-        aside = _ASIDE.match(line)
+        # An aside needs its bracket.
+        aside = _ASIDE.match(line) if "(" in line else None
         if aside is None:
             return line
         inside = line[aside.end(1) : aside.end()].strip(" ()")
@@ -1733,7 +1745,7 @@ class _Section:
             return True
         if not line:
             return self.has_text or self.inline
-        return bool(_CAPITAL_HEADER.match(line)) or (self.inline and bool(_FIELD.match(line)))
+        return bool(_CAPITAL_HEADER.match(line)) or (self.inline and bool(_field(line)))
 
 
 _ORDINALS = {
@@ -1757,8 +1769,10 @@ _ORDINALS = {
     )
     for word in words
 }
+#: The regions an ordinal level names ("the second lumbar vertebra").
+_ORDINAL_REGIONS = ("lumbar", "thoracic", "dorsal")
 _ORDINAL_LEVEL = re.compile(
-    rf"\b(?P<number>{'|'.join(_ORDINALS)})\s+(?P<region>lumbar|thoracic|dorsal)\b", re.I
+    rf"\b(?P<number>{'|'.join(_ORDINALS)})\s+(?P<region>{'|'.join(_ORDINAL_REGIONS)})\b", re.I
 )
 #: The numbers of a level as dictated in words: "L four five", "T twelve".
 _SPOKEN_NUMBERS = {
@@ -1795,17 +1809,24 @@ class _LevelNames:
         self._prefixes = {prefix.lower(): letter for prefix, letter in prefixes.items()}
         words = "|".join(re.escape(p) for p in sorted(self._prefixes, key=len, reverse=True))
         self._prefixed = re.compile(rf"(?<!\w)({words or '(?!)'})\s*-?\s*(\d{{1,2}})(?!\w)", re.I)
+        # Each pattern matches one of its names as written: most sentences hold none.
+        self._region_names = _looked_for(self._regions)
+        self._prefix_names = _looked_for(self._prefixes)
 
     def written_as_levels(self, text: str) -> str:
-        text = self._prefixed.sub(lambda m: f"{self._prefixes[m[1].lower()]}{m[2]}", text)
+        if _may_hold(text, self._prefix_names):
+            text = self._prefixed.sub(lambda m: f"{self._prefixes[m[1].lower()]}{m[2]}", text)
         if "-" in text:
             # The hyphen is the one sign a hyphenated level needs: most sentences have none.
             text = _HYPHENATED_LEVEL.sub(r"\1\2", text)
         # A side given by letter needs its capital "R".
         if "R" not in text or not _RIGHT_BY_LETTER.search(text):
             text = _SPACED_LEVEL.sub(r"\1\2", text)
-        text = _ORDINAL_LEVEL.sub(_ordinal_level, text)
+        if _may_hold(text, _ORDINAL_REGIONS):
+            text = _ORDINAL_LEVEL.sub(_ordinal_level, text)
         text = _SPOKEN_LEVEL.sub(_spoken_level, text)
+        if not _may_hold(text, self._region_names):
+            return text
         return self._region.sub(lambda match: self._regions[match[0].lower()], text)
 
 
@@ -2064,12 +2085,15 @@ _CONTRACTED_NOT = re.compile(
     r"\b(is|are|was|were|does|do|did|has|have|had|could|would|should|need|ca|wo)n[’']t\b", re.I
 )
 _FULL_FORMS = {"ca": "can", "wo": "will"}
+#: The verbs of :data:`_NOTHING_TO_SUGGEST`, which it cannot match without.
+_SUGGESTING = ("suggest", "indicate")
 #: A denial of anything that would suggest a finding ("no features to suggest a cleft",
 #: "nothing to indicate fascial oedema"): a plain denial, not a hedge; not when what would
 #: be suggested is itself a denial ("no evidence to suggest the absence of a cleft").
 _NOTHING_TO_SUGGEST = re.compile(
     r"\b(?:(?:no|without)\s+(?:[\w-]+\s+){0,2}?(?:features?|evidence|signs?|findings?|"
-    r"appearances?|change|changes|abnormality|abnormalities)|nothing)\s+to\s+(?:suggest|indicate)"
+    r"appearances?|change|changes|abnormality|abnormalities)|nothing)\s+to\s+"
+    rf"(?:{'|'.join(_SUGGESTING)})"
     r"\s+(?!(?:the\s+|an?\s+)?(?:absence|lack|no)\b)",
     re.I,
 )
@@ -2301,23 +2325,31 @@ class _Mentions:
         self.findings = [
             ent for ent in ents_of(doc) if ent.label_.partition(READS)[0] in LABEL_FINDINGS
         ]
-        # "at T12 rather than L1": a level named to be denied is not the mention's.
-        self._levels = [
-            (match.start(), match.end(), _levels_of(match))
-            for match in _LEVEL.finditer(self.text)
-            if not _DENIED_LEVEL.search(self.text, 0, match.start())
-        ]
-        #: Where two neighbouring vertebrae are written as one ("T12/L1", "L1-2"): the disc
-        #: between them, or both; never one vertebral body.
-        self._disc_levels = [
-            (start, end)
-            for start, end, levels in self._levels
-            if len(levels) == 2 and _neighbours(levels) and "to" not in self.text[start:end]
-        ]
         #: Each clause as (first token, token after it, first character, character after it),
         #: found once: ``span.sent`` walks the tokens again at every call.
         self._clauses: list[tuple[int, int, int, int]] | None = None
         self._stretches: dict[tuple[int, int], tuple[int, int]] = {}
+
+    # The levels are found when first asked for: most sentences name no finding, and so ask
+    # for none.
+    @functools.cached_property
+    def _levels(self) -> list[tuple[int, int, frozenset[VertebralLevel]]]:
+        # "at T12 rather than L1": a level named to be denied is not the mention's.
+        return [
+            (match.start(), match.end(), _levels_of(match))
+            for match in _LEVEL.finditer(self.text)
+            if not _DENIED_LEVEL.search(self.text, 0, match.start())
+        ]
+
+    @functools.cached_property
+    def _disc_levels(self) -> list[tuple[int, int]]:
+        """Where two neighbouring vertebrae are written as one ("T12/L1", "L1-2"): the disc
+        between them, or both; never one vertebral body."""
+        return [
+            (start, end)
+            for start, end, levels in self._levels
+            if len(levels) == 2 and _neighbours(levels) and "to" not in self.text[start:end]
+        ]
 
     def clause_chars(self, ent: Any) -> tuple[int, int]:
         """The character span of the entity's clause."""
@@ -2471,9 +2503,39 @@ def _neighbours(levels: frozenset[VertebralLevel]) -> bool:
     return second == first + 1
 
 
+def _may_hold(text: str, words: tuple[str, ...] | None) -> bool:
+    """Whether a text may hold one of the words (ASCII, in lower case) in any case: a pattern
+    ignoring case that needs one of them is tried only then, most sentences holding none.
+    Beyond ASCII a letter matches others than its lower case (the Kelvin sign a "k"): such a
+    text, or words (None) that are not all ASCII, may hold one."""
+    if words is None or not text.isascii():
+        return True
+    lowered = text.lower()
+    return any(word in lowered for word in words)
+
+
+def _looked_for(words: Iterable[str]) -> tuple[str, ...] | None:
+    """The words (in lower case) for :func:`_may_hold`; None where one is beyond ASCII."""
+    lowered = tuple(word.lower() for word in words)
+    return lowered if all(word.isascii() for word in lowered) else None
+
+
+def _field(line: str) -> re.Match[str] | None:
+    """A line as a ``label: value`` field, if it is one. A line without a sign a separator is
+    made of is none: most sentences, where the search for a label's end at every character
+    is costly."""
+    if not (":" in line or "|" in line or "=" in line or "-" in line or "–" in line or "—" in line):
+        return None
+    return _FIELD.match(line)
+
+
 def _column_headings(line: str) -> bool:
     """Whether a line is a table's header row ("Level | Cleft | Fascial oedema")."""
-    first, *others = _CELL_SEPARATOR.split(line.strip())
+    line = line.strip()
+    if not _CELL_SIGN.search(line):
+        # One cell: most lines, which a split would try at every character.
+        return False
+    first, *others = _CELL_SEPARATOR.split(line)
     return (
         bool(others)
         and bool(_COLUMN_WORD.fullmatch(first))
@@ -2666,7 +2728,7 @@ def _goes_on(line: str) -> bool:
         tail = tail[-GOES_ON_TAIL:].split(maxsplit=1)[-1]
     if not _GOES_ON.search(tail):
         return False
-    field = _FIELD.match(line)
+    field = _field(line)
     return not (field and len(field["value"].split()) == 1)
 
 
