@@ -398,8 +398,9 @@ class ConText:
     ) -> frozenset[str]:
         """The findings a doubting modifier only names, as those stated before it in its
         clause: none unless its words are naming words."""
-        words = " ".join(token.lower_ for token in doc[start:end])
-        if rule.category != "uncertainty" or words not in self._naming:
+        if rule.category != "uncertainty":
+            return frozenset()
+        if " ".join(token.lower_ for token in doc[start:end]) not in self._naming:
             return frozenset()
         clause_start = doc[start].sent.start
         return frozenset(e.label_ for e in findings if clause_start <= e.start and e.end <= start)

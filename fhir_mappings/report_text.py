@@ -2146,14 +2146,14 @@ _ANOTHER_READING = re.compile(
     r"\s+(?:(?:be|is|are|an?)\b|represents?\b)",
     re.I,
 )
-#: An item of a list of grades by segment without the eponym: "L4/5 grade 2", or the level
-#: after the grade, "grade 2 at L4/5".
 #: A sentence opening on "it" ("It is compact", "At L3 it is likewise solid"): about what the
 #: sentence before named.
 _IT_OPENS = re.compile(
     rf"(?:(?:at|in)\s+{_LEVEL.pattern}\s*,?\s*)?it\s+(?:is|was|appears|looks|remains|has|shows)\b",
     re.I,
 )
+#: An item of a list of grades by segment without the eponym: "L4/5 grade 2", or the level
+#: after the grade, "grade 2 at L4/5".
 _ELLIPTIC_ITEM = (
     rf"(?:(?:at\s+)?{_LEVEL.pattern}\s*[:,]?\s*(?:grade|gr)\s*(?:[0-4]|i{{1,3}}|iv)"
     rf"|(?:grade|gr)\s*(?:[0-4]|i{{1,3}}|iv)\s+at\s+{_LEVEL.pattern})"
