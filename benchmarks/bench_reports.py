@@ -12,8 +12,9 @@ them all):
   ``spent``, ``spent2``, ``spent3`` and ``dev2`` to the latest ``devN``): each written blind and
   read once before any tuning on it (the corpus README gives each first reading), tuned on
   since, so their figures are NOT evidence either;
-- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test7/),
-  written in the fifth, fifteenth, sixteenth, twenty-sixth and thirtieth blind rounds: never
+- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test8/),
+  written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth and thirty-second blind
+  rounds: never
   tuned on; their figures are the evidence, and every miss on them is listed (so nobody who
   changes the rules runs ``--split test`` or ``all``).
 
@@ -181,6 +182,11 @@ SETS = {
         "corpus dev25 split (the thirty-first round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev26": (
+        CORPUS / "dev26",
+        "corpus dev26 split (the thirty-second round's second half, development data: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -209,6 +215,11 @@ SETS = {
     "test7": (
         CORPUS / "test7",
         "corpus TEST7 split, thirtieth round's second half (frozen, never tuned on: the evidence)",
+    ),
+    "test8": (
+        CORPUS / "test8",
+        "corpus TEST8 split, thirty-second round's first half (frozen, never tuned on: "
+        "the evidence)",
     ),
 }
 DEVELOPMENT = ("older", *DEVELOPMENT_SPLITS)

@@ -2,10 +2,11 @@
 and the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev25/``: figures on them are not evidence.
-``test2/`` to ``test7/``, written in the fifth, fifteenth, sixteenth, twenty-sixth and thirtieth
-blind rounds, are never tuned on, and nobody who changes the rules reads them or their misses: the
-``test_frozen_split_reading_*`` tests below are the evidence, each run on every frozen split.
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev26/``: figures on them are not evidence.
+``test2/`` to ``test8/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth and
+thirty-second blind rounds, are never tuned on, and nobody who changes the rules reads them or
+their misses: the ``test_frozen_split_reading_*`` tests below are the evidence, each run on every
+frozen split.
 Where a target of issue 23 is not met on a split, its test is a strict expected failure there,
 and a floor holds the reader where the shipped rules left it, so that a drop fails the suite.
 (Whoever tunes the rules runs the suite with ``-k "not frozen_split_reading"`` and leaves these
@@ -34,6 +35,8 @@ FROZEN_SHA256 = {
     ("test6", "sentences.yaml"): "78182fd4018504ea7dce917846a55ff083c242fc567192fe56386b1304959d1f",
     ("test7", "reports.yaml"): "e4071875040303532615909a2575e90970075c99aac58f6c319ee87e05bfbec2",
     ("test7", "sentences.yaml"): "a315fb4d3159926a8c5990186b779f0fde7d74d6b4eca35cdf06e90ba45eb220",
+    ("test8", "reports.yaml"): "970c5c65dc051273dc03d1bb7a57187294d3925fca835e4a771a09d909a441a4",
+    ("test8", "sentences.yaml"): "ac54617173d52af25e6e1390b96ff2b836c1d04af29182b85646980556a0b0ff",
 }
 
 
@@ -109,6 +112,7 @@ FLOOR = {
     "test5": {"recall": 62 / 62, "precision": 62 / 62, "hedged": 0, "false_present": 0},
     "test6": {"recall": 64 / 66, "precision": 64 / 64, "hedged": 0, "false_present": 0},
     "test7": {"recall": 71 / 71, "precision": 71 / 71, "hedged": 0, "false_present": 0},
+    "test8": {"recall": 62 / 65, "precision": 62 / 62, "hedged": 0, "false_present": 0},
 }
 
 
