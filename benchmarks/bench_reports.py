@@ -188,6 +188,11 @@ SETS = {
         "corpus dev26 split (the thirty-second round's second half, development data: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev27": (
+        CORPUS / "dev27",
+        "corpus dev27 split (the thirty-third round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "

@@ -688,7 +688,7 @@ class ReportTextReader:
         heading: frozenset[VertebralLevel] = frozenset()
         denying = False
         cement_before = False
-        for raw in _unwrapped(text.splitlines()):
+        for raw in _unwrapped(text.splitlines(), self._is_word):
             # A row of a text table ("| Intravertebral cleft | No |") without its outer bars:
             # a row of ``label | value``.
             line = _result_segment_as_field(raw)
@@ -703,8 +703,9 @@ class ReportTextReader:
             if _LEVEL_HEADING.fullmatch(line):
                 heading = _one_vertebra(line)
                 continue
-            if _column_headings(line):
-                # "Level | Cleft | Fascial oedema": a table's header row names its columns.
+            if _column_headings(line.split(";", 1)[0]):
+                # "Level | Cleft | Fascial oedema": a table's header row names its columns,
+                # with its rows after it where a system flattened the table ("...; T12 | yes").
                 continue
             if denying and (item := _BULLET_ITEM.match(line)):
                 # "Negative for:" and its items on the lines after it, one a line.
@@ -788,6 +789,10 @@ class ReportTextReader:
         """Whether a line is the label of a list of what was not found, its items on the lines
         after it ("Negative for:", "Absent:")."""
         return line.endswith(":") and line.rstrip(" :").lower() in self._denied_lists
+
+    def _is_word(self, word: str) -> bool:
+        """Whether a word (in lower case) is English, or a word of the rules' phrases."""
+        return word in self._known_words or is_english_word(word)
 
     def _cement_legend(self, line: str) -> bool:
         """Whether a line gives both cement patterns their meanings ("blocky = solid, compact;
@@ -1320,9 +1325,7 @@ class ReportTextReader:
         if self._eponym.search(ent.text):
             return False
         name = _NAME_BEFORE.search(text_of(ent.doc), 0, ent.start_char)
-        return bool(name) and not (
-            name["name"].lower() in self._known_words or is_english_word(name["name"])
-        )
+        return bool(name) and not self._is_word(name["name"].lower())
 
     def _progressed(self, ent: Any, finding: FindingName) -> bool:
         """Whether a Goutallier grade's clause gives the grade now beside one of before
@@ -1855,6 +1858,8 @@ def _ordinal_level(match: re.Match[str]) -> str:
     return f"{region}{_ORDINALS[match['number'].lower()]}"
 
 
+#: A person's title before a name: "Dr Kimmel", "Prof. Fascio".
+_TITLE_BEFORE = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Prof|Professor|Doctor)\.?\s+$")
 #: A word and the word after it (left in place, for the next pair to start from).
 _WORD_AND_NEXT = re.compile(r"\b(?P<first>[^\W\d_]{2,})\s+(?=(?P<second>[^\W\d_]{3,})\b)")
 #: The letters after a space and before one: every pair's second word and first word.
@@ -1926,7 +1931,10 @@ class _Slips:
     def _word(self, match: re.Match[str]) -> str:
         word = match[0]
         meant = self._meant(word.lower())
-        if meant is None:
+        if meant is None or _TITLE_BEFORE.search(
+            match.string, max(0, match.start() - 12), match.start()
+        ):
+            # A person's name ("Dr Kimmel") is no slip.
             return word
         return meant.capitalize() if word[0].isupper() else meant
 
@@ -2782,10 +2790,12 @@ def _answered_by_signs(line: str) -> str:
     return line
 
 
-def _unwrapped(lines: list[str]) -> Iterator[str]:
+def _unwrapped(lines: list[str], is_word: Callable[[str], bool]) -> Iterator[str]:
     """Lines with a sentence wrapped onto the next line joined again: a line continues when
     it ends without punctuation and the next one starts in lower case, or when it is a label
-    and the next one its boxes. Blank lines are kept: they end a section's paragraph."""
+    and the next one its boxes. A word hyphenated at the line's end is joined whole where its
+    halves make a word (``is_word``), and keeps its hyphen where they do not ("fluid-filled").
+    Blank lines are kept: they end a section's paragraph."""
     current = ""
     graded_boxes = False
     for line in lines:
@@ -2796,7 +2806,7 @@ def _unwrapped(lines: list[str]) -> Iterator[str]:
             continue
         graded_boxes = False
         if current and stripped[:1].islower() and current.rstrip()[-1:] not in ".:;!?]":
-            current = f"{current.rstrip()} {stripped}"
+            current = _joined_lines(current.rstrip(), stripped, is_word)
             continue
         if stripped and _goes_on(current) and not _OPENS_FIELD.match(stripped):
             # "... to rule out" / "Kümmell.": a hard break where no sentence can end.
@@ -2819,6 +2829,20 @@ def _unwrapped(lines: list[str]) -> Iterator[str]:
         current = line if stripped else ""
     if current:
         yield current
+
+
+def _joined_lines(line: str, next_line: str, is_word: Callable[[str], bool]) -> str:
+    """A line and the line it goes on with: "not assess-" and "ed" as "not assessed" (text
+    read from paper or a PDF breaks words at a line's end), "fluid-" and "filled" as
+    "fluid-filled"; any other as two words."""
+    broken = _WORD_BROKEN_AT_END.search(line)
+    if broken is None:
+        return f"{line} {next_line}"
+    rest = _WORD_AT_START.match(next_line)
+    if rest is None:
+        return f"{line} {next_line}"
+    whole = f"{broken[1]}{rest[0]}"
+    return f"{line[:-1]}{next_line}" if is_word(whole.lower()) else f"{line}{next_line}"
 
 
 def _split_sentences(line: str) -> list[str]:
@@ -2911,6 +2935,11 @@ def _shorten(text: str) -> str:
 def _word_pattern(words: Iterable[str]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
     return re.compile(rf"(?<!\w)(?:{alternatives or '(?!)'})(?!\w)", re.I)
+
+
+#: A word broken at a line's end ("assess-"), and the letters the next line opens with.
+_WORD_BROKEN_AT_END = re.compile(r"(?<![\w-])([^\W\d_]+)-$")
+_WORD_AT_START = re.compile(r"[^\W\d_]+")
 
 
 def _words_of(document: Any) -> frozenset[str]:

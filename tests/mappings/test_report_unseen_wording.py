@@ -3670,3 +3670,59 @@ def test_a_read_corrected_or_amended_leaves_the_finding_in_doubt(reader, text):
 def test_a_finding_not_mentioned_in_the_initial_report_is_stated_now(reader):
     text = "Addendum: fascial oedema at L1, not mentioned in the initial report."
     assert firm(reader, text) == {OEDEMA: True}
+
+
+# --- rules 2.29.0: the thirty-third round (development data, sentences) ---------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Advice: CT of the thoracolumbar junction to see gas in the L1 body.",
+        "Discussed with the registrar, who asked about a cleft at L1.",
+        "L1 collapse, t/c Kummell disease.",
+        "It is not ruled out that there is a cleft at L1.",
+        "Fascial oedema question mark.",
+        "Question mark fascial oedema at L1.",
+        "The cleft at L1 is not included in the field of view.",
+        "Fascial oedema was not commented upon.",
+    ],
+)
+def test_a_purpose_a_question_or_a_finding_not_seen_or_not_spoken_of_is_no_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text", ["Oedema of the skin over the natal cleft.", "Fluid in the gluteal cleft."]
+)
+def test_the_natal_or_gluteal_cleft_is_no_vertebral_cleft(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_know_dictated_for_no_denies(reader):
+    assert firm(reader, "There is know fascial oedema at L1.") == {OEDEMA: False}
+
+
+def test_a_word_broken_at_a_lines_end_is_read_whole(reader):
+    assert firm(reader, "Cleft: not assess-\ned.") == {}
+
+
+def test_a_finding_broken_at_a_lines_end_is_that_finding(reader):
+    assert firm(reader, "Vacuum cleft: ab-\nsent.") == {IVC: False}
+
+
+def test_a_cleft_in_the_adjacent_upper_vertebra_is_another_levels(reader):
+    assert firm(reader, "A cleft is seen in the adjacent upper vertebra.") == {}
+
+
+def test_a_doctors_name_near_a_findings_word_is_no_slip(reader):
+    assert firm(reader, "Dr Kimmel asked about the cleft at L1.") == {}
+
+
+def test_a_table_of_levels_flattened_onto_one_line_says_nothing(reader):
+    assert firm(reader, "Level | Cleft | Fascial oedema ; T12 | yes | yes ; L1 | no | no") == {}
+
+
+def test_a_pattern_reported_before_and_another_seen_now_is_a_correction(reader):
+    text = "The cement at L1 was reported as compact; on the thin sections it is trabecular."
+    assert firm(reader, text) == {}
