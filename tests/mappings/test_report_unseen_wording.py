@@ -3711,6 +3711,12 @@ def test_a_finding_broken_at_a_lines_end_is_that_finding(reader):
     assert firm(reader, "Vacuum cleft: ab-\nsent.") == {IVC: False}
 
 
+def test_a_compound_broken_at_a_lines_end_keeps_its_hyphen_in_the_quote(reader):
+    read = reader.read(["Fluid-\nfilled cleft in L1."], L1)
+    assert read[IVC].value is True
+    assert read[IVC].quote == "Fluid-filled cleft in L1."
+
+
 def test_a_cleft_in_the_adjacent_upper_vertebra_is_another_levels(reader):
     assert firm(reader, "A cleft is seen in the adjacent upper vertebra.") == {}
 
