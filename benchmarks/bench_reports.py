@@ -193,6 +193,11 @@ SETS = {
         "corpus dev27 split (the thirty-third round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev28": (
+        CORPUS / "dev28",
+        "corpus dev28 split (the thirty-fourth round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "

@@ -279,6 +279,7 @@ _ABBREVIATIONS = frozenset(
         "bilat.",
         "lt.",
         "rt.",
+        "v.a.",
     }
 )
 #: What opens a definition before the term it defines: an indefinite article, perhaps

@@ -3732,3 +3732,52 @@ def test_a_table_of_levels_flattened_onto_one_line_says_nothing(reader):
 def test_a_pattern_reported_before_and_another_seen_now_is_a_correction(reader):
     text = "The cement at L1 was reported as compact; on the thin sections it is trabecular."
     assert firm(reader, text) == {}
+
+
+# --- rules 2.30.0: the thirty-fourth round (development data, sentences) --------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A/D cleft at L1.",
+        "V.a. vacuum cleft at L1.",
+        "Verisimilarly a cleft at L1.",
+        "Suggestive for a cleft at L1.",
+        "Inclined to call it fascial oedema.",
+        "Fascial oedema at L1, though a soft call.",
+        "Fatty infiltration at L4/5 lies somewhere between Goutallier II and III.",
+        "In the referral it is written: Kummell disease of L1.",
+        "The physiotherapist's letter states Goutallier 4 multifidus.",
+    ],
+)
+def test_a_hedge_or_another_documents_word_in_other_englishes_is_no_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_finding_no_more_seen_is_gone(reader):
+    assert firm(reader, "Fascial oedema is no more visualised.") == {}
+
+
+def test_knot_dictated_for_not_denies(reader):
+    assert firm(reader, "The thoracolumbar fascia is knot oedematous.") == {OEDEMA: False}
+
+
+def test_punctuation_dictated_as_words_leaves_a_field_unanswered(reader):
+    assert firm(reader, "Vacuum cleft colon period") == {}
+
+
+def test_a_grade_at_the_height_of_the_fracture_is_another_levels(reader):
+    assert firm(reader, "Goutallier 3 at the height of the fracture.") == {}
+
+
+def test_a_finding_at_a_studys_screening_visit_is_of_before(reader):
+    assert firm(reader, "Screening visit (V1) cleft: present.") == {}
+
+
+def test_a_field_offering_both_answers_is_unanswered(reader):
+    assert firm(reader, "Vacuum cleft: Y / N (reader to circle one)") == {}
+
+
+def test_spongious_cement_is_spongy(reader):
+    assert firm(reader, "Cement at L1 spongious.") == {CEMENT: "spongy"}
