@@ -198,6 +198,11 @@ SETS = {
         "corpus dev28 split (the thirty-fourth round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev29": (
+        CORPUS / "dev29",
+        "corpus dev29 split (the thirty-fifth round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "

@@ -689,7 +689,7 @@ class ReportTextReader:
         heading: frozenset[VertebralLevel] = frozenset()
         denying = False
         cement_before = False
-        for raw in _unwrapped(text.splitlines(), self._is_word):
+        for raw in _table_rows(_unwrapped(text.splitlines(), self._is_word)):
             # A row of a text table ("| Intravertebral cleft | No |") without its outer bars:
             # a row of ``label | value``.
             line = _result_segment_as_field(raw)
@@ -772,7 +772,8 @@ class ReportTextReader:
                     text = _CONTRACTED_NOT.sub(_not_spelt_out, text)
                 if _may_hold(text, _SUGGESTING):
                     text = _NOTHING_TO_SUGGEST.sub("no evidence of ", text)
-                text = self._slips.corrected(self._abbreviations.spelt_out(text))
+                row = line if "|" in line else None
+                text = self._slips.corrected(self._abbreviations.spelt_out(text, row))
                 under = labelled if number and labelled else heading
                 yield _Sentence(text, _shorten(piece), about_cement, under, cement_before)
                 cement_before = bool(self._cement_requires.search(text))
@@ -1987,13 +1988,17 @@ class _Abbreviations:
             if entry.get("only_beside")
         }
 
-    def spelt_out(self, text: str) -> str:
+    def spelt_out(self, text: str, row: str | None = None) -> str:
+        """The text with its abbreviations spelt out. ``row``: the table row a cell came
+        from, whose other cells stand beside it ("IVC | diameter 22 mm": the vena cava)."""
+        beside = row or text
+
         def spell(match: re.Match[str]) -> str:
             name = match[0]
-            if self._unless[name].search(text):
+            if self._unless[name].search(beside):
                 return name
             # A short abbreviation of many meanings ("MF") is ours only beside our words.
-            if name in self._only_beside and not self._only_beside[name].search(text):
+            if name in self._only_beside and not self._only_beside[name].search(beside):
                 return name
             return str(self._table[name]["means"])
 
@@ -2832,6 +2837,14 @@ def _unwrapped(lines: list[str], is_word: Callable[[str], bool]) -> Iterator[str
         yield current
 
 
+def _table_rows(lines: Iterable[str]) -> Iterator[str]:
+    """Each line, a line of rows a system flattened with a spaced double bar ("L3/4 |
+    Goutallier 3 || L5/S1 | Goutallier 3") as its rows, so that each row's level is its own
+    (an HL7 segment's empty field, "||" with no space, is none)."""
+    for line in lines:
+        yield from _ROWS_APART.split(line) if " || " in line else (line,)
+
+
 def _joined_lines(line: str, next_line: str, is_word: Callable[[str], bool]) -> str:
     """A line and the line it goes on with: "not assess-" and "ed" as "not assessed" (text
     read from paper or a PDF breaks words at a line's end), "fluid-" and "filled" as
@@ -2938,6 +2951,8 @@ def _word_pattern(words: Iterable[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{alternatives or '(?!)'})(?!\w)", re.I)
 
 
+#: A spaced double bar between the rows of a table flattened onto one line.
+_ROWS_APART = re.compile(r"\s+\|\|\s+")
 #: A word broken at a line's end ("assess-"), and the letters the next line opens with.
 _WORD_BROKEN_AT_END = re.compile(r"(?<![\w-])([^\W\d_]+)-$")
 _WORD_AT_START = re.compile(r"[^\W\d_]+")

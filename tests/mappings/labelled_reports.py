@@ -6,9 +6,9 @@ Two sets, kept apart because they are worth different things:
   figure on it is development data, not evidence.
 - ``fixtures/corpus/``: written independently of the rules by engineers who never saw them
   (see its README). ``dev/``, ``spent/``, ``spent2/`` and ``spent3/`` (the first three rounds'
-  test splits, each read once and tuned on since) and ``dev2/`` to ``dev28/`` (the fourth,
-  sixth to fourteenth, seventeenth to twenty-ninth, thirty-first, half the thirty-second, the
-  thirty-third and the thirty-fourth blind rounds, written as
+  test splits, each read once and tuned on since) and ``dev2/`` to ``dev29/`` (the fourth,
+  sixth to fourteenth, seventeenth to twenty-ninth, thirty-first, half the thirty-second and
+  the thirty-third to thirty-fifth blind rounds, written as
   development data) are development data: read and tuned on, so their figures are not evidence
   either;
   ``test2/`` to ``test8/`` (the fifth, fifteenth and sixteenth blind rounds, the US half of the
@@ -70,6 +70,7 @@ DEVELOPMENT_SPLITS = (
     "dev26",
     "dev27",
     "dev28",
+    "dev29",
 )
 #: The frozen splits: the fifth round's (``test2/``), the fifteenth round's (``test3/``), the
 #: sixteenth round's (``test4/``), the US half of the twenty-sixth round's (``test5/``) and the

@@ -3781,3 +3781,47 @@ def test_a_field_offering_both_answers_is_unanswered(reader):
 
 def test_spongious_cement_is_spongy(reader):
     assert firm(reader, "Cement at L1 spongious.") == {CEMENT: "spongy"}
+
+
+# --- rules 2.31.0: the thirty-fifth round (development data, sentences) ---------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Anamnesis: fascial oedema at L1.",
+        "Clinical information provided: fascial oedema at L1.",
+        "As per referring ortho note: Goutallier 3 at L4/5.",
+        "No fascial oedema on the comparison of 2022.",
+        "Queried fascial oedema at L1.",
+        "A cleft at L1 and fascial oedema were all reported.",
+        "The referral letter, which describes a cleft at L1, is noted.",
+        "Cleft at the treated level: Y / N / not assessed",
+    ],
+)
+def test_another_studys_or_documents_word_a_query_or_an_open_field_is_no_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_pattern_seen_now_beside_one_another_read_described_stays_a_correction(reader):
+    text = (
+        "We disagree with the first read, which described compact cement; "
+        "the L1 cement is trabecular."
+    )
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text", ["No IVC administered for this examination.", "IVC | diameter 18 mm"]
+)
+def test_ivc_as_contrast_given_or_a_vessel_measured_in_a_row_is_no_cleft(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_row_of_grades_at_other_levels_flattened_with_double_bars_says_nothing(reader):
+    assert firm(reader, "L3/4 | Goutallier 3 || L5/S1 | Goutallier 3") == {}
+
+
+def test_a_finding_not_commented_on_initially_is_stated_now(reader):
+    text = "Addendum: fascial oedema at L1, which was not commented on initially."
+    assert firm(reader, text) == {OEDEMA: True}
