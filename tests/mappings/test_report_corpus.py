@@ -2,11 +2,11 @@
 and the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev29/``: figures on them are not evidence.
-``test2/`` to ``test8/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth and
-thirty-second blind rounds, are never tuned on, and nobody who changes the rules reads them or
-their misses: the ``test_frozen_split_reading_*`` tests below are the evidence, each run on every
-frozen split.
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev30/``: figures on them are not evidence.
+``test2/`` to ``test9/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth,
+thirty-second and thirty-sixth blind rounds, are never tuned on, and nobody who changes the
+rules reads them or their misses: the ``test_frozen_split_reading_*`` tests below are the
+evidence, each run on every frozen split.
 Where a target of issue 23 is not met on a split, its test is a strict expected failure there,
 and a floor holds the reader where the shipped rules left it, so that a drop fails the suite.
 (Whoever tunes the rules runs the suite with ``-k "not frozen_split_reading"`` and leaves these
@@ -37,6 +37,8 @@ FROZEN_SHA256 = {
     ("test7", "sentences.yaml"): "a315fb4d3159926a8c5990186b779f0fde7d74d6b4eca35cdf06e90ba45eb220",
     ("test8", "reports.yaml"): "970c5c65dc051273dc03d1bb7a57187294d3925fca835e4a771a09d909a441a4",
     ("test8", "sentences.yaml"): "ac54617173d52af25e6e1390b96ff2b836c1d04af29182b85646980556a0b0ff",
+    ("test9", "reports.yaml"): "33793171b2574d8e39d9491e84b60bf2be3dd2894a9fe4e1e0037728866fb18f",
+    ("test9", "sentences.yaml"): "3fe48dcb30296e7a9609cef049ab46a227135892b77e48eeba47042294120f9d",
 }
 
 
@@ -113,6 +115,7 @@ FLOOR = {
     "test6": {"recall": 64 / 66, "precision": 64 / 64, "hedged": 0, "false_present": 0},
     "test7": {"recall": 71 / 71, "precision": 71 / 71, "hedged": 0, "false_present": 0},
     "test8": {"recall": 62 / 65, "precision": 62 / 62, "hedged": 0, "false_present": 0},
+    "test9": {"recall": 65 / 66, "precision": 65 / 65, "hedged": 0, "false_present": 0},
 }
 
 
