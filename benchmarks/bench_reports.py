@@ -208,6 +208,11 @@ SETS = {
         "corpus dev30 split (the thirty-sixth round's second half, development data: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev31": (
+        CORPUS / "dev31",
+        "corpus dev31 split (the thirty-seventh round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "

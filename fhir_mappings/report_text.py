@@ -253,9 +253,10 @@ _SIGNED = {
     "(+)": " present",
     **dict.fromkeys(("(-)", "(−)", "-", "−"), " absent"),
 }
-#: A blank left after a finding's name, or "n/a" written for it ("cleft ___ (Y/N)", "cleft
-#: n/a"): nothing was assessed, said in words the rules read.
-_NOT_ASSESSED = re.compile(r"(?<![\w/])(?:n/a|_{2,})(?=\s*(?:$|[;.(|]))", re.I)
+#: A blank left after a finding's name, "n/a" written for it, or a template's placeholder left
+#: in ("cleft ___ (Y/N)", "cleft n/a", "cleft: {{CLEFT}}"): nothing was assessed, said in words
+#: the rules read.
+_NOT_ASSESSED = re.compile(r"(?<![\w/])(?:n/a|_{2,}|\{\{\w*\}\})(?=\s*(?:$|[;.(|]))", re.I)
 #: An adverb set off by commas inside a clause ("the fascia, however, is oedematous").
 _ASIDE_ADVERB = re.compile(
     r",\s*(?:however|moreover|furthermore|additionally|also|though|therefore|of note|notably)"
@@ -697,7 +698,7 @@ class ReportTextReader:
             if line.endswith((")", ").", ");")):
                 line = _BRACKETED_ANSWER.sub(r"\g<label>: \g<answer>\g<rest>", line)
             line = _ASIDE_ADVERB.sub("", line)
-            if "__" in line or "/a" in line or "/A" in line:
+            if "__" in line or "/a" in line or "/A" in line or "{{" in line:
                 line = _NOT_ASSESSED.sub("not assessed", line)
             line = self._coded_answer(line)
             line = self._question_answered(line)

@@ -6,11 +6,11 @@ Two sets, kept apart because they are worth different things:
   figure on it is development data, not evidence.
 - ``fixtures/corpus/``: written independently of the rules by engineers who never saw them
   (see its README). ``dev/``, ``spent/``, ``spent2/`` and ``spent3/`` (the first three rounds'
-  test splits, each read once and tuned on since) and ``dev2/`` to ``dev30/`` (the fourth,
+  test splits, each read once and tuned on since) and ``dev2/`` to ``dev31/`` (the fourth,
   sixth to fourteenth, seventeenth to twenty-ninth, thirty-first, half the thirty-second, the
-  thirty-third to thirty-fifth and half the thirty-sixth blind rounds, written as
-  development data) are development data: read and tuned on, so their figures are not evidence
-  either;
+  thirty-third to thirty-fifth, half the thirty-sixth and the thirty-seventh blind rounds,
+  written as development data) are development data: read and tuned on, so their figures are
+  not evidence either;
   ``test2/`` to ``test9/`` (the fifth, fifteenth and sixteenth blind rounds, the US half of the
   twenty-sixth, the thirtieth, and half the thirty-second and of the thirty-sixth) are frozen
   and never tuned on: only their figures say how the reader does on text nobody here wrote.
@@ -72,6 +72,7 @@ DEVELOPMENT_SPLITS = (
     "dev28",
     "dev29",
     "dev30",
+    "dev31",
 )
 #: The frozen splits: the fifth round's (``test2/``), the fifteenth round's (``test3/``), the
 #: sixteenth round's (``test4/``), the US half of the twenty-sixth round's (``test5/``) and the

@@ -3825,3 +3825,33 @@ def test_a_row_of_grades_at_other_levels_flattened_with_double_bars_says_nothing
 def test_a_finding_not_commented_on_initially_is_stated_now(reader):
     text = "Addendum: fascial oedema at L1, which was not commented on initially."
     assert firm(reader, text) == {OEDEMA: True}
+
+
+# --- rules 2.32.0: the thirty-seventh round (development data, sentences) -------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "AI flagged a cleft at L1.",
+        "Cleft at L1, not yet verified.",
+        "The draft said no cleft at L1; the consultant struck it out.",
+        "The cement at L1 is sort of blocky.",
+        "Blocky-ish cement at L1.",
+        "Macro text: no fascial oedema.",
+        "Goutallier 2 at L4/5 per the first reader; I would put it at 3.",
+    ],
+)
+def test_a_machines_draft_a_struck_or_macro_text_or_a_loose_word_is_no_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_templates_placeholder_left_in_is_unanswered(reader):
+    assert firm(reader, "Fascial oedema: {{OEDEMA}}") == {}
+
+
+@pytest.mark.parametrize(
+    "text", ["Enlarged nodes beside the IVC at L1.", "IVC: 2.0 cm, collapsibility 40%."]
+)
+def test_the_vena_cava_beside_nodes_or_measured_is_no_cleft(reader, text):
+    assert firm(reader, text) == {}
