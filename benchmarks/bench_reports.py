@@ -14,9 +14,8 @@ them all):
   since, so their figures are NOT evidence either;
 - the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test9/),
   written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second and
-  thirty-sixth blind rounds: never
-  tuned on; their figures are the evidence, and every miss on them is listed (so nobody who
-  changes the rules runs ``--split test`` or ``all``).
+  thirty-sixth blind rounds: never tuned on; their figures are the evidence, and every miss on
+  them is listed (so nobody who changes the rules runs ``--split test`` or ``all``).
 
 ``--split dev`` prints everything but the test splits, ``--split test`` the test splits alone,
 ``all`` (the default) everything. Per set: precision and recall per finding and

@@ -2843,7 +2843,7 @@ def _table_rows(lines: Iterable[str]) -> Iterator[str]:
     Goutallier 3 || L5/S1 | Goutallier 3") as its rows, so that each row's level is its own
     (an HL7 segment's empty field, "||" with no space, is none)."""
     for line in lines:
-        yield from _ROWS_APART.split(line) if " || " in line else (line,)
+        yield from _ROWS_APART.split(line) if "||" in line else (line,)
 
 
 def _joined_lines(line: str, next_line: str, is_word: Callable[[str], bool]) -> str:

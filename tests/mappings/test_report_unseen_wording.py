@@ -3822,6 +3822,10 @@ def test_a_row_of_grades_at_other_levels_flattened_with_double_bars_says_nothing
     assert firm(reader, "L3/4 | Goutallier 3 || L5/S1 | Goutallier 3") == {}
 
 
+def test_an_hl7_segments_empty_field_is_no_flattened_row(reader):
+    assert firm(reader, "OBX|1|TX|Vacuum cleft||absent") == {IVC: False}
+
+
 def test_a_finding_not_commented_on_initially_is_stated_now(reader):
     text = "Addendum: fascial oedema at L1, which was not commented on initially."
     assert firm(reader, text) == {OEDEMA: True}
