@@ -218,6 +218,11 @@ SETS = {
         "corpus dev32 split (the thirty-eighth round's second half, development data, tuned on "
         f"since: {NOT_EVIDENCE})",
     ),
+    "dev33": (
+        CORPUS / "dev33",
+        "corpus dev33 split (the thirty-ninth round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "

@@ -747,6 +747,7 @@ class ClauseMarker:
                     first not in self._openers | self._verbs
                     and reaching_negations == 1
                     and not has_verb
+                    and not _closes_one_item(words, i, before)
                 ):
                     doubtful.add(i)
         _as_sentences(doc, starts | opened)
@@ -822,6 +823,16 @@ class ClauseMarker:
             if following in self._verbs:
                 return True
         return False
+
+
+def _closes_one_item(words: Sequence[str], at: int, before: Sequence[str]) -> bool:
+    """Whether a comma and "and" follow one denied item alone ("no retropulsion, and oedema
+    is seen"): two denied items take no comma between them, so the comma closes the denial
+    and what follows is stated. After a list ("no retropulsion, stenosis, and cleft is seen")
+    the comma may be the list's own."""
+    pair = words[at : at + 2] if words[at] == "," else words[at - 1 : at + 1]
+    item = before[:-1] if before[-1:] == [","] else before
+    return list(pair) == [",", "and"] and not any(w in (",", "and", "or", "nor") for w in item)
 
 
 class PhraseRuler:

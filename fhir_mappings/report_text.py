@@ -100,7 +100,7 @@ LONG_SLIP_LENGTH = 10
 # levels are T4-L5, so no treated level is lost.
 _LEVEL = re.compile(
     r"(?<![\w-])(th|t|d|l|s)(1[0-2]|[1-9])"
-    r"(?:(?:\s*[-–/]\s*|\s+(?:to|through)\s+)(th|t|d|l|s)?(1[0-2]|[1-9]))?(?!\w)",
+    r"(?:(?:\s*[-–/]\s*|\s+(?:to|down\s+to|through|thru)\s+)(th|t|d|l|s)?(1[0-2]|[1-9]))?(?!\w)",
     re.I,
 )
 #: A line naming only a level, a heading for the lines under it ("T12:", "Level L1 (treated):"),
@@ -264,7 +264,11 @@ _ASIDE_ADVERB = re.compile(
     re.I,
 )
 _ASIDE = re.compile(r"^([^:(]{1,60}?)\s*\([^)]*\)(?=\s*:)")
-_SENTENCE_END = re.compile(r"(?:(?<=[.!])|(?<=\S\?))\s+(?=\S)")
+# A full stop typed without its space ("retropulsion.There is", "at L1.A cleft") ends a
+# sentence too, after a word of two small letters or more or a number (not "e.g.", "Dr.").
+_SENTENCE_END = re.compile(
+    r"(?:(?<=[.!])|(?<=\S\?))\s+(?=\S)|(?:(?<=[a-z]{2}\.)|(?<=\d\.))(?=[A-Z](?:[a-z]|\s))"
+)
 _ABBREVIATIONS = frozenset(
     {
         "vs.",
@@ -1874,7 +1878,9 @@ class _Slips:
     """Slips of the words the findings are named by ("vaccuum", "fashia", "Cemnt", "Blokcy")
     read as the word: a word of five letters or more that is no English word and no word of
     the rules, one edit from exactly one key word (two, in a word of ten letters or more) and
-    no nearer to, nor as near to, any other word of the rules."""
+    no nearer to, nor as near to, any other word of the rules. Besides, a key word typed onto
+    its denial ("nocleft"), and a word typed in small letters with a letter doubled or two
+    swapped from exactly one word of the rules ("resolvedd", "grdae")."""
 
     def __init__(
         self, words: Iterable[str], synonyms: Mapping[str, Iterable[str]], known: frozenset[str]
@@ -1909,7 +1915,9 @@ class _Slips:
             return text
         if self._may_be_split(text):
             text = _WORD_AND_NEXT.sub(self._split_word, text)
-        if all(self._meant(word.lower()) is None for word in _LONG_WORD.findall(text)):
+        if all(
+            self._meant(word.lower(), word.islower()) is None for word in _LONG_WORD.findall(text)
+        ):
             return text
         return _LONG_WORD.sub(self._word, text)
 
@@ -1933,7 +1941,7 @@ class _Slips:
 
     def _word(self, match: re.Match[str]) -> str:
         word = match[0]
-        meant = self._meant(word.lower())
+        meant = self._meant(word.lower(), word.islower())
         if meant is None or _TITLE_BEFORE.search(
             match.string, max(0, match.start() - 12), match.start()
         ):
@@ -1942,14 +1950,34 @@ class _Slips:
         return meant.capitalize() if word[0].isupper() else meant
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 (one reader per process, built once)
-    def _meant(self, word: str) -> str | None:
+    def _meant(self, word: str, typed_in_small_letters: bool) -> str | None:
+        """The word meant by ``word`` (in lower case); a typing slip of a word of the rules
+        only where it was typed in small letters: "Moore" and "Brian" are names."""
         if word in self._known or is_english_word(word):
             return None
+        if word.startswith("no") and (key := self._words.get(word[2:])):
+            # "nocleft": a denial typed without its space.
+            return f"no {key}"
         reach = 2 if len(word) >= LONG_SLIP_LENGTH else 1
         near = {key for spelt, key in self._words.items() if _within(word, spelt, reach)}
         if len(near) != 1 or any(_within(word, other, reach) for other in self._known):
-            return None
+            return self._typed_slip(word) if typed_in_small_letters else None
         return near.pop()
+
+    def _typed_slip(self, word: str) -> str | None:
+        """The one word of the rules a word is a typing slip of, a letter doubled or two
+        neighbours swapped ("resolvedd", "grdae"), or None: a cue misspelt ("has
+        resolvedd") would otherwise leave its finding read as stated now."""
+        undoubled = {
+            word[:at] + word[at + 1 :] for at in range(1, len(word)) if word[at] == word[at - 1]
+        }
+        swapped = {
+            word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+            for at in range(len(word) - 1)
+            if word[at] != word[at + 1]
+        }
+        meant = (undoubled | swapped) & self._known
+        return meant.pop() if len(meant) == 1 else None
 
 
 def _within(word: str, other: str, reach: int) -> bool:

@@ -262,6 +262,21 @@ def test_a_denial_ends_where_a_new_subject_and_its_verb_begin(reader, text, expe
     assert firm(reader, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("No retropulsion, and oedema is seen along the posterior fascia.", {OEDEMA: True}),
+        ("No canal compromise, and gas cleft is noted in L1.", {IVC: True}),
+    ],
+)
+def test_a_comma_and_and_after_one_denied_item_close_its_denial(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_comma_and_and_closing_a_denied_list_leave_the_next_noun_unknown(reader):
+    assert firm(reader, "No retropulsion, stenosis, and cleft is noted in L1.") == {}
+
+
 # --- Goutallier: history, quantities ----------------------------------------------------------
 
 
@@ -3859,3 +3874,83 @@ def test_a_templates_placeholder_left_in_is_unanswered(reader):
 )
 def test_the_vena_cava_beside_nodes_or_measured_is_no_cleft(reader, text):
     assert firm(reader, text) == {}
+
+
+# --- rules 2.33.0: the thirty-eighth and thirty-ninth rounds (development data) -------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vertebral body L1: nocleft.", {IVC: False}),
+        ("No canal stenosis.A gas cleft lies in L1.", {IVC: True}),
+        ("Multifidus at L4/5: Goutallier grdae 2.", {GOUTALLIER: 2}),
+    ],
+)
+def test_a_typing_slip_is_read_as_the_words_typed_for(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_history_cue_typed_with_a_letter_doubled_is_still_history(reader):
+    assert firm(reader, "The fascial oedema seen at L1 has resolvedd.") == {}
+
+
+def test_without_the_presence_of_a_finding_denies_it(reader):
+    assert firm(reader, "Without presence of fluid cleft in L1.") == {IVC: False}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cleft evaluation not possible on these images.",
+        "Faint fascial oedema posteriorly, not convincing.",
+        "Unconvincing fascial oedema at L1.",
+        "Suspicio Kümmell cleft L1.",
+        "The cleft described at L1 in the first read should be disregarded.",
+        "Cement looks spongy on this scout, which is not a dedicated view.",
+        "She had fascial oedema on the October MRI.",
+        "Cleft not re-evaluated on this study.",
+    ],
+)
+def test_a_finding_not_assessed_doubted_corrected_or_of_another_month_is_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_stir_signal_in_the_fascia_needs_a_word_saying_it_is_high(reader):
+    assert firm(reader, "Fascia: STIR signal 1.0 times that of muscle.") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Increased STIR signal along the thoracolumbar fascia.",
+        "High T2/STIR signal in the lumbodorsal fascia.",
+    ],
+)
+def test_high_stir_signal_in_the_fascia_is_its_oedema(reader, text):
+    assert firm(reader, text) == {OEDEMA: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Posterior fascia: nothing special.", {OEDEMA: False}),
+        ("At L4/5 the paraspinal fat prevails over the muscle.", {GOUTALLIER: 4}),
+        ("Multifidus at L4/5: fat and muscle roughly in equal proportion.", {GOUTALLIER: 3}),
+        ("Lumbodorsal facial oedema at L1.", {OEDEMA: True}),
+        ("Thoracolumbar fascia oedema, probably exertional.", {OEDEMA: True}),
+        ("Cementum trabecular throughout L1.", {CEMENT: "spongy"}),
+        ("Fascial oedema runs from T11 down to L2.", {OEDEMA: True}),
+    ],
+)
+def test_wording_of_other_englishes_states_the_finding(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_agreeing_with_a_preliminary_read_states_what_follows(reader):
+    text = "We concur with the registrar's preliminary report: no cleft in L1."
+    assert firm(reader, text) == {IVC: False}
+
+
+def test_disagreeing_with_a_preliminary_read_leaves_the_finding_unknown(reader):
+    assert firm(reader, "We did not agree with the prelim report of a cleft at L1.") == {}
