@@ -2,11 +2,11 @@
 and the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev33/``: figures on them are not evidence.
-``test2/`` to ``test10/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth,
-thirty-second, thirty-sixth and thirty-eighth blind rounds, are never tuned on, and nobody who
-changes the rules reads them or their misses: the ``test_frozen_split_reading_*`` tests below
-are the evidence, each run on every frozen split.
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev34/``: figures on them are not evidence.
+``test2/`` to ``test11/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth,
+thirty-second, thirty-sixth, thirty-eighth and fortieth blind rounds, are never tuned on, and
+nobody who changes the rules reads them or their misses: the ``test_frozen_split_reading_*``
+tests below are the evidence, each run on every frozen split.
 Where a target of issue 23 is not met on a split, its test is a strict expected failure there,
 and a floor holds the reader where the shipped rules left it, so that a drop fails the suite.
 (Whoever tunes the rules runs the suite with ``-k "not frozen_split_reading"`` and leaves these
@@ -42,6 +42,12 @@ FROZEN_SHA256 = {
     ("test10", "reports.yaml"): "3b731d500dc33d7daecaf49e3654489d78927a2501cfba6b349680ac04e05466",
     ("test10", "sentences.yaml"): (
         "591e55bad8ac3c82253051ff0be3999ebe3ebe3a1590e7303ce8ed9ee3a88e2f"
+    ),
+    ("test11", "reports.yaml"): (
+        "d5fc383255dbd935446e37fe938b711dc4977201c7145248b95511ad6b3b8f7c"
+    ),
+    ("test11", "sentences.yaml"): (
+        "a4b52296ab274b4cb68092a9459e62dace153f7fc82cfa64355534075c5ebbdd"
     ),
 }
 
@@ -121,6 +127,7 @@ FLOOR = {
     "test8": {"recall": 62 / 65, "precision": 62 / 62, "hedged": 0, "false_present": 0},
     "test9": {"recall": 65 / 66, "precision": 65 / 65, "hedged": 0, "false_present": 0},
     "test10": {"recall": 69 / 69, "precision": 69 / 69, "hedged": 0, "false_present": 0},
+    "test11": {"recall": 72 / 72, "precision": 72 / 72, "hedged": 0, "false_present": 0},
 }
 
 
