@@ -228,6 +228,11 @@ SETS = {
         "corpus dev34 split (the fortieth round's second half, development data, tuned on "
         f"since: {NOT_EVIDENCE})",
     ),
+    "dev35": (
+        CORPUS / "dev35",
+        "corpus dev35 split (the forty-first round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "

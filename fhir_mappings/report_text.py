@@ -103,6 +103,13 @@ _LEVEL = re.compile(
     r"(?:(?:\s*[-–/]\s*|\s+(?:to|down\s+to|through|thru)\s+)(th|t|d|l|s)?(1[0-2]|[1-9]))?(?!\w)",
     re.I,
 )
+#: Levels right after a mention, joined to it by a preposition ("in L2", "at the L1", "at
+#: T12 and at L1", "within the T12 or L1"; not ", the T11 collapse", another subject).
+_LEVEL_ATTACHED = re.compile(
+    rf"\s+(?:in|at|of|within)\s+(?:the\s+)?{_LEVEL.pattern}"
+    rf"(?:\s*(?:,|&|\band\b|\bor\b)\s*(?:(?:in|at|of|within)\s+)?{_LEVEL.pattern})*",
+    re.I,
+)
 #: A line naming only a level, a heading for the lines under it ("T12:", "Level L1 (treated):"),
 #: or a label naming only a level for the sentences of its line ("Findings at T12: ...").
 _LEVEL_HEADING = re.compile(
@@ -216,10 +223,12 @@ _BULLET_ITEM = re.compile(r"^(?:[-–•·▪◦]|\d{1,2}[.)])\s*(?P<item>[^\W\d
 #: Wide space between the fields of one line ("Cleft: Y   TLF oedema: N").
 _WIDE_SPACE = re.compile(r" {2,}|\t+")
 #: A tick or a cross before or after an item, as its answer ("✗ Intravertebral cleft", "TLF
-#: oedema ...... ✓", "Cleft × (see CT)"): a field. A letter X is no cross: it ticks boxes.
+#: oedema ...... ✓", "Cleft × (see CT)"), or an empty-set sign after it ("fascia oedema Ø"): a
+#: field. A letter X is no cross: it ticks boxes.
 _MARK_BEFORE = re.compile(r"^(?P<mark>[✓✔✗✘])\s*(?P<label>[^\W\d_][^:|=]*?)\s*$")
 _MARK_AFTER = re.compile(
-    r"^(?P<label>[^:|=✓✔✗✘×]*[^\W\d_])[\s.]*(?P<mark>[✓✔✗✘×])(?P<rest>\s*(?:\([^)]*\))?\.?)$"
+    r"^(?P<label>[^:|=✓✔✗✘×Øø∅]*[^\W\d_])[\s.]*(?P<mark>[✓✔✗✘×Øø∅])"
+    r"(?P<rest>\s*(?:\([^)]*\))?\.?)$"
 )
 #: A finding's name answered in brackets on a line of its own: "Cleft (no).", "TLF oedema (yes)".
 _BRACKETED_ANSWER = re.compile(
@@ -266,6 +275,15 @@ _ASIDE_ADVERB = re.compile(
 _ASIDE = re.compile(r"^([^:(]{1,60}?)\s*\([^)]*\)(?=\s*:)")
 # A full stop typed without its space ("retropulsion.There is", "at L1.A cleft") ends a
 # sentence too, after a word of two small letters or more or a number (not "e.g.", "Dr.").
+#: A ``key=value`` pair of data, its value quoted or one word.
+_DATA_PAIR = re.compile(r'(?<![\w.])([A-Za-z][\w.]*)\s*=\s*("[^"]*"|[^\s;,]+)')
+#: A name as programs write them: words joined by an underscore or a dot.
+_PROGRAM_NAME = re.compile(r"[A-Za-z0-9][._][A-Za-z]")
+_DOUBLED_SEMICOLON = re.compile(r";\s*;")
+_AN_ENDPLATE = re.compile(
+    r"\s+(?:the\s+|its\s+)?(?:superior|inferior|upper|lower|cranial|caudal)\s+end[\s-]?plates?\b",
+    re.I,
+)
 _SENTENCE_END = re.compile(
     r"(?:(?<=[.!])|(?<=\S\?))\s+(?=\S)|(?:(?<=[a-z]{2}\.)|(?<=\d\.))(?=[A-Z](?:[a-z]|\s))"
 )
@@ -282,6 +300,8 @@ _ABBREVIATIONS = frozenset(
         "al.",
         "gr.",
         "bilat.",
+        "post.",
+        "ant.",
         "lt.",
         "rt.",
         "v.a.",
@@ -698,6 +718,8 @@ class ReportTextReader:
             # A row of a text table ("| Intravertebral cleft | No |") without its outer bars:
             # a row of ``label | value``.
             line = _result_segment_as_field(raw)
+            if "=" in line:
+                line = _data_pairs_as_fields(line)
             line = _answered_by_signs(line.strip().strip("*#").strip().strip("|").strip())
             if line.endswith((")", ").", ");")):
                 line = _BRACKETED_ANSWER.sub(r"\g<label>: \g<answer>\g<rest>", line)
@@ -1399,6 +1421,9 @@ class ReportTextReader:
             return not bracketed & treated
         if self._points_elsewhere(text, own, *own):
             return True
+        if treated and (attached := _level_attached(text, ent.end_char)):
+            # "A gas cleft in L2 near the cement at L1": the level the mention is in.
+            return not attached & treated
         named = (
             mentions.levels_between(*own)
             or mentions.levels_closing_a_list(ent)
@@ -1485,6 +1510,9 @@ class ReportTextReader:
         not deny something there ("no new fracture at the adjacent levels, and no fascial
         oedema")."""
         for match in self._elsewhere.finditer(text, start, end):
+            if _AN_ENDPLATE.match(text, match.end()):
+                # "the L1 body just below the superior endplate": a place within the body.
+                continue
             if own[0] <= match.start() < own[1]:
                 return True
             left = max((m.end() for m in _SEPARATOR.finditer(text, 0, match.start())), default=0)
@@ -2627,6 +2655,13 @@ def _one_vertebra(heading: str) -> frozenset[VertebralLevel]:
     return levels if len(levels) == 1 else frozenset()
 
 
+def _level_attached(text: str, at: int) -> frozenset[VertebralLevel]:
+    """The levels a preposition right after a mention places it in ("cleft in L2", "oedema
+    at T12-L2", "clefts at T12 and L1"), or none."""
+    attached = _LEVEL_ATTACHED.match(text, at)
+    return frozenset(_levels_in_order(text, at, attached.end())) if attached else frozenset()
+
+
 def _levels_in_order(text: str, start: int, end: int) -> list[VertebralLevel]:
     """The levels named between ``start`` and ``end``, in the order written; a span's
     ("T12-L2") from the highest."""
@@ -2789,6 +2824,21 @@ def _result_segment_as_field(line: str) -> str:
     return f"{_coded_text(segment['name'])}: {_coded_text(segment['value'])}"
 
 
+def _data_pairs_as_fields(line: str) -> str:
+    """The ``key=value`` pairs of a line exported as data, named as programs name them
+    ("history.prior_imaging="MRI 2022: cleft"", "cement_pattern=spongy vertebra=L1"), as
+    ``label: value`` fields, each closed by a semicolon; the rest of the line as it is. Without
+    such a name ("Blocky = solid"), a line is a legend or prose and stays as it is."""
+    if not any(_PROGRAM_NAME.search(key) for key, _ in _DATA_PAIR.findall(line)):
+        return line
+    return _DOUBLED_SEMICOLON.sub(";", _DATA_PAIR.sub(_as_field, line))
+
+
+def _as_field(pair: re.Match[str]) -> str:
+    label = pair[1].replace("_", " ").replace(".", " ")
+    return f"{label}: {pair[2].strip(chr(34))};"
+
+
 def _coded_text(field: str) -> str:
     """A coded field's text ("N^No^HL70136": "No"), or the field as it is."""
     components = field.split("^")
@@ -2891,11 +2941,17 @@ def _joined_lines(line: str, next_line: str, is_word: Callable[[str], bool]) -> 
 def _split_sentences(line: str) -> list[str]:
     pieces: list[str] = []
     for piece in _SENTENCE_END.split(line):
-        if pieces and pieces[-1].split()[-1].lower() in _ABBREVIATIONS:
+        if pieces and _sentence_goes_on(pieces[-1]):
             pieces[-1] = f"{pieces[-1]} {piece}"
         else:
             pieces.append(piece)
     return [cell for piece in pieces if piece.strip(" .") for cell in _fields_of_row(piece)]
+
+
+def _sentence_goes_on(piece: str) -> bool:
+    """Whether a sentence goes on past a full stop: after an abbreviation ("approx."), or
+    inside a bracket still open ("IVC (v. cava) filter")."""
+    return piece.split()[-1].lower() in _ABBREVIATIONS or piece.count("(") > piece.count(")")
 
 
 def _fields_of_row(piece: str) -> list[str]:

@@ -3954,3 +3954,69 @@ def test_agreeing_with_a_preliminary_read_states_what_follows(reader):
 
 def test_disagreeing_with_a_preliminary_read_leaves_the_finding_unknown(reader):
     assert firm(reader, "We did not agree with the prelim report of a cleft at L1.") == {}
+
+
+# --- rules 2.34.0: the fortieth and forty-first rounds (development data) -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A gas cleft in L2 near the cement in L1.", {}),
+        ("No gas within the T11 or L1 bodies.", {IVC: False}),
+        ("Gas cleft in the L1 body just below the superior endplate.", {IVC: True}),
+    ],
+)
+def test_the_level_a_preposition_places_a_mention_in_is_its_level(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_full_stop_inside_an_open_bracket_ends_no_sentence(reader):
+    assert firm(reader, "IVC (v. cava) filter in place.") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thoracolumbar fascia oedema Ø", {OEDEMA: False}),
+        ("Vacuum cleft ∅", {IVC: False}),
+        ("Post. fascia oedema Ø", {OEDEMA: False}),
+    ],
+)
+def test_an_empty_set_sign_after_an_item_answers_it_absent(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('history.previous_mri="vacuum cleft L1"', {}),
+        ("fascia_oedema=yes level=L1", {OEDEMA: True}),
+    ],
+)
+def test_data_exported_as_key_value_pairs_is_read_as_fields(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_legend_with_equals_signs_is_no_data(reader):
+    assert firm(reader, "Blocky = solid; spongy = trabecular.") == {}
+
+
+def test_it_is_not_the_case_that_denies(reader):
+    assert firm(reader, "It is not the case that the L1 body holds a cleft.") == {IVC: False}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "One cannot say there is no cleft at L1.",
+        "Radiographs do not permit assessment of fascial oedema.",
+        "Neither study shows definite gas in the L1 body.",
+        "Paraspinal muscles normal -- amended: Goutallier 2 at L4/5.",
+        "Fascial oedema – possible, posterior, T12-L2.",
+    ],
+)
+def test_a_finding_that_cannot_be_said_is_not_assessable_amended_or_possible_is_unknown(
+    reader, text
+):
+    assert firm(reader, text) == {}
