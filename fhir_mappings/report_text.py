@@ -273,17 +273,19 @@ _ASIDE_ADVERB = re.compile(
     re.I,
 )
 _ASIDE = re.compile(r"^([^:(]{1,60}?)\s*\([^)]*\)(?=\s*:)")
-# A full stop typed without its space ("retropulsion.There is", "at L1.A cleft") ends a
-# sentence too, after a word of two small letters or more or a number (not "e.g.", "Dr.").
 #: A ``key=value`` pair of data, its value quoted or one word.
 _DATA_PAIR = re.compile(r'(?<![\w.])([A-Za-z][\w.]*)\s*=\s*("[^"]*"|[^\s;,]+)')
 #: A name as programs write them: words joined by an underscore or a dot.
 _PROGRAM_NAME = re.compile(r"[A-Za-z0-9][._][A-Za-z]")
 _DOUBLED_SEMICOLON = re.compile(r";\s*;")
+#: An endplate right after words that would point to another vertebra ("the L1 body just
+#: below the superior endplate"): a place within the body.
 _AN_ENDPLATE = re.compile(
     r"\s+(?:the\s+|its\s+)?(?:superior|inferior|upper|lower|cranial|caudal)\s+end[\s-]?plates?\b",
     re.I,
 )
+# A full stop typed without its space ("retropulsion.There is", "at L1.A cleft") ends a
+# sentence too, after a word of two small letters or more or a number (not "e.g.", "Dr.").
 _SENTENCE_END = re.compile(
     r"(?:(?<=[.!])|(?<=\S\?))\s+(?=\S)|(?:(?<=[a-z]{2}\.)|(?<=\d\.))(?=[A-Z](?:[a-z]|\s))"
 )
@@ -2836,7 +2838,8 @@ def _data_pairs_as_fields(line: str) -> str:
 
 def _as_field(pair: re.Match[str]) -> str:
     label = pair[1].replace("_", " ").replace(".", " ")
-    return f"{label}: {pair[2].strip(chr(34))};"
+    value = pair[2].strip('"')
+    return f"{label}: {value};"
 
 
 def _coded_text(field: str) -> str:
