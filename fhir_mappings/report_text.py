@@ -277,6 +277,7 @@ _ASIDE = re.compile(r"^([^:(]{1,60}?)\s*\([^)]*\)(?=\s*:)")
 _DATA_PAIR = re.compile(r'(?<![\w.])([A-Za-z][\w.]*)\s*=\s*("[^"]*"|[^\s;,]+)')
 #: A name as programs write them: words joined by an underscore or a dot.
 _PROGRAM_NAME = re.compile(r"[A-Za-z0-9][._][A-Za-z]")
+#: A field closed twice: by its own semicolon and by the one the data had after it.
 _DOUBLED_SEMICOLON = re.compile(r";\s*;")
 #: An endplate right after words that would point to another vertebra ("the L1 body just
 #: below the superior endplate"): a place within the body.
@@ -2944,17 +2945,21 @@ def _joined_lines(line: str, next_line: str, is_word: Callable[[str], bool]) -> 
 def _split_sentences(line: str) -> list[str]:
     pieces: list[str] = []
     for piece in _SENTENCE_END.split(line):
-        if pieces and _sentence_goes_on(pieces[-1]):
+        if pieces and _sentence_goes_on(pieces[-1], piece):
             pieces[-1] = f"{pieces[-1]} {piece}"
         else:
             pieces.append(piece)
     return [cell for piece in pieces if piece.strip(" .") for cell in _fields_of_row(piece)]
 
 
-def _sentence_goes_on(piece: str) -> bool:
-    """Whether a sentence goes on past a full stop: after an abbreviation ("approx."), or
-    inside a bracket still open ("IVC (v. cava) filter")."""
-    return piece.split()[-1].lower() in _ABBREVIATIONS or piece.count("(") > piece.count(")")
+def _sentence_goes_on(piece: str, after: str) -> bool:
+    """Whether a sentence goes on past a full stop into the piece after it: after an
+    abbreviation ("approx."), or inside a bracket the piece after closes ("IVC (v. cava)
+    filter"). A bracket never closed ("Cleft (query. Fascial oedema present.") holds no
+    sentence after it."""
+    return piece.split()[-1].lower() in _ABBREVIATIONS or (
+        piece.count("(") > piece.count(")") and ")" in after
+    )
 
 
 def _fields_of_row(piece: str) -> list[str]:

@@ -3975,6 +3975,17 @@ def test_a_full_stop_inside_an_open_bracket_ends_no_sentence(reader):
     assert firm(reader, "IVC (v. cava) filter in place.") == {}
 
 
+def test_a_bracket_never_closed_holds_no_sentence_after_it(reader):
+    assert firm(reader, "Cleft at L1 (query. Fascial oedema present.") == {OEDEMA: True}
+
+
+@pytest.mark.parametrize(
+    "text", ["No cleft at L1, delete if not applicable.", "No cleft at L1 - delete as appropriate."]
+)
+def test_a_templates_instruction_to_delete_a_line_leaves_its_finding_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
