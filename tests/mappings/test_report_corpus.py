@@ -2,11 +2,11 @@
 and the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev35/``: figures on them are not evidence.
-``test2/`` to ``test11/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth,
-thirty-second, thirty-sixth, thirty-eighth and fortieth blind rounds, are never tuned on, and
-nobody who changes the rules reads them or their misses: the ``test_frozen_split_reading_*``
-tests below are the evidence, each run on every frozen split.
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev36/``: figures on them are not evidence.
+``test2/`` to ``test12/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth,
+thirty-second, thirty-sixth, thirty-eighth, fortieth and forty-second blind rounds, are never
+tuned on, and nobody who changes the rules reads them or their misses: the
+``test_frozen_split_reading_*`` tests below are the evidence, each run on every frozen split.
 Where a target of issue 23 is not met on a split, its test is a strict expected failure there,
 and a floor holds the reader where the shipped rules left it, so that a drop fails the suite.
 (Whoever tunes the rules runs the suite with ``-k "not frozen_split_reading"`` and leaves these
@@ -48,6 +48,12 @@ FROZEN_SHA256 = {
     ),
     ("test11", "sentences.yaml"): (
         "a4b52296ab274b4cb68092a9459e62dace153f7fc82cfa64355534075c5ebbdd"
+    ),
+    ("test12", "reports.yaml"): (
+        "5b6496a5c651a433978d4293b37d280d2aa0d9eb289eafa3f8fc7353ee79cd56"
+    ),
+    ("test12", "sentences.yaml"): (
+        "54c7d8608e4c8158051942e0014aac5a1962c53ca0abfa66a107d95059fd569d"
     ),
 }
 
@@ -128,6 +134,7 @@ FLOOR = {
     "test9": {"recall": 65 / 66, "precision": 65 / 65, "hedged": 0, "false_present": 0},
     "test10": {"recall": 69 / 69, "precision": 69 / 69, "hedged": 0, "false_present": 0},
     "test11": {"recall": 72 / 72, "precision": 72 / 72, "hedged": 0, "false_present": 0},
+    "test12": {"recall": 66 / 69, "precision": 66 / 66, "hedged": 0, "false_present": 0},
 }
 
 
