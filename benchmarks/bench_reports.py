@@ -238,6 +238,11 @@ SETS = {
         "corpus dev36 split (the forty-second round's second half, development data, tuned on "
         f"since: {NOT_EVIDENCE})",
     ),
+    "dev37": (
+        CORPUS / "dev37",
+        "corpus dev37 split (the forty-third round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "

@@ -26,6 +26,28 @@ from .codes import VertebralLevel
 #: demonstrated", "unchanged", "interval development") makes a finding mentioned with its
 #: history current.
 CATEGORIES = ("negation", "uncertainty", "historical", "hypothetical", "experiencer", "persistence")
+#: A month's names, by its number.
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
 #: Which way from a modifier its scope runs, by the rules file's key for its phrases.
 FORWARD, BACKWARD, BOTH, TERMINATE, PSEUDO = "forward", "backward", "both", "terminate", "pseudo"
 #: Forward, over the next few words only: an adjective's noun ("the former cleft").
@@ -715,6 +737,7 @@ class ClauseMarker:
             elif (
                 word in self._coordinators
                 and not self._joins_levels(words, i, words[clause_start:i])
+                and not _joins_dates(words, i)
                 and self._opens_clause(words, i, denies=self._denies(words[clause_start:i]))
             ):
                 first = words[self._first_word(words, i)]
@@ -823,6 +846,18 @@ class ClauseMarker:
             if following in self._verbs:
                 return True
         return False
+
+
+def _joins_dates(words: Sequence[str], at: int) -> bool:
+    """Whether a coordinator joins two dates ("the cleft seen on 2 Feb and 16 Feb is no longer
+    seen"): a month or a year before it and a day, a year or a month after it are one
+    clause's ("may" after it is the verb more often than the month)."""
+    if at == 0 or at + 1 >= len(words):
+        return False
+    before, after = words[at - 1], words[at + 1]
+    return (before in MONTHS or (before.isdigit() and len(before) == 4)) and (
+        (after in MONTHS and after != "may") or (after.isdigit() and len(after) in (1, 2, 4))
+    )
 
 
 def _closes_one_item(words: Sequence[str], at: int, before: Sequence[str]) -> bool:

@@ -38,6 +38,7 @@ from .report_pipeline import (
     DOUBTFUL_CLAUSES,
     JOINING,
     LOOKALIKE,
+    MONTHS,
     READS,
     SHARED_SUBJECT,
     build_pipeline,
@@ -314,9 +315,12 @@ _ABBREVIATIONS = frozenset(
 #: after a label ("Patient information: a vacuum cleft is ...").
 _DEFINITION_OPENING = re.compile(r"\W*(?:[^\W\d_][\w ]{0,30}:\s*)?an?\s+(?:[\w-]+\s+)?", re.I)
 #: What a definition says a finding is: "a ...", or the gas or fluid it is made of in any
-#: such body ("a vacuum cleft is gas within a collapsed body"; not "fluid in signal").
+#: such body ("a vacuum cleft is gas within a collapsed body"; not "fluid in signal"), or
+#: what any grade of it stands for ("a Goutallier grade 3 indicates equal fat and muscle").
 _IS_A = re.compile(
-    r"\s*(?:is|are)\s+(?:an?\s|(?:gas|air|fluid|nitrogen)\s+(?:within|in|inside)\s+an?\s)", re.I
+    r"\s*(?:(?:is|are)\s+(?:an?\s|(?:gas|air|fluid|nitrogen)\s+(?:within|in|inside)\s+an?\s)|"
+    r"(?:grade\s+\w+\s+)?(?:indicates|means|denotes|signifies|represents|corresponds\s+to)\b)",
+    re.I,
 )
 #: Words saying an amount has changed: a grade of before is not the grade now beside them.
 _CHANGED = re.compile(
@@ -334,27 +338,6 @@ _DATE_WORD = re.compile(r"(?:\d{1,2}[/.-]){1,2}(?:19|20)\d{2}|(?:19|20)\d{2}")
 #: A date's month and year: "02/06/2024" (either way round), "06/2024", "3 June 2024".
 _NUMBERED_DATE = re.compile(r"\b(?:(\d{1,2})[/.-])?(\d{1,2})[/.-]((?:19|20)\d{2})\b")
 _NAMED_MONTH_DATE = re.compile(r"\b([a-z]{3,9})\.?\s+((?:19|20)\d{2})\b", re.I)
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 #: The time of a study relative to the procedure, in its label: "post-op CT 05/2022".
 _STUDY_TIME = re.compile(
     r"(?:pre|post)[-\s]?(?:op|operative|procedure|procedural|vertebroplasty|kyphoplasty)|"
@@ -363,7 +346,7 @@ _STUDY_TIME = re.compile(
 #: Words that, besides a modality and a date, name a study in a label ("Comparison CT of 3
 #: February 2024:").
 _STUDY_WORDS = frozenset(
-    {"of", "from", "dated", "on", "the", "study", "scan", "exam", "examination", "report", *_MONTHS}
+    {"of", "from", "dated", "on", "the", "study", "scan", "exam", "examination", "report", *MONTHS}
 )
 #: The end of a line that no sentence ends with: an article, a preposition, a conjunction or
 #: "rule out" wants the words of the next line ("... CT to rule out" / "Kümmell.").
@@ -1810,10 +1793,14 @@ _ORDINALS = {
     )
     for word in words
 }
-#: The regions an ordinal level names ("the second lumbar vertebra").
+#: The regions an ordinal level names ("the second lumbar vertebra"). The article goes with
+#: the words ("from the eleventh thoracic to the second lumbar level": a range, "from T11 to
+#: L2"), and two ordinals name a disc ("the third/fourth lumbar interspace": L3/4).
 _ORDINAL_REGIONS = ("lumbar", "thoracic", "dorsal")
 _ORDINAL_LEVEL = re.compile(
-    rf"\b(?P<number>{'|'.join(_ORDINALS)})\s+(?P<region>{'|'.join(_ORDINAL_REGIONS)})\b", re.I
+    rf"\b(?:the\s+)?(?P<number>{'|'.join(_ORDINALS)})(?:\s*/\s*(?P<next>{'|'.join(_ORDINALS)}))?"
+    rf"\s+(?P<region>{'|'.join(_ORDINAL_REGIONS)})\b",
+    re.I,
 )
 #: The numbers of a level as dictated in words: "L four five", "T twelve".
 _SPOKEN_NUMBERS = {
@@ -1893,7 +1880,8 @@ def _described_level(after_grade: str) -> frozenset[VertebralLevel]:
 
 def _ordinal_level(match: re.Match[str]) -> str:
     region = "L" if match["region"].lower() == "lumbar" else "T"
-    return f"{region}{_ORDINALS[match['number'].lower()]}"
+    level = f"{region}{_ORDINALS[match['number'].lower()]}"
+    return f"{level}/{_ORDINALS[match['next'].lower()]}" if match["next"] else level
 
 
 #: A person's title before a name: "Dr Kimmel", "Prof. Fascio".
@@ -2371,8 +2359,8 @@ def _months_named(label: str) -> set[tuple[int, int]]:
         readings = (first, second) if first else (second,)
         months |= {(int(year), int(m)) for m in readings if 1 <= int(m) <= 12}
     for name, year in _NAMED_MONTH_DATE.findall(label):
-        if name.lower() in _MONTHS:
-            months.add((int(year), _MONTHS[name.lower()]))
+        if name.lower() in MONTHS:
+            months.add((int(year), MONTHS[name.lower()]))
     return months
 
 

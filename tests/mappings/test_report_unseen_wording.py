@@ -4031,3 +4031,152 @@ def test_a_finding_that_cannot_be_said_is_not_assessable_amended_or_possible_is_
     reader, text
 ):
     assert firm(reader, text) == {}
+
+
+# --- rules 2.35.0: the forty-second and forty-third rounds (development data) ----------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A gas cleft in the L1 scratch that L2 body.",
+        "The posterior fascia is normal strike that oedematous at L1.",
+    ],
+)
+def test_a_dictated_retraction_leaves_its_sentence_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A vacuum cleft is not detectable in the L1 body.", {IVC: False}),
+        ("L1 compression, +/- gas cleft.", {}),
+        ("No STIR images: fascial oedema cannot be commented upon.", {}),
+    ],
+)
+def test_not_detectable_denies_while_plus_minus_and_cannot_be_commented_upon_doubt(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A Goutallier grade 4 indicates more fat than muscle.",
+        "Trabecular cement is widely regarded as the better pattern.",
+    ],
+)
+def test_what_a_grade_means_or_a_pattern_is_generally_regarded_as_is_no_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_ivc_in_a_list_of_places_cement_could_leak_is_the_vena_cava(reader):
+    text = "No leakage into the foramina, the segmental veins or the IVC."
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Œdema along the thoracolumbar fascia at L1.", {OEDEMA: True}),
+        ("Gautier grade 2 at L4/5 in the multifidus.", {GOUTALLIER: 2}),
+    ],
+)
+def test_a_french_ligature_and_a_misheard_eponym_are_read_as_meant(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lumbodorsal fascia with preserved signal.",
+        "Posterior fascia with no altered signal at L1.",
+        "Post. fascia nl.",
+    ],
+)
+def test_a_fascia_with_preserved_signal_or_written_nl_is_without_oedema(reader, text):
+    assert firm(reader, text) == {OEDEMA: False}
+
+
+def test_oedema_of_the_fascia_with_normal_signal_elsewhere_stays_present(reader):
+    text = "Oedema of the posterior fascia at L1 with unremarkable signal in the multifidus."
+    assert firm(reader, text) == {OEDEMA: True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Erector spinae oedema on the left, without involvement of the lumbodorsal fascia.",
+        "Interspinous oedema at T12-L1 with no fascial involvement.",
+    ],
+)
+def test_oedema_elsewhere_without_the_fascias_involvement_is_absent_fascial_oedema(reader, text):
+    assert firm(reader, text) == {OEDEMA: False}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Multifidus at L4/5, fat in similar proportion to the muscle.", {GOUTALLIER: 3}),
+        ("Paraspinal muscles at L4/5, in the same proportion as the muscles.", {GOUTALLIER: 3}),
+        ("Erector spinae at L4/5: the fat area is bigger than the muscle area.", {GOUTALLIER: 4}),
+        ("Multifidus at L4/5: fat smaller than the muscle in area.", {GOUTALLIER: 2}),
+        ("Paraspinal musculature at L4/5: no fat.", {GOUTALLIER: 0}),
+    ],
+)
+def test_more_of_goutalliers_definitions_give_their_grade(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Despite some motion artefact, a gas cleft is clearly seen in L1.", {IVC: True}),
+        ("Motion artefact; a gas cleft is seen in L1.", {}),
+    ],
+)
+def test_a_finding_seen_despite_artefact_is_firm(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_pattern_unchanged_versus_an_earlier_study_is_no_differential(reader):
+    text = "Spongy cement at L1, unchanged versus the day-one radiograph."
+    assert firm(reader, text) == {CEMENT: "spongy"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fascial oedema from the twelfth thoracic to the second lumbar level.", {OEDEMA: True}),
+        ("Goutallier 3 at the third/fourth lumbar disc; nothing at L4/5.", {}),
+    ],
+)
+def test_levels_written_as_ordinals_with_an_article_or_a_slash_are_levels(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_another_reports_statement_quoted_is_no_finding_of_this_one(reader):
+    text = "The MRI report says no cleft at L1."
+    assert firm(reader, text) == {}
+
+
+def test_a_pattern_at_some_of_several_treated_levels_is_unknown_at_each(reader):
+    text = "Cement at T12, L1 and L2 is spongy at two of the three levels."
+    assert firm(reader, text) == {}
+
+
+def test_only_the_visible_part_of_a_partly_imaged_vertebra_said_clear_is_unknown(reader):
+    text = "L1 is cut off by the field of view; the visible lower part shows no gas cleft."
+    assert firm(reader, text) == {}
+
+
+def test_a_doubt_whether_a_pattern_persists_leaves_it_unknown(reader):
+    text = "Cement at L1 spongy on day one; today's film cannot show whether it remains."
+    assert firm(reader, text) == {}
+
+
+def test_two_dates_joined_by_and_open_no_clause(reader):
+    text = "The L1 cleft seen on 3 March and 20 March has now resolved."
+    assert firm(reader, text) == {}
