@@ -2,10 +2,10 @@
 and the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev37/``: figures on them are not evidence.
-``test2/`` to ``test12/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth,
-thirty-second, thirty-sixth, thirty-eighth, fortieth and forty-second blind rounds, are never
-tuned on, and nobody who changes the rules reads them or their misses: the
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev38/``: figures on them are not evidence.
+``test2/`` to ``test13/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth,
+thirty-second, thirty-sixth, thirty-eighth, fortieth, forty-second and forty-fourth blind rounds,
+are never tuned on, and nobody who changes the rules reads them or their misses: the
 ``test_frozen_split_reading_*`` tests below are the evidence, each run on every frozen split.
 Where a target of issue 23 is not met on a split, its test is a strict expected failure there,
 and a floor holds the reader where the shipped rules left it, so that a drop fails the suite.
@@ -54,6 +54,12 @@ FROZEN_SHA256 = {
     ),
     ("test12", "sentences.yaml"): (
         "54c7d8608e4c8158051942e0014aac5a1962c53ca0abfa66a107d95059fd569d"
+    ),
+    ("test13", "reports.yaml"): (
+        "7cdbb18788618346a507b0b4e15db4da2381903caf5e8f7f025fb8559dd39f48"
+    ),
+    ("test13", "sentences.yaml"): (
+        "96d0e96f3481110cf3d4692ecbef9a35ba8c6601507de573e4fe598c629491e9"
     ),
 }
 
@@ -135,6 +141,7 @@ FLOOR = {
     "test10": {"recall": 69 / 69, "precision": 69 / 69, "hedged": 0, "false_present": 0},
     "test11": {"recall": 72 / 72, "precision": 72 / 72, "hedged": 0, "false_present": 0},
     "test12": {"recall": 66 / 69, "precision": 66 / 66, "hedged": 0, "false_present": 0},
+    "test13": {"recall": 65 / 66, "precision": 65 / 65, "hedged": 0, "false_present": 0},
 }
 
 
