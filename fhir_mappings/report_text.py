@@ -96,6 +96,8 @@ QUOTE_LIMIT = 160
 #: The shortest word read as a slip of a key word, and the shortest allowed two slips.
 SLIP_LENGTH = 5
 LONG_SLIP_LENGTH = 10
+#: The edits a word of ``LONG_SLIP_LENGTH`` letters or more may be from the word it slips of.
+LONG_SLIP_REACH = 2
 
 # "T1" and "T2" are read as MRI sequences (T1-/T2-weighted), never as vertebrae: the model's
 # levels are T4-L5, so no treated level is lost.
@@ -1914,6 +1916,8 @@ class _Slips:
             for word in known
             if len(word) >= SLIP_LENGTH and word.isalpha() and word not in self._words
         )
+        self._spellings_near = _WithinReach(self._words, LONG_SLIP_REACH)
+        self._known_near = _WithinReach(self._known, LONG_SLIP_REACH)
         # The two parts a word dictated in two may be of: a pair whose words are not both
         # such parts is no such word, which most sentences' pairs are not.
         whole = [word for word in self._words if word.isascii() and word.isalpha()]
@@ -1977,9 +1981,9 @@ class _Slips:
         if word.startswith("no") and (key := self._words.get(word[2:])):
             # "nocleft": a denial typed without its space.
             return f"no {key}"
-        reach = 2 if len(word) >= LONG_SLIP_LENGTH else 1
-        near = {key for spelt, key in self._words.items() if _within(word, spelt, reach)}
-        if len(near) != 1 or any(_within(word, other, reach) for other in self._known):
+        reach = LONG_SLIP_REACH if len(word) >= LONG_SLIP_LENGTH else 1
+        near = {self._words[spelt] for spelt in self._spellings_near(word, reach)}
+        if len(near) != 1 or self._known_near(word, reach):
             return self._typed_slip(word) if typed_in_small_letters else None
         return near.pop()
 
@@ -1997,6 +2001,40 @@ class _Slips:
         }
         meant = (undoubled | swapped) & self._known
         return meant.pop() if len(meant) == 1 else None
+
+
+class _WithinReach:
+    """The words of a vocabulary within a few edits of a word. Two words at most n edits apart
+    share a string made by deleting at most n letters from each (a letter changed, or two
+    swapped: the same one deleted from both), so only the words sharing such a string with it
+    are compared edit by edit. That finds the words comparing it with every word finds, at a
+    fraction of the cost: most reports hold words of no vocabulary, and each such word was
+    compared with some 1,900 words of the rules."""
+
+    def __init__(self, words: Iterable[str], reach: int) -> None:
+        by_deletion: dict[str, list[str]] = {}
+        for word in words:
+            for deleted in _deletions(word, reach):
+                by_deletion.setdefault(deleted, []).append(word)
+        # Tuples: most strings come from one word, and a set each would take the most memory.
+        self._by_deletion = {deleted: tuple(found) for deleted, found in by_deletion.items()}
+
+    def __call__(self, word: str, reach: int) -> set[str]:
+        """The words within ``reach`` edits of ``word`` (``reach`` at most the index's)."""
+        candidates = set().union(
+            *(self._by_deletion.get(deleted, ()) for deleted in _deletions(word, reach))
+        )
+        return {other for other in candidates if _within(word, other, reach)}
+
+
+def _deletions(word: str, reach: int) -> set[str]:
+    """``word`` and every string made from it by deleting at most ``reach`` letters."""
+    found = {word}
+    for _ in range(reach):
+        found |= {
+            shorter[:at] + shorter[at + 1 :] for shorter in found for at in range(len(shorter))
+        }
+    return found
 
 
 def _within(word: str, other: str, reach: int) -> bool:

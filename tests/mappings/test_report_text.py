@@ -4,6 +4,7 @@ spellings, and the labelled set."""
 from __future__ import annotations
 
 import json
+import random
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from fhir_mappings import ReportRulesError, ReportTextReader, load_text_rules
 from fhir_mappings.codes import FindingName, VertebralLevel
+from fhir_mappings.report_text import _within, _WithinReach
 
 from .labelled_reports import sentences
 from .text_reading import CEMENT, GOUTALLIER, IVC, L1, OEDEMA
@@ -842,3 +844,20 @@ def test_docs_example_site_rules_file_is_valid(tmp_path):
     path.write_text(example, encoding="utf-8")
     reader = ReportTextReader(load_text_rules(path))
     assert values(reader, "Kein Pseudarthrosis cleft at L1.") == {IVC: False}
+
+
+@pytest.mark.parametrize("reach", [1, 2])
+def test_words_within_reach_found_by_their_deletions_are_those_an_edit_by_edit_comparison_finds(
+    reach,
+):
+    # A small alphabet makes many words a few edits apart: swaps, doubled letters, drops.
+    draw = random.Random(23)
+    vocabulary = {
+        "".join(draw.choice("abcde") for _ in range(draw.randint(5, 11))) for _ in range(400)
+    }
+    queries = {
+        "".join(draw.choice("abcde") for _ in range(draw.randint(5, 11))) for _ in range(300)
+    }
+    near = _WithinReach(vocabulary, reach)
+    for word in queries | set(list(vocabulary)[:50]):
+        assert near(word, reach) == {other for other in vocabulary if _within(word, other, reach)}
