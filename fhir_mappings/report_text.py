@@ -199,6 +199,10 @@ _HTML_INLINE = re.compile(
 )
 #: A bracketed group of a line: "[Present/Absent]", "{blocky | spongy}".
 _BRACKETED = re.compile(r"[\[({]([^\[\](){}]*)[\])}]")
+#: A field whose whole answer stands in square brackets: "Intravertebral cleft: [None]".
+_BRACKETED_ANSWER_ALONE = re.compile(
+    r"(?P<label>[^:\[\]]{1,80}):\s*\[(?P<answer>[^\[\]/|]+)\]\s*\.?"
+)
 #: A ``label: value`` field, as a row of them writes each ("Goutallier (L4-5): 4").
 _LABELLED = re.compile(r"^[^:|=;]{1,80}?(?:[:=]|\s[-–—])\s*\S")
 #: Where a label can end: what :data:`_LABELLED` needs in a line.
@@ -957,6 +961,11 @@ class ReportTextReader:
         if _PICK_ONE.search(line):
             # "Fascia: normal / oedema (circle one)": the form's instruction, left unfilled.
             return None
+        default = _BRACKETED_ANSWER_ALONE.fullmatch(line) if "[" in line else None
+        if default and not _BOX.search(line) and self._answer(default["answer"]) is not None:
+            # "Intravertebral cleft: [None]": a picklist's answer still in its brackets may be
+            # the default the template offered, left as it was: an answer in doubt.
+            return f"Possible {default['label'].strip()}."
         line = self._without_aside(line)
         # A box is drawn with a bracket, or is a sign beyond ASCII.
         bracketed = "[" in line or "(" in line
@@ -3147,18 +3156,24 @@ def _grade_patterns(forms: Mapping[str, int], eponym: str) -> tuple[re.Pattern[s
         rf"|(?P<open>\s*\+(?!\w)|\s+(?:or|and)\s+(?:greater|more|higher|above|worse|over|"
         rf"less|lower|below|better|under)\b))?"
     )
-    # "grade at L4/5: 3", "Goutallier L4-L5 = 2": the level the grade is for, not a grade.
-    at_level = r"(?:\s*,?\s*(?:at|for)?\s*(?:th|t|l)\d{1,2}(?:\s*[-/]\s*(?:th|t|l|s)?\d{1,2})?)?"
+    # "grade at L4/5: 3", "Goutallier L4-L5 = 2", "Goutallier, T12 level: 3": the level the
+    # grade is for, not a grade.
+    at_level = (
+        r"(?:\s*,?\s*(?:at|for)?\s*(?:th|t|l)\d{1,2}(?:\s*[-/]\s*(?:th|t|l|s)?\d{1,2})?"
+        r"(?:\s+(?:level|segment))?)?"
+    )
     side = r"(?<![\w/-])(?:left|right|lt|rt|l|r|bilateral(?:ly)?|bilat)\b\.?"
     flags = re.I
     return (
         # "Goutallier grade 3", "grade II (Goutallier)", "Goutallier grade (0-4): three",
         # "fatty infiltration (Goutallier, L4-5): 4", "Goutallier grade L4-L5 - 0",
-        # "Goutallier gr 2", "Goutallier grading at L4/5: 2", "fatty infiltration degree II"
+        # "Goutallier gr 2", "Goutallier grading at L4/5: 2", "fatty infiltration degree II",
+        # "Goutallier, L4-5 (axial T1): 2"
         re.compile(
             rf"(?:{eponym}|grade|gr\.?|stage|degree)(?:'s)?\)?"
             rf"(?:\s+(?:grade|gr\.?|grading|stage|classification|class|score|scores|grad|grado|grau))?"
-            rf"(?:\s*\([^)]*\))?{at_level}\)?\s*(?:[:=]|of|is|(?<=\s)[-–—](?=\s))?\s*{ranged}",
+            rf"(?:\s*\([^)]*\))?{at_level}(?:\s*\([^)]*\))?\)?"
+            rf"\s*(?:[:=]|of|is|(?<=\s)[-–—](?=\s))?\s*{ranged}",
             flags,
         ),
         # "fatty degeneration (Goutallier, L4/5, T1 axial): 2": the eponym opening a label's

@@ -4180,3 +4180,34 @@ def test_a_doubt_whether_a_pattern_persists_leaves_it_unknown(reader):
 def test_two_dates_joined_by_and_open_no_clause(reader):
     text = "The L1 cleft seen on 3 March and 20 March has now resolved."
     assert firm(reader, text) == {}
+
+
+# --- rules 2.36.0: the forty-fourth round (development data, reports) ------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vacuum cleft: [Absent]\nThere is a gas cleft within L1.",
+        "Fascial oedema: [No]\nOedema tracks along the thoracolumbar fascia at L1.",
+    ],
+)
+def test_a_picklists_bracketed_answer_beside_prose_that_disagrees_leaves_it_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_ticked_box_in_square_brackets_is_still_an_answer(reader):
+    assert firm(reader, "Vacuum cleft: [x]") == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Goutallier, L4/5 (T1 axial): 3", {GOUTALLIER: 3}),
+        ("Goutallier, L1 level: 4\nGoutallier, L4/5 (T1 axial): 1", {GOUTALLIER: 1}),
+    ],
+)
+def test_a_grade_after_its_level_and_a_bracket_or_the_word_level_is_for_that_level(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
