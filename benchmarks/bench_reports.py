@@ -248,6 +248,11 @@ SETS = {
         "corpus dev38 split (the forty-fourth round's second half, development data, tuned on "
         f"since: {NOT_EVIDENCE})",
     ),
+    "dev39": (
+        CORPUS / "dev39",
+        "corpus dev39 split (the forty-fifth round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "

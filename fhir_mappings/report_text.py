@@ -507,12 +507,14 @@ class ReportTextReader:
             document.get("regions", {}), document.get("vertebra_prefixes", {})
         )
         #: The one-word cement patterns, with the pattern each names.
+        # The patterns' one-word names ("solid|compact"), each alternative of one: in a phrase
+        # of several words ("cement|pmma plug") no word alone names a pattern.
         self._pattern_words = {
             word.lower(): label
             for label in (BLOCKY, SPONGY)
             for phrase in document["targets"][label]
+            if " " not in phrase
             for word in phrase.split("|")
-            if " " not in word
         }
         self._cement_requires = _word_pattern(
             rules.words("context", "cement_distribution", "requires")
@@ -561,7 +563,8 @@ class ReportTextReader:
         # around the L1 fracture".
         self._muscle_level = re.compile(
             rf"{self._muscle.pattern}\s+(?:\w+\s+){{0,5}}?(?:at|of|around|adjacent\s+to|next\s+to|"
-            rf"beside|near|surrounding|overlying)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_LEVEL.pattern}",
+            rf"beside|near|surrounding|overlying|in(?=\s+(?:the\s+)?(?:segments?|levels?)\b))\s+"
+            rf"(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_LEVEL.pattern}",
             re.I,
         )
         # "L5/S1 multifidus Goutallier 4", "L3/4: paraspinal muscles ...": a level heading the

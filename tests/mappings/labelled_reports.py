@@ -6,11 +6,11 @@ Two sets, kept apart because they are worth different things:
   figure on it is development data, not evidence.
 - ``fixtures/corpus/``: written independently of the rules by engineers who never saw them
   (see its README). ``dev/``, ``spent/``, ``spent2/`` and ``spent3/`` (the first three rounds'
-  test splits, each read once and tuned on since) and ``dev2/`` to ``dev38/`` (the fourth,
+  test splits, each read once and tuned on since) and ``dev2/`` to ``dev39/`` (the fourth,
   sixth to fourteenth, seventeenth to twenty-ninth, thirty-first, half the thirty-second, the
   thirty-third to thirty-fifth, half the thirty-sixth, the thirty-seventh, half the
   thirty-eighth, the thirty-ninth, half the fortieth, the forty-first, half the forty-second,
-  the forty-third and half the forty-fourth blind rounds,
+  the forty-third, half the forty-fourth and the forty-fifth blind rounds,
   written as development data) are development data: read and tuned on, so their figures are
   not evidence either;
   ``test2/`` to ``test13/`` (the fifth, fifteenth and sixteenth blind rounds, the US half of the
@@ -83,6 +83,7 @@ DEVELOPMENT_SPLITS = (
     "dev36",
     "dev37",
     "dev38",
+    "dev39",
 )
 #: The frozen splits: the fifth round's (``test2/``), the fifteenth round's (``test3/``), the
 #: sixteenth round's (``test4/``), the US half of the twenty-sixth round's (``test5/``) and the

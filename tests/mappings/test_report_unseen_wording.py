@@ -4211,3 +4211,61 @@ def test_a_grade_after_its_level_and_a_bracket_or_the_word_level_is_for_that_lev
     reader, text, expected
 ):
     assert firm(reader, text) == expected
+
+
+# --- rules 2.37.0: the forty-fifth round (development data, sentences) -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("T12: spongy cement.", {}),
+        ("L1: spongy cement.", {CEMENT: "spongy"}),
+        ("L1: cement trabecular.", {CEMENT: "spongy"}),
+    ],
+)
+def test_a_level_answered_with_a_pattern_and_the_word_cement_is_no_list_of_choices(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A fluid cleft within L1 cannot be completely ruled out.",
+        "No comment on a cleft at L1.",
+        "The reviewer reads spongy cement at L1; recommend an addendum.",
+        "Gas in the L1 body; rather, the gas lies in the L1/2 disc.",
+        "Goutallier grade 1, rather grade 2, in the left multifidus at L4/5.",
+        "Cleft at L1 - on review, this is gas in the T12/L1 disc.",
+        "By data of MRI: oedema of the thoracolumbar fascia at L1.",
+    ],
+)
+def test_a_doubt_a_correction_or_another_studys_data_leaves_the_finding_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_finding_added_on_second_look_is_firm(reader):
+    text = "On second look, there is also a gas cleft in L1."
+    assert firm(reader, text) == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Signs of a vacuum cleft in the L1 body are not revealed.", {IVC: False}),
+        ("Nil of note in the lumbodorsal fascia.", {OEDEMA: False}),
+        ("Nothing remarkable in the posterior fascia.", {OEDEMA: False}),
+    ],
+)
+def test_not_revealed_denies_and_nothing_of_note_in_the_fascia_is_absent(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_grade_of_the_muscles_in_a_segment_named_is_that_segments(reader):
+    text = (
+        "Fatty degeneration of the paraspinal muscles in segment T12/L1, "
+        "grade 3 according to Goutallier."
+    )
+    assert firm(reader, text) == {}
