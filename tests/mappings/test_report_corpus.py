@@ -2,10 +2,10 @@
 and the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev39/``: figures on them are not evidence.
-``test2/`` to ``test13/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth,
-thirty-second, thirty-sixth, thirty-eighth, fortieth, forty-second and forty-fourth blind rounds,
-are never tuned on, and nobody who changes the rules reads them or their misses: the
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev40/``: figures on them are not evidence.
+``test2/`` to ``test14/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth,
+thirty-second, thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth and forty-sixth
+blind rounds, are never tuned on, and nobody who changes the rules reads them or their misses: the
 ``test_frozen_split_reading_*`` tests below are the evidence, each run on every frozen split.
 Where a target of issue 23 is not met on a split, its test is a strict expected failure there,
 and a floor holds the reader where the shipped rules left it, so that a drop fails the suite.
@@ -61,6 +61,12 @@ FROZEN_SHA256 = {
     ("test13", "sentences.yaml"): (
         "96d0e96f3481110cf3d4692ecbef9a35ba8c6601507de573e4fe598c629491e9"
     ),
+    ("test14", "reports.yaml"): (
+        "595115635e4b7d352ec6e1e6109c28d3023bf0e77fc85303a60fba15bcec7095"
+    ),
+    ("test14", "sentences.yaml"): (
+        "273e6dadaaa2b9ad8240d415734d1c76e64706f76df051de65c70720c36ac9b6"
+    ),
 }
 
 
@@ -88,9 +94,9 @@ def held_out(request, reader, config) -> dict[str, float]:
 #: the day the reader meets one, the suite says so and the mark must go.
 NOT_MET = {
     "recall": {},
-    "precision": {},
+    "precision": {"test14": "98.5% (65/66)"},
     "hedged": {},
-    "false_present": {"test2": "1 false present"},
+    "false_present": {"test2": "1 false present", "test14": "1 false present"},
 }
 
 
@@ -142,6 +148,7 @@ FLOOR = {
     "test11": {"recall": 72 / 72, "precision": 72 / 72, "hedged": 0, "false_present": 0},
     "test12": {"recall": 66 / 69, "precision": 66 / 66, "hedged": 0, "false_present": 0},
     "test13": {"recall": 65 / 66, "precision": 65 / 65, "hedged": 0, "false_present": 0},
+    "test14": {"recall": 65 / 67, "precision": 65 / 66, "hedged": 0, "false_present": 1},
 }
 
 
