@@ -2024,6 +2024,7 @@ class _WithinReach:
     compared with some 1,900 words of the rules."""
 
     def __init__(self, words: Iterable[str], reach: int) -> None:
+        self._reach = reach
         by_deletion: dict[str, list[str]] = {}
         for word in words:
             for deleted in _deletions(word, reach):
@@ -2032,7 +2033,10 @@ class _WithinReach:
         self._by_deletion = {deleted: tuple(found) for deleted, found in by_deletion.items()}
 
     def __call__(self, word: str, reach: int) -> set[str]:
-        """The words within ``reach`` edits of ``word`` (``reach`` at most the index's)."""
+        """The words within ``reach`` edits of ``word``."""
+        if reach > self._reach:
+            # The index holds deletions of so many letters only: it would miss words.
+            raise ValueError(f"reach {reach} beyond the index's {self._reach}")
         candidates = set().union(
             *(self._by_deletion.get(deleted, ()) for deleted in _deletions(word, reach))
         )

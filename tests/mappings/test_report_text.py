@@ -784,7 +784,7 @@ def test_labelled_stated_findings_are_read_with_recall_of_at_least_95_percent(re
 
 
 def test_packaged_rules_carry_their_version():
-    assert load_text_rules().version == "2.37.0"
+    assert load_text_rules().version == "2.37.1"
 
 
 def test_site_rules_add_a_phrase(tmp_path):
@@ -799,7 +799,7 @@ def test_site_rules_add_a_phrase(tmp_path):
         )
     )
     rules = load_text_rules(site)
-    assert rules.version == "2.37.0+site.2.1.0"
+    assert rules.version == "2.37.1+site.2.1.0"
     assert values(ReportTextReader(rules), "Pseudarthrosis cleft at L1.") == {IVC: True}
 
 
@@ -861,3 +861,8 @@ def test_words_within_reach_found_by_their_deletions_are_those_an_edit_by_edit_c
     near = _WithinReach(vocabulary, reach)
     for word in queries | set(list(vocabulary)[:50]):
         assert near(word, reach) == {other for other in vocabulary if _within(word, other, reach)}
+
+
+def test_words_within_reach_refuses_a_reach_beyond_its_index():
+    with pytest.raises(ValueError, match="reach 2"):
+        _WithinReach({"cleft"}, 1)("clefts", 2)

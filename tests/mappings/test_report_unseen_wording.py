@@ -4077,15 +4077,15 @@ def test_ivc_in_a_list_of_places_cement_could_leak_is_the_vena_cava(reader):
     assert firm(reader, text) == {}
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Œdema along the thoracolumbar fascia at L1.", {OEDEMA: True}),
-        ("Gautier grade 2 at L4/5 in the multifidus.", {GOUTALLIER: 2}),
-    ],
-)
-def test_a_french_ligature_and_a_misheard_eponym_are_read_as_meant(reader, text, expected):
-    assert firm(reader, text) == expected
+def test_a_french_ligature_is_read_as_meant(reader):
+    assert firm(reader, "Œdema along the thoracolumbar fascia at L1.") == {OEDEMA: True}
+
+
+def test_a_surname_beside_a_grade_of_something_else_is_no_goutallier_grade(reader):
+    # "Gautier" is a surname as often as a misheard eponym: read as the eponym, the reporting
+    # radiologist's name made the disc's grade a Goutallier grade.
+    text = "Images reviewed with Dr Gautier, grade 2 disc degeneration at L4/5."
+    assert firm(reader, text) == {}
 
 
 @pytest.mark.parametrize(
