@@ -2025,6 +2025,8 @@ class _WithinReach:
 
     def __init__(self, words: Iterable[str], reach: int) -> None:
         self._reach = reach
+        words = list(words)
+        self._longest = max(map(len, words), default=0)
         by_deletion: dict[str, list[str]] = {}
         for word in words:
             for deleted in _deletions(word, reach):
@@ -2037,6 +2039,10 @@ class _WithinReach:
         if reach > self._reach:
             # The index holds deletions of so many letters only: it would miss words.
             raise ValueError(f"reach {reach} beyond the index's {self._reach}")
+        if len(word) > self._longest + reach:
+            # No word of the index is that near, and a word's deletions grow with the square
+            # of its length (a report may hold thousands of letters without a space).
+            return set()
         candidates = set().union(
             *(self._by_deletion.get(deleted, ()) for deleted in _deletions(word, reach))
         )

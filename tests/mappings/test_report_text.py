@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from fhir_mappings import ReportRulesError, ReportTextReader, load_text_rules
+from fhir_mappings import ReportRulesError, ReportTextReader, load_text_rules, report_text
 from fhir_mappings.codes import FindingName, VertebralLevel
 from fhir_mappings.report_text import _within, _WithinReach
 
@@ -866,3 +866,22 @@ def test_words_within_reach_found_by_their_deletions_are_those_an_edit_by_edit_c
 def test_words_within_reach_refuses_a_reach_beyond_its_index():
     with pytest.raises(ValueError, match="reach 2"):
         _WithinReach({"cleft"}, 1)("clefts", 2)
+
+
+def test_a_word_longer_than_any_of_the_index_by_more_than_the_reach_is_never_expanded(
+    monkeypatch,
+):
+    # A report may hold thousands of letters without a space; their deletions would be
+    # millions of strings, and no word of the index could be that near.
+    expanded: list[str] = []
+    deletions = report_text._deletions
+    monkeypatch.setattr(
+        report_text,
+        "_deletions",
+        lambda word, reach: expanded.append(word) or deletions(word, reach),
+    )
+    near = _WithinReach({"cleft", "vacuum"}, 2)
+    expanded.clear()
+    assert near("q" * 5000, 2) == set()
+    assert near("vaccum", 2) == {"vacuum"}
+    assert expanded == ["vaccum"]
