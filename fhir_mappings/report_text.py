@@ -1928,6 +1928,7 @@ class _Slips:
             for word in known
             if len(word) >= SLIP_LENGTH and word.isalpha() and word not in self._words
         )
+        self._longest_known = max(map(len, self._known), default=0)
         self._spellings_near = _WithinReach(self._words, LONG_SLIP_REACH)
         self._known_near = _WithinReach(self._known, LONG_SLIP_REACH)
         # The two parts a word dictated in two may be of: a pair whose words are not both
@@ -2003,6 +2004,10 @@ class _Slips:
         """The one word of the rules a word is a typing slip of, a letter doubled or two
         neighbours swapped ("resolvedd", "grdae"), or None: a cue misspelt ("has
         resolvedd") would otherwise leave its finding read as stated now."""
+        if len(word) > self._longest_known + 1:
+            # No word of the rules is that long; the candidates would take memory with the
+            # square of the word's length.
+            return None
         undoubled = {
             word[:at] + word[at + 1 :] for at in range(1, len(word)) if word[at] == word[at - 1]
         }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -885,3 +886,16 @@ def test_a_word_longer_than_any_of_the_index_by_more_than_the_reach_is_never_exp
     assert near("q" * 5000, 2) == set()
     assert near("vaccum", 2) == {"vacuum"}
     assert expanded == ["vaccum"]
+
+
+def test_reading_a_run_of_thousands_of_letters_takes_little_memory(reader):
+    # Text pasted without spaces is one "word": its typing slips (each letter doubled or
+    # swapped) would be as many strings as it has letters, each as long as the word.
+    tracemalloc.start()
+    try:
+        read = reader.read([f"Cleft at L1. {'qz' * 10_000}"], L1)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert read[IVC].value is True
+    assert peak < 20_000_000
