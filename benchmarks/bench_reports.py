@@ -12,11 +12,11 @@ them all):
   ``spent``, ``spent2``, ``spent3`` and ``dev2`` to the latest ``devN``): each written blind and
   read once before any tuning on it (the corpus README gives each first reading), tuned on
   since, so their figures are NOT evidence either;
-- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test14/),
+- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test15/),
   written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
-  thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth and forty-sixth blind
-  rounds: never tuned on; their figures are the evidence, and every miss on them is listed (so
-  nobody who changes the rules runs ``--split test`` or ``all``).
+  thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth and
+  forty-seventh blind rounds: never tuned on; their figures are the evidence, and every miss
+  on them is listed (so nobody who changes the rules runs ``--split test`` or ``all``).
 
 ``--split dev`` prints everything but the test splits, ``--split test`` the test splits alone,
 ``all`` (the default) everything. Per set: precision and recall per finding and
@@ -258,6 +258,16 @@ SETS = {
         "corpus dev40 split (the forty-sixth round's second half, development data, tuned on "
         f"since: {NOT_EVIDENCE})",
     ),
+    "dev41": (
+        CORPUS / "dev41",
+        "corpus dev41 split (the forty-seventh round's second half, development data, tuned on "
+        f"since: {NOT_EVIDENCE})",
+    ),
+    "dev42": (
+        CORPUS / "dev42",
+        "corpus dev42 split (the forty-eighth round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -319,6 +329,11 @@ SETS = {
     "test14": (
         CORPUS / "test14",
         "corpus TEST14 split, forty-sixth round's first half (frozen, never tuned on: the "
+        "evidence)",
+    ),
+    "test15": (
+        CORPUS / "test15",
+        "corpus TEST15 split, forty-seventh round's first half (frozen, never tuned on: the "
         "evidence)",
     ),
 }

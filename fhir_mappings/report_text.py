@@ -138,8 +138,9 @@ _LIST_ITEMS = re.compile(r"\s*(?:[,;]|\b(?:and|or|nor)\b)\s*", re.I)
 _CODED_FIELD = re.compile(
     r"^(?P<label>[^=:|]*?)(?P<legend>[\[(]?\s*\d+\s*=\s*[^:|]*?)[\])]?\s*:\s*(?P<code>\d+)\s*\.?$"
 )
-#: One code and its option in a legend: "1=Yes", "2 = Spongy".
-_CODE_OPTION = re.compile(r"(?<![\w.])(\d+)\s*=\s*([^\W\d_][\w-]*)")
+#: One code and its option in a legend: "1=Yes", "2 = Spongy", "9=Not assessable" (whole: its
+#: first word alone, "Not", would answer the field).
+_CODE_OPTION = re.compile(r"(?<![\w.])(\d+)\s*=\s*([^\W\d_][\w-]*(?:[ \t]+[^\W\d_][\w-]*)*)")
 #: A scale's span beside a label, in brackets of its own ("[0-4]", "(0 to 4)") or closing the
 #: label's.
 _SCALE_SPAN = re.compile(
@@ -237,6 +238,12 @@ _MARK_AFTER = re.compile(
     r"^(?P<label>[^:|=✓✔✗✘×Øø∅]*[^\W\d_])[\s.]*(?P<mark>[✓✔✗✘×Øø∅])"
     r"(?P<rest>\s*(?:\([^)]*\))?\.?)$"
 )
+#: A form's code in square brackets after a field's answer in words: "Yes [1]".
+_ANSWER_CODE = re.compile(r"(?<=[^\W\d_])\s*\[\d{1,2}\]$")
+#: A field's options each marked by a tick or a cross ("Cement: spongy ✓ blocky ✗"): each
+#: option's mark as its box, ticked or empty.
+_MARKED_OPTIONS = re.compile(r"^[^:|=✓✔✗✘]+:(?:\s*[^\W\d_][\w-]*\s*[✓✔✗✘]){2,}\s*\.?$")
+_MARKED_OPTION = re.compile(r"(?P<option>[^\W\d_][\w-]*)\s*(?P<mark>[✓✔✗✘])")
 #: A finding's name answered in brackets on a line of its own: "Cleft (no).", "TLF oedema (yes)".
 _BRACKETED_ANSWER = re.compile(
     r"^(?P<label>[^\W\d_][^:|=()]*?[^\W\d_])\s*\((?P<answer>no|yes|nil|none|absent|present)\)"
@@ -374,6 +381,9 @@ _GOES_ON = re.compile(
     r"|(?<=\d)-$",
     re.I,
 )
+#: A line that opens with an aside in brackets and goes on in lower case ("(MRI 2021) to grade
+#: 3."): the rest of the sentence above it.
+_ASIDE_GOES_ON = re.compile(r"\([^()]*\)\s+[a-z]")
 #: A line opening with a label ("FINDINGS:", "TLF oedema: yes", "Fascial oedema? No"): no
 #: line before it goes on into it.
 _OPENS_FIELD = re.compile(r"^[^\W\d_][^:?|=]{0,60}(?:[:?=]|\s[-–—]\s)")
@@ -722,6 +732,9 @@ class ReportTextReader:
             if "__" in line or "/a" in line or "/A" in line or "{{" in line:
                 line = _NOT_ASSESSED.sub("not assessed", line)
             line = self._coded_answer(line)
+            if line.endswith("]"):
+                # "Cleft at L1: Yes [1]": a registry form's code after its answer.
+                line = _ANSWER_CODE.sub("", line)
             line = self._question_answered(line)
             if _LEVEL_HEADING.fullmatch(line):
                 heading = _one_vertebra(line)
@@ -756,6 +769,8 @@ class ReportTextReader:
             # line holds a legend, and its definitions are no finding. One in brackets closes
             # before the field's own answer ("Distribution (legend: ...): spongy"), read as is.
             legend = self._cement_legend(line)
+            if ":" in line and len(_LEVEL_LABELLING_A_NUMBER.findall(line)) > 1:
+                line = self._grades_by_level(line)
             labelled: frozenset[VertebralLevel] = frozenset()
             for number, piece in enumerate(_split_sentences(line)):
                 if number == 0 and (field := _field(piece)):
@@ -827,6 +842,17 @@ class ReportTextReader:
         defined = self._pattern_defined.finditer(line)
         return len({self._pattern_words[match[1].lower()] for match in defined}) > 1
 
+    def _grades_by_level(self, text: str) -> str:
+        """A list of grades by level after the eponym ("Goutallier: L3/4: 2; L4/5: 3") with each
+        item's grade named ("L4/5 grade 3"), as its items are read when they say so."""
+        first = _GRADE_BY_LEVEL.search(text)
+        if first is None or not self._eponym.search(text, 0, first.start()):
+            return text
+        if len(_GRADE_BY_LEVEL.findall(text)) != len(_LEVEL_LABELLING_A_NUMBER.findall(text)):
+            return text  # an item that is no grade ("L4/5: 30%"): the list is read as it is
+        at = first.start()
+        return text[:at] + _GRADE_BY_LEVEL.sub(r"\g<level> grade \g<grade>", text[at:])
+
     def _coded_answer(self, line: str) -> str:
         """A registry form's field answered by a code its legend gives ("Cleft? [0=No 1=Yes
         9=NA]: 1", "Pattern 1=Blocky 2=Spongy : 2") as ``label: option``; a code the legend
@@ -839,11 +865,19 @@ class ReportTextReader:
         legend = {code: option for code, option in _CODE_OPTION.findall(coded["legend"])}
         if len(legend) < 2:
             return line
-        option = legend.get(coded["code"])
+        option = self._coded_option(legend.get(coded["code"]))
         label = coded["label"].strip(" [(").rstrip("?").strip()
-        if option is None or not (self._answer(option) or option.lower() in self._pattern_words):
-            return f"{label}: ___"
-        return f"{label}: {option}"
+        return f"{label}: {option or '___'}"
+
+    def _coded_option(self, option: str | None) -> str | None:
+        """A legend's option as an answer: whole ("Not assessable" is none), or by a cement
+        pattern's word leading it ("Trabecular spongy")."""
+        if option is None:
+            return None
+        if self._answer(option) or option.lower() in self._pattern_words:
+            return option
+        first = option.split(maxsplit=1)[0]
+        return first if first.lower() in self._pattern_words else None
 
     def _question_answered(self, line: str) -> str:
         """A template's question with its answer after it ("Vacuum cleft? No", "Goutallier?
@@ -1780,7 +1814,9 @@ class _Section:
         if self.quoted:
             return not line and self.has_text
         if self.inline and self.one_line:
-            return True
+            # "Clinical notes: L1 fracture.\n?acuity ?Kummell.": a query on the next line is
+            # still the referrer's question, not a finding in doubt.
+            return not line.startswith("?")
         if not line:
             return self.has_text or self.inline
         return bool(_CAPITAL_HEADER.match(line)) or (self.inline and bool(_field(line)))
@@ -1875,9 +1911,23 @@ class _LevelNames:
             text = _ORDINAL_LEVEL.sub(_ordinal_level, text)
         if _SPOKEN_LEVEL_SIGN.search(text):
             text = _SPOKEN_LEVEL.sub(_spoken_level, text)
+        if "etween" in text:  # "between" or "Between": most sentences have neither
+            text = _BETWEEN_LEVELS.sub(_span_between, text)
         if not _may_hold(text, self._region_names):
             return text
         return self._region.sub(lambda match: self._regions[match[0].lower()], text)
+
+
+def _span_between(match: re.Match[str]) -> str:
+    """A finding "between T11 and L2" lies at the levels from the one to the other; "between
+    L1 and L2", two levels next to each other, is their disc, and stays as written."""
+    first, last = levels_in(match["first"]), levels_in(match["last"])
+    # Each one vertebra ("T1" and "T2" are sequences, no level).
+    if len(first) != 1 or len(last) != 1:
+        return match[0]
+    if _ORDER[next(iter(last))] - _ORDER[next(iter(first))] < 2:
+        return match[0]
+    return f"from {match['first']} to {match['last']}"
 
 
 def _spoken_level(match: re.Match[str]) -> str:
@@ -2319,6 +2369,19 @@ _ELLIPTIC_ITEM = (
     rf"(?:(?:at\s+)?{_LEVEL.pattern}\s*[:,]?\s*(?:grade|gr)\s*(?:[0-4]|i{{1,3}}|iv)"
     rf"|(?:grade|gr)\s*(?:[0-4]|i{{1,3}}|iv)\s+at\s+{_LEVEL.pattern})"
 )
+#: Two vertebrae a finding lies between: "between the T11 and L2 levels".
+_BETWEEN_LEVELS = re.compile(
+    r"\bbetween\s+(?:the\s+)?(?P<first>(?:th|t|d|l)\d{1,2})\s+and\s+(?:the\s+)?"
+    r"(?P<last>(?:th|t|d|l|s)\d{1,2})(?!\s*/)(?:\s+(?:levels|vertebrae))?\b",
+    re.I,
+)
+#: An item of a list of grades by level, the level a label of its grade or its range: "L4/5:
+#: 3", "L4/5: 2-3" (not a score, "L4/5: 30%", "L4/5: 12").
+_GRADE_BY_LEVEL = re.compile(
+    rf"(?P<level>{_LEVEL.pattern})\s*:\s*(?P<grade>[0-4](?:\s*[-–/]\s*[0-4])?)(?![\w.,%-]?\d)",
+    re.I,
+)
+_LEVEL_LABELLING_A_NUMBER = re.compile(rf"{_LEVEL.pattern}\s*:\s*\d", re.I)
 #: A semicolon opening the items that close a sentence ("Goutallier 3 at the L1 level; grade
 #: 2 at L4/5", "Goutallier: L3/4 grade 2; L4/5 grade 3; L5/S1 grade 3").
 _ELLIPTIC_GRADE = re.compile(rf";(?=\s*{_ELLIPTIC_ITEM}(?:\s*;\s*{_ELLIPTIC_ITEM})*\W*$)", re.I)
@@ -2927,9 +2990,15 @@ def _answered_by_signs(line: str) -> str:
     if "0" in line:
         line = _ZERO_VALUE.sub(": ", line)
     if not line.isascii():
+        if _MARKED_OPTIONS.match(line):
+            return _MARKED_OPTION.sub(_option_boxed, line)
         line = _MARK_BEFORE.sub(r"\g<label>: \g<mark>", line)
         line = _MARK_AFTER.sub(r"\g<label>: \g<mark>\g<rest>", line)
     return line
+
+
+def _option_boxed(match: re.Match[str]) -> str:
+    return f"{match['option']} {'[x]' if match['mark'] in '✓✔' else '[ ]'}"
 
 
 def _unwrapped(lines: list[str], is_word: Callable[[str], bool]) -> Iterator[str]:
@@ -2947,7 +3016,11 @@ def _unwrapped(lines: list[str], is_word: Callable[[str], bool]) -> Iterator[str
             current = f"{current.rstrip()} {stripped}"
             continue
         graded_boxes = False
-        if current and stripped[:1].islower() and current.rstrip()[-1:] not in ".:;!?]":
+        if (
+            current
+            and current.rstrip()[-1:] not in ".:;!?]"
+            and (stripped[:1].islower() or _ASIDE_GOES_ON.match(stripped))
+        ):
             current = _joined_lines(current.rstrip(), stripped, is_word)
             continue
         if stripped and _goes_on(current) and not _OPENS_FIELD.match(stripped):

@@ -2,11 +2,12 @@
 and the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev40/``: figures on them are not evidence.
-``test2/`` to ``test14/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth,
-thirty-second, thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth and forty-sixth
-blind rounds, are never tuned on, and nobody who changes the rules reads them or their misses: the
-``test_frozen_split_reading_*`` tests below are the evidence, each run on every frozen split.
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev42/``: figures on them are not evidence.
+``test2/`` to ``test15/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth,
+thirty-second, thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth and
+forty-seventh blind rounds, are never tuned on, and nobody who changes the rules reads them or
+their misses: the ``test_frozen_split_reading_*`` tests below are the evidence, each run on every
+frozen split.
 Where a target of issue 23 is not met on a split, its test is a strict expected failure there,
 and a floor holds the reader where the shipped rules left it, so that a drop fails the suite.
 (Whoever tunes the rules runs the suite with ``-k "not frozen_split_reading"`` and leaves these
@@ -67,6 +68,12 @@ FROZEN_SHA256 = {
     ("test14", "sentences.yaml"): (
         "273e6dadaaa2b9ad8240d415734d1c76e64706f76df051de65c70720c36ac9b6"
     ),
+    ("test15", "reports.yaml"): (
+        "81305d876b975dc102bcf5dd4aa6cfda94f22173f942d783eceeb1ec720aadba"
+    ),
+    ("test15", "sentences.yaml"): (
+        "14e3537e5dcdebe17510555ce531ee86a21039be3f100fb92da8faf43f214388"
+    ),
 }
 
 
@@ -89,7 +96,7 @@ def held_out(request, reader, config) -> dict[str, float]:
     }
 
 
-#: Rules 2.37.1 on each frozen split, read by a reviewer (corpus README): which
+#: Rules 2.38.0 on each frozen split, read by a reviewer (corpus README): which
 #: targets it misses there. A target test is a strict expected failure on those splits only, so
 #: the day the reader meets one, the suite says so and the mark must go.
 NOT_MET = {
@@ -107,7 +114,7 @@ def expect_target(target: str, request: pytest.FixtureRequest) -> None:
         request.applymarker(
             pytest.mark.xfail(
                 strict=True,
-                reason=f"issue 23 target not met on frozen split {split} (rules 2.37.1: {figure})",
+                reason=f"issue 23 target not met on frozen split {split} (rules 2.38.0: {figure})",
             )
         )
 
@@ -132,7 +139,7 @@ def test_frozen_split_reading_gives_no_false_present(held_out, request):
     assert held_out["false_present"] == 0
 
 
-#: Where rules 2.37.1 left the reader on each frozen split (corpus README): a floor, not a target;
+#: Where rules 2.38.0 left the reader on each frozen split (corpus README): a floor, not a target;
 #: the next rules must not fall below it. Figures as counts, so a floor reads as the
 #: README's table does.
 FLOOR = {
@@ -149,6 +156,7 @@ FLOOR = {
     "test12": {"recall": 66 / 69, "precision": 66 / 66, "hedged": 0, "false_present": 0},
     "test13": {"recall": 65 / 66, "precision": 65 / 65, "hedged": 0, "false_present": 0},
     "test14": {"recall": 65 / 67, "precision": 65 / 66, "hedged": 0, "false_present": 1},
+    "test15": {"recall": 64 / 65, "precision": 64 / 64, "hedged": 0, "false_present": 0},
 }
 
 
@@ -156,19 +164,19 @@ def floor(request: pytest.FixtureRequest) -> dict[str, float]:
     return FLOOR[request.node.callspec.params["held_out"]]
 
 
-def test_frozen_split_reading_recall_stays_at_least_where_rules_2_37_1_left_it(held_out, request):
+def test_frozen_split_reading_recall_stays_at_least_where_rules_2_38_0_left_it(held_out, request):
     assert held_out["recall"] >= floor(request)["recall"]
 
 
-def test_frozen_split_reading_precision_stays_at_least_where_rules_2_37_1_left_it(
+def test_frozen_split_reading_precision_stays_at_least_where_rules_2_38_0_left_it(
     held_out, request
 ):
     assert held_out["precision"] >= floor(request)["precision"]
 
 
-def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_37_1(held_out, request):
+def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_38_0(held_out, request):
     assert held_out["hedged"] <= floor(request)["hedged"]
 
 
-def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_37_1(held_out, request):
+def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_38_0(held_out, request):
     assert held_out["false_present"] <= floor(request)["false_present"]

@@ -4269,3 +4269,94 @@ def test_a_grade_of_the_muscles_in_a_segment_named_is_that_segments(reader):
         "grade 3 according to Goutallier."
     )
     assert firm(reader, text) == {}
+
+
+# --- rules 2.38.0: the forty-sixth to forty-eighth rounds (development data) -----------------
+
+
+def test_a_query_on_the_line_after_a_one_line_clinical_section_is_still_the_referrers(reader):
+    report = (
+        "Clinical details: fall, T12 and L1 fractures on radiographs.\n"
+        "?Kummell ?age of fracture.\n\n"
+        "Findings: No intravertebral cleft in the L1 body."
+    )
+    assert firm(reader, report) == {IVC: False}
+
+
+def test_a_line_opening_on_a_bracketed_aside_goes_on_with_the_sentence_above(reader):
+    report = (
+        "Fatty change of the paraspinal muscles at L4/5 has advanced from Goutallier 1\n"
+        "(MRI 2022) to grade 2."
+    )
+    assert firm(reader, report) == {GOUTALLIER: 2}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thoracolumbar fascia oedema (0=No, 1=Yes, 9=Not assessable): 9", {}),
+        ("Thoracolumbar fascia oedema (0=No, 1=Yes, 9=Not assessable): 0", {OEDEMA: False}),
+        ("Cement (1=Compact blocky, 2=Trabecular spongy): 2", {CEMENT: "spongy"}),
+    ],
+)
+def test_a_legends_option_of_several_words_is_read_whole(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_items_a_form_did_not_complete_are_no_finding(reader):
+    text = "MRI items not completed (fascial oedema, fat grade): CT only before the procedure."
+    assert firm(reader, text) == {}
+
+
+def test_a_finding_one_level_has_and_the_treated_level_does_not_is_not_the_treated_ones(reader):
+    text = "Both T12 and L1 are fractured; T12 has a gas cleft and L1 does not."
+    assert firm(reader, text) == {}
+
+
+def test_one_of_several_named_vertebrae_holding_a_finding_is_not_the_treated_ones(reader):
+    assert firm(reader, "Collapse of L1 and L2: one has a fluid cleft.") == {}
+
+
+def test_what_an_earlier_meeting_noted_is_history(reader):
+    text = "The last spine meeting (in March) noted oedema of the thoracolumbar fascia."
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Goutallier grade L2/3: 1; L4/5: 2; L5/S1: 3", {GOUTALLIER: 2}),
+        ("Multifidus fat | Goutallier | L3/4: 3 | L4/5: 4", {GOUTALLIER: 4}),
+        ("Goutallier L3/4: 1, L4/5: 2-3", {}),
+    ],
+)
+def test_a_list_of_grades_labelled_by_their_levels_gives_l4_5_its_own(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fascial oedema tracks between the T12 and L2 levels.", {OEDEMA: True}),
+        ("Fascial oedema tracks between L2 and L4.", {}),
+        ("Gas between L1 and L2.", {}),
+    ],
+)
+def test_a_finding_between_two_vertebrae_apart_spans_the_levels_between(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cleft in L1: no ✗ yes ✓", {IVC: True}),
+        ("Cement: blocky ✓ spongy ✗", {CEMENT: "blocky"}),
+        ("Cement: blocky ✓ spongy ✓", {}),
+    ],
+)
+def test_options_marked_by_ticks_and_crosses_answer_their_field(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_forms_code_after_an_answer_in_words_leaves_the_answer(reader):
+    assert firm(reader, "Vacuum cleft in the index vertebra L1: No [0]") == {IVC: False}
