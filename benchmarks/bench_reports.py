@@ -12,10 +12,10 @@ them all):
   ``spent``, ``spent2``, ``spent3`` and ``dev2`` to the latest ``devN``): each written blind and
   read once before any tuning on it (the corpus README gives each first reading), tuned on
   since, so their figures are NOT evidence either;
-- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test15/),
+- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test16/),
   written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
-  thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth and
-  forty-seventh blind rounds: never tuned on; their figures are the evidence, and every miss
+  thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth, forty-seventh
+  and forty-ninth blind rounds: never tuned on; their figures are the evidence, and every miss
   on them is listed (so nobody who changes the rules runs ``--split test`` or ``all``).
 
 ``--split dev`` prints everything but the test splits, ``--split test`` the test splits alone,
@@ -268,6 +268,16 @@ SETS = {
         "corpus dev42 split (the forty-eighth round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev43": (
+        CORPUS / "dev43",
+        "corpus dev43 split (the forty-ninth round's second half, development data, tuned on "
+        f"since: {NOT_EVIDENCE})",
+    ),
+    "dev44": (
+        CORPUS / "dev44",
+        "corpus dev44 split (the fiftieth round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -334,6 +344,11 @@ SETS = {
     "test15": (
         CORPUS / "test15",
         "corpus TEST15 split, forty-seventh round's first half (frozen, never tuned on: the "
+        "evidence)",
+    ),
+    "test16": (
+        CORPUS / "test16",
+        "corpus TEST16 split, forty-ninth round's first half (frozen, never tuned on: the "
         "evidence)",
     ),
 }

@@ -336,6 +336,9 @@ _IS_A = re.compile(
     re.I,
 )
 #: Words saying an amount has changed: a grade of before is not the grade now beside them.
+#: A finding's own words after it saying it has gone ("fascial oedema (previously present,
+#: now resolved)"): no persistence named after them makes it current.
+_RESOLVED = re.compile(r"\b(?:resolved|resolution|no\s+longer|disappeared)\b", re.I)
 _CHANGED = re.compile(
     r"\b(?:progress(?:ed|ing|ion|ive)|increas(?:ed|ing)|worsen(?:ed|ing)|advanced|"
     r"deteriorat(?:ed|ing|ion)|decreas(?:ed|ing)|improv(?:ed|ing)|regress(?:ed|ing|ion))\b",
@@ -1242,7 +1245,11 @@ class ReportTextReader:
             if legend and finding is FindingName.GOUTALLIER_GRADE:
                 continue
             if ent._.historical and not self._progressed(ent, finding):
-                if not ent._.persistence or self._changed_since(ent, finding):
+                if (
+                    not ent._.persistence
+                    or self._changed_since(ent, finding)
+                    or _resolved_after(mentions, ent)
+                ):
                     continue
             if finding in LEVEL_BOUND and self._about_another_level(mentions, ent, treated):
                 if finding in PRESENCE_FINDINGS and _denied_at(
@@ -2363,11 +2370,13 @@ _IT_OPENS = re.compile(
     rf"(?:(?:at|in)\s+{_LEVEL.pattern}\s*,?\s*)?it\s+(?:is|was|appears|looks|remains|has|shows)\b",
     re.I,
 )
-#: An item of a list of grades by segment without the eponym: "L4/5 grade 2", or the level
-#: after the grade, "grade 2 at L4/5".
+#: An item of a list of grades by segment or side without the eponym: "L4/5 grade 2", the
+#: level after the grade, "grade 2 at L4/5", or a side, "grade 2 on the right (at L4/5)".
 _ELLIPTIC_ITEM = (
     rf"(?:(?:at\s+)?{_LEVEL.pattern}\s*[:,]?\s*(?:grade|gr)\s*(?:[0-4]|i{{1,3}}|iv)"
-    rf"|(?:grade|gr)\s*(?:[0-4]|i{{1,3}}|iv)\s+at\s+{_LEVEL.pattern})"
+    rf"|(?:grade|gr)\s*(?:[0-4]|i{{1,3}}|iv)\s+at\s+{_LEVEL.pattern}"
+    rf"|(?:grade|gr)\s*(?:[0-4]|i{{1,3}}|iv)\s+(?:on|in)\s+the\s+(?:left|right)(?:\s+side)?"
+    rf"(?:\s+at\s+{_LEVEL.pattern})?)"
 )
 #: Two vertebrae a finding lies between: "between the T11 and L2 levels".
 _BETWEEN_LEVELS = re.compile(
@@ -2382,9 +2391,12 @@ _GRADE_BY_LEVEL = re.compile(
     re.I,
 )
 _LEVEL_LABELLING_A_NUMBER = re.compile(rf"{_LEVEL.pattern}\s*:\s*\d", re.I)
-#: A semicolon opening the items that close a sentence ("Goutallier 3 at the L1 level; grade
-#: 2 at L4/5", "Goutallier: L3/4 grade 2; L4/5 grade 3; L5/S1 grade 3").
-_ELLIPTIC_GRADE = re.compile(rf";(?=\s*{_ELLIPTIC_ITEM}(?:\s*;\s*{_ELLIPTIC_ITEM})*\W*$)", re.I)
+#: A semicolon or "but" opening the items that close a sentence ("Goutallier 3 at the L1
+#: level; grade 2 at L4/5", "Goutallier: L3/4 grade 2; L4/5 grade 3; L5/S1 grade 3",
+#: "Goutallier 0 on the right but grade 2 on the left").
+_ELLIPTIC_GRADE = re.compile(
+    rf"(?:;|\s+but)(?=\s*{_ELLIPTIC_ITEM}(?:\s*;\s*{_ELLIPTIC_ITEM})*\W*$)", re.I
+)
 _GRADE_OPENING = re.compile(r"\s*[:=]?\s*(?:goutallier\s+)?(?:grade|gr|g)?\s*", re.I)
 _FAT = re.compile(r"\bfat(?:ty)?\b", re.I)
 _GRADE_WORD = re.compile(r"\b(?:grade|gr|gt|score|stage|grading)\b", re.I)
@@ -2795,6 +2807,13 @@ def levels_in(text: str) -> frozenset[VertebralLevel]:
     """The vertebrae a text names: ``L1``, ``Th12``, ``D12``, ranges ``L4-5``/``L4/5``/
     ``L4-L5``/``T12-L2``/``L2 to L4``."""
     return frozenset().union(*(_levels_of(match) for match in _LEVEL.finditer(text)))
+
+
+def _resolved_after(mentions: _Mentions, ent: Any) -> bool:
+    """Whether the words after a mention, up to the next finding named, say it has gone."""
+    later = [e.start_char for e in mentions.findings if e.start_char > ent.start_char]
+    end = min(later, default=ent.sent.end_char)
+    return bool(_RESOLVED.search(text_of(ent.doc), ent.end_char, end))
 
 
 def _levels_of(match: re.Match[str]) -> frozenset[VertebralLevel]:

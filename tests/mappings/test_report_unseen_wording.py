@@ -4360,3 +4360,61 @@ def test_options_marked_by_ticks_and_crosses_answer_their_field(reader, text, ex
 
 def test_a_forms_code_after_an_answer_in_words_leaves_the_answer(reader):
     assert firm(reader, "Vacuum cleft in the index vertebra L1: No [0]") == {IVC: False}
+
+
+# --- rules 2.39.0: the forty-ninth and fiftieth rounds (development data) ---------------------
+
+
+def test_a_clinical_question_under_a_german_header_is_the_referrers(reader):
+    report = "Fragestellung: intravertebral gas at L1?\n\nBefund: No gas within the L1 body."
+    assert firm(reader, report) == {IVC: False}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Goutallier 1 on the right; grade 3 on the left at L4/5.",
+        "Multifidus at L4/5 Goutallier 1 on the left but grade 3 on the right.",
+    ],
+)
+def test_a_grade_for_the_other_side_after_a_semicolon_or_but_is_the_same_scales(reader, text):
+    assert firm(reader, text) == {GOUTALLIER: 3}
+
+
+def test_barely_any_spread_into_the_trabeculae_denies_the_spread(reader):
+    text = "The cement forms a single mass in L1, with barely any spread into the trabeculae."
+    assert firm(reader, text) == {CEMENT: "blocky"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Schmorl node in the L1 endplate, not to be confused with a vacuum cleft.",
+        "The radiologist says no cleft at L1.",
+        "The fascial oedema field was left blank.",
+        "Dr Mensah enquired about fascial oedema: there is none along the lumbodorsal fascia.",
+        "The expert for the claimant describes 'fascial oedema', but I believe he is referring "
+        "to the subcutaneous fat.",
+    ],
+)
+def test_a_caution_a_relayed_read_a_blank_field_or_a_question_leaves_the_finding_unknown(
+    reader, text
+):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fascial oedema on the right, none on the left.",
+        "Gas cleft in the anterior L1 body, none posteriorly.",
+    ],
+)
+def test_a_finding_on_one_side_denied_on_the_other_is_not_denied(reader, text):
+    # Present on one side and absent on the other: neither "absent" nor a guess.
+    assert firm(reader, text) == {}
+
+
+def test_a_finding_said_to_have_resolved_stays_history_beside_a_persistent_one(reader):
+    text = "Fascial oedema (now resolved) - L1 cleft (unchanged)."
+    assert firm(reader, text) == {IVC: True}
