@@ -178,6 +178,8 @@ _CELL_SEPARATOR = re.compile(r"\s*\|\s*|\s*\t\s*|\s{2,}")
 #: What each of :data:`_CELL_SEPARATOR`'s separators holds: a bar, a tab or two spaces.
 _CELL_SIGN = re.compile(r"[|\t]|\s\s")
 _VALUE_SIGN = re.compile(r"[\d:]")
+#: A column named by an MRI sequence, whose digit is no value: "T1", "T2 FS", "T1W".
+_SEQUENCE_COLUMN = re.compile(r"t[12](?:\s*(?:w|wi|fs|weighted))?", re.I)
 #: A question and its answer on one line: "Vacuum cleft? No".
 _QUESTION = re.compile(r"^(?P<label>[^?:|=]{1,60}?)\s*\?\s+(?P<answer>[^?:]{1,20})$")
 #: One level's answer of a field answered level by level: "L1 no", "T12: yes", "L2 - neg".
@@ -265,7 +267,9 @@ _LEADER = re.compile(r"(?<=\w)\s*\.{3,}\s*(?=\w)")
 #: the item's own. So does a slash between spaces in a shorthand list ("IVC+ / TLF oed - /
 #: GC 3"); "+/-" or "±", bare or in brackets, is a doubt.
 _PLUS_MINUS = re.compile(
-    r"(?:(?<=[^\W\d_])\s*(?P<sign>\+/[-−]|±|\+|\(\+\)|\(-\)|\(−\)|\(\+/[-−]\)|\(±\))(?=[\s,;.)]|$)"
+    r"(?:(?<=[^\W\d_])\s*(?P<sign>\+/[-−]|±|\+|\(\+\)|\(-\)|\(−\)|\(\+/[-−]\)|\(±\))"
+    # Not before a number: "height loss +/- 40%" is about 40%.
+    r"(?=[\s,;.)]|$)(?!\s*\d)"
     r"|(?<=[a-z])\s*(?P<minus>[-−])(?=\s*(?:[,;)]|\s/\s|\.?$)))(?P<comma>\s*(?:,|/(?=\s)))?",
     re.I,
 )
@@ -2241,7 +2245,9 @@ _NOT_PHRASES = frozenset({"description", "licence", "source", "left_out"})
 _SIDE = re.compile(
     r"\b(?:left|right|lt|rt|bilateral(?:ly)?|both sides)\b|\(\s*[rl]\s*\)"
     # "R: 3", "L 2"; not a lumbar level ("L4", "L 4/5").
-    r"|\b[rl](?:\s*[:=]\s*|\s+)\d(?!\s*[/-]\s*[lst]?\d)",
+    r"|\b[rl](?:\s*[:=]\s*|\s+)\d(?!\s*[/-]\s*[lst]?\d)"
+    # "3 R / 4 L": the side's letter after its grade.
+    r"|(?<=\d)\s*[rl]\b(?![\w/])",
     re.I,
 )
 #: A level labelling what comes right after it: a grade ("L5/S1: 4", "L4-5 = 2"), brackets
@@ -2775,7 +2781,9 @@ def _column_headings(line: str) -> bool:
     return (
         bool(others)
         and bool(_COLUMN_WORD.fullmatch(first))
-        and not any(_VALUE_SIGN.search(cell) for cell in others)
+        and not any(
+            _VALUE_SIGN.search(cell) and not _SEQUENCE_COLUMN.fullmatch(cell) for cell in others
+        )
     )
 
 
@@ -3294,6 +3302,8 @@ def _grade_patterns(forms: Mapping[str, int], eponym: str) -> tuple[re.Pattern[s
         # "3 on the right", "2 (left)", "3 (R)"
         re.compile(rf"{grade}\s*\(?\s*(?:on\s+the\s+)?(?:left|right)", flags),
         re.compile(rf"{grade}\s*\(\s*(?:l|r|lt|rt)\.?\s*\)", flags),
+        # "3 R / 4 L": the side's letter after its grade
+        re.compile(rf"{grade}\s*(?:l|r|lt|rt)\.?(?![\w/])", flags),
         # "and 3 at L4/5": a grade given for a level
         re.compile(rf"{grade}\s+(?:at|for)\s+(?=(?:th|t|l)\d)", flags),
         # "Goutallier 2 (L3/4), 3 (L4/5)": the next grade of a list, for its level

@@ -4418,3 +4418,48 @@ def test_a_finding_on_one_side_denied_on_the_other_is_not_denied(reader, text):
 def test_a_finding_said_to_have_resolved_stays_history_beside_a_persistent_one(reader):
     text = "Fascial oedema (now resolved) - L1 cleft (unchanged)."
     assert firm(reader, text) == {IVC: True}
+
+
+# --- rules 2.40.0: the fifty-first and fifty-second rounds (development data) -----------------
+
+
+def test_a_table_header_naming_a_sequence_column_is_no_finding(reader):
+    assert firm(reader, "Level | STIR | T2 | Cleft") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Signal within the lumbodorsal fascia is unremarkable.", {OEDEMA: False}),
+        ("Lumbodorsal fascia: no abnormal high intensity on STIR.", {OEDEMA: False}),
+        ("High intensity along the thoracolumbar fascia on STIR.", {OEDEMA: True}),
+    ],
+)
+def test_the_fascias_signal_or_intensity_is_read_with_what_is_said_of_it(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_plus_or_minus_before_a_number_is_about_the_number(reader):
+    text = "Vertebral height loss +/- 30% at L1 with a gas cleft in the L1 body."
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_a_clinical_question_under_an_indonesian_header_is_the_referrers(reader):
+    report = "Klinis: ?Kummell L1.\n\nFindings: No intravertebral cleft in L1."
+    assert firm(reader, report) == {IVC: False}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Calcitonin was started, which may help a cleft to heal if one is present.",
+        "Axial CT reformatted at 2 mm to show cement interdigitation within L1 for the surgeon.",
+        "3. No fascial oedema at the level described in 1.",
+    ],
+)
+def test_a_condition_a_purpose_or_a_level_named_by_another_item_leaves_it_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_grade_with_its_sides_letter_after_it_is_one_sides(reader):
+    assert firm(reader, "Goutallier at L4/5: 2 R / 3 L.") == {GOUTALLIER: 3}
