@@ -2384,6 +2384,12 @@ _ELLIPTIC_ITEM = (
     rf"|(?:grade|gr)\s*(?:[0-4]|i{{1,3}}|iv)\s+(?:on|in)\s+the\s+(?:left|right)(?:\s+side)?"
     rf"(?:\s+at\s+{_LEVEL.pattern})?)"
 )
+#: A semicolon or "but" opening the items that close a sentence ("Goutallier 3 at the L1
+#: level; grade 2 at L4/5", "Goutallier: L3/4 grade 2; L4/5 grade 3; L5/S1 grade 3",
+#: "Goutallier 0 on the right but grade 2 on the left").
+_ELLIPTIC_GRADE = re.compile(
+    rf"(?:;|\s+but)(?=\s*{_ELLIPTIC_ITEM}(?:\s*;\s*{_ELLIPTIC_ITEM})*\W*$)", re.I
+)
 #: Two vertebrae a finding lies between: "between the T11 and L2 levels".
 _BETWEEN_LEVELS = re.compile(
     r"\bbetween\s+(?:the\s+)?(?P<first>(?:th|t|d|l)\d{1,2})\s+and\s+(?:the\s+)?"
@@ -2396,13 +2402,8 @@ _GRADE_BY_LEVEL = re.compile(
     rf"(?P<level>{_LEVEL.pattern})\s*:\s*(?P<grade>[0-4](?:\s*[-–/]\s*[0-4])?)(?![\w.,%-]?\d)",
     re.I,
 )
+#: A level labelling a number of any kind, grade or not: "L4/5: 3", "L4/5: 30%".
 _LEVEL_LABELLING_A_NUMBER = re.compile(rf"{_LEVEL.pattern}\s*:\s*\d", re.I)
-#: A semicolon or "but" opening the items that close a sentence ("Goutallier 3 at the L1
-#: level; grade 2 at L4/5", "Goutallier: L3/4 grade 2; L4/5 grade 3; L5/S1 grade 3",
-#: "Goutallier 0 on the right but grade 2 on the left").
-_ELLIPTIC_GRADE = re.compile(
-    rf"(?:;|\s+but)(?=\s*{_ELLIPTIC_ITEM}(?:\s*;\s*{_ELLIPTIC_ITEM})*\W*$)", re.I
-)
 _GRADE_OPENING = re.compile(r"\s*[:=]?\s*(?:goutallier\s+)?(?:grade|gr|g)?\s*", re.I)
 _FAT = re.compile(r"\bfat(?:ty)?\b", re.I)
 _GRADE_WORD = re.compile(r"\b(?:grade|gr|gt|score|stage|grading)\b", re.I)
