@@ -4463,3 +4463,39 @@ def test_a_condition_a_purpose_or_a_level_named_by_another_item_leaves_it_unknow
 
 def test_a_grade_with_its_sides_letter_after_it_is_one_sides(reader):
     assert firm(reader, "Goutallier at L4/5: 2 R / 3 L.") == {GOUTALLIER: 3}
+
+
+# --- rules 2.41.0: the fifty-third and fifty-fourth rounds (development data) -----------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The plain film won't show fascial oedema; MRI booked.",
+        "Fascial oedema should be looked for on the next MRI.",
+    ],
+)
+def test_what_a_study_will_not_show_or_should_be_looked_for_is_no_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The L1 appearances are not inconsistent with an intravertebral cleft.",
+        "L1 compression with/without a gas cleft: CT to clarify.",
+    ],
+)
+def test_a_litotes_or_with_without_is_a_doubt_not_a_denial(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Eligibility: L1 fracture with intravertebral vacuum cleft.",
+        "Inclusion criteria: fluid cleft in the index vertebra L1.",
+    ],
+)
+def test_a_trials_criteria_are_no_finding(reader, text):
+    assert firm(reader, text) == {}
