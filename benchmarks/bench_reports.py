@@ -12,11 +12,12 @@ them all):
   ``spent``, ``spent2``, ``spent3`` and ``dev2`` to the latest ``devN``): each written blind and
   read once before any tuning on it (the corpus README gives each first reading), tuned on
   since, so their figures are NOT evidence either;
-- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test18/),
+- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test19/),
   written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second, thirty-sixth,
   thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth, forty-seventh, forty-ninth,
-  fifty-first and fifty-third blind rounds: never tuned on; their figures are the evidence, and
-  every miss on them is listed (so nobody who changes the rules runs ``--split test`` or ``all``).
+  fifty-first, fifty-third and fifty-fifth blind rounds: never tuned on; their figures are the
+  evidence, and every miss on them is listed (so nobody who changes the rules runs ``--split test``
+  or ``all``).
 
 ``--split dev`` prints everything but the test splits, ``--split test`` the test splits alone,
 ``all`` (the default) everything. Per set: precision and recall per finding and
@@ -298,6 +299,16 @@ SETS = {
         "corpus dev48 split (the fifty-fourth round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev49": (
+        CORPUS / "dev49",
+        "corpus dev49 split (the fifty-fifth round's second half, development data, tuned on "
+        f"since: {NOT_EVIDENCE})",
+    ),
+    "dev50": (
+        CORPUS / "dev50",
+        "corpus dev50 split (the fifty-sixth round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -379,6 +390,11 @@ SETS = {
     "test18": (
         CORPUS / "test18",
         "corpus TEST18 split, fifty-third round's first half (frozen, never tuned on: the "
+        "evidence)",
+    ),
+    "test19": (
+        CORPUS / "test19",
+        "corpus TEST19 split, fifty-fifth round's first half (frozen, never tuned on: the "
         "evidence)",
     ),
 }

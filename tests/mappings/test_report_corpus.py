@@ -2,12 +2,12 @@
 and the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev48/``: figures on them are not evidence. ``test2/``
-to ``test18/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev50/``: figures on them are not evidence. ``test2/``
+to ``test19/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
 thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth, forty-seventh,
-forty-ninth, fifty-first and fifty-third blind rounds, are never tuned on, and nobody who changes
-the rules reads them or their misses: the ``test_frozen_split_reading_*`` tests below are the
-evidence, each run on every frozen split.
+forty-ninth, fifty-first, fifty-third and fifty-fifth blind rounds, are never tuned on, and nobody
+who changes the rules reads them or their misses: the ``test_frozen_split_reading_*`` tests below
+are the evidence, each run on every frozen split.
 Where a target of issue 23 is not met on a split, its test is a strict expected failure there,
 and a floor holds the reader where the shipped rules left it, so that a drop fails the suite.
 (Whoever tunes the rules runs the suite with ``-k "not frozen_split_reading"`` and leaves these
@@ -92,6 +92,12 @@ FROZEN_SHA256 = {
     ("test18", "sentences.yaml"): (
         "6ae0b32a18740251e9dbb1d27aa32886d449a38c3ea6859c6e2ed916eb38121a"
     ),
+    ("test19", "reports.yaml"): (
+        "4410f3b2d2e92c41cd737fd4469bbd6651f4d1786d6213e883cde7a356226b1c"
+    ),
+    ("test19", "sentences.yaml"): (
+        "477c0b295463199646cd371899b1183e64ab51485f6735a72ee658c8f4599fa9"
+    ),
 }
 
 
@@ -114,7 +120,7 @@ def held_out(request, reader, config) -> dict[str, float]:
     }
 
 
-#: Rules 2.41.0 on each frozen split, read by a reviewer (corpus README): which
+#: Rules 2.42.0 on each frozen split, read by a reviewer (corpus README): which
 #: targets it misses there. A target test is a strict expected failure on those splits only, so
 #: the day the reader meets one, the suite says so and the mark must go.
 NOT_MET = {
@@ -132,7 +138,7 @@ def expect_target(target: str, request: pytest.FixtureRequest) -> None:
         request.applymarker(
             pytest.mark.xfail(
                 strict=True,
-                reason=f"issue 23 target not met on frozen split {split} (rules 2.41.0: {figure})",
+                reason=f"issue 23 target not met on frozen split {split} (rules 2.42.0: {figure})",
             )
         )
 
@@ -157,7 +163,7 @@ def test_frozen_split_reading_gives_no_false_present(held_out, request):
     assert held_out["false_present"] == 0
 
 
-#: Where rules 2.41.0 left the reader on each frozen split (corpus README): a floor, not a target;
+#: Where rules 2.42.0 left the reader on each frozen split (corpus README): a floor, not a target;
 #: the next rules must not fall below it. Figures as counts, so a floor reads as the
 #: README's table does.
 FLOOR = {
@@ -178,6 +184,7 @@ FLOOR = {
     "test16": {"recall": 64 / 66, "precision": 64 / 65, "hedged": 0, "false_present": 0},
     "test17": {"recall": 63 / 64, "precision": 63 / 63, "hedged": 0, "false_present": 0},
     "test18": {"recall": 59 / 59, "precision": 59 / 59, "hedged": 0, "false_present": 0},
+    "test19": {"recall": 60 / 62, "precision": 60 / 60, "hedged": 0, "false_present": 0},
 }
 
 
@@ -185,19 +192,19 @@ def floor(request: pytest.FixtureRequest) -> dict[str, float]:
     return FLOOR[request.node.callspec.params["held_out"]]
 
 
-def test_frozen_split_reading_recall_stays_at_least_where_rules_2_41_0_left_it(held_out, request):
+def test_frozen_split_reading_recall_stays_at_least_where_rules_2_42_0_left_it(held_out, request):
     assert held_out["recall"] >= floor(request)["recall"]
 
 
-def test_frozen_split_reading_precision_stays_at_least_where_rules_2_41_0_left_it(
+def test_frozen_split_reading_precision_stays_at_least_where_rules_2_42_0_left_it(
     held_out, request
 ):
     assert held_out["precision"] >= floor(request)["precision"]
 
 
-def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_41_0(held_out, request):
+def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_42_0(held_out, request):
     assert held_out["hedged"] <= floor(request)["hedged"]
 
 
-def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_41_0(held_out, request):
+def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_42_0(held_out, request):
     assert held_out["false_present"] <= floor(request)["false_present"]

@@ -4499,3 +4499,26 @@ def test_a_litotes_or_with_without_is_a_doubt_not_a_denial(reader, text):
 )
 def test_a_trials_criteria_are_no_finding(reader, text):
     assert firm(reader, text) == {}
+
+
+# --- rules 2.42.0: the fifty-fifth and fifty-sixth rounds (development data) ------------------
+
+
+def test_not_scene_is_not_seen_misheard(reader):
+    assert firm(reader, "A vacuum cleft in L1 is not scene.") == {IVC: False}
+
+
+def test_non_without_its_hyphen_denies_the_word_after_it(reader):
+    text = "Blocky (solid, non interdigitating) cement in L1."
+    assert firm(reader, text) == {CEMENT: "blocky"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Haemangioma in L1, not to be mistaken for a cleft.",
+        "Clinical diagnosis: L1 fracture with a fluid cleft.",
+    ],
+)
+def test_a_lookalikes_caution_or_a_clinical_diagnosis_is_no_finding(reader, text):
+    assert firm(reader, text) == {}
