@@ -2,12 +2,12 @@
 and the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev50/``: figures on them are not evidence. ``test2/``
-to ``test19/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev52/``: figures on them are not evidence. ``test2/``
+to ``test20/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
 thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth, forty-seventh,
-forty-ninth, fifty-first, fifty-third and fifty-fifth blind rounds, are never tuned on, and nobody
-who changes the rules reads them or their misses: the ``test_frozen_split_reading_*`` tests below
-are the evidence, each run on every frozen split.
+forty-ninth, fifty-first, fifty-third, fifty-fifth and fifty-seventh blind rounds, are never tuned
+on, and nobody who changes the rules reads them or their misses: the
+``test_frozen_split_reading_*`` tests below are the evidence, each run on every frozen split.
 Where a target of issue 23 is not met on a split, its test is a strict expected failure there,
 and a floor holds the reader where the shipped rules left it, so that a drop fails the suite.
 (Whoever tunes the rules runs the suite with ``-k "not frozen_split_reading"`` and leaves these
@@ -98,6 +98,12 @@ FROZEN_SHA256 = {
     ("test19", "sentences.yaml"): (
         "477c0b295463199646cd371899b1183e64ab51485f6735a72ee658c8f4599fa9"
     ),
+    ("test20", "reports.yaml"): (
+        "a85596233742a0e8b2148096828e89499aae75013d7c33a2a54c4be7e8cc6cc0"
+    ),
+    ("test20", "sentences.yaml"): (
+        "d12c1936553235e9b14a1648292456bdb7e0c40d810621d23150f3f059708a95"
+    ),
 }
 
 
@@ -120,7 +126,7 @@ def held_out(request, reader, config) -> dict[str, float]:
     }
 
 
-#: Rules 2.42.0 on each frozen split, read by a reviewer (corpus README): which
+#: Rules 2.43.0 on each frozen split, read by a reviewer (corpus README): which
 #: targets it misses there. A target test is a strict expected failure on those splits only, so
 #: the day the reader meets one, the suite says so and the mark must go.
 NOT_MET = {
@@ -138,7 +144,7 @@ def expect_target(target: str, request: pytest.FixtureRequest) -> None:
         request.applymarker(
             pytest.mark.xfail(
                 strict=True,
-                reason=f"issue 23 target not met on frozen split {split} (rules 2.42.0: {figure})",
+                reason=f"issue 23 target not met on frozen split {split} (rules 2.43.0: {figure})",
             )
         )
 
@@ -163,7 +169,7 @@ def test_frozen_split_reading_gives_no_false_present(held_out, request):
     assert held_out["false_present"] == 0
 
 
-#: Where rules 2.42.0 left the reader on each frozen split (corpus README): a floor, not a target;
+#: Where rules 2.43.0 left the reader on each frozen split (corpus README): a floor, not a target;
 #: the next rules must not fall below it. Figures as counts, so a floor reads as the
 #: README's table does.
 FLOOR = {
@@ -185,6 +191,7 @@ FLOOR = {
     "test17": {"recall": 63 / 64, "precision": 63 / 63, "hedged": 0, "false_present": 0},
     "test18": {"recall": 59 / 59, "precision": 59 / 59, "hedged": 0, "false_present": 0},
     "test19": {"recall": 60 / 62, "precision": 60 / 60, "hedged": 0, "false_present": 0},
+    "test20": {"recall": 61 / 63, "precision": 61 / 61, "hedged": 0, "false_present": 0},
 }
 
 
@@ -192,19 +199,19 @@ def floor(request: pytest.FixtureRequest) -> dict[str, float]:
     return FLOOR[request.node.callspec.params["held_out"]]
 
 
-def test_frozen_split_reading_recall_stays_at_least_where_rules_2_42_0_left_it(held_out, request):
+def test_frozen_split_reading_recall_stays_at_least_where_rules_2_43_0_left_it(held_out, request):
     assert held_out["recall"] >= floor(request)["recall"]
 
 
-def test_frozen_split_reading_precision_stays_at_least_where_rules_2_42_0_left_it(
+def test_frozen_split_reading_precision_stays_at_least_where_rules_2_43_0_left_it(
     held_out, request
 ):
     assert held_out["precision"] >= floor(request)["precision"]
 
 
-def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_42_0(held_out, request):
+def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_43_0(held_out, request):
     assert held_out["hedged"] <= floor(request)["hedged"]
 
 
-def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_42_0(held_out, request):
+def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_43_0(held_out, request):
     assert held_out["false_present"] <= floor(request)["false_present"]

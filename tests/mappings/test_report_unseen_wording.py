@@ -4522,3 +4522,27 @@ def test_non_without_its_hyphen_denies_the_word_after_it(reader):
 )
 def test_a_lookalikes_caution_or_a_clinical_diagnosis_is_no_finding(reader, text):
     assert firm(reader, text) == {}
+
+
+# --- rules 2.43.0: the fifty-seventh and fifty-eighth rounds (development data) ---------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Not excluded: fascial oedema of the lumbodorsal fascia at L1.",
+        "Gas cleft in L1 not excl.",
+    ],
+)
+def test_not_excluded_as_a_label_or_abbreviated_is_a_doubt(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_presence_or_absence_to_be_judged_is_no_finding(reader):
+    text = "Presence or absence of a gas cleft in L1 should be judged on CT, not done."
+    assert firm(reader, text) == {}
+
+
+def test_what_an_operator_may_anticipate_is_no_finding(reader):
+    text = "Should there be a cleft at L1, the operator may anticipate filling of the cleft."
+    assert firm(reader, text) == {}
