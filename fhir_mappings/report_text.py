@@ -339,10 +339,10 @@ _IS_A = re.compile(
     r"(?:grade\s+\w+\s+)?(?:indicates|means|denotes|signifies|represents|corresponds\s+to)\b)",
     re.I,
 )
-#: Words saying an amount has changed: a grade of before is not the grade now beside them.
 #: A finding's own words after it saying it has gone ("fascial oedema (previously present,
 #: now resolved)"): no persistence named after them makes it current.
 _RESOLVED = re.compile(r"\b(?:resolved|resolution|no\s+longer|disappeared)\b", re.I)
+#: Words saying an amount has changed: a grade of before is not the grade now beside them.
 _CHANGED = re.compile(
     r"\b(?:progress(?:ed|ing|ion|ive)|increas(?:ed|ing)|worsen(?:ed|ing)|advanced|"
     r"deteriorat(?:ed|ing|ion)|decreas(?:ed|ing)|improv(?:ed|ing)|regress(?:ed|ing|ion))\b",
@@ -2819,9 +2819,10 @@ def levels_in(text: str) -> frozenset[VertebralLevel]:
 
 
 def _resolved_after(mentions: _Mentions, ent: Any) -> bool:
-    """Whether the words after a mention, up to the next finding named, say it has gone."""
+    """Whether the words after a mention, up to the next finding named in its clause, say it
+    has gone."""
     later = [e.start_char for e in mentions.findings if e.start_char > ent.start_char]
-    end = min(later, default=ent.sent.end_char)
+    end = min((*later, ent.sent.end_char))
     return bool(_RESOLVED.search(text_of(ent.doc), ent.end_char, end))
 
 
