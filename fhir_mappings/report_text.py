@@ -131,6 +131,8 @@ _LEVEL_CELL = re.compile(
     rf"(?P<levels>{_LEVEL.pattern}(?:\s*[,&]\s*{_LEVEL.pattern})*)\s*\|\s*(?P<value>[^|]+?)\s*",
     re.I,
 )
+#: A table cell's own label before its answer: "pre-op: yes", "current 2024: 2".
+_CELL_LABEL = re.compile(r"^[^:]*:")
 #: Between the items of a list a label answers ("Not seen: cleft, fascial oedema").
 _LIST_ITEMS = re.compile(r"\s*(?:[,;]|\b(?:and|or|nor)\b)\s*", re.I)
 #: A registry field with a legend of codes and the code chosen after it: "Q1 Cleft? [0=No
@@ -145,8 +147,12 @@ _CODE_OPTION = re.compile(r"(?<![\w.])(\d+)\s*=\s*([^\W\d_][\w-]*(?:[ \t]+[^\W\d
 #: label's.
 _SCALE_SPAN = re.compile(
     r"\s*[\[(]\s*0\s*(?:[-–]|to)\s*4\s*[\])](?=\s*:)"
-    # "Multifidus fat (Goutallier grade 0-4): 3": the span closing the label's bracket.
-    r"|\s+0\s*(?:[-–]|to)\s*4(?=\s*[\])]\s*:)"
+    # "Multifidus fat (Goutallier grade 0-4): 3", "(L4/5, T1 axial, 0-4): 3": the span
+    # closing the label's bracket.
+    r"|,?\s+0\s*(?:[-–]|to)\s*4(?=\s*[\])]\s*:)"
+    # "on the five-grade scale 0 to 4", "on a 0-4 scale": the scale named with its span.
+    r"|(?<=scale)\s+(?:of\s+|from\s+)?0\s*(?:[-–]|to)\s*4\b"
+    r"|\b0\s*(?:[-–]|to)\s*4(?=[\s-]+scale\b)"
 )
 #: How a template's answer opens when it denies in a sentence of its own.
 _DENIAL_OPENING = re.compile(r"(?:no|nil|without|there\s+(?:is|are|was|were)\s+no)\s", re.I)
@@ -273,6 +279,8 @@ _PLUS_MINUS = re.compile(
     r"|(?<=[a-z])\s*(?P<minus>[-−])(?=\s*(?:[,;)]|\s/\s|\.?$)))(?P<comma>\s*(?:,|/(?=\s)))?",
     re.I,
 )
+#: The most words a checklist item answered by a sign at its line's end has.
+SIGNED_ITEM_WORDS = 6
 _SIGNED = {
     # "IVC +/-": either, a doubt.
     **dict.fromkeys(("+/-", "+/−", "±", "(+/-)", "(+/−)", "(±)"), " ?"),
@@ -295,6 +303,11 @@ _ASIDE = re.compile(r"^([^:(]{1,60}?)\s*\([^)]*\)(?=\s*:)")
 _DATA_PAIR = re.compile(r'(?<![\w.])([A-Za-z][\w.]*)\s*=\s*("[^"]*"|[^\s;,]+)')
 #: A name as programs write them: words joined by an underscore or a dot.
 _PROGRAM_NAME = re.compile(r"[A-Za-z0-9][._][A-Za-z]")
+#: A field's label as programs write it, words joined by underscores, before its colon or
+#: its bracket: "L1_IVC_current: present", "TLF_oedema_L1: yes", "L1_IVC_prior(2024-01-10):".
+_PROGRAM_LABEL = re.compile(
+    r"(?<![\w./])[A-Za-z0-9/-]+(?:_[A-Za-z0-9/-]+)+(?=\s*(?:\([^()]*\))?\s*:)"
+)
 #: A field closed twice: by its own semicolon and by the one the data had after it.
 _DOUBLED_SEMICOLON = re.compile(r";\s*;")
 #: An endplate right after words that would point to another vertebra ("the L1 body just
@@ -389,8 +402,9 @@ _GOES_ON = re.compile(
     re.I,
 )
 #: A line that opens with an aside in brackets and goes on in lower case ("(MRI 2021) to grade
-#: 3."): the rest of the sentence above it.
-_ASIDE_GOES_ON = re.compile(r"\([^()]*\)\s+[a-z]")
+#: 3."), or with a bracket of words in lower case ("(intravertebral cleft, Kummell)."; not a
+#: list's "(a)" or "(iii)"): the rest of the sentence above it.
+_ASIDE_GOES_ON = re.compile(r"\([^()]*\)\s+[a-z]|\(\s*[a-z][a-z-]+[\s,]")
 #: A line opening with a label ("FINDINGS:", "TLF oedema: yes", "Fascial oedema? No"): no
 #: line before it goes on into it.
 _OPENS_FIELD = re.compile(r"^[^\W\d_][^:?|=]{0,60}(?:[:?=]|\s[-–—]\s)")
@@ -669,7 +683,7 @@ class ReportTextReader:
             rf"{eponym}|\b(?:grade|gr|gt|score|stage|fat|fatty)\b|{self._muscle.pattern}", re.I
         )
         self._progression = _progression_pattern(forms, eponym)
-        self._was = _grade_before_in_brackets(forms)
+        self._was = _grade_before_after(forms, eponym)
 
     def read(
         self,
@@ -738,6 +752,8 @@ class ReportTextReader:
             line = _ASIDE_ADVERB.sub("", line)
             if "__" in line or "/a" in line or "/A" in line or "{{" in line:
                 line = _NOT_ASSESSED.sub("not assessed", line)
+            if "_" in line:
+                line = _PROGRAM_LABEL.sub(_label_in_words, line)
             line = self._coded_answer(line)
             if line.endswith("]"):
                 # "Cleft at L1: Yes [1]": a registry form's code after its answer.
@@ -1033,6 +1049,10 @@ class ReportTextReader:
             return self._answered(
                 f"{field['label'].strip()} at {by_level['levels']}", by_level["value"]
             )
+        if field["separator"] == "|" and self._answered_apart(value):
+            # "| Fascia oedema | present (Jan MRI) | not seen (May MRI) |": a row answered
+            # otherwise in each column (studies, dates, sides) answers for none of them alone.
+            return f"Possible {field['label'].strip()}."
         if (
             field["separator"] == ":"
             and self._answer(field["label"]) == "absent"
@@ -1078,6 +1098,18 @@ class ReportTextReader:
             return denial
         # "Goutallier L4/5 | 1": a table's row read as "label: value".
         return f"{field['label'].strip()}: {value}" if field["separator"] == "|" else line
+
+    def _answered_apart(self, cells: str) -> bool:
+        """Whether a table row's cells after its label answer differently ("present (Jan MRI) |
+        not seen (May MRI)", "pre-op: yes | post-op: no"), each cell's own label and aside
+        set aside."""
+        if "|" not in cells:
+            return False
+        answers = {
+            self._answer(_ASIDE_AFTER.sub(r"\g<answer>", _CELL_LABEL.sub("", cell)))
+            for cell in cells.split("|")
+        }
+        return len(answers - {None}) > 1
 
     def _answered_per_level(self, label: str, value: str) -> str | None:
         """A field answered level by level ("Cleft: L1 no, T12 yes", "Cleft: T12 - not
@@ -2519,8 +2551,20 @@ def _blank_for_a_reason(value: str) -> bool:
 
 
 def _signed(sign: re.Match[str]) -> str:
+    if sign["minus"] and _ends_prose_line(sign):
+        return sign[0]
     word = _SIGNED[sign["sign"] or sign["minus"]]
     return f"{word};" if sign["comma"] else word
+
+
+def _ends_prose_line(sign: re.Match[str]) -> bool:
+    """Whether a dash ends a line of prose, which goes on past it ("... in the anterior half of
+    the Th12 body -" and "Kummell's disease." on the next line): a checklist item a sign
+    answers is a few words ("IVC -", "Fascial oedema -")."""
+    line = sign.string
+    return not line[sign.end() :].strip(" .") and len(line[: sign.start()].split()) > (
+        SIGNED_ITEM_WORDS
+    )
 
 
 def _finding_of(label: str) -> tuple[FindingName, bool | None]:
@@ -2982,6 +3026,10 @@ def _data_pairs_as_fields(line: str) -> str:
     return _DOUBLED_SEMICOLON.sub(";", _DATA_PAIR.sub(_as_field, line))
 
 
+def _label_in_words(label: re.Match[str]) -> str:
+    return label[0].replace("_", " ")
+
+
 def _as_field(pair: re.Match[str]) -> str:
     label = pair[1].replace("_", " ").replace(".", " ")
     value = pair[2].strip('"')
@@ -3159,6 +3207,10 @@ def _table_cells(row: str) -> list[str]:
     if _LEVEL.fullmatch(cells[0]):
         # "T12 | 25% | cleft: Y": the row's fields are about its level.
         return [_placed_field(cell, cells[0]) for cell in cells[1:]]
+    if not labelled[0] and all(labelled[1:]):
+        # "Fascial oedema | pre-op: yes | post-op: no", "Cleft | T12: yes | L1: no": the first
+        # cell names what each field after it answers; read alone, it seemed stated.
+        return [f"{cells[0]} {cell}" for cell in cells[1:]]
     return cells
 
 
@@ -3268,9 +3320,10 @@ def _grade_patterns(forms: Mapping[str, int], eponym: str) -> tuple[re.Pattern[s
     # "G3" is grade 3.
     # "2.5" is no grade of the scale.
     grade = rf"(?<![\w.-])(?:g(?=\d))?(?P<grade>{form})(?![\w-]|[.,]\d)"
-    # A range ("grade 2-3", "3 or greater", "3+") is read as a range, not as its first grade.
+    # A range ("grade 2-3", "3 or greater", "3+") is read as a range, not as its first grade;
+    # a scale's size ("the modified Goutallier three-grade scale") is no grade.
     ranged = (
-        rf"(?<![\w.-])(?:g(?=\d))?(?P<grade>{form})(?!\w|[.,]\d)"
+        rf"(?<![\w.-])(?:g(?=\d))?(?P<grade>{form})(?!\w|[.,]\d|-(?:grade|point|tier)\b)"
         rf"(?:\s*(?:-|–|to|or|/)\s*(?:(?:possibly|probably|perhaps|maybe|even)\s+)?"
         rf"(?P<high>{form})(?!\w)"
         rf"|(?P<open>\s*\+(?!\w)|\s+(?:or|and)\s+(?:greater|more|higher|above|worse|over|"
@@ -3283,6 +3336,7 @@ def _grade_patterns(forms: Mapping[str, int], eponym: str) -> tuple[re.Pattern[s
         r"(?:\s+(?:level|segment))?)?"
     )
     side = r"(?<![\w/-])(?:left|right|lt|rt|l|r|bilateral(?:ly)?|bilat)\b\.?"
+    level = r"(?<!\w)(?:th|t|l|s)\d{1,2}(?:\s*[-/]\s*(?:th|t|l|s)?\d{1,2})?(?!\w)"
     flags = re.I
     return (
         # "Goutallier grade 3", "grade II (Goutallier)", "Goutallier grade (0-4): three",
@@ -3299,6 +3353,13 @@ def _grade_patterns(forms: Mapping[str, int], eponym: str) -> tuple[re.Pattern[s
         # "fatty degeneration (Goutallier, L4/5, T1 axial): 2": the eponym opening a label's
         # bracket that says more of the grading, the answer after it.
         re.compile(rf"(?:{eponym})(?:\s+grade)?\s*,[^():]*\)\s*[:=]\s*{ranged}", flags),
+        # "Goutallier grade of paraspinal muscles at L4/5: 3": the eponym opening a label that
+        # names what is graded, with no number in it but a level's, the answer after it.
+        re.compile(
+            rf"(?:{eponym})(?:\s+grade)?(?:\s+(?:of|for|in|at)\b|\s*,)\s*"
+            rf"(?:[^\d:;.()\[\]=|]|{level}|\((?:[^()\d]|{level})*\)){{1,80}}?:\s*{ranged}",
+            flags,
+        ),
         # "left: grade 2", "right side 3", "R 2, L 3"
         re.compile(rf"{side}(?:\s+side)?\s*[:=]?\s*(?:grade\s*)?{grade}", flags),
         # "3 on the right", "2 (left)", "3 (R)"
@@ -3391,13 +3452,17 @@ def _answer_naming_its_field(label: str, value: str) -> str | None:
     return _ANSWER_WORD.sub(lambda found: name if found[0].lower() == word else found[0], value)
 
 
-def _grade_before_in_brackets(forms: Mapping[str, int]) -> re.Pattern[str]:
-    """A grade now with the grade of before in brackets after it: "Goutallier 2 at L4/5
-    (previously grade 1 in 2024)" is grade 2 now."""
+def _grade_before_after(forms: Mapping[str, int], eponym: str) -> re.Pattern[str]:
+    """A grade now with the grade of before after it, in brackets or after a comma:
+    "Goutallier 2 at L4/5 (previously grade 1 in 2024)", "Goutallier 3 (Goutallier 2 in
+    2020)", "grade 3 by Goutallier, before it was grade 2" are grade 2, 3 and 3 now."""
     form = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    before = r"(?:previously|formerly|was|prior|before(?:\s+it\s+was)?|earlier|initially)"
+    grade = rf"(?:(?:{eponym})\s+)?(?:grade\s+)?(?:{form})\b"
     return re.compile(
-        rf"(?<![\w.-])(?P<grade>{form})(?![\w-])[^();.]{{0,40}}\(\s*(?:previously|formerly|was|"
-        rf"prior|before|earlier|initially)\s+(?:grade\s+)?(?:{form})\b[^)]*\)",
+        rf"(?<![\w.-])(?P<grade>{form})(?![\w-])[^();.]{{0,40}}"
+        rf"(?:\(\s*(?:{before}\s+{grade}|{grade}\s+(?:in|on|from)\s+(?:19|20)\d\d\b)[^)]*\)"
+        rf"|,\s*{before}\s+{grade})",
         re.I,
     )
 

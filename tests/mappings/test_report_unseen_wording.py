@@ -4546,3 +4546,182 @@ def test_presence_or_absence_to_be_judged_is_no_finding(reader):
 def test_what_an_operator_may_anticipate_is_no_finding(reader):
     text = "Should there be a cleft at L1, the operator may anticipate filling of the cleft."
     assert firm(reader, text) == {}
+
+
+# --- rules 2.44.0: the fifty-ninth and sixtieth rounds (development data) -----------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cannot be excluded: a thin fluid cleft beneath the L1 endplate.",
+        "It cannot be excluded, given the patient's movement on the STIR images, that the L1 "
+        "body holds a small gas cleft.",
+    ],
+)
+def test_cannot_be_excluded_before_its_finding_is_a_doubt(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_qualifier_of_certainty_inside_a_denied_list_leaves_its_item_unknown(reader):
+    text = "No retropulsion, lumbodorsal fascial oedema or convincing vacuum cleft in L1."
+    assert firm(reader, text) == {OEDEMA: False}
+
+
+def test_a_dash_ending_a_wrapped_line_of_prose_is_no_answer(reader):
+    # A short checklist line "Cleft -" answers no; a sentence going on past its line does not.
+    text = (
+        "In the anterior third of the L1 body there is a horizontal fluid-signal cleft -\n"
+        "Appearances of osteonecrosis."
+    )
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_a_line_opening_with_a_bracket_in_lower_case_goes_on_from_the_line_above(reader):
+    # Read alone, "(vacuum cleft, Kummell)" would place a cleft at the treated level.
+    text = (
+        "The T11 body is wedged with a gas-filled space below the upper endplate\n"
+        "(vacuum cleft, Kummell).\n"
+        "The L1 fracture is acute."
+    )
+    assert firm(reader, text) == {}
+
+
+def test_not_determined_is_a_doubt_not_a_finding(reader):
+    assert firm(reader, "In the L1 body an intravertebral cleft is not determined.") == {}
+
+
+def test_maybe_before_a_finding_is_a_doubt(reader):
+    assert firm(reader, "Maybe a small gas cleft in L1, to compare with the CT.") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fascial oedema is not more visible.",
+        "The thoracolumbar fascia oedema is not anymore seen.",
+    ],
+)
+def test_a_finding_no_longer_visible_in_non_native_wording_is_history(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A thin gas cleft now lies above the L1 cement, not seen on the baseline CT.",
+        "Recurrent gas cleft in L1 beside the cement, which was absent on the first follow-up.",
+    ],
+)
+def test_a_finding_missing_from_an_earlier_study_is_new_not_denied(reader, text):
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_what_a_procedure_aimed_at_is_no_finding(reader):
+    text = "The intention was diffuse interdigitation of the cement through the L1 body."
+    assert firm(reader, text) == {}
+
+
+def test_a_scales_size_is_no_grade(reader):
+    text = "On the modified Goutallier four-grade scale the L4/5 multifidus is moderately fatty."
+    assert firm(reader, text) == {}
+
+
+def test_a_doubt_on_judging_the_image_hedges_the_sentence(reader):
+    text = "Cement at L1 looks solid and blocky, though the obliquity makes it hard to judge."
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "| TLF oedema | present (January) | not seen (May) |",
+        "Lumbodorsal fascial oedema | admission: present | discharge: absent",
+    ],
+)
+def test_a_table_row_answered_differently_in_its_columns_is_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_row_label_answered_level_by_level_in_its_cells(reader):
+    assert firm(reader, "Vacuum cleft | T11: yes | L1: no") == {IVC: False}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PMMA has entered the L1 gas cleft and lies there as one solid mass.",
+        "Cement occupies the L1 fluid cleft as a compact block.",
+    ],
+)
+def test_cement_filling_a_cleft_says_nothing_of_the_cleft_now(reader, text):
+    assert firm(reader, text) == {CEMENT: "blocky"}
+
+
+def test_a_cleft_filled_and_then_described_is_history(reader):
+    text = "The L1 vacuum cleft is filled and the cement is spongy around it."
+    assert firm(reader, text) == {CEMENT: "spongy"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("L1_vacuum_cleft_now: absent", {IVC: False}),
+        ("thoracolumbar_fascia_oedema_L1: yes", {OEDEMA: True}),
+        ("Goutallier_L4/5_right: 3", {GOUTALLIER: 3}),
+    ],
+)
+def test_a_label_written_with_underscores_is_read_in_words(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Goutallier grade of the lumbar multifidus at L4/5: 2.",
+        "Goutallier grade, erector spinae at L4-L5 (0-4): 2.",
+    ],
+)
+def test_the_eponym_opening_a_label_is_answered_after_its_colon(reader, text):
+    assert firm(reader, text) == {GOUTALLIER: 2}
+
+
+def test_a_grade_of_another_level_in_such_a_label_is_not_taken(reader):
+    assert firm(reader, "Goutallier grade of the multifidus at L2/3: 2.") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Multifidus fatty infiltration (L4/5, axial T1, 0-4): 1.",
+        "Goutallier 1 in the L4-5 erector spinae, on a scale from 0 to 4.",
+    ],
+)
+def test_the_span_of_the_scale_beside_a_grade_is_no_range(reader, text):
+    assert firm(reader, text) == {GOUTALLIER: 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "L4/5 multifidus Goutallier 4 (Goutallier 3 in 2019).",
+        "The L4-5 paraspinal fat is grade 4 by Goutallier, before it was grade 3.",
+        "Erector spinae at L4/5: Goutallier grade 4, previously grade 3 in 2022.",
+    ],
+)
+def test_a_grade_of_before_beside_the_grade_now_leaves_the_grade_now(reader, text):
+    assert firm(reader, text) == {GOUTALLIER: 4}
+
+
+def test_as_on_the_prior_study_makes_a_finding_current(reader):
+    text = "L4-5 paraspinal muscles Goutallier 2, as on the previous MRI."
+    assert firm(reader, text) == {GOUTALLIER: 2}
+
+
+def test_a_follow_up_study_that_shows_a_finding_is_no_plan(reader):
+    assert firm(reader, "The follow-up CT demonstrates blocky cement in L1.") == {CEMENT: "blocky"}
+
+
+def test_versus_between_two_measures_is_no_doubt(reader):
+    text = "The L1 fluid cleft is larger than before (9 mm versus 5 mm)."
+    assert firm(reader, text) == {IVC: True}
