@@ -120,9 +120,11 @@ _LEVEL_HEADING = re.compile(
     rf"{_LEVEL.pattern}(?:\s+(?:level|vertebra|vertebral\s+body))?(?:\s*\([^)]*\))?\s*[:.]?",
     re.I,
 )
-#: A ticked box or option ("[x]", "(•)", "[*]") and any box, ticked or not ("[ ]", "☐").
+#: A ticked box or option ("[x]", "(•)", "[*]") and any box, ticked or not ("[ ]", "☐"). A
+#: ballot cross in brackets ("[✗]") is a box too, but not a tick: one form writes it for "no",
+#: another for a box marked; either way it is no answer "yes".
 _CHECKED = r"\[\s*[xX✓✔*•]\s*\]|\(\s*[xX*•]\s*\)|[☒☑✅]"
-_BOX = re.compile(r"\[\s*[xX✓✔*•]?\s*\]|\(\s*[xX*•]?\s*\)|[☐☒☑✅]")
+_BOX = re.compile(r"\[\s*[xX✓✔*•✗✘]?\s*\]|\(\s*[xX*•]?\s*\)|[☐☒☑✅]")
 #: A box before a grade of the scale: "[x] 1 some fatty streaks", "[ ] 3".
 _GRADE_BOX = re.compile(rf"(?:{_BOX.pattern})\s*[0-4](?!\w|[.,]\d)")
 _FIELD = re.compile(r"^(?P<label>[^:|=]{1,80}?)(?P<separator>[:|=]|\s[-–—]\s)\s*(?P<value>.*)$")
@@ -1918,6 +1920,8 @@ _SPACED_LEVEL = re.compile(r"(?<![\w-])(Th|T|L)\s(1[0-2]|[1-9])(?!\w|[.,]\d|\s*(
 #: What every spaced level holds: most sentences hold none.
 _SPACED_LEVEL_SIGN = re.compile(r"[TL]h?\s[1-9]")
 _RIGHT_BY_LETTER = re.compile(r"(?<![\w-])(?:R|Rt|RT)\.?\s*[:=]?\s*(?:grade\s*)?\d")
+#: "GC3 @ L4/5": the sign written for "at" before a level.
+_AT_SIGN = re.compile(r"\s*@\s*(?=(?:th|t|l|s)\d)", re.I)
 #: "T-12", "L-1": the level with a hyphen in it.
 _HYPHENATED_LEVEL = re.compile(r"(?<![\w-])(th|t|d|l)-(1[0-2]|[1-9])(?![\w-])", re.I)
 
@@ -1940,6 +1944,8 @@ class _LevelNames:
         self._prefix_names = _looked_for(self._prefixes)
 
     def written_as_levels(self, text: str) -> str:
+        if "@" in text:
+            text = _AT_SIGN.sub(" at ", text)
         if _may_hold(text, self._prefix_names):
             text = self._prefixed.sub(lambda m: f"{self._prefixes[m[1].lower()]}{m[2]}", text)
         if "-" in text:
@@ -2184,7 +2190,15 @@ class _Abbreviations:
     def __init__(self, table: Mapping[str, Mapping[str, Any]]) -> None:
         self._table = dict(table)
         names = "|".join(re.escape(name) for name in sorted(table, key=len, reverse=True))
-        self._pattern = re.compile(rf"(?<![\w-])(?:{names or '(?!)'})(?![\w-])")
+        # An abbreviation of the eponym may have its grade typed onto it: "GC3" is "GC 3".
+        graded = "|".join(
+            re.escape(name)
+            for name, entry in table.items()
+            if entry["means"].lower().startswith("goutallier")
+        )
+        self._pattern = re.compile(
+            rf"(?<![\w-])(?:(?:{names or '(?!)'})(?![\w-])|(?:{graded or '(?!)'})(?=[0-4]\b))"
+        )
         self._unless = {
             name: _word_pattern(entry.get("unless", ())) for name, entry in table.items()
         }
@@ -2206,7 +2220,8 @@ class _Abbreviations:
             # A short abbreviation of many meanings ("MF") is ours only beside our words.
             if name in self._only_beside and not self._only_beside[name].search(beside):
                 return name
-            return str(self._table[name]["means"])
+            means = str(self._table[name]["means"])
+            return f"{means} " if text[match.end() : match.end() + 1].isdigit() else means
 
         return self._pattern.sub(spell, text)
 

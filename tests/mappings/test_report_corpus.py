@@ -2,11 +2,11 @@
 and the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev54/``: figures on them are not evidence. ``test2/``
-to ``test21/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev56/``: figures on them are not evidence. ``test2/``
+to ``test22/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
 thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth, forty-seventh,
-forty-ninth, fifty-first, fifty-third, fifty-fifth, fifty-seventh and fifty-ninth blind rounds, are
-never tuned on, and nobody who changes the rules reads them or their misses: the
+forty-ninth, fifty-first, fifty-third, fifty-fifth, fifty-seventh, fifty-ninth and sixty-first blind
+rounds, are never tuned on, and nobody who changes the rules reads them or their misses: the
 ``test_frozen_split_reading_*`` tests below are the evidence, each run on every frozen split.
 Where a target of issue 23 is not met on a split, its test is a strict expected failure there,
 and a floor holds the reader where the shipped rules left it, so that a drop fails the suite.
@@ -110,6 +110,12 @@ FROZEN_SHA256 = {
     ("test21", "sentences.yaml"): (
         "73dc60054de823555959f9e92f5c313be1d131363be04a0a2449529b8e4a0975"
     ),
+    ("test22", "reports.yaml"): (
+        "756740559d9f676d492c65833ab9b493e9e97d19e30d72db5dc21d70bd6c8640"
+    ),
+    ("test22", "sentences.yaml"): (
+        "a6cb2d807d327b84cdc23f13f004cf7cb6cadae0110483cc703137e492435b28"
+    ),
 }
 
 
@@ -132,7 +138,7 @@ def held_out(request, reader, config) -> dict[str, float]:
     }
 
 
-#: Rules 2.44.0 on each frozen split, read by a reviewer (corpus README): which
+#: Rules 2.45.0 on each frozen split, read by a reviewer (corpus README): which
 #: targets it misses there. A target test is a strict expected failure on those splits only, so
 #: the day the reader meets one, the suite says so and the mark must go.
 NOT_MET = {
@@ -150,7 +156,7 @@ def expect_target(target: str, request: pytest.FixtureRequest) -> None:
         request.applymarker(
             pytest.mark.xfail(
                 strict=True,
-                reason=f"issue 23 target not met on frozen split {split} (rules 2.44.0: {figure})",
+                reason=f"issue 23 target not met on frozen split {split} (rules 2.45.0: {figure})",
             )
         )
 
@@ -175,11 +181,11 @@ def test_frozen_split_reading_gives_no_false_present(held_out, request):
     assert held_out["false_present"] == 0
 
 
-#: Where rules 2.44.0 left the reader on each frozen split (corpus README): a floor, not a target;
+#: Where rules 2.45.0 left the reader on each frozen split (corpus README): a floor, not a target;
 #: the next rules must not fall below it. Figures as counts, so a floor reads as the
 #: README's table does.
 FLOOR = {
-    "test2": {"recall": 443 / 462, "precision": 443 / 446, "hedged": 0, "false_present": 1},
+    "test2": {"recall": 451 / 462, "precision": 451 / 454, "hedged": 0, "false_present": 1},
     "test3": {"recall": 220 / 224, "precision": 220 / 221, "hedged": 0, "false_present": 0},
     "test4": {"recall": 214 / 217, "precision": 214 / 214, "hedged": 0, "false_present": 0},
     "test5": {"recall": 62 / 62, "precision": 62 / 62, "hedged": 0, "false_present": 0},
@@ -199,6 +205,7 @@ FLOOR = {
     "test19": {"recall": 60 / 62, "precision": 60 / 60, "hedged": 0, "false_present": 0},
     "test20": {"recall": 61 / 63, "precision": 61 / 61, "hedged": 0, "false_present": 0},
     "test21": {"recall": 78 / 79, "precision": 78 / 78, "hedged": 0, "false_present": 0},
+    "test22": {"recall": 79 / 79, "precision": 79 / 79, "hedged": 0, "false_present": 0},
 }
 
 
@@ -206,19 +213,19 @@ def floor(request: pytest.FixtureRequest) -> dict[str, float]:
     return FLOOR[request.node.callspec.params["held_out"]]
 
 
-def test_frozen_split_reading_recall_stays_at_least_where_rules_2_44_0_left_it(held_out, request):
+def test_frozen_split_reading_recall_stays_at_least_where_rules_2_45_0_left_it(held_out, request):
     assert held_out["recall"] >= floor(request)["recall"]
 
 
-def test_frozen_split_reading_precision_stays_at_least_where_rules_2_44_0_left_it(
+def test_frozen_split_reading_precision_stays_at_least_where_rules_2_45_0_left_it(
     held_out, request
 ):
     assert held_out["precision"] >= floor(request)["precision"]
 
 
-def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_44_0(held_out, request):
+def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_45_0(held_out, request):
     assert held_out["hedged"] <= floor(request)["hedged"]
 
 
-def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_44_0(held_out, request):
+def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_45_0(held_out, request):
     assert held_out["false_present"] <= floor(request)["false_present"]

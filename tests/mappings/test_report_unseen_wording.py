@@ -4725,3 +4725,96 @@ def test_a_follow_up_study_that_shows_a_finding_is_no_plan(reader):
 def test_versus_between_two_measures_is_no_doubt(reader):
     text = "The L1 fluid cleft is larger than before (9 mm versus 5 mm)."
     assert firm(reader, text) == {IVC: True}
+
+
+# --- rules 2.45.0: the sixty-first and sixty-second rounds (development data) -------------
+
+
+def test_a_box_holding_a_ballot_cross_is_no_tick(reader):
+    assert firm(reader, "Vacuum cleft [✔] Fascial oedema [✘]") == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The resident reported a gas cleft in L1.",
+        "The SHO wrote lumbodorsal fascial oedema on the request card.",
+    ],
+)
+def test_what_a_trainee_reported_is_reported_speech(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In case the PMMA fills the cleft, a blocky pattern should follow.",
+        "Expect spongy cement where the trabeculae are intact.",
+        "Assume no intravertebral cleft at L1 until the CT is available.",
+    ],
+)
+def test_what_is_expected_assumed_or_in_case_is_no_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_what_an_external_report_says_is_second_hand(reader):
+    text = "According to the outside MRI report, the cleft lies in T12 and not in L1."
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Goutallier grade 4 indicates more fat than muscle.",
+        "Thoracolumbar fascial oedema is best seen on STIR images.",
+    ],
+)
+def test_a_statement_about_a_finding_in_general_is_no_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The L1 gas cleft that was occupied by cement is outlined on CT.",
+        "After augmentation the space no longer looks like a gas cleft.",
+    ],
+)
+def test_a_cleft_since_filled_with_cement_says_nothing_of_the_cleft_now(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_cleft_not_seen_because_it_was_cemented_is_not_denied(reader):
+    assert firm(reader, "Follow-up MRI: the L1 cleft is not seen (cemented).") == {}
+
+
+def test_a_cement_pattern_compared_with_another_level_is_no_pattern(reader):
+    assert firm(reader, "Cement in L1 looks more solid than the cement in T11.") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gas cleft in the L1 body, as suspected.",
+        "As the surgeon suspected, the L1 body holds a gas cleft.",
+    ],
+)
+def test_a_suspicion_confirmed_is_no_doubt(reader, text):
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_more_than_half_fat_written_before_the_word_fat_is_grade_4(reader):
+    assert firm(reader, "Erector spinae at L4/5 >50% fat on both sides.") == {GOUTALLIER: 4}
+
+
+def test_an_at_sign_before_a_level_places_the_grade_there(reader):
+    assert firm(reader, "Goutallier 3 @ L2/3.") == {}
+
+
+def test_a_grade_typed_onto_an_abbreviation_of_the_eponym_is_read(reader):
+    assert firm(reader, "Paraspinals GC2 at L4-5.") == {GOUTALLIER: 2}
+
+
+def test_the_answer_to_a_clinical_question_is_read(reader):
+    text = "Clinical question: fascial oedema? Answer: the lumbodorsal fascia is oedematous."
+    assert firm(reader, text) == {OEDEMA: True}
