@@ -3435,11 +3435,12 @@ def _muscle_grade_pattern(muscles: Iterable[str], forms: Mapping[str, int]) -> r
 
 
 def _progression_pattern(forms: Mapping[str, int], eponym: str) -> re.Pattern[str]:
-    """A grade that has changed: "progressed from 2 to 3", "2 → 3" is grade 3 now."""
+    """A grade that has changed: "progressed from 2 to 3", "from 2 (2022) to 3 (2024)", "2 → 3"
+    is grade 3 now."""
     form = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     return re.compile(
         rf"(?:(?:progressed|increased|worsened|advanced|changed|deteriorated)\s+(?:from\s+"
-        rf"(?:(?:{eponym})\s+)?(?:grade\s+)?(?:{form})\s+)?to"
+        rf"(?:(?:{eponym})\s+)?(?:grade\s+)?(?:{form})(?:\s*\([^()]*\))?\s+)?to"
         # "Goutallier 2 → 3"
         rf"|(?<![\w.-])(?:{form})\s*(?:→|->|-->|⇒)"
         # "grade 3 in 2019, now 4": the grade now, after one of before

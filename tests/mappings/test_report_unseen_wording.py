@@ -4818,3 +4818,63 @@ def test_a_grade_typed_onto_an_abbreviation_of_the_eponym_is_read(reader):
 def test_the_answer_to_a_clinical_question_is_read(reader):
     text = "Clinical question: fascial oedema? Answer: the lumbodorsal fascia is oedematous."
     assert firm(reader, text) == {OEDEMA: True}
+
+
+# --- rules 2.46.0: the sixty-third and sixty-fourth rounds (development data) -------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A gas cleft in the L1 body cannot be denied.",
+        "Fluid cleft of L1, which cannot be eliminated.",
+        "An intravertebral cleft at L1 is not discarded.",
+        "It cannot be ruled out entirely a fascial oedema at L1.",
+        "Cleft of the L1 body not reliably delineable.",
+        "A fluid-signal band of L1 evoking a Kummell cleft.",
+    ],
+)
+def test_doubts_in_translated_wording_leave_the_finding_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No safe indication of a gas cleft in L1.",
+        "Is not seen with certainty a gas cleft in L1.",
+    ],
+)
+def test_a_denial_without_certainty_is_a_doubt(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_no_evidence_of_the_presence_of_a_finding_denies_it(reader):
+    text = "There is no evidence of the presence of a vacuum cleft in the L1 body."
+    assert firm(reader, text) == {IVC: False}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thoracolumbar fascia oedema described in the preliminary finding, today not more "
+        "demonstrable.",
+        "From the anamnesis, a Kummell cleft of L1 treated at another hospital.",
+    ],
+)
+def test_what_an_earlier_study_or_the_anamnesis_held_is_history(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_finding_unconfirmed_on_another_plane_is_a_doubt(reader):
+    text = "The L1 cleft measures 5 mm, though not demonstrated on the coronal images."
+    assert firm(reader, text) == {}
+
+
+def test_nought_is_grade_0(reader):
+    assert firm(reader, "Lumbar multifidus at L4/5: Goutallier nought.") == {GOUTALLIER: 0}
+
+
+def test_a_progression_with_the_years_in_brackets_gives_the_grade_now(reader):
+    text = "L4/5 paraspinal fat progressed from Goutallier 1 (2021) to 2 (2024)."
+    assert firm(reader, text) == {GOUTALLIER: 2}
