@@ -2,16 +2,16 @@
 and the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev58/``: figures on them are not evidence. ``test2/``
-to ``test23/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev60/``: figures on them are not evidence. ``test2/``
+to ``test24/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
 thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth, forty-seventh,
-forty-ninth, fifty-first, fifty-third, fifty-fifth, fifty-seventh, fifty-ninth, sixty-first and
-sixty-third blind rounds, are never tuned on, and nobody who changes the rules reads them or their
-misses: the ``test_frozen_split_reading_*`` tests below are the evidence, each run on every frozen
-split. Where a target of issue 23 is not met on a split, its test is a strict expected failure
-there, and a floor holds the reader where the shipped rules left it, so that a drop fails the
-suite. (Whoever tunes the rules runs the suite with ``-k "not frozen_split_reading"`` and leaves
-these to a reviewer.)
+forty-ninth, fifty-first, fifty-third, fifty-fifth, fifty-seventh, fifty-ninth, sixty-first,
+sixty-third and sixty-fifth blind rounds, are never tuned on, and nobody who changes the rules
+reads them or their misses: the ``test_frozen_split_reading_*`` tests below are the evidence, each
+run on every frozen split. Where a target of issue 23 is not met on a split, its test is a strict
+expected failure there, and a floor holds the reader where the shipped rules left it, so that a
+drop fails the suite. (Whoever tunes the rules runs the suite with
+``-k "not frozen_split_reading"`` and leaves these to a reviewer.)
 """
 
 from __future__ import annotations
@@ -122,6 +122,12 @@ FROZEN_SHA256 = {
     ("test23", "sentences.yaml"): (
         "2452cbeeccca2c0298f34666f054462f05bf87418e6a675c0c60c557122240d7"
     ),
+    ("test24", "reports.yaml"): (
+        "532627872786ae7767979eb8a687b480c9f16eae401e2f7c5b3eadbed1c3075e"
+    ),
+    ("test24", "sentences.yaml"): (
+        "579bb26f010fd5c80920f76763b86c3acc64688dcae8b61dd5bbf2531d0927bb"
+    ),
 }
 
 
@@ -144,7 +150,7 @@ def held_out(request, reader, config) -> dict[str, float]:
     }
 
 
-#: Rules 2.46.0 on each frozen split, read by a reviewer (corpus README): which
+#: Rules 2.47.0 on each frozen split, read by a reviewer (corpus README): which
 #: targets it misses there. A target test is a strict expected failure on those splits only, so
 #: the day the reader meets one, the suite says so and the mark must go.
 NOT_MET = {
@@ -162,7 +168,7 @@ def expect_target(target: str, request: pytest.FixtureRequest) -> None:
         request.applymarker(
             pytest.mark.xfail(
                 strict=True,
-                reason=f"issue 23 target not met on frozen split {split} (rules 2.46.0: {figure})",
+                reason=f"issue 23 target not met on frozen split {split} (rules 2.47.0: {figure})",
             )
         )
 
@@ -187,7 +193,7 @@ def test_frozen_split_reading_gives_no_false_present(held_out, request):
     assert held_out["false_present"] == 0
 
 
-#: Where rules 2.46.0 left the reader on each frozen split (corpus README): a floor, not a target;
+#: Where rules 2.47.0 left the reader on each frozen split (corpus README): a floor, not a target;
 #: the next rules must not fall below it. Figures as counts, so a floor reads as the
 #: README's table does.
 FLOOR = {
@@ -213,6 +219,7 @@ FLOOR = {
     "test21": {"recall": 78 / 79, "precision": 78 / 78, "hedged": 0, "false_present": 0},
     "test22": {"recall": 79 / 79, "precision": 79 / 79, "hedged": 0, "false_present": 0},
     "test23": {"recall": 77 / 77, "precision": 77 / 77, "hedged": 0, "false_present": 0},
+    "test24": {"recall": 78 / 78, "precision": 78 / 78, "hedged": 0, "false_present": 0},
 }
 
 
@@ -220,19 +227,19 @@ def floor(request: pytest.FixtureRequest) -> dict[str, float]:
     return FLOOR[request.node.callspec.params["held_out"]]
 
 
-def test_frozen_split_reading_recall_stays_at_least_where_rules_2_46_0_left_it(held_out, request):
+def test_frozen_split_reading_recall_stays_at_least_where_rules_2_47_0_left_it(held_out, request):
     assert held_out["recall"] >= floor(request)["recall"]
 
 
-def test_frozen_split_reading_precision_stays_at_least_where_rules_2_46_0_left_it(
+def test_frozen_split_reading_precision_stays_at_least_where_rules_2_47_0_left_it(
     held_out, request
 ):
     assert held_out["precision"] >= floor(request)["precision"]
 
 
-def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_46_0(held_out, request):
+def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_47_0(held_out, request):
     assert held_out["hedged"] <= floor(request)["hedged"]
 
 
-def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_46_0(held_out, request):
+def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_47_0(held_out, request):
     assert held_out["false_present"] <= floor(request)["false_present"]

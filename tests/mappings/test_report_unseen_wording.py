@@ -4878,3 +4878,29 @@ def test_nought_is_grade_0(reader):
 def test_a_progression_with_the_years_in_brackets_gives_the_grade_now(reader):
     text = "L4/5 paraspinal fat progressed from Goutallier 1 (2021) to 2 (2024)."
     assert firm(reader, text) == {GOUTALLIER: 2}
+
+
+# --- rules 2.47.0: the sixty-fifth and sixty-sixth rounds (development data) --------------
+
+
+def test_a_cemented_cleft_says_nothing_of_the_cleft_now(reader):
+    assert firm(reader, "Cemented gas cleft in L1 on the lateral film.") == {}
+
+
+def test_a_pattern_said_to_be_difficult_to_say_is_a_doubt(reader):
+    assert firm(reader, "Cement in L1 is clumped, which is difficult to say on this view.") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vacuum cleft: filled.",
+        "Fascial oedema: as before.",
+    ],
+)
+def test_a_field_answered_filled_or_as_before_is_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_templates_default_values_left_in_are_no_finding(reader):
+    assert firm(reader, "Default values kept: fascial oedema present, cleft absent.") == {}
