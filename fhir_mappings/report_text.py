@@ -133,6 +133,8 @@ _LEVEL_CELL = re.compile(
     rf"(?P<levels>{_LEVEL.pattern}(?:\s*[,&]\s*{_LEVEL.pattern})*)\s*\|\s*(?P<value>[^|]+?)\s*",
     re.I,
 )
+#: A table row's last cell left empty: "| L1 | TLF oedema | |".
+_EMPTY_LAST_CELL = re.compile(r"\|[ \t]*\|[ \t]*$")
 #: A table cell's own label before its answer: "pre-op: yes", "current 2024: 2".
 _CELL_LABEL = re.compile(r"^[^:]*:")
 #: Between the items of a list a label answers ("Not seen: cleft, fascial oedema").
@@ -746,6 +748,10 @@ class ReportTextReader:
             # A row of a text table ("| Intravertebral cleft | No |") without its outer bars:
             # a row of ``label | value``.
             line = _result_segment_as_field(raw)
+            if line.endswith("|"):
+                # "| L1 | TLF oedema | |": the row's last cell left empty is a blank, not
+                # lost with the outer bars.
+                line = _EMPTY_LAST_CELL.sub("| not assessed |", line)
             if "=" in line:
                 line = _data_pairs_as_fields(line)
             line = _answered_by_signs(line.strip().strip("*#").strip().strip("|").strip())

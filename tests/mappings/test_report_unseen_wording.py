@@ -4904,3 +4904,20 @@ def test_a_field_answered_filled_or_as_before_is_unknown(reader, text):
 
 def test_a_templates_default_values_left_in_are_no_finding(reader):
     assert firm(reader, "Default values kept: fascial oedema present, cleft absent.") == {}
+
+
+# --- rules 2.48.0: the sixty-seventh and sixty-eighth rounds (development data) -----------
+
+
+def test_a_pattern_defined_after_its_name_as_a_label_is_no_finding(reader):
+    text = "Spongy pattern: a cement cloud interdigitating with the cancellous bone."
+    assert firm(reader, text) == {}
+
+
+def test_a_finding_named_as_one_of_the_predictors_is_no_finding(reader):
+    text = "Intravertebral cleft is one of the predictors in the model, with fascial oedema."
+    assert firm(reader, text) == {}
+
+
+def test_a_table_rows_empty_last_cell_is_a_blank(reader):
+    assert firm(reader, "| L1 | Vacuum cleft | |") == {}
