@@ -12,13 +12,13 @@ them all):
   ``spent``, ``spent2``, ``spent3`` and ``dev2`` to the latest ``devN``): each written blind and
   read once before any tuning on it (the corpus README gives each first reading), tuned on
   since, so their figures are NOT evidence either;
-- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test25/),
+- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test26/),
   written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
   thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth, forty-seventh,
   forty-ninth, fifty-first, fifty-third, fifty-fifth, fifty-seventh, fifty-ninth, sixty-first,
-  sixty-third, sixty-fifth and sixty-seventh blind rounds: never tuned on; their figures are the
-  evidence, and every miss on them is listed (so nobody who changes the rules runs
-  ``--split test`` or ``all``).
+  sixty-third, sixty-fifth, sixty-seventh and sixty-ninth blind rounds: never tuned on; their
+  figures are the evidence, and every miss on them is listed (so nobody who changes the rules
+  runs ``--split test`` or ``all``).
 
 ``--split dev`` prints everything but the test splits, ``--split test`` the test splits alone,
 ``all`` (the default) everything. Per set: precision and recall per finding and
@@ -370,6 +370,16 @@ SETS = {
         "corpus dev62 split (the sixty-eighth round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev63": (
+        CORPUS / "dev63",
+        "corpus dev63 split (the sixty-ninth round's second half, development data, tuned on "
+        f"since: {NOT_EVIDENCE})",
+    ),
+    "dev64": (
+        CORPUS / "dev64",
+        "corpus dev64 split (the seventieth round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -486,6 +496,11 @@ SETS = {
     "test25": (
         CORPUS / "test25",
         "corpus TEST25 split, sixty-seventh round's first half (frozen, never tuned on: the "
+        "evidence)",
+    ),
+    "test26": (
+        CORPUS / "test26",
+        "corpus TEST26 split, sixty-ninth round's first half (frozen, never tuned on: the "
         "evidence)",
     ),
 }

@@ -4921,3 +4921,30 @@ def test_a_finding_named_as_one_of_the_predictors_is_no_finding(reader):
 
 def test_a_table_rows_empty_last_cell_is_a_blank(reader):
     assert firm(reader, "| L1 | Vacuum cleft | |") == {}
+
+
+# --- rules 2.49.0: the sixty-ninth and seventieth rounds (development data) ---------------
+
+
+def test_a_grade_of_the_muscles_next_to_the_fracture_is_of_another_level(reader):
+    text = (
+        "Paravertebral muscle fatty change adjacent to the collapsed vertebra, Goutallier grade 3."
+    )
+    assert firm(reader, text) == {}
+
+
+def test_the_iliopsoas_is_no_paraspinal_muscle(reader):
+    assert firm(reader, "At L4/5 the iliopsoas holds more fat than muscle.") == {}
+
+
+def test_a_grade_at_these_levels_points_back_to_the_levels_named(reader):
+    text = "Axial images run from T12 to L2; at these levels the multifidus is Goutallier 2."
+    assert firm(reader, text) == {}
+
+
+def test_no_more_than_a_trace_is_a_doubt(reader):
+    assert firm(reader, "At most minimal oedema of the lumbodorsal fascia at L1.") == {}
+
+
+def test_a_value_word_defined_as_a_label_is_no_finding(reader):
+    assert firm(reader, "Spongy: trabecular cement diffusely filling the cancellous bone.") == {}
