@@ -3357,7 +3357,6 @@ def _grade_patterns(forms: Mapping[str, int], eponym: str) -> tuple[re.Pattern[s
         r"(?:\s+(?:level|segment))?)?"
     )
     side = r"(?<![\w/-])(?:left|right|lt|rt|l|r|bilateral(?:ly)?|bilat)\b\.?"
-    level = r"(?<!\w)(?:th|t|l|s)\d{1,2}(?:\s*[-/]\s*(?:th|t|l|s)?\d{1,2})?(?!\w)"
     flags = re.I
     return (
         # "Goutallier grade 3", "grade II (Goutallier)", "Goutallier grade (0-4): three",
@@ -3378,7 +3377,8 @@ def _grade_patterns(forms: Mapping[str, int], eponym: str) -> tuple[re.Pattern[s
         # names what is graded, with no number in it but a level's, the answer after it.
         re.compile(
             rf"(?:{eponym})(?:\s+grade)?(?:\s+(?:of|for|in|at)\b|\s*,)\s*"
-            rf"(?:[^\d:;.()\[\]=|]|{level}|\((?:[^()\d]|{level})*\)){{1,80}}?:\s*{ranged}",
+            rf"(?:[^\d:;.()\[\]=|]|{_LEVEL.pattern}|\((?:[^()\d]|{_LEVEL.pattern})*\)){{1,80}}?"
+            rf":\s*{ranged}",
             flags,
         ),
         # "left: grade 2", "right side 3", "R 2, L 3"

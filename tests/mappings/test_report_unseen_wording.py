@@ -4830,6 +4830,7 @@ def test_the_answer_to_a_clinical_question_is_read(reader):
         "Fluid cleft of L1, which cannot be eliminated.",
         "An intravertebral cleft at L1 is not discarded.",
         "It cannot be ruled out entirely a fascial oedema at L1.",
+        "It cannot be discarded that the L1 body holds a fluid cleft.",
         "Cleft of the L1 body not reliably delineable.",
         "A fluid-signal band of L1 evoking a Kummell cleft.",
     ],
