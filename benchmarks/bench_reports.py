@@ -12,13 +12,13 @@ them all):
   ``spent``, ``spent2``, ``spent3`` and ``dev2`` to the latest ``devN``): each written blind and
   read once before any tuning on it (the corpus README gives each first reading), tuned on
   since, so their figures are NOT evidence either;
-- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test26/),
-  written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
-  thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth, forty-seventh,
-  forty-ninth, fifty-first, fifty-third, fifty-fifth, fifty-seventh, fifty-ninth, sixty-first,
-  sixty-third, sixty-fifth, sixty-seventh and sixty-ninth blind rounds: never tuned on; their
-  figures are the evidence, and every miss on them is listed (so nobody who changes the rules
-  runs ``--split test`` or ``all``).
+- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test27/),
+  written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second, thirty-sixth,
+  thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth, forty-seventh, forty-ninth,
+  fifty-first, fifty-third, fifty-fifth, fifty-seventh, fifty-ninth, sixty-first, sixty-third,
+  sixty-fifth, sixty-seventh, sixty-ninth and seventy-first blind rounds: never tuned on; their
+  figures are the evidence, and every miss on them is listed (so nobody who changes the rules runs
+  ``--split test`` or ``all``).
 
 ``--split dev`` prints everything but the test splits, ``--split test`` the test splits alone,
 ``all`` (the default) everything. Per set: precision and recall per finding and
@@ -380,6 +380,16 @@ SETS = {
         "corpus dev64 split (the seventieth round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev65": (
+        CORPUS / "dev65",
+        "corpus dev65 split (the seventy-first round's second half, development data, tuned on "
+        f"since: {NOT_EVIDENCE})",
+    ),
+    "dev66": (
+        CORPUS / "dev66",
+        "corpus dev66 split (the seventy-second round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -501,6 +511,11 @@ SETS = {
     "test26": (
         CORPUS / "test26",
         "corpus TEST26 split, sixty-ninth round's first half (frozen, never tuned on: the "
+        "evidence)",
+    ),
+    "test27": (
+        CORPUS / "test27",
+        "corpus TEST27 split, seventy-first round's first half (frozen, never tuned on: the "
         "evidence)",
     ),
 }

@@ -530,6 +530,9 @@ class ReportTextReader:
         self._denied_lists = frozenset(
             w.lower() for w in rules.words("template_answers", "denied_lists")
         )
+        self._list_heads = frozenset(
+            w.lower() for w in rules.words("template_answers", "list_heads")
+        )
         self._descriptors = frozenset(
             w.lower() for w in rules.words("template_answers", "descriptors")
         )
@@ -781,7 +784,7 @@ class ReportTextReader:
                 denying = self._opens_denied_list(line)
                 if denying:
                     continue
-            line = self._denied_list(line)
+            line = self._read_as_one_list(line)
             header, rest = self._header(line, reported)
             if header is not None or not line:
                 heading = frozenset()
@@ -846,14 +849,28 @@ class ReportTextReader:
                 yield _Sentence(text, _shorten(piece), about_cement, under, cement_before)
                 cement_before = bool(self._cement_requires.search(text))
 
-    def _denied_list(self, line: str) -> str:
+    def _read_as_one_list(self, line: str) -> str:
         """A line listing what was not found ("Pertinent negatives: cleft, fascial oedema") as
-        one denial of every item ("No cleft or fascial oedema.")."""
+        one denial of every item ("No cleft or fascial oedema."), up to the list's full stop;
+        a list headed by a hedge or an earlier study ("Equivocal: cleft; fascial oedema",
+        "Previous MRI (2019): ...; ...") as one list up to an item with a label of its own, so
+        that the head reaches every item."""
         field = _field(line)
-        if field is None or field["label"].strip().lower() not in self._denied_lists:
+        if field is None:
             return line
-        items = [item for item in _LIST_ITEMS.split(field["value"].rstrip(" .")) if item]
-        return f"No {' or '.join(items)}." if items else line
+        label = field["label"].strip().lower()
+        listed, stop, after = field["value"].partition(". ")
+        later = f" {after}" if stop else ""
+        if label in self._denied_lists:
+            items = [item for item in _LIST_ITEMS.split(listed.rstrip(" .")) if item]
+            return f"No {' or '.join(items)}.{later}" if items else line
+        if ";" in listed and label.split(maxsplit=1)[0] in self._list_heads:
+            parts = listed.split(";")
+            labelled = next((n for n, part in enumerate(parts) if ":" in part), len(parts))
+            heads = ",".join(parts[:labelled]).strip()
+            rest = "".join(f";{part}" for part in parts[labelled:])
+            return f"{field['label']}: {heads}{rest}{stop.rstrip()}{later}"
+        return line
 
     def _opens_denied_list(self, line: str) -> bool:
         """Whether a line is the label of a list of what was not found, its items on the lines
@@ -1075,6 +1092,11 @@ class ReportTextReader:
             return self._answered(field["label"], value)
         if _BLANK.match(value) or self._choices_offered(value) or _blank_for_a_reason(value):
             return None
+        if bracketed and any(
+            self._choices_offered(group[1]) for group in _BRACKETED.finditer(value)
+        ):
+            # "Outcome: fascial oedema [present/absent]": the item's picklist left unfilled.
+            return None
         detailed = _ANSWER_THEN_DETAIL.match(value)
         if detailed and self._answer(detailed["answer"]) is not None:
             # "TLF oedema: No - fascia spared": the answer, then what it rests on, a clause of
@@ -1159,7 +1181,7 @@ class ReportTextReader:
         ends with a box, before it ("no [x]"; a single box closing a line ticks the line)."""
         ticks = [bool(re.fullmatch(_CHECKED, mark.group())) for mark in marks]
         before_boxes = line[: marks[0].start()].strip()
-        if marks[-1].end() == len(line.rstrip()) and before_boxes:
+        if marks[-1].end() == len(line.rstrip(" .")) and before_boxes:
             if len(marks) == 1:
                 return f"{before_boxes.rstrip(':')}." if ticks[0] else None
             starts = [0, *(mark.end() for mark in marks[:-1])]
@@ -1688,7 +1710,8 @@ class ReportTextReader:
             graded = [
                 (grade, levels)
                 for grade, levels, at in found
-                if not other_muscle or self._paraspinal(text, clause.start_char, at)
+                if not other_muscle
+                or self._paraspinal(text, clause.start_char, at, clause.end_char)
             ]
         if all(levels is None for _, levels in graded) and (
             self._placed_elsewhere(text[clause.start_char : ent.start_char])
@@ -1728,12 +1751,18 @@ class ReportTextReader:
         place = _PLACED_AT.search(before) or self._level_of_muscle.search(before)
         return bool(place) and not _covers(levels_in(place[0]), self._graded_segment)
 
-    def _paraspinal(self, text: str, clause_start: int, at: int) -> bool:
-        """Whether the muscle named last before a grade is a paraspinal one."""
+    def _paraspinal(self, text: str, clause_start: int, at: int, clause_end: int) -> bool:
+        """Whether the muscle named last before a grade is a paraspinal one; where none is named
+        before it, the one named first after it ("Goutallier 3 fatty infiltration of the
+        paraspinal muscles, psoas spared")."""
         before = text[clause_start:at]
         own = [match.end() for match in self._paraspinal_muscles.finditer(before)]
         other = [match.end() for match in self._other_muscle.finditer(before)]
-        return bool(own) and (not other or own[-1] > other[-1])
+        if own or other:
+            return bool(own) and (not other or own[-1] > other[-1])
+        own_after = self._paraspinal_muscles.search(text, at, clause_end)
+        other_after = self._other_muscle.search(text, at, clause_end)
+        return bool(own_after) and (not other_after or own_after.start() < other_after.start())
 
     def _grades_in(
         self, text: str, clause_start: int, end: int, eponym: int
@@ -3219,6 +3248,15 @@ def _table_cells(row: str) -> list[str]:
         if cell.strip()
     ]
     labelled = [bool(_LABELLED.match(cell)) for cell in cells]
+    if (
+        len(cells) > 2
+        and not any(labelled)
+        and _LEVEL.fullmatch(cells[0])
+        and any(_LEVEL.search(cell) for cell in cells[1:])
+    ):
+        # "| L2 | new fracture after vertebroplasty L1 | with vacuum cleft |": each cell is
+        # about the row's level, whatever level another cell names.
+        return [f"{cells[0]}: {cell}" for cell in cells[1:]]
     # A first cell that is a field ("Goutallier: L3/4 G2 | L4/5 G3") labels the whole row.
     if not (
         (len(cells) > 2 and not labelled[0] and any(labelled))

@@ -4949,3 +4949,79 @@ def test_no_more_than_a_trace_is_a_doubt(reader):
 
 def test_a_value_word_defined_as_a_label_is_no_finding(reader):
     assert firm(reader, "Spongy: trabecular cement diffusely filling the cancellous bone.") == {}
+
+
+# --- rules 2.50.0: the seventy-first and seventy-second rounds (development data) ---------
+
+
+def test_a_ticked_no_box_before_the_lines_full_stop_is_absent(reader):
+    assert firm(reader, "Oedema of the lumbodorsal fascia: yes [ ] no [x].") == {OEDEMA: False}
+
+
+def test_an_items_picklist_left_unfilled_in_a_fields_value_is_no_finding(reader):
+    assert firm(reader, "Review: vacuum cleft [yes/no], TLF oedema [yes/no].") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Indeterminate: gas cleft in L1; oedema of the lumbodorsal fascia.", {}),
+        ("Earlier study 2021: lumbodorsal fascial oedema; gas cleft in L1; Goutallier 3.", {}),
+        (
+            "Possible: gas cleft in L1; MRI today: oedema of the lumbodorsal fascia.",
+            {OEDEMA: True},
+        ),
+    ],
+)
+def test_a_hedge_or_an_earlier_study_heading_a_list_reaches_each_item_up_to_a_label(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
+
+
+def test_a_denied_list_ends_at_its_full_stop(reader):
+    text = "Absent: canal stenosis, retropulsion. Present: L1 gas cleft, TLF oedema."
+    assert firm(reader, text) == {IVC: True, OEDEMA: True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lumbodorsal fascial oedema now regressive.",
+        "The L1 gas cleft is not seen now.",
+    ],
+)
+def test_a_finding_said_to_have_gone_is_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_finding_not_safely_excludable_is_a_doubt(reader):
+    assert firm(reader, "Gas cleft in L1 not safely excludable.") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Next step: the radiologist to comment on the cleft and the TLF oedema.",
+        "Causes considered: gas cleft in L1, lumbodorsal fascial oedema.",
+    ],
+)
+def test_findings_asked_about_or_considered_are_no_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_neither_a_new_finding_nor_another_denies_an_old_one(reader):
+    assert firm(reader, "Neither new TLF oedema nor any new gas cleft.") == {}
+
+
+def test_a_table_row_of_a_level_is_that_levels_whatever_level_another_cell_names(reader):
+    assert firm(reader, "| T12 | fracture above the L1 cement | gas cleft |") == {}
+
+
+def test_a_finding_present_and_improving_is_present(reader):
+    assert firm(reader, "TLF oedema: present, improved.") == {OEDEMA: True}
+
+
+def test_a_grade_before_its_paraspinal_muscles_counts_beside_another_muscle(reader):
+    text = "Goutallier 2 change of the L4/5 multifidus, gluteal muscles normal."
+    assert firm(reader, text) == {GOUTALLIER: 2}
