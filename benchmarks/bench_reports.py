@@ -12,13 +12,13 @@ them all):
   ``spent``, ``spent2``, ``spent3`` and ``dev2`` to the latest ``devN``): each written blind and
   read once before any tuning on it (the corpus README gives each first reading), tuned on
   since, so their figures are NOT evidence either;
-- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test27/),
+- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test28/),
   written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second, thirty-sixth,
   thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth, forty-seventh, forty-ninth,
   fifty-first, fifty-third, fifty-fifth, fifty-seventh, fifty-ninth, sixty-first, sixty-third,
-  sixty-fifth, sixty-seventh, sixty-ninth and seventy-first blind rounds: never tuned on; their
-  figures are the evidence, and every miss on them is listed (so nobody who changes the rules runs
-  ``--split test`` or ``all``).
+  sixty-fifth, sixty-seventh, sixty-ninth, seventy-first and seventy-third blind rounds: never tuned
+  on; their figures are the evidence, and every miss on them is listed (so nobody who changes the
+  rules runs ``--split test`` or ``all``).
 
 ``--split dev`` prints everything but the test splits, ``--split test`` the test splits alone,
 ``all`` (the default) everything. Per set: precision and recall per finding and
@@ -390,6 +390,16 @@ SETS = {
         "corpus dev66 split (the seventy-second round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev67": (
+        CORPUS / "dev67",
+        "corpus dev67 split (the seventy-third round's second half, development data, tuned on "
+        f"since: {NOT_EVIDENCE})",
+    ),
+    "dev68": (
+        CORPUS / "dev68",
+        "corpus dev68 split (the seventy-fourth round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -516,6 +526,11 @@ SETS = {
     "test27": (
         CORPUS / "test27",
         "corpus TEST27 split, seventy-first round's first half (frozen, never tuned on: the "
+        "evidence)",
+    ),
+    "test28": (
+        CORPUS / "test28",
+        "corpus TEST28 split, seventy-third round's first half (frozen, never tuned on: the "
         "evidence)",
     ),
 }

@@ -190,8 +190,19 @@ _CELL_SIGN = re.compile(r"[|\t]|\s\s")
 _VALUE_SIGN = re.compile(r"[\d:]")
 #: A column named by an MRI sequence, whose digit is no value: "T1", "T2 FS", "T1W".
 _SEQUENCE_COLUMN = re.compile(r"t[12](?:\s*(?:w|wi|fs|weighted))?", re.I)
-#: A question and its answer on one line: "Vacuum cleft? No".
-_QUESTION = re.compile(r"^(?P<label>[^?:|=]{1,60}?)\s*\?\s+(?P<answer>[^?:]{1,20})$")
+#: A question and the answer after it, each of a line's: "Vacuum cleft? No", "Is there a cleft?
+#: A: yes, in L1", "Cleft? No. Fascial oedema? Also no." The answer ends at a stop or a bracket.
+_QUESTION = re.compile(
+    r"(?P<label>[^?!.:;|=\w]*\w[^?!.:;|=]{0,79}?)\s*\?\s+(?:(?:a|ans|answer)\s*[:.-]\s*)?"
+    r"(?P<answer>[^\s,.;:()?!–—-][^,.;:()?!–—]{0,19}?)\s*(?P<after>[,.;:!–—(]|\s-\s|$)",
+    re.I,
+)
+#: A question asking whether a finding is still there: answered "no", it has gone.
+_ASKED_IF_STILL = re.compile(r"\b(?:still|persist\w*|remain\w*|again)\b", re.I)
+#: A question's number before it: "Q:", "Q3:", "Question 2:".
+_QUESTION_NUMBER = re.compile(r"(?:^|[.!?]\s+)(?:q|question)\s*\d*\s*:$", re.I)
+#: Words before an answer that leave it as it is: "Also no", "again yes".
+_ANSWER_ADVERB = re.compile(r"^(?:also|again|still|and)\s+", re.I)
 #: One level's answer of a field answered level by level: "L1 no", "T12: yes", "L2 - neg".
 _LEVEL_ANSWER = re.compile(
     rf"(?P<level>{_LEVEL.pattern})\s*[:=(-]?\s*(?P<answer>[^,;:()]+?)\s*\)?", re.I
@@ -928,16 +939,36 @@ class ReportTextReader:
         return first if first.lower() in self._pattern_words else None
 
     def _question_answered(self, line: str) -> str:
-        """A template's question with its answer after it ("Vacuum cleft? No", "Goutallier?
-        3") as a ``label: value`` field; a question without one stays a question."""
+        """Each question of a line with its answer after it ("Vacuum cleft? No", "Goutallier?
+        3", "Is there a cleft? Yes, in L1") as a ``label: value`` field, what follows the
+        answer read with it; a question without an answer, or answered in doubt, stays a
+        question."""
+
+        def answered(asked: re.Match[str]) -> str:
+            before = line[: asked.start()].rstrip()
+            if before.endswith(":") and not _QUESTION_NUMBER.search(before):
+                # "CT: cleft? Y / N", "Clinical question: cleft at L1? Answer: yes": the
+                # question is a field's value, read with its field.
+                return asked[0]
+            answer = _ANSWER_ADVERB.sub("", asked["answer"].strip())
+            named = answer.lower()
+            kind = self._answer(answer)
+            if kind == "uncertain" or (
+                kind is None and named not in self._grade_of and named not in self._pattern_words
+            ):
+                return asked[0]
+            label = asked["label"]
+            if self._answer(label.split()[-1]) in ("uncertain", "absent") or (
+                kind == "absent" and _ASKED_IF_STILL.search(label)
+            ):
+                # "Is the cleft filled? Yes", "Is the cleft still there? No": asked of a state,
+                # or of what has gone, the answer says nothing of the finding now.
+                return asked[0]
+            space = label[: len(label) - len(label.lstrip())]
+            return f"{space}{label.strip()}: {answer}{asked['after']}"
+
         # A question needs its question mark.
-        asked = _QUESTION.match(line) if "?" in line else None
-        if asked is None:
-            return line
-        answer = asked["answer"].strip(" .").lower()
-        if self._answer(answer) is None and answer not in self._grade_of:
-            return line
-        return f"{asked['label']}: {asked['answer']}"
+        return _QUESTION.sub(answered, line) if "?" in line else line
 
     def _section(self, header: str, rest: str, current: _Section) -> _Section:
         """The section a header begins, with the text on its own line (``rest``). Skipped

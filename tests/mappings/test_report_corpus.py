@@ -2,16 +2,16 @@
 and the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev66/``: figures on them are not evidence. ``test2/``
-to ``test27/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev68/``: figures on them are not evidence. ``test2/``
+to ``test28/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
 thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth, forty-seventh,
 forty-ninth, fifty-first, fifty-third, fifty-fifth, fifty-seventh, fifty-ninth, sixty-first,
-sixty-third, sixty-fifth, sixty-seventh, sixty-ninth and seventy-first blind rounds, are never tuned
-on, and nobody who changes the rules reads them or their misses: the ``test_frozen_split_reading_*``
-tests below are the evidence, each run on every frozen split. Where a target of issue 23 is not met
-on a split, its test is a strict expected failure there, and a floor holds the reader where the
-shipped rules left it, so that a drop fails the suite. (Whoever tunes the rules runs the suite with
-``-k "not frozen_split_reading"`` and leaves these to a reviewer.)
+sixty-third, sixty-fifth, sixty-seventh, sixty-ninth, seventy-first and seventy-third blind rounds,
+are never tuned on, and nobody who changes the rules reads them or their misses: the
+``test_frozen_split_reading_*`` tests below are the evidence, each run on every frozen split. Where
+a target of issue 23 is not met on a split, its test is a strict expected failure there, and a floor
+holds the reader where the shipped rules left it, so that a drop fails the suite. (Whoever tunes the
+rules runs the suite with ``-k "not frozen_split_reading"`` and leaves these to a reviewer.)
 """
 
 from __future__ import annotations
@@ -146,6 +146,12 @@ FROZEN_SHA256 = {
     ("test27", "sentences.yaml"): (
         "2c0f12facc1bff419917ecc933be9ff2d5b8f7ec44b9b954b5f1cc28faa3cfdf"
     ),
+    ("test28", "reports.yaml"): (
+        "3f01c138a2fea5ac6dce5cf20e4469d50c3d6c89f4396a1b18d71c8f7f39f523"
+    ),
+    ("test28", "sentences.yaml"): (
+        "f6dde2a2ed8d368c0854fedc4bda6a76029dc23241a97fae467df99ee1e0bf1d"
+    ),
 }
 
 
@@ -168,7 +174,7 @@ def held_out(request, reader, config) -> dict[str, float]:
     }
 
 
-#: Rules 2.50.0 on each frozen split, read by a reviewer (corpus README): which
+#: Rules 2.51.0 on each frozen split, read by a reviewer (corpus README): which
 #: targets it misses there. A target test is a strict expected failure on those splits only, so
 #: the day the reader meets one, the suite says so and the mark must go.
 NOT_MET = {
@@ -186,7 +192,7 @@ def expect_target(target: str, request: pytest.FixtureRequest) -> None:
         request.applymarker(
             pytest.mark.xfail(
                 strict=True,
-                reason=f"issue 23 target not met on frozen split {split} (rules 2.50.0: {figure})",
+                reason=f"issue 23 target not met on frozen split {split} (rules 2.51.0: {figure})",
             )
         )
 
@@ -211,7 +217,7 @@ def test_frozen_split_reading_gives_no_false_present(held_out, request):
     assert held_out["false_present"] == 0
 
 
-#: Where rules 2.50.0 left the reader on each frozen split (corpus README): a floor, not a target;
+#: Where rules 2.51.0 left the reader on each frozen split (corpus README): a floor, not a target;
 #: the next rules must not fall below it. Figures as counts, so a floor reads as the
 #: README's table does.
 FLOOR = {
@@ -241,6 +247,7 @@ FLOOR = {
     "test25": {"recall": 72 / 75, "precision": 72 / 72, "hedged": 0, "false_present": 0},
     "test26": {"recall": 72 / 73, "precision": 72 / 72, "hedged": 0, "false_present": 0},
     "test27": {"recall": 74 / 74, "precision": 74 / 74, "hedged": 0, "false_present": 0},
+    "test28": {"recall": 72 / 75, "precision": 72 / 72, "hedged": 0, "false_present": 0},
 }
 
 
@@ -248,19 +255,19 @@ def floor(request: pytest.FixtureRequest) -> dict[str, float]:
     return FLOOR[request.node.callspec.params["held_out"]]
 
 
-def test_frozen_split_reading_recall_stays_at_least_where_rules_2_50_0_left_it(held_out, request):
+def test_frozen_split_reading_recall_stays_at_least_where_rules_2_51_0_left_it(held_out, request):
     assert held_out["recall"] >= floor(request)["recall"]
 
 
-def test_frozen_split_reading_precision_stays_at_least_where_rules_2_50_0_left_it(
+def test_frozen_split_reading_precision_stays_at_least_where_rules_2_51_0_left_it(
     held_out, request
 ):
     assert held_out["precision"] >= floor(request)["precision"]
 
 
-def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_50_0(held_out, request):
+def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_51_0(held_out, request):
     assert held_out["hedged"] <= floor(request)["hedged"]
 
 
-def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_50_0(held_out, request):
+def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_51_0(held_out, request):
     assert held_out["false_present"] <= floor(request)["false_present"]

@@ -10,6 +10,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fhir_mappings import ReportRulesError, ReportTextReader, load_text_rules, report_text
 from fhir_mappings.codes import FindingName, VertebralLevel
@@ -785,7 +787,7 @@ def test_labelled_stated_findings_are_read_with_recall_of_at_least_95_percent(re
 
 
 def test_packaged_rules_carry_their_version():
-    assert load_text_rules().version == "2.50.0"
+    assert load_text_rules().version == "2.51.0"
 
 
 def test_site_rules_add_a_phrase(tmp_path):
@@ -800,7 +802,7 @@ def test_site_rules_add_a_phrase(tmp_path):
         )
     )
     rules = load_text_rules(site)
-    assert rules.version == "2.50.0+site.2.1.0"
+    assert rules.version == "2.51.0+site.2.1.0"
     assert values(ReportTextReader(rules), "Pseudarthrosis cleft at L1.") == {IVC: True}
 
 
@@ -899,3 +901,37 @@ def test_reading_a_run_of_thousands_of_letters_takes_little_memory(reader):
         tracemalloc.stop()
     assert read[IVC].value is True
     assert peak < 20_000_000
+
+
+#: Words and signs of report text, drawn in any order: what a client's EHR may send.
+REPORT_PIECES = (
+    *("cleft", "vacuum", "IVC", "fascial", "oedema", "TLF", "Goutallier", "grade", "cement"),
+    *("blocky", "spongy", "psoas", "paraspinal", "muscles", "respectively", "MRI", "prior"),
+    *("previously", "still", "filled", "possible", "not", "no", "yes", "No", "Yes", "Y", "N"),
+    *("U", "present", "absent", "question", "of", "at", "and", "or", "0", "2", "3", "4", "50"),
+    *("L1", "T12", "L4/5", "(2019)", "Q1:", "A:", "Equivocal:", "Absent:", "Negatives:"),
+    *("?", ".", ",", ";", ":", "|", "-", "/", "(", ")", "[x]", "[ ]", "%", ">", "*", "?cleft"),
+)
+#: The values each finding can take.
+VALUES = {
+    IVC: (True, False),
+    OEDEMA: (True, False),
+    GOUTALLIER: (0, 1, 2, 3, 4),
+    CEMENT: ("blocky", "spongy"),
+}
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    pieces=st.lists(
+        st.tuples(st.sampled_from(REPORT_PIECES), st.sampled_from((" ", "", "\n"))),
+        max_size=30,
+    )
+)
+def test_any_text_of_report_words_and_signs_is_read_without_error(reader, pieces):
+    text = "".join(piece + separator for piece, separator in pieces)
+    read = reader.read([text], L1)
+    assert all(
+        statement.value is None or statement.value in VALUES[name]
+        for name, statement in read.items()
+    )

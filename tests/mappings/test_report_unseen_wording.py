@@ -5025,3 +5025,41 @@ def test_a_finding_present_and_improving_is_present(reader):
 def test_a_grade_before_its_paraspinal_muscles_counts_beside_another_muscle(reader):
     text = "Goutallier 2 change of the L4/5 multifidus, gluteal muscles normal."
     assert firm(reader, text) == {GOUTALLIER: 2}
+
+
+# --- rules 2.51.0: the seventy-third and seventy-fourth rounds (development data) ---------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Is there a gas cleft in L1? Yes, beneath the upper endplate.", {IVC: True}),
+        ("Gas cleft? No. TLF oedema? Also no.", {IVC: False, OEDEMA: False}),
+        ("Q4: TLF oedema? A: yes, T12 to L2.", {OEDEMA: True}),
+        ("Cement pattern? Trabecular.", {CEMENT: "spongy"}),
+        ("Q2: any gas cleft? A: Yes, at T10.", {}),
+        ("MRI: gas cleft? Y / N", {}),
+        ("Wedge fracture. ? Yes", {}),
+    ],
+)
+def test_each_question_of_a_line_is_read_with_the_answer_after_it(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is the gas cleft filled? Yes.",
+        "Is the gas cleft still there? No.",
+    ],
+)
+def test_a_question_of_a_state_or_of_what_is_still_there_says_nothing_of_it_now(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_u_answers_a_field_in_doubt(reader):
+    assert firm(reader, "Gas cleft (Y/N/U): U") == {}
+
+
+def test_previously_opening_a_sentence_is_history(reader):
+    assert firm(reader, "Previously the L4/5 multifidus was Goutallier 3.") == {}
