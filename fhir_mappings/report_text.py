@@ -197,6 +197,10 @@ _QUESTION = re.compile(
     r"(?P<answer>[^\s,.;:()?!–—-][^,.;:()?!–—]{0,19}?)\s*(?P<after>[,.;:!–—(]|\s-\s|$)",
     re.I,
 )
+#: A table's row of a level after another's on one line: "...; L1 | cleft | yes".
+_ROW_AFTER_ROW = re.compile(rf";\s*(?=(?:{_LEVEL.pattern})\s*\|)", re.I)
+#: A footnote's mark after a word or at the start of its note: "Absent³", "0*", "(†to be ...)".
+_FOOTNOTE_MARK = re.compile(r"(?<=[\w\])])[*†‡§¶⁰¹²³⁴⁵⁶⁷⁸⁹]+|(?<=[(|]|\s)[*†‡§¶⁰¹²³⁴⁵⁶⁷⁸⁹]+(?=\w)")
 #: A question asking whether a finding is still there: answered "no", it has gone.
 _ASKED_IF_STILL = re.compile(r"\b(?:still|persist\w*|remain\w*|again)\b", re.I)
 #: A question's number before it: "Q:", "Q3:", "Question 2:".
@@ -241,7 +245,7 @@ _SEMICOLON = re.compile(r"\s*;\s*")
 _COMMA = re.compile(r"\s*,\s*")
 #: An answer with a reason or a qualifier in brackets after it: "not applicable (CT)",
 #: "present (provisional)".
-_ASIDE_AFTER = re.compile(r"(?P<answer>[^()]+?)\s*\((?P<aside>[^()]*)\)")
+_ASIDE_AFTER = re.compile(r"(?P<answer>[^()\[\]]+?)\s*[(\[](?P<aside>[^()\[\]]*)[)\]]")
 #: Where a reason follows a value: a bracket, a dash between spaces (after a comma, a second
 #: answer may follow: "n/a, none identified").
 _REASON_FOLLOWS = re.compile(r"\s*\(|\s+[-–—]\s+")
@@ -762,6 +766,12 @@ class ReportTextReader:
             # A row of a text table ("| Intravertebral cleft | No |") without its outer bars:
             # a row of ``label | value``.
             line = _result_segment_as_field(raw)
+            if "|" in line:
+                # "LV1 | cleft | yes": a table's level column read as a level; rows of it
+                # flattened into one line ("T12 | cleft | no; L1 | cleft | yes") read apart.
+                line = self._level_names.prefixed_as_levels(line)
+                if ";" in line and not _column_headings(line.split(";", 1)[0]):
+                    line = _ROW_AFTER_ROW.sub(". ", line)
             if line.endswith("|"):
                 # "| L1 | TLF oedema | |": the row's last cell left empty is a blank, not
                 # lost with the outer bars.
@@ -772,6 +782,9 @@ class ReportTextReader:
             if line.endswith((")", ").", ");")):
                 line = _BRACKETED_ANSWER.sub(r"\g<label>: \g<answer>\g<rest>", line)
             line = _ASIDE_ADVERB.sub("", line)
+            if _FOOTNOTE_MARK.search(line):
+                # "Absent³", "IVC_PRESENT = 0* (*0 = no ...)": a footnote's marks are no words.
+                line = _FOOTNOTE_MARK.sub("", line)
             if "__" in line or "/a" in line or "/A" in line or "{{" in line:
                 line = _NOT_ASSESSED.sub("not assessed", line)
             if "_" in line:
@@ -821,6 +834,9 @@ class ReportTextReader:
                 if number == 0 and (field := _field(piece)):
                     label = field["label"].strip().lstrip("-–•·* ")
                     labelled = _one_vertebra(label) if _LEVEL_HEADING.fullmatch(label) else labelled
+                    if label.lower() == "level" and _LEVEL_HEADING.fullmatch(field["value"]):
+                        # "Level: Th11. Cleft: present.": the line's fields are that level's.
+                        labelled = _one_vertebra(field["value"])
                 if legend and self._pattern_defined.search(piece) and ")" not in piece:
                     continue
                 header, rest = self._header(piece, reported) if number else (None, piece)
@@ -1105,6 +1121,11 @@ class ReportTextReader:
             return self._answered(
                 f"{field['label'].strip()} at {by_level['levels']}", by_level["value"]
             )
+        if field["separator"] == "|" and _LEVEL.fullmatch(field["label"].strip()):
+            finding, bar, answer = value.rpartition("|")
+            if bar and "|" not in finding and self._answer(answer) is not None:
+                # "T12 | Vacuum cleft | No": a row of a level, a finding and its answer.
+                return self._answered(f"{finding.strip()} at {field['label'].strip()}", answer)
         if field["separator"] == "|" and self._answered_apart(value):
             # "| Fascia oedema | present (Jan MRI) | not seen (May MRI) |": a row answered
             # otherwise in each column (studies, dates, sides) answers for none of them alone.
@@ -1134,7 +1155,7 @@ class ReportTextReader:
             # its own. Left whole, the answer word went unread and the field's name alone
             # seemed a finding stated.
             return f"{self._answered(field['label'], detailed['answer'])} {detailed['detail']}"
-        if _BARE_NUMBER.match(value) and not self._graded_label.search(field["label"]):
+        if _BARE_NUMBER.match(value.rstrip(";")) and not self._graded_label.search(field["label"]):
             return None
         if (
             value.rstrip(".") in self._grade_of
@@ -1212,7 +1233,9 @@ class ReportTextReader:
         ends with a box, before it ("no [x]"; a single box closing a line ticks the line)."""
         ticks = [bool(re.fullmatch(_CHECKED, mark.group())) for mark in marks]
         before_boxes = line[: marks[0].start()].strip()
-        if marks[-1].end() == len(line.rstrip(" .")) and before_boxes:
+        tail = line[marks[-1].end() :].strip(" .")
+        if (not tail or _BRACKETED.fullmatch(tail)) and before_boxes:
+            # "Cleft: Yes [x] No [ ] (fluid cleft, superior half)": the aside is no option.
             if len(marks) == 1:
                 return f"{before_boxes.rstrip(':')}." if ticks[0] else None
             starts = [0, *(mark.end() for mark in marks[:-1])]
@@ -1288,7 +1311,8 @@ class ReportTextReader:
         if kind is not None or aside is None:
             return kind
         kind = self._answer_kind(aside["answer"])
-        if kind is None or aside["aside"].startswith("see "):
+        if kind in (None, "uncertain") or aside["aside"].startswith("see "):
+            # An answer in doubt stays in doubt whatever its aside: "not discussed [omitted]".
             return kind
         # "present (provisional)": an answer given in doubt ("absent (see STIR)" is not).
         # Any other aside is left to be read with the answer: "Present (T12)" places it,
@@ -2009,11 +2033,16 @@ class _LevelNames:
         self._region_names = _looked_for(self._regions)
         self._prefix_names = _looked_for(self._prefixes)
 
+    def prefixed_as_levels(self, text: str) -> str:
+        """A vertebra named by a prefix and its number ("LWK 1", "LV1") as its level."""
+        if not _may_hold(text, self._prefix_names):
+            return text
+        return self._prefixed.sub(lambda m: f"{self._prefixes[m[1].lower()]}{m[2]}", text)
+
     def written_as_levels(self, text: str) -> str:
         if "@" in text:
             text = _AT_SIGN.sub(" at ", text)
-        if _may_hold(text, self._prefix_names):
-            text = self._prefixed.sub(lambda m: f"{self._prefixes[m[1].lower()]}{m[2]}", text)
+        text = self.prefixed_as_levels(text)
         if "-" in text:
             # The hyphen is the one sign a hyphenated level needs: most sentences have none.
             text = _HYPHENATED_LEVEL.sub(r"\1\2", text)

@@ -2,12 +2,12 @@
 and the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev68/``: figures on them are not evidence. ``test2/``
-to ``test28/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev70/``: figures on them are not evidence. ``test2/``
+to ``test29/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
 thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth, forty-seventh,
 forty-ninth, fifty-first, fifty-third, fifty-fifth, fifty-seventh, fifty-ninth, sixty-first,
-sixty-third, sixty-fifth, sixty-seventh, sixty-ninth, seventy-first and seventy-third blind rounds,
-are never tuned on, and nobody who changes the rules reads them or their misses: the
+sixty-third, sixty-fifth, sixty-seventh, sixty-ninth, seventy-first, seventy-third and seventy-fifth
+blind rounds, are never tuned on, and nobody who changes the rules reads them or their misses: the
 ``test_frozen_split_reading_*`` tests below are the evidence, each run on every frozen split. Where
 a target of issue 23 is not met on a split, its test is a strict expected failure there, and a floor
 holds the reader where the shipped rules left it, so that a drop fails the suite. (Whoever tunes the
@@ -152,6 +152,12 @@ FROZEN_SHA256 = {
     ("test28", "sentences.yaml"): (
         "f6dde2a2ed8d368c0854fedc4bda6a76029dc23241a97fae467df99ee1e0bf1d"
     ),
+    ("test29", "reports.yaml"): (
+        "0830006f397f2d13c8bf48d3c8ddc719d43ee6938715aba924f608a61cf31131"
+    ),
+    ("test29", "sentences.yaml"): (
+        "218c5a4a1be2c89565d757d96f2945c734f6e267465e1eac0d615273d81dd934"
+    ),
 }
 
 
@@ -174,7 +180,7 @@ def held_out(request, reader, config) -> dict[str, float]:
     }
 
 
-#: Rules 2.51.0 on each frozen split, read by a reviewer (corpus README): which
+#: Rules 2.52.0 on each frozen split, read by a reviewer (corpus README): which
 #: targets it misses there. A target test is a strict expected failure on those splits only, so
 #: the day the reader meets one, the suite says so and the mark must go.
 NOT_MET = {
@@ -192,7 +198,7 @@ def expect_target(target: str, request: pytest.FixtureRequest) -> None:
         request.applymarker(
             pytest.mark.xfail(
                 strict=True,
-                reason=f"issue 23 target not met on frozen split {split} (rules 2.51.0: {figure})",
+                reason=f"issue 23 target not met on frozen split {split} (rules 2.52.0: {figure})",
             )
         )
 
@@ -217,7 +223,7 @@ def test_frozen_split_reading_gives_no_false_present(held_out, request):
     assert held_out["false_present"] == 0
 
 
-#: Where rules 2.51.0 left the reader on each frozen split (corpus README): a floor, not a target;
+#: Where rules 2.52.0 left the reader on each frozen split (corpus README): a floor, not a target;
 #: the next rules must not fall below it. Figures as counts, so a floor reads as the
 #: README's table does.
 FLOOR = {
@@ -248,6 +254,7 @@ FLOOR = {
     "test26": {"recall": 72 / 73, "precision": 72 / 72, "hedged": 0, "false_present": 0},
     "test27": {"recall": 74 / 74, "precision": 74 / 74, "hedged": 0, "false_present": 0},
     "test28": {"recall": 72 / 75, "precision": 72 / 72, "hedged": 0, "false_present": 0},
+    "test29": {"recall": 78 / 78, "precision": 78 / 78, "hedged": 0, "false_present": 0},
 }
 
 
@@ -255,19 +262,19 @@ def floor(request: pytest.FixtureRequest) -> dict[str, float]:
     return FLOOR[request.node.callspec.params["held_out"]]
 
 
-def test_frozen_split_reading_recall_stays_at_least_where_rules_2_51_0_left_it(held_out, request):
+def test_frozen_split_reading_recall_stays_at_least_where_rules_2_52_0_left_it(held_out, request):
     assert held_out["recall"] >= floor(request)["recall"]
 
 
-def test_frozen_split_reading_precision_stays_at_least_where_rules_2_51_0_left_it(
+def test_frozen_split_reading_precision_stays_at_least_where_rules_2_52_0_left_it(
     held_out, request
 ):
     assert held_out["precision"] >= floor(request)["precision"]
 
 
-def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_51_0(held_out, request):
+def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_52_0(held_out, request):
     assert held_out["hedged"] <= floor(request)["hedged"]
 
 
-def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_51_0(held_out, request):
+def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_52_0(held_out, request):
     assert held_out["false_present"] <= floor(request)["false_present"]

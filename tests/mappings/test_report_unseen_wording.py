@@ -5063,3 +5063,56 @@ def test_u_answers_a_field_in_doubt(reader):
 
 def test_previously_opening_a_sentence_is_history(reader):
     assert firm(reader, "Previously the L4/5 multifidus was Goutallier 3.") == {}
+
+
+# --- rules 2.52.0: the seventy-fifth and seventy-sixth rounds (development data) ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("| Lumbodorsal fascial oedema | Not seen² | ² STIR and T2 FS |", {OEDEMA: False}),
+        ("CLEFT_FLAG = 0‡ (‡0 = no cleft in the L1 body)", {}),
+    ],
+)
+def test_a_footnotes_marks_are_no_words(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_coded_fields_bare_number_is_no_answer(reader):
+    assert firm(reader, "CLEFT_PRESENT = 1") == {}
+
+
+def test_a_level_labelling_a_line_places_its_fields(reader):
+    assert firm(reader, "Level: T11. Gas cleft: yes.") == {}
+
+
+def test_an_aside_after_a_forms_boxes_is_no_option(reader):
+    text = "Gas cleft in L1:   Yes [x]   No [ ]   (below the upper endplate)"
+    assert firm(reader, text) == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gas cleft in L1 [transcriber: word inaudible].",
+        "Gas cleft in L1 (superseded report, not for issue).",
+        "The lumbodorsal fascia has no oedema any more.",
+        "TLF oedema: not commented on [omitted from the dictation].",
+    ],
+)
+def test_text_inaudible_superseded_gone_or_not_commented_on_is_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("T12 | gas cleft | no", {}),
+        ("L1 | gas cleft | no", {IVC: False}),
+        ("LV1 | TLF oedema | yes", {OEDEMA: True}),
+        ("L1 | gas cleft | no; T12 | gas cleft | yes", {IVC: False}),
+    ],
+)
+def test_a_table_row_of_a_level_a_finding_and_an_answer_is_that_levels(reader, text, expected):
+    assert firm(reader, text) == expected
