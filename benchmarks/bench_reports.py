@@ -12,13 +12,13 @@ them all):
   ``spent``, ``spent2``, ``spent3`` and ``dev2`` to the latest ``devN``): each written blind and
   read once before any tuning on it (the corpus README gives each first reading), tuned on
   since, so their figures are NOT evidence either;
-- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test29/),
+- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test30/),
   written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second, thirty-sixth,
   thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth, forty-seventh, forty-ninth,
   fifty-first, fifty-third, fifty-fifth, fifty-seventh, fifty-ninth, sixty-first, sixty-third,
-  sixty-fifth, sixty-seventh, sixty-ninth, seventy-first, seventy-third and seventy-fifth blind
-  rounds: never tuned on; their figures are the evidence, and every miss on them is listed (so
-  nobody who changes the rules runs ``--split test`` or ``all``).
+  sixty-fifth, sixty-seventh, sixty-ninth, seventy-first, seventy-third, seventy-fifth and
+  seventy-seventh blind rounds: never tuned on; their figures are the evidence, and every miss on
+  them is listed (so nobody who changes the rules runs ``--split test`` or ``all``).
 
 ``--split dev`` prints everything but the test splits, ``--split test`` the test splits alone,
 ``all`` (the default) everything. Per set: precision and recall per finding and
@@ -410,6 +410,16 @@ SETS = {
         "corpus dev70 split (the seventy-sixth round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev71": (
+        CORPUS / "dev71",
+        "corpus dev71 split (the seventy-seventh round's second half, development data, tuned on "
+        f"since: {NOT_EVIDENCE})",
+    ),
+    "dev72": (
+        CORPUS / "dev72",
+        "corpus dev72 split (the seventy-eighth round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -546,6 +556,11 @@ SETS = {
     "test29": (
         CORPUS / "test29",
         "corpus TEST29 split, seventy-fifth round's first half (frozen, never tuned on: the "
+        "evidence)",
+    ),
+    "test30": (
+        CORPUS / "test30",
+        "corpus TEST30 split, seventy-seventh round's first half (frozen, never tuned on: the "
         "evidence)",
     ),
 }

@@ -199,6 +199,8 @@ _QUESTION = re.compile(
 )
 #: A table's row of a level after another's on one line: "...; L1 | cleft | yes".
 _ROW_AFTER_ROW = re.compile(rf";\s*(?=(?:{_LEVEL.pattern})\s*\|)", re.I)
+#: A word of lower-case letters with a 1 or a 0 in it after two of them: "ni1", "fi1ter".
+_OCR_WORD = re.compile(r"\b[a-z]{2,}[01][a-z01]*\b")
 #: A footnote's mark after a word or at the start of its note: "Absent³", "0*", "(†to be ...)".
 _FOOTNOTE_MARK = re.compile(r"(?<=[\w\])])[*†‡§¶⁰¹²³⁴⁵⁶⁷⁸⁹]+|(?<=[(|]|\s)[*†‡§¶⁰¹²³⁴⁵⁶⁷⁸⁹]+(?=\w)")
 #: A question asking whether a finding is still there: answered "no", it has gone.
@@ -782,6 +784,9 @@ class ReportTextReader:
             if line.endswith((")", ").", ");")):
                 line = _BRACKETED_ANSWER.sub(r"\g<label>: \g<answer>\g<rest>", line)
             line = _ASIDE_ADVERB.sub("", line)
+            if _OCR_WORD.search(line):
+                # "ni1", "fi1ter", "probab1y": a scanned letter read as a digit.
+                line = _OCR_WORD.sub(_ocr_letters, line)
             if _FOOTNOTE_MARK.search(line):
                 # "Absent³", "IVC_PRESENT = 0* (*0 = no ...)": a footnote's marks are no words.
                 line = _FOOTNOTE_MARK.sub("", line)
@@ -3253,6 +3258,14 @@ def _joined_lines(line: str, next_line: str, is_word: Callable[[str], bool]) -> 
         return f"{line} {next_line}"
     whole = f"{broken[1]}{rest[0]}"
     return f"{line[:-1]}{next_line}" if is_word(whole.lower()) else f"{line}{next_line}"
+
+
+def _ocr_letters(word: re.Match[str]) -> str:
+    """A scanned word with a letter read as a digit, as the word ("ni1": "nil"); a level
+    ("th12") as it is."""
+    if _LEVEL.fullmatch(word[0]):
+        return word[0]
+    return word[0].replace("1", "l").replace("0", "o")
 
 
 def _split_sentences(line: str) -> list[str]:

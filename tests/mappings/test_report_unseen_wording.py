@@ -5116,3 +5116,38 @@ def test_text_inaudible_superseded_gone_or_not_commented_on_is_unknown(reader, t
 )
 def test_a_table_row_of_a_level_a_finding_and_an_answer_is_that_levels(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+# --- rules 2.53.0: the seventy-seventh and seventy-eighth rounds (development data) -------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Gas cleft in L1: ni1.", {IVC: False}),
+        ("Old IVC fi1ter noted.", {}),
+        ("Gas cleft in L1 is probab1y present.", {}),
+        ("Gas cleft at th12 and l1.", {IVC: True}),
+    ],
+)
+def test_a_scanned_letter_read_as_a_digit_is_read_as_the_letter(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_contraction_written_without_its_apostrophe_denies(reader):
+    assert firm(reader, "I didnt see a gas cleft in L1.") == {IVC: False}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "TLF oedema cannot be exclude.",
+        "A gas cleft in L1 cannot be confidently identified.",
+    ],
+)
+def test_a_doubt_with_a_slip_or_an_adverb_in_it_is_a_doubt(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_field_left_to_be_completed_is_no_finding(reader):
+    assert firm(reader, "CLEFT_YN = [blank] (to be completed by reader 2)") == {}
