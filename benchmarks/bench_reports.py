@@ -12,13 +12,14 @@ them all):
   ``spent``, ``spent2``, ``spent3`` and ``dev2`` to the latest ``devN``): each written blind and
   read once before any tuning on it (the corpus README gives each first reading), tuned on
   since, so their figures are NOT evidence either;
-- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test30/),
+- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test31/),
   written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second, thirty-sixth,
   thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth, forty-seventh, forty-ninth,
   fifty-first, fifty-third, fifty-fifth, fifty-seventh, fifty-ninth, sixty-first, sixty-third,
-  sixty-fifth, sixty-seventh, sixty-ninth, seventy-first, seventy-third, seventy-fifth and
-  seventy-seventh blind rounds: never tuned on; their figures are the evidence, and every miss on
-  them is listed (so nobody who changes the rules runs ``--split test`` or ``all``).
+  sixty-fifth, sixty-seventh, sixty-ninth, seventy-first, seventy-third, seventy-fifth,
+  seventy-seventh and seventy-ninth blind rounds: never tuned on; their figures are the evidence,
+  and every miss on them is listed (so nobody who changes the rules runs ``--split test`` or
+  ``all``).
 
 ``--split dev`` prints everything but the test splits, ``--split test`` the test splits alone,
 ``all`` (the default) everything. Per set: precision and recall per finding and
@@ -420,6 +421,16 @@ SETS = {
         "corpus dev72 split (the seventy-eighth round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev73": (
+        CORPUS / "dev73",
+        "corpus dev73 split (the seventy-ninth round's second half, development data, tuned on "
+        f"since: {NOT_EVIDENCE})",
+    ),
+    "dev74": (
+        CORPUS / "dev74",
+        "corpus dev74 split (the eightieth round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -561,6 +572,11 @@ SETS = {
     "test30": (
         CORPUS / "test30",
         "corpus TEST30 split, seventy-seventh round's first half (frozen, never tuned on: the "
+        "evidence)",
+    ),
+    "test31": (
+        CORPUS / "test31",
+        "corpus TEST31 split, seventy-ninth round's first half (frozen, never tuned on: the "
         "evidence)",
     ),
 }

@@ -2,17 +2,17 @@
 and the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev72/``: figures on them are not evidence. ``test2/``
-to ``test30/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev74/``: figures on them are not evidence. ``test2/``
+to ``test31/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
 thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth, forty-seventh,
 forty-ninth, fifty-first, fifty-third, fifty-fifth, fifty-seventh, fifty-ninth, sixty-first,
-sixty-third, sixty-fifth, sixty-seventh, sixty-ninth, seventy-first, seventy-third, seventy-fifth
-and seventy-seventh blind rounds, are never tuned on, and nobody who changes the rules reads them or
-their misses: the ``test_frozen_split_reading_*`` tests below are the evidence, each run on every
-frozen split. Where a target of issue 23 is not met on a split, its test is a strict expected
-failure there, and a floor holds the reader where the shipped rules left it, so that a drop fails
-the suite. (Whoever tunes the rules runs the suite with ``-k "not frozen_split_reading"`` and leaves
-these to a reviewer.)
+sixty-third, sixty-fifth, sixty-seventh, sixty-ninth, seventy-first, seventy-third, seventy-fifth,
+seventy-seventh and seventy-ninth blind rounds, are never tuned on, and nobody who changes the rules
+reads them or their misses: the ``test_frozen_split_reading_*`` tests below are the evidence, each
+run on every frozen split. Where a target of issue 23 is not met on a split, its test is a strict
+expected failure there, and a floor holds the reader where the shipped rules left it, so that a drop
+fails the suite. (Whoever tunes the rules runs the suite with ``-k "not frozen_split_reading"`` and
+leaves these to a reviewer.)
 """
 
 from __future__ import annotations
@@ -165,6 +165,12 @@ FROZEN_SHA256 = {
     ("test30", "sentences.yaml"): (
         "7a9d016a7c925d39abbe8ce425f02e53e741a631190cbcde1506b3b838545cd5"
     ),
+    ("test31", "reports.yaml"): (
+        "b64a7360c43f72e7488126db377488a42d3a7a6ad95135eed4527d2aab20125b"
+    ),
+    ("test31", "sentences.yaml"): (
+        "6ad65b861bc5e84b52000072e650f9219e6deb9dbc57e973c8a5afac472cc573"
+    ),
 }
 
 
@@ -187,7 +193,7 @@ def held_out(request, reader, config) -> dict[str, float]:
     }
 
 
-#: Rules 2.53.0 on each frozen split, read by a reviewer (corpus README): which
+#: Rules 2.54.0 on each frozen split, read by a reviewer (corpus README): which
 #: targets it misses there. A target test is a strict expected failure on those splits only, so
 #: the day the reader meets one, the suite says so and the mark must go.
 NOT_MET = {
@@ -205,7 +211,7 @@ def expect_target(target: str, request: pytest.FixtureRequest) -> None:
         request.applymarker(
             pytest.mark.xfail(
                 strict=True,
-                reason=f"issue 23 target not met on frozen split {split} (rules 2.53.0: {figure})",
+                reason=f"issue 23 target not met on frozen split {split} (rules 2.54.0: {figure})",
             )
         )
 
@@ -230,7 +236,7 @@ def test_frozen_split_reading_gives_no_false_present(held_out, request):
     assert held_out["false_present"] == 0
 
 
-#: Where rules 2.53.0 left the reader on each frozen split (corpus README): a floor, not a target;
+#: Where rules 2.54.0 left the reader on each frozen split (corpus README): a floor, not a target;
 #: the next rules must not fall below it. Figures as counts, so a floor reads as the
 #: README's table does.
 FLOOR = {
@@ -263,6 +269,7 @@ FLOOR = {
     "test28": {"recall": 72 / 75, "precision": 72 / 72, "hedged": 0, "false_present": 0},
     "test29": {"recall": 78 / 78, "precision": 78 / 78, "hedged": 0, "false_present": 0},
     "test30": {"recall": 66 / 67, "precision": 66 / 66, "hedged": 0, "false_present": 0},
+    "test31": {"recall": 69 / 70, "precision": 69 / 69, "hedged": 0, "false_present": 0},
 }
 
 
@@ -270,19 +277,19 @@ def floor(request: pytest.FixtureRequest) -> dict[str, float]:
     return FLOOR[request.node.callspec.params["held_out"]]
 
 
-def test_frozen_split_reading_recall_stays_at_least_where_rules_2_53_0_left_it(held_out, request):
+def test_frozen_split_reading_recall_stays_at_least_where_rules_2_54_0_left_it(held_out, request):
     assert held_out["recall"] >= floor(request)["recall"]
 
 
-def test_frozen_split_reading_precision_stays_at_least_where_rules_2_53_0_left_it(
+def test_frozen_split_reading_precision_stays_at_least_where_rules_2_54_0_left_it(
     held_out, request
 ):
     assert held_out["precision"] >= floor(request)["precision"]
 
 
-def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_53_0(held_out, request):
+def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_54_0(held_out, request):
     assert held_out["hedged"] <= floor(request)["hedged"]
 
 
-def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_53_0(held_out, request):
+def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_54_0(held_out, request):
     assert held_out["false_present"] <= floor(request)["false_present"]

@@ -5151,3 +5151,24 @@ def test_a_doubt_with_a_slip_or_an_adverb_in_it_is_a_doubt(reader, text):
 
 def test_a_field_left_to_be_completed_is_no_finding(reader):
     assert firm(reader, "CLEFT_YN = [blank] (to be completed by reader 2)") == {}
+
+
+# --- rules 2.54.0: the seventy-ninth and eightieth rounds (development data) ---------------
+
+
+def test_a_hedged_finding_stays_hedged_beside_a_comparison_of_its_size(reader):
+    text = "A gas cleft in L1 is possibly present, smaller than on the June MRI."
+    assert firm(reader, text) == {}
+
+
+def test_a_new_finding_not_present_on_a_study_named_by_its_month_is_present(reader):
+    text = "New oedema of the lumbodorsal fascia, not seen on the April MRI."
+    assert firm(reader, text) == {OEDEMA: True}
+
+
+def test_prior_findings_are_another_studys(reader):
+    assert firm(reader, "Previous findings (CT 2023): gas cleft in L1, Goutallier 2.") == {}
+
+
+def test_a_finding_that_had_settled_is_unknown(reader):
+    assert firm(reader, "The TLF oedema of the May MRI had settled by August.") == {}
