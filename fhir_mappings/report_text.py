@@ -201,8 +201,11 @@ _QUESTION = re.compile(
 _ROW_AFTER_ROW = re.compile(rf";\s*(?=(?:{_LEVEL.pattern})\s*\|)", re.I)
 #: A word of lower-case letters with a 1 or a 0 in it after two of them: "ni1", "fi1ter".
 _OCR_WORD = re.compile(r"\b[a-z]{2,}[01][a-z01]*\b")
-#: A footnote's mark after a word or at the start of its note: "Absent³", "0*", "(†to be ...)".
-_FOOTNOTE_MARK = re.compile(r"(?<=[\w\])])[*†‡§¶⁰¹²³⁴⁵⁶⁷⁸⁹]+|(?<=[(|]|\s)[*†‡§¶⁰¹²³⁴⁵⁶⁷⁸⁹]+(?=\w)")
+#: A footnote's mark after a word or at the start of its note: "Absent³", "0*", "(†to be ...)";
+#: not a sign between two words or numbers ("5*3 mm").
+_FOOTNOTE_MARK = re.compile(
+    r"(?<=[\w\])])[*†‡§¶⁰¹²³⁴⁵⁶⁷⁸⁹]+(?!\w)|(?<=[(|]|\s)[*†‡§¶⁰¹²³⁴⁵⁶⁷⁸⁹]+(?=\w)"
+)
 #: What every footnote's mark holds: most lines hold none (one class, scanned at speed).
 _FOOTNOTE_SIGN = re.compile(r"[*†‡§¶⁰¹²³⁴⁵⁶⁷⁸⁹]")
 #: A question asking whether a finding is still there: answered "no", it has gone.
@@ -770,12 +773,13 @@ class ReportTextReader:
             # A row of a text table ("| Intravertebral cleft | No |") without its outer bars:
             # a row of ``label | value``.
             line = _result_segment_as_field(raw)
-            if "|" in line:
-                # "LV1 | cleft | yes": a table's level column read as a level; rows of it
-                # flattened into one line ("T12 | cleft | no; L1 | cleft | yes") read apart.
-                line = self._level_names.prefixed_as_levels(line)
-                if ";" in line and not _column_headings(line.split(";", 1)[0]):
-                    line = _ROW_AFTER_ROW.sub(". ", line)
+            # "LV1 | cleft | yes", "cleft at lv1": a vertebra named by a prefix is a level
+            # before a table's columns are read or a digit in a word is taken for a letter.
+            line = self._level_names.prefixed_as_levels(line)
+            if "|" in line and ";" in line and not _column_headings(line.split(";", 1)[0]):
+                # Rows of a table flattened into one line ("T12 | cleft | no; L1 | cleft |
+                # yes"), read apart.
+                line = _ROW_AFTER_ROW.sub(". ", line)
             if line.endswith("|"):
                 # "| L1 | TLF oedema | |": the row's last cell left empty is a blank, not
                 # lost with the outer bars.
@@ -898,7 +902,7 @@ class ReportTextReader:
         if label in self._denied_lists:
             items = [item for item in _LIST_ITEMS.split(listed.rstrip(" .")) if item]
             return f"No {' or '.join(items)}.{later}" if items else line
-        if ";" in listed and label.split(maxsplit=1)[0] in self._list_heads:
+        if ";" in listed and label.partition(" ")[0] in self._list_heads:
             parts = listed.split(";")
             labelled = next((n for n, part in enumerate(parts) if ":" in part), len(parts))
             heads = ",".join(parts[:labelled]).strip()
@@ -2049,7 +2053,6 @@ class _LevelNames:
     def written_as_levels(self, text: str) -> str:
         if "@" in text:
             text = _AT_SIGN.sub(" at ", text)
-        text = self.prefixed_as_levels(text)
         if "-" in text:
             # The hyphen is the one sign a hyphenated level needs: most sentences have none.
             text = _HYPHENATED_LEVEL.sub(r"\1\2", text)

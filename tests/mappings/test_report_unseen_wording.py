@@ -5134,6 +5134,10 @@ def test_a_scanned_letter_read_as_a_digit_is_read_as_the_letter(reader, text, ex
     assert firm(reader, text) == expected
 
 
+def test_a_vertebra_named_by_its_prefix_in_lower_case_is_no_scanned_word(reader):
+    assert firm(reader, "Gas cleft in bwk11.") == {}
+
+
 def test_a_contraction_written_without_its_apostrophe_denies(reader):
     assert firm(reader, "I didnt see a gas cleft in L1.") == {IVC: False}
 
