@@ -12,14 +12,14 @@ them all):
   ``spent``, ``spent2``, ``spent3`` and ``dev2`` to the latest ``devN``): each written blind and
   read once before any tuning on it (the corpus README gives each first reading), tuned on
   since, so their figures are NOT evidence either;
-- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test31/),
-  written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second, thirty-sixth,
-  thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth, forty-seventh, forty-ninth,
-  fifty-first, fifty-third, fifty-fifth, fifty-seventh, fifty-ninth, sixty-first, sixty-third,
-  sixty-fifth, sixty-seventh, sixty-ninth, seventy-first, seventy-third, seventy-fifth,
-  seventy-seventh and seventy-ninth blind rounds: never tuned on; their figures are the evidence,
-  and every miss on them is listed (so nobody who changes the rules runs ``--split test`` or
-  ``all``).
+- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to
+  test32/), written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
+  thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth,
+  forty-seventh, forty-ninth, fifty-first, fifty-third, fifty-fifth, fifty-seventh,
+  fifty-ninth, sixty-first, sixty-third, sixty-fifth, sixty-seventh, sixty-ninth,
+  seventy-first, seventy-third, seventy-fifth, seventy-seventh, seventy-ninth and eighty-first
+  blind rounds: never tuned on; their figures are the evidence, and every miss on them is
+  listed (so nobody who changes the rules runs ``--split test`` or ``all``).
 
 ``--split dev`` prints everything but the test splits, ``--split test`` the test splits alone,
 ``all`` (the default) everything. Per set: precision and recall per finding and
@@ -431,6 +431,16 @@ SETS = {
         "corpus dev74 split (the eightieth round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev75": (
+        CORPUS / "dev75",
+        "corpus dev75 split (the eighty-first round's second half, development data, tuned on "
+        f"since: {NOT_EVIDENCE})",
+    ),
+    "dev76": (
+        CORPUS / "dev76",
+        "corpus dev76 split (the eighty-second round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -577,6 +587,11 @@ SETS = {
     "test31": (
         CORPUS / "test31",
         "corpus TEST31 split, seventy-ninth round's first half (frozen, never tuned on: the "
+        "evidence)",
+    ),
+    "test32": (
+        CORPUS / "test32",
+        "corpus TEST32 split, eighty-first round's first half (frozen, never tuned on: the "
         "evidence)",
     ),
 }

@@ -264,6 +264,32 @@ _NAMED_LABEL = re.compile(r"[^\W\d_]{2}")
 _BULLET_ITEM = re.compile(r"^(?:[-–•·▪◦]|\d{1,2}[.)])\s*(?P<item>[^\W\d_].*)$")
 #: Wide space between the fields of one line ("Cleft: Y   TLF oedema: N").
 _WIDE_SPACE = re.compile(r" {2,}|\t+")
+#: A semicolon typed without the space after it ("No fracture at L2;intravertebral cleft"):
+#: the tokenizer would read the two words around it as one.
+_TIGHT_SEMICOLON = re.compile(r"(?<=\w);(?=[^\W\d_])")
+#: A slash between words about one vertebra and a vertebra whose own words follow ("T11
+#: INTRAVERTEBRAL CLEFT/L1 MILD WEDGING"): a narrow field's full stop; not a disc level
+#: ("T12/L1").
+_SLASH_BEFORE_A_LEVEL = re.compile(
+    rf"(?P<before>{_LEVEL.pattern}[^/.;]*?[^\W\d_]{{2}})\s*/\s*"
+    r"(?=(?:[TL]|Th|D)\d{1,2}\s+[^\W\d_])",
+    re.I,
+)
+#: A list of three items or more squeezed into one line after its first dash ("- no stenosis -
+#: no cord signal change - fluid cleft in L1"): the dashes between them, not one between
+#: numbers ("Goutallier 2 - 3"). A dash may also end a field's label ("- Cleft - present",
+#: "- Fascial oedema - no - L1"): each item is of two words or more.
+_DASH_BETWEEN_ITEMS = re.compile(r"(?<=[^\W\d_.,;:])\s+[-–]\s+(?=[^\W\d_])")
+#: A field's answer alone on the line after its label ("Cleft L1:" / "yes"): at most three
+#: words, no label of its own, no list item.
+_ANSWER_ALONE = re.compile(r"(?![-–•*]|\d{1,2}[.)]\s)[^:|=\s]+(?:\s+[^:|=\s]+){0,2}")
+#: A single space after a field's one-word answer and before the next field's label ("CLEFT:
+#: YES FASCIAL EDEMA: NO"): a line of fields squeezed together.
+_AFTER_AN_ANSWER = re.compile(
+    r"(?:(?<=:\syes)|(?<=:\sno)|(?<=:\sy)|(?<=:\sn)|(?<=:\spresent)|(?<=:\sabsent)|"
+    r"(?<=:\snone)|(?<=:\snil))\s(?=[^\W\d_][^\W\d_ ]*(?:\s[\w/().-]+){0,3}:)",
+    re.I,
+)
 #: A tick or a cross before or after an item, as its answer ("✗ Intravertebral cleft", "TLF
 #: oedema ...... ✓", "Cleft × (see CT)"), or an empty-set sign after it ("fascia oedema Ø"): a
 #: field. A letter X is no cross: it ticks boxes.
@@ -787,6 +813,12 @@ class ReportTextReader:
             if "=" in line:
                 line = _data_pairs_as_fields(line)
             line = _answered_by_signs(line.strip().strip("*#").strip().strip("|").strip())
+            if ";" in line:
+                line = _TIGHT_SEMICOLON.sub("; ", line)
+            if "/" in line:
+                line = _SLASH_BEFORE_A_LEVEL.sub(r"\g<before>. ", line)
+            if line[:2] in ("- ", "– ") and _list_in_one_line(line[2:]):
+                line = f"{line[:2]}{_DASH_BETWEEN_ITEMS.sub('; ', line[2:])}"
             if line.endswith((")", ").", ");")):
                 line = _BRACKETED_ANSWER.sub(r"\g<label>: \g<answer>\g<rest>", line)
             line = _ASIDE_ADVERB.sub("", line)
@@ -807,6 +839,10 @@ class ReportTextReader:
             line = self._question_answered(line)
             if _LEVEL_HEADING.fullmatch(line):
                 heading = _one_vertebra(line)
+                continue
+            if line[:6].lower() == "level:" and _LEVEL_HEADING.fullmatch(line[6:].strip()):
+                # "LEVEL: T12" on a line of its own: the fields below it are that level's.
+                heading = _one_vertebra(line[6:].strip())
                 continue
             if _column_headings(line.split(";", 1)[0]):
                 # "Level | Cleft | Fascial oedema": a table's header row names its columns,
@@ -1293,7 +1329,8 @@ class ReportTextReader:
         """Whether a field's value lists answers to choose from ("yes/no", "Y / N", "blocky or
         spongy", "normal/oedematous", side by side: "present absent", "0 1 2 3 4", "Yes
         (No)"): an unfilled template, not an answer. Words that all name one pattern
-        ("spongy/trabecular", "solid/blocky") are one answer, said twice."""
+        ("spongy/trabecular", "solid/blocky"), or one grade ("2 / 2"), are one answer, said
+        twice."""
         # A picklist's own markup around it ("***present/absent***", "{yes/no}") is no answer.
         value = value.strip(_PICKLIST_MARKUP)
         choices = [c.strip().lower() for c in _CHOICES.split(value.strip(" .[]()")) if c.strip()]
@@ -1306,6 +1343,10 @@ class ReportTextReader:
             return False
         patterns = {self._pattern_words.get(c) for c in choices}
         if len(patterns) == 1 and None not in patterns:
+            return False
+        grades = {self._grade_of.get(c) for c in choices}
+        if len(grades) == 1 and None not in grades:
+            # "Goutallier (R / L): 2 / 2": one grade for both sides.
             return False
         return all(
             self._answer(c) is not None
@@ -1714,7 +1755,12 @@ class ReportTextReader:
             return None
         if ent._.negation or degree == "scant":
             # "No interdigitation of the cement": the definition of blocky.
-            if not interdigitation:
+            if not interdigitation or any(
+                other.label_ == BLOCKY and other._.negation and other.start < ent.start
+                for other in mentions.findings
+            ):
+                # "Did not remain compact, nor did it interdigitate": denied both ways (a
+                # pattern after the denial, "non-interdigitated and globular", is its own).
                 return None
             pattern = CementDistribution.BLOCKY
         start, end = mentions.stretch(ent)
@@ -1856,13 +1902,25 @@ class ReportTextReader:
             start = clause_start
         region = text[start:end]
         found: dict[int, tuple[int, int]] = {}
+        again: set[int] = set()
         for pattern in self._grades:
             for match in pattern.finditer(region):
-                if match.groupdict().get("open") or self._a_range(match) or _a_bound(match):
+                bound = _a_bound(
+                    text,
+                    start + match.start(),
+                    start + match.start("grade"),
+                    start + match.end("grade"),
+                )
+                if match.groupdict().get("open") or self._a_range(match) or bound:
                     return NoValueKind.REPORT_GRADE_RANGE
                 found.setdefault(match.start("grade"), (match.end("grade"), match.start()))
+                if match.groupdict().get("high"):
+                    # "2 / 2": the same grade again, for the other side.
+                    again.add(match.start("high"))
         if any(
-            loose.start() - start not in found and not _EARLIER_GRADE.search(text, 0, loose.start())
+            loose.start() - start not in found
+            and loose.start() - start not in again
+            and not _EARLIER_GRADE.search(text, 0, loose.start())
             for loose in _LOOSE_GRADE.finditer(text, eponym, end)
         ):
             return NoValueKind.REPORT_UNCERTAIN
@@ -2534,7 +2592,8 @@ _ELLIPTIC_ITEM = (
     rf"(?:(?:at\s+)?{_LEVEL.pattern}\s*[:,]?\s*(?:grade|gr)\s*(?:[0-4]|i{{1,3}}|iv)"
     rf"|(?:grade|gr)\s*(?:[0-4]|i{{1,3}}|iv)\s+at\s+{_LEVEL.pattern}"
     rf"|(?:grade|gr)\s*(?:[0-4]|i{{1,3}}|iv)\s+(?:on|in)\s+the\s+(?:left|right)(?:\s+side)?"
-    rf"(?:\s+at\s+{_LEVEL.pattern})?)"
+    rf"(?:\s+at\s+{_LEVEL.pattern})?"
+    rf"|(?:left|right)(?:\s+side)?\s*[:,]?\s*(?:(?:grade|gr)\s*)?(?:[0-4]|i{{1,3}}|iv)\b)"
 )
 #: A semicolon or "but" opening the items that close a sentence ("Goutallier 3 at the L1
 #: level; grade 2 at L4/5", "Goutallier: L3/4 grade 2; L4/5 grade 3; L5/S1 grade 3",
@@ -3217,6 +3276,8 @@ def _unwrapped(lines: list[str], is_word: Callable[[str], bool]) -> Iterator[str
             current
             and current.rstrip()[-1:] not in ".:;!?]"
             and (stripped[:1].islower() or _ASIDE_GOES_ON.match(stripped))
+            # A form's line of boxes is followed by a field of its own ("type: [x] fluid").
+            and not (_OPENS_FIELD.match(stripped) and _BOX.search(current))
         ):
             current = _joined_lines(current.rstrip(), stripped, is_word)
             continue
@@ -3227,6 +3288,14 @@ def _unwrapped(lines: list[str], is_word: Callable[[str], bool]) -> Iterator[str
         if stripped and current.count("(") > current.count(")"):
             # A bracket opened and not closed: "Cement distribution (legend: blocky = ...;"
             # goes on with "spongy = ...): spongy".
+            current = f"{current.rstrip()} {stripped}"
+            continue
+        if (
+            current.rstrip().endswith(":")
+            and _ANSWER_ALONE.fullmatch(stripped)
+            and not _BOX.match(stripped)
+        ):
+            # A narrow field's answer put on the next line: "INTRAVERTEBRAL CLEFT:" / "ABSENT".
             current = f"{current.rstrip()} {stripped}"
             continue
         if current.rstrip().endswith(":") and _BOX.match(stripped):
@@ -3263,6 +3332,13 @@ def _joined_lines(line: str, next_line: str, is_word: Callable[[str], bool]) -> 
         return f"{line} {next_line}"
     whole = f"{broken[1]}{rest[0]}"
     return f"{line[:-1]}{next_line}" if is_word(whole.lower()) else f"{line}{next_line}"
+
+
+def _list_in_one_line(items: str) -> bool:
+    """Whether a line after its first dash holds three items or more between dashes, each of
+    two words or more: a list, not a field."""
+    parts = _DASH_BETWEEN_ITEMS.split(items)
+    return len(parts) > 2 and all(len(part.split()) > 1 for part in parts)
 
 
 def _ocr_letters(word: re.Match[str]) -> str:
@@ -3304,7 +3380,7 @@ def _fields_of_row(piece: str) -> list[str]:
     if not _LABEL_END.search(piece):
         # A field's label ends in a sign that most text has none of: no field to split.
         return [piece]
-    for separator in (_BAR, _SEMICOLON, _WIDE_SPACE, _COMMA):
+    for separator in (_BAR, _SEMICOLON, _WIDE_SPACE, _AFTER_AN_ANSWER, _COMMA):
         cells = [cell.strip() for cell in _split_outside_brackets(separator, piece) if cell.strip()]
         named = separator is not _COMMA or all(_NAMED_LABEL.match(cell) for cell in cells)
         if (
@@ -3428,11 +3504,11 @@ def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
 
 
 #: Words making a grade a bound or an approximation, before it ("> 2", "at least Goutallier 3",
-#: "no worse than grade 2"; not an arrow, "-> 3") or after it ("4 at most", "2 or so", "2 of
-#: 3", "2 (0-3 scale)"): a range of grades, or a grade of another scale. "Up to 3" is the worse
-#: side's grade, read as such.
+#: "no worse than grade 2", "not lower than grade 3"; not an arrow, "-> 3") or after it ("4 at
+#: most", "2 or so", "2 of 3", "2 (0-3 scale)"): a range of grades, or a grade of another scale.
+#: "Up to 3" is the worse side's grade, read as such.
 _BOUND_BEFORE = re.compile(
-    r"(?:(?<![-=])[<>]|[≤≥]|\bat\s+(?:least|most)|\bno\s+(?:worse|better|more|less|higher|lower)"
+    r"(?:(?<![-=])[<>]|[≤≥]|\bat\s+(?:least|most)|\bnot?\s+(?:worse|better|more|less|higher|lower)"
     r"\s+than|\bexceed(?:s|ing)?|\babove|\bbelow|\bbeyond|\b(?:more|less|greater|fewer|higher|"
     r"lower)\s+than)\s*=?\s*(?:(?:goutallier|grade|gr\.?)\s*)*$",
     re.I,
@@ -3445,11 +3521,12 @@ _BOUND_AFTER = re.compile(
 )
 
 
-def _a_bound(match: re.Match[str]) -> bool:
-    """Whether a grade is given as a bound or an approximation ("> 2", "2 or so")."""
-    text = match.string
-    before = text[max(0, match.start() - BOUND_BEFORE_GRADE) : match.start("grade")]
-    return bool(_BOUND_BEFORE.search(before) or _BOUND_AFTER.match(text, match.end("grade")))
+def _a_bound(text: str, start: int, grade_start: int, grade_end: int) -> bool:
+    """Whether a grade (of a mention from ``start``) is given as a bound or an approximation
+    ("> 2", "2 or so"). The words before it are read in the whole text, not only where the
+    grade was looked for ("not lower than grade 3 (Goutallier)")."""
+    before = text[max(0, start - BOUND_BEFORE_GRADE) : grade_start]
+    return bool(_BOUND_BEFORE.search(before) or _BOUND_AFTER.match(text, grade_end))
 
 
 def _grade_patterns(forms: Mapping[str, int], eponym: str) -> tuple[re.Pattern[str], ...]:

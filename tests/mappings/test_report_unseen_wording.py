@@ -5176,3 +5176,126 @@ def test_prior_findings_are_another_studys(reader):
 
 def test_a_finding_that_had_settled_is_unknown(reader):
     assert firm(reader, "The TLF oedema of the May MRI had settled by August.") == {}
+
+
+# --- rules 2.55.0: the eighty-first and eighty-second rounds (development data) -----------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fascial oedema not unlikely.",
+        "A gas cleft in L1 is not improbable.",
+        "TLF oedema is not without doubt.",
+    ],
+)
+def test_a_finding_denied_to_be_unlikely_is_hedged(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A gas cleft in L1 cannot be safely ruled out.",
+        "TLF oedema cannot be shown with certainty.",
+        "It cannot be stated with certainty that the lumbodorsal fascia is oedematous.",
+        "Not definitely excluded: gas cleft in L1.",
+        "The images do not speak against TLF oedema.",
+        "Cement in L1 not clearly interdigitating.",
+    ],
+)
+def test_a_denial_that_is_only_a_doubt_leaves_the_finding_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A gas cleft in L1 can be excluded.", {IVC: False}),
+        ("Gas within the L1 body can be excluded on the reformats.", {IVC: False}),
+        ("No hint of TLF oedema.", {OEDEMA: False}),
+        ("Gas cleft is not to be found in L1.", {IVC: False}),
+        ("L1 compression fracture, vacuum cleft sign negative.", {IVC: False}),
+    ],
+)
+def test_a_finding_that_can_be_excluded_or_is_not_to_be_found_is_absent(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_interdigitation_not_achieved_is_blocky(reader):
+    text = "Interdigitation of the cement with the trabeculae was not achieved."
+    assert firm(reader, text) == {CEMENT: "blocky"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The cement was not compact, nor did it interdigitate.", {}),
+        ("Non-interdigitating, compact cement.", {CEMENT: "blocky"}),
+    ],
+)
+def test_cement_denied_both_patterns_has_neither(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("No oedema of the TLF;gas cleft in L1.", {IVC: True, OEDEMA: False}),
+        ("- no retropulsion - no canal compromise - gas cleft in L1", {IVC: True}),
+        ("- TLF oedema - no", {OEDEMA: False}),
+        ("- TLF oedema - no - L1", {OEDEMA: False}),
+    ],
+)
+def test_a_denial_ends_at_a_semicolon_typed_tight_or_at_the_dash_of_a_list(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Gas cleft (L1):\nno", {IVC: False}),
+        ("TLF OEDEMA:\nPRESENT", {OEDEMA: True}),
+        ("GOUTALLIER L4/5:\n3", {GOUTALLIER: 3}),
+    ],
+)
+def test_a_fields_answer_on_the_line_after_its_label_answers_it(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_level_given_on_a_line_of_its_own_is_the_level_of_the_fields_below(reader):
+    assert firm(reader, "LEVEL: T11\nGAS CLEFT: PRESENT") == {}
+
+
+def test_two_fields_on_one_line_with_one_space_between_are_read_apart(reader):
+    assert firm(reader, "Gas cleft: no TLF oedema: yes") == {IVC: False, OEDEMA: True}
+
+
+def test_a_slash_before_another_vertebras_words_ends_the_statement(reader):
+    assert firm(reader, "T12 GAS CLEFT/L1 HEIGHT LOSS 20%") == {}
+
+
+def test_the_worse_side_after_a_semicolon_is_the_grade(reader):
+    assert firm(reader, "Goutallier L4/5 left 2; right 3") == {GOUTALLIER: 3}
+
+
+def test_a_grade_given_as_not_lower_than_is_a_range(reader):
+    text = "Erector spinae fat infiltration at L4/5 was not lower than grade 3 (Goutallier)."
+    assert firm(reader, text) == {}
+
+
+def test_a_forms_sub_field_on_the_next_line_keeps_the_answer_above_it(reader):
+    text = "Gas cleft: [x] yes [ ] no\n  type: [x] gas [ ] fluid"
+    assert firm(reader, text) == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Goutallier L4/5 (R/L): 3 / 3", {GOUTALLIER: 3}),
+        ("Goutallier: 1/1", {GOUTALLIER: 1}),
+        ("Goutallier L4/5 (R/L): 2 / 3", {}),
+    ],
+)
+def test_the_same_grade_for_both_sides_is_that_grade(reader, text, expected):
+    assert firm(reader, text) == expected
