@@ -13,13 +13,13 @@ them all):
   read once before any tuning on it (the corpus README gives each first reading), tuned on
   since, so their figures are NOT evidence either;
 - the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to
-  test32/), written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
+  test33/), written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
   thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth,
   forty-seventh, forty-ninth, fifty-first, fifty-third, fifty-fifth, fifty-seventh,
   fifty-ninth, sixty-first, sixty-third, sixty-fifth, sixty-seventh, sixty-ninth,
-  seventy-first, seventy-third, seventy-fifth, seventy-seventh, seventy-ninth and eighty-first
-  blind rounds: never tuned on; their figures are the evidence, and every miss on them is
-  listed (so nobody who changes the rules runs ``--split test`` or ``all``).
+  seventy-first, seventy-third, seventy-fifth, seventy-seventh, seventy-ninth, eighty-first and
+  eighty-third blind rounds: never tuned on; their figures are the evidence, and every miss on
+  them is listed (so nobody who changes the rules runs ``--split test`` or ``all``).
 
 ``--split dev`` prints everything but the test splits, ``--split test`` the test splits alone,
 ``all`` (the default) everything. Per set: precision and recall per finding and
@@ -441,6 +441,16 @@ SETS = {
         "corpus dev76 split (the eighty-second round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev77": (
+        CORPUS / "dev77",
+        "corpus dev77 split (the eighty-third round's second half, development data, tuned on "
+        f"since: {NOT_EVIDENCE})",
+    ),
+    "dev78": (
+        CORPUS / "dev78",
+        "corpus dev78 split (the eighty-fourth round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -592,6 +602,11 @@ SETS = {
     "test32": (
         CORPUS / "test32",
         "corpus TEST32 split, eighty-first round's first half (frozen, never tuned on: the "
+        "evidence)",
+    ),
+    "test33": (
+        CORPUS / "test33",
+        "corpus TEST33 split, eighty-third round's first half (frozen, never tuned on: the "
         "evidence)",
     ),
 }

@@ -626,7 +626,8 @@ class ReportTextReader:
         #: interdigitation" (partial: unstated).
         self._degrees = {
             degree: (
-                re.compile(rf"{words.pattern}\s*$", re.I),
+                # "poor interdigitation", "little cement interdigitation"
+                re.compile(rf"{words.pattern}\s*(?:(?:bone\s+)?(?:cement|pmma)\s+)?$", re.I),
                 # "interdigitation: poor", "interdigitates poorly", "interdigitation at L1 is
                 # suboptimal"
                 re.compile(
@@ -1802,8 +1803,9 @@ class ReportTextReader:
         if ent._.negation and (definition or self._negated_eponym.search(before)):
             return None
         other_muscle = bool(self._other_muscle.search(clause.text))
-        if self._elsewhere_muscle.search(clause.text) or (other_muscle and definition):
+        if other_muscle and definition:
             return None
+        elsewhere = self._elsewhere_muscle.search(clause.text)
         if definition:
             if not self._muscle.search(clause.text) or self._not_muscle.search(clause.text):
                 return None
@@ -1825,6 +1827,17 @@ class ReportTextReader:
                 if not other_muscle
                 or self._paraspinal(text, clause.start_char, at, clause.end_char)
             ]
+        if elsewhere:
+            # "Goutallier 3 at the fracture level": another level's muscles; only a grade named
+            # for the graded segment counts beside it ("grade 1 at the fracture level and 3 at
+            # L4/5", "L4/5 grade 2, well below the treated level").
+            graded = [
+                (grade, levels)
+                for grade, levels in graded
+                if levels and _covers(levels, self._graded_segment)
+            ]
+            if not graded:
+                return None
         if all(levels is None for _, levels in graded) and (
             self._placed_elsewhere(text[clause.start_char : ent.start_char])
             or self._pointed_elsewhere(sentence, clause, named_before)

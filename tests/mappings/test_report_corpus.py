@@ -2,16 +2,16 @@
 the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev76/``: figures on them are not evidence. ``test2/``
-to ``test32/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev78/``: figures on them are not evidence. ``test2/``
+to ``test33/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
 thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth, forty-seventh,
 forty-ninth, fifty-first, fifty-third, fifty-fifth, fifty-seventh, fifty-ninth, sixty-first,
 sixty-third, sixty-fifth, sixty-seventh, sixty-ninth, seventy-first, seventy-third, seventy-fifth,
-seventy-seventh, seventy-ninth and eighty-first blind rounds, are never tuned on, and nobody who
-changes the rules reads them or their misses: the ``test_frozen_split_reading_*`` tests below are
-the evidence, each run on every frozen split. Where a target of issue 23 is not met on a split, its
-test is a strict expected failure there, and a floor holds the reader where the shipped rules left
-it, so that a drop fails the suite. (Whoever tunes the rules runs the suite with
+seventy-seventh, seventy-ninth, eighty-first and eighty-third blind rounds, are never tuned on, and
+nobody who changes the rules reads them or their misses: the ``test_frozen_split_reading_*`` tests
+below are the evidence, each run on every frozen split. Where a target of issue 23 is not met on a
+split, its test is a strict expected failure there, and a floor holds the reader where the shipped
+rules left it, so that a drop fails the suite. (Whoever tunes the rules runs the suite with
 ``-k "not frozen_split_reading"`` and leaves these to a reviewer.)
 """
 
@@ -177,6 +177,12 @@ FROZEN_SHA256 = {
     ("test32", "sentences.yaml"): (
         "70cffb0e4b0e46900611e38d9be1957b166fc89340d14bc99361bee9d3839be9"
     ),
+    ("test33", "reports.yaml"): (
+        "1a99703b91981998bc9360fceca2b6d5142c7d8b7186e75cc9a9823138e18ee4"
+    ),
+    ("test33", "sentences.yaml"): (
+        "ecc3ff32f00548d59b7bec44575fc0af8596917de59e0a68c7c1671405f51e7d"
+    ),
 }
 
 
@@ -199,12 +205,16 @@ def held_out(request, reader, config) -> dict[str, float]:
     }
 
 
-#: Rules 2.55.0 on each frozen split, read by a reviewer (corpus README): which
+#: Rules 2.56.0 on each frozen split, read by a reviewer (corpus README): which
 #: targets it misses there. A target test is a strict expected failure on those splits only, so
 #: the day the reader meets one, the suite says so and the mark must go.
 NOT_MET = {
     "recall": {},
-    "precision": {"test14": "98.5% (65/66)", "test16": "98.5% (64/65)"},
+    "precision": {
+        "test14": "98.5% (65/66)",
+        "test16": "98.5% (64/65)",
+        "test33": "98.6% (68/69)",
+    },
     "hedged": {},
     "false_present": {"test2": "1 false present", "test14": "1 false present"},
 }
@@ -217,7 +227,7 @@ def expect_target(target: str, request: pytest.FixtureRequest) -> None:
         request.applymarker(
             pytest.mark.xfail(
                 strict=True,
-                reason=f"issue 23 target not met on frozen split {split} (rules 2.55.0: {figure})",
+                reason=f"issue 23 target not met on frozen split {split} (rules 2.56.0: {figure})",
             )
         )
 
@@ -242,7 +252,7 @@ def test_frozen_split_reading_gives_no_false_present(held_out, request):
     assert held_out["false_present"] == 0
 
 
-#: Where rules 2.55.0 left the reader on each frozen split (corpus README): a floor, not a target;
+#: Where rules 2.56.0 left the reader on each frozen split (corpus README): a floor, not a target;
 #: the next rules must not fall below it. Figures as counts, so a floor reads as the
 #: README's table does.
 FLOOR = {
@@ -277,6 +287,7 @@ FLOOR = {
     "test30": {"recall": 66 / 67, "precision": 66 / 66, "hedged": 0, "false_present": 0},
     "test31": {"recall": 69 / 70, "precision": 69 / 69, "hedged": 0, "false_present": 0},
     "test32": {"recall": 73 / 73, "precision": 73 / 73, "hedged": 0, "false_present": 0},
+    "test33": {"recall": 68 / 68, "precision": 68 / 69, "hedged": 0, "false_present": 0},
 }
 
 
@@ -284,19 +295,19 @@ def floor(request: pytest.FixtureRequest) -> dict[str, float]:
     return FLOOR[request.node.callspec.params["held_out"]]
 
 
-def test_frozen_split_reading_recall_stays_at_least_where_rules_2_55_0_left_it(held_out, request):
+def test_frozen_split_reading_recall_stays_at_least_where_rules_2_56_0_left_it(held_out, request):
     assert held_out["recall"] >= floor(request)["recall"]
 
 
-def test_frozen_split_reading_precision_stays_at_least_where_rules_2_55_0_left_it(
+def test_frozen_split_reading_precision_stays_at_least_where_rules_2_56_0_left_it(
     held_out, request
 ):
     assert held_out["precision"] >= floor(request)["precision"]
 
 
-def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_55_0(held_out, request):
+def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_56_0(held_out, request):
     assert held_out["hedged"] <= floor(request)["hedged"]
 
 
-def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_55_0(held_out, request):
+def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_56_0(held_out, request):
     assert held_out["false_present"] <= floor(request)["false_present"]

@@ -5299,3 +5299,58 @@ def test_a_forms_sub_field_on_the_next_line_keeps_the_answer_above_it(reader):
 )
 def test_the_same_grade_for_both_sides_is_that_grade(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+# --- rules 2.56.0: the eighty-third and eighty-fourth rounds (development data) -----------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Goutallier grade 1 at the treated level and grade 3 at L4/5.", {GOUTALLIER: 3}),
+        (
+            "Paraspinal muscles at L4/5: Goutallier grade 2, well below the index vertebra.",
+            {GOUTALLIER: 2},
+        ),
+        ("Goutallier 3 at the fracture level.", {}),
+    ],
+)
+def test_a_grade_named_for_l4_5_counts_beside_the_treated_level(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_finding_the_treated_level_may_have_is_hedged(reader):
+    assert firm(reader, "The index level may have a small gas cleft.") == {}
+
+
+def test_the_level_treated_last_week_is_no_history(reader):
+    assert firm(reader, "There is a gas cleft in the vertebra augmented last week.") == {IVC: True}
+
+
+def test_little_cement_interdigitation_is_blocky(reader):
+    assert firm(reader, "Little cement interdigitation with the trabeculae.") == {CEMENT: "blocky"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Multifidus at L4/5: fat is present but less than muscle.", {GOUTALLIER: 2}),
+        ("The L4/5 multifidus is mostly fat.", {GOUTALLIER: 4}),
+        ("Erector spinae at L4/5: fat constitutes over half of the muscle.", {GOUTALLIER: 4}),
+    ],
+)
+def test_the_grade_from_more_wordings_of_its_definition(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A crescent of fluid beneath the superior endplate of L1.", {IVC: True}),
+        ("Gas-filled crescent in the L1 body.", {IVC: True}),
+        ("A crescent of gas in the L1/2 disc.", {}),
+        ("Crescent of gas at T12.", {}),
+    ],
+)
+def test_a_crescent_of_gas_or_fluid_in_the_treated_body_is_a_cleft(reader, text, expected):
+    assert firm(reader, text) == expected
