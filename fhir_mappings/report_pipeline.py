@@ -1,7 +1,8 @@
 """The spaCy pipeline that the report text rules build: a blank English pipeline (nothing
 downloaded) that cuts each sentence into clauses, finds the phrases of the findings and their
 lookalikes, the words that name a finding only beside an anchor, and the ConText modifiers
-around them (negation, uncertainty, history, hypothesis, experiencer, persistence).
+around them (negation, uncertainty, history, hypothesis, experiencer, persistence, another
+reader's word and agreement with it).
 
 Everything here is built once from the rules (:func:`build_pipeline`); running it is then a
 matter of microseconds per sentence. The ``Doc`` it returns has one sentence per clause, so a
@@ -25,7 +26,16 @@ from .codes import VertebralLevel
 #: category reaches. Experiencer: someone else's finding (a relative's). Persistence ("again
 #: demonstrated", "unchanged", "interval development") makes a finding mentioned with its
 #: history current.
-CATEGORIES = ("negation", "uncertainty", "historical", "hypothetical", "experiencer", "persistence")
+CATEGORIES = (
+    "negation",
+    "uncertainty",
+    "historical",
+    "hypothetical",
+    "experiencer",
+    "persistence",
+    "attributed",
+    "agreement",
+)
 #: A month's names, by its number.
 MONTHS = {
     name: number
@@ -412,6 +422,10 @@ class ConText:
         for ent in findings:
             if ent.start in denied_before and ent.start in excluded_after:
                 # "Neither cleft nor fascial oedema excluded": not excluded, so possible.
+                ent._.set("uncertainty", True)
+            if ent._.attributed and not ent._.agreement:
+                # "The outside report describes a cleft": another reader's word, a doubt
+                # unless this report agrees with it ("..., and I agree").
                 ent._.set("uncertainty", True)
         return doc
 

@@ -3,10 +3,10 @@
 The rules of ``report-text-rules.json`` build a blank spaCy English pipeline
 (:mod:`.report_pipeline`): clauses, the target phrases and their lookalikes, words anchored to
 another word, and ConText (negation, uncertainty, history, hypothesis, experiencer,
-persistence). The text is cut into lines and sentences first, so that a report template's lines
-never share a scope; skipped sections (indication, history, comparison) and unfilled template
-fields are dropped there, ``label: value`` answers are put into words, and abbreviations spelt
-out.
+persistence, another reader's word and agreement with it). The text is cut into lines and
+sentences first, so that a report template's lines never share a scope; skipped sections
+(indication, history, comparison) and unfilled template fields are dropped there, ``label:
+value`` answers are put into words, and abbreviations spelt out.
 
 Load the rules and build the pipeline once (:func:`load_text_rules`, :class:`ReportTextReader`);
 :meth:`ReportTextReader.read` is then pure. What is not stated stays unknown: a finding the text

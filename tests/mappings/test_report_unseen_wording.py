@@ -5354,3 +5354,56 @@ def test_the_grade_from_more_wordings_of_its_definition(reader, text, expected):
 )
 def test_a_crescent_of_gas_or_fluid_in_the_treated_body_is_a_cleft(reader, text, expected):
     assert firm(reader, text) == expected
+
+
+# --- rules 2.57.0: the eighty-fifth and eighty-sixth rounds (development data) ------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cement was injected into the naturally spongy inner bone.",
+        "Once set, the cement is as solid as stone.",
+        "Part of the cement spread like a sponge and part sat as a solid lump.",
+    ],
+)
+def test_the_bones_own_spongy_inside_and_hardened_cement_are_no_pattern(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_cement_spread_like_a_sponge_is_spongy(reader):
+    assert firm(reader, "Cement spread through L1 like a sponge.") == {CEMENT: "spongy"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The referring hospital's report describes a gas cleft at L1.",
+        "The preliminary report described a gas cleft at L1; I do not agree.",
+        "The AI software flagged TLF oedema, not yet validated by a radiologist.",
+        "Goutallier grade 2 and grade 4 by two readers; the disagreement was not resolved.",
+    ],
+)
+def test_another_readers_finding_not_agreed_with_is_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_another_readers_finding_agreed_with_is_stated(reader):
+    text = "The preliminary report described a gas cleft at L1; I agree."
+    assert firm(reader, text) == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A small pocket of air inside the broken bone.", {IVC: True}),
+        ("No fluid pocket in the broken bone.", {IVC: False}),
+    ],
+)
+def test_a_pocket_of_air_or_fluid_in_the_broken_bone_is_a_cleft(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_i_after_and_opens_a_clause_of_its_own(reader):
+    text = "No TLF oedema on the outside read and I concur: gas cleft in L1."
+    assert firm(reader, text) == {IVC: True}
