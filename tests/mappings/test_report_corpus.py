@@ -2,13 +2,13 @@
 the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev80/``: figures on them are not evidence. ``test2/``
-to ``test34/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev82/``: figures on them are not evidence. ``test2/``
+to ``test35/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
 thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth, forty-seventh,
 forty-ninth, fifty-first, fifty-third, fifty-fifth, fifty-seventh, fifty-ninth, sixty-first,
 sixty-third, sixty-fifth, sixty-seventh, sixty-ninth, seventy-first, seventy-third, seventy-fifth,
-seventy-seventh, seventy-ninth, eighty-first, eighty-third and eighty-fifth blind rounds, are never
-tuned on, and nobody who changes the rules reads them or their misses: the
+seventy-seventh, seventy-ninth, eighty-first, eighty-third, eighty-fifth and eighty-seventh blind
+rounds, are never tuned on, and nobody who changes the rules reads them or their misses: the
 ``test_frozen_split_reading_*`` tests below are the evidence, each run on every frozen split. Where
 a target of issue 23 is not met on a split, its test is a strict expected failure there, and a floor
 holds the reader where the shipped rules left it, so that a drop fails the suite. (Whoever tunes the
@@ -189,6 +189,12 @@ FROZEN_SHA256 = {
     ("test34", "sentences.yaml"): (
         "2388fb60bfa99eb1c91ff8a9efd194eeb4e274a0f5554f64ab0face3e3ab77b1"
     ),
+    ("test35", "reports.yaml"): (
+        "eea8159c210f3777badb97600a562e2be1befc24c04c2a6d9ff36657441e31b9"
+    ),
+    ("test35", "sentences.yaml"): (
+        "e3a9acd3020778d3588a48b405d8af23e0815913810a3cc83d33e0850bd987c5"
+    ),
 }
 
 
@@ -211,7 +217,7 @@ def held_out(request, reader, config) -> dict[str, float]:
     }
 
 
-#: Rules 2.57.0 on each frozen split, read by a reviewer (corpus README): which
+#: Rules 2.58.0 on each frozen split, read by a reviewer (corpus README): which
 #: targets it misses there. A target test is a strict expected failure on those splits only, so
 #: the day the reader meets one, the suite says so and the mark must go.
 NOT_MET = {
@@ -233,7 +239,7 @@ def expect_target(target: str, request: pytest.FixtureRequest) -> None:
         request.applymarker(
             pytest.mark.xfail(
                 strict=True,
-                reason=f"issue 23 target not met on frozen split {split} (rules 2.57.0: {figure})",
+                reason=f"issue 23 target not met on frozen split {split} (rules 2.58.0: {figure})",
             )
         )
 
@@ -258,7 +264,7 @@ def test_frozen_split_reading_gives_no_false_present(held_out, request):
     assert held_out["false_present"] == 0
 
 
-#: Where rules 2.57.0 left the reader on each frozen split (corpus README): a floor, not a target;
+#: Where rules 2.58.0 left the reader on each frozen split (corpus README): a floor, not a target;
 #: the next rules must not fall below it. Figures as counts, so a floor reads as the
 #: README's table does.
 FLOOR = {
@@ -295,6 +301,7 @@ FLOOR = {
     "test32": {"recall": 73 / 73, "precision": 73 / 73, "hedged": 0, "false_present": 0},
     "test33": {"recall": 68 / 68, "precision": 68 / 69, "hedged": 0, "false_present": 0},
     "test34": {"recall": 69 / 70, "precision": 69 / 69, "hedged": 0, "false_present": 0},
+    "test35": {"recall": 70 / 70, "precision": 70 / 70, "hedged": 0, "false_present": 0},
 }
 
 
@@ -302,19 +309,19 @@ def floor(request: pytest.FixtureRequest) -> dict[str, float]:
     return FLOOR[request.node.callspec.params["held_out"]]
 
 
-def test_frozen_split_reading_recall_stays_at_least_where_rules_2_57_0_left_it(held_out, request):
+def test_frozen_split_reading_recall_stays_at_least_where_rules_2_58_0_left_it(held_out, request):
     assert held_out["recall"] >= floor(request)["recall"]
 
 
-def test_frozen_split_reading_precision_stays_at_least_where_rules_2_57_0_left_it(
+def test_frozen_split_reading_precision_stays_at_least_where_rules_2_58_0_left_it(
     held_out, request
 ):
     assert held_out["precision"] >= floor(request)["precision"]
 
 
-def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_57_0(held_out, request):
+def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_58_0(held_out, request):
     assert held_out["hedged"] <= floor(request)["hedged"]
 
 
-def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_57_0(held_out, request):
+def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_58_0(held_out, request):
     assert held_out["false_present"] <= floor(request)["false_present"]

@@ -5407,3 +5407,30 @@ def test_a_pocket_of_air_or_fluid_in_the_broken_bone_is_a_cleft(reader, text, ex
 def test_i_after_and_opens_a_clause_of_its_own(reader):
     text = "No TLF oedema on the outside read and I concur: gas cleft in L1."
     assert firm(reader, text) == {IVC: True}
+
+
+# --- rules 2.58.0: the eighty-seventh and eighty-eighth rounds (development data) ---------
+
+
+def test_a_finding_at_that_time_is_history(reader):
+    text = "The fracture was treated in 2019; at that time it contained a gas cleft."
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The L1 gas cleft has been filled with bone cement.",
+        "The cleft is no longer identifiable as a separate cleft.",
+    ],
+)
+def test_a_cleft_filled_or_no_longer_identifiable_says_nothing_of_it_now(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_pattern_that_will_need_confirmation_is_hedged(reader):
+    assert firm(reader, "Interdigitated cement at L1, which will need confirmation on CT.") == {}
+
+
+def test_tlfe_is_thoracolumbar_fascia_oedema(reader):
+    assert firm(reader, "TLFE: yes") == {OEDEMA: True}
