@@ -5434,3 +5434,55 @@ def test_a_pattern_that_will_need_confirmation_is_hedged(reader):
 
 def test_tlfe_is_thoracolumbar_fascia_oedema(reader):
     assert firm(reader, "TLFE: yes") == {OEDEMA: True}
+
+
+# --- rules 2.59.0: the eighty-ninth and ninetieth rounds (development data) ---------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No gas cleft in L1 -- scratch 'no' -- gas cleft in L1.",
+        "Multifidus at L4/5: Goutallier 2 [deleted].",
+        "TLF oedema crossed out and replaced with interspinous ligament oedema.",
+        "Amendment: the gas cleft at L1 is a Schmorl node, not a cleft.",
+    ],
+)
+def test_a_statement_corrected_in_its_own_sentence_is_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_ivc_calcification_is_the_vena_cavas(reader):
+    assert firm(reader, "IVC calcification, incidental.") == {}
+
+
+def test_a_grade_at_the_level_of_the_acute_fracture_is_another_levels(reader):
+    text = "At the level of the acute fracture the paraspinal muscles are Goutallier grade 2."
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("L1 compression fracture with IVC.", {IVC: True}),
+        ("IVC compression by a mass.", {}),
+    ],
+)
+def test_ivc_beside_a_compression_fracture_is_the_cleft(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_finding_not_visible_on_an_earlier_study_is_still_stated(reader):
+    text = (
+        "Linear gas beneath the superior endplate of L1, consistent with an intravertebral "
+        "vacuum cleft (not visible as such on the MRI of 11.03.2024)."
+    )
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_an_approximate_size_is_no_doubt_on_the_finding(reader):
+    text = (
+        "A fluid collection in L1 measuring approximately 12 x 4 mm, consistent with an "
+        "intravertebral fluid cleft."
+    )
+    assert firm(reader, text) == {IVC: True}
