@@ -818,8 +818,8 @@ class ReportTextReader:
                 line = _TIGHT_SEMICOLON.sub("; ", line)
             if "/" in line:
                 line = _SLASH_BEFORE_A_LEVEL.sub(r"\g<before>. ", line)
-            if line[:2] in ("- ", "– ") and _list_in_one_line(line[2:]):
-                line = f"{line[:2]}{_DASH_BETWEEN_ITEMS.sub('; ', line[2:])}"
+            if line[:2] in ("- ", "– ") and (items := _items_in_one_line(line[2:])):
+                line = f"{line[:2]}{'; '.join(items)}"
             if line.endswith((")", ").", ");")):
                 line = _BRACKETED_ANSWER.sub(r"\g<label>: \g<answer>\g<rest>", line)
             line = _ASIDE_ADVERB.sub("", line)
@@ -841,9 +841,9 @@ class ReportTextReader:
             if _LEVEL_HEADING.fullmatch(line):
                 heading = _one_vertebra(line)
                 continue
-            if line[:6].lower() == "level:" and _LEVEL_HEADING.fullmatch(line[6:].strip()):
+            if line[:5].lower() == "level" and (named := _level_named(_field(line))):
                 # "LEVEL: T12" on a line of its own: the fields below it are that level's.
-                heading = _one_vertebra(line[6:].strip())
+                heading = named
                 continue
             if _column_headings(line.split(";", 1)[0]):
                 # "Level | Cleft | Fascial oedema": a table's header row names its columns,
@@ -882,9 +882,8 @@ class ReportTextReader:
                 if number == 0 and (field := _field(piece)):
                     label = field["label"].strip().lstrip("-–•·* ")
                     labelled = _one_vertebra(label) if _LEVEL_HEADING.fullmatch(label) else labelled
-                    if label.lower() == "level" and _LEVEL_HEADING.fullmatch(field["value"]):
-                        # "Level: Th11. Cleft: present.": the line's fields are that level's.
-                        labelled = _one_vertebra(field["value"])
+                    # "Level: Th11. Cleft: present.": the line's fields are that level's.
+                    labelled = _level_named(field) or labelled
                 if legend and self._pattern_defined.search(piece) and ")" not in piece:
                     continue
                 header, rest = self._header(piece, reported) if number else (None, piece)
@@ -3347,11 +3346,19 @@ def _joined_lines(line: str, next_line: str, is_word: Callable[[str], bool]) -> 
     return f"{line[:-1]}{next_line}" if is_word(whole.lower()) else f"{line}{next_line}"
 
 
-def _list_in_one_line(items: str) -> bool:
-    """Whether a line after its first dash holds three items or more between dashes, each of
-    two words or more: a list, not a field."""
-    parts = _DASH_BETWEEN_ITEMS.split(items)
-    return len(parts) > 2 and all(len(part.split()) > 1 for part in parts)
+def _items_in_one_line(text: str) -> list[str]:
+    """The items of a line after its first dash when it holds three or more between dashes,
+    each of two words or more: a list, not a field; else none."""
+    parts = _DASH_BETWEEN_ITEMS.split(text)
+    return parts if len(parts) > 2 and all(len(part.split()) > 1 for part in parts) else []
+
+
+def _level_named(field: re.Match[str] | None) -> frozenset[VertebralLevel]:
+    """The vertebra a "Level: Th11" field names; none for any other field."""
+    if field is None or field["label"].strip().lstrip("-–•·* ").lower() != "level":
+        return frozenset()
+    value = field["value"].strip()
+    return _one_vertebra(value) if _LEVEL_HEADING.fullmatch(value) else frozenset()
 
 
 def _ocr_letters(word: re.Match[str]) -> str:
