@@ -45,6 +45,7 @@ from .report_pipeline import (
     ents_of,
     is_english_word,
     text_of,
+    words_of,
 )
 from .site_files import read_site_file
 
@@ -540,6 +541,9 @@ class _Sentence:
     #: Whether the sentence before it names the cement: "At L3 it is solid" after it is the
     #: cement's.
     after_cement: bool = False
+    #: Whether it goes on from the sentence before it on the same line, under no header of
+    #: its own: "This will need confirmation" there is about what that sentence stated.
+    follows_on: bool = False
 
 
 def load_text_rules(site_file: str | Path | None = None) -> TextRules:
@@ -687,6 +691,10 @@ class ReportTextReader:
         self._refers_to_before = _phrase_pattern(
             rules.words("context", "refers_to_the_sentence_before")
         )
+        self._goes_on_about_before = _phrase_pattern(
+            rules.words("context", "goes_on_about_the_sentence_before")
+        )
+        self._doubts_before = _phrase_pattern(rules.words("context", "doubts_the_sentence_before"))
         # After a mention, the end of its brackets, an aside in brackets ("(IVC)") or two words
         # ("pattern") between them.
         self._generic_statement = re.compile(
@@ -783,9 +791,45 @@ class ReportTextReader:
                 # the sentence before states is offered another reading.
                 del statements[len(statements) - len(before) :]
                 found = [_doubted(s) for s in before]
+            elif not found and before and sentence.follows_on:
+                followed = self._before_as_followed(doc, before, named_before, treated_levels)
+                if followed is not None:
+                    del statements[len(statements) - len(before) :]
+                    found = followed
             statements.extend(found)
             before, levels_before, named_before = found, levels, named
         return _per_finding(statements, self._muscles_named)
+
+    def _before_as_followed(
+        self,
+        doc: Any,
+        before: list[Statement],
+        named_before: list[VertebralLevel],
+        treated: frozenset[VertebralLevel],
+    ) -> list[Statement] | None:
+        """What the statements of the sentence before become when this sentence, naming no
+        finding of its own, goes on about them: doubted ("This will need confirmation on CT",
+        "This corrects the original report") or set aside as another level's ("The above
+        applies to L3", where the sentence before named no level). None: it says nothing of
+        them."""
+        if self._doubts_before.search(text_of(doc)):
+            return [_doubted(s) for s in before]
+        if not self._goes_on_about_before.match(" ".join(words_of(doc))):
+            return None
+        first = _LEVEL.search(text_of(doc)) if treated and not named_before else None
+        if first and not _levels_of(first) & treated:
+            # The level it names first is where what was stated is ("This is at T11"), unless
+            # it goes on to the treated level ("This is at T11; L1 has none": not clear). A
+            # Goutallier grade placed at L4/5 is the study's whatever the treated level.
+            if levels_in(text_of(doc)) & treated:
+                return [_doubted(s) for s in before]
+            return [
+                s
+                for s in before
+                if s.finding is FindingName.GOUTALLIER_GRADE
+                and _covers(_levels_of(first), self._graded_segment)
+            ]
+        return None
 
     # --- text to sentences ----------------------------------------------------------------
 
@@ -920,7 +964,10 @@ class ReportTextReader:
                 row = line if "|" in line else None
                 text = self._slips.corrected(self._abbreviations.spelt_out(text, row))
                 under = labelled if number and labelled else heading
-                yield _Sentence(text, _shorten(piece), about_cement, under, cement_before)
+                follows_on = number > 0 and header is None
+                yield _Sentence(
+                    text, _shorten(piece), about_cement, under, cement_before, follows_on
+                )
                 cement_before = bool(self._cement_requires.search(text))
 
     def _read_as_one_list(self, line: str) -> str:

@@ -5486,3 +5486,61 @@ def test_an_approximate_size_is_no_doubt_on_the_finding(reader):
         "intravertebral fluid cleft."
     )
     assert firm(reader, text) == {IVC: True}
+
+
+# --- rules 2.60.0: the ninety-first and ninety-second rounds (development data) -----------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fluid cleft in the L1 body. This will need confirmation on CT.",
+        "Cement in L1 looks interdigitated. The lateral view is poor and this cannot be confirmed.",
+        "Gas in the L1 body. Whether this is intravertebral or in the disc is uncertain.",
+        "TLF oedema at L1. This is questionable.",
+        "TLF oedema at L1. It can't be confirmed on this study.",
+        "Goutallier 3 at L4/5. This corrects the original report.",
+    ],
+)
+def test_a_doubt_of_the_observation_in_the_next_sentence_leaves_it_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_doubt_in_the_next_sentence_reaches_only_what_that_sentence_stated(reader):
+    # It doubts the observation, not what it means or the fracture ("whether the fracture is
+    # new"), and not across a header: an addendum's first sentence starts a part of its own.
+    assert firm(reader, "Fluid cleft in the L1 body. This will need confirmation.") == {}
+    assert firm(reader, "Fluid cleft in L1. It is uncertain whether the fracture is new.") == {
+        IVC: True
+    }
+    text = "Goutallier 3 at L4/5.\nADDENDUM: This corrects the original report's level."
+    assert firm(reader, text) == {GOUTALLIER: 3}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thoracolumbar fascia oedema is seen. The above applies to L3-L4.",
+        "A gas cleft is present. This is in the T12 body, above the fracture.",
+        "Goutallier grade 4 of the multifidus. This refers to L5/S1.",
+    ],
+)
+def test_another_level_named_for_the_sentence_before_sets_it_aside(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_grade_placed_by_the_next_sentence_counts_only_at_l4_5(reader):
+    assert firm(reader, "Goutallier grade 3 of the multifidus. This is at L4/5.") == {GOUTALLIER: 3}
+    assert firm(reader, "Goutallier grade 3 of the multifidus. This is at L2/3.") == {}
+
+
+def test_another_level_and_the_treated_one_named_for_the_sentence_before_leave_it_unknown(
+    reader,
+):
+    text = "There is a vacuum cleft. This is at T11, an old fracture; the L1 fracture has none."
+    assert firm(reader, text) == {}
+
+
+def test_a_range_over_the_treated_level_keeps_the_sentence_before_read(reader):
+    assert firm(reader, "There is a vacuum cleft. It is at T12.") == {}
+    assert firm(reader, "Thoracolumbar fascia oedema. It spans T11 to L2.") == {OEDEMA: True}
