@@ -241,6 +241,12 @@ class Pipeline:
         doc.user_data[ENTS] = tuple(doc.ents)
         return doc
 
+    def modifier_categories(self, doc: Any) -> frozenset[str]:
+        """The ConText categories of the modifiers in a Doc, whatever they reach: for a
+        sentence that names no finding, what it says of the one before ("It is unchanged":
+        persistence)."""
+        return self.context.categories_in(doc)
+
     def _read(self, text: str) -> Any:
         doc = self.nlp.make_doc(text)
         words = [token.lower_ for token in doc]
@@ -428,6 +434,15 @@ class ConText:
                 # unless this report agrees with it ("..., and I agree").
                 ent._.set("uncertainty", True)
         return doc
+
+    def categories_in(self, doc: Any) -> frozenset[str]:
+        """The categories of the modifiers a Doc holds, pseudo and termination phrases left
+        out."""
+        return frozenset(
+            rule.category
+            for rule, _, _ in self._modifiers(doc)
+            if rule.direction not in (TERMINATE, PSEUDO)
+        )
 
     def _named_before(
         self, doc: Any, rule: ContextRule, start: int, end: int, findings: Sequence[Any]

@@ -121,12 +121,13 @@ _LEVEL_HEADING = re.compile(
     rf"{_LEVEL.pattern}(?:\s+(?:level|vertebra|vertebral\s+body))?(?:\s*\([^)]*\))?\s*[:.]?",
     re.I,
 )
-#: A ticked box or option ("[x]", "(•)", "[*]") and any box, ticked or not ("[ ]", "☐"). A
-#: ballot cross in brackets ("[✗]") is a box too, but not a tick: one form writes it for "no",
-#: another for a box marked; either way it is no answer "yes".
-_CHECKED = r"\[\s*[xX✓✔*•]\s*\]|\(\s*[xX*•]\s*\)|[☒☑✅]"
-_BOX = re.compile(r"\[\s*[xX✓✔*•✗✘]?\s*\]|\(\s*[xX*•]?\s*\)|[☐☒☑✅]")
+#: A ticked box or option ("[x]", "(•)", "[*]", a filled radio button "●") and any box, ticked
+#: or not ("[ ]", "☐", "○"). A ballot cross in brackets ("[✗]") is a box too, but not a tick:
+#: one form writes it for "no", another for a box marked; either way it is no answer "yes".
+_CHECKED = r"\[\s*[xX✓✔*•]\s*\]|\(\s*[xX*•]\s*\)|[☒☑✅●◉]"
+_BOX = re.compile(r"\[\s*[xX✓✔*•✗✘]?\s*\]|\(\s*[xX*•]?\s*\)|[☐☒☑✅○◯●◉]")
 #: A box before a grade of the scale: "[x] 1 some fatty streaks", "[ ] 3".
+_RADIO_BUTTONS = "○◯●◉"
 _GRADE_BOX = re.compile(rf"(?:{_BOX.pattern})\s*[0-4](?!\w|[.,]\d)")
 _FIELD = re.compile(r"^(?P<label>[^:|=]{1,80}?)(?P<separator>[:|=]|\s[-–—]\s)\s*(?P<value>.*)$")
 #: A table row's cells after its label: the levels, then the answer ("T10-T11 | Present").
@@ -316,6 +317,8 @@ _BRACKETED_ANSWER = re.compile(
 #: What surrounds an option between boxes: any white space (tabs, no-break spaces) and the
 #: separators a form puts between options.
 _OPTION_EDGES = re.compile(r"^[\s,;/]+|[\s,;/]+$")
+#: Where a line of boxes goes on after its last option: a dash between spaces or a semicolon.
+_AFTER_THE_OPTIONS = re.compile(r"\s+[-–—]+\s+|\s*;\s+")
 _BARE_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?\.?$")
 #: Dot leaders between a template's label and its value ("Vacuum cleft ....... none").
 _LEADER = re.compile(r"(?<=\w)\s*\.{3,}\s*(?=\w)")
@@ -767,6 +770,9 @@ class ReportTextReader:
         before: list[Statement] = []
         levels_before: frozenset[VertebralLevel] = frozenset()
         named_before: list[VertebralLevel] = []
+        # The sentence before, with what it was read with: a sentence after it saying "It is
+        # unchanged" makes what it described as history current.
+        earlier: tuple[_Sentence, Any, bool, list[VertebralLevel]] | None = None
         for sentence, doc in zip(sentences, docs, strict=True):
             # The levels the sentence names, in order and as a set: one search for both.
             named = _levels_in_order(sentence.text, 0, len(sentence.text))
@@ -796,7 +802,10 @@ class ReportTextReader:
                 if followed is not None:
                     del statements[len(statements) - len(before) :]
                     found = followed
+            elif not found and earlier and sentence.follows_on and self._carries_on(doc):
+                found = self._current_again(*earlier, treated_levels)
             statements.extend(found)
+            earlier = (sentence, doc, elsewhere, named_before)
             before, levels_before, named_before = found, levels, named
         return _per_finding(statements, self._muscles_named)
 
@@ -830,6 +839,33 @@ class ReportTextReader:
                 and _covers(_levels_of(first), self._graded_segment)
             ]
         return None
+
+    def _carries_on(self, doc: Any) -> bool:
+        """Whether a sentence naming no finding says that what the sentence before described
+        is still there ("It is unchanged", "It persists at L1", "It is again seen today"),
+        neither denied nor doubted."""
+        if not self._goes_on_about_before.match(" ".join(words_of(doc))):
+            return False
+        with self._lock:
+            categories = self._pipeline.modifier_categories(doc)
+        return "persistence" in categories and categories.isdisjoint(_NOT_CARRIED_ON)
+
+    def _current_again(
+        self,
+        sentence: _Sentence,
+        doc: Any,
+        elsewhere: bool,
+        named_before: list[VertebralLevel],
+        treated: frozenset[VertebralLevel],
+    ) -> list[Statement]:
+        """What a sentence stated with what it described as history taken as persisting ("A
+        cleft was seen on the prior CT." before "It is unchanged.")."""
+        for ent in ents_of(doc):
+            if ent._.historical:
+                ent._.set("persistence", True)
+        return _graded_alike(
+            list(self._statements(sentence, doc, treated, elsewhere, named_before))
+        )
 
     # --- text to sentences ----------------------------------------------------------------
 
@@ -1196,6 +1232,10 @@ class ReportTextReader:
         # A box is drawn with a bracket, or is a sign beyond ASCII.
         bracketed = "[" in line or "(" in line
         marks = list(_BOX.finditer(line)) if bracketed or not line.isascii() else []
+        if len(marks) == 1 and marks[0].group() in _RADIO_BUTTONS:
+            # "Fascial oedema: ●": a radio button comes with the others of its group; one
+            # alone is a bullet.
+            marks = []
         if marks:
             return self._boxes(line, marks)
         field = _field(line)
@@ -1349,13 +1389,19 @@ class ReportTextReader:
                 _OPTION_EDGES.sub("", line[mark.end() : end])
                 for mark, end in zip(marks, ends, strict=True)
             ]
+        after = ""
+        if split := _AFTER_THE_OPTIONS.search(options[-1]):
+            # "[x] Yes [ ] No -- level(s): L4-S1": what follows the last option is the line's
+            # own, whichever option is ticked.
+            options[-1], after = options[-1][: split.start()], f" {options[-1][split.end() :]}"
         ticked = [option for option, tick in zip(options, ticks, strict=True) if tick and option]
         if label.strip():
-            return self._answered(label, ticked[0]) if len(ticked) == 1 else None
+            return f"{self._answered(label, ticked[0])}{after}" if len(ticked) == 1 else None
         if len({option.split()[0].lower() for option in ticked}) < len(ticked):
             # "[x] Goutallier 2 [x] Goutallier 3": two answers ticked to one question.
             return None
-        return " ".join(f"{option.rstrip('.')}." for option in ticked) or None
+        answers = " ".join(f"{option.rstrip('.')}." for option in ticked)
+        return f"{answers}{after}" if answers else None
 
     def _answered(self, label: str, value: str) -> str:
         label = label.strip().rstrip(":")
@@ -2482,10 +2528,14 @@ _PICKLIST_MARKUP = " *{}<>_#"
 #: "Paraspinal muscles: at L3-4".
 _PLACED_AT = re.compile(
     # "at L5/S1, ...", "fatty atrophy at L5/S1, Goutallier grade 3": the words for the fat
-    # or the muscles may come first.
+    # or the muscles may come first, and then the level needs no "at" ("Paraspinal muscles
+    # L3/4: Goutallier grade 2", a table's row).
     r"(?:^|:)\W*(?:(?:fatty|fat|atrophy|atrophic|infiltration|replacement|change|changes|"
     r"degeneration|muscle|muscles|paraspinal|paraspinous|multifidus)\s+){0,3}"
-    rf"(?:at|of)\s+(?:the\s+)?{_LEVEL.pattern}",
+    rf"(?:at|of)\s+(?:the\s+)?{_LEVEL.pattern}"
+    r"|(?:^|:)\W*(?:(?:fatty|fat|atrophy|atrophic|infiltration|replacement|change|changes|"
+    r"degeneration|muscle|muscles|paraspinal|paraspinous|multifidus)\s+){1,3}"
+    rf"{_LEVEL.pattern}",
     re.I,
 )
 #: "or" right after or right before a mention: two readings offered.
@@ -2628,6 +2678,9 @@ _LOW_CONFIDENCE = re.compile(
     r"(?:low|limited|poor|uncertain|indeterminate|moderate|medium|intermediate)\b",
     re.I,
 )
+#: What keeps a sentence saying "It is unchanged" from carrying the one before on: "It is
+#: not unchanged", "It is possibly unchanged", "If it is unchanged".
+_NOT_CARRIED_ON = frozenset({"negation", "uncertainty", "hypothetical", "historical"})
 #: A sentence offering another reading of what the one before names: "On review, this more
 #: likely represents a fracture line", "These may be artefact". (A cause it "likely reflects"
 #: leaves the finding as stated.)
@@ -2639,10 +2692,11 @@ _ANOTHER_READING = re.compile(
     r"\s+(?:(?:be|is|are|an?)\b|represents?\b)",
     re.I,
 )
-#: A sentence opening on "it" ("It is compact", "At L3 it is likewise solid"): about what the
-#: sentence before named.
+#: A sentence opening on "it" ("It is compact", "At L3 it is likewise solid", "It forms a
+#: compact mass"): about what the sentence before named.
 _IT_OPENS = re.compile(
-    rf"(?:(?:at|in)\s+{_LEVEL.pattern}\s*,?\s*)?it\s+(?:is|was|appears|looks|remains|has|shows)\b",
+    rf"(?:(?:at|in)\s+{_LEVEL.pattern}\s*,?\s*)?it\s+(?:is|was|appears|looks|remains|has|shows"
+    r"|forms|formed|consists|interdigitates|interdigitated|permeates|permeated|spreads|spread)\b",
     re.I,
 )
 #: An item of a list of grades by segment or side without the eponym: "L4/5 grade 2", the

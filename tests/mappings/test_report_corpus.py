@@ -2,18 +2,18 @@
 the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev86/``: figures on them are not evidence. ``test2/``
-to ``test37/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev88/``: figures on them are not evidence. ``test2/``
+to ``test38/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
 thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth, forty-seventh,
 forty-ninth, fifty-first, fifty-third, fifty-fifth, fifty-seventh, fifty-ninth, sixty-first,
 sixty-third, sixty-fifth, sixty-seventh, sixty-ninth, seventy-first, seventy-third, seventy-fifth,
 seventy-seventh, seventy-ninth, eighty-first, eighty-third, eighty-fifth, eighty-seventh,
-eighty-ninth and ninety-first blind rounds, are never tuned on, and nobody who changes the rules
-reads them or their misses: the ``test_frozen_split_reading_*`` tests below are the evidence, each
-run on every frozen split. Where a target of issue 23 is not met on a split, its test is a strict
-expected failure there, and a floor holds the reader where the shipped rules left it, so that a drop
-fails the suite. (Whoever tunes the rules runs the suite with ``-k "not frozen_split_reading"`` and
-leaves these to a reviewer.)
+eighty-ninth, ninety-first and ninety-third blind rounds, are never tuned on, and nobody who changes
+the rules reads them or their misses: the ``test_frozen_split_reading_*`` tests below are the
+evidence, each run on every frozen split. Where a target of issue 23 is not met on a split, its test
+is a strict expected failure there, and a floor holds the reader where the shipped rules left it, so
+that a drop fails the suite. (Whoever tunes the rules runs the suite with
+``-k "not frozen_split_reading"`` and leaves these to a reviewer.)
 """
 
 from __future__ import annotations
@@ -208,6 +208,12 @@ FROZEN_SHA256 = {
     ("test37", "sentences.yaml"): (
         "8443e9861f92a6a3d66e5e6b6086b7bfb7c37f46fee8524b9e978e1fac681732"
     ),
+    ("test38", "reports.yaml"): (
+        "38bdec6aa597fa79daec7dcc49d17a74b340eca465a8d32b488db5c8909a4f22"
+    ),
+    ("test38", "sentences.yaml"): (
+        "5893d1aaa1ee8f3e025f377ab904ddfc29cba936bc7480a6adf84c499bb5ecbe"
+    ),
 }
 
 
@@ -230,7 +236,7 @@ def held_out(request, reader, config) -> dict[str, float]:
     }
 
 
-#: Rules 2.60.0 on each frozen split, read by a reviewer (corpus README): which
+#: Rules 2.61.0 on each frozen split, read by a reviewer (corpus README): which
 #: targets it misses there. A target test is a strict expected failure on those splits only, so
 #: the day the reader meets one, the suite says so and the mark must go.
 NOT_MET = {
@@ -252,7 +258,7 @@ def expect_target(target: str, request: pytest.FixtureRequest) -> None:
         request.applymarker(
             pytest.mark.xfail(
                 strict=True,
-                reason=f"issue 23 target not met on frozen split {split} (rules 2.60.0: {figure})",
+                reason=f"issue 23 target not met on frozen split {split} (rules 2.61.0: {figure})",
             )
         )
 
@@ -277,7 +283,7 @@ def test_frozen_split_reading_gives_no_false_present(held_out, request):
     assert held_out["false_present"] == 0
 
 
-#: Where rules 2.60.0 left the reader on each frozen split (corpus README): a floor, not a target;
+#: Where rules 2.61.0 left the reader on each frozen split (corpus README): a floor, not a target;
 #: the next rules must not fall below it. Figures as counts, so a floor reads as the
 #: README's table does.
 FLOOR = {
@@ -317,6 +323,7 @@ FLOOR = {
     "test35": {"recall": 70 / 70, "precision": 70 / 70, "hedged": 0, "false_present": 0},
     "test36": {"recall": 67 / 68, "precision": 67 / 67, "hedged": 0, "false_present": 0},
     "test37": {"recall": 70 / 70, "precision": 70 / 70, "hedged": 0, "false_present": 0},
+    "test38": {"recall": 63 / 65, "precision": 63 / 63, "hedged": 0, "false_present": 0},
 }
 
 
@@ -324,19 +331,19 @@ def floor(request: pytest.FixtureRequest) -> dict[str, float]:
     return FLOOR[request.node.callspec.params["held_out"]]
 
 
-def test_frozen_split_reading_recall_stays_at_least_where_rules_2_60_0_left_it(held_out, request):
+def test_frozen_split_reading_recall_stays_at_least_where_rules_2_61_0_left_it(held_out, request):
     assert held_out["recall"] >= floor(request)["recall"]
 
 
-def test_frozen_split_reading_precision_stays_at_least_where_rules_2_60_0_left_it(
+def test_frozen_split_reading_precision_stays_at_least_where_rules_2_61_0_left_it(
     held_out, request
 ):
     assert held_out["precision"] >= floor(request)["precision"]
 
 
-def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_60_0(held_out, request):
+def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_61_0(held_out, request):
     assert held_out["hedged"] <= floor(request)["hedged"]
 
 
-def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_60_0(held_out, request):
+def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_61_0(held_out, request):
     assert held_out["false_present"] <= floor(request)["false_present"]

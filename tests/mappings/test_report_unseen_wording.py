@@ -5544,3 +5544,90 @@ def test_another_level_and_the_treated_one_named_for_the_sentence_before_leave_i
 def test_a_range_over_the_treated_level_keeps_the_sentence_before_read(reader):
     assert firm(reader, "There is a vacuum cleft. It is at T12.") == {}
     assert firm(reader, "Thoracolumbar fascia oedema. It spans T11 to L2.") == {OEDEMA: True}
+
+
+# --- rules 2.61.0: the ninety-third and ninety-fourth rounds (development data) ------------
+
+
+def test_a_finding_described_as_history_is_current_when_the_next_sentence_says_it_persists(
+    reader,
+):
+    assert firm(reader, "A gas cleft in L1 was seen on the prior CT. It is unchanged.") == {
+        IVC: True
+    }
+    assert firm(reader, "TLF oedema was noted on the prior MRI. It persists at L1.") == {
+        OEDEMA: True
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A gas cleft in L1 was seen on the prior CT. It is no longer seen.",
+        "A gas cleft in L1 was seen on the prior CT. It has been filled with cement.",
+        "A gas cleft in L1 was seen on the prior CT. It is possibly unchanged.",
+    ],
+)
+def test_a_finding_described_as_history_stays_unsaid_when_the_next_sentence_is_no_carrying_on(
+    reader, text
+):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cement was injected into L1. It forms a compact, solid mass.", "blocky"),
+        ("Cement was injected into L1. It interdigitated with the trabeculae.", "spongy"),
+    ],
+)
+def test_the_cement_carried_on_by_it_and_a_verb_of_its_pattern_is_read(reader, text, expected):
+    assert firm(reader, text) == {CEMENT: expected}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vacuum cleft: ○ present ● absent", {IVC: False}),
+        ("TLF oedema: ● yes ○ no", {OEDEMA: True}),
+        ("Goutallier (L4/5): ○ 1 ● 2 ○ 3", {GOUTALLIER: 2}),
+    ],
+)
+def test_a_filled_radio_button_ticks_its_option(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_line_of_boxes_going_on_after_its_last_option_keeps_what_follows(reader):
+    assert firm(reader, "TLF oedema: [x] yes [ ] no -- levels: L4-S1") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No longer seen is the fluid cleft in the L1 body.",
+        "The L1 vacuum cleft is now occupied by cement.",
+    ],
+)
+def test_a_cleft_no_longer_seen_or_occupied_by_cement_says_nothing_now(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The L1 cleft looks smaller, if indeed still present.",
+        "Cement in L1 now looks compact, possibly due to projection.",
+    ],
+)
+def test_a_doubt_on_whether_it_is_there_at_all_leaves_the_finding_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_an_artefact_as_the_cause_doubts_the_finding_and_another_cause_does_not(reader):
+    # The control for the hedge above: a cause of the finding does not doubt it.
+    assert firm(reader, "TLF oedema at L1, possibly due to projection.") == {}
+    assert firm(reader, "TLF oedema at L1, likely post-traumatic.") == {OEDEMA: True}
+
+
+def test_a_grade_in_a_row_of_the_muscles_at_another_segment_is_that_segments(reader):
+    assert firm(reader, "| Paraspinal muscles L3/4 | Goutallier grade 2 |") == {}
