@@ -2740,6 +2740,10 @@ _ELLIPTIC_DENIAL = re.compile(
 )
 
 
+#: An exception made of the subject before a mention: "all but L1 contain a cleft".
+_ALL_BUT = re.compile(rf"\ball\s+(?:but|except)\s+(?:for\s+)?(?:the\s+)?{_LEVEL.pattern}", re.I)
+
+
 def _denied_at(text: str, treated: frozenset[VertebralLevel], mention: int) -> bool:
     """Whether the text denies, by ellipsis, what it said of other levels for the treated one:
     "a cleft in T12 but not in L1", "clefts at T12 and L2; none at L1". An ellipsis reaches
@@ -2803,12 +2807,18 @@ def _level_of_what_it_is_with(text: str, start: int) -> frozenset[VertebralLevel
 def _excepted(text: str, treated: frozenset[VertebralLevel], ent: Any) -> bool:
     """Whether the sentence, after the mention and before a semicolon, makes the treated level
     an exception ("fascial oedema, sparing L1", "clefts at every level except L1"); not an
-    exception made before it ("normal marrow except at L1, where there is a cleft")."""
+    exception made before it ("normal marrow except at L1, where there is a cleft"), unless
+    it is the subject's ("all but L1 contain a cleft")."""
     semicolon = text.find(";", ent.end_char)
     end = semicolon if semicolon >= 0 else len(text)
+    # "all but L1 contain a cleft": the exception is the subject's, before the mention.
+    start = text.rfind(";", 0, ent.start_char) + 1
     return bool(treated) and any(
         levels_in(match[0]) & treated
-        for match in _ELLIPTIC_DENIAL.finditer(text, ent.end_char, end)
+        for match in (
+            *_ELLIPTIC_DENIAL.finditer(text, ent.end_char, end),
+            *_ALL_BUT.finditer(text, start, ent.start_char),
+        )
     )
 
 

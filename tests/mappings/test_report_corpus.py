@@ -2,17 +2,17 @@
 the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev88/``: figures on them are not evidence. ``test2/``
-to ``test38/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev90/``: figures on them are not evidence. ``test2/``
+to ``test39/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
 thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth, forty-seventh,
 forty-ninth, fifty-first, fifty-third, fifty-fifth, fifty-seventh, fifty-ninth, sixty-first,
 sixty-third, sixty-fifth, sixty-seventh, sixty-ninth, seventy-first, seventy-third, seventy-fifth,
 seventy-seventh, seventy-ninth, eighty-first, eighty-third, eighty-fifth, eighty-seventh,
-eighty-ninth, ninety-first and ninety-third blind rounds, are never tuned on, and nobody who changes
-the rules reads them or their misses: the ``test_frozen_split_reading_*`` tests below are the
-evidence, each run on every frozen split. Where a target of issue 23 is not met on a split, its test
-is a strict expected failure there, and a floor holds the reader where the shipped rules left it, so
-that a drop fails the suite. (Whoever tunes the rules runs the suite with
+eighty-ninth, ninety-first, ninety-third and ninety-fifth blind rounds, are never tuned on, and
+nobody who changes the rules reads them or their misses: the ``test_frozen_split_reading_*`` tests
+below are the evidence, each run on every frozen split. Where a target of issue 23 is not met on a
+split, its test is a strict expected failure there, and a floor holds the reader where the shipped
+rules left it, so that a drop fails the suite. (Whoever tunes the rules runs the suite with
 ``-k "not frozen_split_reading"`` and leaves these to a reviewer.)
 """
 
@@ -214,6 +214,12 @@ FROZEN_SHA256 = {
     ("test38", "sentences.yaml"): (
         "5893d1aaa1ee8f3e025f377ab904ddfc29cba936bc7480a6adf84c499bb5ecbe"
     ),
+    ("test39", "reports.yaml"): (
+        "f9e8b7743f884575980f896041bf98208470b6bf7f500e367467a08d394e3960"
+    ),
+    ("test39", "sentences.yaml"): (
+        "2a6c230c7e26dc2e3630b9a7dddca096f2bb26f8aea83831b56449ff50d09a46"
+    ),
 }
 
 
@@ -236,7 +242,7 @@ def held_out(request, reader, config) -> dict[str, float]:
     }
 
 
-#: Rules 2.61.0 on each frozen split, read by a reviewer (corpus README): which
+#: Rules 2.62.0 on each frozen split, read by a reviewer (corpus README): which
 #: targets it misses there. A target test is a strict expected failure on those splits only, so
 #: the day the reader meets one, the suite says so and the mark must go.
 NOT_MET = {
@@ -245,9 +251,14 @@ NOT_MET = {
         "test14": "98.5% (65/66)",
         "test16": "98.5% (64/65)",
         "test33": "98.6% (68/69)",
+        "test39": "97.1% (68/70)",
     },
     "hedged": {},
-    "false_present": {"test2": "1 false present", "test14": "1 false present"},
+    "false_present": {
+        "test2": "1 false present",
+        "test14": "1 false present",
+        "test39": "1 false present",
+    },
 }
 
 
@@ -258,7 +269,7 @@ def expect_target(target: str, request: pytest.FixtureRequest) -> None:
         request.applymarker(
             pytest.mark.xfail(
                 strict=True,
-                reason=f"issue 23 target not met on frozen split {split} (rules 2.61.0: {figure})",
+                reason=f"issue 23 target not met on frozen split {split} (rules 2.62.0: {figure})",
             )
         )
 
@@ -283,7 +294,7 @@ def test_frozen_split_reading_gives_no_false_present(held_out, request):
     assert held_out["false_present"] == 0
 
 
-#: Where rules 2.61.0 left the reader on each frozen split (corpus README): a floor, not a target;
+#: Where rules 2.62.0 left the reader on each frozen split (corpus README): a floor, not a target;
 #: the next rules must not fall below it. Figures as counts, so a floor reads as the
 #: README's table does.
 FLOOR = {
@@ -324,6 +335,7 @@ FLOOR = {
     "test36": {"recall": 67 / 68, "precision": 67 / 67, "hedged": 0, "false_present": 0},
     "test37": {"recall": 70 / 70, "precision": 70 / 70, "hedged": 0, "false_present": 0},
     "test38": {"recall": 63 / 65, "precision": 63 / 63, "hedged": 0, "false_present": 0},
+    "test39": {"recall": 68 / 68, "precision": 68 / 70, "hedged": 0, "false_present": 1},
 }
 
 
@@ -331,19 +343,19 @@ def floor(request: pytest.FixtureRequest) -> dict[str, float]:
     return FLOOR[request.node.callspec.params["held_out"]]
 
 
-def test_frozen_split_reading_recall_stays_at_least_where_rules_2_61_0_left_it(held_out, request):
+def test_frozen_split_reading_recall_stays_at_least_where_rules_2_62_0_left_it(held_out, request):
     assert held_out["recall"] >= floor(request)["recall"]
 
 
-def test_frozen_split_reading_precision_stays_at_least_where_rules_2_61_0_left_it(
+def test_frozen_split_reading_precision_stays_at_least_where_rules_2_62_0_left_it(
     held_out, request
 ):
     assert held_out["precision"] >= floor(request)["precision"]
 
 
-def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_61_0(held_out, request):
+def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_62_0(held_out, request):
     assert held_out["hedged"] <= floor(request)["hedged"]
 
 
-def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_61_0(held_out, request):
+def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_62_0(held_out, request):
     assert held_out["false_present"] <= floor(request)["false_present"]

@@ -5631,3 +5631,16 @@ def test_an_artefact_as_the_cause_doubts_the_finding_and_another_cause_does_not(
 
 def test_a_grade_in_a_row_of_the_muscles_at_another_segment_is_that_segments(reader):
     assert firm(reader, "| Paraspinal muscles L3/4 | Goutallier grade 2 |") == {}
+
+
+# --- rules 2.62.0: the ninety-fifth and ninety-sixth rounds (development data) ------------
+
+
+def test_all_but_the_treated_level_holding_a_cleft_denies_it_there(reader):
+    text = "Of the three fractures (T12 to L2), all but L1 contain a gas cleft."
+    assert firm(reader, text) == {IVC: False}
+
+
+def test_a_grade_at_the_level_of_several_fractures_is_theirs(reader):
+    text = "At the level of both fractures the multifidus is Goutallier grade 2."
+    assert firm(reader, text) == {}
