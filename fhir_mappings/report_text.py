@@ -1912,9 +1912,12 @@ class ReportTextReader:
             if _HEDGE_BEFORE_GRADE.search(text, ent.end_char, first_grade):
                 # "Goutallier likely 3": the hedge is on the grade itself.
                 return Statement(finding, None, sentence.quote, NoValueKind.REPORT_UNCERTAIN)
+            # "Goutallier at L3-4: R 2, L 2": a level between the scale's name and its grades
+            # is theirs where they name none.
+            labelled = levels_in(text[ent.end_char : first_grade]) or None
             # "multifidus 2, erector spinae 2, psoas 1": the paraspinal muscles' grades.
             graded = [
-                (grade, levels)
+                (grade, labelled if levels is None else levels)
                 for grade, levels, at in found
                 if not other_muscle
                 or self._paraspinal(text, clause.start_char, at, clause.end_char)
@@ -2524,17 +2527,18 @@ _THEN_AND_NOW = re.compile(
 )
 #: Characters a template's picklist is wrapped in ("***", "{}", "<>", "__").
 _PICKLIST_MARKUP = " *{}<>_#"
+#: A word for the fat or the muscles, and the space after it.
+_FAT_OR_MUSCLE = (
+    r"(?:(?:fatty|fat|atrophy|atrophic|infiltration|replacement|change|changes|degeneration|"
+    r"muscle|muscles|paraspinal|paraspinous|multifidus)\s+)"
+)
 #: A clause, or a field's value, opening with a place given by its vertebrae: "At L3/4",
 #: "Paraspinal muscles: at L3-4".
 _PLACED_AT = re.compile(
     # "at L5/S1, ...", "fatty atrophy at L5/S1, Goutallier grade 3": the words for the fat
     # or the muscles may come first, and then the level needs no "at" ("Paraspinal muscles
     # L3/4: Goutallier grade 2", a table's row).
-    r"(?:^|:)\W*(?:(?:fatty|fat|atrophy|atrophic|infiltration|replacement|change|changes|"
-    r"degeneration|muscle|muscles|paraspinal|paraspinous|multifidus)\s+){0,3}"
-    rf"(?:at|of)\s+(?:the\s+)?{_LEVEL.pattern}"
-    r"|(?:^|:)\W*(?:(?:fatty|fat|atrophy|atrophic|infiltration|replacement|change|changes|"
-    r"degeneration|muscle|muscles|paraspinal|paraspinous|multifidus)\s+){1,3}"
+    rf"(?:^|:)\W*(?:{_FAT_OR_MUSCLE}{{0,3}}(?:at|of)\s+(?:the\s+)?|{_FAT_OR_MUSCLE}{{1,3}})"
     rf"{_LEVEL.pattern}",
     re.I,
 )

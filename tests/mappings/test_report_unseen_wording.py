@@ -5644,3 +5644,15 @@ def test_all_but_the_treated_level_holding_a_cleft_denies_it_there(reader):
 def test_a_grade_at_the_level_of_several_fractures_is_theirs(reader):
     text = "At the level of both fractures the multifidus is Goutallier grade 2."
     assert firm(reader, text) == {}
+
+
+# --- rules 2.63.0: the ninety-seventh and ninety-eighth rounds (development data) ---------
+
+
+def test_a_level_between_the_scale_and_its_side_grades_is_theirs(reader):
+    assert firm(reader, "Goutallier at L3-4: R 2, L 2.") == {}
+    assert firm(reader, "Goutallier at L4/5: right 2, left 3.") == {GOUTALLIER: 3}
+
+
+def test_a_finding_not_convincingly_excluded_is_unknown(reader):
+    assert firm(reader, "A fluid cleft in the L1 body is not convincingly excluded.") == {}
