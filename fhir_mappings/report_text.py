@@ -770,8 +770,8 @@ class ReportTextReader:
         before: list[Statement] = []
         levels_before: frozenset[VertebralLevel] = frozenset()
         named_before: list[VertebralLevel] = []
-        # The sentence before, with what it was read with: a sentence after it saying "It is
-        # unchanged" makes what it described as history current.
+        # The sentence before, with what it was read with, where it described something as
+        # history: a sentence after it saying "It is unchanged" makes that current.
         earlier: tuple[_Sentence, Any, bool, list[VertebralLevel]] | None = None
         for sentence, doc in zip(sentences, docs, strict=True):
             # The levels the sentence names, in order and as a set: one search for both.
@@ -805,7 +805,8 @@ class ReportTextReader:
             elif not found and earlier and sentence.follows_on and self._carries_on(doc):
                 found = self._current_again(*earlier, treated_levels)
             statements.extend(found)
-            earlier = (sentence, doc, elsewhere, named_before)
+            described_as_history = any(ent._.historical for ent in ents_of(doc))
+            earlier = (sentence, doc, elsewhere, named_before) if described_as_history else None
             before, levels_before, named_before = found, levels, named
         return _per_finding(statements, self._muscles_named)
 

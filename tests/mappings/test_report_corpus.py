@@ -2,14 +2,14 @@
 the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev92/``: figures on them are not evidence. ``test2/``
-to ``test40/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev94/``: figures on them are not evidence. ``test2/``
+to ``test41/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
 thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth, forty-seventh,
 forty-ninth, fifty-first, fifty-third, fifty-fifth, fifty-seventh, fifty-ninth, sixty-first,
 sixty-third, sixty-fifth, sixty-seventh, sixty-ninth, seventy-first, seventy-third, seventy-fifth,
 seventy-seventh, seventy-ninth, eighty-first, eighty-third, eighty-fifth, eighty-seventh,
-eighty-ninth, ninety-first, ninety-third, ninety-fifth and ninety-seventh blind rounds, are never
-tuned on, and nobody who changes the rules reads them or their misses: the
+eighty-ninth, ninety-first, ninety-third, ninety-fifth, ninety-seventh and ninety-ninth blind
+rounds, are never tuned on, and nobody who changes the rules reads them or their misses: the
 ``test_frozen_split_reading_*`` tests below are the evidence, each run on every frozen split. Where
 a target of issue 23 is not met on a split, its test is a strict expected failure there, and a floor
 holds the reader where the shipped rules left it, so that a drop fails the suite. (Whoever tunes the
@@ -226,6 +226,12 @@ FROZEN_SHA256 = {
     ("test40", "sentences.yaml"): (
         "1c11315f1f33f391d923177d11af379ad61cf9b99e2782cd79eecd411c7df237"
     ),
+    ("test41", "reports.yaml"): (
+        "0f5eccef970e938f490aee2ee1b1a7bf8e041ce56b17d8ada4e44c1692779a9a"
+    ),
+    ("test41", "sentences.yaml"): (
+        "ece2b32fc0458ad04b348c69d4d3418b5747f411830e8d97f111ca84c9c0725d"
+    ),
 }
 
 
@@ -248,7 +254,7 @@ def held_out(request, reader, config) -> dict[str, float]:
     }
 
 
-#: Rules 2.63.0 on each frozen split, read by a reviewer (corpus README): which
+#: Rules 2.64.0 on each frozen split, read by a reviewer (corpus README): which
 #: targets it misses there. A target test is a strict expected failure on those splits only, so
 #: the day the reader meets one, the suite says so and the mark must go.
 NOT_MET = {
@@ -275,7 +281,7 @@ def expect_target(target: str, request: pytest.FixtureRequest) -> None:
         request.applymarker(
             pytest.mark.xfail(
                 strict=True,
-                reason=f"issue 23 target not met on frozen split {split} (rules 2.63.0: {figure})",
+                reason=f"issue 23 target not met on frozen split {split} (rules 2.64.0: {figure})",
             )
         )
 
@@ -300,7 +306,7 @@ def test_frozen_split_reading_gives_no_false_present(held_out, request):
     assert held_out["false_present"] == 0
 
 
-#: Where rules 2.63.0 left the reader on each frozen split (corpus README): a floor, not a target;
+#: Where rules 2.64.0 left the reader on each frozen split (corpus README): a floor, not a target;
 #: the next rules must not fall below it. Figures as counts, so a floor reads as the
 #: README's table does.
 FLOOR = {
@@ -343,6 +349,7 @@ FLOOR = {
     "test38": {"recall": 63 / 65, "precision": 63 / 63, "hedged": 0, "false_present": 0},
     "test39": {"recall": 68 / 68, "precision": 68 / 70, "hedged": 0, "false_present": 1},
     "test40": {"recall": 66 / 66, "precision": 66 / 66, "hedged": 0, "false_present": 0},
+    "test41": {"recall": 66 / 67, "precision": 66 / 66, "hedged": 0, "false_present": 0},
 }
 
 
@@ -350,19 +357,19 @@ def floor(request: pytest.FixtureRequest) -> dict[str, float]:
     return FLOOR[request.node.callspec.params["held_out"]]
 
 
-def test_frozen_split_reading_recall_stays_at_least_where_rules_2_63_0_left_it(held_out, request):
+def test_frozen_split_reading_recall_stays_at_least_where_rules_2_64_0_left_it(held_out, request):
     assert held_out["recall"] >= floor(request)["recall"]
 
 
-def test_frozen_split_reading_precision_stays_at_least_where_rules_2_63_0_left_it(
+def test_frozen_split_reading_precision_stays_at_least_where_rules_2_64_0_left_it(
     held_out, request
 ):
     assert held_out["precision"] >= floor(request)["precision"]
 
 
-def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_63_0(held_out, request):
+def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_64_0(held_out, request):
     assert held_out["hedged"] <= floor(request)["hedged"]
 
 
-def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_63_0(held_out, request):
+def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_64_0(held_out, request):
     assert held_out["false_present"] <= floor(request)["false_present"]

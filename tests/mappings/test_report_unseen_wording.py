@@ -5656,3 +5656,19 @@ def test_a_level_between_the_scale_and_its_side_grades_is_theirs(reader):
 
 def test_a_finding_not_convincingly_excluded_is_unknown(reader):
     assert firm(reader, "A fluid cleft in the L1 body is not convincingly excluded.") == {}
+
+
+# --- rules 2.64.0: the ninety-ninth and hundredth rounds (development data) ---------------
+
+
+def test_free_air_in_the_abdomen_beside_the_vertebral_body_is_no_cleft(reader):
+    assert firm(reader, "Free intraperitoneal air anterior to the L1 vertebral body.") == {}
+
+
+def test_an_ischaemic_cause_does_not_doubt_the_cleft(reader):
+    text = "Gas in the L1 vertebral body, in keeping with a vacuum cleft, likely ischaemic."
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_a_finding_favoured_before_a_comma_is_hedged(reader):
+    assert firm(reader, "Fascial oedema favoured, see findings.") == {}
