@@ -2,18 +2,19 @@
 the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev94/``: figures on them are not evidence. ``test2/``
-to ``test41/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev96/``: figures on them are not evidence. ``test2/``
+to ``test42/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
 thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth, forty-seventh,
 forty-ninth, fifty-first, fifty-third, fifty-fifth, fifty-seventh, fifty-ninth, sixty-first,
 sixty-third, sixty-fifth, sixty-seventh, sixty-ninth, seventy-first, seventy-third, seventy-fifth,
 seventy-seventh, seventy-ninth, eighty-first, eighty-third, eighty-fifth, eighty-seventh,
-eighty-ninth, ninety-first, ninety-third, ninety-fifth, ninety-seventh and ninety-ninth blind
-rounds, are never tuned on, and nobody who changes the rules reads them or their misses: the
-``test_frozen_split_reading_*`` tests below are the evidence, each run on every frozen split. Where
-a target of issue 23 is not met on a split, its test is a strict expected failure there, and a floor
-holds the reader where the shipped rules left it, so that a drop fails the suite. (Whoever tunes the
-rules runs the suite with ``-k "not frozen_split_reading"`` and leaves these to a reviewer.)
+eighty-ninth, ninety-first, ninety-third, ninety-fifth, ninety-seventh, ninety-ninth and
+hundred-and-first blind rounds, are never tuned on, and nobody who changes the rules reads them or
+their misses: the ``test_frozen_split_reading_*`` tests below are the evidence, each run on every
+frozen split. Where a target of issue 23 is not met on a split, its test is a strict expected
+failure there, and a floor holds the reader where the shipped rules left it, so that a drop fails
+the suite. (Whoever tunes the rules runs the suite with ``-k "not frozen_split_reading"`` and leaves
+these to a reviewer.)
 """
 
 from __future__ import annotations
@@ -232,6 +233,12 @@ FROZEN_SHA256 = {
     ("test41", "sentences.yaml"): (
         "ece2b32fc0458ad04b348c69d4d3418b5747f411830e8d97f111ca84c9c0725d"
     ),
+    ("test42", "reports.yaml"): (
+        "930f701264d61d3b81ab284516e20c582c32b2bef07df5cd1afb00a06f306add"
+    ),
+    ("test42", "sentences.yaml"): (
+        "2f4ab980bfbe986b5e113dce26fa62e6c6e2f85f6f3d7b375a79d3961e6fdbe8"
+    ),
 }
 
 
@@ -254,7 +261,7 @@ def held_out(request, reader, config) -> dict[str, float]:
     }
 
 
-#: Rules 2.64.0 on each frozen split, read by a reviewer (corpus README): which
+#: Rules 2.65.0 on each frozen split, read by a reviewer (corpus README): which
 #: targets it misses there. A target test is a strict expected failure on those splits only, so
 #: the day the reader meets one, the suite says so and the mark must go.
 NOT_MET = {
@@ -281,7 +288,7 @@ def expect_target(target: str, request: pytest.FixtureRequest) -> None:
         request.applymarker(
             pytest.mark.xfail(
                 strict=True,
-                reason=f"issue 23 target not met on frozen split {split} (rules 2.64.0: {figure})",
+                reason=f"issue 23 target not met on frozen split {split} (rules 2.65.0: {figure})",
             )
         )
 
@@ -306,7 +313,7 @@ def test_frozen_split_reading_gives_no_false_present(held_out, request):
     assert held_out["false_present"] == 0
 
 
-#: Where rules 2.64.0 left the reader on each frozen split (corpus README): a floor, not a target;
+#: Where rules 2.65.0 left the reader on each frozen split (corpus README): a floor, not a target;
 #: the next rules must not fall below it. Figures as counts, so a floor reads as the
 #: README's table does.
 FLOOR = {
@@ -350,6 +357,7 @@ FLOOR = {
     "test39": {"recall": 68 / 68, "precision": 68 / 70, "hedged": 0, "false_present": 1},
     "test40": {"recall": 66 / 66, "precision": 66 / 66, "hedged": 0, "false_present": 0},
     "test41": {"recall": 66 / 67, "precision": 66 / 66, "hedged": 0, "false_present": 0},
+    "test42": {"recall": 69 / 69, "precision": 69 / 69, "hedged": 0, "false_present": 0},
 }
 
 
@@ -357,19 +365,19 @@ def floor(request: pytest.FixtureRequest) -> dict[str, float]:
     return FLOOR[request.node.callspec.params["held_out"]]
 
 
-def test_frozen_split_reading_recall_stays_at_least_where_rules_2_64_0_left_it(held_out, request):
+def test_frozen_split_reading_recall_stays_at_least_where_rules_2_65_0_left_it(held_out, request):
     assert held_out["recall"] >= floor(request)["recall"]
 
 
-def test_frozen_split_reading_precision_stays_at_least_where_rules_2_64_0_left_it(
+def test_frozen_split_reading_precision_stays_at_least_where_rules_2_65_0_left_it(
     held_out, request
 ):
     assert held_out["precision"] >= floor(request)["precision"]
 
 
-def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_64_0(held_out, request):
+def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_65_0(held_out, request):
     assert held_out["hedged"] <= floor(request)["hedged"]
 
 
-def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_64_0(held_out, request):
+def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_65_0(held_out, request):
     assert held_out["false_present"] <= floor(request)["false_present"]

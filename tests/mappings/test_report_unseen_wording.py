@@ -5672,3 +5672,17 @@ def test_an_ischaemic_cause_does_not_doubt_the_cleft(reader):
 
 def test_a_finding_favoured_before_a_comma_is_hedged(reader):
     assert firm(reader, "Fascial oedema favoured, see findings.") == {}
+
+
+# --- rules 2.65.0: the hundred-and-first and hundred-and-second rounds (development data) --
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Awaiting kyphoplasty, after which a blocky cement pattern is usual.",
+        "Thin cement was used in the hope of a trabecular fill at L1.",
+    ],
+)
+def test_what_is_usual_or_hoped_for_states_no_cement_pattern(reader, text):
+    assert firm(reader, text) == {}
