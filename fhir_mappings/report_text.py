@@ -126,8 +126,9 @@ _LEVEL_HEADING = re.compile(
 #: one form writes it for "no", another for a box marked; either way it is no answer "yes".
 _CHECKED = r"\[\s*[xX✓✔*•]\s*\]|\(\s*[xX*•]\s*\)|[☒☑✅●◉]"
 _BOX = re.compile(r"\[\s*[xX✓✔*•✗✘]?\s*\]|\(\s*[xX*•]?\s*\)|[☐☒☑✅○◯●◉]")
-#: A box before a grade of the scale: "[x] 1 some fatty streaks", "[ ] 3".
+#: The boxes above that are radio buttons, which come in groups: one alone is a bullet.
 _RADIO_BUTTONS = "○◯●◉"
+#: A box before a grade of the scale: "[x] 1 some fatty streaks", "[ ] 3".
 _GRADE_BOX = re.compile(rf"(?:{_BOX.pattern})\s*[0-4](?!\w|[.,]\d)")
 _FIELD = re.compile(r"^(?P<label>[^:|=]{1,80}?)(?P<separator>[:|=]|\s[-–—]\s)\s*(?P<value>.*)$")
 #: A table row's cells after its label: the levels, then the answer ("T10-T11 | Present").
