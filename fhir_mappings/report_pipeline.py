@@ -94,6 +94,9 @@ DOUBT_REACHES_BACK = frozenset({"uncertainty", "hypothetical"})
 #: conceded there ("although the appearances are not entirely specific", "though a fracture
 #: line cannot be excluded") is on the whole sentence.
 CONCESSIVE = frozenset({"although", "though", "albeit", "whilst"})
+#: The categories of a phrase opening a sentence before a comma that set the time or case
+#: of the clause after it ("Before cement injection, the cleft was seen on fluoroscopy").
+FRAMING = frozenset({"historical", "hypothetical"})
 #: How many words of a clause may hold the word referring back ("a small one").
 SUBJECT_WORDS = 3
 #: Words that join a clause to the one before, skipped to find its first word.
@@ -379,6 +382,10 @@ class ConText:
                 # "Fluid cleft in L1, likely reflecting osteonecrosis": a hedge on what the
                 # finding before means, not on the finding; what it names after is hedged.
                 low = start
+            if rule.category in FRAMING and rule.direction == FORWARD and _frames(doc, start):
+                # "Before cement injection, the gas cleft was visible": the opening phrase is
+                # the time of the clause it opens, though a comma closes its own.
+                high = doc[doc[start].sent.end].sent.end
             if rule.category in LISTED and rule.direction == FORWARD:
                 # "Persistent L1 cleft, fascial oedema resolved": the second item is not
                 # the persistence's.
@@ -508,6 +515,19 @@ def _conceded(doc: Any, start: int, end: int, findings: Sequence[Any]) -> bool:
     if not words or words[0].lower_ not in CONCESSIVE:
         return False
     return not any(clause.start <= ent.start < end for ent in findings)
+
+
+def _frames(doc: Any, start: int) -> bool:
+    """Whether a modifier opens the sentence with a phrase a comma closes, no finding in it,
+    and a clause follows ("Before cement injection, ..."). One standing later in its phrase
+    may be about something else than the clause's time ("On follow-up at 6 weeks, ...",
+    "Compared with the pre-procedure CT, ...")."""
+    clause = doc[start].sent
+    if start != 0 or clause.end >= len(doc) or doc[clause.end].text != ",":
+        return False
+    if clause.end in doc.user_data.get(CONTRAST_STARTS, ()):
+        return False
+    return not any(clause.start <= ent.start < clause.end for ent in doc.ents)
 
 
 def _interpreting(doc: Any, end: int) -> bool:

@@ -131,6 +131,10 @@ _RADIO_BUTTONS = "○◯●◉"
 #: A box before a grade of the scale: "[x] 1 some fatty streaks", "[ ] 3".
 _GRADE_BOX = re.compile(rf"(?:{_BOX.pattern})\s*[0-4](?!\w|[.,]\d)")
 _FIELD = re.compile(r"^(?P<label>[^:|=]{1,80}?)(?P<separator>[:|=]|\s[-–—]\s)\s*(?P<value>.*)$")
+#: A level, with or without the word, then a dash and a field: "Level L1 - cleft: no".
+_LEVEL_THEN_FIELD = re.compile(
+    rf"(?:level\s+)?(?P<level>{_LEVEL.pattern})\s+[-–—]\s+(?P<field>[^:|=]+:.*)", re.I
+)
 #: A table row's cells after its label: the levels, then the answer ("T10-T11 | Present").
 _LEVEL_CELL = re.compile(
     rf"(?P<levels>{_LEVEL.pattern}(?:\s*[,&]\s*{_LEVEL.pattern})*)\s*\|\s*(?P<value>[^|]+?)\s*",
@@ -1262,6 +1266,13 @@ class ReportTextReader:
             if bar and "|" not in finding and self._answer(answer) is not None:
                 # "T12 | Vacuum cleft | No": a row of a level, a finding and its answer.
                 return self._answered(f"{finding.strip()} at {field['label'].strip()}", answer)
+        placed = _LEVEL_THEN_FIELD.fullmatch(line) if field["separator"] != ":" else None
+        if placed and (inner := _field(placed["field"])) and inner["separator"] == ":":
+            # "Level L1 - cleft: no": a level, then a field of its own; read as the level
+            # and its dash, the field's answer went unread and its name seemed a finding.
+            return self._template_line(
+                f"{inner['label'].strip()} at {placed['level']}: {inner['value']}"
+            )
         if field["separator"] == "|" and self._answered_apart(value):
             # "| Fascia oedema | present (Jan MRI) | not seen (May MRI) |": a row answered
             # otherwise in each column (studies, dates, sides) answers for none of them alone.
@@ -1899,7 +1910,11 @@ class ReportTextReader:
         other_muscle = bool(self._other_muscle.search(clause.text))
         if other_muscle and definition:
             return None
-        elsewhere = self._elsewhere_muscle.search(clause.text)
+        # "At L3/4, the paraspinal muscles show ...": a place opening the sentence before a
+        # comma is the clause's after it.
+        opening = _opening_phrase(clause)
+        placed_from = opening.start_char if opening is not None else clause.start_char
+        elsewhere = self._elsewhere_muscle.search(text, placed_from, clause.end_char)
         if definition:
             if not self._muscle.search(clause.text) or self._not_muscle.search(clause.text):
                 return None
@@ -1936,7 +1951,7 @@ class ReportTextReader:
             if not graded:
                 return None
         if all(levels is None for _, levels in graded) and (
-            self._placed_elsewhere(text[clause.start_char : ent.start_char])
+            self._placed_elsewhere(text[placed_from : ent.start_char])
             or self._pointed_elsewhere(sentence, clause, named_before)
         ):
             return None
@@ -2027,6 +2042,11 @@ class ReportTextReader:
                 if match.groupdict().get("high"):
                     # "2 / 2": the same grade again, for the other side.
                     again.add(match.start("high"))
+        if any(
+            not any(at <= loose.start() - start < grade_end for at, (grade_end, _) in found.items())
+            for loose in _LOOSE_RANGE.finditer(text, eponym, end)
+        ):
+            return NoValueKind.REPORT_GRADE_RANGE
         if any(
             loose.start() - start not in found
             and loose.start() - start not in again
@@ -2514,6 +2534,12 @@ _LOOSE_GRADE = re.compile(
 #: "3 of 4", "progressed from 3", "previously 2".
 _EARLIER_GRADE = re.compile(
     r"\b(?:of|from|was|previously|formerly|prior|before|earlier|initially)\s+(?:grade\s+)?$",
+    re.I,
+)
+#: Two grades joined by a dash, no pattern's grade: "Goutallier 3 on the left and 3-4 on the
+#: right" gives a range for one side.
+_LOOSE_RANGE = re.compile(
+    r"(?<![\w./,-])[0-4]\s?[-–]\s?[0-4](?![\w/%.,-]|\s*(?:mm|cm|%|percent|levels?|segments?)\b)",
     re.I,
 )
 #: A comparison of fat with muscle, with or without the fat named ("more than muscle").
@@ -3113,6 +3139,16 @@ def _looked_for(words: Iterable[str]) -> tuple[str, ...] | None:
     """The words (in lower case) for :func:`_may_hold`; None where one is beyond ASCII."""
     lowered = tuple(word.lower() for word in words)
     return lowered if all(word.isascii() for word in lowered) else None
+
+
+def _opening_phrase(clause: Any) -> Any:
+    """The phrase opening a clause's sentence, where a comma closes it right before the clause
+    and it names no finding ("At L3/4, the paraspinal muscles ..."); else None."""
+    doc = clause.doc
+    if clause.start == 0 or doc[clause.start].text != "," or doc[0].sent.end != clause.start:
+        return None
+    opening = doc[0 : clause.start]
+    return None if any(ent.start < clause.start for ent in doc.ents) else opening
 
 
 def _field(line: str) -> re.Match[str] | None:

@@ -5686,3 +5686,35 @@ def test_a_finding_favoured_before_a_comma_is_hedged(reader):
 )
 def test_what_is_usual_or_hoped_for_states_no_cement_pattern(reader, text):
     assert firm(reader, text) == {}
+
+
+# --- rules 2.66.0: the hundred-and-third and hundred-and-fourth rounds (development data) --
+
+
+def test_a_field_after_a_level_and_a_dash_is_answered_at_that_level(reader):
+    assert firm(reader, "Level L1 - fascial oedema: no") == {OEDEMA: False}
+    assert firm(reader, "T12 - vacuum cleft: yes") == {}
+
+
+def test_a_time_before_the_procedure_opening_the_sentence_is_its_clause_s(reader):
+    assert firm(reader, "Prior to vertebroplasty, the L1 body contained a fluid cleft.") == {}
+    assert firm(reader, "Before cement injection, the L1 body held a gas cleft.") == {}
+
+
+def test_a_cleft_since_filled_says_nothing_of_the_cleft_now(reader):
+    assert firm(reader, "The L1 cleft was subsequently filled.") == {}
+
+
+def test_a_place_opening_the_sentence_places_the_grade_after_its_comma(reader):
+    assert firm(reader, "At L5/S1, the multifidus shows Goutallier grade 2 change.") == {}
+    assert firm(reader, "At L4-5, the multifidus shows Goutallier grade 2 change.") == {
+        GOUTALLIER: 2
+    }
+
+
+def test_a_range_for_one_side_leaves_the_grade_unknown(reader):
+    assert firm(reader, "Goutallier grade 2 on the right, 2-3 on the left.") == {}
+
+
+def test_a_finding_that_probably_explains_another_is_hedged(reader):
+    assert firm(reader, "A gas cleft in L1 possibly explains the pain.") == {}
