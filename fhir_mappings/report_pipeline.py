@@ -382,10 +382,17 @@ class ConText:
                 # "Fluid cleft in L1, likely reflecting osteonecrosis": a hedge on what the
                 # finding before means, not on the finding; what it names after is hedged.
                 low = start
-            if rule.category in FRAMING and rule.direction == FORWARD and _frames(doc, start):
+            if (
+                rule.category in FRAMING
+                and rule.direction == FORWARD
+                and start == 0
+                and (opening := opening_phrase(doc)) is not None
+            ):
                 # "Before cement injection, the gas cleft was visible": the opening phrase is
-                # the time of the clause it opens, though a comma closes its own.
-                high = doc[doc[start].sent.end].sent.end
+                # the time of the clause it opens, though a comma closes its own. One standing
+                # later in the phrase may be another thing's time ("On follow-up at 6 weeks,",
+                # "Compared with the pre-procedure CT,").
+                high = doc[opening.end].sent.end
             if rule.category in LISTED and rule.direction == FORWARD:
                 # "Persistent L1 cleft, fascial oedema resolved": the second item is not
                 # the persistence's.
@@ -517,17 +524,13 @@ def _conceded(doc: Any, start: int, end: int, findings: Sequence[Any]) -> bool:
     return not any(clause.start <= ent.start < end for ent in findings)
 
 
-def _frames(doc: Any, start: int) -> bool:
-    """Whether a modifier opens the sentence with a phrase a comma closes, no finding in it,
-    and a clause follows ("Before cement injection, ..."). One standing later in its phrase
-    may be about something else than the clause's time ("On follow-up at 6 weeks, ...",
-    "Compared with the pre-procedure CT, ...")."""
-    clause = doc[start].sent
-    if start != 0 or clause.end >= len(doc) or doc[clause.end].text != ",":
-        return False
-    if clause.end in doc.user_data.get(CONTRAST_STARTS, ()):
-        return False
-    return not any(clause.start <= ent.start < clause.end for ent in doc.ents)
+def opening_phrase(doc: Any) -> Any:
+    """The phrase opening a sentence, where a comma closes it, a clause follows and it names no
+    finding ("Before cement injection, ...", "At L3/4, ..."); else None."""
+    first = doc[0].sent
+    if first.end >= len(doc) or doc[first.end].text != ",":
+        return None
+    return None if any(ent.start < first.end for ent in doc.ents) else first
 
 
 def _interpreting(doc: Any, end: int) -> bool:

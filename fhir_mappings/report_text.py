@@ -44,6 +44,7 @@ from .report_pipeline import (
     build_pipeline,
     ents_of,
     is_english_word,
+    opening_phrase,
     text_of,
     words_of,
 )
@@ -1912,8 +1913,12 @@ class ReportTextReader:
             return None
         # "At L3/4, the paraspinal muscles show ...": a place opening the sentence before a
         # comma is the clause's after it.
-        opening = _opening_phrase(clause)
-        placed_from = opening.start_char if opening is not None else clause.start_char
+        opening = opening_phrase(ent.doc)
+        placed_from = (
+            opening.start_char
+            if opening is not None and opening.end == clause.start
+            else clause.start_char
+        )
         elsewhere = self._elsewhere_muscle.search(text, placed_from, clause.end_char)
         if definition:
             if not self._muscle.search(clause.text) or self._not_muscle.search(clause.text):
@@ -3139,16 +3144,6 @@ def _looked_for(words: Iterable[str]) -> tuple[str, ...] | None:
     """The words (in lower case) for :func:`_may_hold`; None where one is beyond ASCII."""
     lowered = tuple(word.lower() for word in words)
     return lowered if all(word.isascii() for word in lowered) else None
-
-
-def _opening_phrase(clause: Any) -> Any:
-    """The phrase opening a clause's sentence, where a comma closes it right before the clause
-    and it names no finding ("At L3/4, the paraspinal muscles ..."); else None."""
-    doc = clause.doc
-    if clause.start == 0 or doc[clause.start].text != "," or doc[0].sent.end != clause.start:
-        return None
-    opening = doc[0 : clause.start]
-    return None if any(ent.start < clause.start for ent in doc.ents) else opening
 
 
 def _field(line: str) -> re.Match[str] | None:
