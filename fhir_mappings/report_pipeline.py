@@ -65,6 +65,9 @@ NEAR = "near"
 #: Over the whole sentence, across its clauses: an alternative offered to what it names
 #: ("..., though a fracture line is a differential").
 SENTENCE = "sentence"
+#: Over the whole sentence, where its phrase is the sentence's first words: an inverted
+#: condition ("Were a cleft present, ...", "Had the cement been thinner, ...").
+OPENING = "opening"
 #: Words opening a relative clause, which end a modifier's scope: "which", "that".
 RELATIVE_PRONOUNS = frozenset({"which", "that"})
 #: Finite verbs: a relative clause has one, and the sentence's own predicate another.
@@ -77,6 +80,7 @@ DIRECTIONS = {
     "following": BACKWARD,
     "bidirectional": BOTH,
     "sentence": SENTENCE,
+    "opening": OPENING,
     "termination": TERMINATE,
     "pseudo": PSEUDO,
 }
@@ -397,6 +401,10 @@ class ConText:
                 # "Persistent L1 cleft, fascial oedema resolved": the second item is not
                 # the persistence's.
                 high = _denied_list_end(doc, start, end, high)
+            if rule.category == "negation" and doc[start].lower_ == "no" and end == start + 1:
+                # "No cleft at L2 and a fluid cleft at L1": "no" does not reach a noun that
+                # has an article of its own.
+                high = _before_an_item_of_its_own(doc, end, high)
             if rule.category == "negation" and rule.direction == BACKWARD:
                 # "Cement: blocky, leakage none": the denial answers the noun of its own
                 # part, not the item before the comma.
@@ -491,8 +499,10 @@ class ConText:
 
     def _modifiers(self, doc: Any) -> list[tuple[ContextRule, int, int]]:
         found = [
-            (self._rules[int(doc.vocab.strings[match_id])], start, end)
+            (rule, start, end)
             for match_id, start, end in self._matcher(doc)
+            if (rule := self._rules[int(doc.vocab.strings[match_id])]).direction != OPENING
+            or start == 0
         ]
         pseudo = [(r.category, s, e) for r, s, e in found if r.direction == PSEUDO]
         unsilenced = [
@@ -556,6 +566,15 @@ def _denied_list_end(doc: Any, start: int, end: int, high: int) -> int:
     if following or (repeated and closers == {"and"}):
         return commas[0]
     return high if closers else commas[0]
+
+
+def _before_an_item_of_its_own(doc: Any, end: int, high: int) -> int:
+    """Where "and" before an article ends a denial's reach ("no cleft at L2 and a fluid cleft
+    at L1"), else ``high``."""
+    for token in doc[end : high - 1]:
+        if token.lower_ == "and" and doc[token.i + 1].lower_ in ("a", "an"):
+            return token.i
+    return high
 
 
 def _commas_outside_brackets(doc: Any, start: int, end: int) -> list[int]:
@@ -675,6 +694,10 @@ def _scope(
     termination of its category or of all; the whole sentence for one of the sentence."""
     if rule.direction == SENTENCE:
         return 0, len(doc)
+    if rule.direction == OPENING:
+        # "Had there been oedema, ...; as it is, there is none": up to a contrast.
+        contrasts = doc.user_data.get(CONTRAST_STARTS, ())
+        return 0, min((at for at in contrasts if at > start), default=len(doc))
     clause = doc[start].sent
     stops = [(s, e) for r, s, e in ends if r.category in (None, rule.category)]
     low, high = start, end

@@ -353,7 +353,7 @@ _SIGNED = {
 #: A blank left after a finding's name, "n/a" written for it, or a template's placeholder left
 #: in ("cleft ___ (Y/N)", "cleft n/a", "cleft: {{CLEFT}}"): nothing was assessed, said in words
 #: the rules read.
-_NOT_ASSESSED = re.compile(r"(?<![\w/])(?:n/a|_{2,}|\{\{\w*\}\})(?=\s*(?:$|[;.(|]))", re.I)
+_NOT_ASSESSED = re.compile(r"(?<![\w/])(?:n/a|n\.a\.|_{2,}|\{\{\w*\}\})(?=\s*(?:$|[;.(|]))", re.I)
 #: An adverb set off by commas inside a clause ("the fascia, however, is oedematous").
 _ASIDE_ADVERB = re.compile(
     r",\s*(?:however|moreover|furthermore|additionally|also|though|therefore|of note|notably)"
@@ -916,7 +916,7 @@ class ReportTextReader:
             if _FOOTNOTE_SIGN.search(line):
                 # "Absent³", "IVC_PRESENT = 0* (*0 = no ...)": a footnote's marks are no words.
                 line = _FOOTNOTE_MARK.sub("", line)
-            if "__" in line or "/a" in line or "/A" in line or "{{" in line:
+            if "__" in line or "/a" in line or "/A" in line or "{{" in line or ".a." in line:
                 line = _NOT_ASSESSED.sub("not assessed", line)
             if "_" in line:
                 line = _PROGRAM_LABEL.sub(_label_in_words, line)
@@ -1297,6 +1297,12 @@ class ReportTextReader:
         ):
             # "Outcome: fascial oedema [present/absent]": the item's picklist left unfilled.
             return None
+        placed_answer = _ANSWER_AT_A_LEVEL.fullmatch(value)
+        if placed_answer and self._answer(placed_answer["answer"]) is not None:
+            # "TLF oedema: +/- at L1": the answer, then the level it is given for.
+            return self._answered(
+                f"{field['label'].strip()} at {placed_answer['level']}", placed_answer["answer"]
+            )
         detailed = _ANSWER_THEN_DETAIL.match(value)
         if detailed and self._answer(detailed["answer"]) is not None:
             # "TLF oedema: No - fascia spared": the answer, then what it rests on, a clause of
@@ -1753,6 +1759,10 @@ class ReportTextReader:
         if treated and named:
             # "Spongy cement at L1, blocky at the previously treated T11": its own level.
             return not named & treated
+        if treated and (framed := _place_opening(ent)):
+            # "At T12 there is a cleft and oedema of the overlying fascia": the place the
+            # sentence opens with is that of each finding after it, up to a contrast.
+            return not framed & treated
         if self._points_elsewhere(text, own, *mentions.clause_chars(ent)):
             return True
         if not treated:
@@ -2017,6 +2027,9 @@ class ReportTextReader:
         progressed = self._progression.search(text, clause_start, end) or self._was.search(
             text, clause_start, end
         )
+        if progressed and _RANGE_CLOSING.match(text, progressed.end("grade")):
+            # "2 (2021), 3 (2022), now 3-4": the grade now is a range.
+            return NoValueKind.REPORT_GRADE_RANGE
         if progressed:
             return [(self._grade_of[progressed["grade"].lower()], None, progressed.start())]
         # "stage 2 according to Goutallier": the grade before the words that name its scale.
@@ -2525,6 +2538,10 @@ class _Abbreviations:
 
 
 #: A field's answer word followed by what it rests on: "No - fascia spared", "yes (linear)".
+#: A field's answer, then the level it is given for: "+/- at L1", "no @ T12".
+_ANSWER_AT_A_LEVEL = re.compile(
+    rf"(?P<answer>[^\s:]+(?:\s[^\s:]+)?)\s+(?:at|@)\s+(?P<level>{_LEVEL.pattern})\s*\.?", re.I
+)
 _ANSWER_THEN_DETAIL = re.compile(r"(?P<answer>[^-–—(]+?)\s*(?:\s[-–—]|\()\s*(?P<detail>.+)")
 #: An HL7 v2 OBX segment: set id, value type, observation (OBX-3), sub-id, value (OBX-5).
 _RESULT_SEGMENT = re.compile(r"^\s*OBX\|[^|]*\|[^|]*\|(?P<name>[^|]*)\|[^|]*\|(?P<value>[^|~]*)")
@@ -2541,12 +2558,23 @@ _EARLIER_GRADE = re.compile(
     r"\b(?:of|from|was|previously|formerly|prior|before|earlier|initially)\s+(?:grade\s+)?$",
     re.I,
 )
+#: The labels of a field naming the level the fields after it are about.
+_LEVEL_LABELS = frozenset(
+    {"level", "level treated", "treated level", "index level", "target level"}
+)
+#: A place opening a sentence: "At T12 there is ...", "In the L2 vertebral body, ...".
+_PLACE_OPENING = re.compile(
+    rf"\s*(?:at|in)\s+(?:the\s+)?(?:level\s+of\s+)?(?P<place>{_LEVEL.pattern})(?!\s*(?:and|or)\b)",
+    re.I,
+)
 #: Two grades joined by a dash, no pattern's grade: "Goutallier 3 on the left and 3-4 on the
 #: right" gives a range for one side.
 _LOOSE_RANGE = re.compile(
-    r"(?<![\w./,-])[0-4]\s?[-–]\s?[0-4](?![\w/%.,-]|\s*(?:mm|cm|%|percent|levels?|segments?)\b)",
+    r"(?<![\w./,-])[0-4]\s?[-–]\s?[0-4](?![\w/%-]|[.,]\d|\s*(?:mm|cm|%|percent|levels?|segments?)\b)",
     re.I,
 )
+#: The second grade of a range, right after the first: "3-4", "2 – 3".
+_RANGE_CLOSING = re.compile(r"\s?[-–]\s?[0-4](?![\w/%-]|[.,]\d)")
 #: A comparison of fat with muscle, with or without the fat named ("more than muscle").
 _FAT_MUSCLE_COMPARISON = re.compile(
     r"\b(?:(?:more|less|greater|fewer)\s+than|equal(?:s|\s+to)?|exceed(?:s|ing)?)\s+(?:the\s+)?"
@@ -3146,6 +3174,18 @@ def _looked_for(words: Iterable[str]) -> tuple[str, ...] | None:
     return lowered if all(word.isascii() for word in lowered) else None
 
 
+def _place_opening(ent: Any) -> frozenset[VertebralLevel]:
+    """The levels a sentence opens with as a place ("At T12 there is ...", "In the L2 body,
+    ..."), before any finding and with no contrast between them and the mention; else none."""
+    doc = ent.doc
+    opening = _PLACE_OPENING.match(text_of(doc))
+    if opening is None or any(e.start_char < opening.end() for e in doc.ents):
+        return frozenset()
+    if any(start <= ent.start for start in doc.user_data.get(CONTRAST_STARTS, ())):
+        return frozenset()
+    return levels_in(opening["place"])
+
+
 def _field(line: str) -> re.Match[str] | None:
     """A line as a ``label: value`` field, if it is one. A line without a sign a separator is
     made of is none: most sentences, where the search for a label's end at every character
@@ -3502,8 +3542,9 @@ def _items_in_one_line(text: str) -> list[str]:
 
 
 def _level_named(field: re.Match[str] | None) -> frozenset[VertebralLevel]:
-    """The vertebra a "Level: Th11" field names; none for any other field."""
-    if field is None or field["label"].strip().lstrip("-–•·* ").lower() != "level":
+    """The vertebra a "Level: Th11" or "Level treated: L1" field names; none for any other
+    field."""
+    if field is None or field["label"].strip().lstrip("-–•·* ").lower() not in _LEVEL_LABELS:
         return frozenset()
     value = field["value"].strip()
     return _one_vertebra(value) if _LEVEL_HEADING.fullmatch(value) else frozenset()

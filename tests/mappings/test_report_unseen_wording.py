@@ -5718,3 +5718,65 @@ def test_a_range_for_one_side_leaves_the_grade_unknown(reader):
 
 def test_a_finding_that_probably_explains_another_is_hedged(reader):
     assert firm(reader, "A gas cleft in L1 possibly explains the pain.") == {}
+
+
+# --- rules 2.67.0: the hundred-and-fifth and hundred-and-sixth rounds (development data) ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Were a fluid cleft present in L1, the STIR images would show it.",
+        "Had the cement been thinner, a trabecular pattern might have formed at L1.",
+    ],
+)
+def test_an_inverted_condition_opening_the_sentence_supposes_what_follows(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_place_opening_the_sentence_is_each_finding_s_after_it(reader):
+    text = "At L2 there is a gas cleft and oedema of the overlying thoracolumbar fascia."
+    assert firm(reader, text) == {}
+
+
+def test_an_inverted_condition_reaches_only_up_to_a_contrast(reader):
+    text = "Had the fascia been oedematous, we would have waited; as it is, the fascia is normal."
+    assert firm(reader, text) == {OEDEMA: False}
+
+
+def test_no_does_not_reach_a_noun_with_an_article_of_its_own(reader):
+    assert firm(reader, "No leak at T12 and a fluid cleft in L1.") == {IVC: True}
+
+
+def test_what_might_have_been_expected_does_not_doubt_a_denial(reader):
+    assert firm(reader, "No cleft in L1, though one might have been expected.") == {IVC: False}
+
+
+def test_what_could_be_mistaken_for_a_finding_is_not_one(reader):
+    assert firm(reader, "The band at L1 is a vein, easily mistaken for a fluid cleft.") == {}
+
+
+def test_a_field_answered_n_a_with_full_stops_says_nothing(reader):
+    assert firm(reader, "Vacuum cleft: n.a.") == {}
+
+
+def test_an_equivocal_answer_given_for_a_level_leaves_the_finding_unknown(reader):
+    assert firm(reader, "Posterior fascial oedema: +/- at L1") == {}
+
+
+def test_a_plan_to_review_does_not_suppose_the_finding_before_it(reader):
+    assert firm(reader, "No fluid cleft in L1, would review with the consultant.") == {IVC: False}
+    assert firm(reader, "Fascial oedema at L1, would discuss at the spine meeting.") == {
+        OEDEMA: True
+    }
+
+
+def test_the_fields_after_a_treated_level_field_are_that_level_s(reader):
+    assert firm(reader, "Level treated: T12. Vacuum cleft: yes.") == {}
+
+
+@pytest.mark.parametrize(
+    "text", ["Goutallier 2 on the left, right 2-3.", "Goutallier has progressed from 1 to 2-3."]
+)
+def test_a_range_ending_the_sentence_or_given_now_leaves_the_grade_unknown(reader, text):
+    assert firm(reader, text) == {}
