@@ -224,9 +224,14 @@ _QUESTION_NUMBER = re.compile(r"(?:^|[.!?]\s+)(?:q|question)\s*\d*\s*:$", re.I)
 _ANSWER_ADVERB = re.compile(r"^(?:also|again|still|and)\s+", re.I)
 #: One level's answer of a field answered level by level: "L1 no", "T12: yes", "L2 - neg".
 _LEVEL_ANSWER = re.compile(
-    rf"(?P<level>{_LEVEL.pattern})\s*[:=(-]?\s*(?P<answer>[^,;:()]+?)\s*\)?", re.I
+    rf"(?P<level>{_LEVEL.pattern})\s*[:=(-]?\s*(?P<answer>[^,;:()]+?)\s*\)?(?:\s*\([^()]*\))?",
+    re.I,
 )
-_LIST_SEPARATOR = re.compile(r"\s*[,;]\s*")
+#: Between the levels of a field answered level by level: a comma, a semicolon or a slash
+#: with space around it ("T12 Y / L1 N"; "L4/5" is one level).
+_LIST_SEPARATOR = re.compile(r"\s*[,;]\s*|\s+/\s+")
+#: Signs that answer "no" beside another level's "+" ("Cleft: T12 -, L1 +").
+_MINUS_SIGNS = frozenset({"-", "–", "−"})
 #: Between options written side by side: spaces, brackets, emphasis.
 _OPTIONS = re.compile(r"[\s()\[\]*_]+")
 #: HTML: tags that begin or end a block or a row (a line each), a table's cells, and tags
@@ -354,6 +359,14 @@ _SIGNED = {
 #: in ("cleft ___ (Y/N)", "cleft n/a", "cleft: {{CLEFT}}"): nothing was assessed, said in words
 #: the rules read.
 _NOT_ASSESSED = re.compile(r"(?<![\w/])(?:n/a|n\.a\.|_{2,}|\{\{\w*\}\})(?=\s*(?:$|[;.(|]))", re.I)
+#: Punctuation dictated and left as words by voice recognition ("... T12 full stop At L1").
+_DICTATED_BREAK = re.compile(
+    r"\s+(?:full\s+stop|new\s+paragraph|next\s+paragraph|new\s+line)\b[\s.]*", re.I
+)
+#: A sentence denying, at a level, what the sentence before named: "... at L2. None at L1".
+_DENIED_AT_A_LEVEL_NEXT = re.compile(
+    rf"\.\s+(?=(?:none|nil|not|absent)\s+(?:at|in)\s+(?:the\s+)?{_LEVEL.pattern})", re.I
+)
 #: An adverb set off by commas inside a clause ("the fascia, however, is oedematous").
 _ASIDE_ADVERB = re.compile(
     r",\s*(?:however|moreover|furthermore|additionally|also|though|therefore|of note|notably)"
@@ -910,6 +923,14 @@ class ReportTextReader:
             if line.endswith((")", ").", ");")):
                 line = _BRACKETED_ANSWER.sub(r"\g<label>: \g<answer>\g<rest>", line)
             line = _ASIDE_ADVERB.sub("", line)
+            if _DICTATED_BREAK.search(line):
+                # "No cleft at T12 full stop At L1 there is a gas cleft": a break dictated and
+                # typed as words.
+                line = _DICTATED_BREAK.sub(". ", line)
+            if _DENIED_AT_A_LEVEL_NEXT.search(line):
+                # "Gas cleft at L2. None at L1.": the denial is of what the sentence before
+                # named, at another level: one sentence, as "Gas cleft at L2; none at L1".
+                line = _DENIED_AT_A_LEVEL_NEXT.sub("; ", line)
             if _OCR_WORD.search(line):
                 # "ni1", "fi1ter", "probab1y": a scanned letter read as a digit.
                 line = _OCR_WORD.sub(_ocr_letters, line)
@@ -1353,11 +1374,17 @@ class ReportTextReader:
         for any other value."""
         parts = _LIST_SEPARATOR.split(value.strip().rstrip("."))
         pairs = [_LEVEL_ANSWER.fullmatch(part.strip()) for part in parts]
-        if not all(pairs) or any(self._answer(p["answer"]) is None for p in pairs):
+        if not all(pairs):
+            return None
+        answers = [pair["answer"] for pair in pairs]
+        if "+" in answers:
+            answers = ["no" if answer in _MINUS_SIGNS else answer for answer in answers]
+        if any(self._answer(answer) is None for answer in answers):
             return None
         label = label.strip().rstrip(":")
         return "; ".join(
-            self._answered(f"{label} at {pair['level']}", pair["answer"]) for pair in pairs
+            self._answered(f"{label} at {pair['level']}", answer)
+            for pair, answer in zip(pairs, answers, strict=True)
         )
 
     def _without_aside(self, line: str) -> str:

@@ -5780,3 +5780,53 @@ def test_the_fields_after_a_treated_level_field_are_that_level_s(reader):
 )
 def test_a_range_ending_the_sentence_or_given_now_leaves_the_grade_unknown(reader, text):
     assert firm(reader, text) == {}
+
+
+# --- rules 2.68.0: the hundred-and-seventh and hundred-and-eighth rounds (development data) --
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A fluid cleft in L1, and we would therefore proceed to vertebroplasty.", {IVC: True}),
+        ("Trabecular cement throughout L1, as would be expected.", {CEMENT: "spongy"}),
+        ("Goutallier 3 at L4/5, which could limit the recovery.", {GOUTALLIER: 3}),
+    ],
+)
+def test_what_would_follow_from_a_finding_does_not_suppose_it(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vacuum cleft: T11 -, L1 +.",
+        "Cleft: T12 N / L1 Y",
+        "Cleft: T12 nil, L1 present (fluid signal), L2 nil.",
+    ],
+)
+def test_a_field_answered_by_level_with_signs_slashes_or_asides_is_read(reader, text):
+    assert firm(reader, text) == {IVC: True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fascial oedema at L1, which on balance I do not think is real.",
+        "The L1 cleft is fluid-filled, isn't it, on STIR.",
+        "Goutallier 3 at L4/5; I'm not so sure.",
+        "Vacuum cleft: Y (reader 1) / N (reader 2) - to be reconciled",
+        "A cleft in L1 may persist.",
+        "The posterior fascia oedema is not seen clearly.",
+    ],
+)
+def test_a_doubt_far_from_the_finding_leaves_it_unknown(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_break_dictated_as_words_ends_the_sentence(reader):
+    assert firm(reader, "No cleft at T11 full stop At L1 there is a fluid cleft.") == {IVC: True}
+
+
+def test_none_at_the_treated_level_after_a_finding_elsewhere_denies_it_there(reader):
+    assert firm(reader, "Fluid cleft at T12. None at L1.") == {IVC: False}
