@@ -13,16 +13,16 @@ them all):
   read once before any tuning on it (the corpus README gives each first reading), tuned on
   since, so their figures are NOT evidence either;
 - the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to
-  test45/), written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
+  test46/), written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
   thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth,
   forty-seventh, forty-ninth, fifty-first, fifty-third, fifty-fifth, fifty-seventh,
   fifty-ninth, sixty-first, sixty-third, sixty-fifth, sixty-seventh, sixty-ninth,
   seventy-first, seventy-third, seventy-fifth, seventy-seventh, seventy-ninth, eighty-first,
   eighty-third, eighty-fifth, eighty-seventh, eighty-ninth, ninety-first, ninety-third,
   ninety-fifth, ninety-seventh, ninety-ninth, hundred-and-first, hundred-and-third,
-  hundred-and-fifth and hundred-and-seventh blind rounds: never tuned on; their figures are the
-  evidence, and every miss on them is listed (so nobody who changes the rules runs
-  ``--split test`` or ``all``).
+  hundred-and-fifth, hundred-and-seventh and hundred-and-ninth blind rounds: never tuned on;
+  their figures are the evidence, and every miss on them is listed (so nobody who changes the
+  rules runs ``--split test`` or ``all``).
 
 ``--split dev`` prints everything but the test splits, ``--split test`` the test splits alone,
 ``all`` (the default) everything. Per set: precision and recall per finding and
@@ -574,6 +574,16 @@ SETS = {
         "corpus dev102 split (the hundred-and-eighth round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev103": (
+        CORPUS / "dev103",
+        "corpus dev103 split (the hundred-and-ninth round's second half, development data, "
+        f"tuned on since: {NOT_EVIDENCE})",
+    ),
+    "dev104": (
+        CORPUS / "dev104",
+        "corpus dev104 split (the hundred-and-tenth round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -790,6 +800,11 @@ SETS = {
     "test45": (
         CORPUS / "test45",
         "corpus TEST45 split, hundred-and-seventh round's second half (frozen, never tuned on: "
+        "the evidence)",
+    ),
+    "test46": (
+        CORPUS / "test46",
+        "corpus TEST46 split, hundred-and-ninth round's first half (frozen, never tuned on: "
         "the evidence)",
     ),
 }

@@ -5830,3 +5830,32 @@ def test_a_break_dictated_as_words_ends_the_sentence(reader):
 
 def test_none_at_the_treated_level_after_a_finding_elsewhere_denies_it_there(reader):
     assert firm(reader, "Fluid cleft at T12. None at L1.") == {IVC: False}
+
+
+# --- rules 2.69.0: the hundred-and-ninth and hundred-and-tenth rounds (development data) ---
+
+
+def test_no_longer_a_finding_says_nothing_of_it_now(reader):
+    assert firm(reader, "There is no longer a fluid cleft in L1.") == {}
+
+
+def test_a_finding_not_seen_weeks_ago_is_present_now(reader):
+    assert firm(reader, "A gas cleft in L1 today, not seen at 3 months.") == {IVC: True}
+
+
+def test_a_cleft_the_cement_did_not_reach_is_present(reader):
+    text = "Cement spreads through L1 but did not reach the gas cleft, which remains unfilled."
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_a_cement_like_density_of_sclerosis_is_no_cement_pattern(reader):
+    text = "Sclerosis of the healing L1 fracture gives a cloud-like density; no vertebroplasty."
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Trabecular cement pattern probably, on these portable views.", "Cement: blocky (favoured)."],
+)
+def test_a_cement_pattern_hedged_after_it_is_unknown(reader, text):
+    assert firm(reader, text) == {}
