@@ -13,16 +13,16 @@ them all):
   read once before any tuning on it (the corpus README gives each first reading), tuned on
   since, so their figures are NOT evidence either;
 - the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to
-  test46/), written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
+  test47/), written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
   thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth,
   forty-seventh, forty-ninth, fifty-first, fifty-third, fifty-fifth, fifty-seventh,
   fifty-ninth, sixty-first, sixty-third, sixty-fifth, sixty-seventh, sixty-ninth,
   seventy-first, seventy-third, seventy-fifth, seventy-seventh, seventy-ninth, eighty-first,
   eighty-third, eighty-fifth, eighty-seventh, eighty-ninth, ninety-first, ninety-third,
   ninety-fifth, ninety-seventh, ninety-ninth, hundred-and-first, hundred-and-third,
-  hundred-and-fifth, hundred-and-seventh and hundred-and-ninth blind rounds: never tuned on;
-  their figures are the evidence, and every miss on them is listed (so nobody who changes the
-  rules runs ``--split test`` or ``all``).
+  hundred-and-fifth, hundred-and-seventh, hundred-and-ninth and hundred-and-eleventh blind
+  rounds: never tuned on; their figures are the evidence, and every miss on them is listed (so
+  nobody who changes the rules runs ``--split test`` or ``all``).
 
 ``--split dev`` prints everything but the test splits, ``--split test`` the test splits alone,
 ``all`` (the default) everything. Per set: precision and recall per finding and
@@ -584,6 +584,16 @@ SETS = {
         "corpus dev104 split (the hundred-and-tenth round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev105": (
+        CORPUS / "dev105",
+        "corpus dev105 split (the hundred-and-eleventh round's first half, development data, "
+        f"tuned on since: {NOT_EVIDENCE})",
+    ),
+    "dev106": (
+        CORPUS / "dev106",
+        "corpus dev106 split (the hundred-and-twelfth round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -805,6 +815,11 @@ SETS = {
     "test46": (
         CORPUS / "test46",
         "corpus TEST46 split, hundred-and-ninth round's first half (frozen, never tuned on: "
+        "the evidence)",
+    ),
+    "test47": (
+        CORPUS / "test47",
+        "corpus TEST47 split, hundred-and-eleventh round's second half (frozen, never tuned on: "
         "the evidence)",
     ),
 }

@@ -1295,9 +1295,14 @@ class ReportTextReader:
             return self._template_line(
                 f"{inner['label'].strip()} at {placed['level']}: {inner['value']}"
             )
-        if field["separator"] == "|" and self._answered_apart(value):
+        if (field["separator"] == "|" and self._answered_apart(value)) or (
+            field["separator"] == ":"
+            and _ON_A_STUDY.search(value)
+            and self._answered_apart(value, ",")
+        ):
             # "| Fascia oedema | present (Jan MRI) | not seen (May MRI) |": a row answered
-            # otherwise in each column (studies, dates, sides) answers for none of them alone.
+            # otherwise in each column (studies, dates, sides) answers for none of them alone;
+            # so does a field answered per study ("Cleft: absent on CT, present on MRI").
             return f"Possible {field['label'].strip()}."
         if (
             field["separator"] == ":"
@@ -1356,15 +1361,17 @@ class ReportTextReader:
         # "Goutallier L4/5 | 1": a table's row read as "label: value".
         return f"{field['label'].strip()}: {value}" if field["separator"] == "|" else line
 
-    def _answered_apart(self, cells: str) -> bool:
+    def _answered_apart(self, cells: str, separator: str = "|") -> bool:
         """Whether a table row's cells after its label answer differently ("present (Jan MRI) |
         not seen (May MRI)", "pre-op: yes | post-op: no"), each cell's own label and aside
-        set aside."""
-        if "|" not in cells:
+        set aside; with a comma, a field's parts ("absent on CT, present on MRI")."""
+        if separator not in cells:
             return False
         answers = {
-            self._answer(_ASIDE_AFTER.sub(r"\g<answer>", _CELL_LABEL.sub("", cell)))
-            for cell in cells.split("|")
+            self._answer(
+                _ON_A_STUDY.sub("", _ASIDE_AFTER.sub(r"\g<answer>", _CELL_LABEL.sub("", cell)))
+            )
+            for cell in cells.split(separator)
         }
         return len(answers - {None}) > 1
 
@@ -2589,6 +2596,8 @@ _EARLIER_GRADE = re.compile(
 _LEVEL_LABELS = frozenset(
     {"level", "level treated", "treated level", "index level", "target level"}
 )
+#: An answer given for one study of several: "absent on CT, present on MRI".
+_ON_A_STUDY = re.compile(r"\b(?:on|at)\s+(?:the\s+)?(?:ct|mri?|radiographs?|stir|t1|t2)\b", re.I)
 #: A place opening a sentence: "At T12 there is ...", "In the L2 vertebral body, ...".
 _PLACE_OPENING = re.compile(
     rf"\s*(?:at|in)\s+(?:the\s+)?(?:level\s+of\s+)?(?P<place>{_LEVEL.pattern})(?!\s*(?:and|or)\b)",

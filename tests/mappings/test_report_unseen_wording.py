@@ -5859,3 +5859,23 @@ def test_a_cement_like_density_of_sclerosis_is_no_cement_pattern(reader):
 )
 def test_a_cement_pattern_hedged_after_it_is_unknown(reader, text):
     assert firm(reader, text) == {}
+
+
+# --- rules 2.70.0: the hundred-and-eleventh and hundred-and-twelfth rounds (development data) --
+
+
+def test_a_field_answered_apart_on_two_studies_leaves_the_finding_unknown(reader):
+    assert firm(reader, "Vacuum cleft: absent on CT, present on MRI.") == {}
+
+
+def test_a_finding_not_clear_leaves_it_unknown(reader):
+    assert firm(reader, "Fluid cleft in the L1 body not clear on these images.") == {}
+
+
+def test_findings_that_could_not_be_reliably_assessed_are_unknown(reader):
+    text = "No cleft or fascial oedema could be reliably assessed because of motion."
+    assert firm(reader, text) == {}
+
+
+def test_a_solid_bony_union_is_no_cement_pattern(reader):
+    assert firm(reader, "Solid bony union of the L1 fracture after augmentation.") == {}
