@@ -3779,11 +3779,11 @@ def _grade_patterns(forms: Mapping[str, int], eponym: str) -> tuple[re.Pattern[s
     # "G3" is grade 3.
     # "2.5" is no grade of the scale.
     grade = rf"(?<![\w.-])(?:g(?=\d))?(?P<grade>{form})(?![\w-]|[.,]\d)"
-    # A range ("grade 2-3", "3 or greater", "3+") is read as a range, not as its first grade;
-    # a scale's size ("the modified Goutallier three-grade scale") is no grade.
+    # A range ("grade 2-3", "II~III", "3 or greater", "3+") is read as a range, not as its
+    # first grade; a scale's size ("the modified Goutallier three-grade scale") is no grade.
     ranged = (
         rf"(?<![\w.-])(?:g(?=\d))?(?P<grade>{form})(?!\w|[.,]\d|-(?:grade|point|tier)\b)"
-        rf"(?:\s*(?:-|–|to|or|/)\s*(?:(?:possibly|probably|perhaps|maybe|even)\s+)?"
+        rf"(?:\s*(?:-|–|~|to|or|/)\s*(?:(?:possibly|probably|perhaps|maybe|even)\s+)?"
         rf"(?P<high>{form})(?!\w)"
         rf"|(?P<open>\s*\+(?!\w)|\s+(?:or|and)\s+(?:greater|more|higher|above|worse|over|"
         rf"less|lower|below|better|under)\b))?"

@@ -5879,3 +5879,34 @@ def test_findings_that_could_not_be_reliably_assessed_are_unknown(reader):
 
 def test_a_solid_bony_union_is_no_cement_pattern(reader):
     assert firm(reader, "Solid bony union of the L1 fracture after augmentation.") == {}
+
+
+# --- rules 2.71.0: the hundred-and-thirteenth and hundred-and-fourteenth rounds (development
+# data) ---
+
+
+def test_a_grade_range_written_with_a_tilde_leaves_the_grade_unknown(reader):
+    assert firm(reader, "Multifidus fatty infiltration: Goutallier grade II~III.") == {}
+
+
+def test_an_admission_diagnosis_is_no_finding_of_the_study(reader):
+    assert firm(reader, "Admission diagnosis: Kummell disease of L1.") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The L1 body may contain a gas cleft.",
+        "Cleft and fascial oedema were linked with residual pain in a published series.",
+        "Selection criteria (reference only): intravertebral cleft, fascial oedema.",
+        "Cement pattern [default: spongy - edit if otherwise]",
+        "Cleft and fascial oedema recorded as missing.",
+    ],
+)
+def test_a_possibility_a_general_statement_or_a_default_states_no_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_a_finding_called_a_recognised_predictor_is_still_stated(reader):
+    text = "No vacuum cleft. Impression: vacuum cleft in L1, a recognised predictor of pain."
+    assert firm(reader, text) == {}
