@@ -13,17 +13,17 @@ them all):
   read once before any tuning on it (the corpus README gives each first reading), tuned on
   since, so their figures are NOT evidence either;
 - the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to
-  test48/), written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
+  test49/), written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
   thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth,
   forty-seventh, forty-ninth, fifty-first, fifty-third, fifty-fifth, fifty-seventh,
   fifty-ninth, sixty-first, sixty-third, sixty-fifth, sixty-seventh, sixty-ninth,
   seventy-first, seventy-third, seventy-fifth, seventy-seventh, seventy-ninth, eighty-first,
   eighty-third, eighty-fifth, eighty-seventh, eighty-ninth, ninety-first, ninety-third,
   ninety-fifth, ninety-seventh, ninety-ninth, hundred-and-first, hundred-and-third,
-  hundred-and-fifth, hundred-and-seventh, hundred-and-ninth, hundred-and-eleventh and
-  hundred-and-thirteenth blind rounds: never tuned on; their figures are the evidence, and
-  every miss on them is listed (so nobody who changes the rules runs ``--split test`` or
-  ``all``).
+  hundred-and-fifth, hundred-and-seventh, hundred-and-ninth, hundred-and-eleventh,
+  hundred-and-thirteenth and hundred-and-fifteenth blind rounds: never tuned on; their figures
+  are the evidence, and every miss on them is listed (so nobody who changes the rules runs
+  ``--split test`` or ``all``).
 
 ``--split dev`` prints everything but the test splits, ``--split test`` the test splits alone,
 ``all`` (the default) everything. Per set: precision and recall per finding and
@@ -605,6 +605,16 @@ SETS = {
         "corpus dev108 split (the hundred-and-fourteenth round, development data, tuned on since: "
         f"{NOT_EVIDENCE})",
     ),
+    "dev109": (
+        CORPUS / "dev109",
+        "corpus dev109 split (the hundred-and-fifteenth round's second half, development data, "
+        f"tuned on since: {NOT_EVIDENCE})",
+    ),
+    "dev110": (
+        CORPUS / "dev110",
+        "corpus dev110 split (the hundred-and-sixteenth round, development data, tuned on since: "
+        f"{NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -836,6 +846,11 @@ SETS = {
     "test48": (
         CORPUS / "test48",
         "corpus TEST48 split, hundred-and-thirteenth round's second half (frozen, never tuned on: "
+        "the evidence)",
+    ),
+    "test49": (
+        CORPUS / "test49",
+        "corpus TEST49 split, hundred-and-fifteenth round's first half (frozen, never tuned on: "
         "the evidence)",
     ),
 }

@@ -2,19 +2,19 @@
 the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev108/``: figures on them are not evidence. ``test2/``
-to ``test48/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev110/``: figures on them are not evidence. ``test2/``
+to ``test49/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
 thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth, forty-seventh,
 forty-ninth, fifty-first, fifty-third, fifty-fifth, fifty-seventh, fifty-ninth, sixty-first,
 sixty-third, sixty-fifth, sixty-seventh, sixty-ninth, seventy-first, seventy-third, seventy-fifth,
 seventy-seventh, seventy-ninth, eighty-first, eighty-third, eighty-fifth, eighty-seventh,
 eighty-ninth, ninety-first, ninety-third, ninety-fifth, ninety-seventh, ninety-ninth,
 hundred-and-first, hundred-and-third, hundred-and-fifth, hundred-and-seventh, hundred-and-ninth,
-hundred-and-eleventh and hundred-and-thirteenth blind rounds, are never tuned on, and nobody who
-changes the rules reads them or their misses: the ``test_frozen_split_reading_*`` tests below are
-the evidence, each run on every frozen split. Where a target of issue 23 is not met on a split, its
-test is a strict expected failure there, and a floor holds the reader where the shipped rules left
-it, so that a drop fails the suite. (Whoever tunes the rules runs the suite with
+hundred-and-eleventh, hundred-and-thirteenth and hundred-and-fifteenth blind rounds, are never tuned
+on, and nobody who changes the rules reads them or their misses: the ``test_frozen_split_reading_*``
+tests below are the evidence, each run on every frozen split. Where a target of issue 23 is not met
+on a split, its test is a strict expected failure there, and a floor holds the reader where the
+shipped rules left it, so that a drop fails the suite. (Whoever tunes the rules runs the suite with
 ``-k "not frozen_split_reading"`` and leaves these to a reviewer.)
 """
 
@@ -276,6 +276,12 @@ FROZEN_SHA256 = {
     ("test48", "sentences.yaml"): (
         "50b141bf4dc1d0d6a91faba5f728942dec34b55c682344b05a685909181ae87b"
     ),
+    ("test49", "reports.yaml"): (
+        "df972fd7ffd3410e9d7ec82682c9313f4664d597ff6f429de96ca28ac15c7958"
+    ),
+    ("test49", "sentences.yaml"): (
+        "0018d0d30001832b6459811bfad0709965e3d88a5a26a532c39d596783d25560"
+    ),
 }
 
 
@@ -298,11 +304,11 @@ def held_out(request, reader, config) -> dict[str, float]:
     }
 
 
-#: Rules 2.71.0 on each frozen split, read by a reviewer (corpus README): which
+#: Rules 2.72.0 on each frozen split, read by a reviewer (corpus README): which
 #: targets it misses there. A target test is a strict expected failure on those splits only, so
 #: the day the reader meets one, the suite says so and the mark must go.
 NOT_MET = {
-    "recall": {},
+    "recall": {"test49": "94.2% (65/69)"},
     "precision": {
         "test14": "98.5% (65/66)",
         "test16": "98.5% (64/65)",
@@ -325,7 +331,7 @@ def expect_target(target: str, request: pytest.FixtureRequest) -> None:
         request.applymarker(
             pytest.mark.xfail(
                 strict=True,
-                reason=f"issue 23 target not met on frozen split {split} (rules 2.71.0: {figure})",
+                reason=f"issue 23 target not met on frozen split {split} (rules 2.72.0: {figure})",
             )
         )
 
@@ -350,11 +356,11 @@ def test_frozen_split_reading_gives_no_false_present(held_out, request):
     assert held_out["false_present"] == 0
 
 
-#: Where rules 2.71.0 left the reader on each frozen split (corpus README): a floor, not a target;
+#: Where rules 2.72.0 left the reader on each frozen split (corpus README): a floor, not a target;
 #: the next rules must not fall below it. Figures as counts, so a floor reads as the
 #: README's table does.
 FLOOR = {
-    "test2": {"recall": 451 / 462, "precision": 451 / 454, "hedged": 0, "false_present": 1},
+    "test2": {"recall": 451 / 462, "precision": 451 / 453, "hedged": 0, "false_present": 1},
     "test3": {"recall": 220 / 224, "precision": 220 / 221, "hedged": 0, "false_present": 0},
     "test4": {"recall": 214 / 217, "precision": 214 / 214, "hedged": 0, "false_present": 0},
     "test5": {"recall": 62 / 62, "precision": 62 / 62, "hedged": 0, "false_present": 0},
@@ -401,6 +407,7 @@ FLOOR = {
     "test46": {"recall": 68 / 69, "precision": 68 / 68, "hedged": 0, "false_present": 0},
     "test47": {"recall": 65 / 66, "precision": 65 / 65, "hedged": 0, "false_present": 0},
     "test48": {"recall": 70 / 71, "precision": 70 / 70, "hedged": 0, "false_present": 0},
+    "test49": {"recall": 65 / 69, "precision": 65 / 65, "hedged": 0, "false_present": 0},
 }
 
 
@@ -408,19 +415,19 @@ def floor(request: pytest.FixtureRequest) -> dict[str, float]:
     return FLOOR[request.node.callspec.params["held_out"]]
 
 
-def test_frozen_split_reading_recall_stays_at_least_where_rules_2_71_0_left_it(held_out, request):
+def test_frozen_split_reading_recall_stays_at_least_where_rules_2_72_0_left_it(held_out, request):
     assert held_out["recall"] >= floor(request)["recall"]
 
 
-def test_frozen_split_reading_precision_stays_at_least_where_rules_2_71_0_left_it(
+def test_frozen_split_reading_precision_stays_at_least_where_rules_2_72_0_left_it(
     held_out, request
 ):
     assert held_out["precision"] >= floor(request)["precision"]
 
 
-def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_71_0(held_out, request):
+def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_72_0(held_out, request):
     assert held_out["hedged"] <= floor(request)["hedged"]
 
 
-def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_71_0(held_out, request):
+def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_72_0(held_out, request):
     assert held_out["false_present"] <= floor(request)["false_present"]

@@ -5910,3 +5910,27 @@ def test_a_possibility_a_general_statement_or_a_default_states_no_finding(reader
 def test_a_finding_called_a_recognised_predictor_is_still_stated(reader):
     text = "No vacuum cleft. Impression: vacuum cleft in L1, a recognised predictor of pain."
     assert firm(reader, text) == {}
+
+
+# --- rules 2.72.0: the hundred-and-fifteenth and hundred-and-sixteenth rounds (development
+# data) ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The needle was aimed at the gas cleft described on the CT of last June.",
+        "Fluid cleft seen on the pre-op MRI; cement now fills it.",
+        "Kummell cavity now cement-filled.",
+    ],
+)
+def test_a_cleft_of_an_earlier_study_or_since_cemented_says_nothing_now(reader, text):
+    assert firm(reader, text) == {}
+
+
+def test_what_can_be_associated_with_an_outcome_is_a_general_statement(reader):
+    assert firm(reader, "Spongy cement can be associated with a better outcome.") == {}
+
+
+def test_what_looks_like_a_finding_is_hedged(reader):
+    assert firm(reader, "Looks like a fluid cleft in L1.") == {}
