@@ -65,8 +65,8 @@ NEAR = "near"
 #: Over the whole sentence, across its clauses: an alternative offered to what it names
 #: ("..., though a fracture line is a differential").
 SENTENCE = "sentence"
-#: Over the whole sentence, where its phrase is the sentence's first words: an inverted
-#: condition ("Were a cleft present, ...", "Had the cement been thinner, ...").
+#: Over the sentence up to a contrast, where its phrase is the sentence's first words: an
+#: inverted condition ("Were a cleft present, ...", "Had the cement been thinner, ...").
 OPENING = "opening"
 #: Words opening a relative clause, which end a modifier's scope: "which", "that".
 RELATIVE_PRONOUNS = frozenset({"which", "that"})
