@@ -2603,14 +2603,13 @@ _PLACE_OPENING = re.compile(
     rf"\s*(?:at|in)\s+(?:the\s+)?(?:level\s+of\s+)?(?P<place>{_LEVEL.pattern})(?!\s*(?:and|or)\b)",
     re.I,
 )
+#: The second grade of a range, right after the first: "3-4", "2 – 3" (not "3-4 mm").
+_RANGE_CLOSING = re.compile(
+    r"\s?[-–]\s?[0-4](?![\w/%-]|[.,]\d|\s*(?:mm|cm|%|percent|levels?|segments?)\b)", re.I
+)
 #: Two grades joined by a dash, no pattern's grade: "Goutallier 3 on the left and 3-4 on the
 #: right" gives a range for one side.
-_LOOSE_RANGE = re.compile(
-    r"(?<![\w./,-])[0-4]\s?[-–]\s?[0-4](?![\w/%-]|[.,]\d|\s*(?:mm|cm|%|percent|levels?|segments?)\b)",
-    re.I,
-)
-#: The second grade of a range, right after the first: "3-4", "2 – 3".
-_RANGE_CLOSING = re.compile(r"\s?[-–]\s?[0-4](?![\w/%-]|[.,]\d)")
+_LOOSE_RANGE = re.compile(rf"(?<![\w./,-])[0-4]{_RANGE_CLOSING.pattern}", re.I)
 #: A comparison of fat with muscle, with or without the fat named ("more than muscle").
 _FAT_MUSCLE_COMPARISON = re.compile(
     r"\b(?:(?:more|less|greater|fewer)\s+than|equal(?:s|\s+to)?|exceed(?:s|ing)?)\s+(?:the\s+)?"

@@ -5907,7 +5907,7 @@ def test_a_possibility_a_general_statement_or_a_default_states_no_finding(reader
     assert firm(reader, text) == {}
 
 
-def test_a_finding_called_a_recognised_predictor_is_still_stated(reader):
+def test_a_finding_called_a_recognised_predictor_still_conflicts_with_its_denial(reader):
     text = "No vacuum cleft. Impression: vacuum cleft in L1, a recognised predictor of pain."
     assert firm(reader, text) == {}
 
