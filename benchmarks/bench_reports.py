@@ -12,18 +12,10 @@ them all):
   ``spent``, ``spent2``, ``spent3`` and ``dev2`` to the latest ``devN``): each written blind and
   read once before any tuning on it (the corpus README gives each first reading), tuned on
   since, so their figures are NOT evidence either;
-- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to
-  test49/), written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
-  thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth,
-  forty-seventh, forty-ninth, fifty-first, fifty-third, fifty-fifth, fifty-seventh,
-  fifty-ninth, sixty-first, sixty-third, sixty-fifth, sixty-seventh, sixty-ninth,
-  seventy-first, seventy-third, seventy-fifth, seventy-seventh, seventy-ninth, eighty-first,
-  eighty-third, eighty-fifth, eighty-seventh, eighty-ninth, ninety-first, ninety-third,
-  ninety-fifth, ninety-seventh, ninety-ninth, hundred-and-first, hundred-and-third,
-  hundred-and-fifth, hundred-and-seventh, hundred-and-ninth, hundred-and-eleventh,
-  hundred-and-thirteenth and hundred-and-fifteenth blind rounds: never tuned on; their figures
-  are the evidence, and every miss on them is listed (so nobody who changes the rules runs
-  ``--split test`` or ``all``).
+- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test49/),
+  the frozen halves of the blind rounds (the corpus README names each split's round): never
+  tuned on; their figures are the evidence, and every miss on them is listed (so nobody who
+  changes the rules runs ``--split test`` or ``all``).
 
 ``--split dev`` prints everything but the test splits, ``--split test`` the test splits alone,
 ``all`` (the default) everything. Per set: precision and recall per finding and

@@ -6,40 +6,11 @@ Two sets, kept apart because they are worth different things:
   figure on it is development data, not evidence.
 - ``fixtures/corpus/``: written independently of the rules by engineers who never saw them (see its
   README). ``dev/``, ``spent/``, ``spent2/`` and ``spent3/`` (the first three rounds' test splits,
-  each read once and tuned on since) and ``dev2/`` to ``dev110/`` (the fourth, sixth to fourteenth,
-  seventeenth to twenty-ninth, thirty-first, half the thirty-second, the thirty-third to
-  thirty-fifth, half the thirty-sixth, the thirty-seventh, half the thirty-eighth, the thirty-ninth,
-  half the fortieth, the forty-first, half the forty-second, the forty-third, half the forty-fourth,
-  the forty-fifth, half the forty-sixth, half the forty-seventh, the forty-eighth, half the
-  forty-ninth, the fiftieth, half the fifty-first, the fifty-second, half the fifty-third, the
-  fifty-fourth, half the fifty-fifth, the fifty-sixth, half the fifty-seventh, the fifty-eighth,
-  half the fifty-ninth, the sixtieth, half the sixty-first, the sixty-second, half the sixty-third,
-  the sixty-fourth, half the sixty-fifth, the sixty-sixth, half the sixty-seventh, the sixty-eighth,
-  half the sixty-ninth, the seventieth, half the seventy-first, the seventy-second, half the
-  seventy-third, the seventy-fourth, half the seventy-fifth, the seventy-sixth, half the
-  seventy-seventh, the seventy-eighth, half the seventy-ninth, the eightieth, half the eighty-first,
-  the eighty-second, half the eighty-third, the eighty-fourth, half the eighty-fifth, the
-  eighty-sixth, half the eighty-seventh, the eighty-eighth, half the eighty-ninth, the ninetieth,
-  half the ninety-first, the ninety-second, half the ninety-third, the ninety-fourth, half the
-  ninety-fifth, the ninety-sixth, half the ninety-seventh, the ninety-eighth, half the ninety-ninth,
-  the hundredth, half the hundred-and-first, the hundred-and-second, half the hundred-and-third, the
-  hundred-and-fourth, half the hundred-and-fifth, the hundred-and-sixth, half the
-  hundred-and-seventh, the hundred-and-eighth, half the hundred-and-ninth, the hundred-and-tenth,
-  half the hundred-and-eleventh, the hundred-and-twelfth, half the hundred-and-thirteenth, the
-  hundred-and-fourteenth, half the hundred-and-fifteenth and the hundred-and-sixteenth blind rounds,
-  written as development data) are development data: read and tuned on, so their figures are not
-  evidence either; ``test2/`` to ``test49/`` (the fifth, fifteenth and sixteenth blind rounds, the
-  US half of the twenty-sixth, the thirtieth, and half the thirty-second, the thirty-sixth, the
-  thirty-eighth, the fortieth, the forty-second, the forty-fourth, the forty-sixth, the
-  forty-seventh, the forty-ninth, the fifty-first, the fifty-third, the fifty-fifth, the
-  fifty-seventh, the fifty-ninth, the sixty-first, the sixty-third, the sixty-fifth, the
-  sixty-seventh, the sixty-ninth, the seventy-first, the seventy-third, the seventy-fifth, the
-  seventy-seventh, the seventy-ninth, the eighty-first, the eighty-third, the eighty-fifth, the
-  eighty-seventh, the eighty-ninth, the ninety-first, the ninety-third, the ninety-fifth, the
-  ninety-seventh, the ninety-ninth, the hundred-and-first, the hundred-and-third, the
-  hundred-and-fifth, the hundred-and-seventh, the hundred-and-ninth, the hundred-and-eleventh, the
-  hundred-and-thirteenth and the hundred-and-fifteenth) are frozen and never tuned on: only their
-  figures say how the reader does on text nobody here wrote.
+  each read once and tuned on since) and ``dev2/`` to ``dev110/`` (the blind rounds written as
+  development data, and the development halves of rounds split in two) are development data: read
+  and tuned on, so their figures are not evidence either; ``test2/`` to ``test49/`` (the frozen
+  halves of those rounds; the corpus README names each split's round) are frozen and never tuned on:
+  only their figures say how the reader does on text nobody here wrote.
 
 The expected values were written with the sentences, by reading them as a radiologist would,
 not by running the service.

@@ -3,19 +3,12 @@ the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
 ``spent/`` to ``spent3/`` and ``dev2/`` to ``dev110/``: figures on them are not evidence. ``test2/``
-to ``test49/``, written in the fifth, fifteenth, sixteenth, twenty-sixth, thirtieth, thirty-second,
-thirty-sixth, thirty-eighth, fortieth, forty-second, forty-fourth, forty-sixth, forty-seventh,
-forty-ninth, fifty-first, fifty-third, fifty-fifth, fifty-seventh, fifty-ninth, sixty-first,
-sixty-third, sixty-fifth, sixty-seventh, sixty-ninth, seventy-first, seventy-third, seventy-fifth,
-seventy-seventh, seventy-ninth, eighty-first, eighty-third, eighty-fifth, eighty-seventh,
-eighty-ninth, ninety-first, ninety-third, ninety-fifth, ninety-seventh, ninety-ninth,
-hundred-and-first, hundred-and-third, hundred-and-fifth, hundred-and-seventh, hundred-and-ninth,
-hundred-and-eleventh, hundred-and-thirteenth and hundred-and-fifteenth blind rounds, are never tuned
-on, and nobody who changes the rules reads them or their misses: the ``test_frozen_split_reading_*``
-tests below are the evidence, each run on every frozen split. Where a target of issue 23 is not met
-on a split, its test is a strict expected failure there, and a floor holds the reader where the
-shipped rules left it, so that a drop fails the suite. (Whoever tunes the rules runs the suite with
-``-k "not frozen_split_reading"`` and leaves these to a reviewer.)
+to ``test49/``, the frozen halves of the blind rounds (the corpus README names each split's round),
+are never tuned on, and nobody who changes the rules reads them or their misses: the
+``test_frozen_split_reading_*`` tests below are the evidence, each run on every frozen split. Where
+a target of issue 23 is not met on a split, its test is a strict expected failure there, and a floor
+holds the reader where the shipped rules left it, so that a drop fails the suite. (Whoever tunes the
+rules runs the suite with ``-k "not frozen_split_reading"`` and leaves these to a reviewer.)
 """
 
 from __future__ import annotations
