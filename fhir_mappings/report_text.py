@@ -193,6 +193,14 @@ _COLUMN_WORD = re.compile(
     re.I,
 )
 _CELL_SEPARATOR = re.compile(r"\s*\|\s*|\s*\t\s*|\s{2,}")
+#: A table's column for an earlier study: "Prior", "Previous MRI", "Baseline".
+_EARLIER_COLUMN = re.compile(r"(?:prior|previous|earlier|old|baseline|comparison)\b", re.I)
+#: A table's cell saying nothing changed since the earlier study: "unchanged", "stable".
+_UNCHANGED_CELL = re.compile(r"unchanged|stable|same|no\s+change|as\s+before", re.I)
+#: A table's cell holding one box, ticked or not: "[x]", "[ ]", "☑".
+_BOX_CELL = re.compile(r"\[\s*[xX✓✔*]?\s*\]|[☐☑☒■□]")
+#: A rule under a table's header row: "|-------|:---:|", "+-----+-----+".
+_TABLE_RULE = re.compile(r"(?=.*-)[\s|:+=-]+")
 #: What each of :data:`_CELL_SEPARATOR`'s separators holds: a bar, a tab or two spaces.
 _CELL_SIGN = re.compile(r"[|\t]|\s\s")
 _VALUE_SIGN = re.compile(r"[\d:]")
@@ -896,7 +904,14 @@ class ReportTextReader:
         heading: frozenset[VertebralLevel] = frozenset()
         denying = False
         cement_before = False
+        columns: list[str] = []
         for raw in _table_rows(_unwrapped(text.splitlines(), self._is_word)):
+            if columns and (row := _row_under(columns, raw)) is not None:
+                # "| L4 | Yes | No |" under "| Level | Acute | Cleft |": each answer is read
+                # with its column's name, at the row's level.
+                raw = row
+            elif not (columns and _TABLE_RULE.fullmatch(raw)):
+                columns = _header_cells(raw)
             # A row of a text table ("| Intravertebral cleft | No |") without its outer bars:
             # a row of ``label | value``.
             line = _result_segment_as_field(raw)
@@ -927,6 +942,10 @@ class ReportTextReader:
                 # "No cleft at T12 full stop At L1 there is a gas cleft": a break dictated and
                 # typed as words.
                 line = _DICTATED_BREAK.sub(". ", line)
+            if _NEITHER_CHANGED.search(line):
+                # "Neither the cleft nor the fascial oedema has changed": both are there as
+                # before, not denied.
+                line = _NEITHER_CHANGED.sub(r"\g<first> and \g<second> are unchanged", line)
             if _DENIED_AT_A_LEVEL_NEXT.search(line):
                 # "Gas cleft at L2. None at L1.": the denial is of what the sentence before
                 # named, at another level: one sentence, as "Gas cleft at L2; none at L1".
@@ -2592,12 +2611,23 @@ _EARLIER_GRADE = re.compile(
     r"\b(?:of|from|was|previously|formerly|prior|before|earlier|initially)\s+(?:grade\s+)?$",
     re.I,
 )
+#: Two findings said not to have changed: "Neither the cleft nor the oedema has changed".
+_NEITHER_CHANGED = re.compile(
+    r"\bneither\s+(?P<first>[^.;:]+?)\s+nor\s+(?P<second>[^.;:]+?)\s+(?:has|have)\s+"
+    r"(?:changed|altered|progressed)\b",
+    re.I,
+)
 #: The labels of a field naming the level the fields after it are about.
 _LEVEL_LABELS = frozenset(
     {"level", "level treated", "treated level", "index level", "target level"}
 )
-#: An answer given for one study of several: "absent on CT, present on MRI".
-_ON_A_STUDY = re.compile(r"\b(?:on|at)\s+(?:the\s+)?(?:ct|mri?|radiographs?|stir|t1|t2)\b", re.I)
+#: An answer given for one study or sequence of several: "absent on CT, present on MRI",
+#: "absent on STIR, present on T2 FS".
+_ON_A_STUDY = re.compile(
+    r"\b(?:on|at)\s+(?:the\s+)?(?:ct|mri?|radiographs?|stir|t1|t2)"
+    r"(?:\s*(?:fs|fat[- ]?sat(?:urated)?|w|weighted))?\b",
+    re.I,
+)
 #: A place opening a sentence: "At T12 there is ...", "In the L2 vertebral body, ...".
 _PLACE_OPENING = re.compile(
     rf"\s*(?:at|in)\s+(?:the\s+)?(?:level\s+of\s+)?(?P<place>{_LEVEL.pattern})(?!\s*(?:and|or)\b)",
@@ -3244,6 +3274,46 @@ def _column_headings(line: str) -> bool:
             _VALUE_SIGN.search(cell) and not _SEQUENCE_COLUMN.fullmatch(cell) for cell in others
         )
     )
+
+
+def _header_cells(line: str) -> list[str]:
+    """The column names of a table's header row on a line of its own ("| Level | Cleft |
+    Fascial oedema |"); none for any other line."""
+    line = line.strip().strip("|").strip()
+    if ";" in line or not _column_headings(line):
+        return []
+    return _CELL_SEPARATOR.split(line)
+
+
+def _row_under(columns: list[str], line: str) -> str | None:
+    """A table's row under its header row, no cell of it labelled, as what its cells answer:
+    a level's row ("| L4 | Yes | No |" under "| Level | Acute | Cleft |") as the level's cells
+    labelled with their columns' names ("L4 | Acute: Yes | Cleft: No"); an item's row as its
+    boxes ticked or its answer now. None for a row that does not fit the header, or that is
+    a label and its value."""
+    cells = _CELL_SEPARATOR.split(line.strip().strip("|").strip())
+    if len(cells) != len(columns) or any(_LABEL_END.search(cell) for cell in cells):
+        return None
+    # A column of an earlier study ("Finding | Prior | Current") is history, not now; a cell
+    # now "unchanged" answers as the earlier one did.
+    pairs = list(zip(columns[1:], cells[1:], strict=True))
+    earlier = [cell for name, cell in pairs if _EARLIER_COLUMN.match(name)]
+    named = [
+        (name, earlier[0] if len(earlier) == 1 and _UNCHANGED_CELL.fullmatch(cell) else cell)
+        for name, cell in pairs
+        if not _EARLIER_COLUMN.match(name)
+    ]
+    if _LEVEL.fullmatch(cells[0]):
+        return " | ".join([cells[0], *(f"{name}: {cell}" for name, cell in named)])
+    if all(_BOX_CELL.fullmatch(cell) for cell in cells[1:]):
+        # "Cleft | [x] | [ ]" under "Finding | Present | Absent": the boxes ticked beside
+        # each answer, as a template's line ("Cleft: [x] Present [ ] Absent").
+        return f"{cells[0]}: {' '.join(f'{cell} {name}' for name, cell in named)}"
+    if earlier and len(named) == 1:
+        # "Cleft | present | unchanged" under "Finding | Prior | Current": the answer now.
+        return f"{cells[0]}: {named[0][1]}"
+    # "Cleft | No" under "Parameter | Result": a label and its value, read as they are.
+    return None
 
 
 def _one_vertebra(heading: str) -> frozenset[VertebralLevel]:

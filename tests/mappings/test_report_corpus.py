@@ -2,8 +2,8 @@
 the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev110/``: figures on them are not evidence. ``test2/``
-to ``test49/``, the frozen halves of the blind rounds (the corpus README names each split's round),
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev112/``: figures on them are not evidence. ``test2/``
+to ``test50/``, the frozen halves of the blind rounds (the corpus README names each split's round),
 are never tuned on, and nobody who changes the rules reads them or their misses: the
 ``test_frozen_split_reading_*`` tests below are the evidence, each run on every frozen split. Where
 a target of issue 23 is not met on a split, its test is a strict expected failure there, and a floor
@@ -275,6 +275,12 @@ FROZEN_SHA256 = {
     ("test49", "sentences.yaml"): (
         "0018d0d30001832b6459811bfad0709965e3d88a5a26a532c39d596783d25560"
     ),
+    ("test50", "reports.yaml"): (
+        "ba05f928c4f11df7f408a6bae1ead4d29c41be5446c6f38162a9e5b9b0133f27"
+    ),
+    ("test50", "sentences.yaml"): (
+        "2576f87e5beb1c745801bf01ddc721194b91f680baa25bc2f1bf6d584c3723c5"
+    ),
 }
 
 
@@ -297,11 +303,11 @@ def held_out(request, reader, config) -> dict[str, float]:
     }
 
 
-#: Rules 2.72.0 on each frozen split, read by a reviewer (corpus README): which
+#: Rules 2.73.0 on each frozen split, read by a reviewer (corpus README): which
 #: targets it misses there. A target test is a strict expected failure on those splits only, so
 #: the day the reader meets one, the suite says so and the mark must go.
 NOT_MET = {
-    "recall": {"test49": "94.2% (65/69)"},
+    "recall": {},
     "precision": {
         "test14": "98.5% (65/66)",
         "test16": "98.5% (64/65)",
@@ -324,7 +330,7 @@ def expect_target(target: str, request: pytest.FixtureRequest) -> None:
         request.applymarker(
             pytest.mark.xfail(
                 strict=True,
-                reason=f"issue 23 target not met on frozen split {split} (rules 2.72.0: {figure})",
+                reason=f"issue 23 target not met on frozen split {split} (rules 2.73.0: {figure})",
             )
         )
 
@@ -349,7 +355,7 @@ def test_frozen_split_reading_gives_no_false_present(held_out, request):
     assert held_out["false_present"] == 0
 
 
-#: Where rules 2.72.0 left the reader on each frozen split (corpus README): a floor, not a target;
+#: Where rules 2.73.0 left the reader on each frozen split (corpus README): a floor, not a target;
 #: the next rules must not fall below it. Figures as counts, so a floor reads as the
 #: README's table does.
 FLOOR = {
@@ -364,7 +370,7 @@ FLOOR = {
     "test10": {"recall": 69 / 69, "precision": 69 / 69, "hedged": 0, "false_present": 0},
     "test11": {"recall": 72 / 72, "precision": 72 / 72, "hedged": 0, "false_present": 0},
     "test12": {"recall": 67 / 69, "precision": 67 / 67, "hedged": 0, "false_present": 0},
-    "test13": {"recall": 65 / 66, "precision": 65 / 65, "hedged": 0, "false_present": 0},
+    "test13": {"recall": 66 / 66, "precision": 66 / 66, "hedged": 0, "false_present": 0},
     "test14": {"recall": 65 / 67, "precision": 65 / 66, "hedged": 0, "false_present": 1},
     "test15": {"recall": 64 / 65, "precision": 64 / 64, "hedged": 0, "false_present": 0},
     "test16": {"recall": 64 / 66, "precision": 64 / 65, "hedged": 0, "false_present": 0},
@@ -385,7 +391,7 @@ FLOOR = {
     "test31": {"recall": 69 / 70, "precision": 69 / 69, "hedged": 0, "false_present": 0},
     "test32": {"recall": 73 / 73, "precision": 73 / 73, "hedged": 0, "false_present": 0},
     "test33": {"recall": 68 / 68, "precision": 68 / 69, "hedged": 0, "false_present": 0},
-    "test34": {"recall": 69 / 70, "precision": 69 / 69, "hedged": 0, "false_present": 0},
+    "test34": {"recall": 70 / 70, "precision": 70 / 70, "hedged": 0, "false_present": 0},
     "test35": {"recall": 70 / 70, "precision": 70 / 70, "hedged": 0, "false_present": 0},
     "test36": {"recall": 67 / 68, "precision": 67 / 67, "hedged": 0, "false_present": 0},
     "test37": {"recall": 70 / 70, "precision": 70 / 70, "hedged": 0, "false_present": 0},
@@ -398,9 +404,10 @@ FLOOR = {
     "test44": {"recall": 66 / 68, "precision": 66 / 66, "hedged": 0, "false_present": 0},
     "test45": {"recall": 68 / 70, "precision": 68 / 68, "hedged": 0, "false_present": 0},
     "test46": {"recall": 68 / 69, "precision": 68 / 68, "hedged": 0, "false_present": 0},
-    "test47": {"recall": 65 / 66, "precision": 65 / 65, "hedged": 0, "false_present": 0},
+    "test47": {"recall": 66 / 66, "precision": 66 / 66, "hedged": 0, "false_present": 0},
     "test48": {"recall": 70 / 71, "precision": 70 / 70, "hedged": 0, "false_present": 0},
-    "test49": {"recall": 65 / 69, "precision": 65 / 65, "hedged": 0, "false_present": 0},
+    "test49": {"recall": 66 / 69, "precision": 66 / 66, "hedged": 0, "false_present": 0},
+    "test50": {"recall": 67 / 67, "precision": 67 / 67, "hedged": 0, "false_present": 0},
 }
 
 
@@ -408,19 +415,19 @@ def floor(request: pytest.FixtureRequest) -> dict[str, float]:
     return FLOOR[request.node.callspec.params["held_out"]]
 
 
-def test_frozen_split_reading_recall_stays_at_least_where_rules_2_72_0_left_it(held_out, request):
+def test_frozen_split_reading_recall_stays_at_least_where_rules_2_73_0_left_it(held_out, request):
     assert held_out["recall"] >= floor(request)["recall"]
 
 
-def test_frozen_split_reading_precision_stays_at_least_where_rules_2_72_0_left_it(
+def test_frozen_split_reading_precision_stays_at_least_where_rules_2_73_0_left_it(
     held_out, request
 ):
     assert held_out["precision"] >= floor(request)["precision"]
 
 
-def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_72_0(held_out, request):
+def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_73_0(held_out, request):
     assert held_out["hedged"] <= floor(request)["hedged"]
 
 
-def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_72_0(held_out, request):
+def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_73_0(held_out, request):
     assert held_out["false_present"] <= floor(request)["false_present"]

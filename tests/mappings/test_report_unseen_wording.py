@@ -5934,3 +5934,106 @@ def test_what_can_be_associated_with_an_outcome_is_a_general_statement(reader):
 
 def test_what_looks_like_a_finding_is_hedged(reader):
     assert firm(reader, "Looks like a fluid cleft in L1.") == {}
+
+
+# --- rules 2.73.0: the hundred-and-seventeenth and hundred-and-eighteenth rounds (development
+# data) ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I am not fully convinced that there is no cleft in L1.",
+        "Team felt posterior fascial oedema likely; review with the STIR.",
+        "Fascial oedema: absent on STIR, present on T2 fat sat.",
+        "Core lab reading 'fluid cleft: present'; adjudication pending.",
+        "The ward note that 'cement is solid' refers to a portable film.",
+    ],
+)
+def test_a_doubt_a_pending_adjudication_or_another_team_s_note_states_no_finding(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("You cannot fail to see the gas cleft in L1.", {IVC: True}),
+        ("Not merely marrow oedema: a fluid cleft in L1.", {IVC: True}),
+        ("Neither the L1 cleft nor the fascial oedema has changed.", {IVC: True, OEDEMA: True}),
+    ],
+)
+def test_a_negative_word_that_denies_nothing_leaves_the_finding_stated(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_muscle_exceeding_fat_is_goutallier_grade_2(reader):
+    assert firm(reader, "L4/5 paraspinal muscles: muscle clearly exceeds fat.") == {GOUTALLIER: 2}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cement pattern reviewed: it is globular and confined to the cleft.",
+        "Compact cement, limited to the gas cleft.",
+    ],
+)
+def test_a_cleft_the_cement_is_confined_to_says_nothing_of_the_cleft_now(reader, text):
+    assert firm(reader, text) == {CEMENT: "blocky"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("No cleft in L1, contrary to the outside report.", {IVC: False}),
+        ("Fat exceeds muscle at L4/5, agreeing with the outside reader.", {GOUTALLIER: 4}),
+    ],
+)
+def test_disagreeing_or_agreeing_with_an_outside_read_keeps_the_reader_s_own_finding(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
+
+
+MARKDOWN_TABLE = """Levels reviewed:
+| Level | Height loss | Cleft | Fascial oedema |
+|-------|-------------|-------|----------------|
+| T12   | 10%         | yes   | no             |
+| L1    | 35%         | no    | yes            |
+"""
+
+
+@pytest.mark.parametrize(
+    ("level", "expected"),
+    [("L1", {IVC: False, OEDEMA: True}), ("T12", {IVC: True, OEDEMA: False})],
+)
+def test_a_table_s_row_is_read_with_its_columns_names_at_its_level(reader, level, expected):
+    assert firm_at(reader, level, MARKDOWN_TABLE) == expected
+
+
+def test_a_tab_separated_table_s_row_is_read_with_its_columns_names(reader):
+    text = "Vertebra\tRetropulsion\tVacuum cleft\nL2\tN\tN\nL1\tN\tY\n"
+    assert firm(reader, text) == {IVC: True}
+
+
+def test_a_table_with_no_row_for_the_treated_level_says_nothing_of_it(reader):
+    text = "| Level | Cleft | Fascial oedema |\n| L3 | yes | yes |\n"
+    assert firm(reader, text) == {}
+
+
+def test_boxes_ticked_under_answer_columns_answer_the_row_s_finding(reader):
+    text = "Item            Yes    No\nVacuum cleft    [ ]    [x]\nTLF oedema      [x]    [ ]\n"
+    assert firm(reader, text) == {IVC: False, OEDEMA: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Finding | Previous | Now\nVacuum cleft | absent | present\n", {IVC: True}),
+        ("Finding | Baseline | Follow-up\nFascial oedema | absent | unchanged\n", {OEDEMA: False}),
+        ("Finding | Prior | Current\nVacuum cleft | present | stable\n", {IVC: True}),
+    ],
+)
+def test_a_table_s_column_of_an_earlier_study_is_history_and_unchanged_repeats_it(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
