@@ -12,7 +12,7 @@ them all):
   ``spent``, ``spent2``, ``spent3`` and ``dev2`` to the latest ``devN``): each written blind and
   read once before any tuning on it (the corpus README gives each first reading), tuned on
   since, so their figures are NOT evidence either;
-- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test50/),
+- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test51/),
   the frozen halves of the blind rounds (the corpus README names each split's round): never
   tuned on; their figures are the evidence, and every miss on them is listed (so nobody who
   changes the rules runs ``--split test`` or ``all``).
@@ -617,6 +617,16 @@ SETS = {
         "corpus dev112 split (the hundred-and-eighteenth round, development data, tuned on "
         f"since: {NOT_EVIDENCE})",
     ),
+    "dev113": (
+        CORPUS / "dev113",
+        "corpus dev113 split (the hundred-and-nineteenth round's second half, development "
+        f"data, tuned on since: {NOT_EVIDENCE})",
+    ),
+    "dev114": (
+        CORPUS / "dev114",
+        "corpus dev114 split (the hundred-and-twentieth round, development data, tuned on "
+        f"since: {NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -858,6 +868,11 @@ SETS = {
     "test50": (
         CORPUS / "test50",
         "corpus TEST50 split, hundred-and-seventeenth round's first half (frozen, never tuned "
+        "on: the evidence)",
+    ),
+    "test51": (
+        CORPUS / "test51",
+        "corpus TEST51 split, hundred-and-nineteenth round's first half (frozen, never tuned "
         "on: the evidence)",
     ),
 }

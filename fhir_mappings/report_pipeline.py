@@ -72,6 +72,20 @@ OPENING = "opening"
 RELATIVE_PRONOUNS = frozenset({"which", "that"})
 #: Finite verbs: a relative clause has one, and the sentence's own predicate another.
 FINITE_VERBS = frozenset({"is", "are", "was", "were", "has", "have", "had"})
+#: Words between a relative pronoun and its clause's predicate: auxiliary verbs, and "now"
+#: and "since" ("which has since resolved").
+BEFORE_A_PREDICATE = frozenset(
+    {"is", "are", "was", "were", "has", "have", "had", "been", "now", "since"}
+)
+#: Words opening a sentence with what its statement leaves out: "Other than the cleft, ...".
+LEAVING_OUT = (
+    ("other", "than"),
+    ("apart", "from"),
+    ("aside", "from"),
+    ("except", "for"),
+    ("save", "for"),
+    ("besides",),
+)
 #: How far a ``NEAR`` modifier reaches, in words.
 NOUN_PHRASE_WORDS = 3
 DIRECTIONS = {
@@ -397,6 +411,14 @@ class ConText:
                 # later in the phrase may be another thing's time ("On follow-up at 6 weeks,",
                 # "Compared with the pre-procedure CT,").
                 high = doc[opening.end].sent.end
+            if (
+                rule.direction in (BACKWARD, BOTH)
+                and (left_out := _left_out_by_opening(doc)) is not None
+                and start >= left_out
+            ):
+                # "Other than resolution of the L1 cleft, appearances are stable": what the
+                # sentence says after the phrase is not said of what the phrase leaves out.
+                low = max(low, left_out)
             if rule.category in LISTED and rule.direction == FORWARD:
                 # "Persistent L1 cleft, fascial oedema resolved": the second item is not
                 # the persistence's.
@@ -541,6 +563,23 @@ def opening_phrase(doc: Any) -> Any:
     if first.end >= len(doc) or doc[first.end].text != ",":
         return None
     return None if any(ent.start < first.end for ent in doc.ents) else first
+
+
+def _left_out_by_opening(doc: Any) -> int | None:
+    """Where a phrase opening the sentence with what its statement leaves out ends, at the
+    first comma that opens no relative clause ("Other than the L1 cleft, ...", "Apart from
+    fascial oedema, which has resolved, ..."); else None."""
+    words = tuple(token.lower_ for token in doc[:2])
+    if not any(words[: len(opener)] == opener for opener in LEAVING_OUT):
+        return None
+    return next(
+        (
+            token.i + 1
+            for token in doc[:-1]
+            if token.text == "," and doc[token.i + 1].lower_ not in RELATIVE_PRONOUNS
+        ),
+        None,
+    )
 
 
 def _interpreting(doc: Any, end: int) -> bool:
@@ -716,7 +755,13 @@ def _scope(
         )
     if rule.direction in (BACKWARD, BOTH):
         low = max(
-            (e for s, e in stops if e <= start and not _closed_relative(doc, s, e, start)),
+            (
+                e
+                for s, e in stops
+                if e <= start
+                and not _closed_relative(doc, s, e, start)
+                and not (rule.category == "historical" and _relative_predicate(doc, s, e, start))
+            ),
             default=clause.start,
         )
     if rule.direction in (FORWARD, BOTH, NEAR):
@@ -742,6 +787,17 @@ def _closed_relative(doc: Any, stop: int, stop_end: int, modifier: int) -> bool:
         return False
     finite = [t for t in doc[stop_end : modifier + 1] if t.lower_ in FINITE_VERBS]
     return len(finite) >= 2
+
+
+def _relative_predicate(doc: Any, stop: int, stop_end: int, modifier: int) -> bool:
+    """Whether a modifier is the predicate of a relative clause a pronoun opens just before
+    it ("the cleft, which has resolved", "..., which is no longer seen"): what it says is
+    said of the pronoun's antecedent."""
+    return (
+        stop_end - stop == 1
+        and doc[stop].lower_ in RELATIVE_PRONOUNS
+        and all(t.lower_ in BEFORE_A_PREDICATE for t in doc[stop_end:modifier])
+    )
 
 
 def _bracket_closing(doc: Any, low: int, at: int) -> int:

@@ -1600,6 +1600,15 @@ class ReportTextReader:
                     if not (ent._.uncertainty or ent.sent.start in doubtful):
                         yield Statement(finding, False, sentence.quote)
                 continue
+            if (
+                finding in PRESENCE_FINDINGS
+                and ent._.negation
+                and _excepted_from_denial(sentence.text, treated, ent)
+            ):
+                # "No cleft is identified except at L1": the denial's exception, present there.
+                if not (ent._.uncertainty or ent.sent.start in doubtful):
+                    yield Statement(finding, True, sentence.quote)
+                continue
             if finding in PRESENCE_FINDINGS and _excepted(sentence.text, treated, ent):
                 if not (ent._.uncertainty or ent.sent.start in doubtful):
                     yield Statement(finding, False, sentence.quote)
@@ -2018,6 +2027,10 @@ class ReportTextReader:
             ]
             if not graded:
                 return None
+        if self._graded_segment_excepted(text):
+            # "Other than at L4-L5, the paraspinal muscles are grade 1": a grade naming no
+            # level is the other levels'.
+            graded = [(grade, levels) for grade, levels in graded if levels is not None]
         if all(levels is None for _, levels in graded) and (
             self._placed_elsewhere(text[placed_from : ent.start_char])
             or self._pointed_elsewhere(sentence, clause, named_before)
@@ -2048,6 +2061,14 @@ class ReportTextReader:
             or frozenset(named_before)
         )
         return not pointed or not _covers(pointed, self._graded_segment)
+
+    def _graded_segment_excepted(self, text: str) -> bool:
+        """Whether a sentence sets the graded segment apart ("other than at L4-L5", "except
+        L4/5", "with the exception of the L4/5 level")."""
+        return any(
+            _covers(levels_in(text[excepted.end() : excepted.end() + 24]), self._graded_segment)
+            for excepted in _EXCEPTION.finditer(text)
+        )
 
     def _placed_elsewhere(self, before: str) -> bool:
         """Whether the words opening a clause (or a field's value) before a grade place it at
@@ -2611,6 +2632,12 @@ _EARLIER_GRADE = re.compile(
     r"\b(?:of|from|was|previously|formerly|prior|before|earlier|initially)\s+(?:grade\s+)?$",
     re.I,
 )
+#: Words setting a place apart from what the sentence says: "other than at L4-L5".
+_EXCEPTION = re.compile(
+    r"\b(?:other\s+than|except(?:\s+for)?|apart\s+from|aside\s+from|save\s+for|excluding|"
+    r"with\s+the\s+exception\s+of)(?:\s+(?:at|in))?(?:\s+the)?\s+",
+    re.I,
+)
 #: Two findings said not to have changed: "Neither the cleft nor the oedema has changed".
 _NEITHER_CHANGED = re.compile(
     r"\bneither\s+(?P<first>[^.;:]+?)\s+nor\s+(?P<second>[^.;:]+?)\s+(?:has|have)\s+"
@@ -2870,6 +2897,25 @@ _ELLIPTIC_DENIAL = re.compile(
 )
 
 
+#: An exception to a denial: "except at L1", "except for L1".
+_EXCEPT_AT = re.compile(rf"\bexcept\s+(?:(?:for|at|in)\s+)?(?:the\s+)?{_LEVEL.pattern}", re.I)
+
+
+def _excepted_from_denial(text: str, treated: frozenset[VertebralLevel], ent: Any) -> bool:
+    """Whether a denial makes the treated level its exception, after the mention and before a
+    semicolon ("no cleft is identified except at L1")."""
+    end = _semicolon_after(text, ent.end_char)
+    return any(
+        levels_in(match[0]) & treated for match in _EXCEPT_AT.finditer(text, ent.end_char, end)
+    )
+
+
+def _semicolon_after(text: str, at: int) -> int:
+    """Where the first semicolon after ``at`` stands, or the text's end."""
+    semicolon = text.find(";", at)
+    return semicolon if semicolon >= 0 else len(text)
+
+
 #: An exception made of the subject before a mention: "all but L1 contain a cleft".
 _ALL_BUT = re.compile(rf"\ball\s+(?:but|except)\s+(?:for\s+)?(?:the\s+)?{_LEVEL.pattern}", re.I)
 
@@ -2939,8 +2985,7 @@ def _excepted(text: str, treated: frozenset[VertebralLevel], ent: Any) -> bool:
     an exception ("fascial oedema, sparing L1", "clefts at every level except L1"); not an
     exception made before it ("normal marrow except at L1, where there is a cleft"), unless
     it is the subject's ("all but L1 contain a cleft")."""
-    semicolon = text.find(";", ent.end_char)
-    end = semicolon if semicolon >= 0 else len(text)
+    end = _semicolon_after(text, ent.end_char)
     # "all but L1 contain a cleft": the exception is the subject's, before the mention.
     start = text.rfind(";", 0, ent.start_char) + 1
     return bool(treated) and any(
@@ -3565,8 +3610,9 @@ def _option_boxed(match: re.Match[str]) -> str:
 def _unwrapped(lines: list[str], is_word: Callable[[str], bool]) -> Iterator[str]:
     """Lines with a sentence wrapped onto the next line joined again: a line continues when
     it ends without punctuation and the next one starts in lower case, or when it is a label
-    and the next one its boxes. A word hyphenated at the line's end is joined whole where its
-    halves make a word (``is_word``), and keeps its hyphen where they do not ("fluid-filled").
+    or a question and the next one its boxes or its answer, indented. A word hyphenated at
+    the line's end is joined whole where its halves make a word (``is_word``), and keeps its
+    hyphen where they do not ("fluid-filled").
     Blank lines are kept: they end a section's paragraph."""
     current = ""
     graded_boxes = False
@@ -3601,6 +3647,17 @@ def _unwrapped(lines: list[str], is_word: Callable[[str], bool]) -> Iterator[str
             and not _BOX.match(stripped)
         ):
             # A narrow field's answer put on the next line: "INTRAVERTEBRAL CLEFT:" / "ABSENT".
+            current = f"{current.rstrip()} {stripped}"
+            continue
+        if (
+            current.rstrip().endswith((":", "?"))
+            and line[:1].isspace()
+            and stripped
+            and not _OPENS_FIELD.match(stripped)
+            and not _BOX.match(stripped)
+        ):
+            # "Thoracolumbar fascia:" or "Posterior fascial oedema?" with its answer indented
+            # on the line under it: "  Oedematous from T12 to L2."
             current = f"{current.rstrip()} {stripped}"
             continue
         if current.rstrip().endswith(":") and _BOX.match(stripped):

@@ -2,8 +2,8 @@
 the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev112/``: figures on them are not evidence. ``test2/``
-to ``test50/``, the frozen halves of the blind rounds (the corpus README names each split's round),
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev114/``: figures on them are not evidence. ``test2/``
+to ``test51/``, the frozen halves of the blind rounds (the corpus README names each split's round),
 are never tuned on, and nobody who changes the rules reads them or their misses: the
 ``test_frozen_split_reading_*`` tests below are the evidence, each run on every frozen split. Where
 a target of issue 23 is not met on a split, its test is a strict expected failure there, and a floor
@@ -281,6 +281,12 @@ FROZEN_SHA256 = {
     ("test50", "sentences.yaml"): (
         "2576f87e5beb1c745801bf01ddc721194b91f680baa25bc2f1bf6d584c3723c5"
     ),
+    ("test51", "reports.yaml"): (
+        "3bba5ff1147b8306b810ceab51af2a05b9811e6b27a55ed44d1c324e2269836c"
+    ),
+    ("test51", "sentences.yaml"): (
+        "15aec29e5e8beacd0138a9192b08ef8be60d892cfb1463bcc4b92aa73813b82f"
+    ),
 }
 
 
@@ -303,7 +309,7 @@ def held_out(request, reader, config) -> dict[str, float]:
     }
 
 
-#: Rules 2.73.0 on each frozen split, read by a reviewer (corpus README): which
+#: Rules 2.74.0 on each frozen split, read by a reviewer (corpus README): which
 #: targets it misses there. A target test is a strict expected failure on those splits only, so
 #: the day the reader meets one, the suite says so and the mark must go.
 NOT_MET = {
@@ -330,7 +336,7 @@ def expect_target(target: str, request: pytest.FixtureRequest) -> None:
         request.applymarker(
             pytest.mark.xfail(
                 strict=True,
-                reason=f"issue 23 target not met on frozen split {split} (rules 2.73.0: {figure})",
+                reason=f"issue 23 target not met on frozen split {split} (rules 2.74.0: {figure})",
             )
         )
 
@@ -355,7 +361,7 @@ def test_frozen_split_reading_gives_no_false_present(held_out, request):
     assert held_out["false_present"] == 0
 
 
-#: Where rules 2.73.0 left the reader on each frozen split (corpus README): a floor, not a target;
+#: Where rules 2.74.0 left the reader on each frozen split (corpus README): a floor, not a target;
 #: the next rules must not fall below it. Figures as counts, so a floor reads as the
 #: README's table does.
 FLOOR = {
@@ -408,6 +414,7 @@ FLOOR = {
     "test48": {"recall": 70 / 71, "precision": 70 / 70, "hedged": 0, "false_present": 0},
     "test49": {"recall": 66 / 69, "precision": 66 / 66, "hedged": 0, "false_present": 0},
     "test50": {"recall": 67 / 67, "precision": 67 / 67, "hedged": 0, "false_present": 0},
+    "test51": {"recall": 71 / 72, "precision": 71 / 71, "hedged": 0, "false_present": 0},
 }
 
 
@@ -415,19 +422,19 @@ def floor(request: pytest.FixtureRequest) -> dict[str, float]:
     return FLOOR[request.node.callspec.params["held_out"]]
 
 
-def test_frozen_split_reading_recall_stays_at_least_where_rules_2_73_0_left_it(held_out, request):
+def test_frozen_split_reading_recall_stays_at_least_where_rules_2_74_0_left_it(held_out, request):
     assert held_out["recall"] >= floor(request)["recall"]
 
 
-def test_frozen_split_reading_precision_stays_at_least_where_rules_2_73_0_left_it(
+def test_frozen_split_reading_precision_stays_at_least_where_rules_2_74_0_left_it(
     held_out, request
 ):
     assert held_out["precision"] >= floor(request)["precision"]
 
 
-def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_73_0(held_out, request):
+def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_74_0(held_out, request):
     assert held_out["hedged"] <= floor(request)["hedged"]
 
 
-def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_73_0(held_out, request):
+def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_74_0(held_out, request):
     assert held_out["false_present"] <= floor(request)["false_present"]

@@ -6037,3 +6037,42 @@ def test_a_table_s_column_of_an_earlier_study_is_history_and_unchanged_repeats_i
     reader, text, expected
 ):
     assert firm(reader, text) == expected
+
+
+# --- rules 2.74.0: the hundred-and-nineteenth and hundred-and-twentieth rounds (development
+# data) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Posterior fascia:\n    Oedematous over T12 and L1.", {OEDEMA: True}),
+        ("2. Any vacuum cleft in the treated body?\n   No.", {IVC: False}),
+    ],
+)
+def test_an_answer_indented_under_its_label_or_question_answers_it(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+def test_a_grade_for_every_level_but_the_graded_one_is_another_level_s(reader):
+    text = "Apart from L4/5, the paraspinal muscles are Goutallier grade 2."
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(("level", "expected"), [("L1", {IVC: True}), ("T12", {IVC: False})])
+def test_a_denial_s_exception_at_the_treated_level_states_the_finding_there(
+    reader, level, expected
+):
+    assert firm_at(reader, level, "No vacuum cleft is seen except at L1.") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fascial oedema at L1, which has now resolved.",
+        "Apart from resolution of the L1 cleft, appearances are stable.",
+        "Spongy was defined as interdigitating cement; all other cases were classed as blocky.",
+    ],
+)
+def test_what_has_resolved_or_is_left_out_or_defined_is_not_stated_now(reader, text):
+    assert firm(reader, text) == {}
