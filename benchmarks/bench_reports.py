@@ -12,7 +12,7 @@ them all):
   ``spent``, ``spent2``, ``spent3`` and ``dev2`` to the latest ``devN``): each written blind and
   read once before any tuning on it (the corpus README gives each first reading), tuned on
   since, so their figures are NOT evidence either;
-- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test51/),
+- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test52/),
   the frozen halves of the blind rounds (the corpus README names each split's round): never
   tuned on; their figures are the evidence, and every miss on them is listed (so nobody who
   changes the rules runs ``--split test`` or ``all``).
@@ -627,6 +627,16 @@ SETS = {
         "corpus dev114 split (the hundred-and-twentieth round, development data, tuned on "
         f"since: {NOT_EVIDENCE})",
     ),
+    "dev115": (
+        CORPUS / "dev115",
+        "corpus dev115 split (the hundred-and-twenty-first round's first half, development "
+        f"data, tuned on since: {NOT_EVIDENCE})",
+    ),
+    "dev116": (
+        CORPUS / "dev116",
+        "corpus dev116 split (the hundred-and-twenty-second round, development data, tuned "
+        f"on since: {NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -874,6 +884,11 @@ SETS = {
         CORPUS / "test51",
         "corpus TEST51 split, hundred-and-nineteenth round's first half (frozen, never tuned "
         "on: the evidence)",
+    ),
+    "test52": (
+        CORPUS / "test52",
+        "corpus TEST52 split, hundred-and-twenty-first round's second half (frozen, never "
+        "tuned on: the evidence)",
     ),
 }
 DEVELOPMENT = ("older", *DEVELOPMENT_SPLITS)

@@ -867,6 +867,7 @@ class ClauseMarker:
                     contrast.add(start)
             elif (
                 word in self._coordinators
+                and not _listed_in_brackets(words, i)
                 and not self._joins_levels(words, i, words[clause_start:i])
                 and not _joins_dates(words, i)
                 and self._opens_clause(words, i, denies=self._denies(words[clause_start:i]))
@@ -977,6 +978,17 @@ class ClauseMarker:
             if following in self._verbs:
                 return True
         return False
+
+
+def _listed_in_brackets(words: Sequence[str], at: int) -> bool:
+    """Whether a comma lists words inside brackets opened before it and not yet closed:
+    "fascial oedema (thoracolumbar, T11-L1) has resolved" is one clause; a clause of its own
+    in the brackets (", and showing none)") is not a list."""
+    return (
+        words[at] == ","
+        and words[at + 1 : at + 2] not in (["and"], ["but"], ["or"])
+        and words[:at].count("(") > words[:at].count(")")
+    )
 
 
 def _joins_dates(words: Sequence[str], at: int) -> bool:

@@ -199,6 +199,12 @@ _EARLIER_COLUMN = re.compile(r"(?:prior|previous|earlier|old|baseline|comparison
 _UNCHANGED_CELL = re.compile(r"unchanged|stable|same|no\s+change|as\s+before", re.I)
 #: A table's cell holding one box, ticked or not: "[x]", "[ ]", "☑".
 _BOX_CELL = re.compile(r"\[\s*[xX✓✔*]?\s*\]|[☐☑☒■□]")
+#: A table's cell holding a mark that answers by its column: "X", "✓".
+_MARK_CELL = re.compile(r"[xX✓✔]")
+#: Text aligned in columns by spaces alone, no bar or tab between them.
+_ALIGNED_BY_SPACES = re.compile(r"[^|\t]*")
+#: A cell of a row aligned by spaces: words apart by one space, cells by two or more.
+_SPACED_CELL = re.compile(r"\S+(?: \S+)*")
 #: A rule under a table's header row: "|-------|:---:|", "+-----+-----+".
 _TABLE_RULE = re.compile(r"(?=.*-)[\s|:+=-]+")
 #: What each of :data:`_CELL_SEPARATOR`'s separators holds: a bar, a tab or two spaces.
@@ -217,13 +223,21 @@ _QUESTION = re.compile(
 _ROW_AFTER_ROW = re.compile(rf";\s*(?=(?:{_LEVEL.pattern})\s*\|)", re.I)
 #: A word of lower-case letters with a 1 or a 0 in it after two of them: "ni1", "fi1ter".
 _OCR_WORD = re.compile(r"\b[a-z]{2,}[01][a-z01]*\b")
+#: The signs a footnote is marked with.
+_NOTE_MARKS = "*†‡§¶⁰¹²³⁴⁵⁶⁷⁸⁹"
 #: A footnote's mark after a word or at the start of its note: "Absent³", "0*", "(†to be ...)";
 #: not a sign between two words or numbers ("5*3 mm").
 _FOOTNOTE_MARK = re.compile(
-    r"(?<=[\w\])])[*†‡§¶⁰¹²³⁴⁵⁶⁷⁸⁹]+(?!\w)|(?<=[(|]|\s)[*†‡§¶⁰¹²³⁴⁵⁶⁷⁸⁹]+(?=\w)"
+    rf"(?<=[\w\])])[{_NOTE_MARKS}]+(?!\w)|(?<=[(|]|\s)[{_NOTE_MARKS}]+(?=\w)"
+)
+#: A footnote: its mark opening a line or a sentence, then its note, to the line's end.
+_FOOTNOTE = re.compile(
+    rf"(?:^|(?<=[.!?])[ \t]+)(?P<mark>[{_NOTE_MARKS}]{{1,2}})[ \t]*"
+    rf"(?P<note>[^\s{_NOTE_MARKS}][^\n]*)",
+    re.M,
 )
 #: What every footnote's mark holds: most lines hold none (one class, scanned at speed).
-_FOOTNOTE_SIGN = re.compile(r"[*†‡§¶⁰¹²³⁴⁵⁶⁷⁸⁹]")
+_FOOTNOTE_SIGN = re.compile(f"[{_NOTE_MARKS}]")
 #: A question asking whether a finding is still there: answered "no", it has gone.
 _ASKED_IF_STILL = re.compile(r"\b(?:still|persist\w*|remain\w*|again)\b", re.I)
 #: A question's number before it: "Q:", "Q3:", "Question 2:".
@@ -329,6 +343,11 @@ _MARKED_OPTION = re.compile(r"(?P<option>[^\W\d_][\w-]*)\s*(?P<mark>[✓✔✗�
 _BRACKETED_ANSWER = re.compile(
     r"^(?P<label>[^\W\d_][^:|=()]*?[^\W\d_])\s*\((?P<answer>no|yes|nil|none|absent|present)\)"
     r"(?P<rest>\s*[.;]?)$",
+    re.I,
+)
+#: An item answered in square brackets after it, within a line: "fascia edema [no]".
+_ANSWER_IN_BRACKETS = re.compile(
+    r"(?P<label>[^\W\d_][^:|=()\[\];]*?[^\W\d_])\s*\[(?P<answer>no|yes|nil|none|absent|present)\]",
     re.I,
 )
 #: A value that is a number alone: a grade where the label is about the muscles' fat, no
@@ -899,19 +918,21 @@ class ReportTextReader:
 
     def _sentences(self, text: str, reported: date | None) -> Iterator[_Sentence]:
         text = _without_markup(text)
+        if _FOOTNOTE_SIGN.search(text):
+            text = _footnotes_in_place(text)
         section = _Section()
         about_cement = bool(self._cement_requires.search(text))
         heading: frozenset[VertebralLevel] = frozenset()
         denying = False
         cement_before = False
-        columns: list[str] = []
+        header_row, columns = "", []
         for raw in _table_rows(_unwrapped(text.splitlines(), self._is_word)):
-            if columns and (row := _row_under(columns, raw)) is not None:
+            if columns and (row := _row_under(header_row, columns, raw)) is not None:
                 # "| L4 | Yes | No |" under "| Level | Acute | Cleft |": each answer is read
                 # with its column's name, at the row's level.
                 raw = row
             elif not (columns and _TABLE_RULE.fullmatch(raw)):
-                columns = _header_cells(raw)
+                header_row, columns = raw, _header_cells(raw)
             # A row of a text table ("| Intravertebral cleft | No |") without its outer bars:
             # a row of ``label | value``.
             line = _result_segment_as_field(raw)
@@ -926,6 +947,12 @@ class ReportTextReader:
                 # "| L1 | TLF oedema | |": the row's last cell left empty is a blank, not
                 # lost with the outer bars.
                 line = _EMPTY_LAST_CELL.sub("| not assessed |", line)
+            if "`" in line:
+                # "`IVC=N` `GOUT_L45=4`": inline code's marks around each field.
+                line = line.replace("`", " ")
+            if "[" in line:
+                # "Cleft at L1 [yes]; fascia edema [no]": each item answered in brackets.
+                line = _ANSWER_IN_BRACKETS.sub(r"\g<label>: \g<answer>", line)
             if "=" in line:
                 line = _data_pairs_as_fields(line)
             line = _answered_by_signs(line.strip().strip("*#").strip().strip("|").strip())
@@ -1377,6 +1404,11 @@ class ReportTextReader:
             # "Intravertebral cleft: No intravertebral cleft.", "Fascial oedema: no oedema.":
             # read with the answer, the field's name alone seemed the finding stated.
             return denial
+        if field["separator"] == ":" and _names_its_field_first(field["label"], value):
+            # "Intravertebral cleft: the cleft described on the outside MRI is no longer
+            # seen": a sentence of its own about the field's finding; the field's name beside
+            # it seemed the finding stated.
+            return value
         # "Goutallier L4/5 | 1": a table's row read as "label: value".
         return f"{field['label'].strip()}: {value}" if field["separator"] == "|" else line
 
@@ -2027,6 +2059,10 @@ class ReportTextReader:
             ]
             if not graded:
                 return None
+        if self._in_order.search(clause.text) and len(_LEVEL.findall(clause.text)) > 1:
+            # "Goutallier grade 2 and 3 at L3/4 and L5/S1 respectively": grades paired with
+            # levels by their order are not paired here.
+            return None
         if self._graded_segment_excepted(text):
             # "Other than at L4-L5, the paraspinal muscles are grade 1": a grade naming no
             # level is the other levels'.
@@ -2638,6 +2674,9 @@ _EXCEPTION = re.compile(
     r"with\s+the\s+exception\s+of)(?:\s+(?:at|in))?(?:\s+the)?\s+",
     re.I,
 )
+#: How far into a field's value its finding's name may come back for the value to be a
+#: sentence of its own about it: "the previously described cleft".
+_WORDS_BEFORE_ITS_NAME = 5
 #: Two findings said not to have changed: "Neither the cleft nor the oedema has changed".
 _NEITHER_CHANGED = re.compile(
     r"\bneither\s+(?P<first>[^.;:]+?)\s+nor\s+(?P<second>[^.;:]+?)\s+(?:has|have)\s+"
@@ -3330,13 +3369,17 @@ def _header_cells(line: str) -> list[str]:
     return _CELL_SEPARATOR.split(line)
 
 
-def _row_under(columns: list[str], line: str) -> str | None:
+def _row_under(header_row: str, columns: list[str], line: str) -> str | None:
     """A table's row under its header row, no cell of it labelled, as what its cells answer:
     a level's row ("| L4 | Yes | No |" under "| Level | Acute | Cleft |") as the level's cells
     labelled with their columns' names ("L4 | Acute: Yes | Cleft: No"); an item's row as its
-    boxes ticked or its answer now. None for a row that does not fit the header, or that is
-    a label and its value."""
+    boxes ticked, the column its mark stands in, or its answer now. None for a row that does
+    not fit the header, or that is a label and its value."""
     cells = _CELL_SEPARATOR.split(line.strip().strip("|").strip())
+    if len(cells) != len(columns) and _ALIGNED_BY_SPACES.fullmatch(header_row + line):
+        # "Pedicle fracture             X" under "Item       Y    N": a column left empty
+        # leaves only spaces; each cell is the column's it stands under.
+        cells = _cells_under(header_row, line, len(columns))
     if len(cells) != len(columns) or any(_LABEL_END.search(cell) for cell in cells):
         return None
     # A column of an earlier study ("Finding | Prior | Current") is history, not now; a cell
@@ -3349,7 +3392,13 @@ def _row_under(columns: list[str], line: str) -> str | None:
         if not _EARLIER_COLUMN.match(name)
     ]
     if _LEVEL.fullmatch(cells[0]):
-        return " | ".join([cells[0], *(f"{name}: {cell}" for name, cell in named)])
+        return " | ".join([cells[0], *(f"{name}: {cell}" for name, cell in named if cell)])
+    marked = [name for name, cell in named if _MARK_CELL.fullmatch(cell)]
+    if len(marked) == 1:
+        # "Intravertebral cleft   X" under "Item   Y   N   Comment": the answer is the column
+        # the mark stands in; a comment beside it is a sentence of its own.
+        comments = [cell for _, cell in named if cell and not _MARK_CELL.fullmatch(cell)]
+        return " ".join([f"{cells[0]}: {marked[0]}.", *(f"{cell}." for cell in comments)])
     if all(_BOX_CELL.fullmatch(cell) for cell in cells[1:]):
         # "Cleft | [x] | [ ]" under "Finding | Present | Absent": the boxes ticked beside
         # each answer, as a template's line ("Cleft: [x] Present [ ] Absent").
@@ -3359,6 +3408,18 @@ def _row_under(columns: list[str], line: str) -> str | None:
         return f"{cells[0]}: {named[0][1]}"
     # "Cleft | No" under "Parameter | Result": a label and its value, read as they are.
     return None
+
+
+def _cells_under(header_row: str, line: str, count: int) -> list[str]:
+    """A row's cells, each placed in the column of a header row whose name starts at or just
+    before it; a column with nothing under it is an empty cell."""
+    starts = [cell.start() for cell in _SPACED_CELL.finditer(header_row)]
+    cells = [""] * count
+    for cell in _SPACED_CELL.finditer(line):
+        column = max((i for i, start in enumerate(starts) if start <= cell.start() + 1), default=0)
+        if column < count:
+            cells[column] = f"{cells[column]} {cell[0]}".strip()
+    return cells
 
 
 def _one_vertebra(heading: str) -> frozenset[VertebralLevel]:
@@ -3493,6 +3554,25 @@ def _without_markup(text: str) -> str:
     text = _HTML_INLINE.sub("", text)
     lines = (line.strip(" |") for line in html.unescape(text).replace("\xa0", " ").split("\n"))
     return "\n".join(lines)
+
+
+def _footnotes_in_place(text: str) -> str:
+    """Each footnote's note put in brackets where its one mark stands ("oedema at L1². ²Seen
+    before; it has since resolved." as "oedema at L1 (Seen before; it has since resolved)."):
+    read apart, the note said nothing of a finding, and the finding stood as if unqualified."""
+    for note in reversed(list(_FOOTNOTE.finditer(text))):
+        mark = note["mark"]
+        if mark in note["note"]:
+            # "**IMPRESSION**": a heading's markup, not a note.
+            continue
+        marked = list(re.finditer(rf"(?<=[\w\])]){re.escape(mark)}(?![\w{_NOTE_MARKS}])", text))
+        marked = [at for at in marked if at.end() <= note.start()]
+        if len(marked) != 1:
+            continue
+        at = marked[0]
+        body = note["note"].strip().rstrip(".")
+        text = f"{text[: at.start()]} ({body}){text[at.end() : note.start()]}{text[note.end() :]}"
+    return text
 
 
 def _comparisons_accounted(statements: list[Statement], doc: Any) -> list[Statement]:
@@ -4036,6 +4116,16 @@ def _answer_naming_its_field(label: str, value: str) -> str | None:
     if name.lower() in value.lower():
         return value
     return _ANSWER_WORD.sub(lambda found: name if found[0].lower() == word else found[0], value)
+
+
+def _names_its_field_first(label: str, value: str) -> bool:
+    """Whether a field's value names the field's finding again among its first few words,
+    before a semicolon ("Intravertebral cleft: the cleft described before has resolved")."""
+    words = label.strip().split()
+    if not words:
+        return False
+    opening = value.split(";", 1)[0].lower().split()[:_WORDS_BEFORE_ITS_NAME]
+    return words[-1].lower() in (word.strip(",.") for word in opening)
 
 
 def _grade_before_after(forms: Mapping[str, int], eponym: str) -> re.Pattern[str]:

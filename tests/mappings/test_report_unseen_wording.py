@@ -6076,3 +6076,50 @@ def test_a_denial_s_exception_at_the_treated_level_states_the_finding_there(
 )
 def test_what_has_resolved_or_is_left_out_or_defined_is_not_stated_now(reader, text):
     assert firm(reader, text) == {}
+
+
+# --- rules 2.75.0: the hundred-and-twenty-first and hundred-and-twenty-second rounds
+# (development data) ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Intravertebral cleft: the cleft seen on the earlier MRI has since resolved.",
+        "Fascial oedema (thoracolumbar, T12-L2) has since resolved.",
+        "Fluid cleft in L1†. †Since filled with cement.",
+        "Goutallier 1 and 3 at L2/3 and L5/S1 respectively.",
+    ],
+)
+def test_a_finding_resolved_or_placed_elsewhere_by_a_note_or_an_order_is_not_stated(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gas cleft -- probably -- in L1.",
+        "Thoracolumbar fascial oedema is probably also present.",
+        "The cement (as far as one can tell on this film) forms a solid block.",
+    ],
+)
+def test_a_hedge_between_dashes_beside_also_or_in_an_aside_is_read(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Item                  Y    N\nVacuum cleft          X\nTLF oedema                 X\n",
+            {IVC: True, OEDEMA: False},
+        ),
+        ("Cleft [no]; fascial oedema [yes].", {IVC: False, OEDEMA: True}),
+        ("`CLEFT=Y` `TLF_OEDEMA=N`", {IVC: True, OEDEMA: False}),
+        ("TLF oedema: spared.", {OEDEMA: False}),
+    ],
+)
+def test_a_mark_under_its_column_a_bracketed_or_coded_answer_or_spared_answers(
+    reader, text, expected
+):
+    assert firm(reader, text) == expected
