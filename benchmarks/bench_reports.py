@@ -12,7 +12,7 @@ them all):
   ``spent``, ``spent2``, ``spent3`` and ``dev2`` to the latest ``devN``): each written blind and
   read once before any tuning on it (the corpus README gives each first reading), tuned on
   since, so their figures are NOT evidence either;
-- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test52/),
+- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test53/),
   the frozen halves of the blind rounds (the corpus README names each split's round): never
   tuned on; their figures are the evidence, and every miss on them is listed (so nobody who
   changes the rules runs ``--split test`` or ``all``).
@@ -637,6 +637,16 @@ SETS = {
         "corpus dev116 split (the hundred-and-twenty-second round, development data, tuned "
         f"on since: {NOT_EVIDENCE})",
     ),
+    "dev117": (
+        CORPUS / "dev117",
+        "corpus dev117 split (the hundred-and-twenty-third round's first half, development "
+        f"data, tuned on since: {NOT_EVIDENCE})",
+    ),
+    "dev118": (
+        CORPUS / "dev118",
+        "corpus dev118 split (the hundred-and-twenty-fourth round, development data, tuned "
+        f"on since: {NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -888,6 +898,11 @@ SETS = {
     "test52": (
         CORPUS / "test52",
         "corpus TEST52 split, hundred-and-twenty-first round's second half (frozen, never "
+        "tuned on: the evidence)",
+    ),
+    "test53": (
+        CORPUS / "test53",
+        "corpus TEST53 split, hundred-and-twenty-third round's second half (frozen, never "
         "tuned on: the evidence)",
     ),
 }

@@ -199,6 +199,12 @@ _EARLIER_COLUMN = re.compile(r"(?:prior|previous|earlier|old|baseline|comparison
 _UNCHANGED_CELL = re.compile(r"unchanged|stable|same|no\s+change|as\s+before", re.I)
 #: A table's cell holding one box, ticked or not: "[x]", "[ ]", "☑".
 _BOX_CELL = re.compile(r"\[\s*[xX✓✔*]?\s*\]|[☐☑☒■□]")
+#: A field answered as the one before it: "Fascial oedema: likewise", "Cleft sign: the same".
+_SAME_ANSWER = re.compile(
+    r"\s*:\s*(?:likewise|the\s+same|same|ditto|same\s+as\s+above|as\s+above)\s*\.?\s*$", re.I
+)
+#: A field's answer as :meth:`ReportTextReader._answered` gives it: "Cleft: absent."
+_GIVEN_ANSWER = re.compile(r":\s(present|absent)\.$")
 #: A table's cell holding a mark that answers by its column: "X", "✓".
 _MARK_CELL = re.compile(r"[xX✓✔]")
 #: Text aligned in columns by spaces alone, no bar or tab between them.
@@ -926,6 +932,7 @@ class ReportTextReader:
         denying = False
         cement_before = False
         header_row, columns = "", []
+        earlier_answer: str | None = None
         for raw in _table_rows(_unwrapped(text.splitlines(), self._is_word)):
             if columns and (row := _row_under(header_row, columns, raw)) is not None:
                 # "| L4 | Yes | No |" under "| Level | Acute | Cleft |": each answer is read
@@ -1045,7 +1052,13 @@ class ReportTextReader:
                     # "History: fall. Findings: cleft at L1." on one line.
                     section = self._section(header, rest, section)
                     piece = rest
-                normalized = self._template_line(piece) if section.reading and piece else None
+                asked = piece
+                if earlier_answer and (same := _SAME_ANSWER.search(piece)):
+                    # "Cleft: absent. Fascial oedema: likewise.": the answer before, again.
+                    asked = f"{piece[: same.start()]}: {earlier_answer}."
+                normalized = self._template_line(asked) if section.reading and piece else None
+                given = _GIVEN_ANSWER.search(normalized) if normalized else None
+                earlier_answer = given[1] if given else None
                 if normalized is None or not normalized.strip(" ."):
                     continue
                 if about_cement and self._cement_field.match(normalized):
@@ -2059,6 +2072,9 @@ class ReportTextReader:
             ]
             if not graded:
                 return None
+        if _RELATIVE_GRADE.search(clause.text):
+            # "left 1, right one grade higher": a grade given against another is not read.
+            return Statement(finding, None, sentence.quote, NoValueKind.REPORT_UNCERTAIN)
         if self._in_order.search(clause.text) and len(_LEVEL.findall(clause.text)) > 1:
             # "Goutallier grade 2 and 3 at L3/4 and L5/S1 respectively": grades paired with
             # levels by their order are not paired here.
@@ -2666,6 +2682,11 @@ _LOOSE_GRADE = re.compile(
 #: "3 of 4", "progressed from 3", "previously 2".
 _EARLIER_GRADE = re.compile(
     r"\b(?:of|from|was|previously|formerly|prior|before|earlier|initially)\s+(?:grade\s+)?$",
+    re.I,
+)
+#: A grade given against another: "one grade higher", "a grade worse".
+_RELATIVE_GRADE = re.compile(
+    r"\b(?:one|two|a|1|2)\s+grades?\s+(?:higher|lower|worse|better|more|less|above|below)\b",
     re.I,
 )
 #: Words setting a place apart from what the sentence says: "other than at L4-L5".

@@ -6123,3 +6123,30 @@ def test_a_mark_under_its_column_a_bracketed_or_coded_answer_or_spared_answers(
     reader, text, expected
 ):
     assert firm(reader, text) == expected
+
+
+# --- rules 2.76.0: the hundred-and-twenty-third and hundred-and-twenty-fourth rounds
+# (development data) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vacuum cleft: no. TLF oedema: likewise.", {IVC: False, OEDEMA: False}),
+        ("TLF oedema: present. Cleft: the same.", {IVC: True, OEDEMA: True}),
+        ("Cleft: the same.", {}),
+    ],
+)
+def test_a_field_answered_likewise_repeats_the_answer_before_it(reader, text, expected):
+    assert firm(reader, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Goutallier at L4/5: right 2, left a grade worse.",
+        "The trial protocol defines a cleft as gas or fluid within the vertebral body.",
+    ],
+)
+def test_a_grade_given_against_another_or_a_definition_states_nothing(reader, text):
+    assert firm(reader, text) == {}
