@@ -12,7 +12,7 @@ them all):
   ``spent``, ``spent2``, ``spent3`` and ``dev2`` to the latest ``devN``): each written blind and
   read once before any tuning on it (the corpus README gives each first reading), tuned on
   since, so their figures are NOT evidence either;
-- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test53/),
+- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test54/),
   the frozen halves of the blind rounds (the corpus README names each split's round): never
   tuned on; their figures are the evidence, and every miss on them is listed (so nobody who
   changes the rules runs ``--split test`` or ``all``).
@@ -647,6 +647,16 @@ SETS = {
         "corpus dev118 split (the hundred-and-twenty-fourth round, development data, tuned "
         f"on since: {NOT_EVIDENCE})",
     ),
+    "dev119": (
+        CORPUS / "dev119",
+        "corpus dev119 split (the hundred-and-twenty-fifth round's first half, development "
+        f"data, tuned on since: {NOT_EVIDENCE})",
+    ),
+    "dev120": (
+        CORPUS / "dev120",
+        "corpus dev120 split (the hundred-and-twenty-sixth round, development data, tuned "
+        f"on since: {NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -903,6 +913,11 @@ SETS = {
     "test53": (
         CORPUS / "test53",
         "corpus TEST53 split, hundred-and-twenty-third round's second half (frozen, never "
+        "tuned on: the evidence)",
+    ),
+    "test54": (
+        CORPUS / "test54",
+        "corpus TEST54 split, hundred-and-twenty-fifth round's second half (frozen, never "
         "tuned on: the evidence)",
     ),
 }

@@ -1975,7 +1975,9 @@ class ReportTextReader:
         spongy = pattern is CementDistribution.SPONGY
         interdigitation = spongy and ent.text.lower() in self._no_spongy
         degree = self._degree(ent) if interdigitation else None
-        if degree == "partial":
+        if any(self._partly_interdigitated(other) for other in mentions.findings):
+            # "Partially interdigitated, with a more solid central component": neither
+            # pattern, the one beside it no more than the partial one.
             return None
         if ent._.negation or degree == "scant":
             # "No interdigitation of the cement": the definition of blocky.
@@ -1998,6 +2000,14 @@ class ReportTextReader:
         if ent._.uncertainty:
             return Statement(finding, None, sentence.quote, NoValueKind.REPORT_UNCERTAIN)
         return Statement(finding, pattern.value, sentence.quote)
+
+    def _partly_interdigitated(self, ent: Any) -> bool:
+        """Whether a mention is interdigitation said to be partial ("partly interdigitated")."""
+        return (
+            ent.label_ == SPONGY
+            and ent.text.lower() in self._no_spongy
+            and self._degree(ent) == "partial"
+        )
 
     def _degree(self, ent: Any) -> str | None:
         """ "scant" or "partial" where a word of degree stands just before or after the entity

@@ -6150,3 +6150,24 @@ def test_a_field_answered_likewise_repeats_the_answer_before_it(reader, text, ex
 )
 def test_a_grade_given_against_another_or_a_definition_states_nothing(reader, text):
     assert firm(reader, text) == {}
+
+
+# --- rules 2.77.0: the hundred-and-twenty-fifth and hundred-and-twenty-sixth rounds
+# (development data) ---
+
+
+def test_a_finding_absent_only_in_an_earlier_year_is_there_now(reader):
+    text = "New oedema along the thoracolumbar fascia, not seen in 2019."
+    assert firm(reader, text) == {OEDEMA: True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fascial oedema: borderline, second reader to adjudicate.",
+        "Vacuum cleft: yes on MRI, no on CT; for radiology review.",
+        "Cement partly interdigitated, with a denser solid core.",
+    ],
+)
+def test_a_finding_left_to_another_reader_or_partly_one_pattern_is_not_read(reader, text):
+    assert firm(reader, text) == {}
