@@ -12,7 +12,7 @@ them all):
   ``spent``, ``spent2``, ``spent3`` and ``dev2`` to the latest ``devN``): each written blind and
   read once before any tuning on it (the corpus README gives each first reading), tuned on
   since, so their figures are NOT evidence either;
-- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test54/),
+- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test55/),
   the frozen halves of the blind rounds (the corpus README names each split's round): never
   tuned on; their figures are the evidence, and every miss on them is listed (so nobody who
   changes the rules runs ``--split test`` or ``all``).
@@ -657,6 +657,16 @@ SETS = {
         "corpus dev120 split (the hundred-and-twenty-sixth round, development data, tuned "
         f"on since: {NOT_EVIDENCE})",
     ),
+    "dev121": (
+        CORPUS / "dev121",
+        "corpus dev121 split (the hundred-and-twenty-seventh round's second half, "
+        f"development data, tuned on since: {NOT_EVIDENCE})",
+    ),
+    "dev122": (
+        CORPUS / "dev122",
+        "corpus dev122 split (the hundred-and-twenty-eighth round, development data, tuned "
+        f"on since: {NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -918,6 +928,11 @@ SETS = {
     "test54": (
         CORPUS / "test54",
         "corpus TEST54 split, hundred-and-twenty-fifth round's second half (frozen, never "
+        "tuned on: the evidence)",
+    ),
+    "test55": (
+        CORPUS / "test55",
+        "corpus TEST55 split, hundred-and-twenty-seventh round's first half (frozen, never "
         "tuned on: the evidence)",
     ),
 }

@@ -127,6 +127,8 @@ _LEVEL_HEADING = re.compile(
 #: one form writes it for "no", another for a box marked; either way it is no answer "yes".
 _CHECKED = r"\[\s*[xX✓✔*•]\s*\]|\(\s*[xX*•]\s*\)|[☒☑✅●◉]"
 _BOX = re.compile(r"\[\s*[xX✓✔*•✗✘]?\s*\]|\(\s*[xX*•]?\s*\)|[☐☒☑✅○◯●◉]")
+#: An aside in brackets closing a line of boxes, after the last of them: words, not a box.
+_ASIDE_AFTER_BOXES = re.compile(r"(?<=[\w\]])\s*\((?=[^()\[\]]*[^\W\d_]{2})[^()\[\]]*\)\s*\.?\s*$")
 #: The boxes above that are radio buttons, which come in groups: one alone is a bullet.
 _RADIO_BUTTONS = "○◯●◉"
 #: A box before a grade of the scale: "[x] 1 some fatty streaks", "[ ] 3".
@@ -1316,6 +1318,10 @@ class ReportTextReader:
             # the default the template offered, left as it was: an answer in doubt.
             return f"Possible {default['label'].strip()}."
         line = self._without_aside(line)
+        if line.rstrip(" .").endswith(")") and _BOX.search(line):
+            # "Cleft: [ ] Yes [X] No (series 5 reviewed)": an aside after the boxes answers
+            # nothing; read with them, it seemed one more option.
+            line = _ASIDE_AFTER_BOXES.sub("", line)
         # A box is drawn with a bracket, or is a sign beyond ASCII.
         bracketed = "[" in line or "(" in line
         marks = list(_BOX.finditer(line)) if bracketed or not line.isascii() else []

@@ -6171,3 +6171,22 @@ def test_a_finding_absent_only_in_an_earlier_year_is_there_now(reader):
 )
 def test_a_finding_left_to_another_reader_or_partly_one_pattern_is_not_read(reader, text):
     assert firm(reader, text) == {}
+
+
+# --- rules 2.78.0: the hundred-and-twenty-seventh and hundred-and-twenty-eighth rounds
+# (development data) ---
+
+
+def test_an_aside_after_a_line_of_boxes_is_no_option(reader):
+    assert firm(reader, "Vacuum cleft: [ ] Yes [X] No (axial images reviewed).") == {IVC: False}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Software flag 'vacuum cleft at L1' (not reviewed).",
+        "Overlay marks blocky cement in L1; awaiting review.",
+    ],
+)
+def test_what_is_not_yet_reviewed_states_nothing(reader, text):
+    assert firm(reader, text) == {}
