@@ -12,7 +12,7 @@ them all):
   ``spent``, ``spent2``, ``spent3`` and ``dev2`` to the latest ``devN``): each written blind and
   read once before any tuning on it (the corpus README gives each first reading), tuned on
   since, so their figures are NOT evidence either;
-- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test55/),
+- the independent corpus, frozen test splits (tests/mappings/fixtures/corpus/test2/ to test56/),
   the frozen halves of the blind rounds (the corpus README names each split's round): never
   tuned on; their figures are the evidence, and every miss on them is listed (so nobody who
   changes the rules runs ``--split test`` or ``all``).
@@ -667,6 +667,16 @@ SETS = {
         "corpus dev122 split (the hundred-and-twenty-eighth round, development data, tuned "
         f"on since: {NOT_EVIDENCE})",
     ),
+    "dev123": (
+        CORPUS / "dev123",
+        "corpus dev123 split (the hundred-and-twenty-ninth round's second half, "
+        f"development data, tuned on since: {NOT_EVIDENCE})",
+    ),
+    "dev124": (
+        CORPUS / "dev124",
+        "corpus dev124 split (the hundred-and-thirtieth round, development data, tuned on "
+        f"since: {NOT_EVIDENCE})",
+    ),
     "spent3": (
         CORPUS / "spent3",
         f"corpus spent3 split (the third round's test split, read once after rules 2.15.0 and "
@@ -933,6 +943,11 @@ SETS = {
     "test55": (
         CORPUS / "test55",
         "corpus TEST55 split, hundred-and-twenty-seventh round's first half (frozen, never "
+        "tuned on: the evidence)",
+    ),
+    "test56": (
+        CORPUS / "test56",
+        "corpus TEST56 split, hundred-and-twenty-ninth round's first half (frozen, never "
         "tuned on: the evidence)",
     ),
 }

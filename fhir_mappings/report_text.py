@@ -144,7 +144,7 @@ _LEVEL_CELL = re.compile(
     re.I,
 )
 #: A table row's last cell left empty: "| L1 | TLF oedema | |".
-_EMPTY_LAST_CELL = re.compile(r"\|[ \t]*\|[ \t]*$")
+_EMPTY_LAST_CELL = re.compile(r"\|[ \t]*(?:[-–—]{1,3}|\[\s*select\s*\])?[ \t]*\|[ \t]*$", re.I)
 #: A table cell's own label before its answer: "pre-op: yes", "current 2024: 2".
 _CELL_LABEL = re.compile(r"^[^:]*:")
 #: Between the items of a list a label answers ("Not seen: cleft, fascial oedema").
@@ -953,8 +953,8 @@ class ReportTextReader:
                 # yes"), read apart.
                 line = _ROW_AFTER_ROW.sub(". ", line)
             if line.endswith("|"):
-                # "| L1 | TLF oedema | |": the row's last cell left empty is a blank, not
-                # lost with the outer bars.
+                # "| L1 | TLF oedema | |", "| L1 | Cleft | — |": the row's last cell left empty
+                # (or a dash, a picklist's "[select]") is a blank, not lost with the outer bars.
                 line = _EMPTY_LAST_CELL.sub("| not assessed |", line)
             if "`" in line:
                 # "`IVC=N` `GOUT_L45=4`": inline code's marks around each field.

@@ -2,8 +2,8 @@
 the reader held to the targets of issue 23 on them.
 
 The corpus was written by engineers who never saw the rules. The rules were tuned on ``dev/``,
-``spent/`` to ``spent3/`` and ``dev2/`` to ``dev122/``: figures on them are not evidence. ``test2/``
-to ``test55/``, the frozen halves of the blind rounds (the corpus README names each split's round),
+``spent/`` to ``spent3/`` and ``dev2/`` to ``dev124/``: figures on them are not evidence. ``test2/``
+to ``test56/``, the frozen halves of the blind rounds (the corpus README names each split's round),
 are never tuned on, and nobody who changes the rules reads them or their misses: the
 ``test_frozen_split_reading_*`` tests below are the evidence, each run on every frozen split. Where
 a target of issue 23 is not met on a split, its test is a strict expected failure there, and a floor
@@ -311,6 +311,12 @@ FROZEN_SHA256 = {
     ("test55", "sentences.yaml"): (
         "2049da468fcd9178c8d3833afaaa812afd09f5d34c4893f1ce7712ffc29faa7e"
     ),
+    ("test56", "reports.yaml"): (
+        "bc7199108ae24e35e48d8e1eeaaa857e970cef5d75cee32e19766d0780597c47"
+    ),
+    ("test56", "sentences.yaml"): (
+        "64acda439fab760247340833c7026280f11fd70c00d08b4f1e8910b93b119b9f"
+    ),
 }
 
 
@@ -333,7 +339,7 @@ def held_out(request, reader, config) -> dict[str, float]:
     }
 
 
-#: Rules 2.78.0 on each frozen split, read by a reviewer (corpus README): which
+#: Rules 2.79.0 on each frozen split, read by a reviewer (corpus README): which
 #: targets it misses there. A target test is a strict expected failure on those splits only, so
 #: the day the reader meets one, the suite says so and the mark must go.
 NOT_MET = {
@@ -360,7 +366,7 @@ def expect_target(target: str, request: pytest.FixtureRequest) -> None:
         request.applymarker(
             pytest.mark.xfail(
                 strict=True,
-                reason=f"issue 23 target not met on frozen split {split} (rules 2.78.0: {figure})",
+                reason=f"issue 23 target not met on frozen split {split} (rules 2.79.0: {figure})",
             )
         )
 
@@ -385,7 +391,7 @@ def test_frozen_split_reading_gives_no_false_present(held_out, request):
     assert held_out["false_present"] == 0
 
 
-#: Where rules 2.78.0 left the reader on each frozen split (corpus README): a floor, not a target;
+#: Where rules 2.79.0 left the reader on each frozen split (corpus README): a floor, not a target;
 #: the next rules must not fall below it. Figures as counts, so a floor reads as the
 #: README's table does.
 FLOOR = {
@@ -443,6 +449,7 @@ FLOOR = {
     "test53": {"recall": 71 / 72, "precision": 71 / 71, "hedged": 0, "false_present": 0},
     "test54": {"recall": 71 / 72, "precision": 71 / 71, "hedged": 0, "false_present": 0},
     "test55": {"recall": 71 / 71, "precision": 71 / 71, "hedged": 0, "false_present": 0},
+    "test56": {"recall": 70 / 72, "precision": 70 / 70, "hedged": 0, "false_present": 0},
 }
 
 
@@ -450,19 +457,19 @@ def floor(request: pytest.FixtureRequest) -> dict[str, float]:
     return FLOOR[request.node.callspec.params["held_out"]]
 
 
-def test_frozen_split_reading_recall_stays_at_least_where_rules_2_78_0_left_it(held_out, request):
+def test_frozen_split_reading_recall_stays_at_least_where_rules_2_79_0_left_it(held_out, request):
     assert held_out["recall"] >= floor(request)["recall"]
 
 
-def test_frozen_split_reading_precision_stays_at_least_where_rules_2_78_0_left_it(
+def test_frozen_split_reading_precision_stays_at_least_where_rules_2_79_0_left_it(
     held_out, request
 ):
     assert held_out["precision"] >= floor(request)["precision"]
 
 
-def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_78_0(held_out, request):
+def test_frozen_split_reading_reads_no_more_hedges_as_firm_than_rules_2_79_0(held_out, request):
     assert held_out["hedged"] <= floor(request)["hedged"]
 
 
-def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_78_0(held_out, request):
+def test_frozen_split_reading_gives_no_more_false_present_than_rules_2_79_0(held_out, request):
     assert held_out["false_present"] <= floor(request)["false_present"]

@@ -787,7 +787,7 @@ def test_labelled_stated_findings_are_read_with_recall_of_at_least_95_percent(re
 
 
 def test_packaged_rules_carry_their_version():
-    assert load_text_rules().version == "2.78.0"
+    assert load_text_rules().version == "2.79.0"
 
 
 def test_site_rules_add_a_phrase(tmp_path):
@@ -802,7 +802,7 @@ def test_site_rules_add_a_phrase(tmp_path):
         )
     )
     rules = load_text_rules(site)
-    assert rules.version == "2.78.0+site.2.1.0"
+    assert rules.version == "2.79.0+site.2.1.0"
     assert values(ReportTextReader(rules), "Pseudarthrosis cleft at L1.") == {IVC: True}
 
 

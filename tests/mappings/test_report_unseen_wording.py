@@ -6190,3 +6190,26 @@ def test_an_aside_after_a_line_of_boxes_is_no_option(reader):
 )
 def test_what_is_not_yet_reviewed_states_nothing(reader, text):
     assert firm(reader, text) == {}
+
+
+# --- rules 2.79.0: the hundred-and-twenty-ninth and hundred-and-thirtieth rounds (development
+# data) ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["| Posterior fascia | Oedema | [select] |", "| L1 | Height loss | 30% | Vacuum cleft | — |"],
+)
+def test_a_table_row_whose_last_cell_is_a_dash_or_a_picklist_is_unfilled(reader, text):
+    assert firm(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The report called a cleft and fascial oedema; I am not convinced of either.",
+        "Pain may come from the cleft or fascial oedema, neither of which can be assessed here.",
+    ],
+)
+def test_a_doubt_of_either_or_what_cannot_be_assessed_states_nothing(reader, text):
+    assert firm(reader, text) == {}
