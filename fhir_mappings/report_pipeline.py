@@ -392,6 +392,8 @@ class ConText:
         findings = [ent for ent in doc.ents if ent.label_ != LOOKALIKE]
         denied_before: set[int] = set()
         excluded_after: set[int] = set()
+        # "Other than the cleft, ...": where the phrase leaving something out ends, if any.
+        left_out = _left_out_by_opening(doc)
         for rule, start, end in modifiers:
             if rule.direction in (TERMINATE, PSEUDO):
                 continue
@@ -411,11 +413,7 @@ class ConText:
                 # later in the phrase may be another thing's time ("On follow-up at 6 weeks,",
                 # "Compared with the pre-procedure CT,").
                 high = doc[opening.end].sent.end
-            if (
-                rule.direction in (BACKWARD, BOTH)
-                and (left_out := _left_out_by_opening(doc)) is not None
-                and start >= left_out
-            ):
+            if rule.direction in (BACKWARD, BOTH) and left_out is not None and start >= left_out:
                 # "Other than resolution of the L1 cleft, appearances are stable": what the
                 # sentence says after the phrase is not said of what the phrase leaves out.
                 low = max(low, left_out)

@@ -209,8 +209,6 @@ _SAME_ANSWER = re.compile(
 _GIVEN_ANSWER = re.compile(r":\s(present|absent)\.$")
 #: A table's cell holding a mark that answers by its column: "X", "✓".
 _MARK_CELL = re.compile(r"[xX✓✔]")
-#: Text aligned in columns by spaces alone, no bar or tab between them.
-_ALIGNED_BY_SPACES = re.compile(r"[^|\t]*")
 #: A cell of a row aligned by spaces: words apart by one space, cells by two or more.
 _SPACED_CELL = re.compile(r"\S+(?: \S+)*")
 #: A rule under a table's header row: "|-------|:---:|", "+-----+-----+".
@@ -3413,7 +3411,8 @@ def _row_under(header_row: str, columns: list[str], line: str) -> str | None:
     boxes ticked, the column its mark stands in, or its answer now. None for a row that does
     not fit the header, or that is a label and its value."""
     cells = _CELL_SEPARATOR.split(line.strip().strip("|").strip())
-    if len(cells) != len(columns) and _ALIGNED_BY_SPACES.fullmatch(header_row + line):
+    aligned_by_spaces = not any(sign in header_row + line for sign in "|\t")
+    if len(cells) != len(columns) and aligned_by_spaces:
         # "Pedicle fracture             X" under "Item       Y    N": a column left empty
         # leaves only spaces; each cell is the column's it stands under.
         cells = _cells_under(header_row, line, len(columns))
